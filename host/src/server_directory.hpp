@@ -1,0 +1,33 @@
+// The servers of an app, read from master.json and servers.json (Pomelo formats, env-resolved), with
+// clusterCount entries expanded. The host uses it to learn its own identity; the master plugin reads
+// the same files through read_config.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shd::host {
+
+struct ServerEntry {
+    std::string id;
+    std::string type;  // "master" for the master
+    std::string host;
+    int port = 0;
+    int client_port = 0;
+    bool frontend = false;
+    bool is_master = false;
+    std::string json;  // the entry as JSON text (with "serverType" added, clusterCount expanded)
+};
+
+struct ServerDirectory {
+    std::optional<ServerEntry> master;
+    std::vector<ServerEntry> servers;  // servers.json order, clusters expanded in place
+
+    const ServerEntry *find(const std::string &id) const;
+};
+
+// Throws ConfigError naming the file and key for every malformed entry or duplicate id.
+ServerDirectory load_server_directory(const std::string &app_dir, const std::string &env);
+
+}  // namespace shd::host
