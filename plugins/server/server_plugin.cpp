@@ -1,0 +1,106 @@
+// The `server` plugin: Pomelo's "server" component. Holds the app's handlers ("shd.handler/1") and
+// runs them for client messages the connector delivers here, on the logic thread.
+//
+// Requests for another server type are forwarded through "shd.rpc/1" once the cluster's RPC plugin
+// is present; without it such a request is answered {"code":500} and logged.
+#include "handler_registry.hpp"
+
+#include <shaddock/cpp/plugin.hpp>
+
+#include <string>
+
+namespace {
+
+using shd::server::HandlerRegistry;
+
+class ServerPlugin : public shd::Plugin {
+public:
+    using shd::Plugin::Plugin;
+
+    void configure() override {
+        type_ = host().server().type;
+        vtable_.struct_size = sizeof vtable_;
+        vtable_.abi_major = SHD_ABI_MAJOR;
+        vtable_.abi_minor = SHD_ABI_MINOR;
+        vtable_.add_handler = &ServerPlugin::add_handler;
+        vtable_.list_routes = &ServerPlugin::list_routes;
+        vtable_.dispatch = &ServerPlugin::dispatch;
+        vtable_.set_handshake_check = &ServerPlugin::set_handshake_check;
+        vtable_.check_handshake = &ServerPlugin::check_handshake;
+        host().provide(SHD_HANDLER_SERVICE_ID, &vtable_, this);
+    }
+
+    void start() override {
+        size_t local = 0;
+        for (const auto &[route, entry] : registry_.all()) {
+            std::string_view t, h, m;
+            shd::server::split_route(route, t, h, m);
+            if (t == type_) ++local;
+        }
+        host().info(std::to_string(registry_.all().size()) + " handler route(s), " + std::to_string(local) +
+                    " served here (type " + type_ + ")");
+    }
+
+private:
+    static ServerPlugin *self(void *ctx) { return static_cast<ServerPlugin *>(ctx); }
+
+    static shd_status SHD_CALL add_handler(void *ctx, shd_str route, shd_handler_fn fn, void *ud) {
+        return self(ctx)->registry_.add(shd::to_view(route), fn, ud);
+    }
+
+    static void SHD_CALL list_routes(void *ctx, shd_text_fn sink, void *ud) {
+        if (!sink) return;
+        for (const auto &[route, entry] : self(ctx)->registry_.all()) sink(ud, shd::to_shd(route));
+    }
+
+    static void SHD_CALL dispatch(void *ctx, const shd_inbound_msg_v1 *msg, const shd_session_view_v1 *session,
+                                  const shd_responder_v1 *responder) {
+        ServerPlugin *me = self(ctx);
+        std::string_view route = shd::to_view(msg->route);
+        std::string_view t, h, m;
+        if (!shd::server::split_route(route, t, h, m)) {
+            responder->respond(responder->ctx, SHD_ERR_INVALID, shd::to_shd("{}"));
+            return;
+        }
+        const shd::server::HandlerEntry *entry = me->registry_.find(route);
+        if (t != me->type_) {
+            // Forwarding to another server type needs the cluster's RPC; until then it is an error.
+            me->host().warn("no route to server type \"" + std::string(t) + "\" for " + std::string(route) +
+                            " (this server is \"" + me->type_ + "\" and no RPC is configured)");
+            responder->respond(responder->ctx, SHD_ERR_NOT_FOUND, shd::to_shd("{}"));
+            return;
+        }
+        if (!entry) {
+            me->host().debug("no handler for " + std::string(route));
+            responder->respond(responder->ctx, SHD_ERR_NOT_FOUND, shd::to_shd("{}"));
+            return;
+        }
+        entry->fn(entry->user_data, msg, session, responder);
+    }
+
+    static shd_status SHD_CALL set_handshake_check(void *ctx, shd_handshake_check_fn fn, void *ud) {
+        self(ctx)->check_ = fn;
+        self(ctx)->check_ud_ = ud;
+        return SHD_OK;
+    }
+
+    static void SHD_CALL check_handshake(void *ctx, shd_str type, shd_str version, shd_str user,
+                                         shd_handshake_reply_fn reply, void *reply_ctx) {
+        ServerPlugin *me = self(ctx);
+        if (!me->check_) {
+            reply(reply_ctx, 200, shd::to_shd(""));
+            return;
+        }
+        me->check_(me->check_ud_, type, version, user, reply, reply_ctx);
+    }
+
+    std::string type_;
+    HandlerRegistry registry_;
+    shd_handler_service_v1 vtable_{};
+    shd_handshake_check_fn check_ = nullptr;
+    void *check_ud_ = nullptr;
+};
+
+}  // namespace
+
+SHADDOCK_PLUGIN(ServerPlugin, "server", "0.1.0", SHD_HANDLER_SERVICE_ID, "")
