@@ -1,5 +1,6 @@
 // The example plugin: publishes "shd.example.greeting/1" and greets on a timer when asked to.
 // Options (plugins.json): {"greeting": "Hello"}.
+#include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/ext/greeting.h>
 
@@ -12,16 +13,9 @@ public:
     using shd::Plugin::Plugin;
 
     void configure() override {
-        std::string_view opts = host().options_json();
-        // A deliberately tiny reader for one option; real plugins use shaddock/cpp/options.hpp.
-        auto key = opts.find("\"greeting\"");
-        if (key != std::string_view::npos) {
-            auto q1 = opts.find('"', opts.find(':', key) + 1);
-            auto q2 = opts.find('"', q1 + 1);
-            if (q1 == std::string_view::npos || q2 == std::string_view::npos)
-                throw shd::Error(SHD_ERR_INVALID, "option greeting: expected a string");
-            greeting_ = std::string(opts.substr(q1 + 1, q2 - q1 - 1));
-        }
+        shd::Options opts(host().options_json());
+        opts.reject_unknown({"greeting"});
+        greeting_ = opts.get_string("greeting", greeting_);
         vtable_.struct_size = sizeof vtable_;
         vtable_.abi_major = SHD_ABI_MAJOR;
         vtable_.abi_minor = SHD_ABI_MINOR;
