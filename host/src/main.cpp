@@ -29,7 +29,10 @@ fs::path exe_dir() {
     return ec ? fs::current_path() : p.parent_path();
 }
 
-std::string default_dir(const char *leaf) {
+// SHADDOCK_PLUGINS_DIR / SHADDOCK_APPS_DIR win over the folders next to the executable; the host
+// sets them for itself, so servers a master spawns find the same libraries.
+std::string default_dir(const char *leaf, const char *env_var) {
+    if (const char *e = std::getenv(env_var); e && *e) return e;
     fs::path base = exe_dir().parent_path();
     if (fs::exists(base / leaf)) return (base / leaf).string();
     return (base / "lib" / "shaddock" / leaf).string();
@@ -57,9 +60,9 @@ int main(int argc, char **argv) {
         "environment: selects config/<env>/ or the <env> key (default: $SHADDOCK_ENV, $NODE_ENV, development)")(
         "server-id,i", po::value<std::string>(&opts.server_id),
         "id of the server to run (default: the master of master.json, or the only server)")(
-        "plugins-dir", po::value<std::string>(&opts.plugins_dir)->default_value(default_dir("plugins")),
+        "plugins-dir", po::value<std::string>(&opts.plugins_dir)->default_value(default_dir("plugins", "SHADDOCK_PLUGINS_DIR")),
         "folder of plugin libraries (<name>.so)")(
-        "apps-dir", po::value<std::string>(&opts.apps_dir)->default_value(default_dir("apps")),
+        "apps-dir", po::value<std::string>(&opts.apps_dir)->default_value(default_dir("apps", "SHADDOCK_APPS_DIR")),
         "folder of app libraries (<name>.so)")("log-dir", po::value<std::string>(&opts.log_dir),
                                               "folder for <server-id>.log (default: <app-dir>/logs)")(
         "log-level", po::value<std::string>(&level_text)->default_value("info"), "trace, debug, info, warn or error")(
@@ -102,6 +105,8 @@ int main(int argc, char **argv) {
     opts.app_dir = fs::weakly_canonical(app).string();
     opts.plugins_dir = fs::absolute(opts.plugins_dir).lexically_normal().string();
     opts.apps_dir = fs::absolute(opts.apps_dir).lexically_normal().string();
+    ::setenv("SHADDOCK_PLUGINS_DIR", opts.plugins_dir.c_str(), 1);
+    ::setenv("SHADDOCK_APPS_DIR", opts.apps_dir.c_str(), 1);
     shd::host::ServerRuntime runtime(opts, log);
     return runtime.run();
 }
