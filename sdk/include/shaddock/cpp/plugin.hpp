@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <new>
 #include <string>
@@ -33,6 +34,20 @@ namespace shd {
 class Done {
 public:
     Done(shd_task_fn fn, void *ud) : state_(std::make_shared<State>(fn, ud)) {}
+    // A Done that runs a C++ callable (once, with the final status).
+    static Done from(std::function<void(shd_status)> fn) {
+        using Fn = std::function<void(shd_status)>;
+        return Done(
+            [](void *ud, shd_status s) {
+                auto *f = static_cast<Fn *>(ud);
+                try {
+                    (*f)(s);
+                } catch (...) {
+                }
+                delete f;
+            },
+            new Fn(std::move(fn)));
+    }
     void operator()(shd_status status = SHD_OK) const noexcept { state_->fire(status); }
 
 private:
