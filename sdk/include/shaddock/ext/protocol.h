@@ -62,8 +62,9 @@ typedef struct shd_protocol_link_v1 {
     void(SHD_CALL *deliver)(void *link_ctx, const shd_inbound_msg_v1 *msg);
     /* [io] The client handshook: sys.type, sys.version and the `user` object (JSON). The connector
      * asks the app (if it registered a handshake check) and calls reply(reply_ctx, code, user_json)
-     * exactly once, possibly later but always on this connection's strand. code is 200, 500 or 501;
-     * user_json is "" for none. */
+     * exactly once, possibly later but always on this connection's strand, unless the connection
+     * closes first (then never: protocol->close frees the state reply_ctx points into).
+     * code is 200, 500 or 501; user_json is "" for none. */
     void(SHD_CALL *handshake)(void *link_ctx, shd_str client_type, shd_str client_version, shd_str user_json,
                               shd_handshake_reply_fn reply, void *reply_ctx);
     /* [io] The handshake completed (the ACK arrived): the connection is now working. */
