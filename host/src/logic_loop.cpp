@@ -71,20 +71,28 @@ void LogicLoop::arm(const std::shared_ptr<Timer> &t, uint64_t delay_ms) {
             }
             return;
         }
+        if (!t->interval_ms) {
+            // A one-shot timer is finished once it fires: a cancel from inside its callback must find
+            // nothing, or the callback would get a second, "final" call.
+            timers_.erase(t->id);
+            try {
+                t->fn(t->ud, SHD_OK);
+            } catch (...) {
+            }
+            return;
+        }
         try {
             t->fn(t->ud, SHD_OK);
         } catch (...) {
         }
-        if (t->interval_ms && !t->cancelled) {
+        if (!t->cancelled) {
             arm(t, t->interval_ms);
-        } else if (t->cancelled) {
+        } else {
             timers_.erase(t->id);
             try {
                 t->fn(t->ud, SHD_ERR_CANCELLED);
             } catch (...) {
             }
-        } else {
-            timers_.erase(t->id);
         }
     });
 }

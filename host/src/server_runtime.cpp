@@ -358,15 +358,18 @@ void ServerRuntime::stop_next(size_t remaining) {
     m.started = false;
     struct Ack {
         ServerRuntime *self;
+        Module *module;
         size_t next;
         std::string who;
         std::atomic<bool> fired{false};
     };
-    auto *ack = new Ack{this, remaining - 1, describe(m)};
+    auto *ack = new Ack{this, &m, remaining - 1, describe(m)};
     shd_task_fn done = [](void *ud, shd_status status) {
         auto *a = static_cast<Ack *>(ud);
         if (a->fired.exchange(true)) return;  // a second call is a plugin bug; ignore it
-        if (status != SHD_OK) a->self->log_.warn(a->who + " reported status " + std::to_string(status) + " while stopping");
+        if (status != SHD_OK)
+            a->self->log_.warn(a->who + " reported status " + std::to_string(status) + " while stopping: " +
+                               a->self->take_error(*a->module));
         // Continue on the loop even if done was called from another thread or inside on_stop.
         ServerRuntime *self = a->self;
         size_t next = a->next;

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The installed SDK package is all a third party needs: install the build to a fresh prefix, build
+# apps/hello and tests/abi/installed_plugin against that prefix only, describe both with the installed
+# shaddock-host, then run them together and stop with SIGTERM, expecting a clean stop.
+#
+#   installed_sdk_test.sh <cmake> <build dir> <source dir> <work dir> <generator> <c++ compiler>
+set -euo pipefail
+
+CMAKE=$1 BUILD=$2 SOURCE=$3 WORK=$4 GENERATOR=$5 CXX_COMPILER=$6
+PREFIX=$WORK/prefix
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+"$CMAKE" --install "$BUILD" --prefix "$PREFIX" >"$WORK/install.log" || { cat "$WORK/install.log"; fail "cmake --install"; }
+[[ -f $PREFIX/lib/cmake/Shaddock/ShaddockConfig.cmake ]] || fail "no ShaddockConfig.cmake in the installed prefix"
+[[ -x $PREFIX/bin/shaddock-host ]] || fail "no bin/shaddock-host in the installed prefix"
+
+# Fresh build trees that see the SDK only through CMAKE_PREFIX_PATH.
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+build_project() {  # <name> <source>
+  local out=$WORK/$1
+  if ! "$CMAKE" -S "$2" -B "$out" -G "$GENERATOR" -DCMAKE_CXX_COMPILER="$CXX_COMPILER" "${launcher[@]}" \
+      -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$out.configure.log" 2>&1; then
+    cat "$out.configure.log"
+    fail "configuring $2 against the installed SDK"
+  fi
+  "$CMAKE" --build "$out" >"$out.build.log" 2>&1 || { cat "$out.build.log"; fail "building $2 against the installed SDK"; }
+}
+build_project app "$SOURCE/apps/hello"
+build_project plugin "$SOURCE/tests/abi/installed_plugin"
+[[ -f $WORK/app/hello.so ]] || fail "apps/hello did not produce hello.so"
+[[ -f $WORK/plugin/installed_greeter.so ]] || fail "installed_plugin did not produce installed_greeter.so"
+
+# The installed host describes both without running them.
+HOST=$PREFIX/bin/shaddock-host
+"$HOST" --list-plugins "$WORK/app" >"$WORK/list-app.txt" || { cat "$WORK/list-app.txt"; fail "--list-plugins on the app"; }
+"$HOST" --list-plugins "$WORK/plugin" >"$WORK/list-plugin.txt" || { cat "$WORK/list-plugin.txt"; fail "--list-plugins on the plugin"; }
+grep -q "name:      hello" "$WORK/list-app.txt" && grep -q "kind:      app" "$WORK/list-app.txt" &&
+  grep -q "requires:  shd.example.greeting/1" "$WORK/list-app.txt" || { cat "$WORK/list-app.txt"; fail "hello.so described wrongly"; }
+grep -q "name:      installed_greeter" "$WORK/list-plugin.txt" && grep -q "kind:      plugin" "$WORK/list-plugin.txt" &&
+  grep -q "provides:  shd.example.greeting/1" "$WORK/list-plugin.txt" || { cat "$WORK/list-plugin.txt"; fail "installed_greeter.so described wrongly"; }
+
+# Run them together: the app greets through the freshly built plugin, then SIGTERM stops it cleanly.
+APP_DIR=$WORK/appdir
+mkdir -p "$APP_DIR/config"
+echo '{"hello": [{"id": "hello-server-1"}]}' >"$APP_DIR/config/servers.json"
+echo '{"plugins": ["installed_greeter"], "app": "hello"}' >"$APP_DIR/config/plugins.json"
+LOG=$WORK/host.log
+env -u SHADDOCK_ENV -u NODE_ENV -u SHADDOCK_PLUGINS_DIR -u SHADDOCK_APPS_DIR \
+  "$HOST" --app-dir "$APP_DIR" --env development --plugins-dir "$WORK/plugin" --apps-dir "$WORK/app" >"$LOG" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  grep -q "start_all: the whole cluster is up" "$LOG" && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+grep -q "start_all: the whole cluster is up" "$LOG" || { kill -9 "$pid" 2>/dev/null; cat "$LOG"; fail "the server did not come up"; }
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+cat "$LOG"
+[[ $status -eq 0 ]] || fail "shaddock-host exited with $status after SIGTERM, expected 0"
+grep -q "hello: configure: Howdy from the installed SDK, world!" "$LOG" || fail "the app did not greet through installed_greeter"
+grep -q "server stopped cleanly" "$LOG" || fail "no 'server stopped cleanly' in the log"
+echo "PASS: installed SDK builds and runs an app and a separate plugin"
