@@ -97,6 +97,13 @@ uint64_t SHD_CALL api_now_ms(shd_host_ctx *) {
     return static_cast<uint64_t>(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
 }
 
+shd_status SHD_CALL api_list_servers(shd_host_ctx *ctx, shd_text_fn sink, void *ud) {
+    if (!ctx || !sink) return SHD_ERR_INVALID;
+    const std::string &json = ctx->runtime->servers_json();
+    sink(ud, shd_str{json.data(), json.size()});
+    return SHD_OK;
+}
+
 }  // namespace
 
 void fill_host_api(shd_host_ctx &ctx) {
@@ -121,6 +128,7 @@ void fill_host_api(shd_host_ctx &ctx) {
     a.emit = &api_emit;
     a.request_stop = &api_request_stop;
     a.now_ms = &api_now_ms;
+    a.list_servers = &api_list_servers;
 }
 
 }  // namespace shd::host

@@ -73,6 +73,10 @@ void ServerRuntime::resolve_identity() {
                                                        " servers without a master.json; pass --server-id"};
     }
     self_ = *found;
+    servers_json_ = "[";
+    if (dir.master) servers_json_ += dir.master->json;
+    for (const auto &s : dir.servers) servers_json_ += (servers_json_.size() > 1 ? "," : "") + s.json;
+    servers_json_ += "]";
     server_info_.struct_size = sizeof(shd_server_info);
     server_info_.abi_major = SHD_ABI_MAJOR;
     server_info_.abi_minor = SHD_ABI_MINOR;

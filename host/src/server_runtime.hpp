@@ -74,6 +74,7 @@ public:
     LogicLoop &loop() { return loop_; }
     const shd_server_info *server_info() const { return &server_info_; }
     const RuntimeOptions &options() const { return options_; }
+    const std::string &servers_json() const { return servers_json_; }
     shd_status register_service(shd_host_ctx *ctx, const std::string &id, const void *vtable, void *service_ctx);
     shd_status lookup_service(const std::string &id, const void **vtable, void **service_ctx) const;
 
@@ -113,6 +114,7 @@ private:
     LogicLoop loop_;
 
     ServerEntry self_;
+    std::string servers_json_;  // every configured server (list_servers)
     shd_server_info server_info_{};
 
     PluginsConfig plugins_config_;

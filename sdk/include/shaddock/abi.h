@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 #define SHD_ABI_MAJOR 1
-#define SHD_ABI_MINOR 0
+#define SHD_ABI_MINOR 1
 
 #if defined(_WIN32)
 #define SHD_EXPORT __declspec(dllexport)
@@ -205,6 +205,15 @@ typedef struct shd_host_api {
 
     /* [any] Milliseconds of a monotonic clock. */
     uint64_t(SHD_CALL *now_ms)(shd_host_ctx *ctx);
+
+    /* ---- 1.1 ---- */
+
+    /* [logic] @since 1.1. Every server of the app's configuration as one JSON array: the master of
+     * master.json first (if any), then servers.json in file order with clusterCount entries expanded
+     * (ids "cluster-server-<type>-<k>", "++" ports counted up); each entry has "serverType". The text
+     * goes to sink during the call. Check SHD_HAS_FIELD(shd_host_api, api->struct_size, list_servers)
+     * before calling: a 1.0 host has no such field. */
+    shd_status(SHD_CALL *list_servers)(shd_host_ctx *ctx, shd_text_fn sink, void *user_data);
 } shd_host_api;
 
 /* ------------------------------------------------------------------------------------------------

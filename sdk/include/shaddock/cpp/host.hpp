@@ -91,6 +91,18 @@ public:
     }
     std::string_view options_json() const noexcept { return to_view(api_->options_json); }
 
+    // [logic] Every configured server as a JSON array (host ABI 1.1; see shd_host_api.list_servers).
+    // Throws when the host is older than 1.1: declare SHADDOCK_MIN_HOST_MINOR 1 to be refused early.
+    std::string list_servers() const {
+        if (!SHD_HAS_FIELD(shd_host_api, api_->struct_size, list_servers) || !api_->list_servers)
+            throw Error(SHD_ERR_UNSUPPORTED, "list_servers needs a host with ABI 1.1 or newer");
+        std::string text;
+        shd_status s = api_->list_servers(
+            api_->ctx, [](void *ud, shd_str t) { static_cast<std::string *>(ud)->assign(t.data, t.size); }, &text);
+        if (s != SHD_OK) throw Error(s, std::string("list_servers: ") + status_name(s));
+        return text;
+    }
+
     // The resolved text of config/<name>, or nullopt when the app has no such file.
     std::optional<std::string> read_config(std::string_view name) const {
         std::string text;

@@ -1,0 +1,194 @@
+#include "monitor_role.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+
+#include <chrono>
+
+namespace shd::cluster {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+std::string json_of(const rapidjson::Value &v) {
+    rapidjson::StringBuffer b;
+    rapidjson::Writer<rapidjson::StringBuffer> w(b);
+    v.Accept(w);
+    return b.GetString();
+}
+std::string quote(const std::string &s) {
+    rapidjson::StringBuffer b;
+    rapidjson::Writer<rapidjson::StringBuffer> w(b);
+    w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+    return b.GetString();
+}
+}  // namespace
+
+MonitorRole::MonitorRole(const Host &host, Membership &members, asio::io_context &io, MonitorOptions options)
+    : host_(host), members_(members), io_(io), options_(options) {}
+
+MonitorRole::~MonitorRole() = default;
+
+void MonitorRole::configure() {
+    auto master = host_.read_config("master.json");
+    if (!master) throw Error(SHD_ERR_NOT_FOUND, "config/master.json is missing: a cluster server needs its master's host and port");
+    rapidjson::Document d;
+    d.Parse(master->c_str(), master->size());
+    if (!d.IsObject() || !d.HasMember("port") || !d["port"].IsInt())
+        throw Error(SHD_ERR_INVALID, "config/master.json: port: expected the master's port number");
+    master_port_ = d["port"].GetInt();
+    master_host_ = d.HasMember("host") && d["host"].IsString() ? d["host"].GetString() : "127.0.0.1";
+    std::string type = host_.server().type;
+    if (auto tokens = host_.read_config("adminServer.json")) {
+        rapidjson::Document t;
+        t.Parse(tokens->c_str(), tokens->size());
+        if (t.IsArray())
+            for (const auto &e : t.GetArray())
+                if (e.IsObject() && e.HasMember("type") && e["type"].IsString() && type == e["type"].GetString() &&
+                    e.HasMember("token") && e["token"].IsString())
+                    token_ = e["token"].GetString();
+    }
+    self_json_ = host_.server().json;
+    members_.add(self_json_);
+}
+
+void MonitorRole::start() {
+    first_attempt_ms_ = host_.now_ms();
+    asio::post(io_, [this] { connect(0); });
+    // Posted now, this runs after the host has started every plugin and the app: then we are "up".
+    host_.post([this] {
+        local_started_ = true;
+        send_record_if_ready();
+    });
+}
+
+void MonitorRole::connect(int attempt) {
+    auto socket = std::make_shared<tcp::socket>(io_);
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(master_host_, ec);
+    if (ec) {
+        host_.post([this] { host_.request_stop("config/master.json: host \"" + master_host_ + "\" is not an IP address"); });
+        return;
+    }
+    socket->async_connect(tcp::endpoint(address, static_cast<unsigned short>(master_port_)),
+                          [this, socket, attempt](boost::system::error_code ec) {
+                              if (stopping_) return;
+                              if (!ec) {
+                                  auto link = std::make_shared<FrameLink>(std::move(*socket));
+                                  host_.post([this, link] { on_connected(link); });
+                                  return;
+                              }
+                              // Before the first registration: retry every 200 ms up to the limit,
+                              // then give up (Pomelo exits too). Afterwards: back off up to a minute.
+                              int delay;
+                              if (!ever_registered_) {
+                                  delay = 200;
+                                  if (attempt * 200 >= options_.first_connect_timeout_ms) {
+                                      host_.post([this] {
+                                          host_.error("cannot reach the master at " + master_host_ + ":" + std::to_string(master_port_));
+                                          host_.request_stop("no master");
+                                      });
+                                      return;
+                                  }
+                              } else {
+                                  delay = std::min(options_.max_backoff_ms, 1000 << std::min(attempt, 6));
+                              }
+                              retry_timer_ = std::make_unique<asio::steady_timer>(io_, std::chrono::milliseconds(delay));
+                              retry_timer_->async_wait([this, attempt](boost::system::error_code e) {
+                                  if (!e && !stopping_) connect(attempt + 1);
+                              });
+                          });
+}
+
+void MonitorRole::on_connected(std::shared_ptr<FrameLink> link) {
+    if (stopping_) {
+        link->close("stopping");
+        return;
+    }
+    link_ = link;
+    std::weak_ptr<FrameLink> weak = link;
+    link->start([this](std::string f) { host_.post([this, f = std::move(f)] { on_frame(f); }); },
+                [this, weak](std::string reason) {
+                    host_.post([this, weak, reason] {
+                        if (weak.lock() == link_) on_closed(reason);
+                    });
+                });
+    ServerInfo me = host_.server();
+    link->send(R"({"t":"register","id":)" + quote(me.id) + R"(,"serverType":)" + quote(me.type) + R"(,"token":)" +
+               quote(token_) + R"(,"server":)" + self_json_ + "}");
+}
+
+void MonitorRole::on_frame(const std::string &text) {
+    rapidjson::Document msg;
+    msg.Parse(text.c_str(), text.size());
+    if (msg.HasParseError() || !msg.IsObject() || !msg.HasMember("t") || !msg["t"].IsString()) return;
+    std::string t = msg["t"].GetString();
+    if (t == "registered") {
+        registered_ = ever_registered_ = true;
+        members_.clear();
+        if (msg.HasMember("secret") && msg["secret"].IsString()) members_.secret = msg["secret"].GetString();
+        std::string added = "[";
+        if (msg.HasMember("servers") && msg["servers"].IsArray()) {
+            for (const auto &s : msg["servers"].GetArray()) {
+                std::string entry = json_of(s);
+                members_.add(entry);
+                added += (added.size() > 1 ? "," : "") + entry;
+            }
+        }
+        members_.add(self_json_);
+        host_.info("registered with the master (" + std::to_string(members_.size()) + " member(s))");
+        host_.emit("add_servers", added + "]");
+        send_record_if_ready();
+    } else if (t == "refused") {
+        std::string reason = msg.HasMember("reason") && msg["reason"].IsString() ? msg["reason"].GetString() : "no reason";
+        host_.error("the master refused this server: " + reason);
+        host_.request_stop("refused by the master");
+    } else if (t == "add" && msg.HasMember("servers") && msg["servers"].IsArray()) {
+        for (const auto &s : msg["servers"].GetArray()) members_.add(json_of(s));
+        host_.emit("add_servers", json_of(msg["servers"]));
+    } else if (t == "remove" && msg.HasMember("ids") && msg["ids"].IsArray()) {
+        for (const auto &id : msg["ids"].GetArray())
+            if (id.IsString()) members_.remove(id.GetString());
+        host_.emit("remove_servers", json_of(msg["ids"]));
+    } else if (t == "start_all") {
+        if (!members_.all_started) {
+            members_.all_started = true;
+            host_.emit("start_all", "{}");
+        }
+    } else if (t == "stop") {
+        host_.request_stop("the master asked this server to stop");
+    }
+}
+
+void MonitorRole::send_record_if_ready() {
+    if (!registered_ || !local_started_ || !link_) return;
+    // Sent after every (re-)registration; the master counts each server once.
+    link_->send(R"({"t":"record"})");
+    recorded_ = true;
+}
+
+void MonitorRole::on_closed(const std::string &reason) {
+    link_.reset();
+    registered_ = false;
+    if (stopping_) return;
+    host_.warn("lost the master (" + reason + "); reconnecting");
+    asio::post(io_, [this] { connect(1); });
+}
+
+void MonitorRole::stop(Done done) {
+    stopping_ = true;
+    if (link_) link_->close("server stopping");
+    link_.reset();
+    asio::post(io_, [this] {
+        if (retry_timer_) retry_timer_->cancel();
+    });
+    done();
+}
+
+}  // namespace shd::cluster

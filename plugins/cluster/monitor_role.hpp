@@ -1,0 +1,58 @@
+// A server's side of the cluster: registers with the master (retrying), keeps the member list the
+// master sends, reports "record" once this server has started, and turns the master's "start_all"
+// and "stop" into host events. [logic] unless noted.
+#pragma once
+
+#include "frame_link.hpp"
+#include "membership.hpp"
+
+#include <shaddock/cpp/plugin.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <string>
+
+namespace shd::cluster {
+
+struct MonitorOptions {
+    int first_connect_timeout_ms = 5000;  // Pomelo: a server that cannot reach the master at start exits
+    int max_backoff_ms = 60000;
+};
+
+class MonitorRole {
+public:
+    MonitorRole(const Host &host, Membership &members, boost::asio::io_context &io, MonitorOptions options);
+    ~MonitorRole();
+
+    void configure();
+    void start();
+    void stop(Done done);
+
+private:
+    void connect(int attempt);              // [io]
+    void on_connected(std::shared_ptr<FrameLink> link);
+    void on_frame(const std::string &text);
+    void on_closed(const std::string &reason);
+    void send_record_if_ready();
+
+    Host host_;
+    Membership &members_;
+    boost::asio::io_context &io_;
+    MonitorOptions options_;
+    std::string master_host_;
+    int master_port_ = 0;
+    std::string token_;
+    std::string self_json_;
+    std::shared_ptr<FrameLink> link_;
+    std::unique_ptr<boost::asio::steady_timer> retry_timer_;  // [io]
+    uint64_t first_attempt_ms_ = 0;
+    bool ever_registered_ = false;
+    bool registered_ = false;
+    bool local_started_ = false;
+    bool recorded_ = false;
+    bool stopping_ = false;
+};
+
+}  // namespace shd::cluster

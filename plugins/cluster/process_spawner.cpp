@@ -1,0 +1,100 @@
+#include "process_spawner.hpp"
+
+#include <ifaddrs.h>
+#include <netdb.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <cstring>
+
+extern char **environ;
+
+namespace shd::cluster {
+
+namespace {
+
+std::string shell_quote(const std::string &s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+bool is_interface_address(const std::string &host) {
+    ifaddrs *list = nullptr;
+    if (getifaddrs(&list) != 0) return false;
+    bool found = false;
+    for (ifaddrs *i = list; i && !found; i = i->ifa_next) {
+        if (!i->ifa_addr) continue;
+        int family = i->ifa_addr->sa_family;
+        if (family != AF_INET && family != AF_INET6) continue;
+        char buf[NI_MAXHOST];
+        socklen_t len = family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+        if (getnameinfo(i->ifa_addr, len, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 && host == buf) found = true;
+    }
+    freeifaddrs(list);
+    return found;
+}
+
+}  // namespace
+
+bool is_local_host(const std::string &host, const std::string &master_host) {
+    if (host.empty() || host == "127.0.0.1" || host == "localhost" || host == "0.0.0.0" || host == "::1" ||
+        host == master_host)
+        return true;
+    return is_interface_address(host);
+}
+
+std::vector<std::string> launch_command(const ServerLaunch &l, bool local) {
+    std::vector<std::string> host_args = {l.exe, "--app-dir", l.app_dir, "--env", l.env, "--server-id", l.server_id};
+    if (local) return host_args;
+    // Remote: the same paths must exist on the other host (as with Pomelo); the plugin and app
+    // folders travel as environment variables.
+    std::string remote = "cd " + shell_quote(l.app_dir) + " &&";
+    for (const char *var : {"SHADDOCK_PLUGINS_DIR", "SHADDOCK_APPS_DIR"})
+        if (const char *v = std::getenv(var)) remote += std::string(" ") + var + "=" + shell_quote(v);
+    for (const auto &a : host_args) remote += " " + shell_quote(a);
+    std::vector<std::string> argv = {"ssh"};
+    argv.insert(argv.end(), l.ssh_options.begin(), l.ssh_options.end());
+    argv.push_back(l.host);
+    argv.push_back(remote);
+    return argv;
+}
+
+pid_t spawn_process(const std::vector<std::string> &argv, std::string &error) {
+    std::vector<char *> args;
+    for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = -1;
+    int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ);
+    if (rc != 0) {
+        error = std::string("cannot start ") + argv[0] + ": " + std::strerror(rc);
+        return -1;
+    }
+    return pid;
+}
+
+std::vector<Exited> reap_children() {
+    std::vector<Exited> out;
+    for (;;) {
+        int status = 0;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0) break;
+        Exited e{pid, "", false};
+        if (WIFEXITED(status)) {
+            e.clean = WEXITSTATUS(status) == 0;
+            e.how = "exited with code " + std::to_string(WEXITSTATUS(status));
+        } else if (WIFSIGNALED(status)) {
+            e.how = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+        } else {
+            continue;
+        }
+        out.push_back(e);
+    }
+    return out;
+}
+
+}  // namespace shd::cluster

@@ -1,0 +1,40 @@
+// Starting server processes (locally, or over ssh on other hosts) and reaping them when they exit.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace shd::cluster {
+
+struct ServerLaunch {
+    std::string exe;       // the shaddock-host binary (the master's own executable)
+    std::string app_dir;
+    std::string env;
+    std::string server_id;
+    std::string host;      // the server's host; decides local or ssh
+    std::vector<std::string> ssh_options;  // e.g. {"-p", "2222"}
+};
+
+// True for 127.0.0.1, localhost, 0.0.0.0, ::1, an empty host, `master_host`, or an address of this
+// machine's interfaces.
+bool is_local_host(const std::string &host, const std::string &master_host);
+
+// The argv that starts the server: shaddock-host directly, or `ssh <host> 'cd <dir> && ...'`.
+std::vector<std::string> launch_command(const ServerLaunch &launch, bool local);
+
+// Starts argv[0] with argv; stdout/stderr are inherited (logs merge in the master's terminal).
+// Returns the pid, or -1 with `error` set.
+pid_t spawn_process(const std::vector<std::string> &argv, std::string &error);
+
+struct Exited {
+    pid_t pid;
+    std::string how;  // "exited with code 1", "killed by signal 9 (Killed)"
+    bool clean;       // exit code 0
+};
+
+// Non-blocking: every child that has exited since the last call.
+std::vector<Exited> reap_children();
+
+}  // namespace shd::cluster

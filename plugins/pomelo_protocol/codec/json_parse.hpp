@@ -1,0 +1,23 @@
+// Parsing untrusted JSON text (handshake bodies, JSON message bodies) without recursion: nesting is
+// checked on the raw text first and RapidJSON runs in iterative mode, so hostile input cannot
+// exhaust the stack. Numbers are parsed with full precision, as JSON.parse does.
+#pragma once
+
+#include <rapidjson/fwd.h>
+
+#include <cstddef>
+#include <string_view>
+
+namespace shd::pomelo {
+
+constexpr size_t kDefaultMaxJsonDepth = 64;
+
+// True if no array/object in `text` nests deeper than max_depth (strings are skipped; the text
+// need not be valid JSON).
+bool json_depth_within(std::string_view text, size_t max_depth);
+
+// Parses `text` into `doc`. False if it is not one JSON value (optionally surrounded by whitespace)
+// or nests deeper than max_depth; `doc` is then unspecified.
+bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_depth = kDefaultMaxJsonDepth);
+
+}  // namespace shd::pomelo
