@@ -63,14 +63,20 @@ void FrameLink::send(std::string json) {
 
 void FrameLink::write_next() {
     asio::async_write(socket_, asio::buffer(out_.front()), [self = shared_from_this()](boost::system::error_code ec, size_t) {
+        if (self->closed_) return;
         if (ec) return self->fail(ec.message());
         self->out_.pop_front();
         if (!self->out_.empty()) self->write_next();
+        else if (!self->closing_reason_.empty()) self->fail(self->closing_reason_);
     });
 }
 
 void FrameLink::close(const std::string &reason) {
-    asio::post(socket_.get_executor(), [self = shared_from_this(), reason] { self->fail(reason); });
+    // Frames queued before the close (a refusal, say) still go out first.
+    asio::post(socket_.get_executor(), [self = shared_from_this(), reason] {
+        if (self->out_.empty()) self->fail(reason);
+        else self->closing_reason_ = reason.empty() ? "closed" : reason;
+    });
 }
 
 void FrameLink::fail(const std::string &reason) {
@@ -78,8 +84,7 @@ void FrameLink::fail(const std::string &reason) {
     closed_ = true;
     boost::system::error_code ignored;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
-    out_.clear();
+    socket_.close(ignored);  // a write in flight completes with an error and sees closed_
     OnClose cb = std::move(on_close_);
     on_frame_ = nullptr;
     if (cb) cb(reason);

@@ -26,7 +26,7 @@ public:
     void start(OnFrame on_frame, OnClose on_close);
     // [any] Queues one frame.
     void send(std::string json);
-    // [any] Closes; on_close runs once (if it was not closed already).
+    // [any] Closes once the queued frames are written; on_close runs once.
     void close(const std::string &reason);
     std::string peer() const { return peer_; }
 
@@ -44,6 +44,7 @@ private:
     OnFrame on_frame_;
     OnClose on_close_;
     bool closed_ = false;
+    std::string closing_reason_;  // set: close when the queue drains
 };
 
 // The 4-byte header + payload of one frame.

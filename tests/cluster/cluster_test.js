@@ -1,0 +1,135 @@
+// Cluster integration test: a real master spawns real servers (shaddock-host processes).
+// Covers the start barrier, clusterCount expansion, auto-restart after kill -9 with a crash log
+// line, token authentication from adminServer.json, a bad servers.json, and a clean stop.
+// Usage: node cluster_test.js <shaddock-host binary>
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const HOST = process.argv[2];
+let passed = 0, failed = 0;
+function check(name, ok, detail) {
+  if (ok) { passed++; console.log('ok   ' + name); }
+  else { failed++; console.log('FAIL ' + name + (detail ? ': ' + detail : '')); }
+}
+
+function appDir(files) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-cluster-'));
+  fs.mkdirSync(path.join(dir, 'config'));
+  for (const [name, content] of Object.entries(files))
+    fs.writeFileSync(path.join(dir, 'config', name), typeof content === 'string' ? content : JSON.stringify(content));
+  return dir;
+}
+
+function start(dir) {
+  const child = spawn(HOST, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.output = '';
+  child.stdout.on('data', d => { child.output += d; });
+  child.stderr.on('data', d => { child.output += d; });
+  child.exited = new Promise(resolve => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return child;
+}
+
+function waitFor(child, pattern, ms) {
+  return new Promise(resolve => {
+    const t0 = Date.now();
+    const tick = () => {
+      const m = child.output.match(pattern);
+      if (m) return resolve(m);
+      if (Date.now() - t0 > ms) return resolve(null);
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+function countMatches(text, re) { return (text.match(re) || []).length; }
+function alive(pid) { try { process.kill(pid, 0); return true; } catch (e) { return false; } }
+
+const base = 21000 + Math.floor(Math.random() * 20000);
+const plugins = {
+  plugins: [{ name: 'cluster', serverTypes: '*', options: { restartDelay: 200 } }, { name: 'greeter', serverTypes: 'hello' }],
+  app: { name: 'hello', serverTypes: 'hello' },
+};
+
+async function barrierRestartAndStop() {
+  const dir = appDir({
+    'master.json': { development: { id: 'master-server-1', host: '127.0.0.1', port: base } },
+    'servers.json': { development: { hello: [
+      { id: 'hello-server-1', host: '127.0.0.1', port: base + 1, 'auto-restart': true },
+      { host: '127.0.0.1', port: `${base + 10}++`, clusterCount: 2 },
+    ] } },
+    'adminServer.json': [{ type: 'hello', token: 'secret-token' }],
+    'plugins.json': plugins,
+  });
+  const master = start(dir);
+  const all = await waitFor(master, /all servers startup in (\d+) ms \(3 server/, 15000);
+  check('start barrier: master reports all servers up', !!all, master.output.slice(-2000));
+  check('startup time is reported', all && Number(all[1]) >= 0);
+  await waitFor(master, /(start_all: the whole cluster is up[\s\S]*){3}/, 3000);
+  check('afterStartAll runs on every server once', countMatches(master.output, /start_all: the whole cluster is up/g) === 3,
+        'count ' + countMatches(master.output, /start_all: the whole cluster is up/g));
+  check('clusterCount expands to cluster-server-hello-0 and -1',
+        /server cluster-server-hello-0 \(hello\) registered/.test(master.output) &&
+        /server cluster-server-hello-1 \(hello\) registered/.test(master.output));
+
+  const pidMatch = master.output.match(/started hello-server-1 \(pid (\d+)/);
+  const pid = pidMatch && Number(pidMatch[1]);
+  check('the master logs the pid it started', !!pid);
+  process.kill(pid, 'SIGKILL');
+  const restarted = await waitFor(master, new RegExp(`started hello-server-1 \\(pid (?!${pid}\\b)(\\d+)`), 8000);
+  const again = await waitFor(master, /server hello-server-1 \(hello\) registered[\s\S]*server hello-server-1 \(hello\) registered/, 8000);
+  check('kill -9 of an auto-restart server: the master restarts it and it registers again', !!restarted && !!again,
+        master.output.slice(-1500));
+  const crash = fs.existsSync(path.join(dir, 'logs', 'crash.log')) ? fs.readFileSync(path.join(dir, 'logs', 'crash.log'), 'utf8') : '';
+  check('crash.log holds type,id,time,reason', /^hello,hello-server-1,[0-9-]+ [0-9:]+,killed by signal 9/m.test(crash), crash);
+
+  const childPids = [...master.output.matchAll(/started \S+ \(pid (\d+)/g)].map(m => Number(m[1]));
+  master.kill('SIGTERM');
+  const exit = await master.exited;
+  check('SIGTERM stops the master cleanly (exit 0)', exit.code === 0, JSON.stringify(exit));
+  check('every server stopped with it', childPids.every(p => !alive(p)), childPids.filter(alive).join(','));
+  check('servers stopped cleanly', countMatches(master.output, /server stopped cleanly/g) >= 4);
+}
+
+async function wrongToken() {
+  const dir = appDir({
+    'master.json': { id: 'master-server-1', host: '127.0.0.1', port: base + 100 },
+    'servers.json': { hello: [{ id: 'hello-server-1', host: '127.0.0.1', port: base + 101 }] },
+    // Pomelo semantics: with adminServer.json present, every server type must be listed.
+    'adminServer.json': [{ type: 'connector', token: 't' }],
+    'plugins.json': plugins,
+  });
+  const master = start(dir);
+  const refused = await waitFor(master, /refused server hello-server-1 .*adminServer\.json/, 10000);
+  check('a server type missing from adminServer.json is refused', !!refused, master.output.slice(-1500));
+  const stopped = await waitFor(master, /hello-server-1 cluster: the master refused this server/, 5000);
+  check('the refused server says why and stops', !!stopped);
+  master.kill('SIGTERM');
+  const exit = await master.exited;
+  check('master still stops cleanly', exit.code === 0, JSON.stringify(exit));
+}
+
+async function badServersJson() {
+  const dir = appDir({
+    'master.json': { id: 'master-server-1', host: '127.0.0.1', port: base + 200 },
+    'servers.json': { hello: [{ id: 'hello-server-1', host: '127.0.0.1', port: 'eighty' }] },
+    'plugins.json': plugins,
+  });
+  const master = start(dir);
+  const exit = await master.exited;
+  check('a bad servers.json stops startup (exit 2)', exit.code === 2, JSON.stringify(exit));
+  check('the message names the file and key',
+        /config\/servers\.json: hello\[0\]\.port: expected a port number \(0-65535\), got "eighty"/.test(master.output),
+        master.output);
+}
+
+(async () => {
+  await barrierRestartAndStop();
+  await wrongToken();
+  await badServersJson();
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})();
