@@ -9,6 +9,12 @@ const os = require('os');
 const path = require('path');
 
 const HOST = process.argv[2];
+const CLI = process.argv[3];
+const { execFileSync } = require('child_process');
+function cli(args) {
+  try { return { code: 0, out: execFileSync(CLI, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) }; }
+  catch (e) { return { code: e.status, out: (e.stdout || '') + (e.stderr || '') }; }
+}
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); }
@@ -126,8 +132,38 @@ async function badServersJson() {
         master.output);
 }
 
+async function commandLine() {
+  const dir = appDir({
+    'master.json': { id: 'master-server-1', host: '127.0.0.1', port: base + 300 },
+    'servers.json': { hello: [{ id: 'hello-server-1', host: '127.0.0.1', port: base + 301 },
+                              { id: 'hello-server-2', host: '127.0.0.1', port: base + 302 }] },
+    'adminUser.json': [{ id: 'user-1', username: 'admin', password: 'admin', level: 1 },
+                       { id: 'user-2', username: 'monitor', password: 'monitor', level: 2 }],
+    'plugins.json': plugins,
+  });
+  const master = start(dir);
+  await waitFor(master, /all servers startup in/, 15000);
+  const list = cli(['list', '-d', dir]);
+  check('shaddock list shows every server', list.code === 0 && /hello-server-1\s+hello/.test(list.out) &&
+        /hello-server-2\s+hello/.test(list.out), list.out);
+  const badPass = cli(['list', '-d', dir, '-p', 'nope']);
+  check('a wrong password is refused', badPass.code === 1 && /auth failed/.test(badPass.out), badPass.out);
+  const lowLevel = cli(['stop', '-d', dir, '-u', 'monitor', '-p', 'monitor', 'hello-server-1']);
+  check('a level-2 user may not stop servers', lowLevel.code === 1 && /level/.test(lowLevel.out), lowLevel.out);
+  const stopOne = cli(['stop', '-d', dir, 'hello-server-2']);
+  const stopped = await waitFor(master, /hello-server-2 stopped \(exited with code 0\)/, 5000);
+  check('shaddock stop <id> stops one server gracefully', stopOne.code === 0 && !!stopped, stopOne.out + master.output.slice(-800));
+  check('the other server keeps running', !/hello-server-1 host: stopping/.test(master.output));
+  const stopAll = cli(['stop', '-d', dir]);
+  const exit = await master.exited;
+  check('shaddock stop stops the whole cluster', stopAll.code === 0 && exit.code === 0, JSON.stringify(exit));
+  const after = cli(['list', '-d', dir]);
+  check('list without a master says so', after.code === 1 && /is the cluster running/.test(after.out), after.out);
+}
+
 (async () => {
   await barrierRestartAndStop();
+  await commandLine();
   await wrongToken();
   await badServersJson();
   console.log(`${passed} passed, ${failed} failed`);
