@@ -18,7 +18,7 @@ DEB_PACKAGES=(
   clang libclang-rt-14-dev
   libboost-dev libboost-program-options-dev
   rapidjson-dev libpoco-dev libcppunit-dev libssl-dev
-  abigail-tools binutils procps
+  abigail-tools binutils procps openssl
   nodejs npm
 )
 

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -52,7 +53,7 @@ private:
     bool registered_ = false;
     bool local_started_ = false;
     bool recorded_ = false;
-    bool stopping_ = false;
+    std::atomic<bool> stopping_{false};  // read by I/O-thread handlers
 };
 
 }  // namespace shd::cluster

@@ -7,6 +7,7 @@
 #define SHADDOCK_EXT_CONNECTOR_H
 
 #include <shaddock/abi.h>
+#include <shaddock/ext/protocol.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +28,11 @@ typedef struct shd_connector_v1 {
      * *out_missed (may be NULL). */
     shd_status(SHD_CALL *send_encoded)(void *cctx, const uint64_t *sids, size_t count, shd_bytes encoded,
                                        size_t *out_missed);
+    /* [any] Encodes a push with this connector's protocol setup (dictionary, protobuf), once, for
+     * send_encoded. The bytes go to sink during the call. SHD_ERR_INVALID when the protocol refused
+     * the body (e.g. a protobuf field missing); SHD_ERR_SHUTDOWN before start or after stop. */
+    shd_status(SHD_CALL *encode_push)(void *cctx, shd_str route, shd_str body_json, shd_bytes_fn sink,
+                                      void *user_data);
 } shd_connector_v1;
 
 #ifdef __cplusplus

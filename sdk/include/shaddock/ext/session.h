@@ -26,7 +26,9 @@ typedef void(SHD_CALL *shd_sid_fn)(void *user_data, uint64_t sid);
 
 /* Called exactly once per registration: when the session closes (status SHD_OK, with its last uid
  * and the reason: "client closed", "kick", "heartbeat timeout", ...), or with SHD_ERR_NOT_FOUND
- * right away (later on the logic thread) when the session does not exist. */
+ * (later on the logic thread, never inside on_closed) when the session does not exist. on_closed
+ * itself returns SHD_OK whenever fn will be called, so the caller frees user_data only in fn; it
+ * returns an error (and never calls fn) only for invalid arguments. */
 typedef void(SHD_CALL *shd_closed_fn)(void *user_data, shd_status status, uint64_t sid, shd_str uid, shd_str reason);
 
 typedef struct shd_session_service_v1 {

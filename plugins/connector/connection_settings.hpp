@@ -1,0 +1,29 @@
+// What every connection reads: set up once in the connector's start() and read-only while
+// connections exist. Owned by the plugin, which outlives every connection.
+#pragma once
+
+#include "connection_events.hpp"
+
+#include <shaddock/ext/protocol.h>
+#include <shaddock/cpp/host.hpp>
+
+#include <atomic>
+#include <cstdint>
+
+namespace shd::connector {
+
+struct ConnectionSettings {
+    const shd_protocol_v1 *protocol = nullptr;
+    void *pctx = nullptr;
+    void *setup = nullptr;
+    ConnectionEvents *events = nullptr;
+    const Host *host = nullptr;         // for logging from I/O threads
+    uint64_t idle_timeout_ms = 90'000;  // accept -> established, then inactivity when no heartbeat
+    bool heartbeat = false;             // the protocol runs heartbeats: no inactivity timer after the ACK
+    uint64_t send_queue_limit = 1 << 20;
+    uint64_t max_package_size = 64 * 1024;
+    bool can_batch = false;  // several packages may share one write / WebSocket message
+    std::atomic<uint64_t> *next_sid = nullptr;
+};
+
+}  // namespace shd::connector

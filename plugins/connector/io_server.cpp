@@ -1,0 +1,272 @@
+#include "io_server.hpp"
+
+#include "client_intake.hpp"
+#include "connection_tracker.hpp"
+#include "peer_blacklist.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace shd::connector {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// A connector may hold many thousands of sockets: use the whole descriptor allowance.
+void raise_descriptor_limit(const Host &host) {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+    rlim_t before = lim.rlim_cur;
+    lim.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &lim) == 0)
+        host.debug("raised the open file limit from " + std::to_string(before) + " to " + std::to_string(lim.rlim_max));
+}
+
+// Extra certificates from ssl.ca are sent with the server's chain (intermediate CAs).
+void add_chain_file(SSL_CTX *ctx, const std::string &path) {
+    BIO *bio = BIO_new_file(path.c_str(), "r");
+    if (!bio) throw Error(SHD_ERR_INVALID, "option ssl.ca: cannot open \"" + path + "\"");
+    int added = 0;
+    while (X509 *cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+        SSL_CTX_add1_chain_cert(ctx, cert);
+        X509_free(cert);
+        ++added;
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+    if (added == 0) throw Error(SHD_ERR_INVALID, "option ssl.ca: no PEM certificate in \"" + path + "\"");
+}
+
+std::unique_ptr<asio::ssl::context> make_tls_context(const TlsFiles &files) {
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                     asio::ssl::context::single_dh_use);
+    boost::system::error_code ec;
+    ctx->use_certificate_chain_file(files.cert, ec);
+    if (ec)
+        throw Error(SHD_ERR_INVALID,
+                    "option ssl.cert: \"" + files.cert + "\" is not a PEM certificate (" + ec.message() + ")");
+    ctx->use_private_key_file(files.key, asio::ssl::context::pem, ec);
+    if (ec)
+        throw Error(SHD_ERR_INVALID,
+                    "option ssl.key: \"" + files.key + "\" is not a PEM private key (" + ec.message() + ")");
+    if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+        throw Error(SHD_ERR_INVALID, "option ssl.key: the key does not match the certificate in ssl.cert");
+    if (!files.ca.empty()) add_chain_file(ctx->native_handle(), files.ca);
+    return ctx;
+}
+
+}  // namespace
+
+struct IoServer::Impl {
+    Impl(const ConnectorOptions &o, const ConnectionSettings &s, const Host &h)
+        : options(o), settings(s), host(h), blacklist(o.blacklist), tracker(o.max_connections) {
+        for (unsigned i = 0; i < options.io_threads; ++i) {
+            iocs.push_back(std::make_unique<asio::io_context>(1));
+            guards.emplace_back(asio::make_work_guard(*iocs.back()));
+        }
+        acceptor_strand.emplace(asio::make_strand(*iocs[0]));
+        acceptor.emplace(*acceptor_strand);
+        retry_timer.emplace(*acceptor_strand);
+    }
+
+    ~Impl() {
+        join();
+        retry_timer.reset();
+        acceptor.reset();
+    }
+
+    tcp::endpoint endpoint() const {
+        boost::system::error_code ec;
+        if (options.host.empty()) return tcp::endpoint(tcp::v6(), static_cast<unsigned short>(options.port));
+        asio::ip::address addr = asio::ip::make_address(options.host, ec);
+        if (!ec) return tcp::endpoint(addr, static_cast<unsigned short>(options.port));
+        asio::io_context resolver_io;
+        tcp::resolver resolver(resolver_io);
+        auto results = resolver.resolve(options.host, std::to_string(options.port), ec);
+        if (ec || results.empty())
+            throw Error(SHD_ERR_INVALID, "option host: cannot resolve \"" + options.host + "\" (" + ec.message() + ")");
+        return results.begin()->endpoint();
+    }
+
+    void listen() {
+        tcp::endpoint ep = endpoint();
+        boost::system::error_code ec;
+        acceptor->open(ep.protocol(), ec);
+        if (ec && options.host.empty()) {  // no IPv6 here: every IPv4 interface
+            ep = tcp::endpoint(tcp::v4(), static_cast<unsigned short>(options.port));
+            ec.clear();
+            acceptor->open(ep.protocol(), ec);
+        }
+        if (!ec && ep.address().is_v6() && options.host.empty()) acceptor->set_option(asio::ip::v6_only(false), ec);
+        ec.clear();
+        if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) acceptor->bind(ep, ec);
+        if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) {
+            std::string where =
+                (options.host.empty() ? std::string("*") : options.host) + ":" + std::to_string(options.port);
+            throw Error(SHD_ERR_IO, "cannot listen on " + where + ": " + ec.message());
+        }
+        bound_port = acceptor->local_endpoint().port();
+    }
+
+    asio::io_context &next_io() {
+        size_t i = next_io_index++ % iocs.size();
+        return *iocs[i];
+    }
+
+    // [acceptor strand]
+    void accept() {
+        acceptor->async_accept(
+            asio::make_strand(next_io()),
+            [this](const boost::system::error_code &ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+    }
+
+    void on_accept(const boost::system::error_code &ec, tcp::socket socket) {
+        if (!acceptor->is_open() || ec == asio::error::operation_aborted) return;
+        if (ec) {
+            // Out of descriptors or memory: say so (at most once a second) and try again shortly.
+            auto now = Clock::now();
+            if (now - last_accept_warning > std::chrono::seconds(1)) {
+                last_accept_warning = now;
+                host.warn("accept failed: " + ec.message());
+            }
+            retry_timer->expires_after(std::chrono::milliseconds(50));
+            retry_timer->async_wait([this](const boost::system::error_code &e) {
+                if (!e && acceptor->is_open()) accept();
+            });
+            return;
+        }
+        accept();
+        admit(std::move(socket));
+    }
+
+    void admit(tcp::socket socket) {
+        boost::system::error_code ec;
+        tcp::endpoint peer = socket.remote_endpoint(ec);
+        if (ec) return;  // already gone
+        asio::ip::address addr = peer.address();
+        if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+            addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+        std::string remote = addr.to_string();
+        if (!blacklist.empty() && blacklist.matches(remote)) {
+            host.debug("client " + remote + ": closed at accept (blacklist)");
+            socket.close(ec);
+            return;
+        }
+        TrackerSlot slot = tracker.acquire();
+        if (!slot) {
+            if (!tracker.stopping()) {
+                auto now = Clock::now();
+                if (now - last_limit_warning > std::chrono::seconds(1)) {
+                    last_limit_warning = now;
+                    host.warn("max-connections (" + std::to_string(options.max_connections) +
+                              ") reached: closing new clients");
+                }
+            }
+            socket.close(ec);
+            return;
+        }
+        if (options.no_delay) socket.set_option(tcp::no_delay(true), ec);
+        start_intake(std::move(socket), tls.get(), settings, std::move(slot), std::move(remote));
+    }
+
+    void start_threads() {
+        for (auto &ioc : iocs) {
+            asio::io_context *io = ioc.get();
+            threads.emplace_back([this, io] {
+                for (;;) {
+                    try {
+                        io->run();
+                        return;
+                    } catch (const std::exception &e) {
+                        host.error(std::string("I/O thread: unexpected exception: ") + e.what());
+                    } catch (...) {
+                        host.error("I/O thread: unexpected exception");
+                    }
+                }
+            });
+        }
+    }
+
+    void join() {
+        for (auto &g : guards) g.reset();
+        for (auto &ioc : iocs) ioc->stop();
+        for (auto &t : threads)
+            if (t.joinable()) t.join();
+        threads.clear();
+    }
+
+    ConnectorOptions options;
+    const ConnectionSettings &settings;
+    Host host;
+    PeerBlacklist blacklist;
+    ConnectionTracker tracker;
+    std::unique_ptr<asio::ssl::context> tls;
+    std::vector<std::unique_ptr<asio::io_context>> iocs;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+    std::optional<asio::strand<asio::io_context::executor_type>> acceptor_strand;
+    std::optional<tcp::acceptor> acceptor;
+    std::optional<asio::steady_timer> retry_timer;
+    std::vector<std::thread> threads;
+    std::atomic<int> bound_port{0};
+    size_t next_io_index = 0;
+    Clock::time_point last_accept_warning{};
+    Clock::time_point last_limit_warning{};
+};
+
+IoServer::IoServer(const ConnectorOptions &options, const ConnectionSettings &settings, const Host &host)
+    : impl_(std::make_unique<Impl>(options, settings, host)) {}
+
+IoServer::~IoServer() = default;
+
+void IoServer::start() {
+    if (impl_->options.tls) impl_->tls = make_tls_context(impl_->options.tls_files);
+    raise_descriptor_limit(impl_->host);
+    impl_->listen();
+    asio::post(*impl_->acceptor_strand, [impl = impl_.get()] { impl->accept(); });
+    impl_->start_threads();
+}
+
+int IoServer::port() const {
+    return impl_->bound_port.load();
+}
+
+uint64_t IoServer::connections() const {
+    return impl_->tracker.count();
+}
+
+void IoServer::stop(std::function<void()> on_all_closed) {
+    asio::post(*impl_->acceptor_strand, [impl = impl_.get()] {
+        boost::system::error_code ec;
+        impl->retry_timer->cancel();
+        impl->acceptor->close(ec);
+    });
+    impl_->tracker.stop_all("server stopping", std::move(on_all_closed));
+}
+
+void IoServer::join() {
+    impl_->join();
+}
+
+}  // namespace shd::connector

@@ -1,0 +1,47 @@
+// Carries connection events from the I/O strands to the logic thread and answers back: handshake
+// checks go to the app's check (shd.handler/1), established connections become sessions, client
+// messages are dispatched to handlers with a responder that encodes the answer once and posts it to
+// the connection, closed connections close their sessions. No JSON is parsed on this path.
+#pragma once
+
+#include "connection_events.hpp"
+#include "protocol_encoder.hpp"
+#include "session_registry.hpp"
+
+#include <shaddock/ext/handler.h>
+#include <shaddock/cpp/host.hpp>
+
+#include <atomic>
+
+namespace shd::connector {
+
+class LogicBridge final : public ConnectionEvents {
+public:
+    LogicBridge(const Host &host, SessionRegistry &sessions, const shd_handler_service_v1 *handlers, void *handlers_ctx)
+        : host_(host), sessions_(sessions), handlers_(handlers), handlers_ctx_(handlers_ctx) {}
+
+    // [logic] Set once the protocol is set up (start), cleared at stop: answers after that are dropped.
+    void set_encoder(const ProtocolEncoder *encoder) { encoder_.store(encoder); }
+
+    // ConnectionEvents, [io]
+    void handshake(std::shared_ptr<ClientLink> link, shd_str client_type, shd_str client_version, shd_str user_json,
+                   shd_handshake_reply_fn reply, void *reply_ctx) override;
+    void established(std::shared_ptr<ClientLink> link, uint64_t sid) override;
+    void deliver(uint64_t sid, const shd_inbound_msg_v1 &msg) override;
+    void closed(uint64_t sid, std::string reason) override;
+
+private:
+    struct Inbound;
+    struct Responder;
+    static void SHD_CALL run_inbound(void *ud, shd_status status);
+    static void SHD_CALL respond(void *ctx, shd_status status, shd_str body_json);
+    void dispatch(Inbound &in);
+
+    Host host_;
+    SessionRegistry &sessions_;
+    const shd_handler_service_v1 *handlers_;
+    void *handlers_ctx_;
+    std::atomic<const ProtocolEncoder *> encoder_{nullptr};
+};
+
+}  // namespace shd::connector

@@ -1,0 +1,181 @@
+#include "session_registry.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+namespace shd::connector {
+
+namespace {
+
+std::string quote(std::string_view s) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string to_json(const rapidjson::Value &v) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    v.Accept(w);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+const std::vector<uint64_t> kNoSessions;
+
+}  // namespace
+
+void SessionRegistry::add(uint64_t sid, std::shared_ptr<ClientLink> link) {
+    Session s;
+    s.id = sid;
+    s.link = std::move(link);
+    sessions_.emplace(sid, std::move(s));
+}
+
+void SessionRegistry::remove(uint64_t sid, const std::string &reason) {
+    auto it = sessions_.find(sid);
+    if (it == sessions_.end()) return;
+    Session s = std::move(it->second);
+    sessions_.erase(it);
+    drop_uid(s);
+    // Callbacks may call back into the service; the session is already gone from every index.
+    for (auto &[fn, ud] : s.closed_callbacks) {
+        try {
+            fn(ud, SHD_OK, sid, to_shd(s.uid), to_shd(reason));
+        } catch (...) {
+        }
+    }
+    emit("close_session", s, &reason);
+}
+
+void SessionRegistry::remove_all(const std::string &reason) {
+    std::vector<uint64_t> sids;
+    sids.reserve(sessions_.size());
+    for (const auto &[sid, s] : sessions_) sids.push_back(sid);
+    for (uint64_t sid : sids) remove(sid, reason);
+}
+
+Session *SessionRegistry::find(uint64_t sid) {
+    auto it = sessions_.find(sid);
+    return it == sessions_.end() ? nullptr : &it->second;
+}
+
+shd_session_view_v1 SessionRegistry::view(const Session &s) const {
+    shd_session_view_v1 v{};
+    v.struct_size = sizeof v;
+    v.abi_major = SHD_ABI_MAJOR;
+    v.abi_minor = SHD_ABI_MINOR;
+    v.id = s.id;
+    v.frontend_id = to_shd(frontend_id_);
+    v.uid = to_shd(s.uid);
+    v.settings_json = to_shd(s.settings_json);
+    return v;
+}
+
+shd_status SessionRegistry::bind(uint64_t sid, std::string_view uid) {
+    Session *s = find(sid);
+    if (!s) return SHD_ERR_NOT_FOUND;
+    if (uid.empty()) return SHD_ERR_INVALID;
+    if (s->uid == uid) return SHD_OK;
+    if (!s->uid.empty()) return SHD_ERR_EXISTS;
+    auto &list = by_uid_[std::string(uid)];
+    if (single_session_ && !list.empty()) return SHD_ERR_EXISTS;
+    list.push_back(sid);
+    s->uid = std::string(uid);
+    ++bound_count_;
+    emit("bind_session", *s, nullptr);
+    return SHD_OK;
+}
+
+shd_status SessionRegistry::unbind(uint64_t sid, std::string_view uid) {
+    Session *s = find(sid);
+    if (!s) return SHD_ERR_NOT_FOUND;
+    if (s->uid.empty() || s->uid != uid) return SHD_ERR_INVALID;
+    drop_uid(*s);
+    emit("unbind_session", *s, nullptr);
+    s->uid.clear();
+    return SHD_OK;
+}
+
+void SessionRegistry::drop_uid(const Session &s) {
+    if (s.uid.empty()) return;
+    auto it = by_uid_.find(s.uid);
+    if (it == by_uid_.end()) return;
+    auto &list = it->second;
+    list.erase(std::remove(list.begin(), list.end(), s.id), list.end());
+    if (list.empty()) by_uid_.erase(it);
+    --bound_count_;
+}
+
+shd_status SessionRegistry::set(uint64_t sid, std::string_view key, std::string_view value_json) {
+    Session *s = find(sid);
+    if (!s) return SHD_ERR_NOT_FOUND;
+    rapidjson::Document check;
+    check.Parse(value_json.data(), value_json.size());
+    if (check.HasParseError()) return SHD_ERR_INVALID;
+    std::string value = to_json(check);  // normalised: no stray whitespace in the rendered object
+    auto it = std::find_if(s->settings.begin(), s->settings.end(), [&](const auto &kv) { return kv.first == key; });
+    if (it != s->settings.end())
+        it->second = std::move(value);
+    else
+        s->settings.emplace_back(std::string(key), std::move(value));
+    render_settings(*s);
+    return SHD_OK;
+}
+
+shd_status SessionRegistry::set_all(uint64_t sid, std::string_view settings_json) {
+    Session *s = find(sid);
+    if (!s) return SHD_ERR_NOT_FOUND;
+    rapidjson::Document doc;
+    doc.Parse(settings_json.data(), settings_json.size());
+    if (doc.HasParseError() || !doc.IsObject()) return SHD_ERR_INVALID;
+    s->settings.clear();
+    for (const auto &m : doc.GetObject())
+        s->settings.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()), to_json(m.value));
+    render_settings(*s);
+    return SHD_OK;
+}
+
+void SessionRegistry::render_settings(Session &s) {
+    std::string out = "{";
+    for (const auto &[k, v] : s.settings) {
+        if (out.size() > 1) out += ',';
+        out += quote(k);
+        out += ':';
+        out += v;
+    }
+    out += '}';
+    s.settings_json = std::move(out);
+}
+
+shd_status SessionRegistry::on_closed(uint64_t sid, shd_closed_fn fn, void *user_data) {
+    if (!fn) return SHD_ERR_INVALID;
+    Session *s = find(sid);
+    if (!s) {
+        // The registration stands (SHD_OK) and completes exactly once, later on the logic thread,
+        // with SHD_ERR_NOT_FOUND; callers free user_data in the callback either way.
+        auto call = [fn, user_data, sid] { fn(user_data, SHD_ERR_NOT_FOUND, sid, to_shd(""), to_shd("")); };
+        if (!host_.post(call)) call();
+        return SHD_OK;
+    }
+    s->closed_callbacks.emplace_back(fn, user_data);
+    return SHD_OK;
+}
+
+const std::vector<uint64_t> &SessionRegistry::sids_of(std::string_view uid) const {
+    auto it = by_uid_.find(std::string(uid));
+    return it == by_uid_.end() ? kNoSessions : it->second;
+}
+
+void SessionRegistry::emit(const char *event, const Session &s, const std::string *reason) const {
+    std::string payload =
+        "{\"sid\":" + std::to_string(s.id) + ",\"uid\":" + quote(s.uid) + ",\"frontendId\":" + quote(frontend_id_);
+    if (reason) payload += ",\"reason\":" + quote(*reason);
+    payload += '}';
+    host_.emit(event, payload);
+}
+
+}  // namespace shd::connector

@@ -1,0 +1,193 @@
+#include "frame_codec.hpp"
+
+#include <cstring>
+
+namespace shd::rpc {
+
+namespace {
+
+void put_u16(std::string &out, size_t v) {
+    out.push_back(static_cast<char>((v >> 8) & 0xff));
+    out.push_back(static_cast<char>(v & 0xff));
+}
+
+void put_u32(std::string &out, uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+void put_u64(std::string &out, uint64_t v) {
+    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+void put_short_string(std::string &out, std::string_view s) {
+    put_u16(out, s.size());
+    out.append(s.data(), s.size());
+}
+
+// Starts a frame whose body will be `body_size` bytes.
+void begin_frame(std::string &out, FrameType type, size_t body_size) {
+    out.reserve(out.size() + kLengthSize + 1 + body_size);
+    put_u32(out, static_cast<uint32_t>(1 + body_size));
+    out.push_back(static_cast<char>(type));
+}
+
+// A cursor over a frame body; every read checks the remaining size.
+class Cursor {
+public:
+    explicit Cursor(std::string_view body) : rest_(body) {}
+    bool u8(uint8_t &v) {
+        if (rest_.size() < 1) return false;
+        v = static_cast<uint8_t>(rest_[0]);
+        rest_.remove_prefix(1);
+        return true;
+    }
+    bool u16(size_t &v) {
+        if (rest_.size() < 2) return false;
+        v = (size_t(uint8_t(rest_[0])) << 8) | uint8_t(rest_[1]);
+        rest_.remove_prefix(2);
+        return true;
+    }
+    bool u32(uint32_t &v) {
+        if (rest_.size() < 4) return false;
+        v = 0;
+        for (int i = 0; i < 4; ++i) v = (v << 8) | uint8_t(rest_[i]);
+        rest_.remove_prefix(4);
+        return true;
+    }
+    bool u64(uint64_t &v) {
+        if (rest_.size() < 8) return false;
+        v = 0;
+        for (int i = 0; i < 8; ++i) v = (v << 8) | uint8_t(rest_[i]);
+        rest_.remove_prefix(8);
+        return true;
+    }
+    bool bytes(size_t n, std::string_view &v) {
+        if (rest_.size() < n) return false;
+        v = rest_.substr(0, n);
+        rest_.remove_prefix(n);
+        return true;
+    }
+    bool short_string(std::string_view &v) {
+        size_t n = 0;
+        return u16(n) && bytes(n, v);
+    }
+    std::string_view rest() const { return rest_; }
+    bool done() const { return rest_.empty(); }
+
+private:
+    std::string_view rest_;
+};
+
+}  // namespace
+
+size_t request_frame_size(std::string_view ns, std::string_view service, std::string_view method,
+                          std::string_view args) {
+    return kLengthSize + 1 + 8 + 6 + ns.size() + service.size() + method.size() + args.size();
+}
+
+size_t response_frame_size(std::string_view result) {
+    return kLengthSize + 1 + 8 + 4 + result.size();
+}
+
+void append_challenge(std::string &out, std::string_view nonce, std::string_view server_id) {
+    begin_frame(out, FrameType::challenge, 1 + nonce.size() + 2 + server_id.size());
+    out.push_back(static_cast<char>(kProtocolVersion));
+    out.append(nonce.data(), nonce.size());
+    put_short_string(out, server_id);
+}
+
+void append_hello(std::string &out, std::string_view nonce, std::string_view mac, std::string_view client_id,
+                  std::string_view server_id) {
+    begin_frame(out, FrameType::hello, 1 + nonce.size() + mac.size() + 4 + client_id.size() + server_id.size());
+    out.push_back(static_cast<char>(kProtocolVersion));
+    out.append(nonce.data(), nonce.size());
+    out.append(mac.data(), mac.size());
+    put_short_string(out, client_id);
+    put_short_string(out, server_id);
+}
+
+void append_welcome(std::string &out, std::string_view mac) {
+    begin_frame(out, FrameType::welcome, mac.size());
+    out.append(mac.data(), mac.size());
+}
+
+void append_request(std::string &out, uint64_t id, std::string_view ns, std::string_view service,
+                    std::string_view method, std::string_view args) {
+    begin_frame(out, FrameType::request, request_frame_size(ns, service, method, args) - kLengthSize - 1);
+    put_u64(out, id);
+    put_short_string(out, ns);
+    put_short_string(out, service);
+    put_short_string(out, method);
+    out.append(args.data(), args.size());
+}
+
+void append_response(std::string &out, uint64_t id, int32_t status, std::string_view result) {
+    begin_frame(out, FrameType::response, response_frame_size(result) - kLengthSize - 1);
+    put_u64(out, id);
+    put_u32(out, static_cast<uint32_t>(status));
+    out.append(result.data(), result.size());
+}
+
+bool parse_challenge(std::string_view body, ChallengeView &out) {
+    Cursor c(body);
+    return c.u8(out.version) && c.bytes(kNonceSize, out.nonce) && c.short_string(out.server_id) && c.done();
+}
+
+bool parse_hello(std::string_view body, HelloView &out) {
+    Cursor c(body);
+    return c.u8(out.version) && c.bytes(kNonceSize, out.nonce) && c.bytes(kMacSize, out.mac) &&
+           c.short_string(out.client_id) && c.short_string(out.server_id) && c.done();
+}
+
+bool parse_welcome(std::string_view body, std::string_view &mac) {
+    Cursor c(body);
+    return c.bytes(kMacSize, mac) && c.done();
+}
+
+bool parse_request(std::string_view body, RequestView &out) {
+    Cursor c(body);
+    if (!(c.u64(out.id) && c.short_string(out.ns) && c.short_string(out.service) && c.short_string(out.method)))
+        return false;
+    out.args = c.rest();
+    return true;
+}
+
+bool parse_response(std::string_view body, ResponseView &out) {
+    Cursor c(body);
+    uint32_t status = 0;
+    if (!(c.u64(out.id) && c.u32(status))) return false;
+    out.status = static_cast<int32_t>(status);
+    out.result = c.rest();
+    return true;
+}
+
+char *FrameReader::prepare(size_t min_space, size_t &space) {
+    // Move the unread tail to the front once the consumed part dominates, so the buffer stays
+    // about the size of the largest frame plus one read.
+    if (begin_ > 0 && (begin_ == end_ || begin_ >= buf_.size() / 2)) {
+        std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    if (buf_.size() - end_ < min_space) buf_.resize(end_ + min_space);
+    space = buf_.size() - end_;
+    return buf_.data() + end_;
+}
+
+FrameReader::Result FrameReader::next(uint8_t &type, std::string_view &body) {
+    size_t avail = end_ - begin_;
+    if (avail < kLengthSize) return Result::need_more;
+    const auto *p = reinterpret_cast<const uint8_t *>(buf_.data() + begin_);
+    uint32_t len = (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
+    if (len == 0 || len > max_frame_) {
+        bad_length_ = len;
+        return Result::bad_length;
+    }
+    if (avail < kLengthSize + len) return Result::need_more;
+    type = p[kLengthSize];
+    body = std::string_view(buf_.data() + begin_ + kLengthSize + 1, len - 1);
+    begin_ += kLengthSize + len;
+    return Result::frame;
+}
+
+}  // namespace shd::rpc

@@ -1,0 +1,112 @@
+// The `rpc` plugin: provides "shd.rpc/1" (shaddock/ext/rpc.h), Pomelo's RPC between the servers of a
+// cluster over Shaddock's own authenticated binary frames on TCP (docs/rpc.md).
+//
+// Membership comes from "shd.cluster/1" when a cluster plugin is loaded (optional: looked up at start,
+// not declared as required), else from the `peers` option or the servers of the configuration.
+// Options: README.md.
+#include "rpc_options.hpp"
+#include "rpc_service.hpp"
+
+#include <shaddock/ext/cluster.h>
+#include <shaddock/ext/rpc.h>
+#include <shaddock/cpp/plugin.hpp>
+
+#include <memory>
+#include <vector>
+
+namespace {
+
+using shd::rpc::RpcService;
+
+std::string_view view(shd_str s) {
+    return std::string_view(s.data ? s.data : "", s.size);
+}
+
+RpcService *svc(void *rctx) {
+    return static_cast<RpcService *>(rctx);
+}
+
+// The vtable functions: C entry points that never let an exception out.
+shd_status SHD_CALL add_remote(void *rctx, shd_str ns, shd_str service, shd_str method, shd_remote_fn fn,
+                               void *user_data) {
+    try {
+        return svc(rctx)->add_remote(view(ns), view(service), view(method), fn, user_data);
+    } catch (...) {
+        return SHD_ERR_INTERNAL;
+    }
+}
+
+void SHD_CALL invoke(void *rctx, shd_str server_id, shd_str server_type, shd_str ns, shd_str service, shd_str method,
+                     shd_str args_json, uint32_t timeout_ms, shd_rpc_result_fn done, void *user_data) {
+    try {
+        svc(rctx)->invoke(view(server_id), view(server_type), view(ns), view(service), view(method), view(args_json),
+                          timeout_ms, done, user_data);
+    } catch (...) {
+        // Only an allocation failure gets here; a call already registered still ends by its deadline.
+    }
+}
+
+void SHD_CALL call(void *rctx, shd_str server_type, shd_str route_param_json, shd_str ns, shd_str service,
+                   shd_str method, shd_str args_json, uint32_t timeout_ms, shd_rpc_result_fn done, void *user_data) {
+    try {
+        svc(rctx)->call(view(server_type), view(route_param_json), view(ns), view(service), view(method),
+                        view(args_json), timeout_ms, done, user_data);
+    } catch (...) {
+    }
+}
+
+shd_status SHD_CALL set_route(void *rctx, shd_str server_type, shd_route_fn fn, void *user_data) {
+    try {
+        return svc(rctx)->set_route(view(server_type), fn, user_data);
+    } catch (...) {
+        return SHD_ERR_INTERNAL;
+    }
+}
+
+class RpcPlugin : public shd::Plugin {
+public:
+    using shd::Plugin::Plugin;
+
+    void configure() override {
+        service_ = std::make_unique<RpcService>(host(), shd::rpc::parse_rpc_options(host().options_json()));
+        vtable_.struct_size = sizeof vtable_;
+        vtable_.abi_major = SHD_ABI_MAJOR;
+        vtable_.abi_minor = SHD_ABI_MINOR;
+        vtable_.add_remote = &add_remote;
+        vtable_.invoke = &invoke;
+        vtable_.call = &call;
+        vtable_.set_route = &set_route;
+        host().provide(SHD_RPC_SERVICE_ID, &vtable_, service_.get());
+    }
+
+    void start() override {
+        // Looked up now rather than in configure: a cluster plugin listed after this one is configured
+        // by the time anything starts.
+        auto [cluster, cluster_ctx] = host().find<shd_cluster_v1>(SHD_CLUSTER_SERVICE_ID);
+        if (cluster && !SHD_HAS_FIELD(shd_cluster_v1, cluster->struct_size, cluster_secret)) {
+            host().warn("shd.cluster/1 is too old (no cluster_secret); using the static peers option instead");
+            cluster = nullptr;
+        }
+        service_->start(cluster, cluster_ctx);
+        subscriptions_.push_back(host().subscribe(
+            "add_servers", [this](std::string_view, std::string_view) { service_->on_servers_added(); }));
+        subscriptions_.push_back(host().subscribe(
+            "remove_servers", [this](std::string_view, std::string_view ids) { service_->on_servers_removed(ids); }));
+    }
+
+    void stop(shd::Done done) override {
+        for (uint64_t id : subscriptions_) host().unsubscribe(id);
+        subscriptions_.clear();
+        service_->stop();  // fails what is pending with SHD_ERR_SHUTDOWN, joins the I/O threads
+        done();
+    }
+
+private:
+    std::unique_ptr<RpcService> service_;
+    shd_rpc_v1 vtable_{};
+    std::vector<uint64_t> subscriptions_;
+};
+
+}  // namespace
+
+SHADDOCK_PLUGIN(RpcPlugin, "rpc", "0.1.0", SHD_RPC_SERVICE_ID, "")

@@ -1,0 +1,779 @@
+#include "rpc_service.hpp"
+
+#include "frame_codec.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+
+namespace shd::rpc {
+
+namespace {
+
+std::string_view view(shd_str s) {
+    return std::string_view(s.data ? s.data : "", s.size);
+}
+
+// A JSON string literal of `text` (error messages travel as JSON strings).
+std::string json_quote(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    out.push_back('"');
+    for (char ch : text) {
+        auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    static const char hex[] = "0123456789abcdef";
+                    out += "\\u00";
+                    out.push_back(hex[c >> 4]);
+                    out.push_back(hex[c & 15]);
+                } else {
+                    out.push_back(ch);
+                }
+        }
+    }
+    out.push_back('"');
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// Cheap shape checks only: the args are passed through unparsed (the remote parses them once).
+std::string check_request(std::string_view ns, std::string_view service, std::string_view method,
+                          std::string_view args) {
+    if (ns.empty() || service.empty() || method.empty()) return "namespace, service and method must not be empty";
+    if (ns.size() > kMaxNameSize || service.size() > kMaxNameSize || method.size() > kMaxNameSize)
+        return "namespace, service and method must be at most 65535 bytes";
+    std::string_view a = trim(args);
+    if (!a.empty() && (a.front() != '[' || a.back() != ']')) return "args must be a JSON array";
+    return {};
+}
+
+std::string remote_key(std::string_view ns, std::string_view service, std::string_view method) {
+    std::string key;
+    key.reserve(ns.size() + service.size() + method.size() + 2);
+    key.append(ns).push_back('\0');
+    key.append(service).push_back('\0');
+    key.append(method);
+    return key;
+}
+
+}  // namespace
+
+struct RpcService::FanOut {
+    shd_rpc_result_fn done;
+    void *user_data;
+    size_t remaining;
+    std::vector<FanSlot> slots;
+    std::vector<std::string> results;
+    std::vector<shd_status> statuses;
+
+    static void SHD_CALL slot_done(void *ud, shd_status status, shd_str result) {
+        auto *slot = static_cast<FanSlot *>(ud);
+        FanOut *fan = slot->fan;
+        fan->statuses[slot->index] = status;
+        fan->results[slot->index].assign(view(result));
+        if (--fan->remaining > 0) return;
+        std::unique_ptr<FanOut> owned(fan);
+        shd_status first_error = SHD_OK;
+        std::string all = "[";
+        for (size_t i = 0; i < fan->results.size(); ++i) {
+            if (first_error == SHD_OK && fan->statuses[i] != SHD_OK) first_error = fan->statuses[i];
+            if (i) all.push_back(',');
+            all += fan->results[i].empty() ? std::string("null") : fan->results[i];
+        }
+        all.push_back(']');
+        fan->done(fan->user_data, first_error, shd_str{all.data(), all.size()});
+    }
+};
+
+RpcService::RpcService(const shd::Host &host, RpcOptions options)
+    : host_(host), options_(std::move(options)), self_id_(host.server().id), router_(options_.router) {}
+
+RpcService::~RpcService() {
+    // The transport first: its threads are joined and its links released before the tables go.
+    if (transport_) transport_->stop();
+    links_.clear();
+    transport_.reset();
+    for (RouteTicket *t : tickets_) delete t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle
+
+void RpcService::start(const shd_cluster_v1 *cluster, void *cluster_ctx) {
+    const shd::ServerInfo me = host_.server();
+    // The master's port belongs to the master (its admin channel), as in Pomelo: it calls, never serves.
+    const int port = me.master ? 0 : me.port;
+    if (cluster) {
+        directory_.use_cluster(cluster, cluster_ctx);
+        if (options_.peers) host_.warn("option peers is ignored: membership comes from shd.cluster/1");
+    } else {
+        std::vector<PeerEntry> peers;
+        if (options_.peers) {
+            peers = *options_.peers;
+        } else {
+            // No master and no peers option: the servers of the app's configuration (host ABI 1.1).
+            try {
+                peers = parse_server_list(host_.list_servers());
+                host_.info("no shd.cluster/1 service and no peers option: " + std::to_string(peers.size()) +
+                           " server(s) of the configuration are reachable over RPC");
+            } catch (const shd::Error &) {
+                host_.info("no shd.cluster/1 service and no peers option: only this server is reachable over RPC");
+            }
+        }
+        bool listed = std::any_of(peers.begin(), peers.end(), [&](const PeerEntry &p) { return p.id == me.id; });
+        if (!listed && port > 0) {
+            PeerEntry self;
+            try {
+                self = parse_peer_entry(me.json, "servers.json " + me.id, me.id, me.type);
+            } catch (const std::exception &) {
+            }
+            self.id = me.id;
+            self.type = me.type;
+            self.host = me.host;
+            self.port = me.port;
+            peers.push_back(self);
+        }
+        directory_.use_static(std::move(peers));
+        if (options_.secret.empty())
+            throw shd::Error(SHD_ERR_INVALID,
+                             "option secret: required when no shd.cluster/1 service is loaded (give every server "
+                             "the same secret; peers prove they know it)");
+    }
+    if (port > 0 && me.host.empty())
+        throw shd::Error(SHD_ERR_INVALID, "servers.json: server " + me.id + " has port " + std::to_string(me.port) +
+                                              " but no host; set \"host\" (\"0.0.0.0\" listens on every interface)");
+
+    TransportConfig cfg;
+    cfg.self_id = self_id_;
+    cfg.max_frame = options_.max_frame;
+    cfg.max_queued_bytes = options_.max_queued_bytes;
+    cfg.buffer_msg = options_.buffer_msg;
+    cfg.interval_ms = options_.interval_ms;
+    cfg.connect_timeout_ms = options_.connect_timeout_ms;
+    cfg.io_threads = options_.io_threads;
+    transport_ = Transport::create(cfg, *this);
+    refresh_secret();
+    try {
+        transport_->start(me.host, port);
+    } catch (const std::exception &e) {
+        throw shd::Error(SHD_ERR_IO, e.what());
+    }
+    started_ = true;
+    host_.info(port > 0 ? "listening on " + me.host + ":" + std::to_string(port) + " (" +
+                              std::to_string(options_.io_threads) + " I/O thread(s))"
+                        : std::string(me.master ? "not listening: the master calls, it serves no RPC"
+                                                : "not listening: this server has no port"));
+    std::vector<std::function<void()>> held;
+    held.swap(held_);
+    for (auto &fn : held) fn();
+}
+
+void RpcService::stop() {
+    stopping_ = true;
+    std::vector<std::function<void()>> held;
+    held.swap(held_);
+    for (auto &fn : held) fn();  // each fails with SHD_ERR_SHUTDOWN below
+    std::vector<uint64_t> ids;
+    ids.reserve(pending_.size());
+    for (const auto &[id, p] : pending_) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    for (uint64_t id : ids) {
+        auto it = pending_.find(id);
+        if (it == pending_.end()) continue;
+        const std::string message =
+            json_quote("rpc to " + describe_target(it->second) + " not completed: server " + self_id_ + " is stopping");
+        complete(id, SHD_ERR_SHUTDOWN, message);
+    }
+    if (transport_) transport_->stop();
+    links_.clear();
+    calls_on_link_.clear();
+    active_.clear();
+    // Incoming calls still waiting for the app stay allocated (their responders may yet be called)
+    // until the destructor; replies from now on are dropped.
+}
+
+void RpcService::on_servers_added() {
+    directory_.invalidate();
+    refresh_secret();
+}
+
+void RpcService::on_servers_removed(std::string_view ids_json) {
+    directory_.invalidate();
+    refresh_secret();
+    rapidjson::Document doc;
+    doc.Parse(ids_json.data(), ids_json.size());
+    if (doc.HasParseError() || !doc.IsArray()) {
+        host_.warn("remove_servers: expected a JSON array of server ids");
+        return;
+    }
+    for (const auto &v : doc.GetArray()) {
+        if (!v.IsString()) continue;
+        std::string id(v.GetString(), v.GetStringLength());
+        auto it = links_.find(id);
+        if (it == links_.end()) continue;
+        const std::string reason = "server " + id + " left the cluster";
+        uint64_t serial = it->second->serial();
+        it->second->close(reason);
+        links_.erase(it);
+        auto calls = calls_on_link_.find(serial);
+        if (calls == calls_on_link_.end()) continue;
+        std::vector<uint64_t> ids(calls->second.begin(), calls->second.end());
+        calls_on_link_.erase(calls);
+        std::sort(ids.begin(), ids.end());
+        for (uint64_t call_id : ids) fail_io(call_id, reason);
+    }
+}
+
+void RpcService::refresh_secret() {
+    std::string s = directory_.cluster_secret();
+    if (s.empty()) s = options_.secret;
+    if (s != secret_ && transport_) {
+        secret_ = s;
+        transport_->set_secret(s);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outgoing calls
+
+shd_status RpcService::add_remote(std::string_view ns, std::string_view service, std::string_view method,
+                                  shd_remote_fn fn, void *user_data) {
+    if (!fn || ns.empty() || service.empty() || method.empty()) return SHD_ERR_INVALID;
+    auto [it, fresh] = remotes_.emplace(remote_key(ns, service, method), Remote{fn, user_data});
+    (void)it;
+    return fresh ? SHD_OK : SHD_ERR_EXISTS;
+}
+
+shd_status RpcService::set_route(std::string_view server_type, shd_route_fn fn, void *user_data) {
+    if (server_type.empty()) return SHD_ERR_INVALID;
+    if (!fn) {
+        auto it = routes_.find(server_type);
+        if (it != routes_.end()) routes_.erase(it);
+        return SHD_OK;
+    }
+    routes_[std::string(server_type)] = Route{fn, user_data};
+    return SHD_OK;
+}
+
+uint64_t RpcService::begin(shd_rpc_result_fn done, void *user_data, uint32_t timeout_ms, std::string_view type) {
+    uint64_t id = next_id_++;
+    Pending &p = pending_[id];
+    p.done = done;
+    p.user_data = user_data;
+    p.type.assign(type);
+    p.timeout_ms = timeout_ms ? timeout_ms : options_.timeout_ms;
+    p.deadline = host_.now_ms() + p.timeout_ms;
+    deadlines_.emplace(p.deadline, id);
+    arm_deadline_timer();
+    return id;
+}
+
+void RpcService::keep_copy(Pending &p, const RequestRef &req) {
+    if (p.has_copy) return;
+    p.ns.assign(req.ns);
+    p.service.assign(req.service);
+    p.method.assign(req.method);
+    p.args.assign(req.args);
+    p.has_copy = true;
+}
+
+void RpcService::invoke(std::string_view server_id, std::string_view server_type, std::string_view ns,
+                        std::string_view service, std::string_view method, std::string_view args, uint32_t timeout_ms,
+                        shd_rpc_result_fn done, void *user_data) {
+    if (!done) {
+        host_.error("shd.rpc/1 invoke called without a result callback; the call is dropped");
+        return;
+    }
+    if (!started_ && !stopping_) {
+        held_.push_back(
+            [this, server_id = std::string(server_id), server_type = std::string(server_type), ns = std::string(ns),
+             service = std::string(service), method = std::string(method), args = std::string(args), timeout_ms, done,
+             user_data] { invoke(server_id, server_type, ns, service, method, args, timeout_ms, done, user_data); });
+        return;
+    }
+    const RequestRef req{ns, service, method, trim(args).empty() ? std::string_view("[]") : args};
+    if (server_id == "*" && !stopping_ && check_request(ns, service, method, args).empty()) {
+        fan_out(server_type, req, timeout_ms, done, user_data);
+        return;
+    }
+    uint64_t id = begin(done, user_data, timeout_ms, server_type);
+    pending_[id].target.assign(server_id);
+    if (std::string err = check_request(ns, service, method, args); !err.empty()) {
+        fail_later(id, SHD_ERR_INVALID, json_quote(err));
+        return;
+    }
+    if (stopping_) {
+        fail_later(id, SHD_ERR_SHUTDOWN,
+                   json_quote("rpc to " + std::string(server_id) + " not sent: server " + self_id_ + " is stopping"));
+        return;
+    }
+    send_to(id, std::string(server_id), req);
+}
+
+void RpcService::fan_out(std::string_view server_type, const RequestRef &req, uint32_t timeout_ms,
+                         shd_rpc_result_fn done, void *user_data) {
+    const std::vector<std::string> ids = directory_.ids_of_type(std::string(server_type));
+    if (ids.empty()) {
+        uint64_t id = begin(done, user_data, timeout_ms, server_type);
+        fail_later(id, SHD_ERR_NOT_FOUND, json_quote("no server of type " + std::string(server_type)));
+        return;
+    }
+    auto *fan = new FanOut{done, user_data, ids.size(), {}, {}, {}};
+    fan->slots.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) fan->slots.push_back(FanSlot{fan, i});
+    fan->results.resize(ids.size());
+    fan->statuses.resize(ids.size(), SHD_OK);
+    for (size_t i = 0; i < ids.size(); ++i) {
+        uint64_t id = begin(&FanOut::slot_done, &fan->slots[i], timeout_ms, server_type);
+        send_to(id, ids[i], req);
+    }
+}
+
+void RpcService::call(std::string_view server_type, std::string_view route_param, std::string_view ns,
+                      std::string_view service, std::string_view method, std::string_view args, uint32_t timeout_ms,
+                      shd_rpc_result_fn done, void *user_data) {
+    if (!done) {
+        host_.error("shd.rpc/1 call called without a result callback; the call is dropped");
+        return;
+    }
+    if (!started_ && !stopping_) {
+        held_.push_back(
+            [this, server_type = std::string(server_type), route_param = std::string(route_param), ns = std::string(ns),
+             service = std::string(service), method = std::string(method), args = std::string(args), timeout_ms, done,
+             user_data] { call(server_type, route_param, ns, service, method, args, timeout_ms, done, user_data); });
+        return;
+    }
+    uint64_t id = begin(done, user_data, timeout_ms, server_type);
+    pending_[id].routed = true;
+    if (std::string err = check_request(ns, service, method, args); !err.empty() || server_type.empty()) {
+        fail_later(id, SHD_ERR_INVALID, json_quote(err.empty() ? std::string("server type is empty") : err));
+        return;
+    }
+    if (stopping_) {
+        fail_later(id, SHD_ERR_SHUTDOWN,
+                   json_quote("rpc to server type " + std::string(server_type) + " not sent: server " + self_id_ +
+                              " is stopping"));
+        return;
+    }
+    const std::string type(server_type);
+    const std::vector<std::string> &candidates = directory_.ids_of_type(type);
+    if (candidates.empty()) {
+        fail_later(id, SHD_ERR_NOT_FOUND, json_quote("no server of type " + type));
+        return;
+    }
+    const RequestRef req{ns, service, method, trim(args).empty() ? std::string_view("[]") : args};
+    auto route = routes_.find(type);
+    if (route == routes_.end()) route = routes_.find(std::string_view("default"));
+    if (route == routes_.end()) {
+        route_builtin(id, type, route_param, req);
+        return;
+    }
+    // The route function may answer later, so the request is copied now.
+    keep_copy(pending_[id], req);
+    const std::vector<std::string> names = candidates;
+    std::vector<shd_str> views;
+    views.reserve(names.size());
+    for (const auto &n : names) views.push_back(shd_str{n.data(), n.size()});
+    auto *ticket = new RouteTicket{this, id};
+    tickets_.insert(ticket);
+    const Route r = route->second;
+    r.fn(
+        r.user_data, shd_str{type.data(), type.size()}, shd_str{route_param.data(), route_param.size()}, views.data(),
+        views.size(),
+        [](void *ctx, shd_status status, shd_str server_id) {
+            auto *t = static_cast<RouteTicket *>(ctx);
+            t->owner->on_route_chosen(t, status, view(server_id));
+        },
+        ticket);
+}
+
+void RpcService::route_builtin(uint64_t id, const std::string &type, std::string_view route_param,
+                               const RequestRef &req) {
+    const std::vector<std::string> &ids = directory_.ids_of_type(type);
+    std::vector<Candidate> candidates(ids.size());
+    const RouterKind kind = router_.kind();
+    for (size_t i = 0; i < ids.size(); ++i) {
+        candidates[i].id = ids[i];
+        if (kind == RouterKind::wrr) {
+            const PeerEntry *e = directory_.find(ids[i]);
+            candidates[i].weight = e ? e->weight : 1;
+        } else if (kind == RouterKind::la) {
+            auto a = active_.find(ids[i]);
+            candidates[i].active = a == active_.end() ? 0 : a->second;
+        }
+    }
+    std::string uid = (kind == RouterKind::crc32 || kind == RouterKind::ch) ? route_uid(route_param) : std::string();
+    const std::string chosen = ids[router_.pick(type, uid, candidates)];
+    if (options_.failover) keep_copy(pending_[id], req);
+    send_to(id, chosen, req);
+}
+
+void RpcService::on_route_chosen(RouteTicket *ticket, shd_status status, std::string_view server_id) {
+    const uint64_t id = ticket->call_id;
+    tickets_.erase(ticket);
+    delete ticket;
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;  // timed out or stopped while the route function decided
+    Pending &p = it->second;
+    if (status != SHD_OK) {
+        fail_later(id, status,
+                   json_quote("the route function for server type " + p.type + " failed (status " +
+                              std::to_string(status) + ")"));
+        return;
+    }
+    const std::string chosen(server_id);
+    if (!directory_.find(chosen)) {
+        fail_later(id, SHD_ERR_NOT_FOUND,
+                   json_quote("the route function for server type " + p.type + " chose \"" + chosen +
+                              "\", which is not a member of the cluster"));
+        return;
+    }
+    send_to(id, chosen, RequestRef{p.ns, p.service, p.method, p.args});
+    if (!options_.failover) {
+        auto again = pending_.find(id);
+        if (again != pending_.end()) {
+            Pending &q = again->second;
+            std::string().swap(q.args);
+            q.has_copy = false;
+        }
+    }
+}
+
+std::shared_ptr<Link> RpcService::link_to(const PeerEntry &peer) {
+    auto it = links_.find(peer.id);
+    if (it != links_.end()) return it->second;
+    refresh_secret();
+    auto link = transport_->connect(peer.id, peer.host, peer.port);
+    links_.emplace(peer.id, link);
+    return link;
+}
+
+void RpcService::send_to(uint64_t id, const std::string &server_id, const RequestRef &req) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    Pending &p = it->second;
+    p.target = server_id;
+    const PeerEntry *peer = directory_.find(server_id);
+    if (!peer) {
+        fail_later(id, SHD_ERR_NOT_FOUND, json_quote("no server " + server_id));
+        return;
+    }
+    if (peer->port <= 0 || peer->host.empty()) {
+        fail_later(id, SHD_ERR_NOT_FOUND, json_quote("server " + server_id + " has no RPC port"));
+        return;
+    }
+    const size_t size = request_frame_size(req.ns, req.service, req.method, req.args);
+    if (size > options_.max_frame) {
+        fail_later(id, SHD_ERR_INVALID,
+                   json_quote("rpc to " + server_id + ": the request is " + std::to_string(size) +
+                              " bytes, more than maxFrameSize " + std::to_string(options_.max_frame)));
+        return;
+    }
+    std::shared_ptr<Link> link = link_to(*peer);
+    Link::Send sent = link->send_request(id, req.ns, req.service, req.method, req.args);
+    if (sent == Link::Send::closed) {
+        // The link died since its last use (its close report is on the way): reconnect now.
+        links_.erase(server_id);
+        link = link_to(*peer);
+        sent = link->send_request(id, req.ns, req.service, req.method, req.args);
+    }
+    if (sent == Link::Send::busy) {
+        fail_later(id, SHD_ERR_BUSY,
+                   json_quote("rpc to " + server_id + ": more than maxQueuedBytes " +
+                              std::to_string(options_.max_queued_bytes) + " are waiting to be sent"));
+        return;
+    }
+    if (sent == Link::Send::closed) {
+        // A fresh link can close before its first frame (a refused connect on loopback is that fast).
+        std::string reason = link->close_reason();
+        fail_io_later(id, reason.empty() ? std::string("the connection closed") : reason);
+        return;
+    }
+    p.link = link->serial();
+    calls_on_link_[p.link].insert(id);
+    ++active_[server_id];
+    p.counted = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Completion
+
+void RpcService::fail_io_later(uint64_t id, std::string reason) {
+    deferred_.push_back(Deferred{id, SHD_ERR_IO, {}, std::move(reason)});
+    schedule_drain();
+}
+
+void RpcService::fail_later(uint64_t id, shd_status status, std::string message_json) {
+    deferred_.push_back(Deferred{id, status, std::move(message_json), {}});
+    schedule_drain();
+}
+
+void RpcService::schedule_drain() {
+    if (drain_posted_) return;
+    drain_posted_ = post([this](bool) { drain_deferred(); });  // runs even while the host shuts down
+    if (!drain_posted_) drain_deferred();                      // the host takes no more work: this is the last chance
+}
+
+void RpcService::drain_deferred() {
+    drain_posted_ = false;
+    std::vector<Deferred> batch;
+    batch.swap(deferred_);
+    for (auto &d : batch) {
+        if (!d.io_reason.empty())
+            fail_io(d.id, d.io_reason);
+        else
+            complete(d.id, d.status, d.message);
+    }
+}
+
+void RpcService::untrack(Pending &p, uint64_t id) {
+    deadlines_.erase(std::make_pair(p.deadline, id));
+    if (p.link) {
+        auto it = calls_on_link_.find(p.link);
+        if (it != calls_on_link_.end()) {
+            it->second.erase(id);
+            if (it->second.empty()) calls_on_link_.erase(it);
+        }
+        p.link = 0;
+    }
+    if (p.counted) {
+        auto a = active_.find(p.target);
+        if (a != active_.end() && --a->second == 0) active_.erase(a);
+        p.counted = false;
+    }
+}
+
+void RpcService::complete(uint64_t id, shd_status status, std::string_view result) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    untrack(it->second, id);
+    shd_rpc_result_fn done = it->second.done;
+    void *user_data = it->second.user_data;
+    pending_.erase(it);
+    try {
+        // `result` is borrowed from the caller for this call only, as shd_str views are (cppcheck
+        // cannot see that the callers' strings outlive it).
+        // cppcheck-suppress [invalidLifetime, danglingTemporaryLifetime]
+        done(user_data, status, shd_str{result.data(), result.size()});
+    } catch (...) {
+        host_.error("an rpc result callback threw an exception");
+    }
+}
+
+std::string RpcService::describe_target(const Pending &p) const {
+    return p.target.empty() ? "server type " + p.type : p.target;
+}
+
+bool RpcService::try_failover(uint64_t id) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return false;
+    Pending &p = it->second;
+    if (!p.routed || !options_.failover || p.retried || !p.has_copy || stopping_) return false;
+    const std::vector<std::string> &ids = directory_.ids_of_type(p.type);
+    if (ids.empty()) return false;
+    auto pos = std::find(ids.begin(), ids.end(), p.target);
+    const std::string next =
+        pos == ids.end() ? ids.front() : ids[static_cast<size_t>(pos - ids.begin() + 1) % ids.size()];
+    if (next == p.target) return false;
+    host_.info("rpc " + p.service + "." + p.method + " to " + p.target + " failed before any response; failover to " +
+               next);
+    const uint64_t deadline = p.deadline;
+    untrack(p, id);
+    deadlines_.emplace(deadline, id);  // the same deadline covers the retry
+    p.retried = true;
+    send_to(id, next, RequestRef{p.ns, p.service, p.method, p.args});
+    return true;
+}
+
+void RpcService::fail_io(uint64_t id, const std::string &reason) {
+    if (try_failover(id)) return;
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    const std::string message = json_quote("rpc to " + describe_target(it->second) + " failed: " + reason);
+    complete(id, SHD_ERR_IO, message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines: one host timer, armed for the earliest deadline.
+
+void RpcService::arm_deadline_timer() {
+    if (deadlines_.empty()) return;
+    const uint64_t at = deadlines_.begin()->first;
+    if (timer_armed_ && timer_at_ <= at) return;
+    const uint64_t now = host_.now_ms();
+    try {
+        host_.after(at > now ? at - now : 0, [this, at] { on_deadline_timer(at); });
+        timer_armed_ = true;
+        timer_at_ = at;
+    } catch (const std::exception &) {
+        // The host is shutting down: stop() completes every pending call.
+    }
+}
+
+void RpcService::on_deadline_timer(uint64_t armed_for) {
+    if (timer_armed_ && timer_at_ == armed_for) timer_armed_ = false;
+    const uint64_t now = host_.now_ms();
+    std::vector<uint64_t> expired;
+    for (const auto &[deadline, id] : deadlines_) {
+        if (deadline > now) break;
+        expired.push_back(id);
+    }
+    for (uint64_t id : expired) {
+        auto it = pending_.find(id);
+        if (it == pending_.end()) continue;
+        const Pending &p = it->second;
+        const std::string message =
+            json_quote("rpc to " + describe_target(p) + " timed out after " + std::to_string(p.timeout_ms) + " ms");
+        complete(id, SHD_ERR_TIMEOUT, message);
+    }
+    arm_deadline_timer();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports from the I/O threads
+
+bool RpcService::post(std::function<void(bool)> fn) {
+    using Fn = std::function<void(bool)>;
+    auto *box = new Fn(std::move(fn));
+    const shd_host_api *api = host_.api();
+    shd_status s = api->post(
+        api->ctx,
+        [](void *ud, shd_status status) {
+            std::unique_ptr<Fn> owned(static_cast<Fn *>(ud));
+            try {
+                (*owned)(status == SHD_OK);
+            } catch (...) {
+            }
+        },
+        box);
+    if (s != SHD_OK) {
+        delete box;
+        return false;
+    }
+    return true;
+}
+
+void RpcService::on_responses(uint64_t link_serial, std::vector<InboundResponse> responses) {
+    post([this, link_serial, responses = std::move(responses)](bool live) mutable {
+        if (live) handle_responses(link_serial, responses);
+    });
+}
+
+void RpcService::on_link_closed(uint64_t link_serial, std::string reason) {
+    post([this, link_serial, reason = std::move(reason)](bool live) {
+        if (live) handle_link_closed(link_serial, reason);
+    });
+}
+
+void RpcService::on_requests(std::shared_ptr<Link> link, std::vector<InboundRequest> requests) {
+    post([this, link = std::move(link), requests = std::move(requests)](bool live) mutable {
+        if (live) handle_requests(link, requests);
+    });
+}
+
+void RpcService::on_log(int level, std::string message) {
+    host_.log(level, message);
+}
+
+void RpcService::handle_responses(uint64_t link_serial, std::vector<InboundResponse> &responses) {
+    for (auto &r : responses) {
+        auto it = pending_.find(r.id);
+        if (it == pending_.end() || it->second.link != link_serial) continue;  // late: timed out or failed over
+        complete(r.id, r.status, r.result);
+    }
+}
+
+void RpcService::handle_link_closed(uint64_t link_serial, const std::string &reason) {
+    for (auto it = links_.begin(); it != links_.end(); ++it) {
+        if (it->second->serial() == link_serial) {
+            links_.erase(it);
+            break;
+        }
+    }
+    auto calls = calls_on_link_.find(link_serial);
+    if (calls == calls_on_link_.end()) return;
+    std::vector<uint64_t> ids(calls->second.begin(), calls->second.end());
+    calls_on_link_.erase(calls);
+    std::sort(ids.begin(), ids.end());
+    for (uint64_t id : ids) fail_io(id, reason);
+}
+
+void RpcService::handle_requests(const std::shared_ptr<Link> &link, std::vector<InboundRequest> &requests) {
+    if (stopping_) return;
+    for (auto &r : requests) {
+        auto it = remotes_.find(remote_key(r.ns, r.service, r.method));
+        std::string name = r.ns + "." + r.service + "." + r.method;
+        if (it == remotes_.end()) {
+            link->send_response(r.id, SHD_ERR_NOT_FOUND, json_quote("no remote " + name + " on " + self_id_));
+            continue;
+        }
+        const Remote remote = it->second;
+        auto call = std::make_unique<InboundCall>();
+        InboundCall *raw = call.get();
+        raw->owner = this;
+        raw->link = link;
+        raw->id = r.id;
+        raw->name = std::move(name);
+        raw->responder.struct_size = sizeof(shd_rpc_responder_v1);
+        raw->responder.abi_major = SHD_ABI_MAJOR;
+        raw->responder.abi_minor = SHD_ABI_MINOR;
+        raw->responder.ctx = raw;
+        raw->responder.reply = &RpcService::reply;
+        inbound_.emplace(raw, std::move(call));
+        std::string_view args = trim(r.args).empty() ? std::string_view("[]") : std::string_view(r.args);
+        const std::string &caller = link->peer_id();
+        try {
+            remote.fn(remote.user_data, shd_str{caller.data(), caller.size()}, shd_str{args.data(), args.size()},
+                      &raw->responder);
+        } catch (...) {
+            host_.error("remote " + std::string(r.ns) + "." + r.service + "." + r.method + " threw an exception");
+        }
+    }
+}
+
+void SHD_CALL RpcService::reply(void *ctx, shd_status status, shd_str result) {
+    auto *call = static_cast<InboundCall *>(ctx);
+    call->owner->finish_inbound(call, status, view(result));
+}
+
+void RpcService::finish_inbound(InboundCall *call, shd_status status, std::string_view result) {
+    auto it = inbound_.find(call);
+    if (it == inbound_.end()) return;
+    std::unique_ptr<InboundCall> owned = std::move(it->second);
+    inbound_.erase(it);
+    if (stopping_) return;
+    std::shared_ptr<Link> link = owned->link.lock();
+    if (!link) return;  // the caller's connection is gone; it has failed the call already
+    std::string replacement;
+    if (status == SHD_OK && trim(result).empty()) result = "[]";
+    if (status != SHD_OK && trim(result).empty()) {
+        replacement = json_quote(owned->name + " on " + self_id_ + " failed with status " + std::to_string(status));
+        result = replacement;
+    }
+    if (response_frame_size(result) > options_.max_frame) {
+        status = SHD_ERR_INVALID;
+        replacement =
+            json_quote("the result of " + owned->name + " on " + self_id_ + " is " + std::to_string(result.size()) +
+                       " bytes, more than maxFrameSize " + std::to_string(options_.max_frame));
+        result = replacement;
+    }
+    if (link->send_response(owned->id, status, result) == Link::Send::busy)
+        host_.warn("dropped the reply of " + owned->name + " to " + link->peer_id() +
+                   ": more than maxQueuedBytes are waiting to be sent");
+}
+
+}  // namespace shd::rpc

@@ -1,0 +1,188 @@
+// The logic-thread half of the rpc plugin: the "shd.rpc/1" functions, the table of outgoing calls
+// (ids, deadlines, the link each went out on), routing, and dispatch of incoming requests to the
+// app's remotes. The I/O half is rpc_transport.hpp; this class receives its reports on I/O threads and
+// moves them to the logic thread with the host's post().
+//
+// Every outgoing call is an entry in pending_ from the moment it is accepted until complete() erases
+// it and calls its callback; everything that can end a call (response, timeout, lost link, departed
+// server, stop) goes through complete(), so each callback runs exactly once. Failures found inside
+// invoke()/call() are queued (fail_later) and completed from a posted task, never inside the call.
+#pragma once
+
+#include "builtin_router.hpp"
+#include "peer_directory.hpp"
+#include "rpc_options.hpp"
+#include "rpc_transport.hpp"
+
+#include <shaddock/ext/cluster.h>
+#include <shaddock/ext/rpc.h>
+#include <shaddock/cpp/host.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace shd::rpc {
+
+class RpcService final : public TransportEvents {
+public:
+    RpcService(const shd::Host &host, RpcOptions options);
+    ~RpcService() override;
+    RpcService(const RpcService &) = delete;
+    RpcService &operator=(const RpcService &) = delete;
+
+    // [logic] Lifecycle, driven by the plugin.
+    void start(const shd_cluster_v1 *cluster, void *cluster_ctx);
+    void stop();
+    void on_servers_added();
+    void on_servers_removed(std::string_view ids_json);
+
+    // [logic] The "shd.rpc/1" functions (see shaddock/ext/rpc.h).
+    shd_status add_remote(std::string_view ns, std::string_view service, std::string_view method, shd_remote_fn fn,
+                          void *user_data);
+    void invoke(std::string_view server_id, std::string_view server_type, std::string_view ns, std::string_view service,
+                std::string_view method, std::string_view args, uint32_t timeout_ms, shd_rpc_result_fn done,
+                void *user_data);
+    void call(std::string_view server_type, std::string_view route_param, std::string_view ns, std::string_view service,
+              std::string_view method, std::string_view args, uint32_t timeout_ms, shd_rpc_result_fn done,
+              void *user_data);
+    shd_status set_route(std::string_view server_type, shd_route_fn fn, void *user_data);
+
+    // TransportEvents [I/O threads].
+    void on_responses(uint64_t link_serial, std::vector<InboundResponse> responses) override;
+    void on_link_closed(uint64_t link_serial, std::string reason) override;
+    void on_requests(std::shared_ptr<Link> link, std::vector<InboundRequest> requests) override;
+    void on_log(int level, std::string message) override;
+
+private:
+    // The parts of a request, borrowed for the duration of one function.
+    struct RequestRef {
+        std::string_view ns, service, method, args;
+    };
+
+    struct Pending {
+        shd_rpc_result_fn done = nullptr;
+        void *user_data = nullptr;
+        std::string type;    // the server type asked for (messages, failover)
+        std::string target;  // the chosen server ("" while routing)
+        uint64_t link = 0;   // serial of the link it went out on (0: not sent)
+        uint64_t deadline = 0;
+        uint32_t timeout_ms = 0;
+        bool routed = false;   // came through call(): failover may retry it
+        bool retried = false;  // failover used its one retry
+        bool counted = false;  // counted in active_[target]
+        // A copy of the request, kept only while a route function decides or for a failover retry.
+        std::string ns, service, method, args;
+        bool has_copy = false;
+    };
+
+    struct Remote {
+        shd_remote_fn fn;
+        void *user_data;
+    };
+
+    struct Route {
+        shd_route_fn fn;
+        void *user_data;
+    };
+
+    // The choice_ctx handed to a route function.
+    struct RouteTicket {
+        RpcService *owner;
+        uint64_t call_id;
+    };
+
+    // One incoming call waiting for the app's reply; responder.ctx points here.
+    struct InboundCall {
+        RpcService *owner;
+        std::weak_ptr<Link> link;
+        uint64_t id;
+        std::string name;  // "ns.service.method", for messages
+        shd_rpc_responder_v1 responder;
+    };
+
+    // Fan-out of invoke("*"): one slot per member.
+    struct FanOut;
+    struct FanSlot {
+        FanOut *fan;
+        size_t index;
+    };
+
+    struct Deferred {
+        uint64_t id;
+        shd_status status;
+        std::string message;    // JSON text
+        std::string io_reason;  // set: a lost link, handled by fail_io (failover may retry)
+    };
+
+    // Runs fn(live) on the logic thread: live is false when the host is shutting down. False when the
+    // host no longer accepts work (fn was not queued).
+    bool post(std::function<void(bool)> fn);
+
+    uint64_t begin(shd_rpc_result_fn done, void *user_data, uint32_t timeout_ms, std::string_view type);
+    void keep_copy(Pending &p, const RequestRef &req);
+    void send_to(uint64_t id, const std::string &server_id, const RequestRef &req);
+    void route_builtin(uint64_t id, const std::string &type, std::string_view route_param, const RequestRef &req);
+    void on_route_chosen(RouteTicket *ticket, shd_status status, std::string_view server_id);
+    void fan_out(std::string_view server_type, const RequestRef &req, uint32_t timeout_ms, shd_rpc_result_fn done,
+                 void *user_data);
+
+    void fail_later(uint64_t id, shd_status status, std::string message_json);
+    void fail_io_later(uint64_t id, std::string reason);
+    void schedule_drain();
+    void drain_deferred();
+    void complete(uint64_t id, shd_status status, std::string_view result);
+    void fail_io(uint64_t id, const std::string &reason);
+    bool try_failover(uint64_t id);
+    void untrack(Pending &p, uint64_t id);
+
+    void arm_deadline_timer();
+    void on_deadline_timer(uint64_t armed_for);
+
+    void handle_responses(uint64_t link_serial, std::vector<InboundResponse> &responses);
+    void handle_link_closed(uint64_t link_serial, const std::string &reason);
+    void handle_requests(const std::shared_ptr<Link> &link, std::vector<InboundRequest> &requests);
+    static void SHD_CALL reply(void *ctx, shd_status status, shd_str result);
+    void finish_inbound(InboundCall *call, shd_status status, std::string_view result);
+
+    std::shared_ptr<Link> link_to(const PeerEntry &peer);
+    void refresh_secret();
+    std::string describe_target(const Pending &p) const;
+
+    shd::Host host_;
+    RpcOptions options_;
+    std::string self_id_;
+    PeerDirectory directory_;
+    BuiltinRouter router_;
+    std::unique_ptr<Transport> transport_;
+    std::string secret_;  // what the transport was last given
+
+    bool started_ = false;
+    bool stopping_ = false;
+    std::vector<std::function<void()>> held_;  // calls made before start(), replayed by it
+
+    uint64_t next_id_ = 1;
+    std::unordered_map<uint64_t, Pending> pending_;
+    std::set<std::pair<uint64_t, uint64_t>> deadlines_;  // (deadline ms, call id)
+    bool timer_armed_ = false;
+    uint64_t timer_at_ = 0;
+    std::vector<Deferred> deferred_;
+    bool drain_posted_ = false;
+
+    std::unordered_map<std::string, std::shared_ptr<Link>> links_;              // server id -> outbound link
+    std::unordered_map<uint64_t, std::unordered_set<uint64_t>> calls_on_link_;  // link serial -> call ids
+    std::unordered_map<std::string, size_t> active_;                            // server id -> pending calls
+
+    std::unordered_map<std::string, Remote> remotes_;  // "ns\0service\0method"
+    std::map<std::string, Route, std::less<>> routes_;
+    std::unordered_set<RouteTicket *> tickets_;
+    std::unordered_map<InboundCall *, std::unique_ptr<InboundCall>> inbound_;
+};
+
+}  // namespace shd::rpc

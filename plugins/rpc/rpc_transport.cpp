@@ -1,0 +1,602 @@
+#include "rpc_transport.hpp"
+
+#include "frame_codec.hpp"
+#include "peer_auth.hpp"
+
+#include <shaddock/abi.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+namespace shd::rpc {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+constexpr size_t kReadChunk = size_t(64) * 1024;
+
+class TransportImpl;
+
+// One TCP connection, outbound (we called) or inbound (we accepted). Everything but the send queue
+// is touched only on the connection's own io_context thread; the send queue is under mu_.
+class Connection final : public Link, public std::enable_shared_from_this<Connection> {
+public:
+    Connection(TransportImpl &owner, asio::io_context &io, uint64_t serial, tcp::socket socket);
+    Connection(TransportImpl &owner, asio::io_context &io, uint64_t serial, std::string peer_id, std::string host,
+               int port);
+
+    uint64_t serial() const override { return serial_; }
+    const std::string &peer_id() const override { return peer_id_; }
+    Send send_request(uint64_t id, std::string_view ns, std::string_view service, std::string_view method,
+                      std::string_view args) override {
+        return enqueue(request_frame_size(ns, service, method, args),
+                       [&](std::string &out) { append_request(out, id, ns, service, method, args); });
+    }
+    Send send_response(uint64_t id, int32_t status, std::string_view result) override {
+        return enqueue(response_frame_size(result),
+                       [&](std::string &out) { append_response(out, id, status, result); });
+    }
+    std::string close_reason() override {
+        std::lock_guard<std::mutex> lock(mu_);
+        return close_reason_;
+    }
+    void close(std::string reason) override {
+        asio::post(io_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
+            self->do_close(std::move(reason), false);
+        });
+    }
+
+    // [io]
+    void start_outbound();
+    void start_inbound();
+
+private:
+    enum class State { connecting, await_challenge, await_welcome, await_hello, ready, closed };
+
+    template <class Append>
+    Send enqueue(size_t frame_size, Append &&append);
+    void schedule_flush_locked();
+    void flush();
+    void on_written(const error_code &ec);
+    void arm_flush_timer();
+    void arm_deadline(const char *what);
+    void on_connected(const error_code &ec);
+    void read_more();
+    void on_read(const error_code &ec, size_t n);
+    // Handles one frame; returns an error text that closes the link, or "" to go on.
+    std::string handle_frame(uint8_t type, std::string_view body, std::vector<InboundResponse> &responses,
+                             std::vector<InboundRequest> &requests);
+    void deliver(std::vector<InboundResponse> &responses, std::vector<InboundRequest> &requests);
+    void do_close(std::string reason, bool suspicious);
+    std::string where() const;
+
+    TransportImpl &owner_;
+    asio::io_context &io_;
+    const uint64_t serial_;
+    const bool outbound_;
+    std::string peer_id_;
+    std::string host_;
+    int port_ = 0;
+    std::string remote_;  // "ip:port" of the other end, for logs
+
+    tcp::socket sock_;
+    std::unique_ptr<tcp::resolver> resolver_;
+    asio::steady_timer deadline_;
+    asio::steady_timer flush_timer_;
+    State state_;
+    FrameReader reader_;
+    std::string my_nonce_, peer_nonce_, secret_;
+    std::string writing_;  // the buffer being written; swapped with outbox_
+
+    std::mutex mu_;
+    std::string outbox_;
+    std::string close_reason_;
+    bool closed_ = false;
+    bool can_write_ = false;  // the handshake let frames go out
+    bool writing_now_ = false;
+    bool flush_posted_ = false;
+    bool flush_armed_ = false;
+};
+
+class TransportImpl final : public Transport {
+public:
+    TransportImpl(TransportConfig config, TransportEvents &events) : config_(std::move(config)), events_(events) {
+        int n = config_.io_threads < 1 ? 1 : config_.io_threads;
+        for (int i = 0; i < n; ++i) {
+            ios_.push_back(std::make_unique<asio::io_context>(1));
+            guards_.emplace_back(asio::make_work_guard(*ios_.back()));
+        }
+        acceptor_ = std::make_unique<tcp::acceptor>(*ios_[0]);
+        accept_retry_ = std::make_unique<asio::steady_timer>(*ios_[0]);
+    }
+
+    ~TransportImpl() override {
+        stop();
+        // Handlers still queued hold connections whose sockets belong to these contexts; destroying
+        // a context destroys its handlers first. Context 0 goes first: its aborted accept may still
+        // hold a fresh socket of another context, and the other contexts hold nothing of context 0.
+        acceptor_.reset();
+        accept_retry_.reset();
+        for (auto &io : ios_) io.reset();
+        ios_.clear();
+    }
+
+    void start(const std::string &listen_host, int port) override {
+        if (port > 0) listen(listen_host, port);
+        for (size_t i = 0; i < ios_.size(); ++i) threads_.emplace_back([this, i] { run(*ios_[i]); });
+    }
+
+    void set_secret(std::string secret) override {
+        std::lock_guard<std::mutex> lock(secret_mu_);
+        secret_ = std::move(secret);
+    }
+
+    std::shared_ptr<Link> connect(const std::string &peer_id, const std::string &host, int port) override {
+        asio::io_context &io = next_io();
+        auto c = std::make_shared<Connection>(*this, io, ++next_serial_, peer_id, host, port);
+        remember(c);
+        asio::post(io, [c] { c->start_outbound(); });
+        return c;
+    }
+
+    void stop() override {
+        if (stopped_.exchange(true)) return;
+        asio::post(*ios_[0], [this] {
+            error_code ignored;
+            acceptor_->close(ignored);
+            accept_retry_->cancel();
+        });
+        std::vector<std::shared_ptr<Connection>> live;
+        {
+            std::lock_guard<std::mutex> lock(conns_mu_);
+            for (auto &[serial, weak] : conns_)
+                if (auto c = weak.lock()) live.push_back(std::move(c));
+        }
+        for (auto &c : live) c->close("the server is stopping");
+        live.clear();
+        // Each context runs the closes queued above, then stops.
+        for (auto &io : ios_) asio::post(*io, [ctx = io.get()] { ctx->stop(); });
+        guards_.clear();
+        for (auto &t : threads_)
+            if (t.joinable()) t.join();
+        threads_.clear();
+    }
+
+    // For connections [any].
+    const TransportConfig &config() const { return config_; }
+    TransportEvents &events() { return events_; }
+    std::string secret() {
+        std::lock_guard<std::mutex> lock(secret_mu_);
+        return secret_;
+    }
+    void forget(uint64_t serial) {
+        std::lock_guard<std::mutex> lock(conns_mu_);
+        conns_.erase(serial);
+    }
+    void log(int level, std::string msg) { events_.on_log(level, std::move(msg)); }
+
+private:
+    asio::io_context &next_io() { return *ios_[next_io_++ % ios_.size()]; }
+
+    void remember(const std::shared_ptr<Connection> &c) {
+        std::lock_guard<std::mutex> lock(conns_mu_);
+        conns_.emplace(c->serial(), c);
+    }
+
+    void run(asio::io_context &io) {
+        for (;;) {
+            try {
+                io.run();
+                return;
+            } catch (const std::exception &e) {
+                log(SHD_LOG_ERROR, std::string("I/O thread caught an exception: ") + e.what());
+            } catch (...) {
+                log(SHD_LOG_ERROR, "I/O thread caught an unknown exception");
+            }
+        }
+    }
+
+    void listen(const std::string &host, int port) {
+        const std::string where = host + ":" + std::to_string(port);
+        error_code ec;
+        tcp::endpoint ep;
+        asio::ip::address addr = asio::ip::make_address(host, ec);
+        if (!ec) {
+            ep = tcp::endpoint(addr, static_cast<unsigned short>(port));
+        } else {
+            tcp::resolver resolver(*ios_[0]);
+            auto results = resolver.resolve(host, std::to_string(port), ec);
+            if (ec || results.empty())
+                throw std::runtime_error("cannot listen on " + where + ": cannot resolve host \"" + host + "\" (" +
+                                         (ec ? ec.message() : std::string("no address")) + ")");
+            ep = results.begin()->endpoint();
+        }
+        acceptor_->open(ep.protocol(), ec);
+        if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
+        if (!ec) acceptor_->bind(ep, ec);
+        if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+        accept_next();
+    }
+
+    void accept_next() {
+        asio::io_context &io = next_io();
+        acceptor_->async_accept(io, [this, &io](const error_code &ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted || stopped_) return;
+            if (ec) {
+                // Out of descriptors and the like: wait a little instead of spinning.
+                log(SHD_LOG_WARN, "accept failed: " + ec.message());
+                accept_retry_->expires_after(std::chrono::milliseconds(100));
+                accept_retry_->async_wait([this](const error_code &e) {
+                    if (!e && !stopped_) accept_next();
+                });
+                return;
+            }
+            auto c = std::make_shared<Connection>(*this, io, ++next_serial_, std::move(socket));
+            remember(c);
+            asio::post(io, [c] { c->start_inbound(); });
+            accept_next();
+        });
+    }
+
+    TransportConfig config_;
+    TransportEvents &events_;
+    std::vector<std::unique_ptr<asio::io_context>> ios_;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
+    std::vector<std::thread> threads_;
+    std::unique_ptr<tcp::acceptor> acceptor_;
+    std::unique_ptr<asio::steady_timer> accept_retry_;
+    std::atomic<uint64_t> next_serial_{0};
+    std::atomic<size_t> next_io_{0};
+    std::atomic<bool> stopped_{false};
+    std::mutex secret_mu_;
+    std::string secret_;
+    std::mutex conns_mu_;
+    std::unordered_map<uint64_t, std::weak_ptr<Connection>> conns_;
+};
+
+Connection::Connection(TransportImpl &owner, asio::io_context &io, uint64_t serial, tcp::socket socket)
+    : owner_(owner),
+      io_(io),
+      serial_(serial),
+      outbound_(false),
+      sock_(std::move(socket)),
+      deadline_(io),
+      flush_timer_(io),
+      state_(State::await_hello),
+      reader_(std::min(owner.config().max_frame, kMaxHandshakeFrame)) {
+    error_code ec;
+    auto ep = sock_.remote_endpoint(ec);
+    remote_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+Connection::Connection(TransportImpl &owner, asio::io_context &io, uint64_t serial, std::string peer_id,
+                       std::string host, int port)
+    : owner_(owner),
+      io_(io),
+      serial_(serial),
+      outbound_(true),
+      peer_id_(std::move(peer_id)),
+      host_(std::move(host)),
+      port_(port),
+      remote_(host_ + ":" + std::to_string(port)),
+      sock_(io),
+      deadline_(io),
+      flush_timer_(io),
+      state_(State::connecting),
+      reader_(std::min(owner.config().max_frame, kMaxHandshakeFrame)) {}
+
+std::string Connection::where() const {
+    return outbound_ ? "link to " + peer_id_ + " (" + remote_ + ")"
+                     : "link from " + remote_ + (peer_id_.empty() ? "" : " (" + peer_id_ + ")");
+}
+
+template <class Append>
+Link::Send Connection::enqueue(size_t frame_size, Append &&append) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return Send::closed;
+    if (!outbox_.empty() && outbox_.size() + frame_size > owner_.config().max_queued_bytes) return Send::busy;
+    append(outbox_);
+    schedule_flush_locked();
+    return Send::ok;
+}
+
+void Connection::schedule_flush_locked() {
+    if (!can_write_ || writing_now_) return;  // the handshake or the write in progress flushes later
+    if (owner_.config().buffer_msg) {
+        if (!flush_armed_) {
+            flush_armed_ = true;
+            asio::post(io_, [self = shared_from_this()] { self->arm_flush_timer(); });
+        }
+    } else if (!flush_posted_) {
+        flush_posted_ = true;
+        asio::post(io_, [self = shared_from_this()] { self->flush(); });
+    }
+}
+
+void Connection::arm_flush_timer() {
+    flush_timer_.expires_after(std::chrono::milliseconds(owner_.config().interval_ms));
+    flush_timer_.async_wait([self = shared_from_this()](const error_code &ec) {
+        if (ec || self->state_ == State::closed) return;
+        {
+            std::lock_guard<std::mutex> lock(self->mu_);
+            self->flush_armed_ = false;
+        }
+        self->flush();
+    });
+}
+
+void Connection::flush() {
+    std::unique_lock<std::mutex> lock(mu_);
+    flush_posted_ = false;
+    if (closed_ || !can_write_ || writing_now_ || outbox_.empty()) return;
+    writing_.swap(outbox_);  // writing_ was empty; outbox_ keeps its capacity for the next frames
+    writing_now_ = true;
+    lock.unlock();
+    asio::async_write(sock_, asio::buffer(writing_),
+                      [self = shared_from_this()](const error_code &ec, size_t) { self->on_written(ec); });
+}
+
+void Connection::on_written(const error_code &ec) {
+    if (state_ == State::closed) return;
+    if (ec) {
+        do_close("write failed: " + ec.message(), false);
+        return;
+    }
+    writing_.clear();
+    std::unique_lock<std::mutex> lock(mu_);
+    writing_now_ = false;
+    if (outbox_.empty()) return;
+    if (owner_.config().buffer_msg) {
+        // Frames queued during the write wait for the next interval, as Pomelo's bufferMsg does.
+        if (!flush_armed_) {
+            flush_armed_ = true;
+            lock.unlock();
+            arm_flush_timer();
+        }
+        return;
+    }
+    lock.unlock();
+    flush();
+}
+
+void Connection::arm_deadline(const char *what) {
+    deadline_.expires_after(std::chrono::milliseconds(owner_.config().connect_timeout_ms));
+    deadline_.async_wait([self = shared_from_this(), what](const error_code &ec) {
+        if (ec || self->state_ == State::ready || self->state_ == State::closed) return;
+        self->do_close(
+            std::string(what) + " within " + std::to_string(self->owner_.config().connect_timeout_ms) + " ms",
+            !self->outbound_);
+    });
+}
+
+void Connection::start_outbound() {
+    if (state_ == State::closed) return;
+    arm_deadline("no authenticated connection");
+    my_nonce_ = make_nonce();
+    auto on_connect = [self = shared_from_this()](const error_code &ec, auto &&...) { self->on_connected(ec); };
+    error_code ec;
+    asio::ip::address addr = asio::ip::make_address(host_, ec);
+    if (!ec) {
+        sock_.async_connect(tcp::endpoint(addr, static_cast<unsigned short>(port_)), on_connect);
+        return;
+    }
+    resolver_ = std::make_unique<tcp::resolver>(io_);
+    resolver_->async_resolve(
+        host_, std::to_string(port_),
+        [self = shared_from_this(), on_connect](const error_code &rec, const tcp::resolver::results_type &results) {
+            if (self->state_ == State::closed) return;
+            if (rec) {
+                self->do_close("cannot resolve " + self->host_ + ": " + rec.message(), false);
+                return;
+            }
+            asio::async_connect(self->sock_, results, on_connect);
+        });
+}
+
+void Connection::on_connected(const error_code &ec) {
+    if (state_ == State::closed) return;
+    if (ec) {
+        do_close("cannot connect to " + remote_ + ": " + ec.message(), false);
+        return;
+    }
+    error_code ignored;
+    sock_.set_option(tcp::no_delay(true), ignored);
+    sock_.set_option(asio::socket_base::keep_alive(true), ignored);
+    state_ = State::await_challenge;
+    read_more();
+}
+
+void Connection::start_inbound() {
+    if (state_ == State::closed) return;
+    error_code ignored;
+    sock_.set_option(tcp::no_delay(true), ignored);
+    sock_.set_option(asio::socket_base::keep_alive(true), ignored);
+    arm_deadline("no valid hello");
+    my_nonce_ = make_nonce();
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        append_challenge(outbox_, my_nonce_, owner_.config().self_id);
+        can_write_ = true;
+    }
+    flush();
+    read_more();
+}
+
+void Connection::read_more() {
+    size_t space = 0;
+    char *p = reader_.prepare(kReadChunk, space);
+    sock_.async_read_some(asio::buffer(p, space),
+                          [self = shared_from_this()](const error_code &ec, size_t n) { self->on_read(ec, n); });
+}
+
+void Connection::on_read(const error_code &ec, size_t n) {
+    if (state_ == State::closed) return;
+    if (ec) {
+        do_close(ec == asio::error::eof ? std::string("closed by the peer") : "read failed: " + ec.message(), false);
+        return;
+    }
+    reader_.commit(n);
+    std::vector<InboundResponse> responses;
+    std::vector<InboundRequest> requests;
+    for (;;) {
+        uint8_t type = 0;
+        std::string_view body;
+        FrameReader::Result r = reader_.next(type, body);
+        if (r == FrameReader::Result::need_more) break;
+        std::string error;
+        if (r == FrameReader::Result::bad_length) {
+            error = "bad frame length " + std::to_string(reader_.bad_length_value()) +
+                    (state_ == State::ready ? " (maxFrameSize is " + std::to_string(owner_.config().max_frame) + ")"
+                                            : std::string(" before authentication"));
+        } else {
+            error = handle_frame(type, body, responses, requests);
+        }
+        if (!error.empty()) {
+            deliver(responses, requests);  // what arrived intact before the bad frame still counts
+            do_close(error, true);
+            return;
+        }
+    }
+    deliver(responses, requests);
+    if (state_ != State::closed) read_more();
+}
+
+std::string Connection::handle_frame(uint8_t type, std::string_view body, std::vector<InboundResponse> &responses,
+                                     std::vector<InboundRequest> &requests) {
+    const auto t = static_cast<FrameType>(type);
+    switch (state_) {
+        case State::ready:
+            if (outbound_ && t == FrameType::response) {
+                ResponseView v;
+                if (!parse_response(body, v)) return "malformed response frame";
+                responses.push_back(InboundResponse{v.id, v.status, std::string(v.result)});
+                return {};
+            }
+            if (!outbound_ && t == FrameType::request) {
+                RequestView v;
+                if (!parse_request(body, v)) return "malformed request frame";
+                requests.push_back(InboundRequest{v.id, std::string(v.ns), std::string(v.service),
+                                                  std::string(v.method), std::string(v.args)});
+                return {};
+            }
+            return "unexpected frame type " + std::to_string(type);
+        case State::await_challenge: {
+            ChallengeView v;
+            if (t != FrameType::challenge || !parse_challenge(body, v)) return "expected a challenge frame";
+            if (v.version != kProtocolVersion) return "peer speaks protocol version " + std::to_string(v.version);
+            if (v.server_id != peer_id_)
+                return "the peer there is \"" + std::string(v.server_id) + "\", not " + peer_id_;
+            secret_ = owner_.secret();
+            if (secret_.empty()) return "no cluster secret to authenticate with yet";
+            peer_nonce_ = std::string(v.nonce);
+            std::string hello;
+            append_hello(hello, my_nonce_,
+                         hello_mac(secret_, peer_nonce_, my_nonce_, owner_.config().self_id, peer_id_),
+                         owner_.config().self_id, peer_id_);
+            {
+                // The hello goes out first, then every request queued while connecting: pipelined, since
+                // the server reads nothing else before it has checked the hello.
+                std::lock_guard<std::mutex> lock(mu_);
+                outbox_.insert(0, hello);
+                can_write_ = true;
+            }
+            flush();
+            state_ = State::await_welcome;
+            return {};
+        }
+        case State::await_welcome: {
+            std::string_view mac;
+            if (t != FrameType::welcome || !parse_welcome(body, mac)) return "expected a welcome frame";
+            if (!mac_equal(mac, welcome_mac(secret_, peer_nonce_, my_nonce_, owner_.config().self_id, peer_id_)))
+                return "the peer failed to prove it knows the cluster secret";
+            state_ = State::ready;
+            reader_.set_max_frame(owner_.config().max_frame);
+            deadline_.cancel();
+            return {};
+        }
+        case State::await_hello: {
+            HelloView v;
+            if (t != FrameType::hello || !parse_hello(body, v)) return "expected a hello frame";
+            if (v.version != kProtocolVersion) return "peer speaks protocol version " + std::to_string(v.version);
+            if (v.server_id != owner_.config().self_id)
+                return "the peer wanted server \"" + std::string(v.server_id) + "\"";
+            std::string secret = owner_.secret();
+            if (secret.empty()) return "no cluster secret to check the hello with yet";
+            std::string client_id(v.client_id);
+            if (!mac_equal(v.mac, hello_mac(secret, my_nonce_, v.nonce, client_id, owner_.config().self_id)))
+                return "bad hello: the peer does not know the cluster secret";
+            peer_id_ = client_id;
+            state_ = State::ready;
+            reader_.set_max_frame(owner_.config().max_frame);
+            deadline_.cancel();
+            {
+                std::lock_guard<std::mutex> lock(mu_);
+                append_welcome(outbox_, welcome_mac(secret, my_nonce_, v.nonce, client_id, owner_.config().self_id));
+            }
+            flush();
+            return {};
+        }
+        case State::connecting:
+        case State::closed: break;
+    }
+    return "unexpected frame";
+}
+
+void Connection::deliver(std::vector<InboundResponse> &responses, std::vector<InboundRequest> &requests) {
+    if (!responses.empty()) owner_.events().on_responses(serial_, std::move(responses));
+    if (!requests.empty()) owner_.events().on_requests(shared_from_this(), std::move(requests));
+    responses.clear();
+    requests.clear();
+}
+
+void Connection::do_close(std::string reason, bool suspicious) {
+    if (state_ == State::closed) return;
+    const bool was_ready = state_ == State::ready;
+    state_ = State::closed;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        closed_ = true;
+        close_reason_ = reason;
+        std::string().swap(outbox_);
+    }
+    error_code ignored;
+    if (resolver_) resolver_->cancel();
+    deadline_.cancel();
+    flush_timer_.cancel();
+    sock_.shutdown(tcp::socket::shutdown_both, ignored);
+    sock_.close(ignored);
+    owner_.forget(serial_);
+    if (outbound_) {
+        owner_.log(SHD_LOG_DEBUG, where() + " closed: " + reason);
+        owner_.events().on_link_closed(serial_, std::move(reason));
+    } else {
+        // A peer that sends garbage or fails authentication is worth a warning; a peer leaving is not.
+        owner_.log(suspicious ? SHD_LOG_WARN : SHD_LOG_DEBUG,
+                   where() + (was_ready ? " closed: " : " rejected: ") + reason);
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Transport> Transport::create(TransportConfig config, TransportEvents &events) {
+    return std::make_unique<TransportImpl>(std::move(config), events);
+}
+
+}  // namespace shd::rpc

@@ -1,0 +1,90 @@
+// The TCP side of the rpc plugin: its own I/O threads, the listening socket, and one connection
+// (a Link) per peer and direction. Speaks the frames of frame_codec.hpp and authenticates peers
+// with peer_auth.hpp. Knows nothing of calls, routes or the host: it moves frames and reports.
+//
+// Asio stays inside rpc_transport.cpp; this header is plain C++.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shd::rpc {
+
+struct InboundRequest {
+    uint64_t id = 0;
+    std::string ns, service, method, args;
+};
+
+struct InboundResponse {
+    uint64_t id = 0;
+    int32_t status = 0;
+    std::string result;
+};
+
+// One TCP connection. Thread-safe: the logic thread sends, an I/O thread writes.
+class Link {
+public:
+    enum class Send { ok, closed, busy };
+    virtual ~Link() = default;
+    // Unique per process, never reused; 0 is never a serial.
+    virtual uint64_t serial() const = 0;
+    // Outbound: the server it was opened to. Inbound: the authenticated caller (set before any request
+    // is reported).
+    virtual const std::string &peer_id() const = 0;
+    // Queue a frame. `closed` once the link is closing (its close is or will be reported); `busy`
+    // when maxQueuedBytes are already waiting.
+    virtual Send send_request(uint64_t id, std::string_view ns, std::string_view service, std::string_view method,
+                              std::string_view args) = 0;
+    virtual Send send_response(uint64_t id, int32_t status, std::string_view result) = 0;
+    // Closes soon, on the link's I/O thread.
+    virtual void close(std::string reason) = 0;
+    // Why it closed ("" while open).
+    virtual std::string close_reason() = 0;
+};
+
+// What the transport reports, on its I/O threads. The events of one link arrive in order.
+class TransportEvents {
+public:
+    virtual ~TransportEvents() = default;
+    // Responses read on an outbound link.
+    virtual void on_responses(uint64_t link_serial, std::vector<InboundResponse> responses) = 0;
+    // An outbound link ended (connect failure, authentication failure, loss, close()); once per link,
+    // after its last on_responses.
+    virtual void on_link_closed(uint64_t link_serial, std::string reason) = 0;
+    // Requests read on an authenticated inbound link.
+    virtual void on_requests(std::shared_ptr<Link> link, std::vector<InboundRequest> requests) = 0;
+    virtual void on_log(int level, std::string message) = 0;
+};
+
+struct TransportConfig {
+    std::string self_id;
+    size_t max_frame = 16u << 20;
+    size_t max_queued_bytes = 64u << 20;
+    bool buffer_msg = false;
+    uint32_t interval_ms = 30;
+    uint32_t connect_timeout_ms = 5000;  // also the deadline for a peer's hello on inbound links
+    int io_threads = 1;
+};
+
+class Transport {
+public:
+    static std::unique_ptr<Transport> create(TransportConfig config, TransportEvents &events);
+    virtual ~Transport() = default;
+
+    // [logic] Starts the I/O threads, and listens on host:port when port != 0. Throws
+    // std::runtime_error naming host:port when it cannot listen.
+    virtual void start(const std::string &listen_host, int port) = 0;
+    // [any] The shared secret for handshakes from now on ("" refuses every handshake).
+    virtual void set_secret(std::string secret) = 0;
+    // [logic] A new outbound link to peer_id at host:port; it connects in the background, and frames
+    // sent meanwhile wait for the handshake.
+    virtual std::shared_ptr<Link> connect(const std::string &peer_id, const std::string &host, int port) = 0;
+    // [logic] Closes every socket and joins the I/O threads; nothing is reported after it returns.
+    virtual void stop() = 0;
+};
+
+}  // namespace shd::rpc

@@ -1,0 +1,194 @@
+// The rpc wire format: every frame round-trips, the reader reassembles frames from any split of the
+// byte stream, and a bad length is reported before any body is buffered.
+#include "frame_codec.hpp"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace shd::rpc;
+
+namespace {
+
+struct Frame {
+    uint8_t type;
+    std::string body;
+};
+
+// Feeds `bytes` to a reader in chunks of `chunk` bytes and collects frames until need_more.
+std::vector<Frame> read_all(const std::string &bytes, size_t chunk, size_t max_frame = 1 << 20, bool *bad = nullptr) {
+    FrameReader reader(max_frame);
+    std::vector<Frame> out;
+    size_t pos = 0;
+    while (pos < bytes.size()) {
+        size_t space = 0;
+        char *p = reader.prepare(chunk, space);
+        size_t n = std::min({chunk, space, bytes.size() - pos});
+        std::memcpy(p, bytes.data() + pos, n);
+        reader.commit(n);
+        pos += n;
+        for (;;) {
+            uint8_t type = 0;
+            std::string_view body;
+            auto r = reader.next(type, body);
+            if (r == FrameReader::Result::need_more) break;
+            if (r == FrameReader::Result::bad_length) {
+                if (bad) *bad = true;
+                return out;
+            }
+            out.push_back(Frame{type, std::string(body)});
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+class FrameCodecTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(FrameCodecTest);
+    CPPUNIT_TEST(request_round_trip);
+    CPPUNIT_TEST(response_round_trip);
+    CPPUNIT_TEST(handshake_round_trip);
+    CPPUNIT_TEST(exact_bytes_of_the_doc_examples);
+    CPPUNIT_TEST(reader_reassembles_any_split);
+    CPPUNIT_TEST(reader_rejects_bad_lengths_early);
+    CPPUNIT_TEST(malformed_bodies_are_rejected);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void request_round_trip() {
+        std::string buf;
+        append_request(buf, 0x0102030405060708ull, "user", "chatRemote", "add", R"(["alice",1,{"x":[]}])");
+        CPPUNIT_ASSERT_EQUAL(request_frame_size("user", "chatRemote", "add", R"(["alice",1,{"x":[]}])"), buf.size());
+        auto frames = read_all(buf, 1 << 16);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), frames.size());
+        CPPUNIT_ASSERT_EQUAL(uint8_t(FrameType::request), frames[0].type);
+        RequestView v;
+        CPPUNIT_ASSERT(parse_request(frames[0].body, v));
+        CPPUNIT_ASSERT_EQUAL(uint64_t(0x0102030405060708ull), v.id);
+        CPPUNIT_ASSERT_EQUAL(std::string("user"), std::string(v.ns));
+        CPPUNIT_ASSERT_EQUAL(std::string("chatRemote"), std::string(v.service));
+        CPPUNIT_ASSERT_EQUAL(std::string("add"), std::string(v.method));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"(["alice",1,{"x":[]}])"), std::string(v.args));
+    }
+
+    void response_round_trip() {
+        std::string buf;
+        append_response(buf, 7, -5, R"([null,"ok"])");
+        append_response(buf, 8, 10, "");
+        auto frames = read_all(buf, 1 << 16);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), frames.size());
+        ResponseView v;
+        CPPUNIT_ASSERT(parse_response(frames[0].body, v));
+        CPPUNIT_ASSERT_EQUAL(uint64_t(7), v.id);
+        CPPUNIT_ASSERT_EQUAL(int32_t(-5), v.status);
+        CPPUNIT_ASSERT_EQUAL(std::string(R"([null,"ok"])"), std::string(v.result));
+        CPPUNIT_ASSERT(parse_response(frames[1].body, v));
+        CPPUNIT_ASSERT_EQUAL(int32_t(10), v.status);
+        CPPUNIT_ASSERT(v.result.empty());
+    }
+
+    void handshake_round_trip() {
+        std::string n1(kNonceSize, 'a'), n2(kNonceSize, 'b'), mac(kMacSize, 'm');
+        std::string buf;
+        append_challenge(buf, n1, "chat-server-1");
+        append_hello(buf, n2, mac, "connector-server-1", "chat-server-1");
+        append_welcome(buf, mac);
+        auto frames = read_all(buf, 3);
+        CPPUNIT_ASSERT_EQUAL(size_t(3), frames.size());
+        ChallengeView c;
+        CPPUNIT_ASSERT(parse_challenge(frames[0].body, c));
+        CPPUNIT_ASSERT_EQUAL(kProtocolVersion, c.version);
+        CPPUNIT_ASSERT_EQUAL(n1, std::string(c.nonce));
+        CPPUNIT_ASSERT_EQUAL(std::string("chat-server-1"), std::string(c.server_id));
+        HelloView h;
+        CPPUNIT_ASSERT(parse_hello(frames[1].body, h));
+        CPPUNIT_ASSERT_EQUAL(n2, std::string(h.nonce));
+        CPPUNIT_ASSERT_EQUAL(mac, std::string(h.mac));
+        CPPUNIT_ASSERT_EQUAL(std::string("connector-server-1"), std::string(h.client_id));
+        CPPUNIT_ASSERT_EQUAL(std::string("chat-server-1"), std::string(h.server_id));
+        std::string_view w;
+        CPPUNIT_ASSERT(parse_welcome(frames[2].body, w));
+        CPPUNIT_ASSERT_EQUAL(mac, std::string(w));
+    }
+
+    void exact_bytes_of_the_doc_examples() {
+        // docs/rpc.md shows these frames byte for byte.
+        std::string buf;
+        append_response(buf, 1, 0, "[]");
+        const unsigned char expected[] = {0, 0, 0, 15, 0x11, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, '[', ']'};
+        CPPUNIT_ASSERT_EQUAL(sizeof expected, buf.size());
+        CPPUNIT_ASSERT(std::memcmp(expected, buf.data(), buf.size()) == 0);
+        std::string req;
+        append_request(req, 1, "user", "testRemote", "echo", "[1]");
+        const unsigned char expected_req[] = {0,   0,   0,   0x24, 0x10, 0,   0,   0,   0,   0,   0,   0,   1,   0,
+                                              4,   'u', 's', 'e',  'r',  0,   10,  't', 'e', 's', 't', 'R', 'e', 'm',
+                                              'o', 't', 'e', 0,    4,    'e', 'c', 'h', 'o', '[', '1', ']'};
+        CPPUNIT_ASSERT_EQUAL(sizeof expected_req, req.size());
+        CPPUNIT_ASSERT(std::memcmp(expected_req, req.data(), req.size()) == 0);
+    }
+
+    void reader_reassembles_any_split() {
+        std::string buf;
+        for (uint64_t i = 0; i < 50; ++i)
+            append_request(buf, i, "user", "s", "m", "[" + std::string(i * 37, '1') + "]");
+        for (size_t chunk : {size_t(1), size_t(2), size_t(5), size_t(64), size_t(4096), buf.size()}) {
+            auto frames = read_all(buf, chunk);
+            CPPUNIT_ASSERT_EQUAL(size_t(50), frames.size());
+            for (uint64_t i = 0; i < 50; ++i) {
+                RequestView v;
+                CPPUNIT_ASSERT(parse_request(frames[i].body, v));
+                CPPUNIT_ASSERT_EQUAL(i, v.id);
+                CPPUNIT_ASSERT_EQUAL(i * 37 + 2, uint64_t(v.args.size()));
+            }
+        }
+    }
+
+    void reader_rejects_bad_lengths_early() {
+        bool bad = false;
+        // A declared length above the limit is refused from its 4 length bytes alone.
+        std::string huge("\x7f\xff\xff\xff", 4);
+        CPPUNIT_ASSERT(read_all(huge, 4, 1024, &bad).empty());
+        CPPUNIT_ASSERT(bad);
+        bad = false;
+        std::string zero("\0\0\0\0", 4);
+        read_all(zero, 4, 1024, &bad);
+        CPPUNIT_ASSERT(bad);
+        // Exactly at the limit is fine; one more is not.
+        std::string at_limit;
+        append_response(at_limit, 1, 0, std::string(1024 - 13, 'x'));
+        bad = false;
+        CPPUNIT_ASSERT_EQUAL(size_t(1), read_all(at_limit, 100, 1024, &bad).size());
+        CPPUNIT_ASSERT(!bad);
+        std::string over;
+        append_response(over, 1, 0, std::string(1024 - 12, 'x'));
+        read_all(over, 100, 1024, &bad);
+        CPPUNIT_ASSERT(bad);
+        // Garbage text is a huge length too ("GET " = 0x47455420).
+        bad = false;
+        read_all("GET / HTTP/1.1\r\n\r\n", 64, 16 << 20, &bad);
+        CPPUNIT_ASSERT(bad);
+    }
+
+    void malformed_bodies_are_rejected() {
+        RequestView r;
+        CPPUNIT_ASSERT(!parse_request("", r));
+        CPPUNIT_ASSERT(!parse_request(std::string("\0\0\0\0\0\0\0\1\0\x09user", 14), r));  // name past the end
+        ResponseView s;
+        CPPUNIT_ASSERT(!parse_response(std::string(11, '\0'), s));
+        ChallengeView c;
+        CPPUNIT_ASSERT(!parse_challenge(std::string(10, '\1'), c));
+        std::string ok;
+        append_challenge(ok, std::string(kNonceSize, 'n'), "id");
+        std::string body = ok.substr(5) + "extra";
+        CPPUNIT_ASSERT(!parse_challenge(body, c));  // trailing bytes
+        HelloView h;
+        CPPUNIT_ASSERT(!parse_hello(std::string(40, '\0'), h));
+        std::string_view w;
+        CPPUNIT_ASSERT(!parse_welcome(std::string(31, 'x'), w));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(FrameCodecTest);

@@ -1,0 +1,628 @@
+#!/usr/bin/env node
+// Integration tests of the rpc plugin: starts real shaddock-host processes (a driver "rpca-1" and
+// backends "rpcb-1..3", all running tests/rpc/rpc_test_app with static peers, no master), sends the
+// driver JSON commands on its stdin and checks the "@@ {json}" result lines it prints.
+//
+//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench --host <shaddock-host>
+//        --plugins-dir <dir> --apps-dir <dir> --test-plugins-dir <dir> --work-dir <dir>
+//
+// Also speaks the wire format of docs/rpc.md itself (RawPeer) to check it from outside and to send
+// bad frames. Prints "ok"/"not ok" per check and "N passed, M failed" at the end.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+// ------------------------------------------------------------------------------------------------
+// Command line, bookkeeping
+
+const opts = {};
+for (let i = 2; i < process.argv.length; i += 2) opts[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+for (const k of ['scenario', 'host', 'plugins-dir', 'apps-dir', 'test-plugins-dir', 'work-dir'])
+  if (!opts[k]) { console.error(`missing --${k}`); process.exit(2); }
+
+const SECRET = 'rpc-test-secret';
+let passed = 0, failed = 0;
+const children = new Set();
+process.on('exit', () => { for (const c of children) try { c.kill('SIGKILL'); } catch {} });
+
+function check(name, cond, detail) {
+  if (cond) { passed++; console.log(`ok - ${name}`); }
+  else { failed++; console.log(`not ok - ${name}${detail !== undefined ? ': ' + (typeof detail === 'string' ? detail : JSON.stringify(detail)) : ''}`); }
+  return cond;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+// ------------------------------------------------------------------------------------------------
+// Pomelo's crc32 route, written from its definition (the low byte of each UTF-16 code unit), to
+// check the C++ routing against an independent implementation.
+
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let i = 0; i < 256; i++) { let c = i; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; t[i] = c; }
+  return t;
+})();
+function crc32(str) {
+  let crc = -1;
+  for (let i = 0; i < str.length; i++) crc = CRC_TABLE[(crc ^ str.charCodeAt(i)) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) | 0;  // signed int32, as the npm crc module returns it
+}
+const pomeloIndex = (uid, n) => Math.abs(crc32(String(uid || ''))) % n;
+
+// ------------------------------------------------------------------------------------------------
+// A cluster of shaddock-host processes
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+class Server {
+  constructor(cluster, id) { this.cluster = cluster; this.id = id; this.lines = []; this.waiters = []; this.proc = null; }
+
+  start({ waitStarted = true } = {}) {
+    const c = this.cluster;
+    this.lines = [];  // a restart must not see the lines of the previous process
+    const proc = spawn(opts.host, ['--app-dir', c.dir, '--env', 'development', '--server-id', this.id,
+      '--plugins-dir', opts['plugins-dir'], '--apps-dir', opts['apps-dir'], '--log-dir', path.join(c.dir, 'logs'),
+      '--log-level', 'info'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = proc;
+    children.add(proc);
+    this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => { children.delete(proc); resolve({ code, signal }); }));
+    let buf = '';
+    proc.stdout.on('data', (d) => {
+      buf += d.toString('utf8');
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl); buf = buf.slice(nl + 1);
+        if (!line.startsWith('@@ ')) continue;
+        let msg; try { msg = JSON.parse(line.slice(3)); } catch { msg = { unparsable: line }; }
+        this.lines.push(msg);
+        for (const w of [...this.waiters]) if (w.pred(msg)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(msg); }
+      }
+    });
+    proc.stderr.on('data', () => {});  // the host writes the same lines to --log-dir
+    proc.stdin.on('error', () => {});
+    if (!waitStarted) return Promise.resolve({});
+    return this.waitFor((m) => m.event === 'started', 10000, `${this.id} started`);
+  }
+
+  send(cmd) { this.proc.stdin.write(JSON.stringify(cmd) + '\n'); }
+
+  // The first line (already seen or still to come) that matches.
+  waitFor(pred, timeoutMs, what) {
+    const seen = this.lines.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const w = { pred, resolve };
+      this.waiters.push(w);
+      setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) { this.waiters.splice(i, 1); resolve({ timeout: true, what }); }
+      }, timeoutMs);
+    });
+  }
+
+  count(pred) { return this.lines.filter(pred).length; }
+
+  // Sends one command and waits for the line carrying its tag.
+  async run(cmd, timeoutMs = 10000) {
+    this.send(cmd);
+    return this.waitFor((m) => m.tag === cmd.tag && !m.duplicate, timeoutMs, cmd.tag);
+  }
+
+  kill(signal) { this.proc.kill(signal); return this.exited; }
+}
+
+let clusterCount = 0;
+// `cluster`: {order: [ids], secret} runs the fake_cluster test plugin (membership in that order,
+// the secret from it) instead of static peers.
+// `noPeers`: only the secret, so the plugin takes the servers of servers.json (the host's list_servers).
+async function startCluster(name, { driver = {}, backend = {}, backends = 3, weights = [], cluster: fake = null, hosts = {}, noPeers = false } = {}) {
+  const dir = path.join(opts['work-dir'], `${name}-${++clusterCount}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'config'), { recursive: true });
+  const ids = ['rpca-1', ...Array.from({ length: backends }, (_, i) => `rpcb-${i + 1}`)];
+  const entries = {};
+  for (const [i, id] of ids.entries()) {
+    const e = { id, host: hosts[id] || '127.0.0.1', port: await freePort(), serverType: id.startsWith('rpca') ? 'rpca' : 'rpcb' };
+    if (i > 0 && weights[i - 1] !== undefined) e.weight = weights[i - 1];
+    entries[id] = e;
+  }
+  const servers = { rpca: [], rpcb: [] };
+  for (const id of ids) { const { serverType, ...rest } = entries[id]; servers[serverType].push(rest); }
+  fs.writeFileSync(path.join(dir, 'config', 'servers.json'), JSON.stringify({ development: servers }, null, 2));
+  const peers = Object.fromEntries(ids.map((id) => [id, entries[id]]));
+  const common = fake ? {} : noPeers ? { secret: SECRET } : { secret: SECRET, peers };
+  const plugins = [
+    { name: 'rpc', serverTypes: 'rpca', options: { ...common, ...driver } },
+    { name: 'rpc', serverTypes: 'rpcb', options: { ...common, ...backend } },
+  ];
+  if (fake) {
+    plugins.unshift({ name: 'fake_cluster', path: path.join(opts['test-plugins-dir'], 'fake_cluster.so'),
+      options: { servers: fake.order.map((id) => entries[id]), secret: fake.secret } });
+  }
+  fs.writeFileSync(path.join(dir, 'config', 'plugins.json'),
+    JSON.stringify({ plugins, app: { name: 'rpc_test_app' } }, null, 2));
+  const cluster = { dir, entries, servers: {} };
+  for (const id of ids) cluster.servers[id] = new Server(cluster, id);
+  const started = await Promise.all(Object.values(cluster.servers).map((s) => s.start()));
+  if (!check(`${name}: cluster of ${ids.length} servers started`, started.every((m) => !m.timeout), started)) {
+    dumpLogs(cluster);
+    process.exit(1);
+  }
+  return cluster;
+}
+
+async function stopCluster(cluster, name) {
+  // The driver first, so its pending calls meet its own stop rather than a backend's.
+  const driver = cluster.servers['rpca-1'];
+  driver.send({ op: 'stop' });
+  const first = await Promise.race([driver.exited, sleep(15000).then(() => 'timeout')]);
+  const others = Object.values(cluster.servers).filter((s) => s !== driver && s.proc.exitCode === null && !s.proc.killed);
+  for (const s of others) s.proc.kill('SIGTERM');
+  const rest = await Promise.race([Promise.all(others.map((s) => s.exited)), sleep(15000).then(() => 'timeout')]);
+  const results = first === 'timeout' || rest === 'timeout' ? 'timeout' : [first, ...rest];
+  check(`${name}: every server stopped cleanly (exit 0)`, results !== 'timeout' && results.every((r) => r.code === 0), results);
+}
+
+function dumpLogs(cluster) {
+  const logs = path.join(cluster.dir, 'logs');
+  if (!fs.existsSync(logs)) return;
+  for (const f of fs.readdirSync(logs)) {
+    const text = fs.readFileSync(path.join(logs, f), 'utf8').split('\n').slice(-30).join('\n');
+    console.log(`--- ${f} (last lines)\n${text}`);
+  }
+}
+
+// Checks a call result line: status, and that the callback ran outside the call.
+function checkResult(name, line, status, result) {
+  const ok = !line.timeout && line.status === status && line.inline === false && (result === undefined || same(line.result, result));
+  return check(name, ok, line);
+}
+
+// ------------------------------------------------------------------------------------------------
+// The wire format of docs/rpc.md, spoken by hand
+
+const T = { challenge: 0x01, hello: 0x02, welcome: 0x03, request: 0x10, response: 0x11 };
+const u16 = (n) => { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; };
+const field = (b) => Buffer.concat([u16(b.length), b]);
+const str = (s) => field(Buffer.from(s, 'utf8'));
+function frame(type, body) {
+  const h = Buffer.alloc(5); h.writeUInt32BE(1 + body.length); h[4] = type;
+  return Buffer.concat([h, body]);
+}
+function proof(label, secret, serverNonce, clientNonce, clientId, serverId) {
+  return crypto.createHmac('sha256', secret).update(Buffer.concat([Buffer.from(label + '\0'), field(serverNonce),
+    field(clientNonce), field(Buffer.from(clientId)), field(Buffer.from(serverId))])).digest();
+}
+
+class RawPeer {
+  constructor(port) {
+    this.frames = []; this.waiters = []; this.buf = Buffer.alloc(0);
+    this.sock = net.connect(port, '127.0.0.1');
+    this.sock.setNoDelay(true);
+    this.closed = new Promise((resolve) => this.sock.on('close', () => resolve(true)));
+    this.sock.on('error', () => {});
+    this.sock.on('data', (d) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      while (this.buf.length >= 4 && this.buf.length >= 4 + this.buf.readUInt32BE(0)) {
+        const len = this.buf.readUInt32BE(0);
+        const f = { type: this.buf[4], body: this.buf.subarray(5, 4 + len) };
+        this.buf = this.buf.subarray(4 + len);
+        const w = this.waiters.shift();
+        if (w) w(f); else this.frames.push(f);
+      }
+    });
+  }
+  next(timeoutMs = 3000) {
+    if (this.frames.length) return Promise.resolve(this.frames.shift());
+    return new Promise((resolve) => {
+      const w = (f) => resolve(f);
+      this.waiters.push(w);
+      setTimeout(() => { const i = this.waiters.indexOf(w); if (i >= 0) { this.waiters.splice(i, 1); resolve(null); } }, timeoutMs);
+    });
+  }
+  write(b) { this.sock.write(b); }
+  // Resolves true if the server closes the connection within timeoutMs.
+  closedWithin(timeoutMs) { return Promise.race([this.closed, sleep(timeoutMs).then(() => false)]); }
+  end() { this.sock.destroy(); }
+  static parseChallenge(f) {
+    const idLen = f.body.readUInt16BE(33);
+    return { version: f.body[0], nonce: f.body.subarray(1, 33), serverId: f.body.subarray(35, 35 + idLen).toString() };
+  }
+  // A full handshake; returns the welcome frame (or null).
+  async handshake(serverId, { secret = SECRET, clientId = 'raw-client', claim = serverId } = {}) {
+    const ch = await this.next();
+    if (!ch || ch.type !== T.challenge) return { error: 'no challenge' };
+    const c = RawPeer.parseChallenge(ch);
+    const nonce = crypto.randomBytes(32);
+    const mac = proof('shd.rpc/1 hello', secret, c.nonce, nonce, clientId, claim);
+    this.write(frame(T.hello, Buffer.concat([Buffer.from([1]), nonce, mac, str(clientId), str(claim)])));
+    const welcome = await this.next(2000);
+    const expected = proof('shd.rpc/1 welcome', secret, c.nonce, nonce, clientId, claim);
+    return { challenge: c, welcome, welcomeValid: !!welcome && welcome.type === T.welcome && welcome.body.equals(expected) };
+  }
+  request(id, ns, service, method, args) {
+    const idb = Buffer.alloc(8); idb.writeBigUInt64BE(BigInt(id));
+    this.write(frame(T.request, Buffer.concat([idb, str(ns), str(service), str(method), Buffer.from(args)])));
+  }
+  static parseResponse(f) {
+    return { id: Number(f.body.readBigUInt64BE(0)), status: f.body.readInt32BE(8), result: f.body.subarray(12).toString() };
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Scenarios
+
+async function basic() {
+  // rpcb-3 is known by a host name: listening and connecting resolve it.
+  const cl = await startCluster('basic', { driver: { timeout: 1500, ioThreads: 3 }, backend: { ioThreads: 2 }, hosts: { 'rpcb-3': 'localhost' } });
+  const d = cl.servers['rpca-1'];
+  const inv = (tag, server, method, args, extra = {}) => d.run({ op: 'invoke', tag, server, type: 'rpcb', method, args, ...extra });
+  const call = (tag, route, method, args, extra = {}) => d.run({ op: 'call', tag, type: 'rpcb', route, method, args, ...extra });
+
+  checkResult('echo round trip', await inv('echo', 'rpcb-1', 'echo', [1, 'two', { three: [3] }, null, 'ü€😀']),
+    0, [null, [1, 'two', { three: [3] }, null, 'ü€😀']]);
+  checkResult('add on another server', await inv('add', 'rpcb-2', 'add', [40, 2]), 0, [null, 42]);
+  checkResult('remote sees the caller id', await inv('caller', 'rpcb-3', 'caller', []), 0, [null, 'rpca-1']);
+  checkResult('a server calls itself', await d.run({ op: 'invoke', tag: 'self', server: 'rpca-1', method: 'whoami', args: [] }),
+    0, [null, 'rpca-1']);
+  checkResult('empty args mean []', await d.run({ op: 'invoke', tag: 'noargs', server: 'rpcb-1', method: 'echo', args: '' }),
+    0, [null, []]);
+
+  let r = await inv('nosrv', 'rpcb-9', 'echo', []);
+  checkResult('unknown server -> SHD_ERR_NOT_FOUND', r, 5);
+  check('  with a message naming it', typeof r.result === 'string' && r.result.includes('rpcb-9'), r.result);
+  r = await inv('nomethod', 'rpcb-1', 'nosuch', []);
+  checkResult('unknown remote method -> SHD_ERR_NOT_FOUND from the remote', r, 5, 'no remote user.testRemote.nosuch on rpcb-1');
+  checkResult('unknown namespace -> SHD_ERR_NOT_FOUND', await inv('nons', 'rpcb-1', 'echo', [], { ns: 'sys' }), 5);
+  checkResult('remote replies an error status', await inv('remoteerr', 'rpcb-1', 'add', ['x']), 1, 'add expects two numbers');
+  checkResult('args that are not an array -> SHD_ERR_INVALID', await inv('badargs', 'rpcb-1', 'echo', { x: 1 }), 1);
+  checkResult('call to an unknown type -> SHD_ERR_NOT_FOUND', await d.run({ op: 'call', tag: 'notype', type: 'nosuch', route: {}, method: 'echo', args: [] }), 5);
+
+  checkResult('toServer "*" calls every member in membership order',
+    await inv('star', '*', 'whoami', []), 0, [[null, 'rpcb-1'], [null, 'rpcb-2'], [null, 'rpcb-3']]);
+  checkResult('"*" of an unknown type -> SHD_ERR_NOT_FOUND',
+    await d.run({ op: 'invoke', tag: 'starnone', server: '*', type: 'nosuch', method: 'whoami', args: [] }), 5);
+  r = await d.run({ op: 'invoke', tag: 'starerr', server: '*', type: 'rpcb', method: 'add', args: ['x'] });
+  checkResult('"*" reports the first error', r, 1);
+  check('  and every server\'s answer', Array.isArray(r.result) && r.result.length === 3 && r.result.every((x) => x === 'add expects two numbers'), r.result);
+
+  // Timeouts: a per-call override, and the configured default (the driver's option timeout 1500).
+  const [t1, t2] = await Promise.all([
+    inv('timeout', 'rpcb-1', 'sleep', [1000], { timeout: 200 }),
+    inv('deftimeout', 'rpcb-2', 'sleep', [2500]),
+  ]);
+  checkResult('per-call timeout -> SHD_ERR_TIMEOUT', t1, 7, 'rpc to rpcb-1 timed out after 200 ms');
+  check('  fired near its deadline', t1.ms >= 190 && t1.ms < 900, t1.ms);
+  checkResult('default timeout option -> SHD_ERR_TIMEOUT', t2, 7, 'rpc to rpcb-2 timed out after 1500 ms');
+
+  // Route functions.
+  const route = async (mode, type = 'rpcb') => d.run({ op: 'set_route', tag: `route-${mode}-${type}`, type, mode });
+  await route('param');
+  checkResult('route function: chooses from the route param', await call('rparam', { target: 'rpcb-3' }, 'whoami', []), 0, [null, 'rpcb-3']);
+  await route('last');
+  checkResult('route function: last candidate', await call('rlast', {}, 'whoami', []), 0, [null, 'rpcb-3']);
+  await route('async');
+  checkResult('route function answering later', await call('rasync', {}, 'whoami', []), 0, [null, 'rpcb-3']);
+  await route('bogus');
+  r = await call('rbogus', {}, 'whoami', []);
+  checkResult('route function choosing a non-member -> SHD_ERR_NOT_FOUND', r, 5);
+  check('  with a message naming the choice', typeof r.result === 'string' && r.result.includes('no-such-server'), r.result);
+  await route('fail');
+  checkResult('route function failing -> its status', await call('rfail', {}, 'whoami', []), 1);
+  await route('none');
+  await route('last', 'default');
+  checkResult('the "default" route function', await call('rdefault', { uid: 'alice*r1' }, 'whoami', []), 0, [null, 'rpcb-3']);
+  await route('none', 'default');
+  checkResult('back to the crc32 route', await call('rcrc', { uid: 'alice*r1' }, 'whoami', []), 0, [null, 'rpcb-1']);
+
+  // 1000 pipelined calls, each answered exactly once with its own echo.
+  for (const [tag, cmd] of [['burst-invoke', { server: 'rpcb-2' }], ['burst-call', { type: 'rpcb', route: { uid: 'bob' } }]]) {
+    r = await d.run({ op: 'burst', tag, count: 1000, method: 'echo', ...cmd }, 30000);
+    check(`1000 pipelined calls (${tag}) all answered once, correctly, never inline`,
+      r.count === 1000 && r.ok === 1000 && r.mismatched === 0 && r.inline === 0, r);
+  }
+
+  // Late responses (the timed-out sleeps) and any second callback would show up by now.
+  await sleep(1200);
+  check('no callback ran twice', d.count((m) => m.duplicate) === 0, d.lines.filter((m) => m.duplicate));
+  check('no callback ran inside its call', d.count((m) => m.inline === true) === 0);
+
+  // Stopping fails what is pending with SHD_ERR_SHUTDOWN.
+  d.send({ op: 'invoke', tag: 'shutdown', server: 'rpcb-1', method: 'sleep', args: [5000] });
+  await cl.servers['rpcb-1'].waitFor((m) => m.event === 'sleeping' && m.ms === 5000, 5000);
+  const stopping = stopCluster(cl, 'basic');
+  r = await d.waitFor((m) => m.tag === 'shutdown', 10000, 'shutdown');
+  checkResult('host stopping -> SHD_ERR_SHUTDOWN for a pending call', r, 9);
+  await stopping;
+}
+
+async function routing() {
+  // Pomelo's default route, computed above in JS, for ASCII, non-ASCII, astral, numeric and falsy uids.
+  check('JS crc32("123456789") = 0xcbf43926', (crc32('123456789') >>> 0) === 0xcbf43926);
+  check('JS crc32("abc") = 0x352441c2', (crc32('abc') >>> 0) === 0x352441c2);
+  check('JS crc32("alice*r1") = -1310075493', crc32('alice*r1') === -1310075493);
+  const uids = ['', 'alice*r1', 'abc', '123456789', 'bob', 'Zoë', 'émile', '中文', '用户42', '😀', 'a😀b', 'ß',
+    ...Array.from({ length: 24 }, (_, i) => `user-${i}`), 42, 7, 123456, 0, true, false, null];
+  const expected = uids.map((u) => `rpcb-${pomeloIndex(u, 3) + 1}`);
+  const cl = await startCluster('routing');
+  const d = cl.servers['rpca-1'];
+  const r = await d.run({ op: 'route', tag: 'crc', type: 'rpcb', uids });
+  check(`crc32 routing matches Pomelo's for ${uids.length} uids`, same(r.servers, expected), { got: r.servers, expected });
+  check('  and spreads over every server', new Set(expected).size === 3);
+  await stopCluster(cl, 'routing');
+
+  // The routerType option, end to end (membership order rpcb-1, -2, -3; weights 3, 1, 2).
+  const six = Array.from({ length: 6 }, (_, i) => `u${i}`);
+  for (const [router, want] of [
+    ['rr', [1, 2, 3, 1, 2, 3]],
+    ['wrr', [1, 1, 3, 1, 2, 3]],
+    ['la', [1, 2, 3, 1, 2, 3]],
+  ]) {
+    const c = await startCluster(`routing-${router}`, { driver: { routerType: router }, weights: [3, 1, 2] });
+    const got = await c.servers['rpca-1'].run({ op: 'route', tag: router, type: 'rpcb', uids: six });
+    check(`routerType ${router} picks ${want.join(',')}`, same(got.servers, want.map((n) => `rpcb-${n}`)), got);
+    await stopCluster(c, `routing-${router}`);
+  }
+  // Without a peers option the membership is servers.json, in file order.
+  const cfg = await startCluster('routing-config', { noPeers: true });
+  checkResult('no peers option: membership from servers.json',
+    await cfg.servers['rpca-1'].run({ op: 'invoke', tag: 'star', server: '*', type: 'rpcb', method: 'whoami', args: [] }), 0,
+    [[null, 'rpcb-1'], [null, 'rpcb-2'], [null, 'rpcb-3']]);
+  const cr = await cfg.servers['rpca-1'].run({ op: 'route', tag: 'crc', type: 'rpcb', uids: uids.slice(0, 12) });
+  check('  and crc32 routing over it', same(cr.servers, expected.slice(0, 12)), cr);
+  await stopCluster(cfg, 'routing-config');
+
+  const c = await startCluster('routing-ch', { driver: { routerType: 'ch' } });
+  const uids40 = Array.from({ length: 40 }, (_, i) => `player-${i}`);
+  const a = await c.servers['rpca-1'].run({ op: 'route', tag: 'ch1', type: 'rpcb', uids: uids40 });
+  const b = await c.servers['rpca-1'].run({ op: 'route', tag: 'ch2', type: 'rpcb', uids: uids40 });
+  check('routerType ch is sticky per uid and uses several servers', same(a.servers, b.servers) && new Set(a.servers).size > 1, { a, b });
+  await stopCluster(c, 'routing-ch');
+}
+
+async function faults() {
+  const cl = await startCluster('faults', { driver: { failMode: 'failover', connectTimeout: 1000 }, backend: { connectTimeout: 1000 } });
+  const d = cl.servers['rpca-1'];
+  const port = (id) => cl.entries[id].port;
+
+  // The documented wire format, spoken by an independent client.
+  let p = new RawPeer(port('rpcb-1'));
+  let hs = await p.handshake('rpcb-1');
+  check('raw client: challenge names the server', hs.challenge && hs.challenge.serverId === 'rpcb-1' && hs.challenge.version === 1, hs.challenge);
+  check('raw client: the server proves the secret in its welcome', hs.welcomeValid);
+  p.request(1, 'user', 'testRemote', 'echo', '["raw",1]');
+  p.request(2, 'user', 'testRemote', 'caller', '[]');
+  const f1 = await p.next(), f2 = await p.next();
+  const r1 = f1 && RawPeer.parseResponse(f1), r2 = f2 && RawPeer.parseResponse(f2);
+  check('raw client: pipelined requests answered in frames of docs/rpc.md',
+    f1 && f1.type === T.response && r1.id === 1 && r1.status === 0 && r1.result === '[null,["raw",1]]' &&
+    r2.id === 2 && r2.result === '[null,"raw-client"]', { r1, r2 });
+  p.end();
+
+  // Bad peers are cut off; the server keeps serving.
+  p = new RawPeer(port('rpcb-1'));
+  hs = await p.handshake('rpcb-1', { secret: 'wrong-secret' });
+  check('hello with a wrong secret: no welcome, connection closed', !hs.welcome && await p.closedWithin(2000));
+  p = new RawPeer(port('rpcb-1'));
+  hs = await p.handshake('rpcb-1', { claim: 'rpcb-2' });
+  check('hello meant for another server: connection closed', !hs.welcome && await p.closedWithin(2000));
+  p = new RawPeer(port('rpcb-1'));
+  p.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+  check('garbage bytes: connection closed', await p.closedWithin(2000));
+  p = new RawPeer(port('rpcb-1'));
+  await p.next();
+  p.request(1, 'user', 'testRemote', 'echo', '[]');
+  const answer = await p.next(1000);
+  check('request before authenticating: no answer, connection closed', !answer && await p.closedWithin(2000));
+  p = new RawPeer(port('rpcb-1'));
+  await p.next();
+  p.write(Buffer.from([0x7f, 0xff, 0xff, 0xff, 0x10]));
+  check('oversized frame length: connection closed', await p.closedWithin(2000));
+  p = new RawPeer(port('rpcb-1'));
+  await p.next();
+  p.write(Buffer.from([0x00, 0x01, 0x86, 0xa0, 0x02]));  // 100000 bytes announced: fine later, not before the hello
+  check('large frame before authenticating: connection closed', await p.closedWithin(2000));
+  p = new RawPeer(port('rpcb-1'));
+  check('silent peer: closed after connectTimeout', await p.closedWithin(4000));
+  checkResult('the server keeps serving after all of that', await d.run({ op: 'invoke', tag: 'alive', server: 'rpcb-1', method: 'whoami', args: [] }), 0, [null, 'rpcb-1']);
+
+  // SIGKILL mid-call: SHD_ERR_IO exactly once, then the next call after a restart reconnects.
+  const b2 = cl.servers['rpcb-2'];
+  checkResult('warm link to rpcb-2', await d.run({ op: 'invoke', tag: 'warm', server: 'rpcb-2', method: 'whoami', args: [] }), 0);
+  d.send({ op: 'invoke', tag: 'killed', server: 'rpcb-2', method: 'sleep', args: [5000] });
+  await b2.waitFor((m) => m.event === 'sleeping' && m.ms === 5000, 5000);
+  await b2.kill('SIGKILL');
+  let r = await d.waitFor((m) => m.tag === 'killed', 5000, 'killed');
+  checkResult('peer SIGKILLed mid-call -> SHD_ERR_IO', r, 10);
+  check('  promptly (not by the timeout)', r.ms < 4000, r.ms);
+  r = await d.run({ op: 'invoke', tag: 'down', server: 'rpcb-2', method: 'whoami', args: [] });
+  checkResult('call to the dead peer -> SHD_ERR_IO (connect refused)', r, 10);
+  check('  promptly', r.ms < 1500, r.ms);
+
+  // failMode failover (the driver's option): a routed call to the dead server goes to the next one.
+  const uidFor2 = Array.from({ length: 100 }, (_, i) => `fo-${i}`).find((u) => pomeloIndex(u, 3) === 1);
+  checkResult('failover: routed call to a dead server answered by the next one',
+    await d.run({ op: 'call', tag: 'failover', type: 'rpcb', route: { uid: uidFor2 }, method: 'whoami', args: [] }), 0, [null, 'rpcb-3']);
+
+  await b2.start();
+  checkResult('restarted peer: the next call reconnects', await d.run({ op: 'invoke', tag: 'back', server: 'rpcb-2', method: 'whoami', args: [] }), 0, [null, 'rpcb-2']);
+
+  // Failover also covers a connection lost mid-call (the call runs again on the next server).
+  d.send({ op: 'call', tag: 'failover-mid', type: 'rpcb', route: { uid: uidFor2 }, method: 'sleep', args: [800] });
+  await b2.waitFor((m) => m.event === 'sleeping' && m.ms === 800, 5000);
+  await b2.kill('SIGKILL');
+  r = await d.waitFor((m) => m.tag === 'failover-mid', 5000, 'failover-mid');
+  checkResult('failover: connection lost mid-call, retried on the next server', r, 0, [null, 800, 'rpcb-3']);
+
+  await sleep(500);
+  check('no callback ran twice', d.count((m) => m.duplicate) === 0, d.lines.filter((m) => m.duplicate));
+  await stopCluster(cl, 'faults');
+}
+
+async function cluster() {
+  // Membership from shd.cluster/1, deliberately in another order than servers.json.
+  const order = ['rpca-1', 'rpcb-3', 'rpcb-1', 'rpcb-2'];
+  const secret = 'secret-from-the-cluster';
+  const cl = await startCluster('cluster', { cluster: { order, secret } });
+  const d = cl.servers['rpca-1'];
+  checkResult('echo with membership from shd.cluster/1',
+    await d.run({ op: 'invoke', tag: 'echo', server: 'rpcb-1', method: 'echo', args: ['c'] }), 0, [null, ['c']]);
+  checkResult('"*" follows the membership order',
+    await d.run({ op: 'invoke', tag: 'star', server: '*', type: 'rpcb', method: 'whoami', args: [] }), 0,
+    [[null, 'rpcb-3'], [null, 'rpcb-1'], [null, 'rpcb-2']]);
+  const uids = ['', 'alice*r1', 'abc', 'bob', 'carol', 'dave', '中文', 42];
+  const backends = order.slice(1);
+  const r = await d.run({ op: 'route', tag: 'crc', type: 'rpcb', uids });
+  check('crc32 routing indexes the membership order', same(r.servers, uids.map((u) => backends[pomeloIndex(u, 3)])), r);
+
+  let p = new RawPeer(cl.entries['rpcb-1'].port);
+  let hs = await p.handshake('rpcb-1', { secret });
+  check('peers authenticate with the cluster secret', hs.welcomeValid);
+  p.end();
+  p = new RawPeer(cl.entries['rpcb-1'].port);
+  hs = await p.handshake('rpcb-1', { secret: SECRET });
+  check('  and not with another one', !hs.welcome && await p.closedWithin(2000));
+
+  // remove_servers fails the calls pending on a departed server at once, and it is no member after.
+  d.send({ op: 'invoke', tag: 'departed', server: 'rpcb-2', method: 'sleep', args: [5000] });
+  await cl.servers['rpcb-2'].waitFor((m) => m.event === 'sleeping' && m.ms === 5000, 5000);
+  await d.run({ op: 'emit', tag: 'remove', name: 'test.remove_servers', payload: ['rpcb-2'] });
+  const gone = await d.waitFor((m) => m.tag === 'departed', 5000, 'departed');
+  checkResult('remove_servers -> pending call fails with SHD_ERR_IO', gone, 10);
+  check('  at once, saying why', gone.ms < 3000 && String(gone.result).includes('left the cluster'), gone);
+  checkResult('a departed server is not found',
+    await d.run({ op: 'invoke', tag: 'after', server: 'rpcb-2', method: 'whoami', args: [] }), 5);
+  checkResult('"*" no longer includes it',
+    await d.run({ op: 'invoke', tag: 'star2', server: '*', type: 'rpcb', method: 'whoami', args: [] }), 0,
+    [[null, 'rpcb-3'], [null, 'rpcb-1']]);
+  await stopCluster(cl, 'cluster');
+}
+
+async function tcpOpen(port, timeoutMs) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const ok = await new Promise((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => { sock.destroy(); resolve(true); });
+      sock.on('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+async function master() {
+  // The real cluster plugin: a master (told not to spawn, so this script starts every server and owns
+  // its stdin) and a monitor in each server providing shd.cluster/1 with the master's secret.
+  const dir = path.join(opts['work-dir'], 'master');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'config'), { recursive: true });
+  const ids = ['rpca-1', 'rpcb-1', 'rpcb-2', 'rpcb-3'];
+  const entries = {};
+  for (const id of ids) entries[id] = { id, host: '127.0.0.1', port: await freePort() };
+  const masterPort = await freePort();
+  const write = (name, obj) => fs.writeFileSync(path.join(dir, 'config', name), JSON.stringify(obj, null, 2));
+  write('master.json', { development: { id: 'master-server-1', host: '127.0.0.1', port: masterPort } });
+  write('servers.json', { development: { rpca: [entries['rpca-1']], rpcb: ids.slice(1).map((id) => entries[id]) } });
+  write('plugins.json', {
+    plugins: [
+      { name: 'cluster', serverTypes: '*', options: { spawn: false } },
+      { name: 'rpc', serverTypes: '*' },  // on the master too: it must not take the master's port
+    ],
+    app: { name: 'rpc_test_app', serverTypes: ['rpca', 'rpcb'] },
+  });
+  const cl = { dir, entries, servers: {} };
+  const m = new Server(cl, 'master-server-1');
+  await m.start({ waitStarted: false });
+  if (!check('master: the master listens', await tcpOpen(masterPort, 10000))) { dumpLogs(cl); return; }
+  for (const id of ids) cl.servers[id] = new Server(cl, id);
+  const started = await Promise.all(ids.map((id) => cl.servers[id].start()));
+  if (!check('master: 4 servers joined and passed the start barrier', started.every((x) => !x.timeout), started)) {
+    dumpLogs(cl);
+    return;
+  }
+  const d = cl.servers['rpca-1'];
+  checkResult('echo with the real cluster plugin', await d.run({ op: 'invoke', tag: 'echo', server: 'rpcb-2', method: 'echo', args: [7] }), 0, [null, [7]]);
+  let r = await d.run({ op: 'invoke', tag: 'star', server: '*', type: 'rpcb', method: 'whoami', args: [] });
+  check('"*" reaches every member', r.status === 0 && same((r.result || []).map((x) => x[1]).sort(), ['rpcb-1', 'rpcb-2', 'rpcb-3']), r);
+  const p = new RawPeer(entries['rpcb-1'].port);
+  const hs = await p.handshake('rpcb-1', { secret: SECRET });
+  check('the secret is the master\'s, not a guessable one', !hs.welcome && await p.closedWithin(2000));
+
+  // A member killed mid-call: the call fails at once; the master's remove_servers drops it.
+  const b2 = cl.servers['rpcb-2'];
+  d.send({ op: 'invoke', tag: 'killed', server: 'rpcb-2', method: 'sleep', args: [5000] });
+  await b2.waitFor((x) => x.event === 'sleeping' && x.ms === 5000, 5000);
+  await b2.kill('SIGKILL');
+  r = await d.waitFor((x) => x.tag === 'killed', 5000, 'killed');
+  checkResult('member SIGKILLed mid-call -> SHD_ERR_IO', r, 10);
+  check('  promptly', r.ms < 4000, r.ms);
+  let gone = null;
+  for (let i = 0; i < 40 && !gone; i++) {
+    const x = await d.run({ op: 'invoke', tag: `gone-${i}`, server: 'rpcb-2', method: 'whoami', args: [] });
+    if (x.status === 5) gone = x; else await sleep(100);
+  }
+  check('after remove_servers the member is not found', !!gone, gone);
+  await b2.start({ waitStarted: false });
+  let back = null;
+  for (let i = 0; i < 60 && !back; i++) {
+    const x = await d.run({ op: 'invoke', tag: `back-${i}`, server: 'rpcb-2', method: 'whoami', args: [] });
+    if (x.status === 0) back = x; else await sleep(100);
+  }
+  check('a member that rejoins is reachable again', back && same(back.result, [null, 'rpcb-2']), back);
+
+  d.send({ op: 'stop' });
+  await Promise.race([d.exited, sleep(10000)]);
+  for (const id of ids.slice(1)) cl.servers[id].proc.kill('SIGTERM');
+  m.proc.kill('SIGTERM');
+  const codes = await Promise.race([Promise.all([d, ...ids.slice(1).map((id) => cl.servers[id]), m].map((x) => x.exited)), sleep(15000).then(() => 'timeout')]);
+  check('master: everything stopped cleanly (exit 0)', codes !== 'timeout' && codes.every((c) => c.code === 0), codes);
+}
+
+async function bench() {
+  const rows = [];
+  const measure = async (label, d, cmd) => {
+    const r = await d.run({ op: 'bench', server: 'rpcb-1', ...cmd, tag: label }, 120000);
+    check(`bench ${label}: every call answered`, !r.timeout && r.errors === 0, r);
+    rows.push([label, Math.round(r.calls_per_s), Math.round(r.p50_us), Math.round(r.p99_us), r.calls]);
+  };
+  let cl = await startCluster('bench', { backends: 1 });
+  const d = cl.servers['rpca-1'];
+  await measure('warm-up', d, { inflight: 10, count: 2000 });
+  await measure('1 in flight', d, { inflight: 1, count: 5000 });
+  await measure('100 in flight', d, { inflight: 100, count: 50000 });
+  await measure('100 in flight, 1 KiB args', d, { inflight: 100, count: 20000, bytes: 1024 });
+  await stopCluster(cl, 'bench');
+  cl = await startCluster('bench-buffered', { backends: 1, driver: { bufferMsg: true, interval: 5 }, backend: { bufferMsg: true, interval: 5 } });
+  await measure('1 in flight, bufferMsg 5 ms', cl.servers['rpca-1'], { inflight: 1, count: 200 });
+  await measure('100 in flight, bufferMsg 5 ms', cl.servers['rpca-1'], { inflight: 100, count: 20000 });
+  await stopCluster(cl, 'bench-buffered');
+  console.log('\nrpc echo over loopback (driver and backend are separate processes on this machine):');
+  console.log('| case | calls/s | p50 µs | p99 µs | calls |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows.slice(1)) console.log(`| ${r.join(' | ')} |`);
+  console.log('');
+}
+
+const scenarios = { basic, routing, faults, cluster, master, bench };
+const run = scenarios[opts.scenario];
+if (!run) { console.error(`unknown scenario ${opts.scenario}`); process.exit(2); }
+fs.mkdirSync(opts['work-dir'], { recursive: true });
+const watchdog = setTimeout(() => { console.log('not ok - scenario took longer than 110 s'); process.exit(1); }, 110000);
+try {
+  await run();
+} catch (e) {
+  failed++;
+  console.log(`not ok - ${opts.scenario} threw: ${e.stack || e}`);
+}
+clearTimeout(watchdog);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
