@@ -143,6 +143,19 @@ public:
                          std::to_string(connector->connections(ctx)) + R"(,"missed":)" + std::to_string(missed) + "}");
         });
 
+        // Backend routes: in a cluster the connector forwards these over RPC to a "backend" server
+        // chosen by routing (crc32 of the uid by default); they answer with who served them.
+        h.on("backend.backendHandler.echo", [this](shd::RequestPtr req) {
+            req->respond(R"({"code":200,"server":)" + shd::json_quote(host().server().id) + R"(,"uid":)" +
+                         shd::json_quote(req->session().uid()) + R"(,"frontendId":)" +
+                         shd::json_quote(req->session().frontend_id()) + R"(,"settings":)" +
+                         shd::to_json(req->session().settings()) + R"(,"body":)" + req->body() + "}");
+        });
+        h.on("backend.backendHandler.fail", [](shd::RequestPtr req) { req->fail(R"({"why":"backend"})"); });
+        h.on("backend.backendHandler.slow", [this](shd::RequestPtr req) {
+            host().after(200, [req] { req->respond(R"({"code":200,"slow":true})"); });
+        });
+
         h.on("connector.entryHandler.stats", [this](shd::RequestPtr req) {
             req->respond(R"({"code":200,"sessions":)" + std::to_string(sessions_->count()) + R"(,"bound":)" +
                          std::to_string(sessions_->count(true)) + "}");
@@ -161,4 +174,5 @@ private:
 
 }  // namespace
 
-SHADDOCK_APP(EchoApp, "echo", "1.0.0", "shd.handler/1 shd.session/1")
+// shd.session/1 exists on frontends only; on a backend the app serves the backend.* routes.
+SHADDOCK_APP(EchoApp, "echo", "1.0.0", "shd.handler/1")

@@ -289,6 +289,10 @@ void MasterRole::supervise() {
             host_.warn(id + " " + e.how);
             log_crash(child, e.how);
             if (!child.auto_restart) break;
+            if (e.how == "exited with code 2") {  // a configuration error: restarting cannot fix it
+                host_.error("not restarting " + id + ": it stopped on a configuration error (see its log)");
+                break;
+            }
             // Back off 1 s, 2 s, 4 s ... 30 s; a server that ran a minute starts the count again.
             if (host_.now_ms() - child.started_ms > 60000) child.restarts = 0;
             uint64_t delay = std::min<uint64_t>(30000, uint64_t(options_.restart_delay_ms) << std::min(child.restarts, 5));

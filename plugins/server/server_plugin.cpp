@@ -4,9 +4,11 @@
 // Requests for another server type are forwarded through "shd.rpc/1" once the cluster's RPC plugin
 // is present; without it such a request is answered {"code":500} and logged.
 #include "handler_registry.hpp"
+#include "message_forwarder.hpp"
 
 #include <shaddock/cpp/plugin.hpp>
 
+#include <optional>
 #include <string>
 
 namespace {
@@ -31,6 +33,8 @@ public:
     }
 
     void start() override {
+        forwarder_.emplace(host(), registry_, type_);
+        bool rpc = forwarder_->attach();
         size_t local = 0;
         for (const auto &[route, entry] : registry_.all()) {
             std::string_view t, h, m;
@@ -38,7 +42,7 @@ public:
             if (t == type_) ++local;
         }
         host().info(std::to_string(registry_.all().size()) + " handler route(s), " + std::to_string(local) +
-                    " served here (type " + type_ + ")");
+                    " served here (type " + type_ + ")" + (rpc ? ", others forwarded over RPC" : ""));
     }
 
 private:
@@ -64,7 +68,10 @@ private:
         }
         const shd::server::HandlerEntry *entry = me->registry_.find(route);
         if (t != me->type_) {
-            // Forwarding to another server type needs the cluster's RPC; until then it is an error.
+            if (me->forwarder_ && me->forwarder_->attached()) {
+                me->forwarder_->forward(t, *msg, *session, responder);
+                return;
+            }
             me->host().warn("no route to server type \"" + std::string(t) + "\" for " + std::string(route) +
                             " (this server is \"" + me->type_ + "\" and no RPC is configured)");
             responder->respond(responder->ctx, SHD_ERR_NOT_FOUND, shd::to_shd("{}"));
@@ -96,6 +103,7 @@ private:
 
     std::string type_;
     HandlerRegistry registry_;
+    std::optional<shd::server::MessageForwarder> forwarder_;
     shd_handler_service_v1 vtable_{};
     shd_handshake_check_fn check_ = nullptr;
     void *check_ud_ = nullptr;

@@ -1,0 +1,42 @@
+// Forwarding client messages between server types over "shd.rpc/1" (Pomelo's
+// sys msgRemote.forwardMessage). A frontend sends the message and the session to a backend chosen
+// by routing; the backend runs its handler and the answer comes back the same way. [logic] only.
+//
+// Wire shape (args of sys.msgRemote.forwardMessage):
+//   [{"id":<req id>,"type":0|1,"route":"...","body":<JSON body>},
+//    {"id":<sid>,"frontendId":"...","uid":"...","settings":{...}}]
+// result: [null, <response body>] or [<error>, <response body>].
+#pragma once
+
+#include "handler_registry.hpp"
+
+#include <shaddock/cpp/host.hpp>
+#include <shaddock/ext/rpc.h>
+
+#include <string>
+
+namespace shd::server {
+
+class MessageForwarder {
+public:
+    MessageForwarder(const Host &host, const HandlerRegistry &registry, std::string local_type);
+
+    // Looks up the RPC service and publishes msgRemote.forwardMessage. False without RPC.
+    bool attach();
+    bool attached() const { return rpc_ != nullptr; }
+
+    // Frontend: sends msg to a server of `type`; the responder is answered exactly once.
+    void forward(std::string_view type, const shd_inbound_msg_v1 &msg, const shd_session_view_v1 &session,
+                 const shd_responder_v1 *responder);
+
+private:
+    static void SHD_CALL on_forwarded(void *ud, shd_str caller, shd_str args_json, const shd_rpc_responder_v1 *responder);
+
+    Host host_;
+    const HandlerRegistry &registry_;
+    std::string local_type_;
+    const shd_rpc_v1 *rpc_ = nullptr;
+    void *rpc_ctx_ = nullptr;
+};
+
+}  // namespace shd::server
