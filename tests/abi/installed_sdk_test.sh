@@ -33,6 +33,19 @@ build_project() {  # <name> <source>
   "$CMAKE" --build "$out" >"$out.build.log" 2>&1 || { cat "$out.build.log"; fail "building $2 against the installed SDK"; }
 }
 build_project app "$SOURCE/apps/hello"
+
+# The README's "Writing a plugin" example, exactly as printed there: its C++ and CMake blocks.
+README_PLUGIN=$WORK/readme_plugin
+mkdir -p "$README_PLUGIN"
+awk '/^## Writing a plugin/{on=1} on && /^```cpp/{grab=1; next} grab && /^```/{exit} grab{print}' "$SOURCE/README.md" \
+  >"$README_PLUGIN/my_plugin.cpp"
+awk '/^## Writing a plugin/{on=1} on && /^```cmake/{grab=1; next} grab && /^```/{exit} grab{print}' "$SOURCE/README.md" \
+  >"$README_PLUGIN/CMakeLists.txt"
+[[ -s $README_PLUGIN/my_plugin.cpp && -s $README_PLUGIN/CMakeLists.txt ]] || fail "README has no plugin example to build"
+build_project readme "$README_PLUGIN"
+[[ -f $WORK/readme/my_plugin.so ]] || fail "the README example did not produce my_plugin.so"
+[[ $(nm -D --defined-only "$WORK/readme/my_plugin.so" | awk '{print $3}') == shd_plugin_entry_v1 ]] ||
+  fail "the README example exports more than its entry symbol"
 build_project plugin "$SOURCE/tests/abi/installed_plugin"
 [[ -f $WORK/app/hello.so ]] || fail "apps/hello did not produce hello.so"
 [[ -f $WORK/plugin/installed_greeter.so ]] || fail "installed_plugin did not produce installed_greeter.so"
