@@ -151,6 +151,23 @@ public:
                          shd::json_quote(req->session().frontend_id()) + R"(,"settings":)" +
                          shd::to_json(req->session().settings()) + R"(,"body":)" + req->body() + "}");
         });
+        // Backend sessions: bind, push a setting and kick travel back to the frontend over RPC.
+        h.on("backend.backendHandler.bind", [](shd::RequestPtr req) {
+            auto body = req->json();
+            std::string uid = string_member(body, "uid", "");
+            req->session().bind(uid, [req](shd_status s) {
+                if (s != SHD_OK) return req->respond(R"({"code":500,"status":)" + std::to_string(s) + "}");
+                req->session().set_string("level", "backend");
+                req->session().push("level", [req](shd_status p) {
+                    req->respond(p == SHD_OK ? R"({"code":200})" : R"({"code":500,"step":"push"})");
+                });
+            });
+        });
+        h.on("backend.backendHandler.kick", [](shd::RequestPtr req) {
+            req->session().kick("kicked by backend", [req](shd_status s) {
+                req->respond(s == SHD_OK ? R"({"code":200})" : R"({"code":500})");
+            });
+        });
         h.on("backend.backendHandler.fail", [](shd::RequestPtr req) { req->fail(R"({"why":"backend"})"); });
         h.on("backend.backendHandler.slow", [this](shd::RequestPtr req) {
             host().after(200, [req] { req->respond(R"({"code":200,"slow":true})"); });

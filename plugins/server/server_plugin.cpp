@@ -5,6 +5,7 @@
 // is present; without it such a request is answered {"code":500} and logged.
 #include "handler_registry.hpp"
 #include "message_forwarder.hpp"
+#include "session_remote.hpp"
 
 #include <shaddock/cpp/plugin.hpp>
 
@@ -35,6 +36,7 @@ public:
     void start() override {
         forwarder_.emplace(host(), registry_, type_);
         bool rpc = forwarder_->attach();
+        if (session_remote_.publish(host())) host().debug("sys sessionRemote published for backends");
         size_t local = 0;
         for (const auto &[route, entry] : registry_.all()) {
             std::string_view t, h, m;
@@ -104,6 +106,7 @@ private:
     std::string type_;
     HandlerRegistry registry_;
     std::optional<shd::server::MessageForwarder> forwarder_;
+    shd::server::SessionRemote session_remote_;
     shd_handler_service_v1 vtable_{};
     shd_handshake_check_fn check_ = nullptr;
     void *check_ud_ = nullptr;

@@ -95,6 +95,19 @@ async function main() {
     const none = await client.request(clients[0], 'nosuchtype.handler.method', {});
     check('a route to a server type with no servers answers code 500', none.code === 500, JSON.stringify(none));
 
+    // Backend sessions: bind, push and kick from a backend reach the frontend's real session.
+    const fresh = client.loadClient();
+    await client.init(fresh, { host: '127.0.0.1', port: ports[4] });
+    const bound = await client.request(fresh, 'backend.backendHandler.bind', { uid: 'zoe' });
+    const who = await client.request(fresh, 'connector.entryHandler.whoami', {});
+    check('a backend binds the session on its frontend', bound.code === 200 && who.uid === 'zoe', JSON.stringify([bound, who]));
+    check('a backend pushes a session setting to the frontend', who.settings && who.settings.level === 'backend',
+          JSON.stringify(who));
+    const kicked = client.once(fresh, 'onKick', 5000);
+    client.request(fresh, 'backend.backendHandler.kick', {});
+    const kick = await kicked.catch(e => ({ error: String(e) }));
+    check('a backend kicks the client with its reason', kick && kick.reason === 'kicked by backend', JSON.stringify(kick));
+
     // kill -9 a backend while slow requests are in flight.
     const victim = backends[pomeloRoute(uids[0], 2)];
     const pid = Number(out.match(new RegExp(`started ${victim} \\(pid (\\d+)`))[1]);

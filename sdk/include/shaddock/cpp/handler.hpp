@@ -15,6 +15,7 @@
 
 #include <shaddock/cpp/host.hpp>
 #include <shaddock/ext/handler.h>
+#include <shaddock/ext/rpc.h>
 #include <shaddock/ext/session.h>
 
 #include <rapidjson/document.h>
@@ -110,8 +111,8 @@ private:
 // change locally with set() and reach the real session with push()/push_all().
 class Session {
 public:
-    Session(const shd_session_view_v1 &view, SessionService service)
-        : id_(view.id), frontend_id_(to_view(view.frontend_id)), uid_(to_view(view.uid)), service_(service) {
+    Session(const shd_session_view_v1 &view, SessionService service, const Host &host)
+        : id_(view.id), frontend_id_(to_view(view.frontend_id)), uid_(to_view(view.uid)), service_(service), host_(host) {
         settings_.Parse(view.settings_json.data ? view.settings_json.data : "{}", view.settings_json.size);
         if (settings_.HasParseError() || !settings_.IsObject()) settings_.SetObject();
     }
@@ -193,12 +194,66 @@ public:
     }
     const rapidjson::Document &settings() const { return settings_; }
 
+    // The same operations from any server (Pomelo's BackendSession): on the frontend they act at
+    // once; elsewhere they travel over RPC to the session's frontend (sys sessionRemote). done runs
+    // exactly once with the outcome, later on the logic thread or at once on the frontend.
+    using StatusFn = std::function<void(shd_status)>;
+    void bind(std::string_view uid, StatusFn done) {
+        if (service_.available()) return done(bind(uid));
+        // The snapshot's uid() stays as it was: this object may be gone when the answer comes.
+        remote("bind", "[" + std::to_string(id_) + "," + json_quote(uid) + "]", std::move(done));
+    }
+    void unbind(std::string_view uid, StatusFn done) {
+        if (service_.available()) return done(unbind(uid));
+        remote("unbind", "[" + std::to_string(id_) + "," + json_quote(uid) + "]", done);
+    }
+    void push(std::string_view key, StatusFn done) {
+        if (service_.available()) return done(push(key));
+        auto value = get(key);
+        if (!value) return done(SHD_ERR_NOT_FOUND);
+        remote("push", "[" + std::to_string(id_) + "," + json_quote(key) + "," + *value + "]", done);
+    }
+    void push_all(StatusFn done) {
+        if (service_.available()) return done(push_all());
+        remote("pushAll", "[" + std::to_string(id_) + "," + to_json(settings_) + "]", done);
+    }
+    void kick(std::string_view reason, StatusFn done) {
+        if (service_.available()) return done(kick(reason));
+        remote("kickBySid", "[" + std::to_string(id_) + "," + json_quote(reason) + "]", done);
+    }
+
 private:
+    // Calls sys sessionRemote.<method> on the session's frontend; "[null]" means done.
+    void remote(const char *method, const std::string &args, StatusFn done) {
+        auto [rpc, ctx] = host_.find<shd_rpc_v1>(SHD_RPC_SERVICE_ID);
+        if (!rpc) return done(SHD_ERR_UNSUPPORTED);
+        rpc->invoke(ctx, to_shd(frontend_id_), to_shd(""), to_shd("sys"), to_shd("sessionRemote"), to_shd(method),
+                    to_shd(args), 0,
+                    [](void *ud, shd_status status, shd_str result) {
+                        std::unique_ptr<StatusFn> fn(static_cast<StatusFn *>(ud));
+                        if (status == SHD_OK) {
+                            rapidjson::Document d;
+                            d.Parse(result.data, result.size);
+                            if (d.HasParseError() || !d.IsArray() || d.Empty()) status = SHD_ERR_INTERNAL;
+                            else if (!d[0].IsNull())
+                                status = d[0].IsObject() && d[0].HasMember("code") && d[0]["code"].IsInt()
+                                             ? d[0]["code"].GetInt()
+                                             : SHD_ERR_INTERNAL;
+                        }
+                        try {
+                            (*fn)(status);
+                        } catch (...) {
+                        }
+                    },
+                    new StatusFn(std::move(done)));
+    }
+
     uint64_t id_;
     std::string frontend_id_;
     std::string uid_;
     rapidjson::Document settings_;
     SessionService service_;
+    Host host_;
 };
 
 class Request;
@@ -207,12 +262,12 @@ using RequestPtr = std::shared_ptr<Request>;
 class Request {
 public:
     Request(const shd_inbound_msg_v1 &msg, const shd_session_view_v1 &session, const shd_responder_v1 *responder,
-            SessionService sessions)
+            SessionService sessions, const Host &host)
         : route_(to_view(msg.route)),
           body_(to_view(msg.body_json)),
           id_(msg.id),
           notify_(msg.kind == SHD_MSG_NOTIFY),
-          session_(session, sessions),
+          session_(session, sessions, host),
           responder_(responder) {}
     ~Request() {
         if (responder_) responder_->respond(responder_->ctx, SHD_ERR_INTERNAL, to_shd("{}"));
@@ -292,7 +347,7 @@ private:
         auto *e = static_cast<Entry *>(ud);
         RequestPtr req;
         try {
-            req = std::make_shared<Request>(*msg, *session, responder, e->owner->sessions());
+            req = std::make_shared<Request>(*msg, *session, responder, e->owner->sessions(), e->owner->host_);
         } catch (...) {
             responder->respond(responder->ctx, SHD_ERR_INTERNAL, to_shd("{}"));
             return;
