@@ -3,7 +3,8 @@
 #
 #   tools/dev.sh setup            install every Debian and npm package the project needs (idempotent)
 #   tools/dev.sh build            configure and build into build/ (Ninja + ccache)
-#   tools/dev.sh run [APP_DIR]    setup, build, then run the app's cluster in the foreground (Ctrl-C stops)
+#   tools/dev.sh run [APP_DIR]    setup, build, then run the app's cluster in the foreground (Ctrl-C stops);
+#                                 default: the chat demo (config/ = apps/chat/config), web client on :3001
 #   tools/dev.sh test [ARGS...]   setup, build, then run the whole test suite (ARGS go to ctest)
 #   tools/dev.sh help             this text
 set -euo pipefail
@@ -19,6 +20,7 @@ DEB_PACKAGES=(
   libboost-dev libboost-program-options-dev
   rapidjson-dev libpoco-dev libcppunit-dev libssl-dev
   abigail-tools binutils procps openssl
+  chromium
   nodejs npm
 )
 
@@ -69,6 +71,7 @@ cmd_build() {
 cmd_run() {
   local app_dir="${1:-$ROOT}"
   app_dir="$(cd "$app_dir" && pwd)"
+  log "starting the cluster of $app_dir (Ctrl-C stops every server)"
   exec "$BUILD/bin/shaddock-host" --app-dir "$app_dir"
 }
 
@@ -84,6 +87,6 @@ case "${1:-help}" in
   build) cmd_build ;;
   run) shift; cmd_setup; cmd_build; cmd_run "$@" ;;
   test) shift; cmd_setup; cmd_build; cmd_test "$@" ;;
-  help|-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+  help|-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) log "unknown command: $1 (try: tools/dev.sh help)"; exit 2 ;;
 esac

@@ -227,8 +227,12 @@ void MasterRole::handle_record(const std::string &id) {
     for (const auto &cid : order_)
         if (!children_.at(cid).recorded) return;
     members_.all_started = true;
+    std::map<std::string, int> by_type;
+    for (const auto &cid : order_) ++by_type[children_.at(cid).type];
+    std::string types;
+    for (const auto &[type, n] : by_type) types += (types.empty() ? "" : ", ") + std::to_string(n) + " " + type;
     host_.info("all servers startup in " + std::to_string(host_.now_ms() - start_ms_) + " ms (" +
-               std::to_string(order_.size()) + " server(s) and the master)");
+               std::to_string(order_.size()) + " server(s) and the master): cluster up: " + types);
     broadcast(R"({"t":"start_all"})");
     host_.emit("start_all", "{}");
 }
