@@ -4,36 +4,15 @@
 // exact fields, onLeave on disconnect, and a duplicate login refused. Then the same over raw TCP.
 // Usage: node chat_flow_test.js <shaddock-host>
 'use strict';
-const { spawn } = require('child_process');
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { WireClient } = require('../connector/lib/wire_client');
-const { freePort, sleep, waitFor } = require('../connector/lib/harness');
+const { sleep, waitFor } = require('../connector/lib/harness');
+const { startChatCluster } = require('./chat_cluster');
 
 const HOST = process.argv[2];
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); } else { failed++; console.log('FAIL ' + name + (detail ? ': ' + detail : '')); }
-}
-
-// The chat config with free ports (same servers and settings as apps/chat/config).
-async function chatAppDir() {
-  const src = path.join(__dirname, '..', '..', 'apps', 'chat', 'config');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-chat-'));
-  fs.mkdirSync(path.join(dir, 'config'));
-  for (const f of fs.readdirSync(src)) fs.copyFileSync(path.join(src, f), path.join(dir, 'config', f));
-  const servers = JSON.parse(fs.readFileSync(path.join(src, 'servers.json'), 'utf8')).development;
-  for (const list of Object.values(servers))
-    for (const s of list) {
-      if (s.port) s.port = await freePort();
-      if (s.clientPort) s.clientPort = await freePort();
-    }
-  fs.writeFileSync(path.join(dir, 'config', 'servers.json'), JSON.stringify({ development: servers }));
-  const master = { development: { id: 'master-server-1', host: '127.0.0.1', port: await freePort() } };
-  fs.writeFileSync(path.join(dir, 'config', 'master.json'), JSON.stringify(master));
-  return { dir, gatePort: servers.gate[0].clientPort };
 }
 
 // chatofpomelo's client: gate -> queryEntry -> connector -> enter.
@@ -51,15 +30,9 @@ async function login(username, rid, gatePort) {
 }
 
 async function main() {
-  const { dir, gatePort } = await chatAppDir();
-  const master = spawn(HOST, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  master.stdout.on('data', (d) => { out += d; });
-  master.stderr.on('data', (d) => { out += d; });
-  const exited = new Promise((r) => master.on('exit', (code, signal) => r({ code, signal })));
+  const cluster = await startChatCluster(HOST);
+  const { gatePort, servers } = cluster;
   try {
-    await waitFor(() => /all servers startup in/.test(out), 20000, 'cluster start');
-    const servers = JSON.parse(fs.readFileSync(path.join(dir, 'config', 'servers.json'), 'utf8')).development;
     const noUid = client.loadClient();
     await client.init(noUid, { host: '127.0.0.1', port: gatePort });
     const bad = await client.request(noUid, 'gate.gateHandler.queryEntry', {});
@@ -70,44 +43,44 @@ async function main() {
     check('the gate answers code 200 with a connector host and port', alice.entry.code === 200 &&
           servers.connector.some((c) => c.clientPort === alice.entry.port), JSON.stringify(alice.entry));
     check('enter answers the room\'s users', JSON.stringify(alice.enter.users) === '["alice"]', JSON.stringify(alice.enter));
-    const bob = await login('bob', 'room1', gatePort);
-    const carol = await login('carol', 'room1', gatePort);
-    check('users on different connectors', new Set([alice.entry.port, bob.entry.port, carol.entry.port]).size >= 2,
-          [alice.entry.port, bob.entry.port, carol.entry.port].join(','));
-    check('the third user sees everyone', JSON.stringify([...carol.enter.users].sort()) === '["alice","bob","carol"]',
-          JSON.stringify(carol.enter));
+    const eve = await login('eve', 'room1', gatePort);
+    const grace = await login('grace', 'room1', gatePort);
+    check("users on three different connectors (the gate's crc32 dispatch)", new Set([alice.entry.port, eve.entry.port, grace.entry.port]).size === 3,
+          [alice.entry.port, eve.entry.port, grace.entry.port].join(','));
+    check('the third user sees everyone', JSON.stringify([...grace.enter.users].sort()) === '["alice","eve","grace"]',
+          JSON.stringify(grace.enter));
     await waitFor(() => alice.pushes.onAdd.length >= 2, 3000, 'onAdd').catch(() => {});
     check('onAdd reaches the room with Pomelo\'s body', JSON.stringify(alice.pushes.onAdd) ===
-          '[{"route":"onAdd","user":"bob"},{"route":"onAdd","user":"carol"}]', JSON.stringify(alice.pushes.onAdd));
-    check('a newcomer gets no onAdd for itself', carol.pushes.onAdd.length === 0, JSON.stringify(carol.pushes.onAdd));
+          '[{"route":"onAdd","user":"eve"},{"route":"onAdd","user":"grace"}]', JSON.stringify(alice.pushes.onAdd));
+    check('a newcomer gets no onAdd for itself', grace.pushes.onAdd.length === 0, JSON.stringify(grace.pushes.onAdd));
 
     const dup = await login('alice', 'room1', gatePort);
     check('a duplicate login is refused with {code:500, error:true}', dup.enter.code === 500 && dup.enter.error === true,
           JSON.stringify(dup.enter));
     dup.pomelo.disconnect();
 
-    const sent = await client.request(bob.pomelo, 'chat.chatHandler.send', { content: 'hello all', target: '*' });
+    const sent = await client.request(eve.pomelo, 'chat.chatHandler.send', { content: 'hello all', target: '*' });
     check('send answers {route}', sent.route === 'chat.chatHandler.send', JSON.stringify(sent));
-    await waitFor(() => alice.pushes.onChat.length && carol.pushes.onChat.length && bob.pushes.onChat.length, 3000, 'onChat')
+    await waitFor(() => alice.pushes.onChat.length && grace.pushes.onChat.length && eve.pushes.onChat.length, 3000, 'onChat')
       .catch(() => {});
-    const expected = '{"msg":"hello all","from":"bob","target":"*"}';
+    const expected = '{"msg":"hello all","from":"eve","target":"*"}';
     check('a broadcast onChat reaches all three with exact fields',
-          [alice, bob, carol].every((u) => JSON.stringify(u.pushes.onChat[0]) === expected),
-          JSON.stringify([alice.pushes.onChat, bob.pushes.onChat, carol.pushes.onChat]));
-    await client.request(alice.pomelo, 'chat.chatHandler.send', { content: 'psst', target: 'carol' });
-    await waitFor(() => carol.pushes.onChat.length >= 2, 3000, 'private').catch(() => {});
+          [alice, eve, grace].every((u) => JSON.stringify(u.pushes.onChat[0]) === expected),
+          JSON.stringify([alice.pushes.onChat, eve.pushes.onChat, grace.pushes.onChat]));
+    await client.request(alice.pomelo, 'chat.chatHandler.send', { content: 'psst', target: 'grace' });
+    await waitFor(() => grace.pushes.onChat.length >= 2, 3000, 'private').catch(() => {});
     await sleep(200);
     check('a private onChat reaches only its target',
-          JSON.stringify(carol.pushes.onChat[1]) === '{"msg":"psst","from":"alice","target":"carol"}' &&
-          bob.pushes.onChat.length === 1 && alice.pushes.onChat.length === 1,
-          JSON.stringify([alice.pushes.onChat, bob.pushes.onChat, carol.pushes.onChat]));
+          JSON.stringify(grace.pushes.onChat[1]) === '{"msg":"psst","from":"alice","target":"grace"}' &&
+          eve.pushes.onChat.length === 1 && alice.pushes.onChat.length === 1,
+          JSON.stringify([alice.pushes.onChat, eve.pushes.onChat, grace.pushes.onChat]));
 
-    bob.pomelo.disconnect();
-    await waitFor(() => alice.pushes.onLeave.length && carol.pushes.onLeave.length, 5000, 'onLeave').catch(() => {});
+    eve.pomelo.disconnect();
+    await waitFor(() => alice.pushes.onLeave.length && grace.pushes.onLeave.length, 5000, 'onLeave').catch(() => {});
     check('onLeave reaches the room when a user disconnects',
-          JSON.stringify(alice.pushes.onLeave) === '[{"route":"onLeave","user":"bob"}]' &&
-          JSON.stringify(carol.pushes.onLeave) === '[{"route":"onLeave","user":"bob"}]',
-          JSON.stringify([alice.pushes.onLeave, carol.pushes.onLeave]));
+          JSON.stringify(alice.pushes.onLeave) === '[{"route":"onLeave","user":"eve"}]' &&
+          JSON.stringify(grace.pushes.onLeave) === '[{"route":"onLeave","user":"eve"}]',
+          JSON.stringify([alice.pushes.onLeave, grace.pushes.onLeave]));
 
     // Raw TCP, as libpomelo2 and the Unity client connect; onChat arrives as Pomelo protobuf.
     const gate = await WireClient.connect({ port: gatePort, transport: 'tcp' });
@@ -119,21 +92,20 @@ async function main() {
     check('the connector handshake carries onChat\'s protobuf schema and heartbeat 3',
           hs.sys.heartbeat === 3 && hs.sys.useProto === true && hs.sys.protos.server.onChat !== undefined, JSON.stringify(hs.sys));
     const daveEnter = await dave.request('connector.entryHandler.enter', { username: 'dave', rid: 'room1' });
-    check('raw TCP: enter lists the room', JSON.stringify([...daveEnter.users].sort()) === '["alice","carol","dave"]',
+    check('raw TCP: enter lists the room', JSON.stringify([...daveEnter.users].sort()) === '["alice","dave","grace"]',
           JSON.stringify(daveEnter));
     const davePush = dave.nextPush('onChat');
-    await client.request(carol.pomelo, 'chat.chatHandler.send', { content: 'hi dave', target: 'dave' });
+    await client.request(grace.pomelo, 'chat.chatHandler.send', { content: 'hi dave', target: 'dave' });
     const got = await davePush;
     check('raw TCP: a private onChat decodes from protobuf with exact fields',
-          JSON.stringify(got) === '{"msg":"hi dave","from":"carol","target":"dave"}', JSON.stringify(got));
+          JSON.stringify(got) === '{"msg":"hi dave","from":"grace","target":"dave"}', JSON.stringify(got));
     dave.close();
     alice.pomelo.disconnect();
-    carol.pomelo.disconnect();
+    grace.pomelo.disconnect();
   } catch (e) {
-    check('no exception', false, e.stack + '\n' + out.slice(-3000));
+    check('no exception', false, e.stack + '\n' + cluster.output().slice(-3000));
   } finally {
-    master.kill('SIGTERM');
-    const exit = await exited;
+    const exit = await cluster.stop();
     check('the chat cluster stops cleanly', exit.code === 0, JSON.stringify(exit));
   }
   console.log(`${passed} passed, ${failed} failed`);

@@ -3,11 +3,10 @@
 // other leave. Saves a screenshot to the path given as the third argument.
 // Usage: node web_page_test.js <shaddock-host> <screenshot.png>
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { requireInterop, freePort, waitFor } = require('../connector/lib/harness');
+const { requireInterop } = require('../connector/lib/harness');
+const { startChatCluster } = require('./chat_cluster');
 const { chromium } = requireInterop('playwright-core');
 
 const HOST = process.argv[2];
@@ -18,30 +17,12 @@ function check(name, ok, detail) {
 }
 
 async function main() {
-  const src = path.join(__dirname, '..', '..', 'apps', 'chat');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-web-'));
-  fs.mkdirSync(path.join(dir, 'config'));
-  for (const f of fs.readdirSync(path.join(src, 'config'))) fs.copyFileSync(path.join(src, 'config', f), path.join(dir, 'config', f));
-  const servers = JSON.parse(fs.readFileSync(path.join(src, 'config', 'servers.json'), 'utf8')).development;
-  for (const list of Object.values(servers))
-    for (const s of list) { if (s.port) s.port = await freePort(); if (s.clientPort) s.clientPort = await freePort(); }
-  fs.writeFileSync(path.join(dir, 'config', 'servers.json'), JSON.stringify({ development: servers }));
-  fs.writeFileSync(path.join(dir, 'config', 'master.json'), JSON.stringify({ id: 'master-server-1', host: '127.0.0.1', port: await freePort() }));
-  const webPort = await freePort();
-  const plugins = JSON.parse(fs.readFileSync(path.join(src, 'config', 'plugins.json'), 'utf8'));
-  const web = plugins.plugins.find((p) => p.name === 'static_web');
-  web.options = { port: webPort, root: path.join(src, 'web-server', 'public') };
-  fs.writeFileSync(path.join(dir, 'config', 'plugins.json'), JSON.stringify(plugins));
-
-  const master = spawn(HOST, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  master.stdout.on('data', (d) => { out += d; });
-  master.stderr.on('data', (d) => { out += d; });
-  const exited = new Promise((r) => master.on('exit', (code, signal) => r({ code, signal })));
+  const cluster = await startChatCluster(HOST);
+  const { servers, webPort } = cluster;
+  const out = () => cluster.output();
   let browser;
   try {
-    await waitFor(() => /all servers startup in/.test(out), 20000, 'cluster start');
-    check('the log names the web client URL', out.includes(`web client at http://127.0.0.1:${webPort}/`));
+    check('the log names the web client URL', out().includes(`web client at http://127.0.0.1:${webPort}/`));
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -83,11 +64,10 @@ async function main() {
     await ann.waitForFunction(() => document.querySelector('#messages').textContent.includes('ben left'), null, { timeout: 8000 });
     check('ann sees ben leave', (await ann.$$eval('#users li', (l) => l.map((x) => x.dataset.user))).join() === 'ann');
   } catch (e) {
-    check('no exception', false, e.stack + '\n' + out.slice(-2000));
+    check('no exception', false, e.stack + '\n' + out().slice(-2000));
   } finally {
     if (browser) await browser.close();
-    master.kill('SIGTERM');
-    const exit = await exited;
+    const exit = await cluster.stop();
     check('the cluster stops cleanly', exit.code === 0, JSON.stringify(exit));
   }
   console.log(`${passed} passed, ${failed} failed`);
