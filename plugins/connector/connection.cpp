@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <iterator>
+
 namespace shd::connector {
 
 namespace asio = boost::asio;
@@ -14,6 +16,7 @@ Connection::Connection(asio::any_io_executor strand, const ConnectionSettings &s
       remote_(std::move(remote)),
       idle_timer_(strand_),
       protocol_timer_(strand_),
+      flush_timer_(strand_),
       accept_deadline_(idle_deadline),
       last_read_(Clock::now()) {
     link_.struct_size = sizeof link_;
@@ -110,22 +113,55 @@ void SHD_CALL Connection::link_established(void *ctx) {
 
 // ---- queueing and closing ----
 
-void Connection::enqueue(SharedBytes bytes) {
+bool Connection::admit(const SharedBytes &bytes) {
     uint64_t size = bytes->size();
     // One message alone may exceed the limit (it is bounded by the package size); a backlog may not.
     if (queued_bytes_ > 0 && queued_bytes_ + size > settings_.send_queue_limit) {
         overflowed_ = true;
         queue_.clear();
+        held_.clear();
         if (close_reason_.empty()) close_reason_ = "send queue overflow";
-        return;
+        return false;
     }
     queued_bytes_ += size;
-    queue_.push_back(std::move(bytes));
+    return true;
+}
+
+void Connection::enqueue(SharedBytes bytes) {
+    if (admit(bytes)) queue_.push_back(std::move(bytes));
+}
+
+// Pomelo's buffer scheduler flushes every session on one global interval; here each connection arms
+// its own timer when its first package waits, so an idle connection costs nothing and no package
+// waits longer than flushInterval.
+void Connection::hold(SharedBytes bytes) {
+    if (!admit(bytes)) return;
+    held_.push_back(std::move(bytes));
+    if (flush_armed_) return;
+    flush_armed_ = true;
+    flush_timer_.expires_after(std::chrono::milliseconds(settings_.flush_interval_ms));
+    flush_timer_.async_wait([self = shared_from_this()](const boost::system::error_code &) {
+        self->flush_armed_ = false;
+        if (self->closed_) return;
+        self->release_held();
+        self->settle();
+    });
+}
+
+void Connection::release_held() {
+    if (held_.empty()) return;
+    if (queue_.empty()) {
+        queue_.swap(held_);
+        return;
+    }
+    queue_.insert(queue_.end(), std::make_move_iterator(held_.begin()), std::make_move_iterator(held_.end()));
+    held_.clear();
 }
 
 void Connection::begin_close(std::string reason) {
     if (closed_ || closing_) return;
     closing_ = true;
+    release_held();  // what the buffer scheduler holds still goes out before the goodbye
     if (close_reason_.empty()) close_reason_ = reason.empty() ? "closed by server" : std::move(reason);
     // Bound the goodbye: a client that does not read must not keep the socket.
     ++idle_generation_;
@@ -145,6 +181,10 @@ void Connection::settle() {
     if (!writing_ && !queue_.empty()) {
         writing_ = true;
         inflight_.swap(queue_);
+        if (settings_.stats) {
+            settings_.stats->writes.fetch_add(settings_.can_batch ? 1 : inflight_.size(), std::memory_order_relaxed);
+            settings_.stats->packages.fetch_add(inflight_.size(), std::memory_order_relaxed);
+        }
         write_inflight();
         return;
     }
@@ -174,8 +214,10 @@ void Connection::finish(const std::string &reason) {
     ++protocol_generation_;
     idle_timer_.cancel();
     protocol_timer_.cancel();
+    flush_timer_.cancel();
     close_socket();
     queue_.clear();
+    held_.clear();
     if (pconn_) {
         void *conn = pconn_;
         pconn_ = nullptr;
@@ -228,7 +270,10 @@ void Connection::arm_protocol_timer(uint64_t ms) {
 void Connection::send(SharedBytes bytes) {
     asio::post(strand_, [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
         if (self->closed_ || self->closing_) return;
-        self->enqueue(std::move(bytes));
+        if (self->settings_.flush_interval_ms)
+            self->hold(std::move(bytes));
+        else
+            self->enqueue(std::move(bytes));
         self->settle();
     });
 }
@@ -236,6 +281,7 @@ void Connection::send(SharedBytes bytes) {
 void Connection::close_after(SharedBytes notice, std::string reason) {
     asio::post(strand_, [self = shared_from_this(), notice = std::move(notice), reason = std::move(reason)]() mutable {
         if (self->closed_ || self->closing_) return;
+        self->release_held();  // the kick notice follows what was sent before it
         if (notice) self->enqueue(std::move(notice));
         self->begin_close(std::move(reason));
         self->settle();

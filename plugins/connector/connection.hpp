@@ -89,7 +89,13 @@ private:
                                         shd_handshake_reply_fn reply, void *reply_ctx);
     static void SHD_CALL link_established(void *ctx);
 
+    // Admits bytes against sendQueueLimit: false (and the connection marked overflowed) past it.
+    bool admit(const SharedBytes &bytes);
     void enqueue(SharedBytes bytes);
+    // The buffer scheduler: holds bytes until the flush timer, which it arms on the first one.
+    void hold(SharedBytes bytes);
+    // Moves what the buffer scheduler holds to the write queue, in order.
+    void release_held();
     void begin_close(std::string reason);
     void arm_idle(Clock::time_point deadline);
     void arm_protocol_timer(uint64_t ms);
@@ -102,13 +108,16 @@ private:
 
     boost::asio::steady_timer idle_timer_;      // accept deadline, inactivity, then close linger
     boost::asio::steady_timer protocol_timer_;  // link->set_timeout
+    boost::asio::steady_timer flush_timer_;     // the buffer scheduler's flush
     uint64_t idle_generation_ = 0;
     uint64_t protocol_generation_ = 0;
     Clock::time_point accept_deadline_;
     Clock::time_point last_read_;
 
     std::vector<SharedBytes> queue_;  // waiting for the next write
-    uint64_t queued_bytes_ = 0;       // queue_ plus inflight_
+    std::vector<SharedBytes> held_;   // the buffer scheduler's: waiting for the flush timer
+    uint64_t queued_bytes_ = 0;       // held_, queue_ and inflight_
+    bool flush_armed_ = false;
     bool writing_ = false;
     bool closing_ = false;  // flush, then shut down
     bool shutdown_started_ = false;

@@ -12,6 +12,13 @@
 
 namespace shd::connector {
 
+// Totals over every connection, for the stop log line: how many packages left in how many writes
+// (a write: one gathered TCP write, or one WebSocket message when the protocol batches).
+struct SendStats {
+    std::atomic<uint64_t> writes{0};
+    std::atomic<uint64_t> packages{0};
+};
+
 struct ConnectionSettings {
     const shd_protocol_v1 *protocol = nullptr;
     void *pctx = nullptr;
@@ -23,6 +30,10 @@ struct ConnectionSettings {
     uint64_t send_queue_limit = 1 << 20;
     uint64_t max_package_size = 64 * 1024;
     bool can_batch = false;  // several packages may share one write / WebSocket message
+    // The push scheduler: 0 writes responses and pushes at once ("direct"); otherwise they wait up to
+    // this many milliseconds and leave together ("buffer").
+    uint64_t flush_interval_ms = 0;
+    SendStats *stats = nullptr;
     std::atomic<uint64_t> *next_sid = nullptr;
 };
 

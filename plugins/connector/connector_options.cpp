@@ -91,7 +91,8 @@ ConnectorOptions parse_options(std::string_view options_json, const ServerInfo &
     static const char *const known[] = {"port",      "host",           "distinctHost",    "ssl",
                                         "ioThreads", "heartbeat",      "timeout",         "idleTimeout",
                                         "useDict",   "useProtobuf",    "max-connections", "setNoDelay",
-                                        "blacklist", "maxPackageSize", "sendQueueLimit",  "singleSession"};
+                                        "blacklist", "maxPackageSize", "sendQueueLimit",  "singleSession",
+                                        "scheduler", "flushInterval"};
     ConnectorOptions o;
     for (const auto &m : doc.GetObject()) {
         std::string key(m.name.GetString(), m.name.GetStringLength());
@@ -136,6 +137,12 @@ ConnectorOptions parse_options(std::string_view options_json, const ServerInfo &
     o.single_session = read_bool(doc, "singleSession", false);
     o.max_package_size = read_count(doc, "maxPackageSize", o.max_package_size, 16, (1u << 24) - 1, "a byte count");
     o.send_queue_limit = read_count(doc, "sendQueueLimit", o.send_queue_limit, 1024, uint64_t(1) << 40, "a byte count");
+
+    // Pomelo's push schedulers by name: "direct" (its default) or "buffer" with flushInterval (ms, 20).
+    std::string scheduler = read_string(doc, "scheduler", "direct", "scheduler");
+    if (scheduler != "direct" && scheduler != "buffer") fail("scheduler", "\"direct\" or \"buffer\"", doc["scheduler"]);
+    uint64_t flush_ms = read_count(doc, "flushInterval", 20, 1, 60'000, "milliseconds");
+    o.flush_interval_ms = scheduler == "buffer" ? flush_ms : 0;
 
     // max-connections: the option, else the server's entry in servers.json (Pomelo's place for it).
     if (find(doc, "max-connections")) {

@@ -30,6 +30,9 @@ struct ConnectorOptions {
     bool single_session = false;
     uint64_t max_package_size = 64 * 1024;
     uint64_t send_queue_limit = 1024 * 1024;
+    // Push scheduler (Pomelo's pushSchedulerConfig): 0 is "direct" (write at once); otherwise "buffer",
+    // which holds responses and pushes per connection and flushes them every flush_interval_ms.
+    uint64_t flush_interval_ms = 0;
     std::vector<std::string> blacklist;  // regular expressions (ECMAScript) matched against peer IPs
     std::vector<std::string> unknown;    // option names the connector does not know (passed through)
 };

@@ -102,6 +102,8 @@ public:
         settings_.send_queue_limit = options_.send_queue_limit;
         settings_.max_package_size = options_.max_package_size;
         settings_.can_batch = protocol_->can_batch(protocol_ctx_, setup_) != 0;
+        settings_.flush_interval_ms = options_.flush_interval_ms;
+        settings_.stats = &stats_;
         settings_.next_sid = &next_sid_;
         bridge_->set_encoder(&encoder_);
         session_service_->set_encoder(&encoder_);
@@ -109,7 +111,8 @@ public:
         io_->start();
         host().info("listening on port " + std::to_string(io_->port()) + " (raw TCP and WebSocket" +
                     (options_.tls ? ", TLS" : "") + ") with " + std::to_string(options_.io_threads) +
-                    " I/O thread(s), " + std::to_string(routes.size()) + " handler route(s)");
+                    " I/O thread(s), " + std::to_string(routes.size()) + " handler route(s), scheduler " +
+                    scheduler_name());
         started_ = true;
     }
 
@@ -145,8 +148,14 @@ private:
         // The protocol setup is freed in the destructor, after the io_contexts: a connection dropped
         // by the watchdog frees its protocol state only when they go, and handles held elsewhere
         // (a request the app still keeps) may release connections until the app is destroyed.
-        host().info("stopped");
+        host().info("stopped; scheduler " + scheduler_name() + " sent " + std::to_string(stats_.packages.load()) +
+                    " package(s) in " + std::to_string(stats_.writes.load()) + " write(s)");
         if (stop_done_) (*stop_done_)();
+    }
+
+    std::string scheduler_name() const {
+        if (!options_.flush_interval_ms) return "direct";
+        return "buffer (flushInterval " + std::to_string(options_.flush_interval_ms) + " ms)";
     }
 
     void teardown_protocol() {
@@ -186,6 +195,7 @@ private:
     // emptied before io_ goes (they hold connection handles).
     ConnectorOptions options_;
     ConnectionSettings settings_;
+    SendStats stats_;
     std::atomic<uint64_t> next_sid_{1};
     const shd_protocol_v1 *protocol_ = nullptr;
     void *protocol_ctx_ = nullptr;
