@@ -45,7 +45,7 @@ public:
             rpc_->route("chat", [](const std::string &param, const std::vector<std::string> &candidates) {
                 rapidjson::Document p = shd::parse_json_or_empty(param);
                 std::string rid = p.IsObject() && p.HasMember("settings") ? member_string(p["settings"], "rid") : "";
-                return candidates.empty() ? std::string() : candidates[shd::pomelo_index(rid, candidates.size())];
+                return candidates.empty() ? std::string() : candidates[shd::pomelo_route_index(rid, candidates.size())];
             });
             if (host().server().type == "chat") {
                 rpc_->remote("chatRemote", "add", [this](const std::string &args, shd::RpcReply reply) { remote_add(args, reply); });
@@ -72,7 +72,7 @@ private:
                                         [](void *ud, shd_str id) { static_cast<std::vector<std::string> *>(ud)->emplace_back(shd::to_view(id)); },
                                         &connectors);
         if (connectors.empty()) return req->respond(R"({"code":500})");
-        std::string chosen = connectors[shd::pomelo_index(uid, connectors.size())];
+        std::string chosen = connectors[shd::pomelo_route_index(uid, connectors.size())];
         std::string entry;
         cluster->server(ctx, shd::to_shd(chosen), [](void *ud, shd_str t) { static_cast<std::string *>(ud)->assign(t.data, t.size); }, &entry);
         rapidjson::Document e = shd::parse_json_or_empty(entry);

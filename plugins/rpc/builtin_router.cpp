@@ -1,6 +1,6 @@
 #include "builtin_router.hpp"
 
-#include "route_crc32.hpp"
+#include <shaddock/cpp/route_hash.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -78,7 +78,7 @@ uint64_t ring_hash(std::string_view s) {
 size_t BuiltinRouter::pick(const std::string &server_type, std::string_view uid, const std::vector<Candidate> &c) {
     const size_t n = c.size();
     switch (kind_) {
-        case RouterKind::crc32: return pomelo_route_index(uid, n);
+        case RouterKind::crc32: return shd::pomelo_route_index(uid, n);
         case RouterKind::rr: {
             auto it = rr_.find(server_type);
             if (it == rr_.end()) it = rr_.emplace(server_type, 0).first;

@@ -30,7 +30,7 @@ async function startChatCluster(host) {
   master.stderr.on('data', (d) => { out += d; });
   const exited = new Promise((r) => master.on('exit', (code, signal) => r({ code, signal })));
   try {
-    await waitFor(() => /all servers startup in/.test(out), 20000, 'the chat cluster to start');
+    await waitFor(() => /all servers startup in/.test(out), 60000, 'the chat cluster to start');
   } catch (e) {
     master.kill('SIGKILL');
     throw new Error(e.message + '\n' + out.slice(-3000));

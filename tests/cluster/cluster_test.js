@@ -71,7 +71,7 @@ async function barrierRestartAndStop() {
     'plugins.json': plugins,
   });
   const master = start(dir);
-  const all = await waitFor(master, /all servers startup in (\d+) ms \(3 server/, 15000);
+  const all = await waitFor(master, /all servers startup in (\d+) ms \(3 server/, 60000);
   check('start barrier: master reports all servers up', !!all, master.output.slice(-2000));
   check('startup time is reported', all && Number(all[1]) >= 0);
   await waitFor(master, /(start_all: the whole cluster is up[\s\S]*){3}/, 3000);
@@ -142,7 +142,7 @@ async function commandLine() {
     'plugins.json': plugins,
   });
   const master = start(dir);
-  await waitFor(master, /all servers startup in/, 15000);
+  await waitFor(master, /all servers startup in/, 60000);
   const list = cli(['list', '-d', dir]);
   check('shaddock list shows every server', list.code === 0 && /hello-server-1\s+hello/.test(list.out) &&
         /hello-server-2\s+hello/.test(list.out), list.out);

@@ -68,7 +68,7 @@ async function main() {
   master.stderr.on('data', d => { out += d; });
   const exited = new Promise(r => master.on('exit', (code, signal) => r({ code, signal })));
   try {
-    await waitFor(() => /all servers startup in/.test(out), 20000, 'cluster start');
+    await waitFor(() => /all servers startup in/.test(out), 60000, 'cluster start');
     check('cluster of master + 2 connectors + 2 backends starts with one command', true);
 
     const backends = ['backend-server-1', 'backend-server-2'];

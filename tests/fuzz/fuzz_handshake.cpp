@@ -5,7 +5,7 @@
 #include "codec/kick_body.hpp"
 #include "codec/pomelo_protobuf.hpp"
 #include "codec/protos_version.hpp"
-#include "codec/route_crc32.hpp"
+#include <shaddock/cpp/route_hash.hpp>
 #include "codec/route_dictionary.hpp"
 #include "codec/utf8_decode.hpp"
 
@@ -65,6 +65,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (is_valid_utf8(in) && std::string_view(parsed["reason"].GetString(), parsed["reason"].GetStringLength()) != in)
         std::abort();
 
-    (void)route_index(in, 1 + size % 7);
+    (void)shd::pomelo_route_index(in, 1 + size % 7);
     return 0;
 }

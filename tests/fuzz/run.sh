@@ -20,7 +20,7 @@ if [[ -z "$cxx" ]]; then
 fi
 
 codec="$root/plugins/pomelo_protocol/codec"
-common=(-std=c++17 -g -O1 -DRAPIDJSON_HAS_STDSTRING=1 -I "$root/plugins/pomelo_protocol")
+common=(-std=c++17 -g -O1 -DRAPIDJSON_HAS_STDSTRING=1 -I "$root/plugins/pomelo_protocol" -I "$root/sdk/include")
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize-ignorelist="$here/ubsan_ignorelist.txt")
 mkdir -p "$out/obj" "$out/artifacts"
 

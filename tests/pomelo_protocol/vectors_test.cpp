@@ -11,7 +11,7 @@
 #include "codec/package_stream_parser.hpp"
 #include "codec/pomelo_protobuf.hpp"
 #include "codec/protos_version.hpp"
-#include "codec/route_crc32.hpp"
+#include <shaddock/cpp/route_hash.hpp>
 #include "codec/route_dictionary.hpp"
 #include "hex.hpp"
 
@@ -369,10 +369,10 @@ public:
         for (const Value &c : v["cases"].GetArray()) {
             const std::string s = from_hex(str(c["utf8"]));
             t.equal("crc32 of " + str(c["utf8"]), std::to_string(c["crc"].GetInt()),
-                    std::to_string(static_cast<int32_t>(route_crc32(s))));
+                    std::to_string(static_cast<int32_t>(shd::pomelo_crc32(s))));
             for (rapidjson::SizeType i = 0; i < counts.Size(); ++i)
                 t.equal("index of " + str(c["utf8"]) + " among " + std::to_string(counts[i].GetUint()),
-                        std::to_string(c["index"][i].GetUint()), std::to_string(route_index(s, counts[i].GetUint())));
+                        std::to_string(c["index"][i].GetUint()), std::to_string(shd::pomelo_route_index(s, counts[i].GetUint())));
         }
         t.finish();
     }
@@ -614,11 +614,11 @@ public:
         for (const std::string &in : inputs) {
             Value e(rapidjson::kObjectType);
             e.AddMember("utf8", s(to_hex(in)), a_);
-            e.AddMember("crc", static_cast<int32_t>(route_crc32(in)), a_);
+            e.AddMember("crc", static_cast<int32_t>(shd::pomelo_crc32(in)), a_);
             Value index(rapidjson::kArrayType);
             Value n(rapidjson::kArrayType);
             for (unsigned c : counts) {
-                index.PushBack(static_cast<uint64_t>(route_index(in, c)), a_);
+                index.PushBack(static_cast<uint64_t>(shd::pomelo_route_index(in, c)), a_);
                 n.PushBack(c, a_);
             }
             e.AddMember("index", index, a_);

@@ -1,6 +1,6 @@
 // The routerType strategies and the uid Pomelo's default route reads from the route parameter.
 #include "builtin_router.hpp"
-#include "route_crc32.hpp"
+#include <shaddock/cpp/route_hash.hpp>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -9,6 +9,7 @@
 #include <vector>
 
 using namespace shd::rpc;
+using shd::pomelo_route_index;
 
 namespace {
 std::vector<Candidate> make(const std::vector<std::string> &ids, std::vector<int> weights = {},

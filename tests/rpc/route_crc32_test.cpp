@@ -1,11 +1,11 @@
 // Pomelo's default route: crc32 over the low byte of each UTF-16 code unit, as a signed int32, abs, mod n.
-#include "route_crc32.hpp"
+#include <shaddock/cpp/route_hash.hpp>
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <string>
 
-using namespace shd::rpc;
+using namespace shd;
 
 class RouteCrc32Test : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(RouteCrc32Test);

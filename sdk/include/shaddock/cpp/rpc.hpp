@@ -12,6 +12,7 @@
 #pragma once
 
 #include <shaddock/cpp/host.hpp>
+#include <shaddock/cpp/route_hash.hpp>
 #include <shaddock/ext/rpc.h>
 
 #include <functional>
@@ -127,45 +128,5 @@ private:
     std::vector<std::unique_ptr<RemoteFn>> remotes_;
     std::vector<std::unique_ptr<RouteFn>> routes_;
 };
-
-// Pomelo's default routing hash (the `crc` package's crc32 as used by pomelo's router and the chat
-// demo's dispatcher): CRC-32 over the low byte of each UTF-16 code unit of the string, read as a
-// signed 32-bit integer. pomelo_index() is abs(crc) % n.
-inline int32_t pomelo_crc32(std::string_view utf8) {
-    uint32_t crc = 0xFFFFFFFFu;
-    auto feed = [&crc](uint8_t byte) {
-        crc ^= byte;
-        for (int k = 0; k < 8; ++k) crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-    };
-    for (size_t i = 0; i < utf8.size();) {
-        uint8_t c = static_cast<uint8_t>(utf8[i]);
-        uint32_t cp;
-        size_t len;
-        if (c < 0x80) cp = c, len = 1;
-        else if ((c & 0xE0) == 0xC0) cp = c & 0x1F, len = 2;
-        else if ((c & 0xF0) == 0xE0) cp = c & 0x0F, len = 3;
-        else if ((c & 0xF8) == 0xF0) cp = c & 0x07, len = 4;
-        else cp = 0xFFFD, len = 1;
-        if (len > 1) {
-            if (i + len > utf8.size()) cp = 0xFFFD, len = 1;
-            else
-                for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<uint8_t>(utf8[i + k]) & 0x3F);
-        }
-        i += len;
-        if (cp >= 0x10000) {  // a surrogate pair: two UTF-16 units
-            cp -= 0x10000;
-            feed(static_cast<uint8_t>((0xD800 + (cp >> 10)) & 0xFF));
-            feed(static_cast<uint8_t>((0xDC00 + (cp & 0x3FF)) & 0xFF));
-        } else {
-            feed(static_cast<uint8_t>(cp & 0xFF));
-        }
-    }
-    return static_cast<int32_t>(crc ^ 0xFFFFFFFFu);
-}
-
-inline size_t pomelo_index(std::string_view key, size_t n) {
-    int64_t v = pomelo_crc32(key);
-    return n ? static_cast<size_t>((v < 0 ? -v : v) % static_cast<int64_t>(n)) : 0;
-}
 
 }  // namespace shd

@@ -1,11 +1,20 @@
-#include "route_crc32.hpp"
+// shaddock/cpp/route_hash.hpp - Pomelo's routing hash, for apps and plugins that must pick servers
+// exactly as Pomelo does (the default RPC router, chatofpomelo's gate dispatcher, room routing).
+//
+// pomelo_crc32: the `crc` package's crc32 as Pomelo calls it on a JS string: CRC-32 (IEEE) over the
+// low byte of each UTF-16 code unit, the string being decoded from UTF-8 as Node does (an invalid
+// subpart becomes U+FFFD). For ASCII it equals the CRC-32 of the bytes.
+// pomelo_route_index: abs(int32(crc)) % count, the index into the servers of a type.
+#pragma once
 
 #include <array>
-#include <cstdlib>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
 
-namespace shd::rpc {
+namespace shd {
 
-namespace {
+namespace detail {
 
 constexpr std::array<uint32_t, 256> make_table() {
     std::array<uint32_t, 256> t{};
@@ -17,15 +26,15 @@ constexpr std::array<uint32_t, 256> make_table() {
     return t;
 }
 
-constexpr std::array<uint32_t, 256> kTable = make_table();
+inline constexpr std::array<uint32_t, 256> kCrcTable = make_table();
 
-inline uint32_t step(uint32_t crc, uint8_t byte) {
-    return kTable[(crc ^ byte) & 0xff] ^ (crc >> 8);
+inline uint32_t crc_step(uint32_t crc, uint8_t byte) {
+    return kCrcTable[(crc ^ byte) & 0xff] ^ (crc >> 8);
 }
 
 // Decodes one code point starting at s[i] (WHATWG UTF-8: a maximal invalid subpart gives U+FFFD and
 // consumes only that subpart). Returns the code point and advances i.
-uint32_t decode_one(std::string_view s, size_t &i) {
+inline uint32_t decode_one(std::string_view s, size_t &i) {
     auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
     uint8_t b0 = byte(i);
     if (b0 < 0x80) {
@@ -66,35 +75,36 @@ uint32_t decode_one(std::string_view s, size_t &i) {
     return cp;
 }
 
-}  // namespace
+}  // namespace detail
 
-uint32_t crc32_bytes(std::string_view bytes) {
+inline uint32_t crc32_bytes(std::string_view bytes) {
     uint32_t crc = 0xffffffffu;
-    for (char c : bytes) crc = step(crc, static_cast<uint8_t>(c));
+    for (char c : bytes) crc = detail::crc_step(crc, static_cast<uint8_t>(c));
     return crc ^ 0xffffffffu;
 }
 
-uint32_t pomelo_crc32(std::string_view utf8) {
+inline uint32_t pomelo_crc32(std::string_view utf8) {
     uint32_t crc = 0xffffffffu;
     size_t i = 0;
     while (i < utf8.size()) {
-        uint32_t cp = decode_one(utf8, i);
+        uint32_t cp = detail::decode_one(utf8, i);
         if (cp >= 0x10000) {
             uint32_t v = cp - 0x10000;
-            crc = step(crc, static_cast<uint8_t>((0xd800 + (v >> 10)) & 0xff));
-            crc = step(crc, static_cast<uint8_t>((0xdc00 + (v & 0x3ff)) & 0xff));
+            crc = detail::crc_step(crc, static_cast<uint8_t>((0xd800 + (v >> 10)) & 0xff));
+            crc = detail::crc_step(crc, static_cast<uint8_t>((0xdc00 + (v & 0x3ff)) & 0xff));
         } else {
-            crc = step(crc, static_cast<uint8_t>(cp & 0xff));
+            crc = detail::crc_step(crc, static_cast<uint8_t>(cp & 0xff));
         }
     }
     return crc ^ 0xffffffffu;
 }
 
-size_t pomelo_route_index(std::string_view uid, size_t count) {
+inline size_t pomelo_route_index(std::string_view uid, size_t count) {
+    if (count == 0) return 0;
     // JS: Math.abs on the signed 32-bit value; abs(-2^31) is 2^31, so widen before negating.
     int64_t v = static_cast<int32_t>(pomelo_crc32(uid));
     if (v < 0) v = -v;
     return static_cast<size_t>(static_cast<uint64_t>(v) % count);
 }
 
-}  // namespace shd::rpc
+}  // namespace shd
