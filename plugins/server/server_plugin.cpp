@@ -3,10 +3,15 @@
 //
 // Requests for another server type are forwarded through "shd.rpc/1" once the cluster's RPC plugin
 // is present; without it such a request is answered {"code":500} and logged.
+//
+// Filters ("shd.filter/1", filter_service.hpp): client messages enter through the global chain, and
+// every registered handler is wrapped so its local chain runs wherever the handler runs.
+#include "filter_service.hpp"
 #include "handler_registry.hpp"
 #include "message_forwarder.hpp"
 #include "session_remote.hpp"
 
+#include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
 
 #include <optional>
@@ -22,6 +27,9 @@ public:
 
     void configure() override {
         type_ = host().server().type;
+        shd::Options options(host().options_json());
+        options.reject_unknown({"filters", "globalFilters"});
+        filters_.configure(options);
         vtable_.struct_size = sizeof vtable_;
         vtable_.abi_major = SHD_ABI_MAJOR;
         vtable_.abi_minor = SHD_ABI_MINOR;
@@ -47,11 +55,17 @@ public:
                     " served here (type " + type_ + ")" + (rpc ? ", others forwarded over RPC" : ""));
     }
 
+    void stop(shd::Done done) override {
+        filters_.stop();
+        done();
+    }
+
 private:
     static ServerPlugin *self(void *ctx) { return static_cast<ServerPlugin *>(ctx); }
 
     static shd_status SHD_CALL add_handler(void *ctx, shd_str route, shd_handler_fn fn, void *ud) {
-        return self(ctx)->registry_.add(shd::to_view(route), fn, ud);
+        shd::server::HandlerEntry wrapped = self(ctx)->filters_.wrap_handler(fn, ud);
+        return self(ctx)->registry_.add(shd::to_view(route), wrapped.fn, wrapped.user_data);
     }
 
     static void SHD_CALL list_routes(void *ctx, shd_text_fn sink, void *ud) {
@@ -61,6 +75,12 @@ private:
 
     static void SHD_CALL dispatch(void *ctx, const shd_inbound_msg_v1 *msg, const shd_session_view_v1 *session,
                                   const shd_responder_v1 *responder) {
+        self(ctx)->filters_.dispatch(*msg, *session, responder, &ServerPlugin::route_message, ctx);
+    }
+
+    // After the global before filters: runs the local handler or forwards to another server type.
+    static void SHD_CALL route_message(void *ctx, const shd_inbound_msg_v1 *msg, const shd_session_view_v1 *session,
+                                       const shd_responder_v1 *responder) {
         ServerPlugin *me = self(ctx);
         std::string_view route = shd::to_view(msg->route);
         std::string_view t, h, m;
@@ -105,6 +125,7 @@ private:
 
     std::string type_;
     HandlerRegistry registry_;
+    shd::server::FilterService filters_{host()};
     std::optional<shd::server::MessageForwarder> forwarder_;
     shd::server::SessionRemote session_remote_;
     shd_handler_service_v1 vtable_{};
@@ -114,4 +135,4 @@ private:
 
 }  // namespace
 
-SHADDOCK_PLUGIN(ServerPlugin, "server", "0.1.0", SHD_HANDLER_SERVICE_ID, "")
+SHADDOCK_PLUGIN(ServerPlugin, "server", "0.1.0", SHD_HANDLER_SERVICE_ID " " SHD_FILTER_SERVICE_ID, "")

@@ -1,0 +1,126 @@
+// The `cron` plugin: Pomelo's crons. Reads config/crons.json in configure (a bad entry stops the
+// server with the file, the entry and the field), provides "shd.cron/1" for the app's actions and
+// for addCrons/removeCrons, and runs each cron of this server on the logic thread at its times.
+#include "cron_entry.hpp"
+#include "cron_scheduler.hpp"
+
+#include <shaddock/cpp/handler.hpp>
+#include <shaddock/cpp/options.hpp>
+#include <shaddock/cpp/plugin.hpp>
+
+#include <rapidjson/document.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace {
+
+using shd::cron::CronScheduler;
+
+class CronPlugin : public shd::Plugin {
+public:
+    using shd::Plugin::Plugin;
+
+    void configure() override {
+        shd::Options(host().options_json()).reject_unknown({});
+        shd::ServerInfo me = host().server();
+        server_id_ = me.id;
+        if (auto text = host().read_config("crons.json")) {
+            rapidjson::Document doc;
+            doc.Parse(text->data(), text->size());  // read_config has checked it is JSON
+            scheduler_.add(shd::cron::crons_for_server(doc, shown_file_name(me), me.type, me.id));
+        }
+        vtable_.struct_size = sizeof vtable_;
+        vtable_.abi_major = SHD_ABI_MAJOR;
+        vtable_.abi_minor = SHD_ABI_MINOR;
+        vtable_.add_action = &CronPlugin::add_action;
+        vtable_.add_crons = &CronPlugin::add_crons;
+        vtable_.remove_crons = &CronPlugin::remove_crons;
+        vtable_.list = &CronPlugin::list;
+        host().provide(SHD_CRON_SERVICE_ID, &vtable_, this);
+    }
+
+    void start() override {
+        scheduler_.start();
+        host().info(std::to_string(scheduler_.size()) + " cron(s) scheduled for " + server_id_);
+        // The app registered its actions in its configure, which ran before this start.
+        for (const auto &action : scheduler_.actions_of_crons())
+            if (!scheduler_.has_action(action))
+                host().warn("cron action " + action + " is not registered (yet); its crons are skipped until it is");
+    }
+
+    void stop(shd::Done done) override {
+        scheduler_.stop();
+        done();
+    }
+
+private:
+    static CronPlugin *self(void *ctx) { return static_cast<CronPlugin *>(ctx); }
+
+    // How errors name the file read_config resolved, as the host does: "config/crons.json
+    // (development)" for the environment's member of the flat file, else "config/<env>/crons.json".
+    static std::string shown_file_name(const shd::ServerInfo &me) {
+        std::string flat = me.app_dir + "/config/crons.json";
+        if (!std::filesystem::exists(flat)) return "config/" + me.env + "/crons.json";
+        std::ifstream in(flat);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        rapidjson::Document raw;
+        raw.Parse(text.data(), text.size());
+        bool per_env = !raw.HasParseError() && raw.IsObject() && raw.HasMember(me.env.c_str());
+        return per_env ? "config/crons.json (" + me.env + ")" : "config/crons.json";
+    }
+
+    static shd_status SHD_CALL add_action(void *ctx, shd_str name, shd_cron_action_fn fn, void *ud) {
+        return self(ctx)->scheduler_.add_action(shd::to_view(name), fn, ud);
+    }
+
+    static shd_status SHD_CALL add_crons(void *ctx, shd_str crons_json, shd_text_fn why, void *why_data) {
+        CronPlugin *me = self(ctx);
+        try {
+            rapidjson::Document doc;
+            doc.Parse(crons_json.data ? crons_json.data : "", crons_json.size);
+            if (doc.HasParseError() || !doc.IsArray())
+                throw shd::Error(SHD_ERR_INVALID, "addCrons: expected a JSON array of crons");
+            std::vector<shd::cron::CronEntry> entries;
+            for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) {
+                auto e = shd::cron::parse_cron_entry(doc[i], "addCrons[" + std::to_string(i) + "]");
+                if (e.server_id.empty() || e.server_id == me->server_id_) entries.push_back(std::move(e));
+            }
+            me->scheduler_.add(std::move(entries));
+            return SHD_OK;
+        } catch (const shd::Error &e) {
+            if (why) why(why_data, shd::to_shd(e.what()));
+            return e.status();
+        } catch (const std::exception &e) {
+            if (why) why(why_data, shd::to_shd(e.what()));
+            return SHD_ERR_INTERNAL;
+        }
+    }
+
+    static shd_status SHD_CALL remove_crons(void *ctx, shd_str crons_json) {
+        rapidjson::Document doc;
+        doc.Parse(crons_json.data ? crons_json.data : "", crons_json.size);
+        if (doc.HasParseError() || !doc.IsArray()) return SHD_ERR_INVALID;
+        for (const auto &item : doc.GetArray()) {
+            const rapidjson::Value &id = item.IsObject() && item.HasMember("id") ? item["id"] : item;
+            self(ctx)->scheduler_.remove(shd::to_json(id));
+        }
+        return SHD_OK;
+    }
+
+    static void SHD_CALL list(void *ctx, shd_text_fn sink, void *ud) {
+        if (!sink) return;
+        std::string text = self(ctx)->scheduler_.list_json();
+        sink(ud, shd::to_shd(text));
+    }
+
+    std::string server_id_;
+    CronScheduler scheduler_{host()};
+    shd_cron_service_v1 vtable_{};
+};
+
+}  // namespace
+
+SHADDOCK_PLUGIN(CronPlugin, "cron", "0.1.0", SHD_CRON_SERVICE_ID, "")
