@@ -82,6 +82,18 @@ async function main() {
           JSON.stringify(grace.pushes.onLeave) === '[{"route":"onLeave","user":"eve"}]',
           JSON.stringify([alice.pushes.onLeave, grace.pushes.onLeave]));
 
+    // Every connector process computes the same route dictionary (Pomelo: from the same handlers).
+    const dicts = [];
+    for (const c of servers.connector) {
+      const probe = await WireClient.connect({ port: c.clientPort, transport: 'tcp' });
+      const reply = await probe.handshake();
+      dicts.push({ dict: JSON.stringify(reply.sys.dict), version: reply.sys.dictVersion });
+      probe.close();
+    }
+    check('the route dictionary is identical in every connector process',
+          dicts.length === 3 && dicts.every((d) => d.dict === dicts[0].dict && d.version === dicts[0].version) &&
+          JSON.parse(dicts[0].dict)['chat.chatHandler.send'] === 1, JSON.stringify(dicts));
+
     // Raw TCP, as libpomelo2 and the Unity client connect; onChat arrives as Pomelo protobuf.
     const gate = await WireClient.connect({ port: gatePort, transport: 'tcp' });
     await gate.handshake();
