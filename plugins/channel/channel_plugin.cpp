@@ -44,9 +44,7 @@ public:
         shd::Options(host().options_json()).reject_unknown({});
         self_id_ = server.id;
         self_type_ = server.type;
-        vtable_.struct_size = sizeof vtable_;
-        vtable_.abi_major = SHD_ABI_MAJOR;
-        vtable_.abi_minor = SHD_ABI_MINOR;
+        shd::stamp(vtable_);
         vtable_.create = &ChannelPlugin::create;
         vtable_.exists = &ChannelPlugin::exists;
         vtable_.destroy = &ChannelPlugin::destroy;

@@ -35,9 +35,7 @@ shd_str SHD_CALL cluster_secret(void *ctx) { return to_shd(self(ctx)->secret); }
 }  // namespace
 
 Membership::Membership() {
-    vtable_.struct_size = sizeof vtable_;
-    vtable_.abi_major = SHD_ABI_MAJOR;
-    vtable_.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(vtable_);
     vtable_.servers = &cluster::servers;
     vtable_.server_ids_by_type = &cluster::server_ids_by_type;
     vtable_.server = &cluster::server;

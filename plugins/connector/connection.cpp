@@ -19,9 +19,7 @@ Connection::Connection(asio::any_io_executor strand, const ConnectionSettings &s
       flush_timer_(strand_),
       accept_deadline_(idle_deadline),
       last_read_(Clock::now()) {
-    link_.struct_size = sizeof link_;
-    link_.abi_major = SHD_ABI_MAJOR;
-    link_.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(link_);
     link_.link_ctx = this;
     link_.send = &Connection::link_send;
     link_.close = &Connection::link_close;

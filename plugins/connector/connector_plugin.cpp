@@ -63,9 +63,7 @@ public:
         bridge_.emplace(host(), *sessions_, handlers_, handlers_ctx_);
         io_ = std::make_unique<IoServer>(options_, settings_, host());
 
-        connector_vtable_.struct_size = sizeof connector_vtable_;
-        connector_vtable_.abi_major = SHD_ABI_MAJOR;
-        connector_vtable_.abi_minor = SHD_ABI_MINOR;
+        shd::stamp(connector_vtable_);
         connector_vtable_.port = &ConnectorPlugin::port;
         connector_vtable_.connections = &ConnectorPlugin::connections;
         connector_vtable_.send_encoded = &ConnectorPlugin::send_encoded;

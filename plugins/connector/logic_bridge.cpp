@@ -74,16 +74,12 @@ void LogicBridge::dispatch(Inbound &in) {
     Session *s = sessions_.find(in.sid);
     if (!s || !encoder_.load()) return;  // the client left before its message got here
     auto *r = new Responder{{}, this, s->link, in.id, in.kind == SHD_MSG_NOTIFY, in.route};
-    r->table.struct_size = sizeof r->table;
-    r->table.abi_major = SHD_ABI_MAJOR;
-    r->table.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(r->table);
     r->table.ctx = r;
     r->table.respond = &LogicBridge::respond;
 
     shd_inbound_msg_v1 msg{};
-    msg.struct_size = sizeof msg;
-    msg.abi_major = SHD_ABI_MAJOR;
-    msg.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(msg);
     msg.kind = in.kind;
     msg.id = in.id;
     msg.route = to_shd(in.route);

@@ -65,9 +65,7 @@ Session *SessionRegistry::find(uint64_t sid) {
 
 shd_session_view_v1 SessionRegistry::view(const Session &s) const {
     shd_session_view_v1 v{};
-    v.struct_size = sizeof v;
-    v.abi_major = SHD_ABI_MAJOR;
-    v.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(v);
     v.id = s.id;
     v.frontend_id = to_shd(frontend_id_);
     v.uid = to_shd(s.uid);

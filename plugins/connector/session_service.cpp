@@ -7,9 +7,7 @@ namespace shd::connector {
 
 shd_session_service_v1 SessionService::make_vtable() {
     shd_session_service_v1 v{};
-    v.struct_size = sizeof v;
-    v.abi_major = SHD_ABI_MAJOR;
-    v.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(v);
     v.bind = &SessionService::bind;
     v.unbind = &SessionService::unbind;
     v.set = &SessionService::set;

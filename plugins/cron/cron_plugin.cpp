@@ -32,9 +32,7 @@ public:
             doc.Parse(text->data(), text->size());  // read_config has checked it is JSON
             scheduler_.add(shd::cron::crons_for_server(doc, shown_file_name(me), me.type, me.id));
         }
-        vtable_.struct_size = sizeof vtable_;
-        vtable_.abi_major = SHD_ABI_MAJOR;
-        vtable_.abi_minor = SHD_ABI_MINOR;
+        shd::stamp(vtable_);
         vtable_.add_action = &CronPlugin::add_action;
         vtable_.add_crons = &CronPlugin::add_crons;
         vtable_.remove_crons = &CronPlugin::remove_crons;

@@ -16,9 +16,7 @@ public:
         shd::Options opts(host().options_json());
         opts.reject_unknown({"greeting"});
         greeting_ = opts.get_string("greeting", greeting_);
-        vtable_.struct_size = sizeof vtable_;
-        vtable_.abi_major = SHD_ABI_MAJOR;
-        vtable_.abi_minor = SHD_ABI_MINOR;
+        shd::stamp(vtable_);
         vtable_.greet = &Greeter::greet;
         vtable_.count = &Greeter::count;
         host().provide(SHD_GREETING_SERVICE_ID, &vtable_, this);

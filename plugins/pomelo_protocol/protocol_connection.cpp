@@ -3,6 +3,8 @@
 #include "codec/json_parse.hpp"
 #include "codec/message_codec.hpp"
 
+#include <shaddock/cpp/host.hpp>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -136,9 +138,7 @@ void ProtocolConnection::handle_data(std::string_view body) {
     }
 
     shd_inbound_msg_v1 in{};
-    in.struct_size = sizeof in;
-    in.abi_major = SHD_ABI_MAJOR;
-    in.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(in);
     in.kind = m.type == MessageType::request ? SHD_MSG_REQUEST : SHD_MSG_NOTIFY;
     in.id = m.id;
     in.route = view(route);

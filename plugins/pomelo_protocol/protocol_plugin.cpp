@@ -27,9 +27,7 @@ public:
     using shd::Plugin::Plugin;
 
     void configure() override {
-        vtable_.struct_size = sizeof vtable_;
-        vtable_.abi_major = SHD_ABI_MAJOR;
-        vtable_.abi_minor = SHD_ABI_MINOR;
+        shd::stamp(vtable_);
         vtable_.setup = &PomeloProtocol::setup;
         vtable_.open = &PomeloProtocol::open;
         vtable_.receive = &PomeloProtocol::receive;

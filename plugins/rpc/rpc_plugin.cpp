@@ -69,9 +69,7 @@ public:
 
     void configure() override {
         service_ = std::make_unique<RpcService>(host(), shd::rpc::parse_rpc_options(host().options_json()));
-        vtable_.struct_size = sizeof vtable_;
-        vtable_.abi_major = SHD_ABI_MAJOR;
-        vtable_.abi_minor = SHD_ABI_MINOR;
+        shd::stamp(vtable_);
         vtable_.add_remote = &add_remote;
         vtable_.invoke = &invoke;
         vtable_.call = &call;

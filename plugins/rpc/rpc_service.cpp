@@ -728,9 +728,7 @@ void RpcService::handle_requests(const std::shared_ptr<Link> &link, std::vector<
         raw->link = link;
         raw->id = r.id;
         raw->name = std::move(name);
-        raw->responder.struct_size = sizeof(shd_rpc_responder_v1);
-        raw->responder.abi_major = SHD_ABI_MAJOR;
-        raw->responder.abi_minor = SHD_ABI_MINOR;
+        shd::stamp(raw->responder);
         raw->responder.ctx = raw;
         raw->responder.reply = &RpcService::reply;
         inbound_.emplace(raw, std::move(call));

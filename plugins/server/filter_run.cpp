@@ -40,9 +40,7 @@ FilterRun::FilterRun(const Host &host, std::shared_ptr<const FilterChain> chain,
     slots_.resize(chain_->before.size() + chain_->after.size() + 1);
     for (Slot &s : slots_) {
         s.table = shd_filter_next_v1{};
-        s.table.struct_size = sizeof s.table;
-        s.table.abi_major = SHD_ABI_MAJOR;
-        s.table.abi_minor = SHD_ABI_MINOR;
+        shd::stamp(s.table);
         s.table.ctx = &s;
         s.table.next = &FilterRun::on_next;
         s.table.set_body = &FilterRun::on_set_body;
@@ -200,9 +198,7 @@ std::optional<uint64_t> FilterRun::take_mark(const void *owner) {
 
 shd_inbound_msg_v1 FilterRun::msg_view() const {
     shd_inbound_msg_v1 m{};
-    m.struct_size = sizeof m;
-    m.abi_major = SHD_ABI_MAJOR;
-    m.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(m);
     m.kind = kind_;
     m.id = msg_id_;
     m.route = to_shd(route_);
@@ -212,9 +208,7 @@ shd_inbound_msg_v1 FilterRun::msg_view() const {
 
 shd_session_view_v1 FilterRun::session_view() const {
     shd_session_view_v1 v{};
-    v.struct_size = sizeof v;
-    v.abi_major = SHD_ABI_MAJOR;
-    v.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(v);
     v.id = sid_;
     v.frontend_id = to_shd(frontend_id_);
     v.uid = to_shd(uid_);

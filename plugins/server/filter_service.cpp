@@ -26,9 +26,7 @@ FilterService::FilterService(const Host &host)
 void FilterService::configure(const Options &options) {
     add_configured(options, "filters", FilterScope::local);
     add_configured(options, "globalFilters", FilterScope::global);
-    vtable_.struct_size = sizeof vtable_;
-    vtable_.abi_major = SHD_ABI_MAJOR;
-    vtable_.abi_minor = SHD_ABI_MINOR;
+    shd::stamp(vtable_);
     vtable_.add_before = &FilterService::add_before;
     vtable_.add_after = &FilterService::add_after;
     vtable_.add_builtin = &FilterService::add_builtin_by_name;

@@ -30,9 +30,7 @@ public:
         shd::Options options(host().options_json());
         options.reject_unknown({"filters", "globalFilters"});
         filters_.configure(options);
-        vtable_.struct_size = sizeof vtable_;
-        vtable_.abi_major = SHD_ABI_MAJOR;
-        vtable_.abi_minor = SHD_ABI_MINOR;
+        shd::stamp(vtable_);
         vtable_.add_handler = &ServerPlugin::add_handler;
         vtable_.list_routes = &ServerPlugin::list_routes;
         vtable_.dispatch = &ServerPlugin::dispatch;

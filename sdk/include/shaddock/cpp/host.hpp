@@ -48,6 +48,14 @@ inline const char *status_name(shd_status s) {
     }
 }
 
+// Fills the {struct_size, abi_major, abi_minor} header that every ABI struct and service table
+// starts with, for the SDK version this code is compiled against.
+template <class T> void stamp(T &table) noexcept {
+    table.struct_size = static_cast<uint32_t>(sizeof(T));
+    table.abi_major = SHD_ABI_MAJOR;
+    table.abi_minor = SHD_ABI_MINOR;
+}
+
 // A plain description of this server, copied out of shd_server_info.
 struct ServerInfo {
     std::string id, type, env, app_dir, host, json;
