@@ -11,6 +11,7 @@
 #include "codec/package_stream_parser.hpp"
 #include "codec/pomelo_protobuf.hpp"
 #include "codec/protos_version.hpp"
+#include "codec/utf8_decode.hpp"
 #include <shaddock/cpp/route_hash.hpp>
 #include "codec/route_dictionary.hpp"
 #include "hex.hpp"
@@ -675,22 +676,7 @@ private:
                                          0x7f, 0xe9, 0x100, 0x4e2d, 0x2028, 0xfeff, 0xffff, 0x1f600, 0x10ffff};
         std::string out;
         for (size_t i = 0; i < n; ++i) {
-            const char32_t cp = kPool[rng_() % (sizeof kPool / sizeof kPool[0])];
-            if (cp < 0x80) {
-                out.push_back(static_cast<char>(cp));
-            } else if (cp < 0x800) {
-                out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-                out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-            } else if (cp < 0x10000) {
-                out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-                out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-                out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-            } else {
-                out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-                out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-                out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-                out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-            }
+            append_utf8(out, kPool[rng_() % (sizeof kPool / sizeof kPool[0])]);
         }
         return out;
     }
