@@ -20,9 +20,6 @@
 
 namespace {
 
-std::string member_string(const rapidjson::Value &obj, const char *key) {
-    return obj.IsObject() && obj.HasMember(key) && obj[key].IsString() ? obj[key].GetString() : std::string();
-}
 
 // "alice*room1" -> "alice" (chatofpomelo's uid.split('*')[0]).
 std::string user_name(const std::string &uid) { return uid.substr(0, uid.find('*')); }
@@ -44,7 +41,7 @@ public:
             // chatofpomelo's routeUtil.chat: the chat server by crc32 of the session's room id.
             rpc_->route("chat", [](const std::string &param, const std::vector<std::string> &candidates) {
                 rapidjson::Document p = shd::parse_json_or_empty(param);
-                std::string rid = p.IsObject() && p.HasMember("settings") ? member_string(p["settings"], "rid") : "";
+                std::string rid = p.IsObject() && p.HasMember("settings") ? shd::json_string(p["settings"], "rid") : "";
                 return candidates.empty() ? std::string() : candidates[shd::pomelo_route_index(rid, candidates.size())];
             });
             if (host().server().type == "chat") {
@@ -63,7 +60,7 @@ public:
 private:
     // gate: pick the connector for this uid the way chatofpomelo's dispatcher does.
     void query_entry(const shd::RequestPtr &req) {
-        std::string uid = member_string(req->json(), "uid");
+        std::string uid = shd::json_string(req->json(), "uid");
         if (uid.empty()) return req->respond(R"({"code":500})");
         auto [cluster, ctx] = host().find<shd_cluster_v1>(SHD_CLUSTER_SERVICE_ID);
         std::vector<std::string> connectors;
@@ -77,15 +74,15 @@ private:
         cluster->server(ctx, shd::to_shd(chosen), [](void *ud, shd_str t) { static_cast<std::string *>(ud)->assign(t.data, t.size); }, &entry);
         rapidjson::Document e = shd::parse_json_or_empty(entry);
         int port = e.HasMember("clientPort") && e["clientPort"].IsInt() ? e["clientPort"].GetInt() : 0;
-        req->respond(R"({"code":200,"host":)" + shd::json_quote(member_string(e, "host")) + R"(,"port":)" +
+        req->respond(R"({"code":200,"host":)" + shd::json_quote(shd::json_string(e, "host")) + R"(,"port":)" +
                      std::to_string(port) + "}");
     }
 
     // connector: log the user into the room and tell the room's chat server.
     void enter(const shd::RequestPtr &req) {
         rapidjson::Document body = req->json();
-        std::string rid = member_string(body, "rid");
-        std::string uid = member_string(body, "username") + "*" + rid;
+        std::string rid = shd::json_string(body, "rid");
+        std::string uid = shd::json_string(body, "username") + "*" + rid;
         shd::Session &session = req->session();
         shd::SessionService sessions = handlers_->sessions();
         if (!sessions.sids_by_uid(uid).empty()) return req->respond(R"({"code":500,"error":true})");
@@ -116,8 +113,8 @@ private:
         shd::Session &session = req->session();
         std::string rid = session.get_string("rid").value_or("");
         std::string from = user_name(session.uid());
-        std::string target = member_string(body, "target");
-        std::string param = R"({"msg":)" + shd::json_quote(member_string(body, "content")) + R"(,"from":)" +
+        std::string target = shd::json_string(body, "target");
+        std::string param = R"({"msg":)" + shd::json_quote(shd::json_string(body, "content")) + R"(,"from":)" +
                             shd::json_quote(from) + R"(,"target":)" + shd::json_quote(target) + "}";
         if (!channels_ || !channels_->exists(channels_ctx_, shd::to_shd(rid))) return req->respond(R"({"route":"chat.chatHandler.send"})");
         if (target == "*") {

@@ -27,7 +27,7 @@ public:
             auto user = shd::parse_json_or_empty(user_json);
             if (user.IsObject() && user.HasMember("ban") && user["ban"].IsTrue())
                 return std::make_pair(500, std::string());
-            std::string name = string_member(user, "name", "");
+            std::string name = shd::json_string(user, "name", "");
             if (name.empty()) return std::make_pair(200, std::string());
             return std::make_pair(200, R"({"welcome":)" + shd::json_quote(name) + "}");
         });
@@ -74,7 +74,7 @@ public:
         // {route, msg}: pushes msg on route to the caller.
         h.on("connector.entryHandler.push", [this](shd::RequestPtr req) {
             auto body = req->json();
-            std::string route = string_member(body, "route", "onPush");
+            std::string route = shd::json_string(body, "route", "onPush");
             std::string msg = body.IsObject() && body.HasMember("msg") ? shd::to_json(body["msg"]) : "{}";
             size_t missed = sessions_->push(route, msg, {req->session().id()});
             req->respond(missed == 0 ? R"({"code":200})" : R"({"code":500})");
@@ -83,7 +83,7 @@ public:
         // {route, msg, bound}: pushes msg to every session (only bound ones when bound is true).
         h.on("connector.entryHandler.broadcast", [this](shd::RequestPtr req) {
             auto body = req->json();
-            std::string route = string_member(body, "route", "onBroadcast");
+            std::string route = shd::json_string(body, "route", "onBroadcast");
             std::string msg = body.IsObject() && body.HasMember("msg") ? shd::to_json(body["msg"]) : "{}";
             bool bound = body.IsObject() && body.HasMember("bound") && body["bound"].IsTrue();
             req->respond(sessions_->broadcast(route, msg, bound) ? R"({"code":200})" : R"({"code":500})");
@@ -91,7 +91,7 @@ public:
 
         // {reason}: answers, then kicks the caller (the answer is written before the kick notice).
         h.on("connector.entryHandler.kickme", [](shd::RequestPtr req) {
-            std::string reason = string_member(req->json(), "reason", "kick");
+            std::string reason = shd::json_string(req->json(), "reason", "kick");
             req->respond(R"({"code":200})");
             req->session().kick(reason);
         });
@@ -110,7 +110,7 @@ public:
         // A protobuf route both ways (clientProtos/serverProtos), plus a protobuf push.
         h.on("connector.entryHandler.proto", [this](shd::RequestPtr req) {
             auto body = req->json();
-            std::string content = string_member(body, "content", "");
+            std::string content = shd::json_string(body, "content", "");
             uint32_t n = body.IsObject() && body.HasMember("n") && body["n"].IsUint() ? body["n"].GetUint() : 0;
             sessions_->push("onProto", R"({"msg":)" + shd::json_quote(content) + R"(,"nums":[1,2,3]})",
                             {req->session().id()});
@@ -154,7 +154,7 @@ public:
         // Backend sessions: bind, push a setting and kick travel back to the frontend over RPC.
         h.on("backend.backendHandler.bind", [](shd::RequestPtr req) {
             auto body = req->json();
-            std::string uid = string_member(body, "uid", "");
+            std::string uid = shd::json_string(body, "uid", "");
             req->session().bind(uid, [req](shd_status s) {
                 if (s != SHD_OK) return req->respond(R"({"code":500,"status":)" + std::to_string(s) + "}");
                 req->session().set_string("level", "backend");
@@ -180,10 +180,6 @@ public:
     }
 
 private:
-    static std::string string_member(const rapidjson::Document &body, const char *key, const std::string &fallback) {
-        if (!body.IsObject() || !body.HasMember(key) || !body[key].IsString()) return fallback;
-        return body[key].GetString();
-    }
 
     std::unique_ptr<shd::Handlers> handlers_;
     std::optional<shd::SessionService> sessions_;  // the connector's, found in configure

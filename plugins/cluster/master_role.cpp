@@ -2,8 +2,7 @@
 
 #include "process_spawner.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <shaddock/cpp/json.hpp>
 
 #include <boost/asio/post.hpp>
 
@@ -23,17 +22,6 @@ bool truthy(const rapidjson::Value &obj, const char *key) {
     if (!obj.HasMember(key)) return false;
     const auto &v = obj[key];
     return (v.IsBool() && v.GetBool()) || (v.IsString() && std::string(v.GetString()) == "true");
-}
-
-std::string str(const rapidjson::Value &obj, const char *key) {
-    return obj.HasMember(key) && obj[key].IsString() ? obj[key].GetString() : std::string();
-}
-
-std::string quote(const std::string &s) {
-    rapidjson::StringBuffer b;
-    rapidjson::Writer<rapidjson::StringBuffer> w(b);
-    w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
-    return b.GetString();
 }
 
 std::string self_exe() {
@@ -58,16 +46,13 @@ void MasterRole::configure() {
     servers.Parse(list.c_str(), list.size());
     if (servers.HasParseError() || !servers.IsArray()) throw Error(SHD_ERR_INTERNAL, "the host's server list is not a JSON array");
     for (const auto &entry : servers.GetArray()) {
-        std::string id = str(entry, "id");
+        std::string id = json_string(entry, "id");
         if (id == me.id) continue;
         Child c;
         c.id = id;
-        c.type = str(entry, "serverType");
-        c.host = str(entry, "host");
-        rapidjson::StringBuffer b;
-        rapidjson::Writer<rapidjson::StringBuffer> w(b);
-        entry.Accept(w);
-        c.json = b.GetString();
+        c.type = json_string(entry, "serverType");
+        c.host = json_string(entry, "host");
+        c.json = to_json(entry);
         c.auto_restart = truthy(entry, "auto-restart") || truthy(entry, "restart-force");
         order_.push_back(id);
         children_.emplace(id, std::move(c));
@@ -84,10 +69,10 @@ void MasterRole::configure() {
         tokens_configured_ = true;
         size_t i = 0;
         for (const auto &e : d.GetArray()) {
-            if (!e.IsObject() || str(e, "type").empty() || !e.HasMember("token") || !e["token"].IsString())
+            if (!e.IsObject() || json_string(e, "type").empty() || !e.HasMember("token") || !e["token"].IsString())
                 throw Error(SHD_ERR_INVALID, "config/adminServer.json: [" + std::to_string(i) +
                                                  "]: expected {\"type\": string, \"token\": string}");
-            tokens_[str(e, "type")] = str(e, "token");
+            tokens_[json_string(e, "type")] = json_string(e, "token");
             ++i;
         }
     }
@@ -96,9 +81,9 @@ void MasterRole::configure() {
         d.Parse(text->c_str(), text->size());
         if (!d.IsArray()) throw Error(SHD_ERR_INVALID, "config/adminUser.json: expected an array of users");
         for (const auto &u : d.GetArray()) {
-            if (!u.IsObject() || str(u, "username").empty()) continue;
+            if (!u.IsObject() || json_string(u, "username").empty()) continue;
             int level = u.HasMember("level") && u["level"].IsInt() ? u["level"].GetInt() : 99;
-            users_[str(u, "username")] = User{str(u, "password"), level};
+            users_[json_string(u, "username")] = User{json_string(u, "password"), level};
         }
     }
     // A fresh secret per cluster run: RPC peers prove they registered with this master.
@@ -183,7 +168,7 @@ bool MasterRole::token_ok(const std::string &type, const std::string &token) con
 }
 
 void MasterRole::handle_register(const std::shared_ptr<FrameLink> &link, const rapidjson::Document &msg) {
-    std::string id = str(msg, "id"), type = str(msg, "serverType"), token = str(msg, "token");
+    std::string id = json_string(msg, "id"), type = json_string(msg, "serverType"), token = json_string(msg, "token");
     if (id.empty() || type.empty() || !msg.HasMember("server") || !msg["server"].IsObject()) {
         link->send(R"({"t":"refused","reason":"register needs id, serverType and server"})");
         link->close("bad register");
@@ -202,15 +187,12 @@ void MasterRole::handle_register(const std::shared_ptr<FrameLink> &link, const r
             return;
         }
     }
-    rapidjson::StringBuffer b;
-    rapidjson::Writer<rapidjson::StringBuffer> w(b);
-    msg["server"].Accept(w);
-    std::string entry = b.GetString();
+    std::string entry = to_json(msg["server"]);
     members_.add(entry);
     link_ids_[link.get()] = id;
     auto child = children_.find(id);
     if (child != children_.end()) child->second.link = link;
-    link->send(std::string(R"({"t":"registered","secret":)") + quote(members_.secret) + R"(,"allStarted":)" +
+    link->send(std::string(R"({"t":"registered","secret":)") + json_quote(members_.secret) + R"(,"allStarted":)" +
                (members_.all_started ? "true" : "false") + R"(,"servers":)" + members_.to_json() + "}");
     broadcast(R"({"t":"add","servers":[)" + entry + "]}", id);
     host_.emit("add_servers", "[" + entry + "]");
@@ -246,8 +228,8 @@ void MasterRole::on_link_closed(const std::shared_ptr<FrameLink> &link, const st
     auto child = children_.find(id);
     if (child != children_.end() && child->second.link == link) child->second.link.reset();
     members_.remove(id);
-    broadcast(R"({"t":"remove","ids":[)" + quote(id) + "]}");
-    host_.emit("remove_servers", "[" + quote(id) + "]");
+    broadcast(R"({"t":"remove","ids":[)" + json_quote(id) + "]}");
+    host_.emit("remove_servers", "[" + json_quote(id) + "]");
     host_.info("server " + id + " left the cluster (" + reason + ")");
 }
 
@@ -330,7 +312,7 @@ std::string MasterRole::servers_status_json() const {
         const Child &c = children_.at(id);
         if (!first) out += ",";
         first = false;
-        out += R"({"id":)" + quote(c.id) + R"(,"serverType":)" + quote(c.type) + R"(,"pid":)" + std::to_string(c.pid) +
+        out += R"({"id":)" + json_quote(c.id) + R"(,"serverType":)" + json_quote(c.type) + R"(,"pid":)" + std::to_string(c.pid) +
                R"(,"registered":)" + (c.link ? "true" : "false") + R"(,"uptimeMs":)" +
                std::to_string(c.pid > 0 ? host_.now_ms() - c.started_ms : 0) + "}";
     }
@@ -346,12 +328,12 @@ bool MasterRole::user_ok(const std::string &user, const std::string &password, i
 
 void MasterRole::handle_admin(const std::shared_ptr<FrameLink> &link, const rapidjson::Document &msg) {
     int level = 99;
-    if (!user_ok(str(msg, "username"), str(msg, "password"), level)) {
+    if (!user_ok(json_string(msg, "username"), json_string(msg, "password"), level)) {
         link->send(R"({"t":"admin_result","ok":false,"error":"client auth failed with username or password error"})");
         link->close("admin auth failed");
         return;
     }
-    std::string cmd = str(msg, "cmd");
+    std::string cmd = json_string(msg, "cmd");
     std::vector<std::string> ids;
     if (msg.HasMember("ids") && msg["ids"].IsArray())
         for (const auto &v : msg["ids"].GetArray())

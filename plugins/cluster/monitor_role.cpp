@@ -1,8 +1,8 @@
 #include "monitor_role.hpp"
 
+#include <shaddock/cpp/json.hpp>
+
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,21 +14,6 @@ namespace shd::cluster {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-namespace {
-std::string json_of(const rapidjson::Value &v) {
-    rapidjson::StringBuffer b;
-    rapidjson::Writer<rapidjson::StringBuffer> w(b);
-    v.Accept(w);
-    return b.GetString();
-}
-std::string quote(const std::string &s) {
-    rapidjson::StringBuffer b;
-    rapidjson::Writer<rapidjson::StringBuffer> w(b);
-    w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
-    return b.GetString();
-}
-}  // namespace
 
 MonitorRole::MonitorRole(const Host &host, Membership &members, asio::io_context &io, MonitorOptions options)
     : host_(host), members_(members), io_(io), options_(options) {}
@@ -120,8 +105,8 @@ void MonitorRole::on_connected(std::shared_ptr<FrameLink> link) {
                     });
                 });
     ServerInfo me = host_.server();
-    link->send(R"({"t":"register","id":)" + quote(me.id) + R"(,"serverType":)" + quote(me.type) + R"(,"token":)" +
-               quote(token_) + R"(,"server":)" + self_json_ + "}");
+    link->send(R"({"t":"register","id":)" + json_quote(me.id) + R"(,"serverType":)" + json_quote(me.type) + R"(,"token":)" +
+               json_quote(token_) + R"(,"server":)" + self_json_ + "}");
 }
 
 void MonitorRole::on_frame(const std::string &text) {
@@ -136,7 +121,7 @@ void MonitorRole::on_frame(const std::string &text) {
         std::string added = "[";
         if (msg.HasMember("servers") && msg["servers"].IsArray()) {
             for (const auto &s : msg["servers"].GetArray()) {
-                std::string entry = json_of(s);
+                std::string entry = to_json(s);
                 members_.add(entry);
                 added += (added.size() > 1 ? "," : "") + entry;
             }
@@ -150,12 +135,12 @@ void MonitorRole::on_frame(const std::string &text) {
         host_.error("the master refused this server: " + reason);
         host_.request_stop("refused by the master");
     } else if (t == "add" && msg.HasMember("servers") && msg["servers"].IsArray()) {
-        for (const auto &s : msg["servers"].GetArray()) members_.add(json_of(s));
-        host_.emit("add_servers", json_of(msg["servers"]));
+        for (const auto &s : msg["servers"].GetArray()) members_.add(to_json(s));
+        host_.emit("add_servers", to_json(msg["servers"]));
     } else if (t == "remove" && msg.HasMember("ids") && msg["ids"].IsArray()) {
         for (const auto &id : msg["ids"].GetArray())
             if (id.IsString()) members_.remove(id.GetString());
-        host_.emit("remove_servers", json_of(msg["ids"]));
+        host_.emit("remove_servers", to_json(msg["ids"]));
     } else if (t == "start_all") {
         if (!members_.all_started) {
             members_.all_started = true;

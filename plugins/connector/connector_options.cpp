@@ -1,8 +1,8 @@
 #include "connector_options.hpp"
 
+#include <shaddock/cpp/json.hpp>
+
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cmath>
 #include <filesystem>
@@ -16,10 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string shown(const rapidjson::Value &v) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    v.Accept(w);
-    std::string s(buf.GetString(), buf.GetSize());
+    std::string s = shd::to_json(v);
     if (s.size() > 60) s.replace(57, std::string::npos, "...");
     return s;
 }

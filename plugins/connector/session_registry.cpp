@@ -1,28 +1,14 @@
 #include "session_registry.hpp"
 
+#include <shaddock/cpp/json.hpp>
+
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 
 namespace shd::connector {
 
 namespace {
-
-std::string quote(std::string_view s) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    return std::string(buf.GetString(), buf.GetSize());
-}
-
-std::string to_json(const rapidjson::Value &v) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    v.Accept(w);
-    return std::string(buf.GetString(), buf.GetSize());
-}
 
 const std::vector<uint64_t> kNoSessions;
 
@@ -141,7 +127,7 @@ void SessionRegistry::render_settings(Session &s) {
     std::string out = "{";
     for (const auto &[k, v] : s.settings) {
         if (out.size() > 1) out += ',';
-        out += quote(k);
+        out += json_quote(k);
         out += ':';
         out += v;
     }
@@ -170,8 +156,8 @@ const std::vector<uint64_t> &SessionRegistry::sids_of(std::string_view uid) cons
 
 void SessionRegistry::emit(const char *event, const Session &s, const std::string *reason) const {
     std::string payload =
-        "{\"sid\":" + std::to_string(s.id) + ",\"uid\":" + quote(s.uid) + ",\"frontendId\":" + quote(frontend_id_);
-    if (reason) payload += ",\"reason\":" + quote(*reason);
+        "{\"sid\":" + std::to_string(s.id) + ",\"uid\":" + json_quote(s.uid) + ",\"frontendId\":" + json_quote(frontend_id_);
+    if (reason) payload += ",\"reason\":" + json_quote(*reason);
     payload += '}';
     host_.emit(event, payload);
 }

@@ -1,13 +1,13 @@
 #include "protocol_connection.hpp"
 
+#include <shaddock/cpp/json.hpp>
+
 #include "codec/json_parse.hpp"
 #include "codec/message_codec.hpp"
 
 #include <shaddock/cpp/host.hpp>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace shd::pomelo {
 
@@ -161,10 +161,7 @@ void ProtocolConnection::handle_data(std::string_view body) {
             }
             return;
         }
-        rapidjson::StringBuffer buf;
-        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-        value.Accept(w);
-        decoded.assign(buf.GetString(), buf.GetSize());
+        decoded = shd::to_json(value);
         in.body_json = view(decoded);
     } else {
         // Pomelo parses the body with JSON.parse and uses {} when that fails. Valid JSON passes

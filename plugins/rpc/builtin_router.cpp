@@ -1,10 +1,10 @@
 #include "builtin_router.hpp"
 
+#include <shaddock/cpp/json.hpp>
+
 #include <shaddock/cpp/route_hash.hpp>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cmath>
@@ -51,10 +51,7 @@ std::string route_uid(std::string_view route_param_json) {
             return buf;
         }
         // Other numbers: rapidjson's shortest round-trip form, which is JS's for most values.
-        rapidjson::StringBuffer sb;
-        rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-        v.Accept(w);
-        return std::string(sb.GetString(), sb.GetSize());
+        return shd::to_json(v);
     }
     // Objects and arrays print as "[object Object]" / joined items in JS; nobody routes by those.
     return {};

@@ -1,8 +1,8 @@
 #include "peer_directory.hpp"
 
+#include <shaddock/cpp/json.hpp>
+
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstdlib>
 #include <stdexcept>
@@ -67,11 +67,8 @@ std::vector<PeerEntry> parse_server_list(std::string_view json) {
     if (doc.HasParseError() || !doc.IsArray()) return out;
     for (const auto &v : doc.GetArray()) {
         if (!v.IsObject()) continue;
-        rapidjson::StringBuffer sb;
-        rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-        v.Accept(w);
         try {
-            PeerEntry e = parse_peer_entry(std::string_view(sb.GetString(), sb.GetSize()), "list_servers");
+            PeerEntry e = parse_peer_entry(shd::to_json(v), "list_servers");
             if (!e.id.empty() && !e.host.empty() && e.port > 0 && e.type != "master") out.push_back(std::move(e));
         } catch (const std::exception &) {
             // an entry the host accepted but we cannot use is left out

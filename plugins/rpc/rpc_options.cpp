@@ -1,9 +1,9 @@
 #include "rpc_options.hpp"
 
+#include <shaddock/cpp/json.hpp>
+
 #include <shaddock/cpp/options.hpp>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace shd::rpc {
 
@@ -42,12 +42,9 @@ RpcOptions parse_rpc_options(std::string_view json) {
         for (const auto &m : peers->GetObject()) {
             std::string id(m.name.GetString(), m.name.GetStringLength());
             std::string where = "option peers." + id;
-            rapidjson::StringBuffer sb;
-            rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-            m.value.Accept(w);
             PeerEntry e;
             try {
-                e = parse_peer_entry(std::string_view(sb.GetString(), sb.GetSize()), where, id);
+                e = parse_peer_entry(shd::to_json(m.value), where, id);
             } catch (const std::exception &ex) {
                 throw shd::Error(SHD_ERR_INVALID, ex.what());
             }

@@ -49,9 +49,6 @@ void SHD_CALL on_backend_respond(void *ctx, shd_status status, shd_str body) {
     delete b;
 }
 
-std::string member_string(const rapidjson::Value &o, const char *key) {
-    return o.HasMember(key) && o[key].IsString() ? std::string(o[key].GetString(), o[key].GetStringLength()) : std::string();
-}
 
 }  // namespace
 
@@ -94,10 +91,10 @@ void SHD_CALL MessageForwarder::on_forwarded(void *ud, shd_str, shd_str args_jso
     const rapidjson::Value &m = args[0], &s = args[1];
     auto *b = new BackendReply{};
     b->rpc = rpc_responder;
-    b->route = member_string(m, "route");
+    b->route = json_string(m, "route");
     b->body = m.HasMember("body") ? shd::to_json(m["body"]) : std::string("{}");
-    b->uid = member_string(s, "uid");
-    b->frontend_id = member_string(s, "frontendId");
+    b->uid = json_string(s, "uid");
+    b->frontend_id = json_string(s, "frontendId");
     b->settings = s.HasMember("settings") && s["settings"].IsObject() ? shd::to_json(s["settings"]) : std::string("{}");
     b->responder = shd_responder_v1{sizeof(shd_responder_v1), SHD_ABI_MAJOR, SHD_ABI_MINOR, b, &on_backend_respond};
 

@@ -13,6 +13,8 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include <shaddock/cpp/json.hpp>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -89,12 +91,6 @@ bool read_master(const Args &a, std::string &host, int &port, std::string &error
     return false;
 }
 
-std::string quote(const std::string &s) {
-    rapidjson::StringBuffer b;
-    rapidjson::Writer<rapidjson::StringBuffer> w(b);
-    w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
-    return b.GetString();
-}
 
 // One admin request and its answer over the master's framed JSON link.
 bool admin(const Args &a, const std::string &cmd, rapidjson::Document &reply, std::string &error) {
@@ -108,10 +104,10 @@ bool admin(const Args &a, const std::string &cmd, rapidjson::Document &reply, st
         if (port == 0) port = p;
     }
     std::string ids = "[";
-    for (size_t i = 0; i < a.ids.size(); ++i) ids += (i ? "," : "") + quote(a.ids[i]);
+    for (size_t i = 0; i < a.ids.size(); ++i) ids += (i ? "," : "") + shd::json_quote(a.ids[i]);
     ids += "]";
-    std::string json = R"({"t":"admin","username":)" + quote(a.user) + R"(,"password":)" + quote(a.password) +
-                       R"(,"cmd":)" + quote(cmd) + R"(,"ids":)" + ids + "}";
+    std::string json = R"({"t":"admin","username":)" + shd::json_quote(a.user) + R"(,"password":)" + shd::json_quote(a.password) +
+                       R"(,"cmd":)" + shd::json_quote(cmd) + R"(,"ids":)" + ids + "}";
     try {
         asio::io_context io;
         asio::ip::tcp::socket s(io);

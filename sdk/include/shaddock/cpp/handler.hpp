@@ -14,6 +14,7 @@
 #pragma once
 
 #include <shaddock/cpp/host.hpp>
+#include <shaddock/cpp/json.hpp>
 #include <shaddock/ext/handler.h>
 #include <shaddock/ext/rpc.h>
 #include <shaddock/ext/session.h>
@@ -31,30 +32,6 @@
 #include <vector>
 
 namespace shd {
-
-// JSON text of a RapidJSON value.
-inline std::string to_json(const rapidjson::Value &v) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    v.Accept(w);
-    return std::string(buf.GetString(), buf.GetSize());
-}
-
-// Pomelo decodes an unparsable body as {}; so does this.
-inline rapidjson::Document parse_json_or_empty(std::string_view text) {
-    rapidjson::Document d;
-    d.Parse(text.data(), text.size());
-    if (d.HasParseError()) d.SetObject();
-    return d;
-}
-
-// Quotes a string as a JSON string literal.
-inline std::string json_quote(std::string_view s) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    return std::string(buf.GetString(), buf.GetSize());
-}
 
 // The frontend's session service, when this server has one (frontends only).
 class SessionService {
