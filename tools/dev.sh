@@ -19,7 +19,7 @@ DEB_PACKAGES=(
   clang libclang-rt-14-dev
   libboost-dev libboost-program-options-dev
   rapidjson-dev libpoco-dev libcppunit-dev libssl-dev
-  abigail-tools binutils procps openssl
+  abigail-tools binutils procps openssl openssh-server openssh-client
   chromium
   nodejs npm
 )
