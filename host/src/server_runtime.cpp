@@ -44,6 +44,14 @@ std::vector<std::string> list_libraries(const std::string &dir) {
 
 shd_str view(const std::string &s) { return shd_str{s.data(), s.size()}; }
 
+// Services the host itself provides: a module may require them without any plugin providing them.
+bool is_builtin_service(const std::string &id) { return id == SHD_SETTINGS_SERVICE_ID; }
+
+std::vector<std::string> without_builtins(std::vector<std::string> ids) {
+    ids.erase(std::remove_if(ids.begin(), ids.end(), is_builtin_service), ids.end());
+    return ids;
+}
+
 }  // namespace
 
 ServerRuntime::ServerRuntime(RuntimeOptions options, Logger &log) : options_(std::move(options)), log_(log) {}
@@ -90,6 +98,23 @@ void ServerRuntime::resolve_identity() {
     server_info_.frontend = self_.frontend ? 1 : 0;
     server_info_.is_master = self_.is_master ? 1 : 0;
     server_info_.server_json = view(self_.json);
+    install_settings(dir);
+}
+
+// Pomelo's default settings, then the service every module can find from its entry call on.
+void ServerRuntime::install_settings(const ServerDirectory &dir) {
+    auto quote = [](const std::string &s) {
+        rapidjson::Value v(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+        return to_json(v);
+    };
+    settings_.set("env", quote(options_.env));
+    settings_.set("base", quote(options_.app_dir));
+    settings_.set("serverId", quote(self_.id));
+    settings_.set("serverType", quote(self_.type));
+    settings_.set("curServer", self_.json);
+    if (dir.master) settings_.set("master", dir.master->json);
+    settings_.set("stopTimeout", std::to_string(options_.stop_timeout_ms));
+    services_[SHD_SETTINGS_SERVICE_ID] = Service{settings_.vtable(), &settings_, "host"};
 }
 
 std::string ServerRuntime::resolve_path(const ModuleConfig &cfg, bool is_app) const {
@@ -166,11 +191,11 @@ void ServerRuntime::select_and_inspect() {
         if (m->ctx->is_app) {
             app = std::move(m);
         } else {
-            items.push_back({m->ctx->name, m->facts.provides, m->facts.required});
+            items.push_back({m->ctx->name, m->facts.provides, without_builtins(m->facts.required)});
             plugins.push_back(std::move(m));
         }
     }
-    OrderResult order = app ? order_by_services(items, "app " + app->ctx->name, app->facts.required)
+    OrderResult order = app ? order_by_services(items, "app " + app->ctx->name, without_builtins(app->facts.required))
                             : order_by_services(items);
     if (!order.ok) throw StartupError{kExitConfigError, plugins_config_.shown_name + ": " + order.error};
     for (size_t i : order.order) modules_.push_back(std::move(plugins[i]));

@@ -8,6 +8,7 @@
 #include "logic_loop.hpp"
 #include "plugins_config.hpp"
 #include "server_directory.hpp"
+#include "settings_store.hpp"
 
 #include <shaddock/abi.h>
 
@@ -96,6 +97,7 @@ private:
     };
 
     void resolve_identity();
+    void install_settings(const ServerDirectory &dir);
     void select_and_inspect();
     void load_modules();
     bool enter(Module &m);
@@ -121,6 +123,7 @@ private:
     std::vector<std::unique_ptr<Module>> modules_;  // plugins in load order, then the app (if any)
     bool has_app_ = false;
     std::map<std::string, Service> services_;
+    SettingsStore settings_;  // "shd.settings/1", built in
     std::vector<std::string> errors_;
 
     std::atomic<bool> stopping_{false};
