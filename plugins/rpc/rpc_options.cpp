@@ -10,7 +10,7 @@ namespace shd::rpc {
 RpcOptions parse_rpc_options(std::string_view json) {
     shd::Options opts(json);
     opts.reject_unknown({"timeout", "connectTimeout", "maxFrameSize", "maxQueuedBytes", "bufferMsg", "interval",
-                         "ioThreads", "routerType", "failMode", "secret", "peers"});
+                         "ioThreads", "routerType", "failMode", "secret", "peers", "filters"});
     RpcOptions o;
     o.timeout_ms = static_cast<uint32_t>(opts.get_int("timeout", o.timeout_ms, 1, 86400000));
     o.connect_timeout_ms = static_cast<uint32_t>(opts.get_int("connectTimeout", o.connect_timeout_ms, 1, 600000));
@@ -55,6 +55,13 @@ RpcOptions parse_rpc_options(std::string_view json) {
             list.push_back(std::move(e));
         }
         o.peers = std::move(list);
+    }
+    if (const rapidjson::Value *filters = opts.find("filters")) {
+        try {
+            o.filters = parse_rpc_filter_list(*filters, "option filters");
+        } catch (const shd::Error &e) {
+            throw shd::Error(SHD_ERR_INVALID, e.what());  // an unknown name is a bad option here
+        }
     }
     return o;
 }

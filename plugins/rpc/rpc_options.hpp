@@ -3,6 +3,7 @@
 
 #include "builtin_router.hpp"
 #include "peer_directory.hpp"
+#include "rpc_filters.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,7 @@ struct RpcOptions {
     bool failover = false;  // failMode "failover"
     std::string secret;     // used when shd.cluster/1 has none
     std::optional<std::vector<PeerEntry>> peers;
+    std::vector<RpcFilterSpec> filters;  // built-in rpc filters, before the app's own
 };
 
 // Throws shd::Error(SHD_ERR_INVALID, "option <key>: ...") on a wrong or unknown option.

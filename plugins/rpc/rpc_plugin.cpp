@@ -63,6 +63,38 @@ shd_status SHD_CALL set_route(void *rctx, shd_str server_type, shd_route_fn fn, 
     }
 }
 
+shd_status SHD_CALL add_before(void *rctx, shd_rpc_before_fn fn, void *user_data) {
+    try {
+        return svc(rctx)->add_before(fn, user_data);
+    } catch (...) {
+        return SHD_ERR_INTERNAL;
+    }
+}
+
+shd_status SHD_CALL add_after(void *rctx, shd_rpc_after_fn fn, void *user_data) {
+    try {
+        return svc(rctx)->add_after(fn, user_data);
+    } catch (...) {
+        return SHD_ERR_INTERNAL;
+    }
+}
+
+shd_status SHD_CALL add_builtin_filter(void *rctx, shd_str name, shd_str options_json) {
+    try {
+        return svc(rctx)->add_builtin_filter(view(name), view(options_json));
+    } catch (...) {
+        return SHD_ERR_INTERNAL;
+    }
+}
+
+shd_status SHD_CALL set_error_handler(void *rctx, shd_rpc_error_fn fn, void *user_data) {
+    try {
+        return svc(rctx)->set_error_handler(fn, user_data);
+    } catch (...) {
+        return SHD_ERR_INTERNAL;
+    }
+}
+
 class RpcPlugin : public shd::Plugin {
 public:
     using shd::Plugin::Plugin;
@@ -74,6 +106,11 @@ public:
         vtable_.invoke = &invoke;
         vtable_.call = &call;
         vtable_.set_route = &set_route;
+        vtable_.add_before = &add_before;
+        vtable_.add_after = &add_after;
+        vtable_.add_builtin_filter = &add_builtin_filter;
+        vtable_.set_error_handler = &set_error_handler;
+        vtable_.abi_minor = SHD_RPC_MINOR;  // the table's own revision (ext/rpc.h)
         host().provide(SHD_RPC_SERVICE_ID, &vtable_, service_.get());
     }
 

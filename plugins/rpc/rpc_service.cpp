@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace shd::rpc {
 
@@ -61,6 +62,11 @@ std::string check_request(std::string_view ns, std::string_view service, std::st
     return {};
 }
 
+uint64_t now_us() {
+    using namespace std::chrono;
+    return static_cast<uint64_t>(duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count());
+}
+
 std::string remote_key(std::string_view ns, std::string_view service, std::string_view method) {
     std::string key;
     key.reserve(ns.size() + service.size() + method.size() + 2);
@@ -100,7 +106,10 @@ struct RpcService::FanOut {
 };
 
 RpcService::RpcService(const shd::Host &host, RpcOptions options)
-    : host_(host), options_(std::move(options)), self_id_(host.server().id), router_(options_.router) {}
+    : host_(host), options_(std::move(options)), self_id_(host.server().id), router_(options_.router) {
+    // The plugin's own filters come before the app's (the plugin is configured first).
+    for (const RpcFilterSpec &spec : options_.filters) install(spec);
+}
 
 RpcService::~RpcService() {
     // The transport first: its threads are joined and its links released before the tables go.
@@ -108,6 +117,7 @@ RpcService::~RpcService() {
     links_.clear();
     transport_.reset();
     for (RouteTicket *t : tickets_) delete t;
+    for (FilterTicket *t : filter_tickets_) delete t;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,6 +194,7 @@ void RpcService::start(const shd_cluster_v1 *cluster, void *cluster_ctx) {
 
 void RpcService::stop() {
     stopping_ = true;
+    for (auto &f : builtins_) f->stop();
     std::vector<std::function<void()>> held;
     held.swap(held_);
     for (auto &fn : held) fn();  // each fails with SHD_ERR_SHUTDOWN below
@@ -269,12 +280,16 @@ shd_status RpcService::set_route(std::string_view server_type, shd_route_fn fn, 
     return SHD_OK;
 }
 
-uint64_t RpcService::begin(shd_rpc_result_fn done, void *user_data, uint32_t timeout_ms, std::string_view type) {
+uint64_t RpcService::begin(shd_rpc_result_fn done, void *user_data, uint32_t timeout_ms, std::string_view type,
+                           const RequestRef &req) {
     uint64_t id = next_id_++;
     Pending &p = pending_[id];
     p.done = done;
     p.user_data = user_data;
     p.type.assign(type);
+    p.started_us = now_us();
+    p.hooked = !befores_.empty() || !afters_.empty() || error_fn_ != nullptr;
+    if (p.hooked) keep_copy(p, req);  // the filters and the error handler see the route and the args
     p.timeout_ms = timeout_ms ? timeout_ms : options_.timeout_ms;
     p.deadline = host_.now_ms() + p.timeout_ms;
     deadlines_.emplace(p.deadline, id);
@@ -310,7 +325,7 @@ void RpcService::invoke(std::string_view server_id, std::string_view server_type
         fan_out(server_type, req, timeout_ms, done, user_data);
         return;
     }
-    uint64_t id = begin(done, user_data, timeout_ms, server_type);
+    uint64_t id = begin(done, user_data, timeout_ms, server_type, req);
     pending_[id].target.assign(server_id);
     if (std::string err = check_request(ns, service, method, args); !err.empty()) {
         fail_later(id, SHD_ERR_INVALID, json_quote(err));
@@ -321,14 +336,14 @@ void RpcService::invoke(std::string_view server_id, std::string_view server_type
                    json_quote("rpc to " + std::string(server_id) + " not sent: server " + self_id_ + " is stopping"));
         return;
     }
-    send_to(id, std::string(server_id), req);
+    dispatch(id, std::string(server_id), req);
 }
 
 void RpcService::fan_out(std::string_view server_type, const RequestRef &req, uint32_t timeout_ms,
                          shd_rpc_result_fn done, void *user_data) {
     const std::vector<std::string> ids = directory_.ids_of_type(std::string(server_type));
     if (ids.empty()) {
-        uint64_t id = begin(done, user_data, timeout_ms, server_type);
+        uint64_t id = begin(done, user_data, timeout_ms, server_type, req);
         fail_later(id, SHD_ERR_NOT_FOUND, json_quote("no server of type " + std::string(server_type)));
         return;
     }
@@ -338,8 +353,8 @@ void RpcService::fan_out(std::string_view server_type, const RequestRef &req, ui
     fan->results.resize(ids.size());
     fan->statuses.resize(ids.size(), SHD_OK);
     for (size_t i = 0; i < ids.size(); ++i) {
-        uint64_t id = begin(&FanOut::slot_done, &fan->slots[i], timeout_ms, server_type);
-        send_to(id, ids[i], req);
+        uint64_t id = begin(&FanOut::slot_done, &fan->slots[i], timeout_ms, server_type, req);
+        dispatch(id, ids[i], req);
     }
 }
 
@@ -357,7 +372,8 @@ void RpcService::call(std::string_view server_type, std::string_view route_param
              user_data] { call(server_type, route_param, ns, service, method, args, timeout_ms, done, user_data); });
         return;
     }
-    uint64_t id = begin(done, user_data, timeout_ms, server_type);
+    const RequestRef req{ns, service, method, trim(args).empty() ? std::string_view("[]") : args};
+    uint64_t id = begin(done, user_data, timeout_ms, server_type, req);
     pending_[id].routed = true;
     if (std::string err = check_request(ns, service, method, args); !err.empty() || server_type.empty()) {
         fail_later(id, SHD_ERR_INVALID, json_quote(err.empty() ? std::string("server type is empty") : err));
@@ -375,7 +391,6 @@ void RpcService::call(std::string_view server_type, std::string_view route_param
         fail_later(id, SHD_ERR_NOT_FOUND, json_quote("no server of type " + type));
         return;
     }
-    const RequestRef req{ns, service, method, trim(args).empty() ? std::string_view("[]") : args};
     auto route = routes_.find(type);
     if (route == routes_.end()) route = routes_.find(std::string_view("default"));
     if (route == routes_.end()) {
@@ -419,7 +434,7 @@ void RpcService::route_builtin(uint64_t id, const std::string &type, std::string
     std::string uid = (kind == RouterKind::crc32 || kind == RouterKind::ch) ? route_uid(route_param) : std::string();
     const std::string chosen = ids[router_.pick(type, uid, candidates)];
     if (options_.failover) keep_copy(pending_[id], req);
-    send_to(id, chosen, req);
+    dispatch(id, chosen, req);
 }
 
 void RpcService::on_route_chosen(RouteTicket *ticket, shd_status status, std::string_view server_id) {
@@ -442,10 +457,11 @@ void RpcService::on_route_chosen(RouteTicket *ticket, shd_status status, std::st
                               "\", which is not a member of the cluster"));
         return;
     }
-    send_to(id, chosen, RequestRef{p.ns, p.service, p.method, p.args});
+    dispatch(id, chosen, RequestRef{p.ns, p.service, p.method, p.args});
     if (!options_.failover) {
         auto again = pending_.find(id);
-        if (again != pending_.end()) {
+        // Still needed: by the filters (hooked), or by a before chain that has not finished.
+        if (again != pending_.end() && !again->second.hooked && !again->second.filtered) {
             Pending &q = again->second;
             std::string().swap(q.args);
             q.has_copy = false;
@@ -510,6 +526,150 @@ void RpcService::send_to(uint64_t id, const std::string &server_id, const Reques
 }
 
 // ---------------------------------------------------------------------------------------------
+// RPC filters and the error handler
+
+shd_status RpcService::add_before(shd_rpc_before_fn fn, void *user_data) {
+    if (!fn) return SHD_ERR_INVALID;
+    befores_.push_back(Before{fn, user_data});
+    return SHD_OK;
+}
+
+shd_status RpcService::add_after(shd_rpc_after_fn fn, void *user_data) {
+    if (!fn) return SHD_ERR_INVALID;
+    afters_.push_back(After{fn, user_data});
+    return SHD_OK;
+}
+
+shd_status RpcService::set_error_handler(shd_rpc_error_fn fn, void *user_data) {
+    error_fn_ = fn;
+    error_user_data_ = fn ? user_data : nullptr;
+    return SHD_OK;
+}
+
+shd_status RpcService::add_builtin_filter(std::string_view name, std::string_view options_json) {
+    rapidjson::Document doc;
+    const rapidjson::Value *options = nullptr;
+    if (!trim(options_json).empty()) {
+        doc.Parse(options_json.data(), options_json.size());
+        if (doc.HasParseError()) {
+            host_.warn("rpc filter " + std::string(name) + ": the options are not JSON");
+            return SHD_ERR_INVALID;
+        }
+        options = &doc;
+    }
+    try {
+        install(parse_rpc_filter(name, options, "rpc filter " + std::string(name)));
+    } catch (const shd::Error &e) {
+        host_.warn(e.what());
+        return e.status();
+    }
+    return SHD_OK;
+}
+
+void RpcService::install(const RpcFilterSpec &spec) {
+    std::unique_ptr<BuiltinRpcFilter> f = make_rpc_filter(host_, spec);
+    if (shd_rpc_before_fn b = f->before()) befores_.push_back(Before{b, f.get()});
+    if (shd_rpc_after_fn a = f->after()) afters_.push_back(After{a, f.get()});
+    builtins_.push_back(std::move(f));
+}
+
+// The target is known: runs the before chain (if any), then sends. A target that is no member fails
+// in send_to without running a filter.
+void RpcService::dispatch(uint64_t id, const std::string &server_id, const RequestRef &req) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    Pending &p = it->second;
+    if ((befores_.empty() && afters_.empty()) || !directory_.find(server_id)) return send_to(id, server_id, req);
+    p.target = server_id;
+    p.filtered = true;
+    if (befores_.empty()) return send_to(id, server_id, req);
+    keep_copy(p, req);
+    p.next_before = 0;
+    run_before(id);
+}
+
+void RpcService::run_before(uint64_t id) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;  // timed out or stopped while a filter decided
+    Pending &p = it->second;
+    if (p.next_before >= befores_.size()) {
+        send_to(id, p.target, RequestRef{p.ns, p.service, p.method, p.args});
+        return;
+    }
+    const Before f = befores_[p.next_before];
+    auto *ticket = new FilterTicket{this, id};
+    filter_tickets_.insert(ticket);
+    const std::string route = p.ns + "." + p.service + "." + p.method;
+    shd_rpc_call_view_v1 v{};
+    shd::stamp(v);
+    v.call_id = id;
+    v.server_id = shd_str{p.target.data(), p.target.size()};
+    v.server_type = shd_str{p.type.data(), p.type.size()};
+    v.route = shd_str{route.data(), route.size()};
+    v.args_json = shd_str{p.args.data(), p.args.size()};
+    try {
+        f.fn(f.user_data, &v, &RpcService::before_next, ticket);
+    } catch (...) {
+        // The ticket may be spent or not; the call's deadline ends it either way.
+        host_.error("an rpc before filter threw an exception");
+    }
+}
+
+void SHD_CALL RpcService::before_next(void *ctx, shd_status status, shd_str message) {
+    auto *ticket = static_cast<FilterTicket *>(ctx);
+    ticket->owner->on_before_done(ticket, status, view(message));
+}
+
+void RpcService::on_before_done(FilterTicket *ticket, shd_status status, std::string_view message) {
+    if (filter_tickets_.erase(ticket) == 0) return;
+    const uint64_t id = ticket->call_id;
+    delete ticket;
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;  // already ended (deadline, stop): a late next does nothing
+    if (status != SHD_OK) {
+        // Completed from a posted task, so even a filter answering inside invoke() never calls back inline.
+        const std::string text = trim(message).empty()
+                                     ? json_quote("rpc to " + it->second.target + " rejected by an rpc before filter")
+                                     : std::string(message);
+        fail_later(id, status, text);
+        return;
+    }
+    ++it->second.next_before;
+    run_before(id);
+}
+
+void RpcService::run_hooks(uint64_t id, const Pending &p, shd_status status, std::string_view result) {
+    const std::string route = p.has_copy ? p.ns + "." + p.service + "." + p.method : std::string();
+    shd_rpc_call_view_v1 v{};
+    shd::stamp(v);
+    v.call_id = id;
+    v.server_id = shd_str{p.target.data(), p.target.size()};
+    v.server_type = shd_str{p.type.data(), p.type.size()};
+    v.route = shd_str{route.data(), route.size()};
+    v.args_json = shd_str{p.args.data(), p.args.size()};
+    const shd_str r{result.data(), result.size()};
+    if (p.filtered) {
+        const uint64_t now = now_us();
+        const uint64_t elapsed = now > p.started_us ? now - p.started_us : 0;
+        for (size_t i = 0; i < afters_.size(); ++i) {  // by index: a filter may add filters
+            const After f = afters_[i];
+            try {
+                f.fn(f.user_data, &v, status, r, elapsed);
+            } catch (...) {
+                host_.error("an rpc after filter threw an exception");
+            }
+        }
+    }
+    if (status != SHD_OK && error_fn_) {
+        try {
+            error_fn_(error_user_data_, &v, status, r);
+        } catch (...) {
+            host_.error("the rpc error handler threw an exception");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Completion
 
 void RpcService::fail_io_later(uint64_t id, std::string reason) {
@@ -563,7 +723,14 @@ void RpcService::complete(uint64_t id, shd_status status, std::string_view resul
     untrack(it->second, id);
     shd_rpc_result_fn done = it->second.done;
     void *user_data = it->second.user_data;
-    pending_.erase(it);
+    if ((it->second.filtered && !afters_.empty()) || (status != SHD_OK && error_fn_)) {
+        // Out of the table first: a hook may start calls, and this one can no longer end twice.
+        const Pending p = std::move(it->second);
+        pending_.erase(it);
+        run_hooks(id, p, status, result);
+    } else {
+        pending_.erase(it);
+    }
     try {
         // `result` is borrowed from the caller for this call only, as shd_str views are (cppcheck
         // cannot see that the callers' strings outlive it).

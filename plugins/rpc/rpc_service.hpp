@@ -7,9 +7,15 @@
 // it and calls its callback; everything that can end a call (response, timeout, lost link, departed
 // server, stop) goes through complete(), so each callback runs exactly once. Failures found inside
 // invoke()/call() are queued (fail_later) and completed from a posted task, never inside the call.
+//
+// RPC filters (Pomelo's rpcBefore/rpcAfter) and the error handler hook into the same path: once a
+// call's target is known, dispatch() runs the before chain (each step may finish later, through a
+// FilterTicket) and then sends; complete() runs the after filters and the error handler right before
+// the result callback, so they too run once per call.
 #pragma once
 
 #include "builtin_router.hpp"
+#include "rpc_filters.hpp"
 #include "peer_directory.hpp"
 #include "rpc_options.hpp"
 #include "rpc_transport.hpp"
@@ -53,6 +59,10 @@ public:
               std::string_view method, std::string_view args, uint32_t timeout_ms, shd_rpc_result_fn done,
               void *user_data);
     shd_status set_route(std::string_view server_type, shd_route_fn fn, void *user_data);
+    shd_status add_before(shd_rpc_before_fn fn, void *user_data);
+    shd_status add_after(shd_rpc_after_fn fn, void *user_data);
+    shd_status add_builtin_filter(std::string_view name, std::string_view options_json);
+    shd_status set_error_handler(shd_rpc_error_fn fn, void *user_data);
 
     // TransportEvents [I/O threads].
     void on_responses(uint64_t link_serial, std::vector<InboundResponse> responses) override;
@@ -80,6 +90,26 @@ private:
         // A copy of the request, kept only while a route function decides or for a failover retry.
         std::string ns, service, method, args;
         bool has_copy = false;
+        uint64_t started_us = 0;  // when invoke/call was made (after filters get the elapsed time)
+        bool hooked = false;      // filters or an error handler existed at the start: the copy is kept
+        bool filtered = false;    // the before chain started: the after filters are owed
+        size_t next_before = 0;   // the before filter to run next
+    };
+
+    struct Before {
+        shd_rpc_before_fn fn;
+        void *user_data;
+    };
+
+    struct After {
+        shd_rpc_after_fn fn;
+        void *user_data;
+    };
+
+    // The next_ctx handed to a before filter.
+    struct FilterTicket {
+        RpcService *owner;
+        uint64_t call_id;
     };
 
     struct Remote {
@@ -125,8 +155,15 @@ private:
     // host no longer accepts work (fn was not queued).
     bool post(std::function<void(bool)> fn);
 
-    uint64_t begin(shd_rpc_result_fn done, void *user_data, uint32_t timeout_ms, std::string_view type);
+    uint64_t begin(shd_rpc_result_fn done, void *user_data, uint32_t timeout_ms, std::string_view type,
+                   const RequestRef &req);
     void keep_copy(Pending &p, const RequestRef &req);
+    void dispatch(uint64_t id, const std::string &server_id, const RequestRef &req);
+    void run_before(uint64_t id);
+    static void SHD_CALL before_next(void *ctx, shd_status status, shd_str message);
+    void on_before_done(FilterTicket *ticket, shd_status status, std::string_view message);
+    void run_hooks(uint64_t id, const Pending &p, shd_status status, std::string_view result);
+    void install(const RpcFilterSpec &spec);
     void send_to(uint64_t id, const std::string &server_id, const RequestRef &req);
     void route_builtin(uint64_t id, const std::string &type, std::string_view route_param, const RequestRef &req);
     void on_route_chosen(RouteTicket *ticket, shd_status status, std::string_view server_id);
@@ -183,6 +220,13 @@ private:
     std::map<std::string, Route, std::less<>> routes_;
     std::unordered_set<RouteTicket *> tickets_;
     std::unordered_map<InboundCall *, std::unique_ptr<InboundCall>> inbound_;
+
+    std::vector<Before> befores_;
+    std::vector<After> afters_;
+    shd_rpc_error_fn error_fn_ = nullptr;
+    void *error_user_data_ = nullptr;
+    std::vector<std::unique_ptr<BuiltinRpcFilter>> builtins_;
+    std::unordered_set<FilterTicket *> filter_tickets_;
 };
 
 }  // namespace shd::rpc

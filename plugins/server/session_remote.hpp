@@ -5,6 +5,9 @@
 // Remote methods (args -> result):
 //   bind [sid, uid] · unbind [sid, uid] · push [sid, key, value] · pushAll [sid, settings]
 //   kickBySid [sid, reason] · kickByUid [uid, reason]           -> [null] or [{"code":..,"message":..}]
+//   getBackendSessionBySid [sid]    -> [null, {"id","frontendId","uid","settings"}], [null, null] if none
+//   getBackendSessionsByUid [uid]   -> [null, [{"id","frontendId","uid","settings"}, ...]] ([] if none)
+// (Pomelo's two lookups answer an empty callback for "none"; JSON has no undefined, so null and [].)
 #pragma once
 
 #include <shaddock/cpp/host.hpp>

@@ -36,6 +36,7 @@ namespace shd {
 // The frontend's session service, when this server has one (frontends only).
 class SessionService {
 public:
+    SessionService() = default;  // none: sessions built from it act over RPC (see Session)
     explicit SessionService(const Host &host) {
         auto [vt, ctx] = host.find<shd_session_service_v1>(SHD_SESSION_SERVICE_ID);
         vt_ = vt;
@@ -199,6 +200,17 @@ public:
         remote("kickBySid", "[" + std::to_string(id_) + "," + json_quote(reason) + "]", done);
     }
 
+    // The status of a sys sessionRemote answer: [null] is SHD_OK, [{"code": n, ...}] is n.
+    static shd_status remote_status(std::string_view result_json) {
+        rapidjson::Document d;
+        d.Parse(result_json.data(), result_json.size());
+        if (d.HasParseError() || !d.IsArray() || d.Empty()) return SHD_ERR_INTERNAL;
+        if (d[0].IsNull()) return SHD_OK;
+        return d[0].IsObject() && d[0].HasMember("code") && d[0]["code"].IsInt() && d[0]["code"].GetInt() != 0
+                   ? d[0]["code"].GetInt()
+                   : SHD_ERR_INTERNAL;
+    }
+
 private:
     // Calls sys sessionRemote.<method> on the session's frontend; "[null]" means done.
     void remote(const char *method, const std::string &args, StatusFn done) {
@@ -208,15 +220,7 @@ private:
                     to_shd(args), 0,
                     [](void *ud, shd_status status, shd_str result) {
                         std::unique_ptr<StatusFn> fn(static_cast<StatusFn *>(ud));
-                        if (status == SHD_OK) {
-                            rapidjson::Document d;
-                            d.Parse(result.data, result.size);
-                            if (d.HasParseError() || !d.IsArray() || d.Empty()) status = SHD_ERR_INTERNAL;
-                            else if (!d[0].IsNull())
-                                status = d[0].IsObject() && d[0].HasMember("code") && d[0]["code"].IsInt()
-                                             ? d[0]["code"].GetInt()
-                                             : SHD_ERR_INTERNAL;
-                        }
+                        if (status == SHD_OK) status = remote_status(to_view(result));
                         try {
                             (*fn)(status);
                         } catch (...) {
@@ -230,6 +234,132 @@ private:
     std::string uid_;
     rapidjson::Document settings_;
     SessionService service_;
+    Host host_;
+};
+
+using SessionPtr = std::shared_ptr<Session>;
+
+// Pomelo's BackendSessionService, from any server: looks sessions up on their frontend over RPC (sys
+// sessionRemote getBackendSessionBySid / getBackendSessionsByUid) and returns copies, as Pomelo's
+// BackendSession: id, frontend id, uid and settings as the frontend had them. Their bind, push,
+// kick, ... (the StatusFn forms) reach the real session again over RPC, or at once on its frontend.
+//
+//   shd::BackendSessionService sessions(host());
+//   sessions.get_by_uid("connector-server-1", "alice", [](shd_status s, std::vector<shd::SessionPtr> found) {
+//       if (s == SHD_ERR_NOT_FOUND) return;          // no session of alice there
+//       for (auto &session : found) session->kick("bye", [](shd_status) {});
+//   });
+//
+// done runs exactly once, on the logic thread: SHD_OK with what was found; SHD_ERR_NOT_FOUND when the
+// frontend has no such session (uid: none at all); the RPC's status when the frontend could not be
+// asked (SHD_ERR_NOT_FOUND "no server" too, SHD_ERR_TIMEOUT, SHD_ERR_IO, ...); SHD_ERR_UNSUPPORTED at
+// once when this server has no shd.rpc/1.
+class BackendSessionService {
+public:
+    using OneFn = std::function<void(shd_status, SessionPtr)>;
+    using ManyFn = std::function<void(shd_status, std::vector<SessionPtr>)>;
+    using StatusFn = Session::StatusFn;
+
+    explicit BackendSessionService(const Host &host) : host_(host) {}
+
+    // Pomelo's get(frontendId, sid, cb).
+    void get(std::string_view frontend_id, uint64_t sid, OneFn done) const {
+        lookup(frontend_id, "getBackendSessionBySid", "[" + std::to_string(sid) + "]",
+               [done = std::move(done)](shd_status s, std::vector<SessionPtr> found) {
+                   done(s, found.empty() ? nullptr : std::move(found.front()));
+               });
+    }
+    // Pomelo's getByUid(frontendId, uid, cb): every session of the uid on that frontend.
+    void get_by_uid(std::string_view frontend_id, std::string_view uid, ManyFn done) const {
+        lookup(frontend_id, "getBackendSessionsByUid", "[" + json_quote(uid) + "]", std::move(done));
+    }
+    // Pomelo's kickBySid / kickByUid(frontendId, ..., reason, cb).
+    void kick_by_sid(std::string_view frontend_id, uint64_t sid, std::string_view reason, StatusFn done) const {
+        status_call(frontend_id, "kickBySid", "[" + std::to_string(sid) + "," + json_quote(reason) + "]", std::move(done));
+    }
+    void kick_by_uid(std::string_view frontend_id, std::string_view uid, std::string_view reason, StatusFn done) const {
+        status_call(frontend_id, "kickByUid", "[" + json_quote(uid) + "," + json_quote(reason) + "]", std::move(done));
+    }
+
+    // The sessions of a lookup result ([null, session], [null, null], [null, [sessions]] or
+    // [{"code": ...}]): the status and the sessions, built for this host. Public for the tests.
+    static shd_status parse_lookup(const Host &host, std::string_view result_json, std::vector<SessionPtr> &out) {
+        rapidjson::Document d;
+        d.Parse(result_json.data(), result_json.size());
+        if (d.HasParseError() || !d.IsArray() || d.Empty()) return SHD_ERR_INTERNAL;
+        if (!d[0].IsNull()) return d[0].IsObject() && d[0].HasMember("code") && d[0]["code"].IsInt() && d[0]["code"].GetInt() != 0
+                                       ? d[0]["code"].GetInt()
+                                       : SHD_ERR_INTERNAL;
+        if (d.Size() < 2 || d[1].IsNull()) return SHD_ERR_NOT_FOUND;
+        if (d[1].IsObject()) return add_session(host, d[1], out);
+        if (!d[1].IsArray()) return SHD_ERR_INTERNAL;
+        for (const auto &one : d[1].GetArray())
+            if (shd_status s = add_session(host, one, out); s != SHD_OK) return s;
+        return out.empty() ? SHD_ERR_NOT_FOUND : SHD_OK;
+    }
+
+private:
+    static shd_status add_session(const Host &host, const rapidjson::Value &v, std::vector<SessionPtr> &out) {
+        if (!v.IsObject() || !v.HasMember("id") || !v["id"].IsUint64()) return SHD_ERR_INTERNAL;
+        const std::string frontend = json_string(v, "frontendId");
+        const std::string uid = json_string(v, "uid");
+        const std::string settings = v.HasMember("settings") && v["settings"].IsObject() ? to_json(v["settings"]) : "{}";
+        shd_session_view_v1 view{};
+        stamp(view);
+        view.id = v["id"].GetUint64();
+        view.frontend_id = to_shd(frontend);
+        view.uid = to_shd(uid);
+        view.settings_json = to_shd(settings);
+        // Only a session of this very server acts on the local session service; others go over RPC.
+        SessionService local = frontend == host.server().id ? SessionService(host) : SessionService();
+        out.push_back(std::make_shared<Session>(view, local, host));
+        return SHD_OK;
+    }
+
+    void lookup(std::string_view frontend_id, const char *method, const std::string &args, ManyFn done) const {
+        struct Box {
+            Host host;
+            ManyFn done;
+        };
+        auto [rpc, ctx] = host_.find<shd_rpc_v1>(SHD_RPC_SERVICE_ID);
+        if (!rpc) return done(SHD_ERR_UNSUPPORTED, {});
+        rpc->invoke(ctx, to_shd(frontend_id), to_shd(""), to_shd("sys"), to_shd("sessionRemote"), to_shd(method),
+                    to_shd(args), 0,
+                    [](void *ud, shd_status status, shd_str result) {
+                        std::unique_ptr<Box> box(static_cast<Box *>(ud));
+                        std::vector<SessionPtr> found;
+                        if (status == SHD_OK) {
+                            try {
+                                status = parse_lookup(box->host, to_view(result), found);
+                            } catch (...) {
+                                status = SHD_ERR_INTERNAL;
+                            }
+                            if (status != SHD_OK) found.clear();
+                        }
+                        try {
+                            box->done(status, std::move(found));
+                        } catch (...) {
+                        }
+                    },
+                    new Box{host_, std::move(done)});
+    }
+
+    void status_call(std::string_view frontend_id, const char *method, const std::string &args, StatusFn done) const {
+        auto [rpc, ctx] = host_.find<shd_rpc_v1>(SHD_RPC_SERVICE_ID);
+        if (!rpc) return done(SHD_ERR_UNSUPPORTED);
+        rpc->invoke(ctx, to_shd(frontend_id), to_shd(""), to_shd("sys"), to_shd("sessionRemote"), to_shd(method),
+                    to_shd(args), 0,
+                    [](void *ud, shd_status status, shd_str result) {
+                        std::unique_ptr<StatusFn> fn(static_cast<StatusFn *>(ud));
+                        if (status == SHD_OK) status = Session::remote_status(to_view(result));
+                        try {
+                            (*fn)(status);
+                        } catch (...) {
+                        }
+                    },
+                    new StatusFn(std::move(done)));
+    }
+
     Host host_;
 };
 
