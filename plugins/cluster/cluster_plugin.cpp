@@ -27,13 +27,20 @@ public:
 
     void configure() override {
         shd::Options opts(host().options_json());
-        opts.reject_unknown({"spawn", "stopTimeout", "restartDelay", "sshOptions", "firstConnectTimeout"});
+        opts.reject_unknown({"spawn", "stopTimeout", "restartDelay", "sshOptions", "sshPort", "sshUser", "sshIdentity",
+                             "firstConnectTimeout"});
         if (host().server().master) {
             MasterOptions mo;
             mo.spawn = opts.get_bool("spawn", true);
             mo.stop_timeout_ms = static_cast<int>(opts.get_int("stopTimeout", 8000, 100, 600000));
             mo.restart_delay_ms = static_cast<int>(opts.get_int("restartDelay", 1000, 10, 600000));
-            mo.ssh_options = opts.get_strings("sshOptions");
+            mo.ssh.options = opts.get_strings("sshOptions");
+            mo.ssh.port = static_cast<int>(opts.get_int("sshPort", 0, 0, 65535));
+            mo.ssh.user = opts.get_string("sshUser", "");
+            mo.ssh.identity = opts.get_string("sshIdentity", "");
+            // A relative key path is the app directory's, like every other path of the config.
+            if (!mo.ssh.identity.empty() && mo.ssh.identity[0] != '/')
+                mo.ssh.identity = host().server().app_dir + "/" + mo.ssh.identity;
             master_ = std::make_unique<MasterRole>(host(), members_, io_, mo);
             master_->configure();
         } else {

@@ -239,7 +239,7 @@ void MasterRole::broadcast(const std::string &json, const std::string &except_id
 }
 
 void MasterRole::spawn(Child &child) {
-    ServerLaunch launch{exe_, host_.server().app_dir, host_.server().env, child.id, child.host, options_.ssh_options};
+    ServerLaunch launch{exe_, host_.server().app_dir, host_.server().env, child.id, child.host, options_.ssh};
     bool local = is_local_host(child.host, host_.server().host);
     std::string error;
     auto argv = launch_command(launch, local);

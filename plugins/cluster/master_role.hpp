@@ -5,6 +5,7 @@
 
 #include "frame_link.hpp"
 #include "membership.hpp"
+#include "process_spawner.hpp"
 
 #include <shaddock/cpp/plugin.hpp>
 
@@ -25,7 +26,7 @@ struct MasterOptions {
     bool spawn = true;              // start the servers (false: wait for servers started elsewhere)
     int stop_timeout_ms = 8000;     // how long servers get to stop before SIGKILL
     int restart_delay_ms = 1000;    // first auto-restart delay; doubles up to 30 s
-    std::vector<std::string> ssh_options;
+    SshOptions ssh;
 };
 
 class MasterRole {

@@ -58,8 +58,13 @@ std::vector<std::string> launch_command(const ServerLaunch &l, bool local) {
         if (const char *v = std::getenv(var)) remote += std::string(" ") + var + "=" + shell_quote(v);
     for (const auto &a : host_args) remote += " " + shell_quote(a);
     std::vector<std::string> argv = {"ssh"};
-    argv.insert(argv.end(), l.ssh_options.begin(), l.ssh_options.end());
-    argv.push_back(l.host);
+    // ssh keeps the first value it is given for an option, so the user's come first.
+    argv.insert(argv.end(), l.ssh.options.begin(), l.ssh.options.end());
+    // -n: the master's stdin is not the server's; BatchMode: fail instead of asking for a password.
+    for (const char *a : {"-n", "-o", "BatchMode=yes"}) argv.emplace_back(a);
+    if (l.ssh.port > 0) argv.insert(argv.end(), {"-p", std::to_string(l.ssh.port)});
+    if (!l.ssh.identity.empty()) argv.insert(argv.end(), {"-i", l.ssh.identity});
+    argv.push_back(l.ssh.user.empty() ? l.host : l.ssh.user + "@" + l.host);
     argv.push_back(remote);
     return argv;
 }

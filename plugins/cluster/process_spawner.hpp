@@ -8,20 +8,30 @@
 
 namespace shd::cluster {
 
+// How the master reaches other hosts (cluster plugin options sshPort, sshUser, sshIdentity, sshOptions).
+struct SshOptions {
+    int port = 0;                      // 0: ssh's default (22 or ssh_config)
+    std::string user;                  // empty: ssh's default (the master's user or ssh_config)
+    std::string identity;              // a private key file; empty: ssh's defaults
+    std::vector<std::string> options;  // extra arguments, before the defaults so they win
+};
+
 struct ServerLaunch {
     std::string exe;       // the shaddock-host binary (the master's own executable)
     std::string app_dir;
     std::string env;
     std::string server_id;
     std::string host;      // the server's host; decides local or ssh
-    std::vector<std::string> ssh_options;  // e.g. {"-p", "2222"}
+    SshOptions ssh;
 };
 
 // True for 127.0.0.1, localhost, 0.0.0.0, ::1, an empty host, `master_host`, or an address of this
 // machine's interfaces.
 bool is_local_host(const std::string &host, const std::string &master_host);
 
-// The argv that starts the server: shaddock-host directly, or `ssh <host> 'cd <dir> && ...'`.
+// The argv that starts the server: shaddock-host directly, or
+// `ssh [options] -n -o BatchMode=yes [-p port] [-i key] [user@]host 'cd <dir> && ...'` (never a
+// password prompt, never the master's stdin).
 std::vector<std::string> launch_command(const ServerLaunch &launch, bool local);
 
 // Starts argv[0] with argv; stdout/stderr are inherited (logs merge in the master's terminal).
