@@ -6,6 +6,7 @@
 #   tools/dev.sh run [APP_DIR]    setup, build, then run the app's cluster in the foreground (Ctrl-C stops);
 #                                 default: the chat demo (config/ = apps/chat/config), web client on :3001
 #   tools/dev.sh test [ARGS...]   setup, build, then run the whole test suite (ARGS go to ctest)
+#   tools/dev.sh bench [ARGS...]  setup, build, then run the benchmarks (bench/run.js; --quick for a smoke run)
 #   tools/dev.sh help             this text
 set -euo pipefail
 
@@ -82,11 +83,18 @@ cmd_test() {
   log "test suite finished in $((SECONDS - start)) s"
 }
 
+cmd_bench() {
+  log "running the benchmarks (results in bench/results/)"
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  SHADDOCK_BUILD_DIR="$BUILD" node "$ROOT/bench/run.js" "$@"
+}
+
 case "${1:-help}" in
   setup) cmd_setup ;;
   build) cmd_build ;;
   run) shift; cmd_setup; cmd_build; cmd_run "$@" ;;
   test) shift; cmd_setup; cmd_build; cmd_test "$@" ;;
+  bench) shift; cmd_setup; cmd_build; cmd_bench "$@" ;;
   help|-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) log "unknown command: $1 (try: tools/dev.sh help)"; exit 2 ;;
 esac

@@ -1,0 +1,100 @@
+'use strict';
+// The benchmark driver's output: the machine it ran on, the summary table (one line per figure, with
+// the ratios), and every run's details, as markdown.
+const fs = require('node:fs');
+const os = require('node:os');
+
+function machine() {
+  let cpu = os.cpus()[0] ? os.cpus()[0].model : 'unknown';
+  try {
+    const m = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpu = m[1].trim();
+  } catch (e) {
+    // not Linux
+  }
+  return {
+    date: new Date().toISOString(),
+    cpu,
+    cores: os.cpus().length,
+    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+const find = (results, row, label) => results.find((r) => r.row === row && r.label === label);
+const ratio = (a, b) => (a != null && b ? a / b : null);
+
+// One line per figure: {figure, unit, better, cells: {label: {value, note}}, ratios: {name: x}}.
+function table(results) {
+  const lines = [];
+  const echoLine = (row, figure, labels, ratios) => {
+    const cells = {};
+    for (const l of labels) {
+      const r = find(results, row, l);
+      if (r) cells[l] = { value: r.requestsPerSecond, note: `p50 ${fmt(r.p50Ms, 2)} / p99 ${fmt(r.p99Ms, 2)} ms` };
+    }
+    if (!Object.keys(cells).length) return;
+    const rs = {};
+    for (const [name, a, b] of ratios) rs[name] = ratio(cells[a] && cells[a].value, cells[b] && cells[b].value);
+    lines.push({ figure, unit: 'req/s', better: 'higher', cells, ratios: rs });
+  };
+  echoLine('echo_local', 'connector-local echo, 100 users x 4 in flight', ['Shaddock', 'Pomelo', 'limit server'],
+           [['Shaddock/Pomelo', 'Shaddock', 'Pomelo'], ['Shaddock/limit', 'Shaddock', 'limit server']]);
+  echoLine('echo_forwarded', 'echo forwarded to a backend, 100 users x 4 in flight', ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
+           [['Shaddock/Pomelo', 'Shaddock', 'Pomelo'], ['Shaddock/Pomelo+NODELAY', 'Shaddock', 'Pomelo + TCP_NODELAY']]);
+
+  const pair = (row, figure, unit, better, value, note) => {
+    const cells = {};
+    for (const l of ['Shaddock', 'Pomelo']) {
+      const r = find(results, row, l);
+      if (r) cells[l] = { value: value(r), note: note(r) };
+    }
+    if (!Object.keys(cells).length) return;
+    lines.push({ figure, unit, better, cells,
+                 ratios: { 'Shaddock/Pomelo': ratio(cells.Shaddock && cells.Shaddock.value, cells.Pomelo && cells.Pomelo.value) } });
+  };
+  pair('broadcast', 'channel broadcast, 500 users in one room: max sustained deliveries/s (push p99 <= 100 ms)',
+       'deliveries/s', 'higher', (r) => r.deliveriesPerSecond, (r) => `stopped by ${r.stoppedBy || '?'}`);
+  pair('idle', 'idle heartbeating connections: connector RSS per connection', 'bytes', 'lower',
+       (r) => r.bytesPerConnection, (r) => `${r.connections} connections, ${fmt(r.rssBeforeKiB / 1024, 1)} -> ${fmt(r.rssPeakKiB / 1024, 1)} MiB`);
+  pair('startup', 'cluster startup, master + 4 servers ("all servers startup in")', 'ms', 'lower',
+       (r) => r.loggedMs, (r) => `launch to ready ${r.wallMs} ms (median of ${r.runs.length})`);
+  return lines;
+}
+
+function fmt(x, digits = 0) {
+  if (x == null || Number.isNaN(x)) return 'n/a';
+  return Number(x).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function markdown(info, lines, results = []) {
+  const out = [];
+  out.push(`# Shaddock benchmarks (${info.mode} run)`, '');
+  out.push(`${info.date}. Machine: ${info.cpu}, ${info.cores} cores, ${info.ramGiB} GiB RAM, ${info.kernel}, Node ${info.node}.`);
+  out.push('Servers and load tool on the same machine: the load tool takes CPU from the servers (its share is in the details).', '');
+  out.push('| figure | Shaddock | Pomelo 2.2.7 | other | ratios |', '|---|---|---|---|---|');
+  for (const l of lines) {
+    const cell = (label) => (l.cells[label] ? `${fmt(l.cells[label].value)} ${l.unit}<br>${l.cells[label].note}` : '');
+    const others = Object.keys(l.cells).filter((k) => k !== 'Shaddock' && k !== 'Pomelo');
+    const other = others.map((k) => `${k}: ${cell(k)}`).join('<br>');
+    const ratios = Object.entries(l.ratios).map(([k, v]) => `${k} ${v == null ? 'n/a' : fmt(v, 2) + 'x'}`).join('<br>');
+    out.push(`| ${l.figure} (${l.better} is better) | ${cell('Shaddock')} | ${cell('Pomelo')} | ${other} | ${ratios} |`);
+  }
+  if (results.length) {
+    out.push('', '## Every run', '', '| benchmark | server | req/s | p50 ms | p99 ms | errors | server CPU % | robot CPU % | connector RSS MiB (before -> peak) |',
+             '|---|---|---|---|---|---|---|---|---|');
+    for (const r of results) {
+      if (r.row === 'startup') {
+        out.push(`| startup | ${r.label} | | | | | | | runs: ${r.runs.map((x) => `${x.loggedMs} ms logged / ${x.wallMs} ms wall`).join(', ')} |`);
+        continue;
+      }
+      out.push(`| ${r.row} | ${r.label} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${r.errors} | ` +
+               `${fmt(r.serverCpuPercent)} | ${fmt(r.robotCpuPercent)} | ${fmt(r.rssBeforeKiB / 1024, 1)} -> ${fmt(r.rssPeakKiB / 1024, 1)} |`);
+    }
+  }
+  out.push('', 'How each figure is measured, and how to reproduce it: docs/bench.md.', '');
+  return out.join('\n');
+}
+
+module.exports = { machine, table, markdown, fmt };

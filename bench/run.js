@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// The benchmarks, end to end: starts each server fresh, loads it with shaddock-robot, and writes a
+// table (markdown) and the raw figures (JSON). What each figure means: docs/bench.md.
+//
+//   node bench/run.js [--quick] [--out DIR] [--only ROWS] [--robot PATH]
+//
+//   --quick      short runs and fewer users: a smoke run (results go to quick.md / quick.json)
+//   --out DIR    where to write results (default bench/results)
+//   --only ROWS  comma-separated subset of: echo_local, echo_forwarded, broadcast, idle, startup
+//   --robot P    the load tool (default <build>/bin/shaddock-robot)
+// Environment: SHADDOCK_BUILD_DIR (default <repo>/build), as for bench/lib/servers.js.
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const servers = require('./lib/servers');
+const { machine, table, markdown } = require('./lib/report');
+
+// Sockets by the ten thousand: the descriptor limit is raised once, by re-running under sh.
+if (!process.env.BENCH_NOFILE_RAISED) {
+  const r = spawnSync('sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...process.argv.slice(1)],
+                      { stdio: 'inherit', env: Object.assign({}, process.env, { BENCH_NOFILE_RAISED: '1' }) });
+  process.exit(r.status === null ? 1 : r.status);
+}
+
+const ROWS = ['echo_local', 'echo_forwarded', 'broadcast', 'idle', 'startup'];
+
+function parseArgs(argv) {
+  const o = { quick: false, out: path.join(__dirname, 'results'), only: ROWS, robot: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--quick') o.quick = true;
+    else if (a === '--out') o.out = path.resolve(value());
+    else if (a === '--robot') o.robot = path.resolve(value());
+    else if (a === '--only') {
+      o.only = value().split(',').filter(Boolean);
+      for (const r of o.only) if (!ROWS.includes(r)) throw new Error(`--only: unknown row ${r} (rows: ${ROWS.join(', ')})`);
+    } else if (a === '-h' || a === '--help') {
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 11).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (try --help)`);
+  }
+  return o;
+}
+
+// Loads of the full and the quick run.
+const LOADS = {
+  full: { echoUsers: 100, echoSeconds: 10, broadcastUsers: 500, broadcastSeconds: 90, idleUsers: 10000, idleSeconds: 30,
+          idleThreads: 2, startupRuns: 3 },
+  quick: { echoUsers: 20, echoSeconds: 2, broadcastUsers: 50, broadcastSeconds: 5, idleUsers: 300, idleSeconds: 4,
+           idleThreads: 1, startupRuns: 1 },
+};
+
+// CPU seconds (user + system) of a process and its children that are still alive.
+function cpuSeconds(pids) {
+  const tick = 100;  // USER_HZ on Linux
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12])) / tick;
+    } catch (e) {
+      // gone
+    }
+  }
+  return total;
+}
+
+function serverPids(h) {
+  return [h.pid, ...servers.childPids(h.pid, '')];
+}
+
+// Runs the robot; resolves to its JSON report. Samples `sample()` every 250 ms while it runs.
+function runRobot(robot, scenario, args, jsonFile, sample) {
+  return new Promise((resolve, reject) => {
+    const argv = ['run', scenario, ...args, '--json', jsonFile, '--quiet'];
+    const p = spawn(robot, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { out += d; });
+    const timer = sample ? setInterval(sample, 250) : null;
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      if (timer) clearInterval(timer);
+      if (!fs.existsSync(jsonFile)) return reject(new Error(`robot exited ${code} without a report:\n${robot} ${argv.join(' ')}\n${out.slice(-3000)}`));
+      const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+      report.robotExitCode = code;
+      report.robotOutput = out.slice(-2000);
+      resolve(report);
+    });
+  });
+}
+
+const get = (o, keys, fallback = null) => keys.reduce((v, k) => (v && v[k] !== undefined ? v[k] : undefined), o) ?? fallback;
+
+class Bench {
+  constructor(opts) {
+    this.opts = opts;
+    this.load = LOADS[opts.quick ? 'quick' : 'full'];
+    this.robot = opts.robot || path.join(servers.buildDir(), 'bin', 'shaddock-robot');
+    this.scenarios = path.join(__dirname, 'scenarios');
+    this.work = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-bench-run-'));
+    this.results = [];
+  }
+
+  log(msg) {
+    console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+  }
+
+  scenario(name) {
+    const f = path.join(this.scenarios, name + '.json');
+    if (!fs.existsSync(f)) throw new Error(`missing scenario ${f}`);
+    return f;
+  }
+
+  // One server, started fresh, under one robot run. Returns the row's record.
+  async measure(row, label, kind, serverOpts, scenario, robotArgs, extra = {}) {
+    this.log(`${row}: ${label}`);
+    const h = await servers.startServer(kind, serverOpts);
+    const rec = { row, label, kind };
+    try {
+      await servers.sleep(300);
+      const connector = h.connectorPid();
+      const pids = serverPids(h);
+      const rssBefore = servers.rssKiB(connector);
+      let rssPeak = rssBefore;
+      const cpuBefore = cpuSeconds(pids);
+      const t0 = Date.now();
+      const jsonFile = path.join(this.work, `${row}-${label.replace(/\W+/g, '_')}.json`);
+      const report = await runRobot(this.robot, this.scenario(scenario), ['--port', String(h.clientPort), ...robotArgs], jsonFile, () => {
+        try { rssPeak = Math.max(rssPeak, servers.rssKiB(connector)); } catch (e) { /* stopped */ }
+      });
+      const seconds = (Date.now() - t0) / 1000;
+      Object.assign(rec, {
+        report,
+        serverCpuPercent: (100 * (cpuSeconds(pids) - cpuBefore)) / seconds,
+        robotCpuPercent: get(report, ['cpu', 'percent']),
+        rssBeforeKiB: rssBefore,
+        rssPeakKiB: rssPeak,
+        requestsPerSecond: get(report, ['requests', 'perSecond']),
+        p50Ms: get(report, ['requests', 'latencyMs', 'p50']),
+        p99Ms: get(report, ['requests', 'latencyMs', 'p99']),
+        errors: get(report, ['errorCount'], 0),
+      });
+      if (extra.after) extra.after(rec, h);
+    } finally {
+      await h.stop();
+    }
+    this.results.push(rec);
+    return rec;
+  }
+
+  async echo(row, scenario, variants) {
+    const args = ['--users', String(this.load.echoUsers), '--duration', String(this.load.echoSeconds)];
+    for (const [label, kind, opts] of variants) await this.measure(row, label, kind, opts, scenario, args);
+  }
+
+  async broadcast() {
+    const args = ['--users', String(this.load.broadcastUsers), '--duration', String(this.load.broadcastSeconds), '--threads', '2'];
+    for (const [label, kind] of [['Shaddock', 'shaddock'], ['Pomelo', 'pomelo']]) {
+      const rec = await this.measure('broadcast', label, kind, {}, 'broadcast', args);
+      rec.deliveriesPerSecond = get(rec.report, ['rate', 'maxSustainedDeliveriesPerSecond']);
+      rec.stoppedBy = get(rec.report, ['stoppedBy']);
+    }
+  }
+
+  async idle() {
+    const n = this.load.idleUsers;
+    const args = ['--users', String(n), '--duration', String(this.load.idleSeconds), '--threads', String(this.load.idleThreads)];
+    for (const [label, kind] of [['Shaddock', 'shaddock'], ['Pomelo', 'pomelo']]) {
+      const rec = await this.measure('idle', label, kind, {}, 'idle', args);
+      rec.connections = get(rec.report, ['peakUsersConnected'], get(rec.report, ['connects', 'ok'], 0));
+      rec.bytesPerConnection = rec.connections ? ((rec.rssPeakKiB - rec.rssBeforeKiB) * 1024) / rec.connections : null;
+    }
+  }
+
+  // Master + 4 servers (a connector and 3 bench servers), each measured `startupRuns` times.
+  async startup() {
+    for (const [label, kind] of [['Shaddock', 'shaddock'], ['Pomelo', 'pomelo']]) {
+      const runs = [];
+      for (let i = 0; i < this.load.startupRuns; i++) {
+        this.log(`startup: ${label} (${i + 1}/${this.load.startupRuns})`);
+        const h = await servers.startServer(kind, { backends: 3 });
+        runs.push({ loggedMs: h.startupMs, wallMs: h.launchMs });
+        await h.stop();
+      }
+      const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      this.results.push({
+        row: 'startup', label, kind, runs,
+        loggedMs: median(runs.map((r) => r.loggedMs)),
+        wallMs: median(runs.map((r) => r.wallMs)),
+      });
+    }
+  }
+
+  async run() {
+    const only = new Set(this.opts.only);
+    const needsRobot = ['echo_local', 'echo_forwarded', 'broadcast', 'idle'].some((r) => only.has(r));
+    if (needsRobot && !fs.existsSync(this.robot)) throw new Error(`no load tool at ${this.robot} (build the shaddock-robot target)`);
+    if (!servers.pomeloInstalled()) throw new Error('bench/pomelo/node_modules is missing: run tools/dev.sh setup');
+    const started = new Date();
+    if (only.has('echo_local'))
+      await this.echo('echo_local', 'echo_local', [['Shaddock', 'shaddock', {}], ['Pomelo', 'pomelo', {}], ['limit server', 'limit', {}]]);
+    if (only.has('echo_forwarded'))
+      await this.echo('echo_forwarded', 'echo_forwarded',
+                      [['Shaddock', 'shaddock', {}], ['Pomelo', 'pomelo', {}], ['Pomelo + TCP_NODELAY', 'pomelo', { nodelay: true }]]);
+    if (only.has('broadcast')) await this.broadcast();
+    if (only.has('idle')) await this.idle();
+    if (only.has('startup')) await this.startup();
+
+    const info = machine();
+    info.started = started.toISOString();
+    info.mode = this.opts.quick ? 'quick' : 'full';
+    info.loads = this.load;
+    const rows = table(this.results);
+    const md = markdown(info, rows, this.results);
+    console.log(md);
+    fs.mkdirSync(this.opts.out, { recursive: true });
+    const base = this.opts.quick ? 'quick' : 'latest';
+    fs.writeFileSync(path.join(this.opts.out, base + '.md'), md);
+    fs.writeFileSync(path.join(this.opts.out, base + '.json'), JSON.stringify({ machine: info, table: rows, runs: this.results }, null, 1));
+    this.log(`wrote ${path.join(this.opts.out, base + '.md')} and ${base}.json`);
+    fs.rmSync(this.work, { recursive: true, force: true });
+    return rows;
+  }
+}
+
+if (require.main === module) {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error('bench: ' + e.message);
+    process.exit(2);
+  }
+  new Bench(opts).run().then(() => process.exit(0), (e) => {
+    console.error('bench: ' + (e && e.stack ? e.stack : e));
+    process.exit(1);
+  });
+}
