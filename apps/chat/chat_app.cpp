@@ -5,11 +5,11 @@
 //   connector.entryHandler.enter {username, rid} -> {users:[...]} (or {code:500, error:true})
 //   chat.chatHandler.send {content, target}      -> pushes onChat {msg, from, target}; answers {route}
 //   chatRemote.add / chatRemote.kick             -> push onAdd / onLeave to the room
+#include <shaddock/cpp/cluster.hpp>
 #include <shaddock/cpp/handler.hpp>
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/rpc.hpp>
 #include <shaddock/ext/channel.h>
-#include <shaddock/ext/cluster.h>
 
 #include <rapidjson/document.h>
 
@@ -62,20 +62,14 @@ private:
     void query_entry(const shd::RequestPtr &req) {
         std::string uid = shd::json_string(req->json(), "uid");
         if (uid.empty()) return req->respond(R"({"code":500})");
-        auto [cluster, ctx] = host().find<shd_cluster_v1>(SHD_CLUSTER_SERVICE_ID);
-        std::vector<std::string> connectors;
-        if (cluster)
-            cluster->server_ids_by_type(ctx, shd::to_shd("connector"),
-                                        [](void *ud, shd_str id) { static_cast<std::vector<std::string> *>(ud)->emplace_back(shd::to_view(id)); },
-                                        &connectors);
+        shd::Cluster cluster(host());
+        std::vector<std::string> connectors = cluster.server_ids_by_type("connector");
         if (connectors.empty()) return req->respond(R"({"code":500})");
         std::string chosen = connectors[shd::pomelo_route_index(uid, connectors.size())];
-        std::string entry;
-        cluster->server(ctx, shd::to_shd(chosen), [](void *ud, shd_str t) { static_cast<std::string *>(ud)->assign(t.data, t.size); }, &entry);
-        rapidjson::Document e = shd::parse_json_or_empty(entry);
-        int port = e.HasMember("clientPort") && e["clientPort"].IsInt() ? e["clientPort"].GetInt() : 0;
-        req->respond(R"({"code":200,"host":)" + shd::json_quote(shd::json_string(e, "host")) + R"(,"port":)" +
-                     std::to_string(port) + "}");
+        auto entry = cluster.server(chosen);
+        if (!entry) return req->respond(R"({"code":500})");
+        req->respond(R"({"code":200,"host":)" + shd::json_quote(entry->host) + R"(,"port":)" +
+                     std::to_string(entry->client_port) + "}");
     }
 
     // connector: log the user into the room and tell the room's chat server.
