@@ -3,7 +3,7 @@
 // backends "rpcb-1..3", all running tests/rpc/rpc_test_app with static peers, no master), sends the
 // driver JSON commands on its stdin and checks the "@@ {json}" result lines it prints.
 //
-//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench --host <shaddock-host>
+//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench|filters --host <shaddock-host>
 //        --plugins-dir <dir> --apps-dir <dir> --test-plugins-dir <dir> --work-dir <dir>
 //
 // Also speaks the wire format of docs/rpc.md itself (RawPeer) to check it from outside and to send
@@ -506,6 +506,110 @@ async function cluster() {
   await stopCluster(cl, 'cluster');
 }
 
+async function filters() {
+  // RPC filters and rpcErrorHandler on the caller (rpc_test_app's "filters" command: before filters
+  // B1, B2 (B2 finishes 5 ms later), after filters A1, A2, error handler E, each printing a line).
+  // The driver also loads the built-in rpcLog from its options.
+  const cl = await startCluster('filters', { driver: { timeout: 1500, filters: ['rpcLog'] } });
+  const d = cl.servers['rpca-1'];
+  const b1 = cl.servers['rpcb-1'];
+  check('filters installed', (await d.run({ op: 'filters', tag: 'install' })).done === true);
+  const inv = (tag, server, method, args, extra = {}) => d.run({ op: 'invoke', tag, server, type: 'rpcb', method, args, ...extra });
+  // The filter lines of the calls whose first argument is `label`, with their positions in the output.
+  const trail = (label) => d.lines.map((m, i) => ({ ...m, at: i })).filter((m) => m.filter && Array.isArray(m.args) && m.args[0] === label);
+  const resultAt = (tag) => d.lines.findIndex((m) => m.tag === tag && m.status !== undefined);
+  const names = (t) => t.map((m) => m.filter);
+  const before = (t, tag) => t.every((m) => m.at < resultAt(tag));
+
+  let r = await inv('f-order', 'rpcb-1', 'echo', ['f-order', 1]);
+  checkResult('a call passes the filters', r, 0, [null, ['f-order', 1]]);
+  let t = trail('f-order');
+  check('before and after filters run in registration order, before the callback',
+    same(names(t), ['B1', 'B2', 'A1', 'A2']) && before(t, 'f-order'), t);
+  check('  they see the server id, the type, the route and the args',
+    t.every((m) => m.server === 'rpcb-1' && m.type === 'rpcb' && m.route === 'user.testRemote.echo' && same(m.args, ['f-order', 1])), t);
+  check('  one call id for the before and the after halves', new Set(t.map((m) => m.call)).size === 1, t);
+  check('  the after filters see the result', t.slice(2).every((m) => m.status === 0 && same(m.result, [null, ['f-order', 1]])), t);
+
+  r = await d.run({ op: 'call', tag: 'f-routed', type: 'rpcb', route: { uid: 'alice*r1' }, method: 'sleep', args: [120] });
+  checkResult('a routed call passes the filters', r, 0, [null, 120, 'rpcb-1']);
+  t = trail(120);
+  check('  the before filters see the server the route chose', t.length === 4 && t.every((m) => m.server === 'rpcb-1'), t);
+  const a1 = t.find((m) => m.filter === 'A1');
+  check('  the after filters get the elapsed time (>= the remote\'s 120 ms, < the call\'s)',
+    a1 && a1.elapsed_us >= 120000 && a1.elapsed_us <= r.ms * 1000 + 1000, { a1, ms: r.ms });
+
+  r = await inv('f-star', '*', 'echo', ['f-star']);
+  checkResult('"*" passes the filters', r, 0, [[null, ['f-star']], [null, ['f-star']], [null, ['f-star']]]);
+  t = trail('f-star');
+  check('  per member, with each member\'s id',
+    same(t.filter((m) => m.filter === 'B1').map((m) => m.server).sort(), ['rpcb-1', 'rpcb-2', 'rpcb-3']) && t.length === 12, t);
+
+  // A before filter rejecting: the callback gets its error once, the remote never runs.
+  r = await inv('f-reject', 'rpcb-1', 'mark', ['reject', 'x']);
+  checkResult('a before filter rejects: the callback gets its status and message', r, 1, 'rejected by B1');
+  t = trail('reject');
+  check('  the later before filter does not run; the after filters and the error handler do, before the callback',
+    same(names(t), ['B1', 'A1', 'A2', 'E']) && before(t, 'f-reject') && t[3].status === 1 && t[3].message === 'rejected by B1', t);
+  checkResult('  a later call reaches the remote', await inv('f-mark', 'rpcb-1', 'mark', ['ok-mark']), 0, [null]);
+  await b1.waitFor((m) => m.event === 'marked' && m.args[0] === 'ok-mark', 3000);
+  check('  the rejected call never reached the remote',
+    b1.count((m) => m.event === 'marked' && m.args[0] === 'ok-mark') === 1 && b1.count((m) => m.event === 'marked' && m.args[0] === 'reject') === 0,
+    b1.lines.filter((m) => m.event === 'marked'));
+
+  // rpcErrorHandler: timeout, no server of the type, the remote's error.
+  r = await inv('f-timeout', 'rpcb-1', 'sleep', [1000], { timeout: 200 });
+  checkResult('timeout -> SHD_ERR_TIMEOUT', r, 7, 'rpc to rpcb-1 timed out after 200 ms');
+  t = trail(1000);
+  check('  rpcErrorHandler sees the timeout (server, route, status, message) after the after filters, before the callback',
+    same(names(t), ['B1', 'B2', 'A1', 'A2', 'E']) && before(t, 'f-timeout') && t[4].status === 7 && t[4].server === 'rpcb-1' &&
+    t[4].route === 'user.testRemote.sleep' && t[4].message === 'rpc to rpcb-1 timed out after 200 ms', t);
+  r = await d.run({ op: 'call', tag: 'f-notype', type: 'nosuch', route: {}, method: 'echo', args: ['f-notype'] });
+  checkResult('no server of the type -> SHD_ERR_NOT_FOUND', r, 5);
+  t = trail('f-notype');
+  check('  no filter runs (no target), rpcErrorHandler does, with an empty server id',
+    same(names(t), ['E']) && t[0].server === '' && t[0].type === 'nosuch' && t[0].status === 5, t);
+  r = await inv('f-remote', 'rpcb-1', 'add', ['f-remote']);
+  checkResult('the remote answers an error', r, 1, 'add expects two numbers');
+  t = trail('f-remote');
+  check('  rpcErrorHandler sees it', names(t).join() === 'B1,B2,A1,A2,E' && t[4].message === 'add expects two numbers', t);
+
+  // rpcErrorHandler: a dead peer, mid-call and refused.
+  const b2 = cl.servers['rpcb-2'];
+  d.send({ op: 'invoke', tag: 'f-killed', server: 'rpcb-2', method: 'sleep', args: [5000] });
+  await b2.waitFor((m) => m.event === 'sleeping' && m.ms === 5000, 5000);
+  await b2.kill('SIGKILL');
+  r = await d.waitFor((m) => m.tag === 'f-killed', 5000, 'f-killed');
+  checkResult('peer killed mid-call -> SHD_ERR_IO', r, 10);
+  t = trail(5000);
+  check('  rpcErrorHandler sees the dead peer', t.length === 5 && t[4].filter === 'E' && t[4].status === 10 && t[4].server === 'rpcb-2' && before(t, 'f-killed'), t);
+  r = await inv('f-down', 'rpcb-2', 'echo', ['f-down']);
+  checkResult('call to the dead peer -> SHD_ERR_IO', r, 10);
+  t = trail('f-down');
+  check('  rpcErrorHandler sees the refused connection', t.length === 5 && t[4].filter === 'E' && t[4].status === 10 && /cannot connect|closed|refused/.test(t[4].message), t);
+
+  // The built-in toobusy filter rejects calls made while the logic thread lags.
+  check('toobusy installed', (await d.run({ op: 'toobusy', tag: 'tb', options: { maxLag: 30 } })).done === true);
+  r = await d.run({ op: 'busy_call', tag: 'f-busy', busy: 300, server: 'rpcb-1', type: 'rpcb', method: 'mark', args: ['busy-mark'] });
+  checkResult('toobusy: a call made behind a 300 ms task -> SHD_ERR_BUSY', r, 4, 'Backend server rpcb-1 is too busy now!');
+  await sleep(200);
+  checkResult('toobusy: calls pass again once the lag is gone', await inv('f-calm', 'rpcb-1', 'mark', ['calm-mark']), 0, [null]);
+  await b1.waitFor((m) => m.event === 'marked' && m.args[0] === 'calm-mark', 3000);
+  check('  the rejected call never reached the remote', b1.count((m) => m.event === 'marked' && m.args[0] === 'busy-mark') === 0);
+
+  await sleep(300);
+  check('no callback ran twice', d.count((m) => m.duplicate) === 0, d.lines.filter((m) => m.duplicate));
+  check('no callback ran inside its call', d.count((m) => m.inline === true) === 0);
+  const perCall = {};
+  for (const m of d.lines.filter((x) => x.filter === 'E' || x.filter === 'A1')) perCall[m.filter + m.call] = (perCall[m.filter + m.call] || 0) + 1;
+  check('each call\'s after filter and error handler ran at most once', Object.values(perCall).every((n) => n === 1), perCall);
+  const log = fs.readFileSync(path.join(cl.dir, 'logs', 'rpca-1.log'), 'utf8');
+  check('the rpcLog option logs each call with its route, target, time and status',
+    /rpcLog: user\.testRemote\.echo to rpcb-1 took \d+\.\d{3} ms \(ok\)/.test(log) &&
+    /rpcLog: user\.testRemote\.sleep to rpcb-1 took \d+\.\d{3} ms \(timeout\)/.test(log), log.split('\n').filter((l) => l.includes('rpcLog')).slice(0, 5).join('\n'));
+  await stopCluster(cl, 'filters');
+}
+
 async function tcpOpen(port, timeoutMs) {
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs) {
@@ -612,7 +716,7 @@ async function bench() {
   console.log('');
 }
 
-const scenarios = { basic, routing, faults, cluster, master, bench };
+const scenarios = { basic, routing, faults, cluster, master, bench, filters };
 const run = scenarios[opts.scenario];
 if (!run) { console.error(`unknown scenario ${opts.scenario}`); process.exit(2); }
 fs.mkdirSync(opts['work-dir'], { recursive: true });

@@ -7,8 +7,15 @@
 //
 // Each outgoing call records how often its callback ran and whether it ran inside the call, so the
 // script can check the promise of rpc.h: exactly once, never inline.
+//
+// The command "filters" installs RPC filters and an error handler through the C++ wrapper (shd::Rpc)
+// that print one line per run ({"filter": "B1"|"B2"|"A1"|"A2"|"E", ...}), so the script sees their
+// order relative to the call's result line; a before filter rejects calls whose first argument is
+// "reject". "toobusy" adds the built-in toobusy filter; "busy_call" keeps the logic thread busy, then
+// calls. Remote "mark" prints {"event": "marked"} on the server it runs on.
 #include <shaddock/ext/rpc.h>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/rpc.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -106,6 +113,10 @@ public:
         add("caller", [](RpcTestApp *, shd_str caller, std::string_view, const shd_rpc_responder_v1 *r) {
             std::string result = "[null," + quote(view(caller)) + "]";
             r->reply(r->ctx, SHD_OK, str(result));
+        });
+        add("mark", [](RpcTestApp *app, shd_str, std::string_view args, const shd_rpc_responder_v1 *r) {
+            emit(R"({"event":"marked","server":)" + quote(app->self_) + R"(,"args":)" + std::string(args) + "}");
+            r->reply(r->ctx, SHD_OK, str("[null]"));
         });
         add("sleep", [](RpcTestApp *app, shd_str, std::string_view args, const shd_rpc_responder_v1 *r) {
             rapidjson::Document d;
@@ -253,6 +264,19 @@ private:
         } else if (op == "emit") {
             host().emit(get(cmd, "name"), get(cmd, "payload", "{}"));
             emit(R"({"tag":)" + quote(tag) + R"(,"done":true})");
+        } else if (op == "filters") {
+            install_filters();
+            emit(R"({"tag":)" + quote(tag) + R"(,"done":true})");
+        } else if (op == "toobusy") {
+            cpp_rpc().builtin_filter("toobusy", get(cmd, "options", "{}"));
+            emit(R"({"tag":)" + quote(tag) + R"(,"done":true})");
+        } else if (op == "busy_call") {
+            auto until = Clock::now() + std::chrono::milliseconds(get_uint(cmd, "busy", 200));
+            while (Clock::now() < until) {
+            }
+            start_call(cmd, record(tag, [](CallRecord &rec, shd_status s, std::string_view r) {
+                           emit(result_line(rec, s, r));
+                       }));
         } else if (op == "ping") {
             emit(R"({"tag":)" + quote(tag) + R"(,"pong":true})");
         } else if (op == "stop") {
@@ -423,8 +447,49 @@ private:
         rpc_->set_route(rpc_ctx_, str(type), fn, this);
     }
 
+    shd::Rpc &cpp_rpc() {
+        if (!cpp_rpc_) cpp_rpc_ = std::make_unique<shd::Rpc>(host());
+        return *cpp_rpc_;
+    }
+
+    static std::string call_fields(const shd::RpcCall &call) {
+        return R"("call":)" + std::to_string(call.id) + R"(,"server":)" + quote(call.server_id) + R"(,"type":)" +
+               quote(call.server_type) + R"(,"route":)" + quote(call.route) + R"(,"args":)" +
+               (call.args_json.empty() ? std::string("null") : call.args_json);
+    }
+
+    // B1 (sync, rejects ["reject", ...]), B2 (finishes 5 ms later), A1, A2 and the error handler E.
+    void install_filters() {
+        shd::Rpc &rpc = cpp_rpc();
+        rpc.before([](const shd::RpcCall &call, shd::RpcNext next) {
+            emit(R"({"filter":"B1",)" + call_fields(call) + "}");
+            rapidjson::Document a;
+            a.Parse(call.args_json.c_str());
+            if (a.IsArray() && !a.Empty() && a[0].IsString() && std::string(a[0].GetString()) == "reject")
+                return next.fail(SHD_ERR_INVALID, "rejected by B1");
+            next();
+        });
+        rpc.before([this](const shd::RpcCall &call, shd::RpcNext next) {
+            emit(R"({"filter":"B2",)" + call_fields(call) + "}");
+            host().after(5, [next] { next(); });
+        });
+        for (const char *name : {"A1", "A2"}) {
+            std::string n = name;
+            rpc.after([n](const shd::RpcCall &call, shd_status s, const std::string &result, uint64_t elapsed_us) {
+                emit(R"({"filter":)" + quote(n) + "," + call_fields(call) + R"(,"status":)" + std::to_string(s) +
+                     R"(,"elapsed_us":)" + std::to_string(elapsed_us) + R"(,"result":)" +
+                     (result.empty() ? std::string("null") : result) + "}");
+            });
+        }
+        rpc.error_handler([](const shd::RpcCall &call, shd_status s, const std::string &message) {
+            emit(R"({"filter":"E",)" + call_fields(call) + R"(,"status":)" + std::to_string(s) + R"(,"message":)" +
+                 (message.empty() ? std::string("null") : message) + "}");
+        });
+    }
+
     const shd_rpc_v1 *rpc_ = nullptr;
     void *rpc_ctx_ = nullptr;
+    std::unique_ptr<shd::Rpc> cpp_rpc_;
     std::string self_;
     bool in_call_ = false;
     std::thread reader_;
