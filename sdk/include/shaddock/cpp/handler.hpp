@@ -281,39 +281,59 @@ public:
         status_call(frontend_id, "kickByUid", "[" + json_quote(uid) + "," + json_quote(reason) + "]", std::move(done));
     }
 
-    // The sessions of a lookup result ([null, session], [null, null], [null, [sessions]] or
-    // [{"code": ...}]): the status and the sessions, built for this host. Public for the tests.
-    static shd_status parse_lookup(const Host &host, std::string_view result_json, std::vector<SessionPtr> &out) {
+    // One exported session: {"id","frontendId","uid","settings"}.
+    struct Fields {
+        uint64_t id = 0;
+        std::string frontend_id, uid, settings_json;
+    };
+
+    // A lookup's result ([null, session], [null, null], [null, [sessions]] or [{"code": ...}]): the
+    // status (SHD_ERR_NOT_FOUND for none) and the sessions' fields. Anything malformed is
+    // SHD_ERR_INTERNAL with nothing in out.
+    static shd_status parse_lookup(std::string_view result_json, std::vector<Fields> &out) {
         rapidjson::Document d;
         d.Parse(result_json.data(), result_json.size());
         if (d.HasParseError() || !d.IsArray() || d.Empty()) return SHD_ERR_INTERNAL;
-        if (!d[0].IsNull()) return d[0].IsObject() && d[0].HasMember("code") && d[0]["code"].IsInt() && d[0]["code"].GetInt() != 0
-                                       ? d[0]["code"].GetInt()
-                                       : SHD_ERR_INTERNAL;
+        if (!d[0].IsNull()) return Session::remote_status(result_json);
         if (d.Size() < 2 || d[1].IsNull()) return SHD_ERR_NOT_FOUND;
-        if (d[1].IsObject()) return add_session(host, d[1], out);
-        if (!d[1].IsArray()) return SHD_ERR_INTERNAL;
-        for (const auto &one : d[1].GetArray())
-            if (shd_status s = add_session(host, one, out); s != SHD_OK) return s;
-        return out.empty() ? SHD_ERR_NOT_FOUND : SHD_OK;
+        std::vector<Fields> found;
+        if (d[1].IsObject()) {
+            if (!add_fields(d[1], found)) return SHD_ERR_INTERNAL;
+        } else if (d[1].IsArray()) {
+            for (const auto &one : d[1].GetArray())
+                if (!add_fields(one, found)) return SHD_ERR_INTERNAL;
+        } else {
+            return SHD_ERR_INTERNAL;
+        }
+        if (found.empty()) return SHD_ERR_NOT_FOUND;
+        out = std::move(found);
+        return SHD_OK;
     }
 
 private:
-    static shd_status add_session(const Host &host, const rapidjson::Value &v, std::vector<SessionPtr> &out) {
-        if (!v.IsObject() || !v.HasMember("id") || !v["id"].IsUint64()) return SHD_ERR_INTERNAL;
-        const std::string frontend = json_string(v, "frontendId");
-        const std::string uid = json_string(v, "uid");
-        const std::string settings = v.HasMember("settings") && v["settings"].IsObject() ? to_json(v["settings"]) : "{}";
+    static bool add_fields(const rapidjson::Value &v, std::vector<Fields> &out) {
+        if (!v.IsObject() || !v.HasMember("id") || !v["id"].IsUint64()) return false;
+        if (v.HasMember("settings") && !v["settings"].IsObject()) return false;
+        Fields f;
+        f.id = v["id"].GetUint64();
+        f.frontend_id = json_string(v, "frontendId");
+        f.uid = json_string(v, "uid");
+        f.settings_json = v.HasMember("settings") ? to_json(v["settings"]) : "{}";
+        out.push_back(std::move(f));
+        return true;
+    }
+
+    // A Session for this host: one of this very server acts on the local session service; the
+    // others go over RPC to their frontend.
+    static SessionPtr make_session(const Host &host, const Fields &f) {
         shd_session_view_v1 view{};
         stamp(view);
-        view.id = v["id"].GetUint64();
-        view.frontend_id = to_shd(frontend);
-        view.uid = to_shd(uid);
-        view.settings_json = to_shd(settings);
-        // Only a session of this very server acts on the local session service; others go over RPC.
-        SessionService local = frontend == host.server().id ? SessionService(host) : SessionService();
-        out.push_back(std::make_shared<Session>(view, local, host));
-        return SHD_OK;
+        view.id = f.id;
+        view.frontend_id = to_shd(f.frontend_id);
+        view.uid = to_shd(f.uid);
+        view.settings_json = to_shd(f.settings_json);
+        SessionService local = f.frontend_id == host.server().id ? SessionService(host) : SessionService();
+        return std::make_shared<Session>(view, local, host);
     }
 
     void lookup(std::string_view frontend_id, const char *method, const std::string &args, ManyFn done) const {
@@ -330,11 +350,13 @@ private:
                         std::vector<SessionPtr> found;
                         if (status == SHD_OK) {
                             try {
-                                status = parse_lookup(box->host, to_view(result), found);
+                                std::vector<Fields> fields;
+                                status = parse_lookup(to_view(result), fields);
+                                for (const Fields &f : fields) found.push_back(make_session(box->host, f));
                             } catch (...) {
                                 status = SHD_ERR_INTERNAL;
+                                found.clear();
                             }
-                            if (status != SHD_OK) found.clear();
                         }
                         try {
                             box->done(status, std::move(found));
