@@ -29,6 +29,15 @@ void MonitorRole::configure() {
         throw Error(SHD_ERR_INVALID, "config/master.json: port: expected the master's port number");
     master_port_ = d["port"].GetInt();
     master_host_ = d.HasMember("host") && d["host"].IsString() ? d["host"].GetString() : "127.0.0.1";
+    // Members are kept in servers.json order, whatever order they join in (as on the master).
+    rapidjson::Document all;
+    std::string list = host_.list_servers();
+    all.Parse(list.c_str(), list.size());
+    if (all.IsArray()) {
+        std::vector<std::string> ids;
+        for (const auto &e : all.GetArray()) ids.push_back(json_string(e, "id"));
+        members_.set_config_order(ids);
+    }
     std::string type = host_.server().type;
     if (auto tokens = host_.read_config("adminServer.json")) {
         rapidjson::Document t;

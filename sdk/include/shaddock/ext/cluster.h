@@ -3,9 +3,10 @@
  *
  * Provided by the `monitor` plugin on every server that joins a cluster run by a master (and by the
  * `master` plugin on the master itself). The membership is the master's list: servers join when they
- * register with the master and leave when their connection to it ends. The order of servers of one
- * type is the order in which they joined, which for a normal start is servers.json order (Pomelo's
- * default RPC routing depends on it).
+ * register with the master and leave when their connection to it ends. Members are kept in
+ * servers.json order (master first, clusterCount expanded) on every server, whatever order they join
+ * in; servers absent from the configuration come after, in joining order (Pomelo's default RPC
+ * routing depends on this order).
  *
  * Host events emitted by the provider (payloads are JSON):
  *   "add_servers"    [ {server entry}, ... ]   servers that joined
