@@ -1,0 +1,114 @@
+// snapshot.cpp - merging and the wire form of Snapshot.
+#include "snapshot.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace shd::robot {
+
+void Snapshot::merge(const Snapshot &o) {
+    requests_ok += o.requests_ok;
+    requests_failed += o.requests_failed;
+    notifies += o.notifies;
+    pushes += o.pushes;
+    connects_ok += o.connects_ok;
+    connects_failed += o.connects_failed;
+    disconnects += o.disconnects;
+    for (auto &[k, n] : o.errors) errors[k] += n;
+    for (auto &[k, n] : o.pushes_by_route) pushes_by_route[k] += n;
+    request_us.merge(o.request_us);
+    push_us.merge(o.push_us);
+    connect_us.merge(o.connect_us);
+    users_connected += o.users_connected;
+    rate_senders += o.rate_senders;
+}
+
+uint64_t Snapshot::error_count() const {
+    uint64_t n = 0;
+    for (auto &e : errors) n += e.second;
+    return n;
+}
+
+namespace {
+
+void put_map(std::string &out, const std::map<std::string, uint64_t> &m) {
+    out += '{';
+    bool first = true;
+    for (auto &[k, n] : m) {
+        if (!first) out += ',';
+        first = false;
+        rapidjson::StringBuffer buf;
+        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+        w.String(k.data(), rapidjson::SizeType(k.size()));
+        out.append(buf.GetString(), buf.GetSize());
+        out += ':' + std::to_string(n);
+    }
+    out += '}';
+}
+
+}  // namespace
+
+std::string Snapshot::to_json() const {
+    std::string out = "{";
+    auto num = [&](const char *key, uint64_t v) { out += std::string("\"") + key + "\":" + std::to_string(v) + ","; };
+    num("requestsOk", requests_ok);
+    num("requestsFailed", requests_failed);
+    num("notifies", notifies);
+    num("pushes", pushes);
+    num("connectsOk", connects_ok);
+    num("connectsFailed", connects_failed);
+    num("disconnects", disconnects);
+    num("usersConnected", users_connected);
+    num("rateSenders", rate_senders);
+    out += "\"errors\":";
+    put_map(out, errors);
+    out += ",\"pushesByRoute\":";
+    put_map(out, pushes_by_route);
+    out += ",\"requestUs\":" + request_us.to_json();
+    out += ",\"pushUs\":" + push_us.to_json();
+    out += ",\"connectUs\":" + connect_us.to_json();
+    out += '}';
+    return out;
+}
+
+bool Snapshot::from_value(const rapidjson::Value &v, std::string *error) {
+    auto fail = [&](const std::string &why) {
+        if (error) *error = "stats: " + why;
+        return false;
+    };
+    if (!v.IsObject()) return fail("not an object");
+    Snapshot s;
+    struct Field {
+        const char *key;
+        uint64_t *slot;
+    } fields[] = {{"requestsOk", &s.requests_ok},     {"requestsFailed", &s.requests_failed},
+                  {"notifies", &s.notifies},          {"pushes", &s.pushes},
+                  {"connectsOk", &s.connects_ok},     {"connectsFailed", &s.connects_failed},
+                  {"disconnects", &s.disconnects},    {"usersConnected", &s.users_connected},
+                  {"rateSenders", &s.rate_senders}};
+    for (auto &f : fields) {
+        auto it = v.FindMember(f.key);
+        if (it == v.MemberEnd() || !it->value.IsUint64()) return fail(std::string(f.key) + " must be an unsigned integer");
+        *f.slot = it->value.GetUint64();
+    }
+    for (auto [key, map] : {std::pair{"errors", &s.errors}, std::pair{"pushesByRoute", &s.pushes_by_route}}) {
+        auto it = v.FindMember(key);
+        if (it == v.MemberEnd() || !it->value.IsObject()) return fail(std::string(key) + " must be an object");
+        for (auto &m : it->value.GetObject()) {
+            if (!m.value.IsUint64()) return fail(std::string(key) + " values must be unsigned integers");
+            (*map)[std::string(m.name.GetString(), m.name.GetStringLength())] = m.value.GetUint64();
+        }
+    }
+    for (auto [key, h] : {std::pair{"requestUs", &s.request_us}, std::pair{"pushUs", &s.push_us},
+                          std::pair{"connectUs", &s.connect_us}}) {
+        auto it = v.FindMember(key);
+        if (it == v.MemberEnd()) return fail(std::string(key) + " missing");
+        std::string why;
+        if (!h->from_value(it->value, &why)) return fail(std::string(key) + ": " + why);
+    }
+    *this = std::move(s);
+    return true;
+}
+
+}  // namespace shd::robot
