@@ -7,6 +7,8 @@
 //   stopDelay     ms the app takes to acknowledge stop (Pomelo's beforeShutdown calling cb later)
 //   dynamicCron   adds crons "dyn" and "once" (every second) through addCrons; "once" removes itself
 // Every lifecycle hook and every cron run is logged with the wall-clock time; the tests read the logs.
+// Routes login (bind a uid, set settings) and lookup (shd::BackendSessionService from any server)
+// serve the backend session lookup test.
 #include <shaddock/cpp/cron.hpp>
 #include <shaddock/cpp/filter.hpp>
 #include <shaddock/cpp/handler.hpp>
@@ -129,6 +131,19 @@ private:
             req->respond(R"({"code":200,"start":)" + std::to_string(start) + R"(,"end":)" +
                          std::to_string(++sequence_) + "}");
         });
+        // {"uid", "settings": {...}}: binds the uid and stores the settings in the real session.
+        h.on(p + "login", [this](shd::RequestPtr req) {
+            auto body = req->json();
+            shd::Session &session = req->session();
+            if (session.bind(shd::json_string(body, "uid")) != SHD_OK) return req->fail(R"({"why":"bind"})");
+            if (has_member(body, "settings") && body["settings"].IsObject())
+                for (const auto &m : body["settings"].GetObject())
+                    session.set(std::string(m.name.GetString(), m.name.GetStringLength()), shd::to_json(m.value));
+            if (session.push_all() != SHD_OK) return req->fail(R"({"why":"pushAll"})");
+            req->respond(R"({"code":200,"sid":)" + std::to_string(session.id()) + R"(,"frontendId":)" +
+                         shd::json_quote(session.frontend_id()) + "}");
+        });
+        h.on(p + "lookup", [this](shd::RequestPtr req) { lookup(std::move(req)); });
         // {"ms"}: keeps the logic thread busy for ms, then answers.
         h.on(p + "busy", [](shd::RequestPtr req) {
             auto body = req->json();
@@ -138,6 +153,79 @@ private:
             }
             req->respond(R"({"code":200})");
         });
+    }
+
+    static std::string describe(shd_status s, const std::vector<shd::SessionPtr> &found) {
+        std::string list;
+        for (const auto &one : found)
+            list += (list.empty() ? "" : ",") + (R"({"id":)" + std::to_string(one->id()) + R"(,"frontendId":)" +
+                                                shd::json_quote(one->frontend_id()) + R"(,"uid":)" +
+                                                shd::json_quote(one->uid()) + R"(,"settings":)" +
+                                                shd::to_json(one->settings()) + "}");
+        return R"({"status":)" + std::to_string(s) + R"(,"sessions":[)" + list + "]}";
+    }
+
+    // {"frontendId", "sid", "uid", "missingSid", "missingUid"}: BackendSessionService lookups one after
+    // the other, then a setting pushed from the copy found by sid and that session looked up again.
+    void lookup(shd::RequestPtr req) {
+        struct State {
+            std::unique_ptr<shd::BackendSessionService> sessions;
+            std::string frontend, uid, missing_uid, out;
+            uint64_t sid = 0, missing_sid = 0;
+            shd::SessionPtr first;
+            std::vector<std::function<void(std::function<void()>)>> steps;
+            size_t next = 0;
+        };
+        auto st = std::make_shared<State>();
+        auto body = req->json();
+        auto u64 = [&](const char *k) { return has_member(body, k) && body[k].IsUint64() ? body[k].GetUint64() : 0; };
+        st->sessions = std::make_unique<shd::BackendSessionService>(host());
+        st->frontend = shd::json_string(body, "frontendId");
+        st->uid = shd::json_string(body, "uid");
+        st->missing_uid = shd::json_string(body, "missingUid");
+        st->sid = u64("sid");
+        st->missing_sid = u64("missingSid");
+        auto add = [st](const std::string &key, const std::string &json) {
+            st->out += (st->out.empty() ? "" : ",") + shd::json_quote(key) + ":" + json;
+        };
+        auto one = [st, add](const std::string &key, std::string frontend, uint64_t sid, bool keep) {
+            st->steps.push_back([st, add, key, frontend, sid, keep](std::function<void()> done) {
+                st->sessions->get(frontend, sid, [st, add, key, keep, done](shd_status s, shd::SessionPtr found) {
+                    if (keep) st->first = found;
+                    add(key, describe(s, found ? std::vector<shd::SessionPtr>{found} : std::vector<shd::SessionPtr>{}));
+                    done();
+                });
+            });
+        };
+        auto many = [st, add](const std::string &key, std::string uid) {
+            st->steps.push_back([st, add, key, uid](std::function<void()> done) {
+                st->sessions->get_by_uid(st->frontend, uid, [add, key, done](shd_status s, std::vector<shd::SessionPtr> found) {
+                    add(key, describe(s, found));
+                    done();
+                });
+            });
+        };
+        one("bySid", st->frontend, st->sid, true);
+        many("byUid", st->uid);
+        one("missingSid", st->frontend, st->missing_sid, false);
+        many("missingUid", st->missing_uid);
+        one("noFrontend", "no-such-frontend", st->sid, false);
+        st->steps.push_back([st, add](std::function<void()> done) {
+            if (!st->first) return done();
+            st->first->set("fromBackend", R"("set on the backend")");
+            st->first->push("fromBackend", [add, done](shd_status s) {
+                add("pushed", std::to_string(s));
+                done();
+            });
+        });
+        one("afterPush", st->frontend, st->sid, false);
+        auto run = std::make_shared<std::function<void()>>();
+        *run = [st, req, run] {
+            if (st->next < st->steps.size()) return st->steps[st->next++]([run] { (*run)(); });
+            req->respond(R"({"code":200,)" + st->out + "}");
+            *run = nullptr;  // breaks the cycle
+        };
+        (*run)();
     }
 
     // Appends "<name>@<server>" to the body's trace; only for tagged test messages.
