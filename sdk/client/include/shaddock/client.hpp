@@ -75,6 +75,7 @@ struct Options {
     uint32_t reconnect_max_ms = 30000;     // ... up to this
     uint32_t reconnect_max_attempts = 10;  // 0 = unlimited
     std::shared_ptr<ProtocolCache> cache;  // optional, shared
+    uint32_t max_package_size = 4 * 1024 * 1024;  // larger packages from the server are a protocol error
 };
 
 // Event sink for connection-level events. Every member is optional.
@@ -148,6 +149,10 @@ public:
     // Whether the handshake enabled the route dictionary / protobuf.
     bool uses_dictionary() const;
     bool uses_protobuf() const;
+    // Whether the last handshake reply left out the dictionary / protos because the versions this
+    // client announced from its ProtocolCache were current (the cached copies are in use).
+    bool dictionary_from_cache() const;
+    bool protos_from_cache() const;
 
     struct Impl;
 
