@@ -8,6 +8,7 @@
 //   --out DIR    where to write results (default bench/results)
 //   --only ROWS  comma-separated subset of: echo_local, echo_forwarded, broadcast, idle, startup
 //   --robot P    the load tool (default <build>/bin/shaddock-robot)
+//   --scenarios DIR  the robot's scenario files (default bench/scenarios)
 // Environment: SHADDOCK_BUILD_DIR (default <repo>/build), as for bench/lib/servers.js.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -27,7 +28,7 @@ if (!process.env.BENCH_NOFILE_RAISED) {
 const ROWS = ['echo_local', 'echo_forwarded', 'broadcast', 'idle', 'startup'];
 
 function parseArgs(argv) {
-  const o = { quick: false, out: path.join(__dirname, 'results'), only: ROWS, robot: null };
+  const o = { quick: false, out: path.join(__dirname, 'results'), only: ROWS, robot: null, scenarios: path.join(__dirname, 'scenarios') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -37,11 +38,12 @@ function parseArgs(argv) {
     if (a === '--quick') o.quick = true;
     else if (a === '--out') o.out = path.resolve(value());
     else if (a === '--robot') o.robot = path.resolve(value());
+    else if (a === '--scenarios') o.scenarios = path.resolve(value());
     else if (a === '--only') {
       o.only = value().split(',').filter(Boolean);
       for (const r of o.only) if (!ROWS.includes(r)) throw new Error(`--only: unknown row ${r} (rows: ${ROWS.join(', ')})`);
     } else if (a === '-h' || a === '--help') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 11).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 12).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
@@ -50,10 +52,10 @@ function parseArgs(argv) {
 
 // Loads of the full and the quick run.
 const LOADS = {
-  full: { echoUsers: 100, echoSeconds: 10, broadcastUsers: 500, broadcastSeconds: 90, idleUsers: 10000, idleSeconds: 30,
-          idleThreads: 2, startupRuns: 3 },
-  quick: { echoUsers: 20, echoSeconds: 2, broadcastUsers: 50, broadcastSeconds: 5, idleUsers: 300, idleSeconds: 4,
-           idleThreads: 1, startupRuns: 1 },
+  full: { echoUsers: 100, echoSeconds: 10, broadcastUsers: 500, broadcastSeconds: 120, idleUsers: 10000, idleSeconds: 30,
+          idleRamp: 1000, idleThreads: 2, startupRuns: 3 },
+  quick: { echoUsers: 20, echoSeconds: 1, broadcastUsers: 50, broadcastSeconds: 8, idleUsers: 200, idleSeconds: 1.5,
+           idleRamp: 1000, idleThreads: 1, startupRuns: 1 },
 };
 
 // CPU seconds (user + system) of a process and its children that are still alive.
@@ -104,7 +106,7 @@ class Bench {
     this.opts = opts;
     this.load = LOADS[opts.quick ? 'quick' : 'full'];
     this.robot = opts.robot || path.join(servers.buildDir(), 'bin', 'shaddock-robot');
-    this.scenarios = path.join(__dirname, 'scenarios');
+    this.scenarios = opts.scenarios;
     this.work = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-bench-run-'));
     this.results = [];
   }
@@ -172,7 +174,8 @@ class Bench {
 
   async idle() {
     const n = this.load.idleUsers;
-    const args = ['--users', String(n), '--duration', String(this.load.idleSeconds), '--threads', String(this.load.idleThreads)];
+    const args = ['--users', String(n), '--duration', String(this.load.idleSeconds), '--ramp', String(this.load.idleRamp),
+                  '--threads', String(this.load.idleThreads)];
     for (const [label, kind] of [['Shaddock', 'shaddock'], ['Pomelo', 'pomelo']]) {
       const rec = await this.measure('idle', label, kind, {}, 'idle', args);
       rec.connections = get(rec.report, ['peakUsersConnected'], get(rec.report, ['connects', 'ok'], 0));
@@ -218,7 +221,7 @@ class Bench {
     info.started = started.toISOString();
     info.mode = this.opts.quick ? 'quick' : 'full';
     info.loads = this.load;
-    const rows = table(this.results);
+    const rows = table(this.results, this.load);
     const md = markdown(info, rows, this.results);
     console.log(md);
     fs.mkdirSync(this.opts.out, { recursive: true });

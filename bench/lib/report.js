@@ -25,8 +25,8 @@ function machine() {
 const find = (results, row, label) => results.find((r) => r.row === row && r.label === label);
 const ratio = (a, b) => (a != null && b ? a / b : null);
 
-// One line per figure: {figure, unit, better, cells: {label: {value, note}}, ratios: {name: x}}.
-function table(results) {
+// One line per figure: {row, figure, unit, better, cells: {label: {value, note}}, ratios: {name: x}}.
+function table(results, load) {
   const lines = [];
   const echoLine = (row, figure, labels, ratios) => {
     const cells = {};
@@ -37,11 +37,11 @@ function table(results) {
     if (!Object.keys(cells).length) return;
     const rs = {};
     for (const [name, a, b] of ratios) rs[name] = ratio(cells[a] && cells[a].value, cells[b] && cells[b].value);
-    lines.push({ figure, unit: 'req/s', better: 'higher', cells, ratios: rs });
+    lines.push({ row, figure, unit: 'req/s', better: 'higher', cells, ratios: rs });
   };
-  echoLine('echo_local', 'connector-local echo, 100 users x 4 in flight', ['Shaddock', 'Pomelo', 'limit server'],
+  echoLine('echo_local', `connector-local echo, ${load.echoUsers} users x 4 in flight`, ['Shaddock', 'Pomelo', 'limit server'],
            [['Shaddock/Pomelo', 'Shaddock', 'Pomelo'], ['Shaddock/limit', 'Shaddock', 'limit server']]);
-  echoLine('echo_forwarded', 'echo forwarded to a backend, 100 users x 4 in flight', ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
+  echoLine('echo_forwarded', `echo forwarded to a backend, ${load.echoUsers} users x 4 in flight`, ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
            [['Shaddock/Pomelo', 'Shaddock', 'Pomelo'], ['Shaddock/Pomelo+NODELAY', 'Shaddock', 'Pomelo + TCP_NODELAY']]);
 
   const pair = (row, figure, unit, better, value, note) => {
@@ -51,12 +51,12 @@ function table(results) {
       if (r) cells[l] = { value: value(r), note: note(r) };
     }
     if (!Object.keys(cells).length) return;
-    lines.push({ figure, unit, better, cells,
+    lines.push({ row, figure, unit, better, cells,
                  ratios: { 'Shaddock/Pomelo': ratio(cells.Shaddock && cells.Shaddock.value, cells.Pomelo && cells.Pomelo.value) } });
   };
-  pair('broadcast', 'channel broadcast, 500 users in one room: max sustained deliveries/s (push p99 <= 100 ms)',
+  pair('broadcast', `channel broadcast, ${load.broadcastUsers} users in one room: max sustained deliveries/s (push p99 <= 100 ms)`,
        'deliveries/s', 'higher', (r) => r.deliveriesPerSecond, (r) => `stopped by ${r.stoppedBy || '?'}`);
-  pair('idle', 'idle heartbeating connections: connector RSS per connection', 'bytes', 'lower',
+  pair('idle', `${load.idleUsers} idle heartbeating connections: connector RSS per connection`, 'bytes', 'lower',
        (r) => r.bytesPerConnection, (r) => `${r.connections} connections, ${fmt(r.rssBeforeKiB / 1024, 1)} -> ${fmt(r.rssPeakKiB / 1024, 1)} MiB`);
   pair('startup', 'cluster startup, master + 4 servers ("all servers startup in")', 'ms', 'lower',
        (r) => r.loggedMs, (r) => `launch to ready ${r.wallMs} ms (median of ${r.runs.length})`);
