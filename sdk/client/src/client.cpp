@@ -40,10 +40,7 @@ Client::~Client() {
     // thread's client list.
     auto impl = std::move(impl_);
     if (impl->ctx->stopped) return;
-    boost::asio::post(impl->ctx->io, [impl] {
-        impl->ctx->clients.erase(impl.get());
-        impl->disconnect(ErrorCode::disconnected);
-    });
+    boost::asio::post(impl->ctx->io, [impl] { impl->release(); });
 }
 
 void Client::connect(Done done) {

@@ -262,6 +262,20 @@ void Client::Impl::shutdown() {
     disconnect(ErrorCode::cancelled);
 }
 
+void Client::Impl::release() {
+    ctx->clients.erase(this);
+    events_ = Events{};
+    handlers_.clear();
+    any_handler_ = nullptr;
+    user_closed_ = true;
+    const std::string why = "the Client was destroyed";
+    if (phase_ == Phase::working) {
+        connection_lost(Error{ErrorCode::cancelled, why}, true);
+    } else {
+        disconnect(ErrorCode::cancelled);
+    }
+}
+
 void Client::Impl::protocol_error(const std::string &what) {
     report(ErrorCode::protocol, what);
     if (phase_ == Phase::working) {

@@ -53,6 +53,9 @@ struct Client::Impl final : public WireListener, public std::enable_shared_from_
     void on_any(std::function<void(std::string_view, std::string_view)> handler);
     void disconnect(ErrorCode pending_code);
     void shutdown();  // the Loop is stopping
+    // The Client is gone: no Events or push handlers fire any more (what they captured may be
+    // gone too); the connection closes and pending replies run with `cancelled`.
+    void release();
 
     // Runs fn later on this thread (never inside the current call).
     template <class F>
