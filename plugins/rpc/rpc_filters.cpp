@@ -14,8 +14,8 @@ std::string_view view(shd_str s) {
 }
 
 // An integer option from min to max, or the fallback when absent.
-uint64_t integer_option(const rapidjson::Value *options, const char *key, uint64_t fallback, uint64_t min,
-                        uint64_t max, const std::string &where) {
+uint64_t integer_option(const rapidjson::Value *options, const char *key, uint64_t fallback, uint64_t min, uint64_t max,
+                        const std::string &where) {
     if (!options || !options->IsObject()) return fallback;
     auto it = options->FindMember(key);
     if (it == options->MemberEnd()) return fallback;
@@ -121,9 +121,9 @@ RpcFilterSpec parse_rpc_filter(std::string_view name, const rapidjson::Value *op
 
 std::vector<RpcFilterSpec> parse_rpc_filter_list(const rapidjson::Value &list, const std::string &where) {
     if (!list.IsArray())
-        throw shd::Error(SHD_ERR_INVALID,
-                         where + ": expected an array of filter names or {\"name\": ...} objects, got " +
-                             shd::to_json(list));
+        throw shd::Error(
+            SHD_ERR_INVALID,
+            where + ": expected an array of filter names or {\"name\": ...} objects, got " + shd::to_json(list));
     std::vector<RpcFilterSpec> out;
     for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
         const rapidjson::Value &entry = list[i];
@@ -133,8 +133,8 @@ std::vector<RpcFilterSpec> parse_rpc_filter_list(const rapidjson::Value &list, c
         } else if (entry.IsObject() && entry.HasMember("name") && entry["name"].IsString()) {
             out.push_back(parse_rpc_filter(entry["name"].GetString(), &entry, at));
         } else {
-            throw shd::Error(SHD_ERR_INVALID, at + ": expected a filter name or an object with a \"name\", got " +
-                                                  shd::to_json(entry));
+            throw shd::Error(SHD_ERR_INVALID,
+                             at + ": expected a filter name or an object with a \"name\", got " + shd::to_json(entry));
         }
     }
     return out;

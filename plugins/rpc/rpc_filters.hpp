@@ -7,8 +7,8 @@
 //                         lags more than maxLag ms (measured with a periodic timer)
 #pragma once
 
-#include <shaddock/cpp/host.hpp>
 #include <shaddock/ext/rpc.h>
+#include <shaddock/cpp/host.hpp>
 
 #include <rapidjson/document.h>
 

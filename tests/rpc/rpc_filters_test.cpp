@@ -22,7 +22,8 @@ rapidjson::Document parse(const char *json) {
 }
 
 // The message of the shd::Error fn throws, with its status; "" when it throws nothing.
-template <class Fn> std::string error_of(Fn fn, shd_status *status = nullptr) {
+template <class Fn>
+std::string error_of(Fn fn, shd_status *status = nullptr) {
     try {
         fn();
     } catch (const shd::Error &e) {
@@ -94,10 +95,12 @@ public:
         std::string e = error_of([] { parse_rpc_options(R"({"filters":["rpcLog","nope"]})"); }, &status);
         CPPUNIT_ASSERT_EQUAL(SHD_ERR_INVALID, status);  // a configuration error, whatever the cause
         CPPUNIT_ASSERT(e.rfind("option filters[1]: unknown rpc filter \"nope\"", 0) == 0);
-        CPPUNIT_ASSERT_EQUAL(std::string("option filters[0]: expected a filter name or an object with a \"name\", got 7"),
-                             error_of([] { parse_rpc_options(R"({"filters":[7]})"); }));
-        CPPUNIT_ASSERT(error_of([] { parse_rpc_options(R"({"filters":"rpcLog"})"); }).rfind("option filters: expected an array", 0) ==
-                       0);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("option filters[0]: expected a filter name or an object with a \"name\", got 7"),
+            error_of([] { parse_rpc_options(R"({"filters":[7]})"); }));
+        CPPUNIT_ASSERT(error_of([] {
+                           parse_rpc_options(R"({"filters":"rpcLog"})");
+                       }).rfind("option filters: expected an array", 0) == 0);
     }
 
     void lag_meter_measures_late_and_overdue_ticks() {
@@ -130,7 +133,8 @@ public:
     void lookup_of_one_session() {
         std::vector<shd::BackendSessionService::Fields> out;
         shd_status s = shd::BackendSessionService::parse_lookup(
-            R"([null,{"id":7,"frontendId":"connector-server-1","uid":"alice","settings":{"rid":"r1","n":[1,2]}}])", out);
+            R"([null,{"id":7,"frontendId":"connector-server-1","uid":"alice","settings":{"rid":"r1","n":[1,2]}}])",
+            out);
         CPPUNIT_ASSERT_EQUAL(SHD_OK, s);
         CPPUNIT_ASSERT_EQUAL(size_t(1), out.size());
         CPPUNIT_ASSERT_EQUAL(uint64_t(7), out[0].id);
