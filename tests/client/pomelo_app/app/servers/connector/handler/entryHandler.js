@@ -12,8 +12,14 @@ var Handler = function(app) {
 // Pushes go through the channel service, which finds sessions by uid: bind one on first use. (Not a
 // method: every method of a handler is a client route.)
 var pushToSelf = function(app, session, route, msg) {
-  if (!session.uid) session.bind('user-' + session.id);
-  app.get('channelService').pushMessageByUids(route, msg, [{ uid: session.uid, sid: app.getServerId() }]);
+  var push = function() {
+    app.get('channelService').pushMessageByUids(route, msg, [{ uid: session.uid, sid: app.getServerId() }]);
+  };
+  if (session.uid) return push();
+  session.bind('user-' + session.id, function(err) {
+    if (err) console.error('bind failed: ' + err);
+    else push();
+  });
 };
 
 Handler.prototype.entry = function(msg, session, next) {
