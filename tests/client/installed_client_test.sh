@@ -20,11 +20,12 @@ mkdir -p "$WORK"
 lib=$(ls "$PREFIX"/lib*/libshaddock-client.so 2>/dev/null | head -1)
 [[ -n $lib ]] || fail "no libshaddock-client.so in the installed prefix"
 
-# Only the shd::client API is exported: no Boost, RapidJSON or codec symbols leak.
+# Only the shd::client API is exported: no Boost, RapidJSON or codec symbols leak. (No `grep -q` in
+# pipes here: with pipefail, the writer may die of SIGPIPE when grep quits early.)
 leaks=$(nm -DC --defined-only "$lib" | awk '{ $1=""; $2=""; print }' | grep -v '^ *shd::client::' |
   grep -v -E '^ *(typeinfo|vtable|VTT|guard variable)' || true)
 [[ -z $leaks ]] || fail "libshaddock-client.so exports more than shd::client: $leaks"
-nm -DC --defined-only "$lib" | grep -q 'shd::client::Client::Impl::' && fail "libshaddock-client.so exports Client::Impl"
+nm -DC --defined-only "$lib" | grep "shd::client::Client::Impl::" >/dev/null && fail "libshaddock-client.so exports Client::Impl"
 
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
@@ -33,7 +34,7 @@ out=$WORK/build
   "${launcher[@]}" -DCMAKE_PREFIX_PATH="$PREFIX" >"$WORK/configure.log" 2>&1 ||
   { cat "$WORK/configure.log"; fail "configuring against the installed SDK"; }
 "$CMAKE" --build "$out" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; fail "building against the installed SDK"; }
-ldd "$out/installed_client" | grep -q "$PREFIX" || fail "installed_client does not load the installed library"
+ldd "$out/installed_client" | grep "$PREFIX" >/dev/null || fail "installed_client does not load the installed library"
 
 # A port nobody listens on: bind one, note it, release it.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
