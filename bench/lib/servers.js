@@ -94,22 +94,35 @@ function rssKiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
 }
 
+// Process groups still running: killed if this process ends first (Ctrl-C, an error), so no cluster
+// outlives the driver or a test.
+const live = new Set();
+process.on('exit', () => {
+  for (const pid of live) try { process.kill(-pid, 'SIGKILL'); } catch (e) { /* gone */ }
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(128 + (sig === 'SIGINT' ? 2 : 15)));
+
 // Spawns `cmd` in its own process group and waits until `ready` matches its output. The handle's
 // stop() sends SIGTERM to the leader, waits, then SIGKILLs the group (the spawned servers).
-async function launch(kind, cmd, args, { env, ready, ms = 60000, dir }) {
+// `fail` matching the output ends the wait at once (a server of the cluster that exited).
+async function launch(kind, cmd, args, { env, ready, fail, ms = 60000, dir }) {
   const started = Date.now();
   const proc = spawn(cmd, args, { env: Object.assign({}, process.env, env || {}), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  if (proc.pid) live.add(proc.pid);
   let out = '';
   proc.stdout.on('data', (d) => { out += d; });
   proc.stderr.on('data', (d) => { out += d; });
   let exited = null;
-  const exit = new Promise((resolve) => proc.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
+  const exit = new Promise((resolve) => {
+    proc.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); });
+    proc.on('error', (e) => { exited = { error: e.message }; resolve(exited); });
+  });
   const deadline = Date.now() + ms;
   let match = null;
   while (!(match = ready.exec(out))) {
-    if (exited || Date.now() > deadline) {
-      try { process.kill(-proc.pid, 'SIGKILL'); } catch (e) { /* already gone */ }
-      throw new Error(`${kind}: ${exited ? 'exited (' + JSON.stringify(exited) + ')' : 'not ready within ' + ms + ' ms'} before ${ready}:\n${out.slice(-4000)}`);
+    if (exited || Date.now() > deadline || (fail && fail.test(out))) {
+      if (proc.pid) try { process.kill(-proc.pid, 'SIGKILL'); } catch (e) { /* already gone */ }
+      throw new Error(`${kind}: ${exited ? 'exited (' + JSON.stringify(exited) + ')' : (fail && fail.test(out) ? 'a server failed' : 'not ready within ' + ms + ' ms')} before ${ready}:\n${out.slice(-4000)}`);
     }
     await sleep(20);
   }
@@ -126,6 +139,7 @@ async function launch(kind, cmd, args, { env, ready, ms = 60000, dir }) {
       // Whatever of the group outlived the leader (Pomelo's children die with their master's link).
       await sleep(200);
       try { process.kill(-proc.pid, 'SIGKILL'); } catch (e) { /* none left */ }
+      live.delete(proc.pid);
       if (dir && !process.env.KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
       return result;
     },
@@ -146,7 +160,7 @@ async function startShaddock(opts = {}) {
     c.options = Object.assign({}, c.options, opts.connector);
     fs.writeFileSync(file, JSON.stringify(plugins, null, 1));
   }
-  const h = await launch('shaddock', hostBinary(), ['--app-dir', dir], { ready: /all servers startup in (\d+) ms/, dir });
+  const h = await launch('shaddock', hostBinary(), ['--app-dir', dir], { ready: /all servers startup in (\d+) ms/, fail: /cluster: \S+ exited with code/, dir });
   h.clientPort = clientPort;
   h.servers = servers;
   h.startupMs = Number(h.match[1]);

@@ -1,6 +1,6 @@
 // The benchmark driver end to end in quick mode (bench/run.js --quick): every row runs against fresh
 // servers with the real load tool, and every figure of the table comes out as a positive number, with
-// no failed requests, in both the markdown and the JSON it writes.
+// no failed requests (stock Pomelo's broadcast may be 0, see docs/bench.md), in both the markdown and the JSON it writes.
 // Usage: node driver_smoke_test.js   (SHADDOCK_BUILD_DIR: the build holding bin/shaddock-robot)
 'use strict';
 const assert = require('node:assert');
@@ -31,7 +31,8 @@ try {
   const expected = {
     echo_local: ['Shaddock', 'Pomelo', 'limit server'],
     echo_forwarded: ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
-    broadcast: ['Shaddock', 'Pomelo'],
+    echo_forwarded_single: ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
+    broadcast: ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
     idle: ['Shaddock', 'Pomelo'],
     startup: ['Shaddock', 'Pomelo'],
   };
@@ -40,9 +41,11 @@ try {
     assert.ok(line, `a line for ${prefix}`);
     for (const label of labels) {
       const v = line.cells[label] && line.cells[label].value;
-      assert.ok(typeof v === 'number' && v > 0, `${prefix} / ${label}: ${v}`);
+      // Stock Pomelo's broadcast can miss the 100 ms p99 at its very first rate step: 0 is a result.
+      const positive = !(prefix === 'broadcast' && label !== 'Shaddock');
+      assert.ok(typeof v === 'number' && (positive ? v > 0 : v >= 0), `${prefix} / ${label}: ${v}`);
     }
-    for (const [name, x] of Object.entries(line.ratios)) assert.ok(x > 0, `${prefix} ratio ${name}: ${x}`);
+    for (const [name, x] of Object.entries(line.ratios)) assert.ok(x === null || x > 0, `${prefix} ratio ${name}: ${x}`);
   }
   for (const run of json.runs.filter((x) => x.row.startsWith('echo'))) {
     assert.strictEqual(run.errors, 0, `${run.row} ${run.label}: no errors`);
