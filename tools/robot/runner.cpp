@@ -126,6 +126,9 @@ struct User {
     bool connected = false, finished = false, in_rate = false;
     std::shared_ptr<Lane> root;
     std::map<std::string, std::deque<std::weak_ptr<Lane>>, std::less<>> waiters;
+    // Pushes on waitPush routes that no waitPush has consumed yet: a push that arrives before the reply
+    // of the request that caused it must still satisfy the waitPush that follows that request.
+    std::map<std::string, uint64_t, std::less<>> unclaimed;
     ThreadStats *stats = nullptr;
 
     TemplateContext context() {
@@ -202,15 +205,18 @@ void Runner::Impl::on_push(User &u, std::string_view route, std::string_view bod
         if (timed) s.push_us.record(uint64_t(std::max<int64_t>(0, now - ts)));
     });
     auto w = u.waiters.find(route);
-    if (w == u.waiters.end()) return;
-    while (!w->second.empty()) {
-        std::shared_ptr<Lane> lane = w->second.front().lock();
-        w->second.pop_front();
-        if (!lane) continue;
-        ++lane->wait_token;  // the timeout of this wait is void now
-        advance(lane);
-        break;
+    if (w != u.waiters.end()) {
+        while (!w->second.empty()) {
+            std::shared_ptr<Lane> lane = w->second.front().lock();
+            w->second.pop_front();
+            if (!lane) continue;
+            ++lane->wait_token;  // the timeout of this wait is void now
+            advance(lane);
+            return;
+        }
     }
+    auto c = u.unclaimed.find(route);
+    if (c != u.unclaimed.end()) ++c->second;
 }
 
 void Runner::Impl::connect(User &u) {
@@ -319,6 +325,11 @@ void Runner::Impl::advance(const std::shared_ptr<Lane> &lane) {
                 return;
             }
             case Step::Kind::wait_push: {
+                uint64_t &ready = u.unclaimed[st.push_route];
+                if (ready > 0) {
+                    --ready;
+                    continue;
+                }
                 lane->went_async = true;
                 uint64_t token = ++lane->wait_token;
                 u.waiters[st.push_route].push_back(lane);
@@ -461,6 +472,7 @@ Runner::Runner(const Scenario &scenario, uint64_t first_index, uint64_t count, u
         u->stats = m.stats[u->thread].get();
         TemplateContext ctx = u->context();
         u->uid = scenario.uid.expand(ctx);
+        for (auto &route : m.wait_routes) u->unclaimed[route] = 0;
         u->root = std::make_shared<Lane>();
         u->root->user = u.get();
         u->root->steps = &scenario.script;
