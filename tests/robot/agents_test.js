@@ -1,6 +1,7 @@
 'use strict';
 // Coordinator mode: two agents on loopback share the users of a counted scenario; the merged report
-// equals the sum of the agents' figures and the exact expected count. An agent answers malformed
+// equals the sum of the agents' figures and the exact expected count; a rate step climbs on both
+// agents at the coordinator's command. An agent answers malformed
 // input with a clear error, closes that connection and keeps serving.
 const assert = require('node:assert');
 const fs = require('node:fs');
@@ -66,6 +67,34 @@ function talk(port, text) {
     assertOrdered(assert, rep.requests.latencyMs, 'merged request latency');
     assert.strictEqual(rep.requests.latencyMs.count, rep.requests.ok, 'merged histograms hold every sample');
     assert.strictEqual(rep.timeline.reduce((acc, p) => acc + p.requestsOk, 0), rep.requests.ok);
+
+    // The rate controller runs on the merged figures and moves both agents' senders level by level.
+    const rateFile = writeScenario(dir, 'rate.json', {
+      name: 'rate across agents',
+      server: { host: '127.0.0.1', port: server.port },
+      users: 4, durationSeconds: 5, threads: 1,
+      script: [
+        { on: 'onB' },
+        { rate: { request: 'connector.entryHandler.broadcast', body: { route: 'onB', msg: { ts: '${now_us}' } },
+          start: 20, factor: 2, stepSeconds: 1, stopWhen: { pushP99Ms: 2000 } }, onlyUsers: 0 },
+      ],
+    });
+    const rateJson = path.join(dir, 'rate.json.report');
+    const rr = await runRobot(['run', rateFile, '--agents', `127.0.0.1:${a.port},127.0.0.1:${b.port}`, '--json', rateJson]);
+    assert.strictEqual(rr.code, 0, `coordinator failed (${rr.code}):\n${rr.stdout}\n${rr.stderr}`);
+    const rep2 = JSON.parse(fs.readFileSync(rateJson, 'utf8'));
+    const steps = rep2.rate.steps;
+    assert.ok(steps.length >= 2, JSON.stringify(steps));
+    steps.forEach((st, i) => {
+      assert.strictEqual(st.rate, 20 * 2 ** i);
+      assert.ok(st.met);
+      // Each broadcast reaches all 4 users, 2 on each agent.
+      const want = st.rate * 4;
+      assert.ok(Math.abs(st.deliveriesPerSecond - want) <= want * 0.25, `step ${i}: ${st.deliveriesPerSecond} vs ${want}`);
+    });
+    assert.strictEqual(rep2.rate.maxSustainedDeliveriesPerSecond, steps[steps.length - 1].deliveriesPerSecond);
+    assert.ok(rep2.agents.every((x) => x.pushes > 0), 'both agents received pushes');
+    assert.strictEqual(rep2.agents[0].pushes + rep2.agents[1].pushes, rep2.pushes.received);
   } finally {
     await a.stop();
     await b.stop();
