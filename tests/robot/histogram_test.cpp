@@ -42,9 +42,9 @@ public:
             double want = double(exact(values, q));
             double got = double(h.percentile(q));
             // The bucket of the true value is at most 1/128 of it wide; its midpoint is within half that.
-            CPPUNIT_ASSERT_MESSAGE("q=" + std::to_string(q) + " want " + std::to_string(want) + " got " +
-                                       std::to_string(got),
-                                   std::fabs(got - want) <= want / 128.0 + 1);
+            CPPUNIT_ASSERT_MESSAGE(
+                "q=" + std::to_string(q) + " want " + std::to_string(want) + " got " + std::to_string(got),
+                std::fabs(got - want) <= want / 128.0 + 1);
         }
         CPPUNIT_ASSERT_EQUAL(*std::max_element(values.begin(), values.end()), h.max());
         CPPUNIT_ASSERT_EQUAL(*std::min_element(values.begin(), values.end()), h.min());
@@ -86,9 +86,10 @@ public:
         CPPUNIT_ASSERT(h.buckets() == back.buckets());
         CPPUNIT_ASSERT_EQUAL(h.max(), back.max());
         CPPUNIT_ASSERT_EQUAL(h.sum(), back.sum());
-        for (const char *bad : {"", "[]", "{\"min\":0,\"max\":0,\"sum\":0}", "{\"min\":0,\"max\":0,\"sum\":0,\"b\":[[999999,1]]}",
-                                "{\"min\":0,\"max\":0,\"sum\":0,\"b\":[[1]]}", "{\"min\":-1,\"max\":0,\"sum\":0,\"b\":[]}",
-                                "{\"min\":9,\"max\":1,\"sum\":0,\"b\":[[1,1]]}"}) {
+        for (const char *bad :
+             {"", "[]", "{\"min\":0,\"max\":0,\"sum\":0}", "{\"min\":0,\"max\":0,\"sum\":0,\"b\":[[999999,1]]}",
+              "{\"min\":0,\"max\":0,\"sum\":0,\"b\":[[1]]}", "{\"min\":-1,\"max\":0,\"sum\":0,\"b\":[]}",
+              "{\"min\":9,\"max\":1,\"sum\":0,\"b\":[[1,1]]}"}) {
             Histogram x;
             x.record(5);
             CPPUNIT_ASSERT_MESSAGE(bad, !x.from_json(bad, &err));

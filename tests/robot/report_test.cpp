@@ -1,8 +1,8 @@
 // Reports and the figures behind them: the JSON report's fields and numbers, the HTML page, the
 // snapshot wire form, the rate controller's steps, and the agent protocol's strict decoding.
+#include "report.hpp"
 #include "agent_wire.hpp"
 #include "rate_controller.hpp"
-#include "report.hpp"
 
 #include <rapidjson/document.h>
 

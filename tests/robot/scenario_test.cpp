@@ -97,7 +97,8 @@ public:
         o.ramp = 0;
         Scenario s;
         std::string err;
-        CPPUNIT_ASSERT_MESSAGE(err, parse_scenario(R"({"users": 100, "server": {"transport": "wss"}})", "", o, s, &err));
+        CPPUNIT_ASSERT_MESSAGE(err,
+                               parse_scenario(R"({"users": 100, "server": {"transport": "wss"}})", "", o, s, &err));
         CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.9"), s.host);
         CPPUNIT_ASSERT_EQUAL(uint16_t(5000), s.port);
         CPPUNIT_ASSERT_EQUAL(std::string("tcp"), s.transport);
@@ -122,12 +123,14 @@ public:
         expect_error(R"({"users": 0})", "$.users: expected an integer in [1, 10000000], got 0");
         expect_error(R"({"users": "ten"})", "$.users: expected an integer");
         expect_error(R"({"server": {"port": 70000}})", "$.server.port: expected an integer in [1, 65535], got 70000");
-        expect_error(R"({"server": {"transport": "udp"}})", "$.server.transport: expected \"tcp\", \"tls\", \"ws\" or \"wss\", got \"udp\"");
+        expect_error(R"({"server": {"transport": "udp"}})",
+                     "$.server.transport: expected \"tcp\", \"tls\", \"ws\" or \"wss\", got \"udp\"");
         expect_error(R"({"script": {}})", "$.script: expected an array of steps");
         expect_error(R"({"script": [{"request": "a"}, {"jump": 1}]})", "$.script[1]: expected one of the keys request");
         expect_error(R"({"script": [{"request": "a", "notify": "b"}]})", "$.script[0]: a step has one kind");
         expect_error(R"({"script": [{"request": 5}]})", "$.script[0].request: expected a route string, got 5");
-        expect_error(R"({"script": [{"request": "a", "body": {"x": "${who}"}}]})", "$.script[0].body: unknown placeholder ${who}");
+        expect_error(R"({"script": [{"request": "a", "body": {"x": "${who}"}}]})",
+                     "$.script[0].body: unknown placeholder ${who}");
         expect_error(R"({"script": [{"request": "a", "body": [1]}]})", "$.script[0].body: expected a JSON object");
         expect_error(R"({"script": [{"request": "a", "tmeoutMs": 1}]})", "$.script[0].tmeoutMs: unknown key");
         expect_error(R"({"script": [{"loop": {"count": 2, "steps": [{"sleep": {"uniform": [5, 1]}}]}}]})",
@@ -137,11 +140,16 @@ public:
         expect_error(R"({"script": [{"loop": {"count": 2}}]})", "$.script[0].loop.steps: missing");
         expect_error(R"({"script": [{"sleep": -1}]})", "$.script[0].sleep: expected milliseconds >= 0");
         expect_error(R"({"script": [{"sleep": {"gauss": 3}}]})", "$.script[0].sleep.gauss: unknown key");
-        expect_error(R"({"script": [{"on": "x", "onlyUsers": "5-1"}]})", "$.script[0].onlyUsers: expected a user index or a range");
-        expect_error(R"({"script": [{"rate": {"start": 1}}]})", "$.script[0].rate: expected exactly one of \"request\" or \"notify\"");
-        expect_error(R"({"script": [{"rate": {"notify": "a", "factor": 0.5}}]})", "$.script[0].rate.factor: expected a number in [1, 1000], got 0.5");
-        expect_error(R"({"script": [{"rate": {"notify": "a", "stopWhen": {"p99": 1}}}]})", "$.script[0].rate.stopWhen.p99: unknown key");
-        expect_error(R"({"script": [{"rate": {"notify": "a"}}, {"rate": {"notify": "b"}}]})", "$.script[1].rate: only one rate step");
+        expect_error(R"({"script": [{"on": "x", "onlyUsers": "5-1"}]})",
+                     "$.script[0].onlyUsers: expected a user index or a range");
+        expect_error(R"({"script": [{"rate": {"start": 1}}]})",
+                     "$.script[0].rate: expected exactly one of \"request\" or \"notify\"");
+        expect_error(R"({"script": [{"rate": {"notify": "a", "factor": 0.5}}]})",
+                     "$.script[0].rate.factor: expected a number in [1, 1000], got 0.5");
+        expect_error(R"({"script": [{"rate": {"notify": "a", "stopWhen": {"p99": 1}}}]})",
+                     "$.script[0].rate.stopWhen.p99: unknown key");
+        expect_error(R"({"script": [{"rate": {"notify": "a"}}, {"rate": {"notify": "b"}}]})",
+                     "$.script[1].rate: only one rate step");
         expect_error(R"({"vars": {"a": [1]}})", "$.vars.a: expected a string or a number");
         expect_error(R"({"uid": "${nobody}"})", "$.uid: unknown placeholder ${nobody}");
         expect_error(R"({"script": [{"disconnect": false}]})", "$.script[0].disconnect: expected true");

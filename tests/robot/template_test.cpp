@@ -30,7 +30,8 @@ public:
         Template t;
         std::string err;
         Template::Vars vars{{"room", "\"lobby\""}, {"n", "7"}};
-        CPPUNIT_ASSERT_MESSAGE(err, t.compile_text("u${index}-${uid}/${seq}/${users}/${thread}/${room}${n}/$$x/$", vars, &err));
+        CPPUNIT_ASSERT_MESSAGE(
+            err, t.compile_text("u${index}-${uid}/${seq}/${users}/${thread}/${room}${n}/$$x/$", vars, &err));
         TemplateContext c;
         c.index = 12, c.seq = 3, c.users = 100, c.thread = 1, c.uid = "bob";
         CPPUNIT_ASSERT_EQUAL(std::string("u12-bob/3/100/1/lobby7/$x/$"), t.expand(c));
@@ -43,7 +44,8 @@ public:
     void json_bare_and_in_string() {
         Template t;
         std::string err;
-        auto body = parse(R"({"i":"${index}","u":"${uid}","s":"id ${index} of \"${uid}\"","r":"${room}","k":[1,true,null,"${n}"],"x":"plain"})");
+        auto body = parse(
+            R"({"i":"${index}","u":"${uid}","s":"id ${index} of \"${uid}\"","r":"${room}","k":[1,true,null,"${n}"],"x":"plain"})");
         Template::Vars vars{{"room", "\"a\\\"b\""}, {"n", "2.5"}};
         CPPUNIT_ASSERT_MESSAGE(err, t.compile_json(body, vars, &err));
         TemplateContext c;

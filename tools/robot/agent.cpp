@@ -70,7 +70,8 @@ void serve(LineSocket &sock, bool quiet) {
         std::string l, e;
         while (sock.read_line(l, &e, kMaxLineBytes)) {
             WireMessage m;
-            if (!decode_message(l, m, &e) || (m.type != WireMessage::Type::level && m.type != WireMessage::Type::stop)) {
+            if (!decode_message(l, m, &e) ||
+                (m.type != WireMessage::Type::level && m.type != WireMessage::Type::stop)) {
                 if (e.empty()) e = "expected \"level\" or \"stop\" during a run";
                 log(quiet, "rejected: " + e);
                 std::lock_guard<std::mutex> lock(send_mu);

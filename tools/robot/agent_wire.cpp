@@ -14,9 +14,15 @@ std::string encode_run(const std::string &scenario_json, uint64_t first_index, u
            ",\"startAtUs\":" + std::to_string(start_at_us) + "}\n";
 }
 
-std::string encode_level(unsigned level) { return "{\"type\":\"level\",\"level\":" + std::to_string(level) + "}\n"; }
-std::string encode_stop() { return "{\"type\":\"stop\"}\n"; }
-std::string encode_ready() { return "{\"type\":\"ready\"}\n"; }
+std::string encode_level(unsigned level) {
+    return "{\"type\":\"level\",\"level\":" + std::to_string(level) + "}\n";
+}
+std::string encode_stop() {
+    return "{\"type\":\"stop\"}\n";
+}
+std::string encode_ready() {
+    return "{\"type\":\"ready\"}\n";
+}
 
 std::string encode_tick(unsigned second, const Snapshot &s) {
     return "{\"type\":\"tick\",\"second\":" + std::to_string(second) + ",\"stats\":" + s.to_json() + "}\n";
@@ -39,7 +45,8 @@ bool decode_message(std::string_view line, WireMessage &out, std::string *error)
     if (line.size() > kMaxLineBytes) return fail("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
     rapidjson::Document d;
     d.Parse(line.data(), line.size());
-    if (d.HasParseError()) return fail("not a JSON object (parse error at byte " + std::to_string(d.GetErrorOffset()) + ")");
+    if (d.HasParseError())
+        return fail("not a JSON object (parse error at byte " + std::to_string(d.GetErrorOffset()) + ")");
     if (!d.IsObject()) return fail("not a JSON object");
     std::string type = shd::json_string(d, "type");
     auto uint_field = [&](const char *key, uint64_t &slot) {
@@ -53,7 +60,8 @@ bool decode_message(std::string_view line, WireMessage &out, std::string *error)
     if (type == "run") {
         m.type = WireMessage::Type::run;
         auto it = d.FindMember("scenario");
-        if (it == d.MemberEnd() || !it->value.IsObject()) return fail("\"run\" message: \"scenario\" must be an object");
+        if (it == d.MemberEnd() || !it->value.IsObject())
+            return fail("\"run\" message: \"scenario\" must be an object");
         m.scenario_json = shd::to_json(it->value);
         uint64_t start = 0;
         if (!uint_field("firstIndex", m.first_index) || !uint_field("users", m.users) ||
@@ -89,7 +97,8 @@ bool decode_message(std::string_view line, WireMessage &out, std::string *error)
             if (c == d.MemberEnd() || !c->value.IsObject() || !c->value.HasMember("user") ||
                 !c->value["user"].IsNumber() || !c->value.HasMember("system") || !c->value["system"].IsNumber())
                 return fail("\"done\" message: \"cpu\" must be {\"user\":S,\"system\":S}");
-            if (e == d.MemberEnd() || !e->value.IsNumber()) return fail("\"done\" message: \"elapsed\" must be a number");
+            if (e == d.MemberEnd() || !e->value.IsNumber())
+                return fail("\"done\" message: \"elapsed\" must be a number");
             m.cpu.user_seconds = c->value["user"].GetDouble();
             m.cpu.system_seconds = c->value["system"].GetDouble();
             m.elapsed = e->value.GetDouble();
@@ -99,7 +108,8 @@ bool decode_message(std::string_view line, WireMessage &out, std::string *error)
         m.message = shd::json_string(d, "message", "(no message)");
     } else {
         return fail(type.empty() ? "message without a \"type\" string"
-                                 : "unknown message type \"" + type + "\" (expected run, level, stop, ready, tick, done, error)");
+                                 : "unknown message type \"" + type +
+                                       "\" (expected run, level, stop, ready, tick, done, error)");
     }
     out = std::move(m);
     return true;

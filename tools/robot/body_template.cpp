@@ -81,23 +81,32 @@ bool Template::parse_string(std::string_view s, Place place, const Vars &vars, s
             continue;
         }
         size_t close = s.find('}', dollar + 2);
-        if (close == std::string_view::npos) return fail("unterminated placeholder \"" + std::string(s.substr(dollar)) + "\"");
+        if (close == std::string_view::npos)
+            return fail("unterminated placeholder \"" + std::string(s.substr(dollar)) + "\"");
         std::string_view name = s.substr(dollar + 2, close - dollar - 2);
         Part p;
         p.place = place;
-        if (name == "index") p.kind = Kind::index;
-        else if (name == "seq") p.kind = Kind::seq;
-        else if (name == "users") p.kind = Kind::users;
-        else if (name == "thread") p.kind = Kind::thread;
-        else if (name == "uid") p.kind = Kind::uid;
-        else if (name == "now_us") p.kind = Kind::now_us;
-        else if (name == "now_ms") p.kind = Kind::now_ms;
+        if (name == "index")
+            p.kind = Kind::index;
+        else if (name == "seq")
+            p.kind = Kind::seq;
+        else if (name == "users")
+            p.kind = Kind::users;
+        else if (name == "thread")
+            p.kind = Kind::thread;
+        else if (name == "uid")
+            p.kind = Kind::uid;
+        else if (name == "now_us")
+            p.kind = Kind::now_us;
+        else if (name == "now_ms")
+            p.kind = Kind::now_ms;
         else if (name.substr(0, 5) == "rand:") {
             std::string_view args = name.substr(5);
             size_t colon = args.find(':');
             if (colon == std::string_view::npos || !parse_int(args.substr(0, colon), p.lo) ||
                 !parse_int(args.substr(colon + 1), p.hi) || p.lo > p.hi)
-                return fail("bad placeholder ${" + std::string(name) + "}: expected ${rand:LO:HI} with integers LO <= HI");
+                return fail("bad placeholder ${" + std::string(name) +
+                            "}: expected ${rand:LO:HI} with integers LO <= HI");
             p.kind = Kind::rand;
         } else if (auto it = vars.find(std::string(name)); it != vars.end()) {
             // A constant is known now: splice it in as literal text of the right form.
@@ -115,8 +124,9 @@ bool Template::parse_string(std::string_view s, Place place, const Vars &vars, s
             i = close + 1;
             continue;
         } else {
-            return fail("unknown placeholder ${" + std::string(name) +
-                        "} (known: index, uid, seq, users, thread, now_us, now_ms, rand:LO:HI, or a name from \"vars\")");
+            return fail(
+                "unknown placeholder ${" + std::string(name) +
+                "} (known: index, uid, seq, users, thread, now_us, now_ms, rand:LO:HI, or a name from \"vars\")");
         }
         parts_.push_back(std::move(p));
         i = close + 1;

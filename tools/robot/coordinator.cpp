@@ -31,6 +31,7 @@ struct Agent {
     std::unique_ptr<LineSocket> sock;
     uint64_t first = 0, users = 0;
     AgentSummary summary;
+    bool ready = false;
     bool done = false;  // finished or failed: no more ticks will come
     std::thread reader;
 };
@@ -167,6 +168,7 @@ int run_coordinator(const Scenario &s, const RunOptions &o) {
     CpuTimes cpu0 = process_cpu();
     auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(int64_t(s.duration_seconds * 1e6)) +
                     std::chrono::seconds(30);
+    auto ready_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (live() > 0) {
         if (g_interrupted && !stop_sent) {
             broadcast(encode_stop());
@@ -177,6 +179,18 @@ int run_coordinator(const Scenario &s, const RunOptions &o) {
             std::cerr << "shaddock-robot: agents did not finish 30 s after the end of the run\n";
             failed = true;
             break;
+        }
+        // Something that is not an agent (or a stuck one) never says "ready".
+        if (std::chrono::steady_clock::now() > ready_deadline) {
+            for (auto &a : agents) {
+                if (a->ready || a->done) continue;
+                std::string why = "no \"ready\" within 10 s (is it a shaddock-robot agent?)";
+                std::cerr << "shaddock-robot: agent " << a->address << ": " << why << "\n";
+                a->summary.error = why;
+                a->done = true;
+                failed = true;
+            }
+            flush(false);
         }
         Event e;
         if (!inbox.take(e, std::chrono::milliseconds(100))) continue;
@@ -192,7 +206,7 @@ int run_coordinator(const Scenario &s, const RunOptions &o) {
             continue;
         }
         switch (e.msg.type) {
-            case WireMessage::Type::ready: break;
+            case WireMessage::Type::ready: a.ready = true; break;
             case WireMessage::Type::tick: {
                 if (e.msg.second < next_second) break;  // late for a second already emitted
                 auto &slot = seconds[e.msg.second];

@@ -48,7 +48,9 @@ void Histogram::merge(const Histogram &other) {
     max_ = std::max(max_, other.max_);
 }
 
-void Histogram::clear() { *this = Histogram(); }
+void Histogram::clear() {
+    *this = Histogram();
+}
 
 uint64_t Histogram::percentile(double q) const {
     if (!count_) return 0;

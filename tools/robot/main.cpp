@@ -8,12 +8,12 @@
 //   shaddock-robot check SCENARIO.json
 #include "cli.hpp"
 
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 namespace shd::robot {
 
@@ -90,7 +90,8 @@ const char *kRunUsage =
     "scenario overrides:\n"
     "  --host HOST            server host                 --port PORT        server port\n"
     "  --transport T          tcp, tls, ws or wss         --users N          number of virtual users\n"
-    "  --duration SECONDS     run length                  --ramp N           users connected per second (0: all at once)\n"
+    "  --duration SECONDS     run length                  --ramp N           users connected per second (0: all at "
+    "once)\n"
     "  --threads N            client I/O threads\n"
     "reports:\n"
     "  --json FILE            write the JSON report       --html FILE        write the HTML report\n"
@@ -108,7 +109,9 @@ const char *kAgentUsage =
     "after the first. Port 0 picks a free port (printed on stdout). Malformed input is answered with an\n"
     "error message and the connection is closed.\n";
 
-const char *kCheckUsage = "usage: shaddock-robot check SCENARIO.json\n\nParses and validates the scenario; prints the error naming the file and the JSON path of the bad key.\n";
+const char *kCheckUsage =
+    "usage: shaddock-robot check SCENARIO.json\n\nParses and validates the scenario; prints the error naming the file "
+    "and the JSON path of the bad key.\n";
 
 int usage_error(const std::string &msg, const char *usage) {
     std::cerr << "shaddock-robot: " << msg << "\n\n" << usage;
@@ -136,23 +139,45 @@ int run_mode(int argc, char **argv) {
             std::cout << kRunUsage;
             return kExitOk;
         }
-        if (a == "--progress") { ro.progress = true; continue; }
-        if (a == "--quiet") { ro.quiet = true; continue; }
+        if (a == "--progress") {
+            ro.progress = true;
+            continue;
+        }
+        if (a == "--quiet") {
+            ro.quiet = true;
+            continue;
+        }
         if (a.rfind("--", 0) == 0) {
             if (i + 1 >= argc) return usage_error(a + " needs a value", kRunUsage);
             std::string v = argv[++i], err;
             double d = 0;
-            if (a == "--host") ov.host = v;
-            else if (a == "--transport") ov.transport = v;
-            else if (a == "--json") ro.json_file = v;
-            else if (a == "--html") ro.html_file = v;
-            else if (a == "--agents") agents = v;
-            else if (a == "--port") { if (!number_arg(a, v, 1, 65535, d, err)) return usage_error(err, kRunUsage); ov.port = uint64_t(d); }
-            else if (a == "--users") { if (!number_arg(a, v, 1, 1e7, d, err)) return usage_error(err, kRunUsage); ov.users = uint64_t(d); }
-            else if (a == "--threads") { if (!number_arg(a, v, 1, 256, d, err)) return usage_error(err, kRunUsage); ov.threads = uint64_t(d); }
-            else if (a == "--duration") { if (!number_arg(a, v, 0.1, 366 * 86400, d, err)) return usage_error(err, kRunUsage); ov.duration = d; }
-            else if (a == "--ramp") { if (!number_arg(a, v, 0, 1e7, d, err)) return usage_error(err, kRunUsage); ov.ramp = d; }
-            else return usage_error("unknown option " + a, kRunUsage);
+            if (a == "--host")
+                ov.host = v;
+            else if (a == "--transport")
+                ov.transport = v;
+            else if (a == "--json")
+                ro.json_file = v;
+            else if (a == "--html")
+                ro.html_file = v;
+            else if (a == "--agents")
+                agents = v;
+            else if (a == "--port") {
+                if (!number_arg(a, v, 1, 65535, d, err)) return usage_error(err, kRunUsage);
+                ov.port = uint64_t(d);
+            } else if (a == "--users") {
+                if (!number_arg(a, v, 1, 1e7, d, err)) return usage_error(err, kRunUsage);
+                ov.users = uint64_t(d);
+            } else if (a == "--threads") {
+                if (!number_arg(a, v, 1, 256, d, err)) return usage_error(err, kRunUsage);
+                ov.threads = uint64_t(d);
+            } else if (a == "--duration") {
+                if (!number_arg(a, v, 0.1, 366 * 86400, d, err)) return usage_error(err, kRunUsage);
+                ov.duration = d;
+            } else if (a == "--ramp") {
+                if (!number_arg(a, v, 0, 1e7, d, err)) return usage_error(err, kRunUsage);
+                ov.ramp = d;
+            } else
+                return usage_error("unknown option " + a, kRunUsage);
             continue;
         }
         if (!file.empty()) return usage_error("more than one scenario file (" + file + ", " + a + ")", kRunUsage);
@@ -186,10 +211,14 @@ int agent_mode(int argc, char **argv) {
             std::cout << kAgentUsage;
             return kExitOk;
         }
-        if (a == "--once") once = true;
-        else if (a == "--quiet") quiet = true;
-        else if (a == "--listen" && i + 1 < argc) listen = argv[++i];
-        else return usage_error("unknown or incomplete option " + a, kAgentUsage);
+        if (a == "--once")
+            once = true;
+        else if (a == "--quiet")
+            quiet = true;
+        else if (a == "--listen" && i + 1 < argc)
+            listen = argv[++i];
+        else
+            return usage_error("unknown or incomplete option " + a, kAgentUsage);
     }
     if (listen.empty()) return usage_error("agent needs --listen HOST:PORT", kAgentUsage);
     return run_agent(listen, once, quiet);
@@ -211,7 +240,9 @@ int check_mode(int argc, char **argv) {
     return kExitOk;
 }
 
-void on_signal(int) { g_interrupted = true; }
+void on_signal(int) {
+    g_interrupted = true;
+}
 
 }  // namespace
 

@@ -35,7 +35,8 @@ bool RateController::on_second(const Snapshot &second) {
     r.error_ratio = attempts ? double(step_.requests_failed) / double(attempts) : 0.0;
     r.deliveries_per_second = double(step_.pushes) / double(seconds_in_step_);
     r.met = true;
-    if (spec_.stop_push_p99_ms > 0 && double(r.push_p99_us) > spec_.stop_push_p99_ms * 1000) r.met = false, r.broken = "pushP99Ms";
+    if (spec_.stop_push_p99_ms > 0 && double(r.push_p99_us) > spec_.stop_push_p99_ms * 1000)
+        r.met = false, r.broken = "pushP99Ms";
     if (spec_.stop_request_p99_ms > 0 && double(r.request_p99_us) > spec_.stop_request_p99_ms * 1000)
         r.met = false, r.broken = "requestP99Ms";
     if (spec_.stop_error_ratio > 0 && r.error_ratio > spec_.stop_error_ratio) r.met = false, r.broken = "errorRatio";

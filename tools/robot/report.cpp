@@ -52,7 +52,9 @@ namespace {
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
-double ms(uint64_t us) { return double(us) / 1000.0; }
+double ms(uint64_t us) {
+    return double(us) / 1000.0;
+}
 
 void latency(Writer &w, const Histogram &h) {
     w.StartObject();
@@ -73,7 +75,9 @@ void counts(Writer &w, const std::map<std::string, uint64_t> &m) {
     w.EndObject();
 }
 
-double per_second(uint64_t n, double seconds) { return seconds > 0 ? double(n) / seconds : 0.0; }
+double per_second(uint64_t n, double seconds) {
+    return seconds > 0 ? double(n) / seconds : 0.0;
+}
 
 }  // namespace
 
@@ -219,8 +223,8 @@ std::string report_text(const Report &r) {
     const Snapshot &t = r.total;
     std::string o;
     o += "scenario   " + (r.name.empty() ? r.file : r.name) + "  (" + r.transport + "://" + r.host + ":" +
-         std::to_string(r.port) + ", " + std::to_string(r.users) + " users, " + std::to_string(r.threads) +
-         " threads" + (r.agents.empty() ? "" : ", " + std::to_string(r.agents.size()) + " agents") + ")\n";
+         std::to_string(r.port) + ", " + std::to_string(r.users) + " users, " + std::to_string(r.threads) + " threads" +
+         (r.agents.empty() ? "" : ", " + std::to_string(r.agents.size()) + " agents") + ")\n";
     o += "elapsed    " + fmt("%.1f", r.elapsed_seconds) + " s, stopped by " + r.stopped_by + "\n";
     o += "connects   ok " + std::to_string(t.connects_ok) + "  failed " + std::to_string(t.connects_failed) +
          "  peak connected " + std::to_string(r.peak_users) + "\n";

@@ -64,8 +64,8 @@ std::string chart(const std::string &title, const std::string &unit, const std::
     for (int g = 0; g <= 4; ++g) {
         double v = ymax * g / 4, yy = y(v);
         o += "<line x1=\"" + num(left) + "\" x2=\"" + num(W - right) + "\" y1=\"" + num(yy) + "\" y2=\"" + num(yy) +
-             "\" class=\"g\"/><text x=\"" + num(left - 6) + "\" y=\"" + num(yy + 4) + "\" class=\"a\" text-anchor=\"end\">" +
-             num(v, ymax < 10 ? 2 : 0) + "</text>\n";
+             "\" class=\"g\"/><text x=\"" + num(left - 6) + "\" y=\"" + num(yy + 4) +
+             "\" class=\"a\" text-anchor=\"end\">" + num(v, ymax < 10 ? 2 : 0) + "</text>\n";
     }
     size_t ticks = std::min<size_t>(n, 10);
     for (size_t k = 0; k < ticks; ++k) {
@@ -125,8 +125,8 @@ std::string report_html(const Report &r) {
     for (auto &[k, n] : t.errors) o += row("  " + k, std::to_string(n));
     o += row("robot CPU", num(r.cpu.user_seconds, 2) + " s user + " + num(r.cpu.system_seconds, 2) + " s sys");
     if (r.has_rate)
-        o += row("max sustained deliveries/s", num(r.max_sustained_deliveries, 0) + " (rate " +
-                                                   num(r.max_sustained_rate) + " per sender)");
+        o += row("max sustained deliveries/s",
+                 num(r.max_sustained_deliveries, 0) + " (rate " + num(r.max_sustained_rate) + " per sender)");
     o += "</table>\n<h2>Over time</h2>\n";
     o += chart("Request latency", "ms",
                {{"p50", "#1f77b4", column(r, [](auto &p) { return p.request_p50_us / 1000.0; })},
@@ -142,7 +142,8 @@ std::string report_html(const Report &r) {
                     {"p99", "#d62728", column(r, [](auto &p) { return p.push_p99_us / 1000.0; })}});
     o += chart("Users connected", "users", {{"users", "#ff7f0e", column(r, [](auto &p) { return double(p.users); })}});
     if (r.has_rate && !r.rate_steps.empty()) {
-        o += "<h2>Rate steps</h2>\n<table><tr><th>rate/sender</th><th>deliveries/s</th><th>push p99 ms</th><th>met</th></tr>\n";
+        o += "<h2>Rate steps</h2>\n<table><tr><th>rate/sender</th><th>deliveries/s</th><th>push p99 "
+             "ms</th><th>met</th></tr>\n";
         for (auto &s : r.rate_steps)
             o += "<tr><td>" + num(s.rate) + "</td><td>" + num(s.deliveries_per_second, 0) + "</td><td>" +
                  num(s.push_p99_us / 1000.0, 2) + "</td><td>" + (s.met ? "yes" : "no (" + esc(s.broken) + ")") +

@@ -68,17 +68,17 @@ struct Lane {
     User *user = nullptr;
     const std::vector<Step> *steps = nullptr;
     size_t pc = 0;
-    LoopRun *loop = nullptr;          // the loop this lane repeats; null for the script itself
-    std::unique_ptr<LoopRun> child;   // the loop this lane is waiting for
-    uint64_t wait_token = 0;          // matches the pending waitPush timeout
-    bool went_async = false;          // this iteration waited for something (else: yield before repeating)
+    LoopRun *loop = nullptr;         // the loop this lane repeats; null for the script itself
+    std::unique_ptr<LoopRun> child;  // the loop this lane is waiting for
+    uint64_t wait_token = 0;         // matches the pending waitPush timeout
+    bool went_async = false;         // this iteration waited for something (else: yield before repeating)
 };
 
 struct LoopRun {
     const Step *step = nullptr;
     std::weak_ptr<Lane> parent;  // weak: the parent owns this run (Lane::child)
-    uint64_t started = 0;  // iterations begun, across lanes
-    unsigned active = 0;   // lanes still running
+    uint64_t started = 0;        // iterations begun, across lanes
+    unsigned active = 0;         // lanes still running
     std::vector<std::shared_ptr<Lane>> lanes;
 };
 
@@ -98,7 +98,8 @@ struct Runner::Impl {
     std::map<std::string, std::string> push_fields;  // route -> latency field, from "on" steps
     std::vector<std::string> wait_routes;            // routes of waitPush steps
 
-    Impl(const Scenario &s, uint64_t f, uint64_t c, uint64_t t) : sc(s), first(f), count(c), total(t), rate_shape(s.rate) {}
+    Impl(const Scenario &s, uint64_t f, uint64_t c, uint64_t t)
+        : sc(s), first(f), count(c), total(t), rate_shape(s.rate) {}
 
     void connect(User &u);
     void advance(const std::shared_ptr<Lane> &lane);
@@ -480,7 +481,9 @@ Runner::Runner(const Scenario &scenario, uint64_t first_index, uint64_t count, u
     }
 }
 
-Runner::~Runner() { stop(); }
+Runner::~Runner() {
+    stop();
+}
 
 void Runner::start() {
     Impl &m = *impl_;
@@ -501,9 +504,13 @@ Snapshot Runner::take_interval() {
     return out;
 }
 
-void Runner::set_level(unsigned level) { impl_->level.store(level); }
+void Runner::set_level(unsigned level) {
+    impl_->level.store(level);
+}
 
-bool Runner::all_done() const { return impl_->finished.load() >= impl_->count; }
+bool Runner::all_done() const {
+    return impl_->finished.load() >= impl_->count;
+}
 
 void Runner::stop() {
     Impl &m = *impl_;
@@ -525,11 +532,16 @@ std::string drive(Runner &runner, double duration_seconds,
         // Sleep in small slices so that an interrupt or the end of every user is seen quickly.
         while (why.empty()) {
             auto now = clock::now();
-            if (interrupt) why = "interrupted";
-            else if (now >= end) why = "duration";
-            else if (runner.all_done()) why = "all users done";
-            else if (now >= due) break;
-            else std::this_thread::sleep_for(std::min<clock::duration>(due - now, std::chrono::milliseconds(20)));
+            if (interrupt)
+                why = "interrupted";
+            else if (now >= end)
+                why = "duration";
+            else if (runner.all_done())
+                why = "all users done";
+            else if (now >= due)
+                break;
+            else
+                std::this_thread::sleep_for(std::min<clock::duration>(due - now, std::chrono::milliseconds(20)));
         }
         if (!why.empty()) break;
         if (!on_second(n, runner.take_interval())) why = "stopped";

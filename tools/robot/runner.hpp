@@ -43,7 +43,8 @@ private:
 // duration has passed, every user is done, `interrupt` becomes true, or on_second returns false.
 // Then stops the runner; `rest` receives the figures of the last partial second. Returns why it ended:
 // "duration", "all users done", "interrupted" or "stopped".
-std::string drive(Runner &runner, double duration_seconds, const std::function<bool(unsigned, const Snapshot &)> &on_second,
-                  const std::atomic<bool> &interrupt, Snapshot &rest, double &elapsed_seconds);
+std::string drive(Runner &runner, double duration_seconds,
+                  const std::function<bool(unsigned, const Snapshot &)> &on_second, const std::atomic<bool> &interrupt,
+                  Snapshot &rest, double &elapsed_seconds);
 
 }  // namespace shd::robot

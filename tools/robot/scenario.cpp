@@ -99,7 +99,8 @@ public:
             if (!v->IsObject()) bad("$.vars", "expected an object of strings and numbers", v);
             for (auto &m : v->GetObject()) {
                 std::string name(m.name.GetString(), m.name.GetStringLength());
-                if (!m.value.IsString() && !m.value.IsNumber()) bad("$.vars." + name, "expected a string or a number", &m.value);
+                if (!m.value.IsString() && !m.value.IsNumber())
+                    bad("$.vars." + name, "expected a string or a number", &m.value);
                 if (name.empty() || name.find_first_of("${}:") != std::string::npos)
                     bad("$.vars." + name, "a variable name may not be empty or hold $ { } :");
                 vars_[name] = json_text(m.value);
@@ -201,13 +202,13 @@ private:
         const char *kind = nullptr;
         for (const char *k : kinds) {
             if (member(v, k)) {
-                if (kind) bad(st.path, std::string("a step has one kind, found both \"") + kind + "\" and \"" + k + "\"");
+                if (kind)
+                    bad(st.path, std::string("a step has one kind, found both \"") + kind + "\" and \"" + k + "\"");
                 kind = k;
             }
         }
         if (!kind)
-            bad(st.path,
-                "expected one of the keys request, notify, on, waitPush, sleep, loop, rate, disconnect", &v);
+            bad(st.path, "expected one of the keys request, notify, on, waitPush, sleep, loop, rate, disconnect", &v);
         only_users(v, st);
         std::string k = kind;
         const Value &arg = *member(v, kind);
@@ -261,7 +262,9 @@ private:
             d.a = v.GetDouble();
             return;
         }
-        if (!v.IsObject()) bad(p, "expected milliseconds, or {\"constant\": MS} / {\"uniform\": [MIN, MAX]} / {\"exponential\": MEAN}", &v);
+        if (!v.IsObject())
+            bad(p, "expected milliseconds, or {\"constant\": MS} / {\"uniform\": [MIN, MAX]} / {\"exponential\": MEAN}",
+                &v);
         only_keys(v, p, {"constant", "uniform", "exponential"});
         if (v.MemberCount() != 1) bad(p, "expected exactly one of constant, uniform, exponential", &v);
         if (const Value *c = member(v, "constant")) {
@@ -357,8 +360,10 @@ bool parse_scenario(std::string_view text, const std::string &file, const Overri
         // Line and column of the offset, for a human reading the file.
         size_t off = d.GetErrorOffset(), line = 1, col = 1;
         for (size_t i = 0; i < off && i < text.size(); ++i) {
-            if (text[i] == '\n') ++line, col = 1;
-            else ++col;
+            if (text[i] == '\n')
+                ++line, col = 1;
+            else
+                ++col;
         }
         if (error)
             *error = where + ":" + std::to_string(line) + ":" + std::to_string(col) +

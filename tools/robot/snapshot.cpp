@@ -82,14 +82,14 @@ bool Snapshot::from_value(const rapidjson::Value &v, std::string *error) {
     struct Field {
         const char *key;
         uint64_t *slot;
-    } fields[] = {{"requestsOk", &s.requests_ok},     {"requestsFailed", &s.requests_failed},
-                  {"notifies", &s.notifies},          {"pushes", &s.pushes},
-                  {"connectsOk", &s.connects_ok},     {"connectsFailed", &s.connects_failed},
-                  {"disconnects", &s.disconnects},    {"usersConnected", &s.users_connected},
-                  {"rateSenders", &s.rate_senders}};
+    } fields[] = {
+        {"requestsOk", &s.requests_ok},  {"requestsFailed", &s.requests_failed}, {"notifies", &s.notifies},
+        {"pushes", &s.pushes},           {"connectsOk", &s.connects_ok},         {"connectsFailed", &s.connects_failed},
+        {"disconnects", &s.disconnects}, {"usersConnected", &s.users_connected}, {"rateSenders", &s.rate_senders}};
     for (auto &f : fields) {
         auto it = v.FindMember(f.key);
-        if (it == v.MemberEnd() || !it->value.IsUint64()) return fail(std::string(f.key) + " must be an unsigned integer");
+        if (it == v.MemberEnd() || !it->value.IsUint64())
+            return fail(std::string(f.key) + " must be an unsigned integer");
         *f.slot = it->value.GetUint64();
     }
     for (auto [key, map] : {std::pair{"errors", &s.errors}, std::pair{"pushesByRoute", &s.pushes_by_route}}) {
