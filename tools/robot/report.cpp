@@ -69,7 +69,7 @@ void latency(Writer &w, const Histogram &h) {
     w.EndObject();
 }
 
-void counts(Writer &w, const std::map<std::string, uint64_t> &m) {
+void counts(Writer &w, const std::map<std::string, uint64_t, std::less<>> &m) {
     w.StartObject();
     for (auto &[k, n] : m) w.Key(k.c_str(), rapidjson::SizeType(k.size())), w.Uint64(n);
     w.EndObject();

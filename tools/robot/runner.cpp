@@ -49,7 +49,7 @@ bool find_timestamp(std::string_view body, const std::string &field, int64_t &ou
     while (i < body.size() && (body[i] == ' ' || body[i] == ':' || body[i] == '\t')) ++i;
     int64_t v = 0;
     size_t digits = 0;
-    while (i < body.size() && body[i] >= '0' && body[i] <= '9' && digits < 19) v = v * 10 + (body[i++] - '0'), ++digits;
+    while (i < body.size() && body[i] >= '0' && body[i] <= '9' && digits < 18) v = v * 10 + (body[i++] - '0'), ++digits;
     if (!digits) return false;
     out = v;
     return true;
@@ -201,7 +201,14 @@ void Runner::Impl::on_push(User &u, std::string_view route, std::string_view bod
     bool timed = find_timestamp(body, field, ts);
     u.record([&](Snapshot &s) {
         ++s.pushes;
-        ++s.pushes_by_route[std::string(route)];
+        // Route names come from the server: a bounded number of them is kept, the rest pooled.
+        auto it = s.pushes_by_route.find(route);
+        if (it != s.pushes_by_route.end())
+            ++it->second;
+        else if (s.pushes_by_route.size() < kMaxPushRoutes)
+            s.pushes_by_route.emplace(std::string(route), 1);
+        else
+            ++s.pushes_by_route["(other routes)"];
         // A sender's clock slightly ahead of ours gives a negative delay: recorded as 0.
         if (timed) s.push_us.record(uint64_t(std::max<int64_t>(0, now - ts)));
     });

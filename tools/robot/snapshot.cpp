@@ -16,7 +16,15 @@ void Snapshot::merge(const Snapshot &o) {
     connects_failed += o.connects_failed;
     disconnects += o.disconnects;
     for (auto &[k, n] : o.errors) errors[k] += n;
-    for (auto &[k, n] : o.pushes_by_route) pushes_by_route[k] += n;
+    for (auto &[k, n] : o.pushes_by_route) {
+        auto it = pushes_by_route.find(k);
+        if (it != pushes_by_route.end())
+            it->second += n;
+        else if (pushes_by_route.size() < kMaxPushRoutes)
+            pushes_by_route.emplace(k, n);
+        else
+            pushes_by_route["(other routes)"] += n;
+    }
     request_us.merge(o.request_us);
     push_us.merge(o.push_us);
     connect_us.merge(o.connect_us);
@@ -32,7 +40,7 @@ uint64_t Snapshot::error_count() const {
 
 namespace {
 
-void put_map(std::string &out, const std::map<std::string, uint64_t> &m) {
+void put_map(std::string &out, const std::map<std::string, uint64_t, std::less<>> &m) {
     out += '{';
     bool first = true;
     for (auto &[k, n] : m) {

@@ -8,10 +8,15 @@
 #include <rapidjson/fwd.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
 namespace shd::robot {
+
+// Push route names come from the server; at most this many are kept apart, the rest are pooled under
+// "(other routes)" so that a server inventing routes cannot grow the robot's memory.
+constexpr size_t kMaxPushRoutes = 256;
 
 struct Snapshot {
     uint64_t requests_ok = 0;
@@ -22,8 +27,8 @@ struct Snapshot {
     uint64_t connects_failed = 0;
     uint64_t disconnects = 0;  // lost connections after a successful connect (not at the end of the run)
     // Failures by "<what>:<error>", e.g. "request:timeout", "connect:connect_failed", "waitPush:timeout".
-    std::map<std::string, uint64_t> errors;
-    std::map<std::string, uint64_t> pushes_by_route;
+    std::map<std::string, uint64_t, std::less<>> errors;
+    std::map<std::string, uint64_t, std::less<>> pushes_by_route;
     Histogram request_us;  // request -> reply, successful requests only
     Histogram push_us;     // sender's timestamp field -> receipt, pushes that carry one
     Histogram connect_us;  // connect() -> handshake done
