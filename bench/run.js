@@ -93,8 +93,10 @@ function runRobot(robot, scenario, args, jsonFile, sample) {
       if (timer) clearInterval(timer);
       if (!fs.existsSync(jsonFile)) return reject(new Error(`robot exited ${code} without a report:\n${robot} ${argv.join(' ')}\n${out.slice(-3000)}`));
       const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+      // Results are shared: paths relative to the repository, the robot's words only when it failed.
+      if (typeof report.file === 'string') report.file = path.relative(servers.REPO, report.file);
       report.robotExitCode = code;
-      report.robotOutput = out.slice(-2000);
+      if (code !== 0) report.robotOutput = out.slice(-2000);
       resolve(report);
     });
   });
