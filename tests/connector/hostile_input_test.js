@@ -148,6 +148,31 @@ test('malformed JSON body: treated as {} (Pomelo), connection kept', async () =>
   c.close();
 });
 
+test('numbers beyond the range of double in a body and a handshake: read as 0 or refused, server unharmed', async () => {
+  // A literal like this one crashed RapidJSON 1.1's full-precision parser (found by fuzz_handshake).
+  const tiny = '1.5781453118566781453' + '0'.repeat(35) + '7120001e-000000000000000353';
+  const s = await rawSocket();
+  s.sock.write(Package.encode(Package.TYPE_HANDSHAKE,
+    Protocol.strencode(`{"sys":{"type":"x","version":"1"},"user":{"a":[${tiny}]}}`)));
+  await sleep(200);
+  assert.strictEqual(s.data[0], 1, 'the handshake is answered');
+  s.sock.destroy();
+  const c = await WireClient.connect({ port: server.port, transport: 'tcp' });
+  await c.handshake();
+  const echo = async (text) => {
+    const id = ++c.reqId;
+    const answer = new Promise((resolve) => c.callbacks.set(id, resolve));
+    c.routeOf.set(id, 'connector.entryHandler.echo');
+    c.sendRaw(Package.encode(Package.TYPE_DATA,
+      Message.encode(id, Message.TYPE_REQUEST, 0, 'connector.entryHandler.echo', Buffer.from(text))));
+    return within(answer, 2000, 'answer');
+  };
+  assert.deepStrictEqual(await echo(`{"a":${tiny},"b":-1e-400,"c":1.5}`), { a: 0, b: -0, c: 1.5 });
+  assert.deepStrictEqual(await echo('{"a":1e400}'), {}, 'beyond double: unreadable, so {} as Pomelo does');
+  assert.deepStrictEqual(await c.request('connector.entryHandler.entry'), { code: 200, msg: 'game server is ok.' });
+  c.close();
+});
+
 // For the next cases the outcome may be a close or a dropped message; either way no answer and no
 // harm. Returns 'closed' or 'ignored'.
 async function closedOrIgnored(c) {

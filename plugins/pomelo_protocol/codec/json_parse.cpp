@@ -2,7 +2,72 @@
 
 #include <rapidjson/document.h>
 
+#include <string>
+#include <vector>
+
 namespace shd::pomelo {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// RapidJSON 1.1's full-precision number parsing indexes outside its table of cached powers of ten
+// for long literals far outside the range of double (found by fuzz_handshake: a hostile body could
+// crash the server). Such literals never reach it: below the range they become 0 (as in JSON.parse),
+// above it the text is refused.
+struct TinyNumber {
+    size_t begin;
+    size_t end;
+    bool negative;
+};
+
+enum class Magnitude { normal, tiny, huge };
+
+// Reads the number literal starting at text[i] ('-' or a digit) and returns the index after it.
+// `tiny`: the value is below 10^-324, so it rounds to zero (the smallest double is 4.9e-324) and
+// replacing the literal by 0 changes nothing. `huge`: 10^309 or more, beyond every double (JSON.parse
+// makes it Infinity, which JSON cannot carry); RapidJSON's full-precision path reads outside its
+// tables for both.
+size_t scan_number(std::string_view text, size_t i, Magnitude &magnitude) {
+    magnitude = Magnitude::normal;
+    const size_t n = text.size();
+    if (i < n && text[i] == '-') ++i;
+    long lead = 0;         // decimal exponent of the first non-zero digit, once seen
+    bool nonzero = false;  // a non-zero digit was seen
+    long int_digits = 0;
+    while (i < n && is_digit(text[i])) {
+        if (!nonzero && text[i] != '0') nonzero = true, lead = -1;
+        if (nonzero) ++lead;
+        ++int_digits;
+        ++i;
+    }
+    if (int_digits == 0) return i;
+    if (i < n && text[i] == '.') {
+        ++i;
+        long position = 0;
+        while (i < n && is_digit(text[i])) {
+            --position;
+            if (!nonzero && text[i] != '0') nonzero = true, lead = position;
+            ++i;
+        }
+    }
+    long exponent = 0;
+    if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        bool minus = false;
+        if (i < n && (text[i] == '+' || text[i] == '-')) minus = text[i++] == '-';
+        while (i < n && is_digit(text[i])) {
+            if (exponent < 1000000) exponent = exponent * 10 + (text[i] - '0');
+            ++i;
+        }
+        if (minus) exponent = -exponent;
+    }
+    if (nonzero && lead + exponent <= -325) magnitude = Magnitude::tiny;
+    if (nonzero && lead + exponent >= 309) magnitude = Magnitude::huge;
+    return i;
+}
+
+}  // namespace
 
 bool json_depth_within(std::string_view text, size_t max_depth) {
     size_t depth = 0;
@@ -36,9 +101,62 @@ bool json_depth_within(std::string_view text, size_t max_depth) {
 }
 
 bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_depth) {
-    if (!json_depth_within(text, max_depth)) return false;
+    // One pass over the raw text: nesting depth (hostile input must not exhaust the parser's stack)
+    // and number literals RapidJSON cannot take.
+    size_t depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    std::vector<TinyNumber> tiny;
+    for (size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            ++i;
+            continue;
+        }
+        if (c == '-' || is_digit(c)) {
+            Magnitude magnitude;
+            const size_t end = scan_number(text, i, magnitude);
+            if (magnitude == Magnitude::huge) return false;
+            if (magnitude == Magnitude::tiny) tiny.push_back({i, end, c == '-'});
+            i = end > i ? end : i + 1;
+            continue;
+        }
+        switch (c) {
+            case '"': in_string = true; break;
+            case '[':
+            case '{':
+                if (++depth > max_depth) return false;
+                break;
+            case ']':
+            case '}':
+                if (depth > 0) --depth;
+                break;
+            default: break;
+        }
+        ++i;
+    }
     constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
-    doc.Parse<kFlags>(text.data(), text.size());
+    if (tiny.empty()) {
+        doc.Parse<kFlags>(text.data(), text.size());
+    } else {
+        std::string safe;
+        safe.reserve(text.size());
+        size_t from = 0;
+        for (const auto &t : tiny) {
+            safe.append(text.substr(from, t.begin - from));
+            safe.append(t.negative ? "-0.0" : "0");  // "-0" would read as the integer 0
+            from = t.end;
+        }
+        safe.append(text.substr(from));
+        doc.Parse<kFlags>(safe.data(), safe.size());
+    }
     return !doc.HasParseError();
 }
 

@@ -17,7 +17,9 @@ constexpr size_t kDefaultMaxJsonDepth = 64;
 bool json_depth_within(std::string_view text, size_t max_depth);
 
 // Parses `text` into `doc`. False if it is not one JSON value (optionally surrounded by whitespace)
-// or nests deeper than max_depth; `doc` is then unspecified.
+// or nests deeper than max_depth; `doc` is then unspecified. A number below the range of double
+// (under 1e-324) is read as 0 like JSON.parse does; one above it (1e309 and more) makes the text
+// invalid.
 bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_depth = kDefaultMaxJsonDepth);
 
 }  // namespace shd::pomelo

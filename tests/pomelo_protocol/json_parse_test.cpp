@@ -1,0 +1,84 @@
+// parse_json: untrusted JSON text, including number literals far outside the range of double that
+// RapidJSON 1.1's full-precision path cannot take (one of them was found by fuzz_handshake).
+#include "codec/json_parse.hpp"
+
+#include <rapidjson/document.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <cmath>
+#include <string>
+
+namespace shd::pomelo {
+namespace {
+
+class JsonParseTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(JsonParseTest);
+    CPPUNIT_TEST(theFuzzerInputReadsAsZero);
+    CPPUNIT_TEST(belowTheRangeIsZeroKeepingTheSign);
+    CPPUNIT_TEST(aboveTheRangeIsRefused);
+    CPPUNIT_TEST(edgesOfTheRangeStayExact);
+    CPPUNIT_TEST(stringsAreNotNumbers);
+    CPPUNIT_TEST(longLiteralsAtEveryExponent);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void theFuzzerInputReadsAsZero() {
+        const std::string number = "1.5781453118566781453" + std::string(35, '0') + "7120001e-000000000000000353";
+        rapidjson::Document d;
+        CPPUNIT_ASSERT(parse_json("{\"sys\":[" + number + ",2]}", d));
+        CPPUNIT_ASSERT_EQUAL(0.0, d["sys"][0].GetDouble());
+        CPPUNIT_ASSERT_EQUAL(2, d["sys"][1].GetInt());
+    }
+
+    void belowTheRangeIsZeroKeepingTheSign() {
+        rapidjson::Document d;
+        CPPUNIT_ASSERT(parse_json("[-1e-400, 0.0000000001e-320, 123456789012345678901234567890e-360]", d));
+        CPPUNIT_ASSERT_EQUAL(0.0, d[0].GetDouble());
+        CPPUNIT_ASSERT(std::signbit(d[0].GetDouble()));
+        CPPUNIT_ASSERT_EQUAL(0.0, d[1].GetDouble());
+        CPPUNIT_ASSERT_EQUAL(0.0, d[2].GetDouble());
+    }
+
+    void aboveTheRangeIsRefused() {
+        rapidjson::Document d;
+        CPPUNIT_ASSERT(!parse_json("[1e309]", d));
+        CPPUNIT_ASSERT(!parse_json("{\"a\":" + std::string(400, '9') + "}", d));
+        CPPUNIT_ASSERT(!parse_json("[-0.00001e314]", d));
+    }
+
+    void edgesOfTheRangeStayExact() {
+        rapidjson::Document d;
+        CPPUNIT_ASSERT(parse_json("[5e-324, 2.4703282292062328e-324, 1.7976931348623157e308, 123e-2]", d));
+        CPPUNIT_ASSERT_EQUAL(4.9406564584124654e-324, d[0].GetDouble());  // the smallest double
+        CPPUNIT_ASSERT_EQUAL(4.9406564584124654e-324, d[1].GetDouble());  // rounds up to it
+        CPPUNIT_ASSERT_EQUAL(1.7976931348623157e308, d[2].GetDouble());
+        CPPUNIT_ASSERT_EQUAL(1.23, d[3].GetDouble());
+    }
+
+    void stringsAreNotNumbers() {
+        rapidjson::Document d;
+        CPPUNIT_ASSERT(parse_json("{\"a\":\"1e-999 \\\" 1e999\",\"b\":-1e-999}", d));
+        CPPUNIT_ASSERT_EQUAL(std::string("1e-999 \" 1e999"), std::string(d["a"].GetString()));
+        CPPUNIT_ASSERT_EQUAL(0.0, d["b"].GetDouble());
+    }
+
+    // Long literals with every exponent around the edges of the range: none may crash (the build's
+    // sanitizers and fuzz_smoke watch the same code), and each answer is either a value or a refusal.
+    void longLiteralsAtEveryExponent() {
+        for (int digits : {1, 19, 20, 100, 781}) {
+            const std::string mantissa = "1." + std::string(static_cast<size_t>(digits), '7');
+            for (int e = -1100; e <= 1100; ++e) {
+                rapidjson::Document d;
+                const bool ok = parse_json("[" + mantissa + "e" + std::to_string(e) + "]", d);
+                CPPUNIT_ASSERT_EQUAL(e < 309, ok);
+                if (ok && e <= -325) CPPUNIT_ASSERT_EQUAL(0.0, d[0].GetDouble());
+            }
+        }
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(JsonParseTest);
+
+}  // namespace
+}  // namespace shd::pomelo
