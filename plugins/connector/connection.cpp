@@ -265,25 +265,45 @@ void Connection::arm_protocol_timer(uint64_t ms) {
 
 // ---- entry points from other threads ----
 
+void Connection::lock_outbox() {
+    while (outbox_lock_.test_and_set(std::memory_order_acquire)) {
+    }
+}
+
 void Connection::send(SharedBytes bytes) {
-    asio::post(strand_, [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
-        if (self->closed_ || self->closing_) return;
-        if (self->settings_.flush_interval_ms)
-            self->hold(std::move(bytes));
-        else
-            self->enqueue(std::move(bytes));
-        self->settle();
-    });
+    lock_outbox();
+    const bool first = outbox_.empty();
+    outbox_.push_back(Outgoing{std::move(bytes), false, {}});
+    unlock_outbox();
+    if (first) asio::post(strand_, [self = shared_from_this()] { self->drain_outbox(); });
 }
 
 void Connection::close_after(SharedBytes notice, std::string reason) {
-    asio::post(strand_, [self = shared_from_this(), notice = std::move(notice), reason = std::move(reason)]() mutable {
-        if (self->closed_ || self->closing_) return;
-        self->release_held();  // the kick notice follows what was sent before it
-        if (notice) self->enqueue(std::move(notice));
-        self->begin_close(std::move(reason));
-        self->settle();
-    });
+    lock_outbox();
+    const bool first = outbox_.empty();
+    outbox_.push_back(Outgoing{std::move(notice), true, std::move(reason)});
+    unlock_outbox();
+    if (first) asio::post(strand_, [self = shared_from_this()] { self->drain_outbox(); });
+}
+
+void Connection::drain_outbox() {
+    std::vector<Outgoing> batch;
+    lock_outbox();
+    batch.swap(outbox_);
+    unlock_outbox();
+    for (Outgoing &out : batch) {
+        if (closed_ || closing_) break;  // what follows a close is dropped, as before it
+        if (out.close) {
+            release_held();  // the kick notice follows what was sent before it
+            if (out.bytes) enqueue(std::move(out.bytes));
+            begin_close(std::move(out.reason));
+        } else if (settings_.flush_interval_ms) {
+            hold(std::move(out.bytes));
+        } else {
+            enqueue(std::move(out.bytes));
+        }
+    }
+    settle();
 }
 
 void Connection::answer_handshake(shd_handshake_reply_fn reply, void *reply_ctx, int32_t code, std::string user_json) {

@@ -22,6 +22,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -89,6 +90,12 @@ private:
                                         shd_handshake_reply_fn reply, void *reply_ctx);
     static void SHD_CALL link_established(void *ctx);
 
+    // [strand] Moves what other threads sent to the write path (or the buffer scheduler), in order,
+    // and carries out a close_after found among them.
+    void drain_outbox();
+    void lock_outbox();
+    void unlock_outbox() { outbox_lock_.clear(std::memory_order_release); }
+
     // Admits bytes against sendQueueLimit: false (and the connection marked overflowed) past it.
     bool admit(const SharedBytes &bytes);
     void enqueue(SharedBytes bytes);
@@ -113,6 +120,16 @@ private:
     uint64_t protocol_generation_ = 0;
     Clock::time_point accept_deadline_;
     Clock::time_point last_read_;
+
+    // Sends and close_after from other threads (the logic thread's answers and pushes): one post to
+    // the strand per batch, not per message, so a busy connection's answers also share writes.
+    struct Outgoing {
+        SharedBytes bytes;
+        bool close = false;  // close_after: bytes (maybe null) is the goodbye notice
+        std::string reason;
+    };
+    std::atomic_flag outbox_lock_ = ATOMIC_FLAG_INIT;  // held for a push or a swap only
+    std::vector<Outgoing> outbox_;
 
     std::vector<SharedBytes> queue_;  // waiting for the next write
     std::vector<SharedBytes> held_;   // the buffer scheduler's: waiting for the flush timer

@@ -2,16 +2,6 @@
 
 namespace shd::connector {
 
-// A client message on its way to the logic thread (one allocation: the strings live here).
-struct LogicBridge::Inbound {
-    LogicBridge *bridge;
-    uint64_t sid;
-    int32_t kind;
-    uint32_t id;
-    std::string route;
-    std::string body;
-};
-
 // One request's way back. Allocated per request, freed when respond() is called.
 struct LogicBridge::Responder {
     shd_responder_v1 table;
@@ -24,9 +14,10 @@ struct LogicBridge::Responder {
 
 void LogicBridge::handshake(std::shared_ptr<ClientLink> link, shd_str client_type, shd_str client_version,
                             shd_str user_json, shd_handshake_reply_fn reply, void *reply_ctx) {
-    host_.post([this, link = std::move(link), type = std::string(to_view(client_type)),
-                version = std::string(to_view(client_version)), user = std::string(to_view(user_json)), reply,
-                reply_ctx]() mutable {
+    Inbound in;
+    in.task = [this, link = std::move(link), type = std::string(to_view(client_type)),
+               version = std::string(to_view(client_version)), user = std::string(to_view(user_json)), reply,
+               reply_ctx] {
         struct Pending {
             std::shared_ptr<ClientLink> link;
             shd_handshake_reply_fn reply;
@@ -41,33 +32,68 @@ void LogicBridge::handshake(std::shared_ptr<ClientLink> link, shd_str client_typ
                 delete p;
             },
             pending);
-    });
+    };
+    enqueue(std::move(in));
 }
 
 void LogicBridge::established(std::shared_ptr<ClientLink> link, uint64_t sid) {
-    host_.post([this, link = std::move(link), sid]() mutable { sessions_.add(sid, std::move(link)); });
+    Inbound in;
+    in.task = [this, link = std::move(link), sid] { sessions_.add(sid, link); };
+    enqueue(std::move(in));
 }
 
 void LogicBridge::closed(uint64_t sid, std::string reason) {
-    host_.post([this, sid, reason = std::move(reason)] { sessions_.remove(sid, reason); });
+    Inbound in;
+    in.task = [this, sid, reason = std::move(reason)] { sessions_.remove(sid, reason); };
+    enqueue(std::move(in));
 }
 
 void LogicBridge::deliver(uint64_t sid, const shd_inbound_msg_v1 &msg) {
-    auto *in =
-        new Inbound{this, sid, msg.kind, msg.id, std::string(to_view(msg.route)), std::string(to_view(msg.body_json))};
-    if (host_.api()->post(host_.ctx(), &LogicBridge::run_inbound, in) != SHD_OK) delete in;
+    Inbound in;
+    in.sid = sid;
+    in.kind = msg.kind;
+    in.id = msg.id;
+    in.route = to_view(msg.route);
+    in.body = to_view(msg.body_json);
+    enqueue(std::move(in));
 }
 
-void SHD_CALL LogicBridge::run_inbound(void *ud, shd_status status) {
-    std::unique_ptr<Inbound> in(static_cast<Inbound *>(ud));
-    if (status != SHD_OK) return;
-    try {
-        in->bridge->dispatch(*in);
-    } catch (const std::exception &e) {
-        in->bridge->host_.error(std::string("dispatch of ") + in->route + " threw: " + e.what());
-    } catch (...) {
-        in->bridge->host_.error("dispatch of " + in->route + " threw");
+void LogicBridge::enqueue(Inbound in) {
+    bool first;
+    {
+        std::lock_guard<std::mutex> lock(inbox_mutex_);
+        first = inbox_.empty();
+        inbox_.push_back(std::move(in));
     }
+    if (first && host_.api()->post(host_.ctx(), &LogicBridge::run_inbox, this) != SHD_OK) {
+        std::lock_guard<std::mutex> lock(inbox_mutex_);  // the host has stopped taking work
+        inbox_.clear();
+    }
+}
+
+void SHD_CALL LogicBridge::run_inbox(void *ud, shd_status status) {
+    auto *self = static_cast<LogicBridge *>(ud);
+    std::vector<Inbound> &batch = self->batch_;
+    {
+        std::lock_guard<std::mutex> lock(self->inbox_mutex_);
+        batch.swap(self->inbox_);
+    }
+    if (status == SHD_OK) {
+        for (Inbound &in : batch) {
+            try {
+                if (in.task)
+                    in.task();
+                else
+                    self->dispatch(in);
+            } catch (const std::exception &e) {
+                self->host_.error(std::string("dispatch of ") + (in.task ? "a connection event" : in.route) +
+                                  " threw: " + e.what());
+            } catch (...) {
+                self->host_.error(std::string("dispatch of ") + (in.task ? "a connection event" : in.route) + " threw");
+            }
+        }
+    }
+    batch.clear();
 }
 
 void LogicBridge::dispatch(Inbound &in) {

@@ -12,6 +12,10 @@
 #include <shaddock/cpp/host.hpp>
 
 #include <atomic>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
 
 namespace shd::connector {
 
@@ -31,9 +35,21 @@ public:
     void closed(uint64_t sid, std::string reason) override;
 
 private:
-    struct Inbound;
+    // A client message on its way to the logic thread, or (task set) another connection event.
+    struct Inbound {
+        uint64_t sid = 0;
+        int32_t kind = 0;
+        uint32_t id = 0;
+        std::string route;
+        std::string body;
+        std::function<void()> task;
+    };
     struct Responder;
-    static void SHD_CALL run_inbound(void *ud, shd_status status);
+    // [io] Queues an event for the logic thread. Events of every connection share one queue, so they
+    // keep their order (a session exists before its first message is dispatched), and a busy server
+    // wakes the logic thread once per batch instead of once per message.
+    void enqueue(Inbound in);
+    static void SHD_CALL run_inbox(void *ud, shd_status status);
     static void SHD_CALL respond(void *ctx, shd_status status, shd_str body_json);
     void dispatch(Inbound &in);
 
@@ -42,6 +58,10 @@ private:
     const shd_handler_service_v1 *handlers_;
     void *handlers_ctx_;
     std::atomic<const ProtocolEncoder *> encoder_{nullptr};
+
+    std::mutex inbox_mutex_;
+    std::vector<Inbound> inbox_;  // [io -> logic]; a drain is posted when it stops being empty
+    std::vector<Inbound> batch_;  // [logic] the batch being dispatched (kept to reuse its capacity)
 };
 
 }  // namespace shd::connector
