@@ -67,46 +67,14 @@ size_t scan_number(std::string_view text, size_t i, Magnitude &magnitude) {
     return i;
 }
 
-}  // namespace
+// One pass over the raw text (strings skipped): nesting depth against max_depth, and the number
+// literals RapidJSON cannot take (collected into `tiny` when given).
+enum class Scan { ok, too_deep, huge_number };
 
-bool json_depth_within(std::string_view text, size_t max_depth) {
+Scan scan_json(std::string_view text, size_t max_depth, std::vector<TinyNumber> *tiny) {
     size_t depth = 0;
     bool in_string = false;
     bool escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        switch (c) {
-            case '"': in_string = true; break;
-            case '[':
-            case '{':
-                if (++depth > max_depth) return false;
-                break;
-            case ']':
-            case '}':
-                if (depth > 0) --depth;
-                break;
-            default: break;
-        }
-    }
-    return true;
-}
-
-bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_depth) {
-    // One pass over the raw text: nesting depth (hostile input must not exhaust the parser's stack)
-    // and number literals RapidJSON cannot take.
-    size_t depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    std::vector<TinyNumber> tiny;
     for (size_t i = 0; i < text.size();) {
         const char c = text[i];
         if (in_string) {
@@ -120,11 +88,11 @@ bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_dept
             ++i;
             continue;
         }
-        if (c == '-' || is_digit(c)) {
+        if (tiny && (c == '-' || is_digit(c))) {
             Magnitude magnitude;
             const size_t end = scan_number(text, i, magnitude);
-            if (magnitude == Magnitude::huge) return false;
-            if (magnitude == Magnitude::tiny) tiny.push_back({i, end, c == '-'});
+            if (magnitude == Magnitude::huge) return Scan::huge_number;
+            if (magnitude == Magnitude::tiny) tiny->push_back({i, end, c == '-'});
             i = end > i ? end : i + 1;
             continue;
         }
@@ -132,7 +100,7 @@ bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_dept
             case '"': in_string = true; break;
             case '[':
             case '{':
-                if (++depth > max_depth) return false;
+                if (++depth > max_depth) return Scan::too_deep;
                 break;
             case ']':
             case '}':
@@ -142,6 +110,18 @@ bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_dept
         }
         ++i;
     }
+    return Scan::ok;
+}
+
+}  // namespace
+
+bool json_depth_within(std::string_view text, size_t max_depth) {
+    return scan_json(text, max_depth, nullptr) != Scan::too_deep;
+}
+
+bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_depth) {
+    std::vector<TinyNumber> tiny;
+    if (scan_json(text, max_depth, &tiny) != Scan::ok) return false;
     constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
     if (tiny.empty()) {
         doc.Parse<kFlags>(text.data(), text.size());
