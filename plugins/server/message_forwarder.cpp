@@ -3,12 +3,63 @@
 #include <shaddock/cpp/handler.hpp>
 
 #include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 namespace shd::server {
 
 namespace {
 
 std::string text(shd_str s) { return std::string(to_view(s)); }
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Walks the elements of a JSON array text, giving each as its raw text: a body or the settings can
+// then travel on without being built into a DOM and written out again.
+class ArrayCursor {
+public:
+    explicit ArrayCursor(std::string_view text) : text_(text) {
+        skip_space();
+        ok_ = pos_ < text_.size() && text_[pos_] == '[';
+        ++pos_;
+    }
+
+    // The next element's text (validated JSON); false at the end of the array or on bad input.
+    bool next(std::string_view &element) {
+        if (!ok_) return false;
+        skip_space();
+        if (!first_) {
+            if (pos_ >= text_.size() || text_[pos_] != ',') return ok_ = false;
+            ++pos_;
+            skip_space();
+        }
+        first_ = false;
+        rapidjson::MemoryStream ms(text_.data() + pos_, text_.size() - pos_);
+        rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(ms);
+        rapidjson::BaseReaderHandler<> ignore;
+        constexpr unsigned kFlags = rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseIterativeFlag;
+        if (reader_.Parse<kFlags>(in, ignore).IsError()) return ok_ = false;
+        element = text_.substr(pos_, in.Tell());
+        pos_ += in.Tell();
+        return true;
+    }
+
+private:
+    void skip_space() {
+        while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
+    }
+
+    std::string_view text_;
+    size_t pos_ = 0;
+    bool ok_ = false;
+    bool first_ = true;
+    rapidjson::Reader reader_;
+};
+
+bool parse_object(std::string_view text, rapidjson::Document &d) {
+    d.Parse(text.data(), text.size());
+    return !d.HasParseError() && d.IsObject();
+}
 
 // The frontend's pending forward: answers the client's responder when the RPC completes.
 struct PendingForward {
@@ -23,15 +74,14 @@ void SHD_CALL on_forward_result(void *ud, shd_status status, shd_str result_json
         r->respond(r->ctx, status, to_shd("{}"));
         return;
     }
-    rapidjson::Document d;
-    d.Parse(result_json.data, result_json.size);
-    if (d.HasParseError() || !d.IsArray() || d.Size() < 1) {
+    ArrayCursor result(to_view(result_json));
+    std::string_view err, body;
+    if (!result.next(err)) {
         r->respond(r->ctx, SHD_ERR_INTERNAL, to_shd("{}"));
         return;
     }
-    bool failed = !d[0].IsNull();
-    std::string body = d.Size() > 1 && d[1].IsObject() ? shd::to_json(d[1]) : std::string("{}");
-    r->respond(r->ctx, failed ? SHD_ERR_INTERNAL : SHD_OK, to_shd(body));
+    if (!result.next(body) || body.empty() || body.front() != '{') body = "{}";
+    r->respond(r->ctx, err == "null" ? SHD_OK : SHD_ERR_INTERNAL, to_shd(body));
 }
 
 // The backend's answer: goes back over RPC as [err, body].
@@ -68,34 +118,39 @@ bool MessageForwarder::attach() {
 
 void MessageForwarder::forward(std::string_view type, const shd_inbound_msg_v1 &msg, const shd_session_view_v1 &session,
                                const shd_responder_v1 *responder) {
-    std::string settings = session.settings_json.size ? text(session.settings_json) : std::string("{}");
-    std::string session_json = R"({"id":)" + std::to_string(session.id) + R"(,"frontendId":)" +
-                               json_quote(to_view(session.frontend_id)) + R"(,"uid":)" + json_quote(to_view(session.uid)) +
-                               R"(,"settings":)" + settings + "}";
-    // The body is already JSON text: it travels as it is, unparsed here.
-    std::string args = R"([{"id":)" + std::to_string(msg.id) + R"(,"type":)" + std::to_string(msg.kind) +
-                       R"(,"route":)" + json_quote(to_view(msg.route)) + R"(,"body":)" +
-                       (msg.body_json.size ? text(msg.body_json) : std::string("{}")) + "}," + session_json + "]";
+    std::string_view settings = session.settings_json.size ? to_view(session.settings_json) : "{}";
+    std::string_view body = msg.body_json.size ? to_view(msg.body_json) : "{}";
+    std::string session_head = R"({"id":)" + std::to_string(session.id) + R"(,"frontendId":)" +
+                               json_quote(to_view(session.frontend_id)) + R"(,"uid":)" + json_quote(to_view(session.uid));
+    // Route functions get the whole session; the backend gets its parts, settings and body as text.
+    std::string session_json = session_head + R"(,"settings":)" + std::string(settings) + "}";
+    std::string args;
+    args.reserve(64 + msg.route.size + session_head.size() + settings.size() + body.size());
+    args.append(R"([{"id":)").append(std::to_string(msg.id)).append(R"(,"type":)").append(std::to_string(msg.kind));
+    args.append(R"(,"route":)").append(json_quote(to_view(msg.route))).append("},");
+    args.append(session_head).append("},").append(settings).append(",").append(body).append("]");
     rpc_->call(rpc_ctx_, to_shd(type), to_shd(session_json), to_shd("sys"), to_shd("msgRemote"),
                to_shd("forwardMessage"), to_shd(args), 0, &on_forward_result, new PendingForward{responder});
 }
 
 void SHD_CALL MessageForwarder::on_forwarded(void *ud, shd_str, shd_str args_json, const shd_rpc_responder_v1 *rpc_responder) {
     auto *self = static_cast<MessageForwarder *>(ud);
-    rapidjson::Document args;
-    args.Parse(args_json.data, args_json.size);
-    if (args.HasParseError() || !args.IsArray() || args.Size() < 2 || !args[0].IsObject() || !args[1].IsObject()) {
-        rpc_responder->reply(rpc_responder->ctx, SHD_ERR_INVALID, to_shd("\"forwardMessage needs [msg, session]\""));
+    ArrayCursor args(to_view(args_json));
+    std::string_view msg_text, session_text, settings, body;
+    rapidjson::Document m, s;
+    if (!args.next(msg_text) || !args.next(session_text) || !args.next(settings) || !args.next(body) ||
+        !parse_object(msg_text, m) || !parse_object(session_text, s) || settings.front() != '{') {
+        rpc_responder->reply(rpc_responder->ctx, SHD_ERR_INVALID,
+                             to_shd("\"forwardMessage needs [message, session, settings, body]\""));
         return;
     }
-    const rapidjson::Value &m = args[0], &s = args[1];
     auto *b = new BackendReply{};
     b->rpc = rpc_responder;
     b->route = json_string(m, "route");
-    b->body = m.HasMember("body") ? shd::to_json(m["body"]) : std::string("{}");
+    b->body = body;
     b->uid = json_string(s, "uid");
     b->frontend_id = json_string(s, "frontendId");
-    b->settings = s.HasMember("settings") && s["settings"].IsObject() ? shd::to_json(s["settings"]) : std::string("{}");
+    b->settings = settings;
     b->responder = shd_responder_v1{sizeof(shd_responder_v1), SHD_ABI_MAJOR, SHD_ABI_MINOR, b, &on_backend_respond};
 
     shd_inbound_msg_v1 in{sizeof(shd_inbound_msg_v1), SHD_ABI_MAJOR, SHD_ABI_MINOR, 0, 0, {}, {}};

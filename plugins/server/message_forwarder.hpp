@@ -3,9 +3,11 @@
 // by routing; the backend runs its handler and the answer comes back the same way. [logic] only.
 //
 // Wire shape (args of sys.msgRemote.forwardMessage):
-//   [{"id":<req id>,"type":0|1,"route":"...","body":<JSON body>},
-//    {"id":<sid>,"frontendId":"...","uid":"...","settings":{...}}]
+//   [{"id":<req id>,"type":0|1,"route":"..."}, {"id":<sid>,"frontendId":"...","uid":"..."},
+//    <session settings>, <JSON body>]
 // result: [null, <response body>] or [<error>, <response body>].
+// The settings and the bodies are carried as the JSON text they already are: each side checks them
+// with a SAX pass but never builds or re-writes them.
 #pragma once
 
 #include "handler_registry.hpp"
