@@ -34,12 +34,15 @@ public:
           idle_deadline_(Clock::now() + std::chrono::milliseconds(settings.idle_timeout_ms)) {}
 
     void start() {
-        slot_.attach(this->shared_from_this());
+        slot_.attach(this);
         asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
     }
 
+    // Called under the tracker's lock, possibly while the last reference is going away.
     void abort_async(const std::string &) override {
-        asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->stop(); });
+        auto self = this->weak_from_this().lock();
+        if (!self) return;
+        asio::post(stream_.get_executor(), [self = std::move(self)] { self->stop(); });
     }
 
 private:

@@ -2,10 +2,7 @@
 // bytes that picks the transport (raw TCP or WebSocket), all under the accept deadline.
 #pragma once
 
-#include "connection.hpp"
-#include "connection_tracker.hpp"
-
-#include <boost/asio/ip/tcp.hpp>
+#include "transport_factories.hpp"
 
 #include <string>
 
@@ -15,8 +12,8 @@ class context;
 
 namespace shd::connector {
 
-// [any] Takes over an accepted socket (whose executor is its strand). `tls` is null for plain TCP.
-void start_intake(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context *tls,
+// [any] Takes over an accepted socket (whose executor is its I/O thread's). `tls` is null for plain TCP.
+void start_intake(TcpSocket socket, boost::asio::ssl::context *tls,
                   const ConnectionSettings &settings, TrackerSlot slot, std::string remote);
 
 }  // namespace shd::connector

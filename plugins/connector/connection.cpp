@@ -2,22 +2,20 @@
 
 #include <boost/asio/post.hpp>
 
-#include <iterator>
+#include <algorithm>
 
 namespace shd::connector {
 
 namespace asio = boost::asio;
 
-Connection::Connection(asio::any_io_executor strand, const ConnectionSettings &settings, TrackerSlot slot,
+Connection::Connection(IoExecutor executor, const ConnectionSettings &settings, TrackerSlot slot,
                        Clock::time_point idle_deadline, std::string remote)
-    : strand_(std::move(strand)),
+    : executor_(std::move(executor)),
       settings_(settings),
+      io_(IoThread::of(executor_)),
       slot_(std::move(slot)),
       remote_(std::move(remote)),
-      idle_timer_(strand_),
-      protocol_timer_(strand_),
-      flush_timer_(strand_),
-      accept_deadline_(idle_deadline),
+      idle_at_(idle_deadline),
       last_read_(Clock::now()) {
     shd::stamp(link_);
     link_.link_ctx = this;
@@ -30,19 +28,20 @@ Connection::Connection(asio::any_io_executor strand, const ConnectionSettings &s
 }
 
 Connection::~Connection() {
-    // Normally finish() ran on the strand. Only a forced stop (I/O threads stopped with connections
-    // still open) gets here with protocol state left; nothing else runs then, so free it here.
+    // Normally finish() ran on the I/O thread. Only a forced stop (I/O threads stopped with
+    // connections still open) gets here with protocol state left; nothing else runs then, so free
+    // it here. The deadline queue forgot every connection when its io_context shut down.
     if (pconn_) settings_.protocol->close(settings_.pctx, pconn_);
 }
 
 void Connection::start() {
-    slot_.attach(shared_from_this());
+    slot_.attach(this);
     // A stop that began between accept and the attach above did not see this connection.
     if (slot_.stopping()) {
         finish("server stopping");
         return;
     }
-    arm_idle(accept_deadline_);
+    reschedule();
     start_transport();
 }
 
@@ -66,7 +65,7 @@ void Connection::receive(const uint8_t *data, size_t size, bool whole_message) {
     settle();
 }
 
-// ---- link callbacks: called by the protocol during receive/on_timeout/reply, on the strand ----
+// ---- link callbacks: called by the protocol during receive/on_timeout/reply, on the I/O thread ----
 
 void SHD_CALL Connection::link_send(void *ctx, shd_bytes data) {
     Connection *c = from(ctx);
@@ -79,7 +78,10 @@ void SHD_CALL Connection::link_close(void *ctx, shd_str reason) {
 }
 
 void SHD_CALL Connection::link_set_timeout(void *ctx, uint64_t ms) {
-    from(ctx)->arm_protocol_timer(ms);
+    Connection *c = from(ctx);
+    if (c->closed_) return;
+    c->protocol_at_ = ms ? Clock::now() + std::chrono::milliseconds(ms) : kNever;
+    c->reschedule();
 }
 
 void SHD_CALL Connection::link_deliver(void *ctx, const shd_inbound_msg_v1 *msg) {
@@ -100,12 +102,8 @@ void SHD_CALL Connection::link_established(void *ctx) {
     if (c->closed_ || c->closing_ || c->sid_ != 0) return;
     c->sid_ = c->settings_.next_sid->fetch_add(1);
     // The accept deadline is met. Heartbeats now guard the connection; without them, inactivity does.
-    if (c->settings_.heartbeat) {
-        ++c->idle_generation_;
-        c->idle_timer_.cancel();
-    } else {
-        c->arm_idle(c->last_read_ + std::chrono::milliseconds(c->settings_.idle_timeout_ms));
-    }
+    c->set_idle(c->settings_.heartbeat ? kNever
+                                       : c->last_read_ + std::chrono::milliseconds(c->settings_.idle_timeout_ms));
     c->settings_.events->established(c->shared_from_this(), c->sid_);
 }
 
@@ -116,8 +114,7 @@ bool Connection::admit(const SharedBytes &bytes) {
     // One message alone may exceed the limit (it is bounded by the package size); a backlog may not.
     if (queued_bytes_ > 0 && queued_bytes_ + size > settings_.send_queue_limit) {
         overflowed_ = true;
-        queue_.clear();
-        held_.clear();
+        drop_unwritten();
         if (close_reason_.empty()) close_reason_ = "send queue overflow";
         return false;
     }
@@ -126,48 +123,41 @@ bool Connection::admit(const SharedBytes &bytes) {
 }
 
 void Connection::enqueue(SharedBytes bytes) {
-    if (admit(bytes)) queue_.push_back(std::move(bytes));
+    if (!admit(bytes)) return;
+    if (released_ == pending_.size()) {
+        pending_.push_back(std::move(bytes));
+    } else {
+        // Ahead of what the buffer scheduler holds, as the scheduler only delays what it was given.
+        pending_.insert(pending_.begin() + released_, std::move(bytes));
+    }
+    ++released_;
 }
 
-// Pomelo's buffer scheduler flushes every session on one global interval; here each connection arms
-// its own timer when its first package waits, so an idle connection costs nothing and no package
-// waits longer than flushInterval.
+// Pomelo's buffer scheduler flushes every session on one global interval; here each connection sets
+// its own flush deadline when its first package waits, so an idle connection costs nothing and no
+// package waits longer than flushInterval.
 void Connection::hold(SharedBytes bytes) {
     if (!admit(bytes)) return;
-    held_.push_back(std::move(bytes));
-    if (flush_armed_) return;
-    flush_armed_ = true;
-    flush_timer_.expires_after(std::chrono::milliseconds(settings_.flush_interval_ms));
-    flush_timer_.async_wait([self = shared_from_this()](const boost::system::error_code &) {
-        self->flush_armed_ = false;
-        if (self->closed_) return;
-        self->release_held();
-        self->settle();
-    });
+    pending_.push_back(std::move(bytes));
+    if (flush_at_ != kNever) return;
+    flush_at_ = Clock::now() + std::chrono::milliseconds(settings_.flush_interval_ms);
+    reschedule();
 }
 
-void Connection::release_held() {
-    if (held_.empty()) return;
-    if (queue_.empty()) {
-        queue_.swap(held_);
-        return;
-    }
-    queue_.insert(queue_.end(), std::make_move_iterator(held_.begin()), std::make_move_iterator(held_.end()));
-    held_.clear();
+void Connection::drop_unwritten() {
+    for (size_t i = inflight_; i < pending_.size(); ++i) queued_bytes_ -= pending_[i]->size();
+    pending_.resize(inflight_);
+    released_ = inflight_;
 }
 
 void Connection::begin_close(std::string reason) {
     if (closed_ || closing_) return;
     closing_ = true;
     release_held();  // what the buffer scheduler holds still goes out before the goodbye
+    flush_at_ = kNever;
     if (close_reason_.empty()) close_reason_ = reason.empty() ? "closed by server" : std::move(reason);
     // Bound the goodbye: a client that does not read must not keep the socket.
-    ++idle_generation_;
-    idle_timer_.expires_after(kCloseLinger);
-    idle_timer_.async_wait([self = shared_from_this(), gen = idle_generation_](const boost::system::error_code &ec) {
-        if (ec || gen != self->idle_generation_ || self->closed_) return;
-        self->finish(self->close_reason_);
-    });
+    set_idle(Clock::now() + kCloseLinger);
 }
 
 void Connection::settle() {
@@ -176,26 +166,28 @@ void Connection::settle() {
         finish("send queue overflow");
         return;
     }
-    if (!writing_ && !queue_.empty()) {
-        writing_ = true;
-        inflight_.swap(queue_);
+    if (inflight_ == 0 && released_ > 0) {
+        inflight_ = released_;
         if (settings_.stats) {
-            settings_.stats->writes.fetch_add(settings_.can_batch ? 1 : inflight_.size(), std::memory_order_relaxed);
-            settings_.stats->packages.fetch_add(inflight_.size(), std::memory_order_relaxed);
+            settings_.stats->writes.fetch_add(settings_.can_batch ? 1 : inflight_, std::memory_order_relaxed);
+            settings_.stats->packages.fetch_add(inflight_, std::memory_order_relaxed);
         }
         write_inflight();
         return;
     }
-    if (closing_ && !writing_ && queue_.empty() && !shutdown_started_) {
+    if (closing_ && inflight_ == 0 && released_ == 0 && !shutdown_started_) {
         shutdown_started_ = true;
         shutdown_transport();
     }
 }
 
 void Connection::on_write_done(bool ok) {
-    writing_ = false;
-    for (const auto &b : inflight_) queued_bytes_ -= b->size();
-    inflight_.clear();
+    for (uint32_t i = 0; i < inflight_; ++i) queued_bytes_ -= pending_[i]->size();
+    pending_.erase(pending_.begin(), pending_.begin() + inflight_);
+    released_ -= inflight_;
+    inflight_ = 0;
+    // Most connections are idle most of the time: do not keep a queue's memory between writes.
+    if (pending_.empty()) std::vector<SharedBytes>().swap(pending_);
     if (closed_) return;
     if (!ok) {
         finish(closing_ ? close_reason_ : "client closed");
@@ -208,14 +200,10 @@ void Connection::finish(const std::string &reason) {
     if (closed_) return;
     closed_ = true;
     if (close_reason_.empty()) close_reason_ = reason;
-    ++idle_generation_;
-    ++protocol_generation_;
-    idle_timer_.cancel();
-    protocol_timer_.cancel();
-    flush_timer_.cancel();
+    io_.unschedule(*this);
+    idle_at_ = protocol_at_ = flush_at_ = kNever;
     close_socket();
-    queue_.clear();
-    held_.clear();
+    drop_unwritten();
     if (pconn_) {
         void *conn = pconn_;
         pconn_ = nullptr;
@@ -227,95 +215,81 @@ void Connection::finish(const std::string &reason) {
     slot_.release();
 }
 
-// ---- timers ----
+// ---- deadlines ----
 
-void Connection::arm_idle(Clock::time_point deadline) {
-    ++idle_generation_;
-    idle_timer_.expires_at(deadline);
-    idle_timer_.async_wait(
-        [self = shared_from_this(), this, gen = idle_generation_](const boost::system::error_code &ec) {
-            if (ec || gen != idle_generation_ || closed_ || closing_) return;
-            if (sid_ != 0 && !settings_.heartbeat) {
-                // Inactivity after the handshake: re-arm from the last read unless the gap is long enough.
-                auto due = last_read_ + std::chrono::milliseconds(settings_.idle_timeout_ms);
-                if (due > Clock::now()) {
-                    arm_idle(due);
-                    return;
-                }
-            }
-            finish("idle timeout");
-        });
+void Connection::set_idle(Clock::time_point deadline) {
+    idle_at_ = deadline;
+    reschedule();
 }
 
-void Connection::arm_protocol_timer(uint64_t ms) {
+void Connection::reschedule() {
     if (closed_) return;
-    ++protocol_generation_;
-    if (ms == 0) {
-        protocol_timer_.cancel();
-        return;
+    io_.schedule(*this, std::min({idle_at_, protocol_at_, flush_at_}));
+}
+
+void Connection::on_deadline(Clock::time_point now) {
+    auto self = weak_from_this().lock();  // a handler below may drop the last other reference
+    if (!self || closed_) return;
+    if (idle_at_ <= now) {
+        idle_at_ = kNever;
+        if (closing_) return finish(close_reason_);
+        if (sid_ != 0 && !settings_.heartbeat) {
+            // Inactivity after the handshake: wait on from the last read unless the gap is long enough.
+            auto due = last_read_ + std::chrono::milliseconds(settings_.idle_timeout_ms);
+            if (due <= now) return finish("idle timeout");
+            idle_at_ = due;
+        } else {
+            return finish("idle timeout");
+        }
     }
-    protocol_timer_.expires_after(std::chrono::milliseconds(ms));
-    protocol_timer_.async_wait(
-        [self = shared_from_this(), gen = protocol_generation_](const boost::system::error_code &ec) {
-            if (ec || gen != self->protocol_generation_ || self->closed_ || !self->pconn_) return;
-            self->settings_.protocol->on_timeout(self->settings_.pctx, self->pconn_);
-            self->settle();
-        });
+    if (flush_at_ <= now) {
+        flush_at_ = kNever;
+        release_held();
+    }
+    if (protocol_at_ <= now) {
+        protocol_at_ = kNever;
+        if (pconn_) settings_.protocol->on_timeout(settings_.pctx, pconn_);
+    }
+    settle();
+    reschedule();
 }
 
 // ---- entry points from other threads ----
 
-void Connection::lock_outbox() {
-    while (outbox_lock_.test_and_set(std::memory_order_acquire)) {
-    }
-}
-
 void Connection::send(SharedBytes bytes) {
-    lock_outbox();
-    const bool first = outbox_.empty();
-    outbox_.push_back(Outgoing{std::move(bytes), false, {}});
-    unlock_outbox();
-    if (first) asio::post(strand_, [self = shared_from_this()] { self->drain_outbox(); });
+    io_.mail(shared_from_this(), std::move(bytes), nullptr);
 }
 
 void Connection::close_after(SharedBytes notice, std::string reason) {
-    lock_outbox();
-    const bool first = outbox_.empty();
-    outbox_.push_back(Outgoing{std::move(notice), true, std::move(reason)});
-    unlock_outbox();
-    if (first) asio::post(strand_, [self = shared_from_this()] { self->drain_outbox(); });
+    io_.mail(shared_from_this(), std::move(notice), std::make_unique<std::string>(std::move(reason)));
 }
 
-void Connection::drain_outbox() {
-    std::vector<Outgoing> batch;
-    lock_outbox();
-    batch.swap(outbox_);
-    unlock_outbox();
-    for (Outgoing &out : batch) {
-        if (closed_ || closing_) break;  // what follows a close is dropped, as before it
-        if (out.close) {
-            release_held();  // the kick notice follows what was sent before it
-            if (out.bytes) enqueue(std::move(out.bytes));
-            begin_close(std::move(out.reason));
-        } else if (settings_.flush_interval_ms) {
-            hold(std::move(out.bytes));
-        } else {
-            enqueue(std::move(out.bytes));
-        }
+void Connection::take_letter(SharedBytes bytes, std::unique_ptr<std::string> close_reason) {
+    if (closed_ || closing_) return;  // what follows a close is dropped, as before it
+    if (close_reason) {
+        release_held();  // the kick notice follows what was sent before it
+        if (bytes) enqueue(std::move(bytes));
+        begin_close(std::move(*close_reason));
+    } else if (settings_.flush_interval_ms) {
+        hold(std::move(bytes));
+    } else {
+        enqueue(std::move(bytes));
     }
-    settle();
 }
 
 void Connection::answer_handshake(shd_handshake_reply_fn reply, void *reply_ctx, int32_t code, std::string user_json) {
-    asio::post(strand_, [self = shared_from_this(), reply, reply_ctx, code, user = std::move(user_json)] {
+    asio::post(executor_, [self = shared_from_this(), reply, reply_ctx, code, user = std::move(user_json)] {
         if (self->closed_ || !self->pconn_) return;  // reply_ctx died with the protocol state
         reply(reply_ctx, code, to_shd(user));
         self->settle();
     });
 }
 
+// Called under the tracker's lock, possibly while the last reference is going away.
 void Connection::abort_async(const std::string &reason) {
-    asio::post(strand_, [self = shared_from_this(), reason] { self->finish(reason); });
+    auto self = weak_from_this().lock();
+    if (!self) return;
+    asio::post(executor_, [self = std::move(self), reason] { self->finish(reason); });
 }
 
 void Connection::log_debug(const std::string &what) const {

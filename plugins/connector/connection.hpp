@@ -2,27 +2,28 @@
 // the protocol's link, the send queue, the deadlines and the close sequence. The socket work is left
 // to a transport subclass (raw_connection.cpp, ws_connection.cpp).
 //
-// Threads: everything except the ClientLink/Closable entry points runs on the connection's strand
-// (the executor of its socket). Those entry points only post onto it.
+// Threads: everything except the ClientLink/Closable entry points runs on the connection's I/O
+// thread (each io_context is run by one thread, so no strand is needed). Those entry points only
+// queue work for that thread: bytes through the thread's mailbox (IoThread), the rest as posts.
 //
 // Reentrancy: protocol calls (receive, on_timeout, a handshake reply) may call back into the link
 // (send, close, set_timeout, deliver, ...). Link callbacks only record what to do; settle(), run
 // after every protocol call returns, starts writes and closes. So protocol->close is never called
 // from inside another protocol call.
+//
+// Memory: a server holds tens of thousands of these, mostly idle, so an idle connection owns no
+// buffer, no timer and no pending write; see docs/bench.md for the measured breakdown.
 #pragma once
 
 #include "client_link.hpp"
 #include "connection_events.hpp"
 #include "connection_settings.hpp"
 #include "connection_tracker.hpp"
+#include "io_thread.hpp"
 
 #include <shaddock/ext/protocol.h>
 #include <shaddock/cpp/host.hpp>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -31,15 +32,13 @@
 
 namespace shd::connector {
 
-using Clock = std::chrono::steady_clock;
-
 class Connection : public ClientLink, public Closable, public std::enable_shared_from_this<Connection> {
 public:
-    Connection(boost::asio::any_io_executor strand, const ConnectionSettings &settings, TrackerSlot slot,
+    Connection(IoExecutor executor, const ConnectionSettings &settings, TrackerSlot slot,
                Clock::time_point idle_deadline, std::string remote);
     ~Connection() override;
 
-    // [strand] Opens the protocol state and lets the transport start (reading, or first its upgrade).
+    // [io] Opens the protocol state and lets the transport start (reading, or first its upgrade).
     void start();
 
     // ClientLink / Closable, [any].
@@ -50,11 +49,12 @@ public:
     void abort_async(const std::string &reason) override;
 
 protected:
-    // ---- for transports, [strand] ----
+    // ---- for transports, [io] ----
     // Begins the transport: reading for raw TCP, the HTTP upgrade for WebSocket. Once it is ready
     // to carry packages it calls open_protocol().
     virtual void start_transport() = 0;
-    // Writes inflight_ (non-empty); calls on_write_done when finished.
+    // Writes the packages inflight(0 .. inflight_count()-1); calls on_write_done when finished
+    // (possibly before returning).
     virtual void write_inflight() = 0;
     // The queue is flushed and a close was asked for: end politely (FIN, WebSocket close frame).
     // The transport calls finish() when the peer is gone; the linger deadline bounds the wait.
@@ -72,15 +72,20 @@ protected:
     // Starts writes and closes recorded during a protocol call.
     void settle();
 
+    // The packages of the write in progress; they stay alive until on_write_done.
+    size_t inflight_count() const { return inflight_; }
+    const std::string &inflight(size_t i) const { return *pending_[i]; }
+
     bool closed() const { return closed_; }
     bool closing() const { return closing_; }
     const ConnectionSettings &settings() const { return settings_; }
     void log_debug(const std::string &what) const;
 
-    boost::asio::any_io_executor strand_;
-    std::vector<SharedBytes> inflight_;  // being written; kept alive until the write completes
+    IoExecutor executor_;
 
 private:
+    friend class IoThread;
+
     static Connection *from(void *link_ctx) { return static_cast<Connection *>(link_ctx); }
     static void SHD_CALL link_send(void *ctx, shd_bytes data);
     static void SHD_CALL link_close(void *ctx, shd_str reason);
@@ -90,58 +95,53 @@ private:
                                         shd_handshake_reply_fn reply, void *reply_ctx);
     static void SHD_CALL link_established(void *ctx);
 
-    // [strand] Moves what other threads sent to the write path (or the buffer scheduler), in order,
-    // and carries out a close_after found among them.
-    void drain_outbox();
-    void lock_outbox();
-    void unlock_outbox() { outbox_lock_.clear(std::memory_order_release); }
+    // [io] From the thread's mailbox, in the order other threads sent them; settle() follows once
+    // per batch.
+    void take_letter(SharedBytes bytes, std::unique_ptr<std::string> close_reason);
+    // [io] The deadline queue says one of the deadlines below passed.
+    void on_deadline(Clock::time_point now);
+    // Tells the deadline queue the earliest of the deadlines below.
+    void reschedule();
 
     // Admits bytes against sendQueueLimit: false (and the connection marked overflowed) past it.
     bool admit(const SharedBytes &bytes);
     void enqueue(SharedBytes bytes);
-    // The buffer scheduler: holds bytes until the flush timer, which it arms on the first one.
+    // The buffer scheduler: holds bytes until the flush deadline, which it sets on the first one.
     void hold(SharedBytes bytes);
-    // Moves what the buffer scheduler holds to the write queue, in order.
-    void release_held();
+    // Lets what the buffer scheduler holds be written, in order.
+    void release_held() { released_ = static_cast<uint32_t>(pending_.size()); }
+    // Drops everything not being written.
+    void drop_unwritten();
     void begin_close(std::string reason);
-    void arm_idle(Clock::time_point deadline);
-    void arm_protocol_timer(uint64_t ms);
+    void set_idle(Clock::time_point deadline);
 
     const ConnectionSettings &settings_;
+    IoThread &io_;
     TrackerSlot slot_;
     std::string remote_;
     shd_protocol_link_v1 link_{};
     void *pconn_ = nullptr;
 
-    boost::asio::steady_timer idle_timer_;      // accept deadline, inactivity, then close linger
-    boost::asio::steady_timer protocol_timer_;  // link->set_timeout
-    boost::asio::steady_timer flush_timer_;     // the buffer scheduler's flush
-    uint64_t idle_generation_ = 0;
-    uint64_t protocol_generation_ = 0;
-    Clock::time_point accept_deadline_;
+    DeadlineSlot deadline_;  // the IoThread's
+    static constexpr Clock::time_point kNever = Clock::time_point::max();
+    Clock::time_point idle_at_ = kNever;      // accept deadline, inactivity, then close linger
+    Clock::time_point protocol_at_ = kNever;  // link->set_timeout
+    Clock::time_point flush_at_ = kNever;     // the buffer scheduler's flush
     Clock::time_point last_read_;
 
-    // Sends and close_after from other threads (the logic thread's answers and pushes): one post to
-    // the strand per batch, not per message, so a busy connection's answers also share writes.
-    struct Outgoing {
-        SharedBytes bytes;
-        bool close = false;  // close_after: bytes (maybe null) is the goodbye notice
-        std::string reason;
-    };
-    std::atomic_flag outbox_lock_ = ATOMIC_FLAG_INIT;  // held for a push or a swap only
-    std::vector<Outgoing> outbox_;
-
-    std::vector<SharedBytes> queue_;  // waiting for the next write
-    std::vector<SharedBytes> held_;   // the buffer scheduler's: waiting for the flush timer
-    uint64_t queued_bytes_ = 0;       // held_, queue_ and inflight_
-    bool flush_armed_ = false;
-    bool writing_ = false;
+    // Every package not yet written, in order: [0, inflight_) is being written, [inflight_,
+    // released_) goes with the next write, [released_, end) waits for the buffer scheduler's flush.
+    std::vector<SharedBytes> pending_;
+    uint32_t inflight_ = 0;
+    uint32_t released_ = 0;
+    uint64_t queued_bytes_ = 0;  // of pending_
+    uint64_t sid_ = 0;           // non-zero once established
+    std::string close_reason_;
     bool closing_ = false;  // flush, then shut down
     bool shutdown_started_ = false;
     bool overflowed_ = false;  // the send queue limit was passed during a protocol call
     bool closed_ = false;
-    std::string close_reason_;
-    uint64_t sid_ = 0;  // non-zero once established
+    bool mail_touched_ = false;  // [IoThread] in the mailbox batch being delivered
 };
 
 // The time a close may take to flush and say goodbye before the socket is simply closed.

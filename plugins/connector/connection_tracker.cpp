@@ -1,25 +1,36 @@
 #include "connection_tracker.hpp"
 
-#include <vector>
-
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
 namespace shd::connector {
 
+TrackerSlot::TrackerSlot(TrackerSlot &&o) noexcept {
+    *this = std::move(o);
+}
+
 TrackerSlot &TrackerSlot::operator=(TrackerSlot &&o) noexcept {
-    if (this != &o) {
-        release();
-        tracker_ = o.tracker_;
-        id_ = o.id_;
-        o.tracker_ = nullptr;
-    }
+    if (this == &o) return *this;
+    release();
+    if (!o.tracker_) return *this;
+    std::lock_guard<std::mutex> lock(o.tracker_->mutex_);
+    tracker_ = o.tracker_;
+    owner_ = o.owner_;
+    prev_ = o.prev_;
+    next_ = o.next_;
+    if (prev_) prev_->next_ = this; else tracker_->head_ = this;
+    if (next_) next_->prev_ = this;
+    o.tracker_ = nullptr;
+    o.prev_ = o.next_ = nullptr;
+    o.owner_ = nullptr;
     return *this;
 }
 
-void TrackerSlot::attach(const std::shared_ptr<Closable> &owner) const {
-    if (tracker_) tracker_->attach(id_, owner);
+void TrackerSlot::attach(Closable *owner) {
+    if (!tracker_) return;
+    std::lock_guard<std::mutex> lock(tracker_->mutex_);
+    owner_ = owner;
 }
 
 bool TrackerSlot::stopping() const {
@@ -27,37 +38,47 @@ bool TrackerSlot::stopping() const {
 }
 
 void TrackerSlot::release() {
-    if (!tracker_) return;
-    ConnectionTracker *t = tracker_;
-    tracker_ = nullptr;
-    t->release(id_);
+    if (tracker_) tracker_->release(*this);
+}
+
+void ConnectionTracker::link(TrackerSlot &s) {
+    s.tracker_ = this;
+    s.prev_ = nullptr;
+    s.next_ = head_;
+    if (head_) head_->prev_ = &s;
+    head_ = &s;
+}
+
+void ConnectionTracker::unlink(TrackerSlot &s) {
+    if (s.prev_) s.prev_->next_ = s.next_; else head_ = s.next_;
+    if (s.next_) s.next_->prev_ = s.prev_;
+    s.tracker_ = nullptr;
+    s.prev_ = s.next_ = nullptr;
+    s.owner_ = nullptr;
 }
 
 TrackerSlot ConnectionTracker::acquire() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_.load()) return {};
-    if (max_ && count_.load() >= max_) return {};
-    uint64_t id = next_id_++;
-    live_.emplace(id, std::weak_ptr<Closable>());
-    uint64_t now = count_.fetch_add(1) + 1;
-    if (now > peak_) peak_ = now;
-    return TrackerSlot(this, id);
+    TrackerSlot slot;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopping_.load()) return {};
+        if (max_ && count_.load() >= max_) return {};
+        link(slot);
+        uint64_t now = count_.fetch_add(1) + 1;
+        if (now > peak_) peak_ = now;
+    }
+    return slot;  // if this moves, the move relinks under the lock, which is free again here
 }
 
-void ConnectionTracker::attach(uint64_t id, std::weak_ptr<Closable> owner) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = live_.find(id);
-    if (it != live_.end()) it->second = std::move(owner);
-}
-
-void ConnectionTracker::release(uint64_t id) {
+void ConnectionTracker::release(TrackerSlot &s) {
     std::function<void()> report;
     bool trim = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (live_.erase(id) == 0) return;
+        if (s.tracker_ != this) return;
+        unlink(s);
         uint64_t now = count_.fetch_sub(1) - 1;
-        if (stopping_.load() && live_.empty() && !empty_reported_) {
+        if (stopping_.load() && head_ == nullptr && !empty_reported_) {
             empty_reported_ = true;
             report = std::move(on_empty_);
         }
@@ -78,22 +99,20 @@ void ConnectionTracker::release_free_memory() {
 }
 
 void ConnectionTracker::stop_all(const std::string &reason, std::function<void()> on_empty) {
-    std::vector<std::shared_ptr<Closable>> open;
     std::function<void()> report;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
         on_empty_ = std::move(on_empty);
-        for (auto &[id, weak] : live_)
-            if (auto c = weak.lock()) open.push_back(std::move(c));
-        if (live_.empty() && !empty_reported_) {
+        // A slot not yet attached (a socket between accept and its first handler) aborts itself when
+        // it sees stopping() at its next step.
+        for (TrackerSlot *s = head_; s; s = s->next_)
+            if (s->owner_) s->owner_->abort_async(reason);
+        if (head_ == nullptr && !empty_reported_) {
             empty_reported_ = true;
             report = std::move(on_empty_);
         }
     }
-    // A slot not yet attached (a socket between accept and its first handler) aborts itself when it
-    // sees stopping() at its next step.
-    for (auto &c : open) c->abort_async(reason);
     if (report) report();
 }
 

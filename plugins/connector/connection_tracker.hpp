@@ -6,10 +6,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 namespace shd::connector {
 
@@ -18,17 +16,19 @@ class Closable {
 public:
     virtual ~Closable() = default;
     // [any] Ends the connection now (no flushing); `reason` reaches the session's closed callbacks.
+    // Called with the tracker's lock held: it may only post.
     virtual void abort_async(const std::string &reason) = 0;
 };
 
 class ConnectionTracker;
 
-// One counted connection. Move-only; releasing it (explicitly or by destruction) uncounts it.
+// One counted connection, and its node in the tracker's list (intrusive: no allocation per
+// connection). Move-only: a moved slot takes the other's place in the list. Releasing it
+// (explicitly or by destruction) uncounts it.
 class TrackerSlot {
 public:
     TrackerSlot() = default;
-    TrackerSlot(ConnectionTracker *tracker, uint64_t id) : tracker_(tracker), id_(id) {}
-    TrackerSlot(TrackerSlot &&o) noexcept : tracker_(o.tracker_), id_(o.id_) { o.tracker_ = nullptr; }
+    TrackerSlot(TrackerSlot &&o) noexcept;
     TrackerSlot &operator=(TrackerSlot &&o) noexcept;
     TrackerSlot(const TrackerSlot &) = delete;
     TrackerSlot &operator=(const TrackerSlot &) = delete;
@@ -36,13 +36,17 @@ public:
 
     explicit operator bool() const { return tracker_ != nullptr; }
     bool stopping() const;
-    // Registers the object that now owns the connection (for stop_all).
-    void attach(const std::shared_ptr<Closable> &owner) const;
+    // Registers the object that now owns the connection (for stop_all). The owner holds this slot
+    // (or hands it on and attaches the next owner), so it outlives its registration.
+    void attach(Closable *owner);
     void release();
 
 private:
+    friend class ConnectionTracker;
     ConnectionTracker *tracker_ = nullptr;
-    uint64_t id_ = 0;
+    TrackerSlot *prev_ = nullptr;
+    TrackerSlot *next_ = nullptr;
+    Closable *owner_ = nullptr;
 };
 
 class ConnectionTracker {
@@ -62,16 +66,17 @@ public:
 
 private:
     friend class TrackerSlot;
-    void attach(uint64_t id, std::weak_ptr<Closable> owner);
-    void release(uint64_t id);
+    // [mutex_ held]
+    void link(TrackerSlot &s);
+    void unlink(TrackerSlot &s);
+    void release(TrackerSlot &s);
     // glibc keeps freed memory in its arenas; after a flood of connections has closed, return it.
     static void release_free_memory();
     static constexpr uint64_t kTrimAfterClosed = 1000;
 
     const uint64_t max_;
     mutable std::mutex mutex_;
-    std::unordered_map<uint64_t, std::weak_ptr<Closable>> live_;
-    uint64_t next_id_ = 1;
+    TrackerSlot *head_ = nullptr;  // every counted slot
     std::atomic<uint64_t> count_{0};
     uint64_t peak_ = 0;  // most connections since the last memory release
     std::atomic<bool> stopping_{false};

@@ -137,12 +137,12 @@ struct IoServer::Impl {
 
     // [acceptor strand]
     void accept() {
-        acceptor->async_accept(
-            asio::make_strand(next_io()),
-            [this](const boost::system::error_code &ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+        acceptor->async_accept(next_io(), [this](const boost::system::error_code &ec, TcpSocket socket) {
+            on_accept(ec, std::move(socket));
+        });
     }
 
-    void on_accept(const boost::system::error_code &ec, tcp::socket socket) {
+    void on_accept(const boost::system::error_code &ec, TcpSocket socket) {
         if (!acceptor->is_open() || ec == asio::error::operation_aborted) return;
         if (ec) {
             // Out of descriptors or memory: say so (at most once a second) and try again shortly.
@@ -161,7 +161,7 @@ struct IoServer::Impl {
         admit(std::move(socket));
     }
 
-    void admit(tcp::socket socket) {
+    void admit(TcpSocket socket) {
         boost::system::error_code ec;
         tcp::endpoint peer = socket.remote_endpoint(ec);
         if (ec) return;  // already gone

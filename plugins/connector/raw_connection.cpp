@@ -7,6 +7,8 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <memory>
+#include <vector>
 #include <type_traits>
 
 namespace shd::connector {
@@ -15,17 +17,19 @@ namespace asio = boost::asio;
 
 namespace {
 
-// A ConstBufferSequence over a vector the connection owns, so a write does not copy the vector.
-struct SharedBytesView {
-    const std::vector<asio::const_buffer> *buffers;
-    auto begin() const { return buffers->begin(); }
-    auto end() const { return buffers->end(); }
-};
-
 constexpr size_t kTlsReadBuffer = 8 * 1024;
 constexpr size_t kPlainReadBuffer = 64 * 1024;
 // Reads in a row on one readiness event before yielding to other connections.
 constexpr int kReadsPerWakeup = 4;
+// Buffers per writev (the kernel's IOV_MAX is 1024).
+constexpr size_t kMaxGather = 256;
+
+// TLS needs a read buffer for the whole connection and joins packages into one record per write.
+struct TlsState {
+    std::unique_ptr<uint8_t[]> read_buffer{new uint8_t[kTlsReadBuffer]};
+    std::string out;
+};
+struct NoTlsState {};
 
 template <class Stream>
 class RawConnection final : public Connection {
@@ -36,7 +40,7 @@ public:
         : Connection(stream.get_executor(), *start.settings, std::move(start.slot), start.idle_deadline,
                      std::move(start.remote)),
           stream_(std::move(stream)),
-          first_(std::move(first)) {}
+          first_(first.empty() ? nullptr : new std::string(std::move(first))) {}
 
 private:
     TcpSocket &socket() {
@@ -48,10 +52,9 @@ private:
 
     void start_transport() override {
         if (!open_protocol()) return;
-        if (!first_.empty()) {
-            std::string first;
-            first.swap(first_);
-            receive(reinterpret_cast<const uint8_t *>(first.data()), first.size(), false);
+        if (first_) {
+            std::unique_ptr<std::string> first = std::move(first_);
+            receive(reinterpret_cast<const uint8_t *>(first->data()), first->size(), false);
             if (closed()) return;
         }
         if constexpr (kPlain) {
@@ -59,7 +62,7 @@ private:
             stream_.non_blocking(true, ec);
             wait_readable();
         } else {
-            read_buffer_.reset(new uint8_t[kTlsReadBuffer]);
+            tls_ = std::make_unique<TlsState>();
             read_tls();
         }
     }
@@ -95,34 +98,62 @@ private:
     }
 
     void read_tls() {
-        stream_.async_read_some(asio::buffer(read_buffer_.get(), kTlsReadBuffer),
+        stream_.async_read_some(asio::buffer(tls_->read_buffer.get(), kTlsReadBuffer),
                                 [self = shared(), this](const boost::system::error_code &ec, size_t n) {
                                     if (closed()) return;
                                     if (ec) {
                                         finish("client closed");
                                         return;
                                     }
-                                    receive(read_buffer_.get(), n, false);
+                                    receive(tls_->read_buffer.get(), n, false);
                                     if (!closed()) read_tls();
                                 });
     }
 
     void write_inflight() override {
-        gather_.clear();
         if constexpr (kPlain) {
-            // One gathered write (writev) straight from the shared buffers.
-            for (const auto &b : inflight_) gather_.emplace_back(b->data(), b->size());
+            sent_ = 0;
+            write_plain();
         } else {
             // TLS encrypts one buffer per record: join small packages so they share records.
-            tls_out_.clear();
-            for (const auto &b : inflight_) tls_out_ += *b;
-            gather_.emplace_back(tls_out_.data(), tls_out_.size());
+            tls_->out.clear();
+            for (size_t i = 0; i < inflight_count(); ++i) tls_->out += inflight(i);
+            asio::async_write(stream_, asio::buffer(tls_->out),
+                              [self = shared(), this](const boost::system::error_code &ec, size_t) {
+                                  if (tls_->out.capacity() > kTlsReadBuffer * 8) std::string().swap(tls_->out);
+                                  on_write_done(!ec);
+                              });
         }
-        asio::async_write(stream_, SharedBytesView{&gather_},
-                          [self = shared(), this](const boost::system::error_code &ec, size_t) {
-                              if (tls_out_.capacity() > kTlsReadBuffer * 8) std::string().swap(tls_out_);
-                              on_write_done(!ec);
-                          });
+    }
+
+    // Plain TCP writes at once (a non-blocking writev straight from the shared packages); only what
+    // the kernel does not take waits for writability. No write operation, no copy, no gather list
+    // kept per connection.
+    void write_plain() {
+        static thread_local std::vector<asio::const_buffer> gather;
+        for (;;) {
+            gather.clear();
+            size_t skip = sent_;
+            for (size_t i = 0; i < inflight_count() && gather.size() < kMaxGather; ++i) {
+                const std::string &b = inflight(i);
+                if (skip >= b.size()) {
+                    skip -= b.size();
+                    continue;
+                }
+                gather.emplace_back(b.data() + skip, b.size() - skip);
+                skip = 0;
+            }
+            if (gather.empty()) return on_write_done(true);
+            boost::system::error_code ec;
+            size_t n = stream_.write_some(gather, ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+            if (ec) return on_write_done(false);
+            sent_ += n;
+        }
+        stream_.async_wait(TcpSocket::wait_write, [self = shared(), this](const boost::system::error_code &ec) {
+            if (ec || closed()) return on_write_done(false);
+            write_plain();
+        });
     }
 
     // After the last bytes: send FIN and keep reading (and dropping) until the client's EOF, so
@@ -141,10 +172,9 @@ private:
     std::shared_ptr<RawConnection> shared() { return std::static_pointer_cast<RawConnection>(shared_from_this()); }
 
     Stream stream_;
-    std::string first_;
-    std::unique_ptr<uint8_t[]> read_buffer_;  // TLS only
-    std::string tls_out_;                     // TLS only: the packages of one write, joined
-    std::vector<asio::const_buffer> gather_;
+    std::unique_ptr<std::string> first_;  // the sniffed bytes, until the protocol has them
+    std::conditional_t<kPlain, NoTlsState, std::unique_ptr<TlsState>> tls_{};
+    size_t sent_ = 0;  // plain: bytes of the write in progress already taken by the kernel
 };
 
 }  // namespace

@@ -14,7 +14,8 @@
 
 namespace shd::connector {
 
-using TcpSocket = boost::asio::ip::tcp::socket;
+// Sockets run on their io_context's executor directly: one thread per io_context, so no strand.
+using TcpSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, IoExecutor>;
 using TlsStream = boost::asio::ssl::stream<TcpSocket>;
 
 // Everything a connection inherits from its intake.

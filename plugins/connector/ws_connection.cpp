@@ -114,9 +114,9 @@ private:
 
     void write_inflight() override {
         next_ = 0;
-        if (settings().can_batch || inflight_.size() == 1) {
+        if (settings().can_batch || inflight_count() == 1) {
             gather_.clear();
-            for (const auto &b : inflight_) gather_.emplace_back(b->data(), b->size());
+            for (size_t i = 0; i < inflight_count(); ++i) gather_.emplace_back(inflight(i).data(), inflight(i).size());
             ws_.async_write(SharedBytesView{&gather_}, [self = shared(), this](const boost::system::error_code &ec,
                                                                                size_t) { on_write_done(!ec); });
             return;
@@ -126,10 +126,10 @@ private:
 
     // Without batching, each package is its own message.
     void write_next() {
-        const SharedBytes &b = inflight_[next_++];
-        ws_.async_write(asio::buffer(b->data(), b->size()),
+        const std::string &b = inflight(next_++);
+        ws_.async_write(asio::buffer(b.data(), b.size()),
                         [self = shared(), this](const boost::system::error_code &ec, size_t) {
-                            if (ec || next_ == inflight_.size() || closed()) {
+                            if (ec || next_ == inflight_count() || closed()) {
                                 on_write_done(!ec);
                                 return;
                             }
