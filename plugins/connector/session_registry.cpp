@@ -28,10 +28,12 @@ void SessionRegistry::remove(uint64_t sid, const std::string &reason) {
     sessions_.erase(it);
     drop_uid(s);
     // Callbacks may call back into the service; the session is already gone from every index.
-    for (auto &[fn, ud] : s.closed_callbacks) {
-        try {
-            fn(ud, SHD_OK, sid, to_shd(s.uid), to_shd(reason));
-        } catch (...) {
+    if (s.extras) {
+        for (auto &[fn, ud] : s.extras->closed_callbacks) {
+            try {
+                fn(ud, SHD_OK, sid, to_shd(s.uid), to_shd(reason));
+            } catch (...) {
+            }
         }
     }
     emit("close_session", s, &reason);
@@ -55,7 +57,7 @@ shd_session_view_v1 SessionRegistry::view(const Session &s) const {
     v.id = s.id;
     v.frontend_id = to_shd(frontend_id_);
     v.uid = to_shd(s.uid);
-    v.settings_json = to_shd(s.settings_json);
+    v.settings_json = s.extras ? to_shd(s.extras->settings_json) : to_shd("{}");
     return v;
 }
 
@@ -101,12 +103,13 @@ shd_status SessionRegistry::set(uint64_t sid, std::string_view key, std::string_
     check.Parse(value_json.data(), value_json.size());
     if (check.HasParseError()) return SHD_ERR_INVALID;
     std::string value = to_json(check);  // normalised: no stray whitespace in the rendered object
-    auto it = std::find_if(s->settings.begin(), s->settings.end(), [&](const auto &kv) { return kv.first == key; });
-    if (it != s->settings.end())
+    SessionExtras &e = s->more();
+    auto it = std::find_if(e.settings.begin(), e.settings.end(), [&](const auto &kv) { return kv.first == key; });
+    if (it != e.settings.end())
         it->second = std::move(value);
     else
-        s->settings.emplace_back(std::string(key), std::move(value));
-    render_settings(*s);
+        e.settings.emplace_back(std::string(key), std::move(value));
+    render_settings(e);
     return SHD_OK;
 }
 
@@ -116,23 +119,24 @@ shd_status SessionRegistry::set_all(uint64_t sid, std::string_view settings_json
     rapidjson::Document doc;
     doc.Parse(settings_json.data(), settings_json.size());
     if (doc.HasParseError() || !doc.IsObject()) return SHD_ERR_INVALID;
-    s->settings.clear();
+    SessionExtras &e = s->more();
+    e.settings.clear();
     for (const auto &m : doc.GetObject())
-        s->settings.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()), to_json(m.value));
-    render_settings(*s);
+        e.settings.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()), to_json(m.value));
+    render_settings(e);
     return SHD_OK;
 }
 
-void SessionRegistry::render_settings(Session &s) {
+void SessionRegistry::render_settings(SessionExtras &e) {
     std::string out = "{";
-    for (const auto &[k, v] : s.settings) {
+    for (const auto &[k, v] : e.settings) {
         if (out.size() > 1) out += ',';
         out += json_quote(k);
         out += ':';
         out += v;
     }
     out += '}';
-    s.settings_json = std::move(out);
+    e.settings_json = std::move(out);
 }
 
 shd_status SessionRegistry::on_closed(uint64_t sid, shd_closed_fn fn, void *user_data) {
@@ -145,7 +149,7 @@ shd_status SessionRegistry::on_closed(uint64_t sid, shd_closed_fn fn, void *user
         if (!host_.post(call)) call();
         return SHD_OK;
     }
-    s->closed_callbacks.emplace_back(fn, user_data);
+    s->more().closed_callbacks.emplace_back(fn, user_data);
     return SHD_OK;
 }
 

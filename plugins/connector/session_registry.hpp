@@ -17,14 +17,24 @@
 
 namespace shd::connector {
 
-struct Session {
-    uint64_t id = 0;
-    std::string uid;  // "" when not bound
-    std::shared_ptr<ClientLink> link;
+// What only some sessions have; allocated on first use so that a plain connected client costs less.
+struct SessionExtras {
     // Settings in insertion order (a JS object's order), each value as JSON text.
     std::vector<std::pair<std::string, std::string>> settings;
     std::string settings_json = "{}";  // kept in step with `settings` for cheap views
     std::vector<std::pair<shd_closed_fn, void *>> closed_callbacks;
+};
+
+struct Session {
+    uint64_t id = 0;
+    std::string uid;  // "" when not bound
+    std::shared_ptr<ClientLink> link;
+    std::unique_ptr<SessionExtras> extras;
+
+    SessionExtras &more() {
+        if (!extras) extras = std::make_unique<SessionExtras>();
+        return *extras;
+    }
 };
 
 class SessionRegistry {
@@ -67,7 +77,7 @@ public:
 
 private:
     void emit(const char *event, const Session &s, const std::string *reason) const;
-    static void render_settings(Session &s);
+    static void render_settings(SessionExtras &e);
     void drop_uid(const Session &s);
 
     Host host_;

@@ -55,7 +55,7 @@ void ProtocolConnection::handle_package(const Package &p) {
     // Pomelo: a type in the wrong state is ignored; a type with no server handler (kick) disconnects.
     switch (p.type) {
     case PackageType::handshake:
-        if (state_ == State::inited && !handshake_pending_) handle_handshake(p.body);
+        if (state_ == State::inited && !handshake_) handle_handshake(p.body);
         break;
     case PackageType::handshake_ack:
         if (state_ != State::wait_ack) break;
@@ -85,13 +85,13 @@ void ProtocolConnection::handle_package(const Package &p) {
 }
 
 void ProtocolConnection::handle_handshake(std::string_view body) {
-    handshake_ = parse_handshake_request(body);
-    if (!handshake_.has_sys) {
+    auto request = std::make_unique<HandshakeRequest>(parse_handshake_request(body));
+    if (!request->has_sys) {
         send_package(PackageType::handshake, handshake_error_reply(kHandshakeBadRequest));
         return close("handshake without sys");
     }
-    handshake_pending_ = true;
-    link_.handshake(link_.link_ctx, view(handshake_.type), view(handshake_.version), view(handshake_.user_json),
+    handshake_ = std::move(request);
+    link_.handshake(link_.link_ctx, view(handshake_->type), view(handshake_->version), view(handshake_->user_json),
                     &ProtocolConnection::on_handshake_reply, this);
 }
 
@@ -100,8 +100,8 @@ void SHD_CALL ProtocolConnection::on_handshake_reply(void *ctx, int32_t code, sh
 }
 
 void ProtocolConnection::finish_handshake(int code, std::string_view user_json) {
-    handshake_pending_ = false;
-    if (state_ != State::inited) return;
+    std::unique_ptr<HandshakeRequest> request = std::move(handshake_);
+    if (state_ != State::inited || !request) return;
     if (code != kHandshakeOk) {
         send_package(PackageType::handshake, handshake_error_reply(code == kHandshakeOldClient ? code : kHandshakeBadRequest));
         return close(code == kHandshakeOldClient ? "client version refused" : "handshake refused");
@@ -116,7 +116,7 @@ void ProtocolConnection::finish_handshake(int code, std::string_view user_json) 
     }
     rapidjson::Document user;
     if (!user_json.empty() && parse_json(user_json, user)) config.user = &user;
-    send_package(PackageType::handshake, handshake_reply(handshake_, config));
+    send_package(PackageType::handshake, handshake_reply(*request, config));
     state_ = State::wait_ack;
 }
 

@@ -9,6 +9,7 @@
 
 #include <shaddock/ext/protocol.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -32,12 +33,13 @@ private:
     void close(const char *reason);
     static void SHD_CALL on_handshake_reply(void *ctx, int32_t code, shd_str user_json);
 
+    // An idle connection holds only this object (~100 bytes): the link is the connector's (valid
+    // until close), and the handshake request lives only until the app has answered it.
     const ProtocolSetup &setup_;
-    shd_protocol_link_v1 link_;
+    const shd_protocol_link_v1 &link_;
     PackageStreamParser parser_;
     State state_ = State::inited;
-    HandshakeRequest handshake_;     // kept until the app answers the handshake
-    bool handshake_pending_ = false;
+    std::unique_ptr<HandshakeRequest> handshake_;  // while the app checks the handshake
 };
 
 }  // namespace shd::pomelo
