@@ -57,3 +57,37 @@ test('silent clients are closed after ~2 x heartbeat; heartbeating clients stay'
     throw e;
   }
 });
+
+// Every connection of an I/O thread shares one deadline queue: many clients whose deadlines fall at
+// different times must each be closed at their own time, and the heartbeating ones never.
+test('staggered silent clients each close at their own deadline; heartbeating neighbours stay', async () => {
+  const server = await startServer();
+  try {
+    const silent = [];
+    const alive = [];
+    for (let wave = 0; wave < 3; wave++) {
+      const opened = await Promise.all(Array.from({ length: 60 }, async (_, i) => {
+        const c = await WireClient.connect({ port: server.port, transport: 'tcp' });
+        c.autoHeartbeat = i % 3 === 0;
+        await c.handshake();
+        c.ackAt = Date.now();
+        return c;
+      }));
+      for (const c of opened) (c.autoHeartbeat ? alive : silent).push(c);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await Promise.all(silent.map((c) => c.closed));
+    for (const c of silent) {
+      const after = c.closedAt - c.ackAt;
+      assert.ok(after >= 5500 && after <= 8000, `closed ${after} ms after the ACK (expected ~6000)`);
+    }
+    for (const c of alive) assert.strictEqual(c.isClosed, false, 'a heartbeating client stays connected');
+    assert.deepStrictEqual(await alive[0].request('connector.entryHandler.entry'), { code: 200, msg: 'game server is ok.' });
+    for (const c of alive) c.close();
+    await Promise.all(alive.map((c) => c.closed));
+    await server.stop();
+  } catch (e) {
+    await server.stop().catch(() => {});
+    throw e;
+  }
+});
