@@ -1,5 +1,5 @@
-// The logic thread's handle on one client connection. The connection itself lives on its I/O
-// strand; every function here may be called from any thread and only queues work onto that strand,
+// The logic thread's handle on one client connection. The connection itself lives on its
+// I/O thread; every function here may be called from any thread and only queues work for that thread,
 // so a session (logic side) can hold the handle without touching sockets. Once the connection has
 // closed, every call is a silent no-op.
 #pragma once
@@ -24,7 +24,7 @@ public:
     // [any] Queues `notice` (an encoded kick; may be null), then closes once the queue is flushed.
     // `reason` reaches the session's closed callbacks.
     virtual void close_after(SharedBytes notice, std::string reason) = 0;
-    // [any] Hands the app's handshake verdict back to the protocol, on the strand (dropped if the
+    // [any] Hands the app's handshake verdict back to the protocol, on the I/O thread (dropped if the
     // connection closed meanwhile: reply_ctx died with the protocol's connection state).
     virtual void answer_handshake(shd_handshake_reply_fn reply, void *reply_ctx, int32_t code,
                                   std::string user_json) = 0;

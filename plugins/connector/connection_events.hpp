@@ -1,5 +1,5 @@
 // What a connection tells the logic side. Implemented by LogicBridge; every function is called on
-// the connection's I/O strand and must only copy what it needs and post to the logic thread.
+// the connection's I/O thread and must only copy what it needs and post to the logic thread.
 #pragma once
 
 #include "client_link.hpp"

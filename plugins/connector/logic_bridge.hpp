@@ -1,4 +1,4 @@
-// Carries connection events from the I/O strands to the logic thread and answers back: handshake
+// Carries connection events from the I/O threads to the logic thread and answers back: handshake
 // checks go to the app's check (shd.handler/1), established connections become sessions, client
 // messages are dispatched to handlers with a responder that encodes the answer once and posts it to
 // the connection, closed connections close their sessions. No JSON is parsed on this path.
