@@ -441,6 +441,36 @@ void hostile(const Args &a) {
         say("ok " + std::string(k.mode) + (rec.count("error") ? " (" + rec.last("error") + ")" : ""));
     }
 
+    // A server that stops reading: the client's queue is bounded by send_buffer_limit; past it calls
+    // fail with `busy` and the connection stays up.
+    {
+        Recorder rec;
+        Options o = a.options;
+        o.handshake_user = R"({"mode":"noread"})";
+        o.send_buffer_limit = 256 * 1024;
+        auto c = Client::create(loop, o, recording_events(rec));
+        connect_ok(*c);
+        const std::string body = "{\"pad\":\"" + std::string(16 * 1024, 'x') + "\"}";
+        // 3000 x 16 KiB is 48 MiB: far more than the socket buffers of both ends hold (~10 MiB).
+        const int total = 3000;
+        for (int i = 0; i < total; ++i)
+            c->request("test.handler.req", body, [&](const Error &e, std::string_view) {
+                rec.add(std::string("reply ") + error_name(e.code), "");
+                rec.add("reply", error_name(e.code));
+            }, 2000);
+        c->notify("test.handler.note", body);  // right behind them: the buffer is still full
+        CHECK(rec.wait("reply", total, 20000), "replies: " + std::to_string(rec.count("reply")));
+        const int busy = rec.count("reply busy"), timed_out = rec.count("reply timeout");
+        CHECK(busy + timed_out == total, "every request ended busy or timed out");
+        CHECK(busy > 0, "no request failed busy");
+        CHECK(timed_out <= 1536, "accepted " + std::to_string(timed_out) + " x 16 KiB: the send buffer is not bounded");
+        CHECK(rec.wait("error", 1, 5000) && rec.last("error").find("send buffer full") != std::string::npos,
+              "a notify past the limit is reported: " + rec.last("error"));
+        CHECK(c->state() == Client::State::connected, "still connected when busy");
+        say("ok noread (" + std::to_string(timed_out) + " requests queued, " + std::to_string(busy) + " busy)");
+        c->disconnect();
+    }
+
     // The bytes the client writes, checked by the fake with the npm pomelo-protocol and
     // pomelo-protobuf decoders: compressed route, protobuf body, and pushes decoded back.
     Recorder rec;

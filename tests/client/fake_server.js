@@ -49,6 +49,8 @@ const MODES = {
     hs: () => okHandshake({}),
     ack: () => pkg(Package.TYPE_DATA, Message.encode(1, Message.TYPE_REQUEST, 0, 'a.b.c', Buffer.from('{}'))),
   },
+  // Accepts the ACK and then never reads again: the client's bytes pile up behind a full socket.
+  noread: { hs: () => okHandshake({}), ack: () => Buffer.alloc(0), stopReading: true },
   wire: {
     hs: () => okHandshake({
       useDict: true, dict: DICT, routeToCode: DICT, dictVersion: 'd1',
@@ -107,6 +109,7 @@ const server = net.createServer((socket) => {
         socket.write(mode.hs());
       } else if (type === Package.TYPE_HANDSHAKE_ACK) {
         if (mode && mode.ack) socket.write(mode.ack());
+        if (mode && mode.stopReading) return socket.pause();
       } else if (type === Package.TYPE_HEARTBEAT) {
         socket.write(pkg(Package.TYPE_HEARTBEAT));
       } else if (type === Package.TYPE_DATA) {

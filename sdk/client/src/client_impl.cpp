@@ -510,6 +510,10 @@ void Client::Impl::request(std::string_view route, std::string_view body, Reply 
         defer([reply = std::move(reply)] { reply(Error{ErrorCode::disconnected, "not connected"}, {}); });
         return;
     }
+    if (send_buffer_full()) {
+        defer([reply = std::move(reply)] { reply(Error{ErrorCode::busy, "send buffer full"}, {}); });
+        return;
+    }
     const uint32_t id = next_request_id();
     std::string err = append_message(id, route, body);
     if (!err.empty()) {
@@ -533,6 +537,12 @@ void Client::Impl::notify(std::string_view route, std::string_view body) {
     if (phase_ != Phase::working) {
         defer([self = shared_from_this(), r = std::string(route)] {
             self->report(ErrorCode::disconnected, "notify " + r + ": not connected");
+        });
+        return;
+    }
+    if (send_buffer_full()) {
+        defer([self = shared_from_this(), r = std::string(route)] {
+            self->report(ErrorCode::busy, "notify " + r + ": send buffer full");
         });
         return;
     }

@@ -95,6 +95,8 @@ private:
 
     // Appends one DATA package for a request (id > 0) or notify; "" or why not.
     std::string append_message(uint32_t id, std::string_view route, std::string_view body);
+    // Bytes waiting behind the write in progress reached options_.send_buffer_limit.
+    bool send_buffer_full() const { return options_.send_buffer_limit && out_.size() >= options_.send_buffer_limit; }
     void append_control(pomelo::PackageType type, std::string_view body = {});
     void flush();
 

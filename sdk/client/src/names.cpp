@@ -28,6 +28,7 @@ const char *error_name(ErrorCode c) {
     switch (c) {
         case ErrorCode::ok: return "ok";
         case ErrorCode::connect_failed: return "connect_failed";
+        case ErrorCode::busy: return "busy";
         case ErrorCode::handshake_failed: return "handshake_failed";
         case ErrorCode::timeout: return "timeout";
         case ErrorCode::disconnected: return "disconnected";

@@ -35,6 +35,7 @@ enum class ErrorCode {
     protocol,          // the server sent bytes the protocol does not allow
     invalid_argument,  // bad route/body given by the caller (e.g. body is not JSON)
     cancelled,         // the Loop is stopping
+    busy,              // send_buffer_limit bytes already wait to be written: the server is not reading; retry later
 };
 
 struct Error {
@@ -76,6 +77,9 @@ struct Options {
     uint32_t reconnect_max_attempts = 10;  // 0 = unlimited
     std::shared_ptr<ProtocolCache> cache;  // optional, shared
     uint32_t max_package_size = 4 * 1024 * 1024;  // larger packages from the server are a protocol error
+    // Bytes that may wait behind the write in progress; past it request()/notify() fail with `busy`
+    // (the connection stays up). 0: unlimited.
+    uint32_t send_buffer_limit = 8 * 1024 * 1024;
 };
 
 // Event sink for connection-level events. Every member is optional.
