@@ -32,6 +32,7 @@ class ReportTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(html_report_is_self_contained);
     CPPUNIT_TEST(snapshot_wire_round_trip);
     CPPUNIT_TEST(rate_controller_steps_until_p99_breaks);
+    CPPUNIT_TEST(rate_controller_retries_a_broken_level);
     CPPUNIT_TEST(agent_messages_decode_strictly);
     CPPUNIT_TEST_SUITE_END();
 
@@ -159,6 +160,37 @@ public:
         CPPUNIT_ASSERT_DOUBLES_EQUAL(2000.0, d["rate"]["maxSustainedDeliveriesPerSecond"].GetDouble(), 1e-9);
         CPPUNIT_ASSERT_EQUAL(rapidjson::SizeType(3), d["rate"]["steps"].Size());
         CPPUNIT_ASSERT(!d["rate"]["steps"][2]["met"].GetBool());
+    }
+
+    void rate_controller_retries_a_broken_level() {
+        RateSpec spec;
+        spec.start = 10;
+        spec.factor = 2;
+        spec.step_seconds = 1;
+        spec.stop_push_p99_ms = 100;
+        spec.retries = 1;
+        RateController c(spec);
+        c.on_second(second_with(0, 0, 1, 1000, 1));  // the partial first second
+        CPPUNIT_ASSERT(c.on_second(second_with(0, 0, 1000, 20000, 1)));
+        CPPUNIT_ASSERT_EQUAL(1u, c.level());
+        // Level 1 breaks once (a stall): measured again at the same level, and then it holds.
+        CPPUNIT_ASSERT(!c.on_second(second_with(0, 0, 2000, 300000, 1)));
+        CPPUNIT_ASSERT(!c.stopped());
+        CPPUNIT_ASSERT_EQUAL(1u, c.level());
+        CPPUNIT_ASSERT(c.on_second(second_with(0, 0, 2000, 30000, 1)));
+        CPPUNIT_ASSERT_EQUAL(2u, c.level());
+        // Level 2 breaks twice in a row: the run stops; level 1's retry is the best sustained step.
+        CPPUNIT_ASSERT(!c.on_second(second_with(0, 0, 4000, 300000, 1)));
+        CPPUNIT_ASSERT(!c.stopped());
+        CPPUNIT_ASSERT(!c.on_second(second_with(0, 0, 4000, 200000, 1)));
+        CPPUNIT_ASSERT(c.stopped());
+        CPPUNIT_ASSERT_EQUAL(size_t(5), c.steps().size());
+        CPPUNIT_ASSERT_EQUAL(1u, c.steps()[1].level);
+        CPPUNIT_ASSERT_EQUAL(1u, c.steps()[2].level);
+        CPPUNIT_ASSERT(!c.steps()[1].met);
+        CPPUNIT_ASSERT(c.steps()[2].met);
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(2000.0, c.max_sustained_deliveries(), 1e-9);
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(20.0, c.max_sustained_rate(), 1e-9);
     }
 
     void agent_messages_decode_strictly() {

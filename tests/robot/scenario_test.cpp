@@ -46,7 +46,7 @@ public:
             {"sleep": 5},
             {"loop": {"count": 10, "inFlight": 4, "steps": [{"request": "c.h.echo"}, {"sleep": {"exponential": 3}}]}},
             {"rate": {"request": "c.h.say", "body": {"ts": "${now_us}"}, "start": 2, "factor": 2, "stepSeconds": 1,
-                      "stopWhen": {"pushP99Ms": 100}}, "onlyUsers": 0},
+                      "retries": 2, "stopWhen": {"pushP99Ms": 100}}, "onlyUsers": 0},
             {"disconnect": true}
           ]})";
         Scenario s;
@@ -82,6 +82,7 @@ public:
         CPPUNIT_ASSERT(s.has_rate);
         CPPUNIT_ASSERT_DOUBLES_EQUAL(100.0, s.rate.stop_push_p99_ms, 0);
         CPPUNIT_ASSERT_EQUAL(1u, s.rate.step_seconds);
+        CPPUNIT_ASSERT_EQUAL(2u, s.rate.retries);
         CPPUNIT_ASSERT_EQUAL(uint64_t(0), s.script[8].only_hi);
         CPPUNIT_ASSERT(s.script[9].kind == Step::Kind::disconnect);
     }
@@ -146,6 +147,8 @@ public:
                      "$.script[0].rate: expected exactly one of \"request\" or \"notify\"");
         expect_error(R"({"script": [{"rate": {"notify": "a", "factor": 0.5}}]})",
                      "$.script[0].rate.factor: expected a number in [1, 1000], got 0.5");
+        expect_error(R"({"script": [{"rate": {"notify": "a", "retries": -1}}]})",
+                     "$.script[0].rate.retries: expected an integer in [0, 100]");
         expect_error(R"({"script": [{"rate": {"notify": "a", "stopWhen": {"p99": 1}}}]})",
                      "$.script[0].rate.stopWhen.p99: unknown key");
         expect_error(R"({"script": [{"rate": {"notify": "a"}}, {"rate": {"notify": "b"}}]})",

@@ -44,9 +44,11 @@ bool RateController::on_second(const Snapshot &second) {
     step_ = Snapshot();
     seconds_in_step_ = 0;
     if (!r.met) {
-        stopped_ = true;
+        // The same level again while tries remain; the level does not change.
+        if (++failed_tries_ > spec_.retries) stopped_ = true;
         return false;
     }
+    failed_tries_ = 0;
     ++level_;
     return true;
 }

@@ -1,5 +1,5 @@
 // rate_controller.hpp - raises the sending rate of the "rate" step step by step and stops when a
-// whole step breaks a stopWhen condition. It sees only merged per-second figures, so it works the
+// whole step breaks a stopWhen condition (after `retries` further tries of that level). It sees only merged per-second figures, so it works the
 // same for one process and for a coordinator with agents (which forwards its level to them).
 #pragma once
 
@@ -45,6 +45,7 @@ private:
     RateSpec spec_;
     bool started_ = false, stopped_ = false;
     unsigned level_ = 0, seconds_in_step_ = 0;
+    unsigned failed_tries_ = 0;  // steps of the current level that broke a condition
     Snapshot step_;
     std::vector<RateStepResult> steps_;
 };

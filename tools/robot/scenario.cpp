@@ -288,7 +288,7 @@ private:
     void rate(const Value &v, const std::string &p, Step &st) {
         if (!v.IsObject()) bad(p, "expected an object", &v);
         if (s_.has_rate) bad(p, "only one rate step is allowed in a scenario");
-        only_keys(v, p, {"request", "notify", "body", "start", "factor", "stepSeconds", "maxRate", "stopWhen"});
+        only_keys(v, p, {"request", "notify", "body", "start", "factor", "stepSeconds", "maxRate", "retries", "stopWhen"});
         const Value *req = member(v, "request");
         const Value *note = member(v, "notify");
         if (!!req == !!note) bad(p, "expected exactly one of \"request\" or \"notify\" (the route to send)");
@@ -304,6 +304,7 @@ private:
         r.factor = get_number(v, p, "factor", r.factor, 1, 1000);
         r.step_seconds = unsigned(get_uint(v, p, "stepSeconds", r.step_seconds, 1, 86400));
         r.max_rate = get_number(v, p, "maxRate", r.max_rate, r.start, 1e9);
+        r.retries = unsigned(get_uint(v, p, "retries", r.retries, 0, 100));
         if (const Value *w = member(v, "stopWhen")) {
             std::string wp = p + ".stopWhen";
             if (!w->IsObject()) bad(wp, "expected an object", w);

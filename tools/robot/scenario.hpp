@@ -20,12 +20,14 @@ struct Delay {
 
 // The rate-controlled sender: `start` messages per second per sending user, multiplied by `factor`
 // every `step_seconds`, until a stop condition of a whole step holds (then the run ends) or the
-// run's duration is over.
+// run's duration is over. A level that breaks a condition is measured again up to `retries` times
+// before the run ends, so that one stall of a shared machine does not end the search.
 struct RateSpec {
     double start = 10;
     double factor = 1.5;
     unsigned step_seconds = 3;
     double max_rate = 1e9;
+    unsigned retries = 0;            // further tries of a level that broke a condition
     double stop_push_p99_ms = 0;     // 0 = not a condition
     double stop_request_p99_ms = 0;  // 0 = not a condition
     double stop_error_ratio = 0;     // failed/(ok+failed) of the step; 0 = not a condition
