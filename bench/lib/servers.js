@@ -11,9 +11,9 @@
 //   SHADDOCK_HOST, SHADDOCK_LIMIT_SERVER  the binaries themselves
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { freePort, sleep } = require('../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const POMELO_DIR = path.join(REPO, 'bench', 'pomelo');
@@ -32,21 +32,6 @@ function limitBinary() {
 function pomeloInstalled() {
   return fs.existsSync(path.join(POMELO_DIR, 'node_modules', 'pomelo', 'package.json'));
 }
-
-// A port nobody listens on right now (the kernel's choice, then released).
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The servers.json/master.json of a bench cluster on free ports: one connector and `backends` bench
 // servers (the startup benchmark uses 4 servers in all).

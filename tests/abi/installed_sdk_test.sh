@@ -6,32 +6,12 @@
 #   installed_sdk_test.sh <cmake> <build dir> <source dir> <work dir> <generator> <c++ compiler>
 set -euo pipefail
 
-CMAKE=$1 BUILD=$2 SOURCE=$3 WORK=$4 GENERATOR=$5 CXX_COMPILER=$6
-PREFIX=$WORK/prefix
+source "$(dirname "$0")/../lib/installed_sdk.sh"
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-rm -rf "$WORK"
-mkdir -p "$WORK"
-"$CMAKE" --install "$BUILD" --prefix "$PREFIX" >"$WORK/install.log" || { cat "$WORK/install.log"; fail "cmake --install"; }
+install_sdk
 [[ -f $PREFIX/lib/cmake/Shaddock/ShaddockConfig.cmake ]] || fail "no ShaddockConfig.cmake in the installed prefix"
 [[ -x $PREFIX/bin/shaddock-host ]] || fail "no bin/shaddock-host in the installed prefix"
 
-# Fresh build trees that see the SDK only through CMAKE_PREFIX_PATH.
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-build_project() {  # <name> <source>
-  local out=$WORK/$1
-  if ! "$CMAKE" -S "$2" -B "$out" -G "$GENERATOR" -DCMAKE_CXX_COMPILER="$CXX_COMPILER" "${launcher[@]}" \
-      -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$out.configure.log" 2>&1; then
-    cat "$out.configure.log"
-    fail "configuring $2 against the installed SDK"
-  fi
-  "$CMAKE" --build "$out" >"$out.build.log" 2>&1 || { cat "$out.build.log"; fail "building $2 against the installed SDK"; }
-}
 build_project app "$SOURCE/apps/hello"
 
 # The README's "Writing a plugin" example, exactly as printed there: its C++ and CMake blocks.

@@ -6,20 +6,11 @@
 const assert = require('node:assert');
 const net = require('node:net');
 const servers = require('../../bench/lib/servers');
+const { Checks } = require('../../tools/node/util');
 const { WireClient, Package, Message, Protocol } = require('../connector/lib/wire_client');
 
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log('ok   ' + name);
-  } catch (e) {
-    failed++;
-    console.log('FAIL ' + name + ': ' + (e && e.stack ? e.stack : e));
-  }
-}
+const checks = new Checks();
+const check = (name, fn) => checks.run(name, fn);
 
 const ROUTE = 'connector.entryHandler.echo';
 
@@ -143,12 +134,10 @@ async function main() {
   } finally {
     const result = await server.stop();
     if (result.code !== 0) {
-      failed++;
-      console.log('FAIL the server stops cleanly on SIGTERM: ' + JSON.stringify(result));
+      checks.fail('the server stops cleanly on SIGTERM', JSON.stringify(result));
     }
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  checks.finish();
 }
 
 main().catch((e) => {

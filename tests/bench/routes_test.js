@@ -11,6 +11,7 @@
 'use strict';
 const assert = require('node:assert');
 const servers = require('../../bench/lib/servers');
+const { Checks } = require('../../tools/node/util');
 const { WireClient } = require('../connector/lib/wire_client');
 const jsclient = require('../connector/lib/pomelo_js_client');
 
@@ -24,18 +25,8 @@ if (kind === 'pomelo' && !servers.pomeloInstalled()) {
   process.exit(77);
 }
 
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log('ok   ' + name);
-  } catch (e) {
-    failed++;
-    console.log('FAIL ' + name + ': ' + (e && e.stack ? e.stack : e));
-  }
-}
+const checks = new Checks();
+const check = (name, fn) => checks.run(name, fn);
 
 const BODY = { text: 'héllo wörld ✓', n: 42, list: [1, 2.5, 'x', null, true], nested: { a: { b: [] } } };
 
@@ -159,12 +150,10 @@ async function main() {
     await closeAll(clients);
     const result = await server.stop();
     if (kind === 'shaddock' && result.code !== 0) {
-      failed++;
-      console.log('FAIL the cluster stops cleanly: ' + JSON.stringify(result) + '\n' + server.output().slice(-3000));
+      checks.fail('the cluster stops cleanly', JSON.stringify(result) + '\n' + server.output().slice(-3000));
     }
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  checks.finish();
 }
 
 main().catch((e) => {

@@ -5,17 +5,9 @@
 #   installed_client_test.sh <cmake> <build dir> <source dir> <work dir> <generator> <c++ compiler>
 set -euo pipefail
 
-CMAKE=$1 BUILD=$2 SOURCE=$3 WORK=$4 GENERATOR=$5 CXX_COMPILER=$6
-PREFIX=$WORK/prefix
+source "$(dirname "$0")/../lib/installed_sdk.sh"
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-rm -rf "$WORK"
-mkdir -p "$WORK"
-"$CMAKE" --install "$BUILD" --prefix "$PREFIX" >"$WORK/install.log" || { cat "$WORK/install.log"; fail "cmake --install"; }
+install_sdk
 [[ -f $PREFIX/include/shaddock/client.hpp ]] || fail "no include/shaddock/client.hpp in the installed prefix"
 lib=$(ls "$PREFIX"/lib*/libshaddock-client.so 2>/dev/null | head -1)
 [[ -n $lib ]] || fail "no libshaddock-client.so in the installed prefix"
@@ -27,13 +19,8 @@ leaks=$(nm -DC --defined-only "$lib" | awk '{ $1=""; $2=""; print }' | grep -v '
 [[ -z $leaks ]] || fail "libshaddock-client.so exports more than shd::client: $leaks"
 nm -DC --defined-only "$lib" | grep "shd::client::Client::Impl::" >/dev/null && fail "libshaddock-client.so exports Client::Impl"
 
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+build_project build "$SOURCE/tests/client/installed"
 out=$WORK/build
-"$CMAKE" -S "$SOURCE/tests/client/installed" -B "$out" -G "$GENERATOR" -DCMAKE_CXX_COMPILER="$CXX_COMPILER" \
-  "${launcher[@]}" -DCMAKE_PREFIX_PATH="$PREFIX" >"$WORK/configure.log" 2>&1 ||
-  { cat "$WORK/configure.log"; fail "configuring against the installed SDK"; }
-"$CMAKE" --build "$out" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; fail "building against the installed SDK"; }
 ldd "$out/installed_client" | grep "$PREFIX" >/dev/null || fail "installed_client does not load the installed library"
 
 # A port nobody listens on: bind one, note it, release it.

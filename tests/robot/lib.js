@@ -2,9 +2,9 @@
 // Helpers of the robot integration tests: the binary, temp files, running it to its exit.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { freePort } = require('../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -14,18 +14,6 @@ function robotBinary() {
 
 function tempDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'shd-robot-'));
-}
-
-// A port nobody listens on right now (the kernel's choice, then released).
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 // Runs shaddock-robot with args; resolves to {code, stdout, stderr}. Killed after ms.

@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { freePort, sleep } = require('../../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const POMELO_MODULES = path.join(REPO, 'bench', 'pomelo', 'node_modules');
@@ -19,19 +20,6 @@ function skipUnless(cond, why) {
     process.exit(77);
   }
 }
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function listening(port) {
   return new Promise((resolve) => {

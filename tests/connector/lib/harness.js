@@ -13,6 +13,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { createRequire } = require('node:module');
+const { freePort, sleep } = require('../../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const INTEROP = path.join(REPO, 'tests', 'interop');
@@ -27,23 +28,6 @@ const ECHO_CONFIG = path.join(REPO, 'apps', 'echo', 'config');
 
 function hostBinary() {
   return process.env.SHADDOCK_HOST || path.join(REPO, 'build', 'bin', 'shaddock-host');
-}
-
-// A port nobody listens on right now (the kernel's choice, then released).
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function sleep(ms) {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 // A self-signed certificate for 127.0.0.1/localhost, made with the openssl CLI.
