@@ -1,10 +1,11 @@
 'use strict';
 // shaddock-robot against a real shaddock-host running apps/echo: a counted closed-loop scenario with a
-// push carrying a timestamp, its JSON and HTML reports; then the rate step with a stop condition.
+// push carrying a timestamp, its JSON and HTML reports; then the rate step with a stop condition; then
+// TLS and WSS against a server with a self-signed certificate, trusted and not.
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const { startServer } = require('../connector/lib/harness');
+const { startServer, makeCertificate } = require('../connector/lib/harness');
 const { tempDir, runRobot, writeScenario, assertOrdered } = require('./lib');
 
 async function countedRun(server, dir) {
@@ -89,6 +90,46 @@ async function rateRun(server, dir) {
   assert.ok(rep.pushes.byRoute.onB > 0);
 }
 
+async function secureRuns(server, dir) {
+  const users = 4;
+  const count = 25;
+  const caFile = path.join(server.dir, 'cert.pem');
+  const stranger = path.join(dir, 'stranger');
+  fs.mkdirSync(stranger);
+  makeCertificate(stranger);  // a certificate the server does not use
+  for (const transport of ['tls', 'wss']) {
+    const file = writeScenario(dir, `${transport}.json`, {
+      name: transport,
+      server: { host: '127.0.0.1', port: server.port, transport, tlsCaFile: caFile },
+      users, rampPerSecond: 100, durationSeconds: 20, threads: 2, stayConnected: false,
+      script: [{ loop: { count, inFlight: 2, steps: [{ request: 'connector.entryHandler.echo', body: { i: '${index}' } }] } }],
+    });
+    const json = path.join(dir, `${transport}-report.json`);
+    const r = await runRobot(['run', file, '--json', json, '--quiet']);
+    assert.strictEqual(r.code, 0, `robot over ${transport} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+    const rep = JSON.parse(fs.readFileSync(json, 'utf8'));
+    assert.strictEqual(rep.connects.ok, users, `${transport}: ${JSON.stringify(rep.connects)}`);
+    assert.strictEqual(rep.requests.ok, users * count, `${transport}: ${JSON.stringify(rep.requests)}`);
+    assert.strictEqual(rep.errorCount, 0, `${transport}: ${JSON.stringify(rep.errors)}`);
+    assert.strictEqual(rep.stoppedBy, 'all users done');
+
+    // Verifying against a certificate the server does not have: every connect fails, nothing is sent.
+    const untrusted = writeScenario(dir, `${transport}-untrusted.json`, {
+      name: `${transport}-untrusted`,
+      server: { host: '127.0.0.1', port: server.port, transport, tlsCaFile: path.join(stranger, 'cert.pem') },
+      users: 2, rampPerSecond: 100, durationSeconds: 5, threads: 1, stayConnected: false,
+      script: [{ request: 'connector.entryHandler.echo', body: {} }],
+    });
+    const bad = path.join(dir, `${transport}-untrusted-report.json`);
+    const r2 = await runRobot(['run', untrusted, '--json', bad, '--quiet']);
+    assert.strictEqual(r2.code, 3, `every connect failing exits 3, got ${r2.code}:\n${r2.stdout}\n${r2.stderr}`);
+    const rep2 = JSON.parse(fs.readFileSync(bad, 'utf8'));
+    assert.strictEqual(rep2.connects.ok, 0, `${transport} untrusted: ${JSON.stringify(rep2.connects)}`);
+    assert.strictEqual(rep2.requests.ok, 0);
+    assert.ok(Object.keys(rep2.errors).some((k) => k.startsWith('connect:')), JSON.stringify(rep2.errors));
+  }
+}
+
 (async () => {
   const server = await startServer();
   const dir = tempDir();
@@ -97,6 +138,12 @@ async function rateRun(server, dir) {
     await rateRun(server, dir);
   } finally {
     await server.stop();
+  }
+  const secure = await startServer({ tls: true });
+  try {
+    await secureRuns(secure, dir);
+  } finally {
+    await secure.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log('robot.run: ok');

@@ -157,4 +157,4 @@ async function waitFor(cond, ms, what, step = 20) {
   }
 }
 
-module.exports = { REPO, requireInterop, startServer, runToExit, freePort, sleep, waitFor };
+module.exports = { REPO, requireInterop, startServer, runToExit, makeCertificate, freePort, sleep, waitFor };
