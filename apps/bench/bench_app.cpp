@@ -55,8 +55,7 @@ public:
         rpc_.emplace(host());
         rpc_->route("bench", [](const std::string &param, const std::vector<std::string> &candidates) {
             if (candidates.empty()) return std::string();
-            rapidjson::Document p = shd::parse_json_or_empty(param);
-            std::string rid = p.IsObject() && p.HasMember("settings") ? shd::json_string(p["settings"], "rid") : "";
+            std::string rid = shd::json_path_string(param, {"settings", "rid"});
             return candidates[shd::pomelo_route_index(rid, candidates.size())];
         });
         if (host().server().type == "bench") {

@@ -40,8 +40,7 @@ public:
             rpc_.emplace(host());
             // chatofpomelo's routeUtil.chat: the chat server by crc32 of the session's room id.
             rpc_->route("chat", [](const std::string &param, const std::vector<std::string> &candidates) {
-                rapidjson::Document p = shd::parse_json_or_empty(param);
-                std::string rid = p.IsObject() && p.HasMember("settings") ? shd::json_string(p["settings"], "rid") : "";
+                std::string rid = shd::json_path_string(param, {"settings", "rid"});
                 return candidates.empty() ? std::string() : candidates[shd::pomelo_route_index(rid, candidates.size())];
             });
             if (host().server().type == "chat") {

@@ -856,6 +856,16 @@ void RpcService::on_log(int level, std::string message) {
     host_.log(level, message);
 }
 
+// Frames staged during this batch of logic-thread work leave together once it is done: one post of
+// ours instead of a lock and a wake-up of an I/O thread per frame.
+void RpcService::on_staged() {
+    if (post([this](bool) {
+            if (transport_) transport_->flush_staged();
+        }))
+        return;
+    transport_->flush_staged();  // the host takes no more work: now or never
+}
+
 void RpcService::handle_responses(uint64_t link_serial, std::vector<InboundResponse> &responses) {
     for (auto &r : responses) {
         auto it = pending_.find(r.id);

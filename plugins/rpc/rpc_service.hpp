@@ -69,6 +69,8 @@ public:
     void on_link_closed(uint64_t link_serial, std::string reason) override;
     void on_requests(std::shared_ptr<Link> link, std::vector<InboundRequest> requests) override;
     void on_log(int level, std::string message) override;
+    // TransportEvents [logic].
+    void on_staged() override;
 
 private:
     // The parts of a request, borrowed for the duration of one function.

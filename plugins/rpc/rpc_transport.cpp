@@ -33,8 +33,9 @@ constexpr size_t kReadChunk = size_t(64) * 1024;
 
 class TransportImpl;
 
-// One TCP connection, outbound (we called) or inbound (we accepted). Everything but the send queue
-// is touched only on the connection's own io_context thread; the send queue is under mu_.
+// One TCP connection, outbound (we called) or inbound (we accepted). Frames are staged by the logic
+// thread (staged_) and committed to the send queue (outbox_, under mu_) by TransportImpl::flush_staged;
+// everything else is touched only on the connection's own io_context thread.
 class Connection final : public Link, public std::enable_shared_from_this<Connection> {
 public:
     Connection(TransportImpl &owner, asio::io_context &io, uint64_t serial, tcp::socket socket);
@@ -61,6 +62,9 @@ public:
             self->do_close(std::move(reason), false);
         });
     }
+
+    // [logic] Moves the staged frames to the send queue and wakes the I/O thread to write them.
+    void commit();
 
     // [io]
     void start_outbound();
@@ -103,6 +107,10 @@ private:
     FrameReader reader_;
     std::string my_nonce_, peer_nonce_, secret_;
     std::string writing_;  // the buffer being written; swapped with outbox_
+
+    std::string staged_;                      // [logic] frames not yet committed
+    std::atomic<bool> closing_{false};        // closed_, readable without mu_
+    std::atomic<size_t> outbox_bytes_{0};     // outbox_.size(), readable without mu_
 
     std::mutex mu_;
     std::string outbox_;
@@ -155,7 +163,14 @@ public:
         return c;
     }
 
+    void flush_staged() override {
+        std::vector<std::shared_ptr<Connection>> batch;
+        batch.swap(staged_);
+        for (auto &c : batch) c->commit();
+    }
+
     void stop() override {
+        staged_.clear();
         if (stopped_.exchange(true)) return;
         asio::post(*ios_[0], [this] {
             error_code ignored;
@@ -190,6 +205,11 @@ public:
         conns_.erase(serial);
     }
     void log(int level, std::string msg) { events_.on_log(level, std::move(msg)); }
+    // [logic] A connection's first staged frame since its last commit.
+    void stage(std::shared_ptr<Connection> c) {
+        staged_.push_back(std::move(c));
+        if (staged_.size() == 1) events_.on_staged();
+    }
 
 private:
     asio::io_context &next_io() { return *ios_[next_io_++ % ios_.size()]; }
@@ -269,6 +289,7 @@ private:
     std::string secret_;
     std::mutex conns_mu_;
     std::unordered_map<uint64_t, std::weak_ptr<Connection>> conns_;
+    std::vector<std::shared_ptr<Connection>> staged_;  // [logic] connections with staged frames
 };
 
 Connection::Connection(TransportImpl &owner, asio::io_context &io, uint64_t serial, tcp::socket socket)
@@ -309,12 +330,29 @@ std::string Connection::where() const {
 
 template <class Append>
 Link::Send Connection::enqueue(size_t frame_size, Append &&append) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return Send::closed;
-    if (!outbox_.empty() && outbox_.size() + frame_size > owner_.config().max_queued_bytes) return Send::busy;
-    append(outbox_);
-    schedule_flush_locked();
+    if (closing_.load(std::memory_order_acquire)) return Send::closed;
+    const size_t waiting = staged_.size() + outbox_bytes_.load(std::memory_order_relaxed);
+    if (waiting && waiting + frame_size > owner_.config().max_queued_bytes) return Send::busy;
+    const bool first = staged_.empty();
+    append(staged_);
+    if (first) owner_.stage(shared_from_this());
     return Send::ok;
+}
+
+void Connection::commit() {
+    if (staged_.empty()) return;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!closed_) {  // a closed link's frames are dropped: its close report fails their calls
+            if (outbox_.empty())
+                outbox_.swap(staged_);
+            else
+                outbox_ += staged_;
+            outbox_bytes_.store(outbox_.size(), std::memory_order_relaxed);
+            schedule_flush_locked();
+        }
+    }
+    staged_.clear();
 }
 
 void Connection::schedule_flush_locked() {
@@ -347,6 +385,7 @@ void Connection::flush() {
     flush_posted_ = false;
     if (closed_ || !can_write_ || writing_now_ || outbox_.empty()) return;
     writing_.swap(outbox_);  // writing_ was empty; outbox_ keeps its capacity for the next frames
+    outbox_bytes_.store(0, std::memory_order_relaxed);
     writing_now_ = true;
     lock.unlock();
     asio::async_write(sock_, asio::buffer(writing_),
@@ -573,8 +612,10 @@ void Connection::do_close(std::string reason, bool suspicious) {
     {
         std::lock_guard<std::mutex> lock(mu_);
         closed_ = true;
+        closing_.store(true, std::memory_order_release);
         close_reason_ = reason;
         std::string().swap(outbox_);
+        outbox_bytes_.store(0, std::memory_order_relaxed);
     }
     error_code ignored;
     if (resolver_) resolver_->cancel();

@@ -25,7 +25,7 @@ struct InboundResponse {
     std::string result;
 };
 
-// One TCP connection. Thread-safe: the logic thread sends, an I/O thread writes.
+// One TCP connection. The logic thread sends, an I/O thread writes.
 class Link {
 public:
     enum class Send { ok, closed, busy };
@@ -35,8 +35,10 @@ public:
     // Outbound: the server it was opened to. Inbound: the authenticated caller (set before any request
     // is reported).
     virtual const std::string &peer_id() const = 0;
-    // Queue a frame. `closed` once the link is closing (its close is or will be reported); `busy`
-    // when maxQueuedBytes are already waiting.
+    // [logic] Stages a frame: the frames staged on all links go to their I/O threads together, at
+    // Transport::flush_staged() (one lock and one wake-up per link for a whole batch of work).
+    // `closed` once the link is closing (its close is or will be reported); `busy` when maxQueuedBytes
+    // are already waiting.
     virtual Send send_request(uint64_t id, std::string_view ns, std::string_view service, std::string_view method,
                               std::string_view args) = 0;
     virtual Send send_response(uint64_t id, int32_t status, std::string_view result) = 0;
@@ -46,10 +48,14 @@ public:
     virtual std::string close_reason() = 0;
 };
 
-// What the transport reports, on its I/O threads. The events of one link arrive in order.
+// What the transport reports, on its I/O threads (on_staged: on the logic thread). The events of one
+// link arrive in order.
 class TransportEvents {
 public:
     virtual ~TransportEvents() = default;
+    // [logic] The first frame since the last Transport::flush_staged() was staged: call it soon on the
+    // logic thread, after the work at hand (frames staged meanwhile go with it).
+    virtual void on_staged() = 0;
     // Responses read on an outbound link.
     virtual void on_responses(uint64_t link_serial, std::vector<InboundResponse> responses) = 0;
     // An outbound link ended (connect failure, authentication failure, loss, close()); once per link,
@@ -83,7 +89,10 @@ public:
     // [logic] A new outbound link to peer_id at host:port; it connects in the background, and frames
     // sent meanwhile wait for the handshake.
     virtual std::shared_ptr<Link> connect(const std::string &peer_id, const std::string &host, int port) = 0;
+    // [logic] Hands every staged frame to its link's I/O thread.
+    virtual void flush_staged() = 0;
     // [logic] Closes every socket and joins the I/O threads; nothing is reported after it returns.
+    // Frames still staged are dropped.
     virtual void stop() = 0;
 };
 

@@ -465,6 +465,17 @@ async function faults() {
   await sleep(500);
   check('no callback ran twice', d.count((m) => m.duplicate) === 0, d.lines.filter((m) => m.duplicate));
   await stopCluster(cl, 'faults');
+
+  // maxQueuedBytes: a burst staged in one turn of the logic thread is cut at the limit; the calls past
+  // it fail with SHD_ERR_BUSY at once, the rest are answered, and the link serves on.
+  const small = await startCluster('busy', { backends: 1, driver: { maxQueuedBytes: 1024 } });
+  const sd = small.servers['rpca-1'];
+  r = await sd.run({ op: 'burst', tag: 'busy', count: 500, method: 'echo', server: 'rpcb-1' }, 30000);
+  check('a burst past maxQueuedBytes: SHD_ERR_BUSY past the limit, the rest answered correctly',
+    r.count === 500 && r.ok > 0 && r.ok < 100 && r.statuses['4'] === 500 - r.ok && r.mismatched === 0, r);
+  checkResult('after the burst the link serves again',
+    await sd.run({ op: 'invoke', tag: 'after-busy', server: 'rpcb-1', method: 'whoami', args: [] }), 0, [null, 'rpcb-1']);
+  await stopCluster(small, 'busy');
 }
 
 async function cluster() {

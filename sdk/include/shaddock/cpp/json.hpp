@@ -3,9 +3,11 @@
 #pragma once
 
 #include <rapidjson/document.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -41,6 +43,72 @@ inline std::string json_string(const rapidjson::Value &obj, const char *key, std
     auto it = obj.FindMember(key);
     if (it == obj.MemberEnd() || !it->value.IsString()) return fallback;
     return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+// The string at a path of object keys in a JSON text, e.g. json_path_string(session, {"settings",
+// "rid"}); `fallback` when the text is not JSON there or the value is absent or not a string. Reads
+// the text once without building a document and stops at the value: for hot paths such as route
+// functions, which want one setting of the session.
+inline std::string json_path_string(std::string_view text, std::initializer_list<std::string_view> path,
+                                    std::string fallback = {}) {
+    // Containers are counted by depth (the top-level value is depth 1); a container is on the path
+    // while every key leading to it matched: depth == matched + 1.
+    struct Finder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Finder> {
+        const std::string_view *path = nullptr;
+        size_t size = 0;  // of path
+        size_t depth = 0, matched = 0;
+        bool key_hit = false;  // the last key of an on-path object was the next path element
+        bool found = false;
+        std::string value;
+
+        bool Default() {
+            key_hit = false;
+            return true;
+        }
+        bool String(const char *s, rapidjson::SizeType n, bool) {
+            if (key_hit && matched + 1 == size) {
+                value.assign(s, n);
+                found = true;
+                return false;  // done: stop reading
+            }
+            key_hit = false;
+            return true;
+        }
+        bool Key(const char *s, rapidjson::SizeType n, bool) {
+            key_hit = depth == matched + 1 && matched < size && std::string_view(s, n) == path[matched];
+            return true;
+        }
+        bool StartObject() {
+            ++depth;
+            if (depth > 1 && key_hit && matched + 1 < size) ++matched;  // descend along the path
+            key_hit = false;
+            return true;
+        }
+        bool EndObject(rapidjson::SizeType) {
+            if (depth == matched + 1 && matched > 0) --matched;
+            --depth;
+            key_hit = false;
+            return true;
+        }
+        bool StartArray() {
+            ++depth;
+            key_hit = false;
+            return true;
+        }
+        bool EndArray(rapidjson::SizeType) {
+            --depth;
+            return true;
+        }
+    };
+    if (path.size() == 0) return fallback;
+    Finder f;
+    f.path = path.begin();
+    f.size = path.size();
+    rapidjson::MemoryStream ms(text.data(), text.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(ms);
+    rapidjson::Reader reader;
+    reader.Parse(in, f);
+    return f.found ? std::move(f.value) : fallback;
 }
 
 }  // namespace shd

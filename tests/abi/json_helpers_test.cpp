@@ -1,0 +1,79 @@
+// The JSON helpers of the C++ SDK (shaddock/cpp/json.hpp) that apps call on hot paths.
+#include <shaddock/cpp/json.hpp>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <string>
+
+using shd::json_path_string;
+
+class JsonHelpersTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(JsonHelpersTest);
+    CPPUNIT_TEST(finds_a_session_setting);
+    CPPUNIT_TEST(ignores_keys_off_the_path);
+    CPPUNIT_TEST(absent_or_not_a_string_gives_the_fallback);
+    CPPUNIT_TEST(bad_json_gives_the_fallback);
+    CPPUNIT_TEST(agrees_with_the_document_reading);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void finds_a_session_setting() {
+        const std::string session =
+            R"({"id":7,"frontendId":"connector-server-1","uid":"alice","settings":{"rid":"room \"1\"","n":3}})";
+        CPPUNIT_ASSERT_EQUAL(std::string("room \"1\""), json_path_string(session, {"settings", "rid"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("alice"), json_path_string(session, {"uid"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("connector-server-1"), json_path_string(session, {"frontendId"}));
+        // Escapes are decoded, as a document would.
+        CPPUNIT_ASSERT_EQUAL(std::string("\xC3\xA9\n"), json_path_string(R"({"a":{"b":"\u00e9\n"}})", {"a", "b"}));
+        // Deeper paths.
+        CPPUNIT_ASSERT_EQUAL(std::string("x"), json_path_string(R"({"a":{"b":{"c":"x"}}})", {"a", "b", "c"}));
+    }
+
+    void ignores_keys_off_the_path() {
+        // The same key names elsewhere: inside another object, inside an array, at another depth.
+        const std::string text =
+            R"({"other":{"settings":{"rid":"wrong"}},"list":[{"rid":"no"},"rid"],"rid":"top",)"
+            R"("settings":{"deep":{"rid":"deeper"},"rid":"right"}})";
+        CPPUNIT_ASSERT_EQUAL(std::string("right"), json_path_string(text, {"settings", "rid"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("top"), json_path_string(text, {"rid"}));
+        // Leaving the object on the path before finding the key: nothing, even if a later object has it.
+        CPPUNIT_ASSERT_EQUAL(std::string("-"),
+                             json_path_string(R"({"settings":{"x":1},"s2":{"rid":"r"}})", {"settings", "rid"}, "-"));
+    }
+
+    void absent_or_not_a_string_gives_the_fallback() {
+        CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"({"settings":{}})", {"settings", "rid"}, "fb"));
+        CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"({"settings":{"rid":5}})", {"settings", "rid"}, "fb"));
+        CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"({"settings":{"rid":{"a":"b"}}})", {"settings", "rid"}, "fb"));
+        CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"({"settings":"rid"})", {"settings", "rid"}, "fb"));
+        CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"(["settings"])", {"settings"}, "fb"));
+        CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"("settings")", {"settings"}, "fb"));
+        CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"({"a":"b"})", {}, "fb"));
+        CPPUNIT_ASSERT_EQUAL(std::string(), json_path_string(R"({})", {"a"}));
+    }
+
+    void bad_json_gives_the_fallback() {
+        for (const char *bad : {"", "{", "{\"settings\":{\"rid\":", "{\"settings\":{\"rid\":\"unterminated",
+                                "nonsense", "{\"settings\" \"rid\"}"})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, std::string("fb"), json_path_string(bad, {"settings", "rid"}, "fb"));
+        // A value found before the text goes bad counts: the reader stops at it.
+        CPPUNIT_ASSERT_EQUAL(std::string("r"), json_path_string(R"({"settings":{"rid":"r"} garbage)", {"settings", "rid"}));
+    }
+
+    void agrees_with_the_document_reading() {
+        const char *texts[] = {
+            R"({"settings":{"rid":"a"}})",
+            R"({"settings":{"x":[1,{"rid":"b"}],"rid":"c"}})",
+            R"({"uid":"u","settings":{"rid":""}})",
+            R"({"settings":null})",
+            R"({"settings":{"rid":"first","rid":"second"}})",
+        };
+        for (const char *t : texts) {
+            rapidjson::Document d = shd::parse_json_or_empty(t);
+            std::string expect = d.HasMember("settings") ? shd::json_string(d["settings"], "rid", "none") : "none";
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(t, expect, json_path_string(t, {"settings", "rid"}, "none"));
+        }
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(JsonHelpersTest);
