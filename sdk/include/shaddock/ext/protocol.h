@@ -6,7 +6,7 @@
  * body codecs. The default provider is the `pomelo_protocol` plugin (Pomelo 2.2.7's protocol byte for
  * byte); a user can replace it with any plugin that provides this id.
  *
- * Threads: [io] calls for one connection are made on that connection's I/O strand, never
+ * Threads: [io] calls for one connection are made on the one I/O thread that serves it, never
  * concurrently with each other; different connections may be served by different I/O threads at the
  * same time, so a provider keeps per-connection state in its `conn` object and shared state read-only
  * after start. [any] calls may come from any thread at once.
@@ -55,14 +55,14 @@ typedef struct shd_protocol_link_v1 {
      * the session's closed event. protocol->close follows later. */
     void(SHD_CALL *close)(void *link_ctx, shd_str reason);
     /* [io] Arms the connection's single deadline to fire after ms (0 disarms). When it fires,
-     * protocol->on_timeout is called on the strand. */
+     * protocol->on_timeout is called on the connection's I/O thread. */
     void(SHD_CALL *set_timeout)(void *link_ctx, uint64_t ms);
     /* [io] A decoded request or notify for the app. The connector answers requests through
      * protocol->encode_response and link->send. */
     void(SHD_CALL *deliver)(void *link_ctx, const shd_inbound_msg_v1 *msg);
     /* [io] The client handshook: sys.type, sys.version and the `user` object (JSON). The connector
      * asks the app (if it registered a handshake check) and calls reply(reply_ctx, code, user_json)
-     * exactly once, possibly later but always on this connection's strand, unless the connection
+     * exactly once, possibly later but always on this connection's I/O thread, unless the connection
      * closes first (then never: protocol->close frees the state reply_ctx points into).
      * code is 200, 500 or 501; user_json is "" for none. */
     void(SHD_CALL *handshake)(void *link_ctx, shd_str client_type, shd_str client_version, shd_str user_json,
