@@ -505,6 +505,15 @@ void Client::Impl::flush() {
     wire_->write(out_, frame_ends_);
 }
 
+void Client::Impl::flush_soon() {
+    if (writing_ || flush_posted_) return;  // the write in progress takes what queued meanwhile
+    flush_posted_ = true;
+    defer([this] {
+        flush_posted_ = false;
+        flush();
+    });
+}
+
 void Client::Impl::request(std::string_view route, std::string_view body, Reply reply, uint32_t timeout_ms) {
     if (phase_ != Phase::working) {
         defer([reply = std::move(reply)] { reply(Error{ErrorCode::disconnected, "not connected"}, {}); });
@@ -530,7 +539,7 @@ void Client::Impl::request(std::string_view route, std::string_view body, Reply 
     }
     pending_.emplace(id, std::move(p));
     if (t) arm_request_timer();
-    flush();
+    flush_soon();
 }
 
 void Client::Impl::notify(std::string_view route, std::string_view body) {
@@ -553,7 +562,7 @@ void Client::Impl::notify(std::string_view route, std::string_view body) {
         });
         return;
     }
-    flush();
+    flush_soon();
 }
 
 void Client::Impl::on(std::string_view route, Push handler) {

@@ -99,6 +99,9 @@ private:
     bool send_buffer_full() const { return options_.send_buffer_limit && out_.size() >= options_.send_buffer_limit; }
     void append_control(pomelo::PackageType type, std::string_view body = {});
     void flush();
+    // flush() once the work at hand on this thread is done, so that the requests and notifies made
+    // during one batch of callbacks share one write.
+    void flush_soon();
 
     void start_heartbeat();
     void arm_heartbeat_send();
@@ -129,6 +132,7 @@ private:
     std::string out_;  // packages waiting for the next write
     std::vector<uint32_t> frame_ends_;
     bool writing_ = false;
+    bool flush_posted_ = false;
 
     boost::asio::steady_timer connect_timer_;  // connect deadline, and the reconnect backoff
     boost::asio::steady_timer heartbeat_timer_;
