@@ -393,9 +393,11 @@ void ServerRuntime::stop_next(size_t remaining) {
         std::atomic<bool> fired{false};
     };
     auto *ack = new Ack{this, &m, remaining - 1, describe(m)};
+    set_stopping(ack->who);
     shd_task_fn done = [](void *ud, shd_status status) {
         auto *a = static_cast<Ack *>(ud);
         if (a->fired.exchange(true)) return;  // a second call is a plugin bug; ignore it
+        a->self->set_stopping({});
         if (status != SHD_OK)
             a->self->log_.warn(a->who + " reported status " + std::to_string(status) + " while stopping: " +
                                a->self->take_error(*a->module));
@@ -469,16 +471,29 @@ void ServerRuntime::install_signals() {
         holder, sub);
 }
 
+void ServerRuntime::set_stopping(std::string who) {
+    std::lock_guard<std::mutex> lock(stop_progress_->mu);
+    stop_progress_->stopping = std::move(who);
+}
+
 void ServerRuntime::start_watchdog() {
     int timeout = options_.stop_timeout_ms;
-    std::thread([finished = stop_finished_, log = &log_, timeout] {
+    std::thread([finished = stop_finished_, progress = stop_progress_, log = &log_, timeout] {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout);
         while (std::chrono::steady_clock::now() < deadline) {
             if (*finished) return;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         if (!*finished) {
-            log->error("stop deadline of " + std::to_string(timeout) + " ms passed with modules still stopping; exiting now");
+            std::string who;
+            {
+                std::lock_guard<std::mutex> lock(progress->mu);
+                who = progress->stopping;
+            }
+            log->error("stop deadline of " + std::to_string(timeout) + " ms passed with modules still stopping (" +
+                       (who.empty() ? std::string("between modules, or draining the logic loop")
+                                    : who + " has not reported its stop done") +
+                       "); exiting now");
             std::_Exit(3);
         }
     }).detach();

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,7 @@ private:
     void destroy_all();
     std::string take_error(Module &m);
     std::string describe(const Module &m) const;
+    void set_stopping(std::string who);  // for the stop watchdog's message
     std::string resolve_path(const ModuleConfig &cfg, bool is_app) const;
     void install_signals();
     void start_watchdog();
@@ -131,6 +133,11 @@ private:
     std::string stop_reason_;
     // Shared with the stop watchdog thread, which may outlive this object.
     std::shared_ptr<std::atomic<bool>> stop_finished_ = std::make_shared<std::atomic<bool>>(false);
+    struct StopProgress {
+        std::mutex mu;
+        std::string stopping;  // the module whose on_stop has not called done yet ("" between modules)
+    };
+    std::shared_ptr<StopProgress> stop_progress_ = std::make_shared<StopProgress>();
 };
 
 }  // namespace shd::host

@@ -90,7 +90,9 @@ public:
             app, {"--env", "development", "--plugins-dir", SHD_TEST_PLUGIN_DIR, "--stop-timeout", "300"}, 10000);
         SHD_ASSERT_EXIT(out, 3);
         SHD_ASSERT_IN_ORDER(out.output, {"never_stops: on_stop returns without calling done",
-                                         "stop deadline of 300 ms passed with modules still stopping"});
+                                         "stop deadline of 300 ms passed with modules still stopping (plugin "
+                                         "\"never_stops\""});
+        SHD_ASSERT_CONTAINS(out.output, "has not reported its stop done); exiting now");
         SHD_ASSERT_NOT_CONTAINS(out.output, "server stopped cleanly");
     }
 };
