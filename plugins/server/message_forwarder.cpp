@@ -120,15 +120,23 @@ void MessageForwarder::forward(std::string_view type, const shd_inbound_msg_v1 &
                                const shd_responder_v1 *responder) {
     std::string_view settings = session.settings_json.size ? to_view(session.settings_json) : "{}";
     std::string_view body = msg.body_json.size ? to_view(msg.body_json) : "{}";
-    std::string session_head = R"({"id":)" + std::to_string(session.id) + R"(,"frontendId":)" +
-                               json_quote(to_view(session.frontend_id)) + R"(,"uid":)" + json_quote(to_view(session.uid));
+    // Built in place: this runs for every forwarded client message.
+    std::string session_head;
+    session_head.reserve(48 + session.frontend_id.size + session.uid.size);
+    session_head.append(R"({"id":)").append(std::to_string(session.id)).append(R"(,"frontendId":)");
+    json_quote_append(session_head, to_view(session.frontend_id));
+    session_head.append(R"(,"uid":)");
+    json_quote_append(session_head, to_view(session.uid));
     // Route functions get the whole session; the backend gets its parts, settings and body as text.
-    std::string session_json = session_head + R"(,"settings":)" + std::string(settings) + "}";
+    std::string session_json;
+    session_json.reserve(session_head.size() + settings.size() + 16);
+    session_json.append(session_head).append(R"(,"settings":)").append(settings).append("}");
     std::string args;
     args.reserve(64 + msg.route.size + session_head.size() + settings.size() + body.size());
     args.append(R"([{"id":)").append(std::to_string(msg.id)).append(R"(,"type":)").append(std::to_string(msg.kind));
-    args.append(R"(,"route":)").append(json_quote(to_view(msg.route))).append("},");
-    args.append(session_head).append("},").append(settings).append(",").append(body).append("]");
+    args.append(R"(,"route":)");
+    json_quote_append(args, to_view(msg.route));
+    args.append("},").append(session_head).append("},").append(settings).append(",").append(body).append("]");
     rpc_->call(rpc_ctx_, to_shd(type), to_shd(session_json), to_shd("sys"), to_shd("msgRemote"),
                to_shd("forwardMessage"), to_shd(args), 0, &on_forward_result, new PendingForward{responder});
 }

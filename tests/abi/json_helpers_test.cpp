@@ -14,6 +14,7 @@ class JsonHelpersTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(absent_or_not_a_string_gives_the_fallback);
     CPPUNIT_TEST(bad_json_gives_the_fallback);
     CPPUNIT_TEST(agrees_with_the_document_reading);
+    CPPUNIT_TEST(quoting_matches_rapidjson_writer);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -73,6 +74,30 @@ public:
             std::string expect = d.HasMember("settings") ? shd::json_string(d["settings"], "rid", "none") : "none";
             CPPUNIT_ASSERT_EQUAL_MESSAGE(t, expect, json_path_string(t, {"settings", "rid"}, "none"));
         }
+    }
+
+    void quoting_matches_rapidjson_writer() {
+        auto writer_quote = [](std::string_view v) {
+            rapidjson::StringBuffer buf;
+            rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+            w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+            return std::string(buf.GetString(), buf.GetSize());
+        };
+        std::string every_byte;
+        for (int c = 0; c < 256; ++c) every_byte.push_back(static_cast<char>(c));
+        for (std::string v : {std::string(), std::string("plain"), std::string("a\"b\\c/d"), std::string("\x01\x1f\x7f"),
+                              std::string("h\xC3\xA9llo \xE4\xB8\xAD"), std::string("nul\0in", 6), every_byte}) {
+            CPPUNIT_ASSERT_EQUAL(writer_quote(v), shd::json_quote(v));
+            std::string appended = "[1,";
+            shd::json_quote_append(appended, v);
+            CPPUNIT_ASSERT_EQUAL("[1," + writer_quote(v), appended);
+        }
+        // The result parses back to the same bytes.
+        rapidjson::Document d;
+        std::string quoted = shd::json_quote(every_byte);
+        d.Parse(quoted.c_str(), quoted.size());
+        CPPUNIT_ASSERT(!d.HasParseError() && d.IsString());
+        CPPUNIT_ASSERT_EQUAL(every_byte, std::string(d.GetString(), d.GetStringLength()));
     }
 };
 

@@ -29,12 +29,42 @@ inline rapidjson::Document parse_json_or_empty(std::string_view text) {
     return d;
 }
 
+// Appends s to out as a JSON string literal: '"' and '\\' escaped, control characters as \b \t \n
+// \f \r or \u00XX, every other byte as it is (the bytes RapidJSON's Writer makes).
+inline void json_quote_append(std::string &out, std::string_view s) {
+    static const char hex[] = "0123456789ABCDEF";
+    out.reserve(out.size() + s.size() + 2);
+    out.push_back('"');
+    size_t plain = 0;  // start of the run of bytes that need no escape
+    for (size_t i = 0; i < s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + plain, i - plain);
+        plain = i + 1;
+        out.push_back('\\');
+        switch (c) {
+            case '"': out.push_back('"'); break;
+            case '\\': out.push_back('\\'); break;
+            case '\b': out.push_back('b'); break;
+            case '\t': out.push_back('t'); break;
+            case '\n': out.push_back('n'); break;
+            case '\f': out.push_back('f'); break;
+            case '\r': out.push_back('r'); break;
+            default:
+                out.append("u00");
+                out.push_back(hex[c >> 4]);
+                out.push_back(hex[c & 15]);
+        }
+    }
+    out.append(s.data() + plain, s.size() - plain);
+    out.push_back('"');
+}
+
 // Quotes a string as a JSON string literal.
 inline std::string json_quote(std::string_view s) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    return std::string(buf.GetString(), buf.GetSize());
+    std::string out;
+    json_quote_append(out, s);
+    return out;
 }
 
 // obj[key] when obj is an object and that member is a string, else fallback.
