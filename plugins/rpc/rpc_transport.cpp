@@ -108,9 +108,9 @@ private:
     std::string my_nonce_, peer_nonce_, secret_;
     std::string writing_;  // the buffer being written; swapped with outbox_
 
-    std::string staged_;                      // [logic] frames not yet committed
-    std::atomic<bool> closing_{false};        // closed_, readable without mu_
-    std::atomic<size_t> outbox_bytes_{0};     // outbox_.size(), readable without mu_
+    std::string staged_;                   // [logic] frames not yet committed
+    std::atomic<bool> closing_{false};     // closed_, readable without mu_
+    std::atomic<size_t> outbox_bytes_{0};  // outbox_.size(), readable without mu_
 
     std::mutex mu_;
     std::string outbox_;

@@ -32,9 +32,8 @@ public:
 
     void ignores_keys_off_the_path() {
         // The same key names elsewhere: inside another object, inside an array, at another depth.
-        const std::string text =
-            R"({"other":{"settings":{"rid":"wrong"}},"list":[{"rid":"no"},"rid"],"rid":"top",)"
-            R"("settings":{"deep":{"rid":"deeper"},"rid":"right"}})";
+        const std::string text = R"({"other":{"settings":{"rid":"wrong"}},"list":[{"rid":"no"},"rid"],"rid":"top",)"
+                                 R"("settings":{"deep":{"rid":"deeper"},"rid":"right"}})";
         CPPUNIT_ASSERT_EQUAL(std::string("right"), json_path_string(text, {"settings", "rid"}));
         CPPUNIT_ASSERT_EQUAL(std::string("top"), json_path_string(text, {"rid"}));
         // Leaving the object on the path before finding the key: nothing, even if a later object has it.
@@ -44,8 +43,10 @@ public:
 
     void absent_or_not_a_string_gives_the_fallback() {
         CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"({"settings":{}})", {"settings", "rid"}, "fb"));
-        CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"({"settings":{"rid":5}})", {"settings", "rid"}, "fb"));
-        CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"({"settings":{"rid":{"a":"b"}}})", {"settings", "rid"}, "fb"));
+        CPPUNIT_ASSERT_EQUAL(std::string("fb"),
+                             json_path_string(R"({"settings":{"rid":5}})", {"settings", "rid"}, "fb"));
+        CPPUNIT_ASSERT_EQUAL(std::string("fb"),
+                             json_path_string(R"({"settings":{"rid":{"a":"b"}}})", {"settings", "rid"}, "fb"));
         CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"({"settings":"rid"})", {"settings", "rid"}, "fb"));
         CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"(["settings"])", {"settings"}, "fb"));
         CPPUNIT_ASSERT_EQUAL(std::string("fb"), json_path_string(R"("settings")", {"settings"}, "fb"));
@@ -54,11 +55,12 @@ public:
     }
 
     void bad_json_gives_the_fallback() {
-        for (const char *bad : {"", "{", "{\"settings\":{\"rid\":", "{\"settings\":{\"rid\":\"unterminated",
-                                "nonsense", "{\"settings\" \"rid\"}"})
+        for (const char *bad : {"", "{", "{\"settings\":{\"rid\":", "{\"settings\":{\"rid\":\"unterminated", "nonsense",
+                                "{\"settings\" \"rid\"}"})
             CPPUNIT_ASSERT_EQUAL_MESSAGE(bad, std::string("fb"), json_path_string(bad, {"settings", "rid"}, "fb"));
         // A value found before the text goes bad counts: the reader stops at it.
-        CPPUNIT_ASSERT_EQUAL(std::string("r"), json_path_string(R"({"settings":{"rid":"r"} garbage)", {"settings", "rid"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("r"),
+                             json_path_string(R"({"settings":{"rid":"r"} garbage)", {"settings", "rid"}));
     }
 
     void agrees_with_the_document_reading() {
@@ -85,8 +87,9 @@ public:
         };
         std::string every_byte;
         for (int c = 0; c < 256; ++c) every_byte.push_back(static_cast<char>(c));
-        for (std::string v : {std::string(), std::string("plain"), std::string("a\"b\\c/d"), std::string("\x01\x1f\x7f"),
-                              std::string("h\xC3\xA9llo \xE4\xB8\xAD"), std::string("nul\0in", 6), every_byte}) {
+        for (std::string v :
+             {std::string(), std::string("plain"), std::string("a\"b\\c/d"), std::string("\x01\x1f\x7f"),
+              std::string("h\xC3\xA9llo \xE4\xB8\xAD"), std::string("nul\0in", 6), every_byte}) {
             CPPUNIT_ASSERT_EQUAL(writer_quote(v), shd::json_quote(v));
             std::string appended = "[1,";
             shd::json_quote_append(appended, v);

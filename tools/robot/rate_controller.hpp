@@ -1,6 +1,7 @@
 // rate_controller.hpp - raises the sending rate of the "rate" step step by step and stops when a
-// whole step breaks a stopWhen condition (after `retries` further tries of that level). It sees only merged per-second figures, so it works the
-// same for one process and for a coordinator with agents (which forwards its level to them).
+// whole step breaks a stopWhen condition (after `retries` further tries of that level). It sees only
+// merged per-second figures, so it works the same for one process and for a coordinator with agents
+// (which forwards its level to them).
 #pragma once
 
 #include "scenario.hpp"

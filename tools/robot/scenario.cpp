@@ -288,7 +288,8 @@ private:
     void rate(const Value &v, const std::string &p, Step &st) {
         if (!v.IsObject()) bad(p, "expected an object", &v);
         if (s_.has_rate) bad(p, "only one rate step is allowed in a scenario");
-        only_keys(v, p, {"request", "notify", "body", "start", "factor", "stepSeconds", "maxRate", "retries", "stopWhen"});
+        only_keys(v, p,
+                  {"request", "notify", "body", "start", "factor", "stepSeconds", "maxRate", "retries", "stopWhen"});
         const Value *req = member(v, "request");
         const Value *note = member(v, "notify");
         if (!!req == !!note) bad(p, "expected exactly one of \"request\" or \"notify\" (the route to send)");
