@@ -24,6 +24,17 @@ Snapshot second_with(uint64_t ok, uint64_t latency_us, uint64_t pushes, uint64_t
     return s;
 }
 
+// Rates 10, 20, 40, ... per sender; a step breaks when its push p99 passes 100 ms.
+RateSpec doubling_spec(unsigned step_seconds, unsigned retries) {
+    RateSpec spec;
+    spec.start = 10;
+    spec.factor = 2;
+    spec.step_seconds = step_seconds;
+    spec.stop_push_p99_ms = 100;
+    spec.retries = retries;
+    return spec;
+}
+
 }  // namespace
 
 class ReportTest : public CppUnit::TestFixture {
@@ -121,12 +132,7 @@ public:
     }
 
     void rate_controller_steps_until_p99_breaks() {
-        RateSpec spec;
-        spec.start = 10;
-        spec.factor = 2;
-        spec.step_seconds = 2;
-        spec.stop_push_p99_ms = 100;
-        RateController c(spec);
+        RateController c(doubling_spec(2, 0));
         CPPUNIT_ASSERT_DOUBLES_EQUAL(40.0, c.rate_at(2), 1e-9);
         // No sender yet, then a partial first second: neither is measured.
         CPPUNIT_ASSERT(!c.on_second(Snapshot()));
@@ -163,13 +169,7 @@ public:
     }
 
     void rate_controller_retries_a_broken_level() {
-        RateSpec spec;
-        spec.start = 10;
-        spec.factor = 2;
-        spec.step_seconds = 1;
-        spec.stop_push_p99_ms = 100;
-        spec.retries = 1;
-        RateController c(spec);
+        RateController c(doubling_spec(1, 1));
         c.on_second(second_with(0, 0, 1, 1000, 1));  // the partial first second
         CPPUNIT_ASSERT(c.on_second(second_with(0, 0, 1000, 20000, 1)));
         CPPUNIT_ASSERT_EQUAL(1u, c.level());

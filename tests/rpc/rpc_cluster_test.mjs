@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { freePort, sleep } from '../../tools/node/util.js';
 
 // ------------------------------------------------------------------------------------------------
 // Command line, bookkeeping
@@ -32,7 +33,6 @@ function check(name, cond, detail) {
   else { failed++; console.log(`not ok - ${name}${detail !== undefined ? ': ' + (typeof detail === 'string' ? detail : JSON.stringify(detail)) : ''}`); }
   return cond;
 }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 // ------------------------------------------------------------------------------------------------
@@ -53,14 +53,6 @@ const pomeloIndex = (uid, n) => Math.abs(crc32(String(uid || ''))) % n;
 
 // ------------------------------------------------------------------------------------------------
 // A cluster of shaddock-host processes
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
 
 class Server {
   constructor(cluster, id) { this.cluster = cluster; this.id = id; this.lines = []; this.waiters = []; this.proc = null; }

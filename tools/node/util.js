@@ -18,6 +18,15 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Resolves to true when something accepts a TCP connection on 127.0.0.1:port (closed at once).
+function listening(port) {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
 // Named checks that go on after a failure: `await checks.run(name, async fn)` prints "ok   name" or
 // "FAIL name: stack"; `checks.finish()` prints the counts and exits 1 when any failed.
 class Checks {
@@ -47,4 +56,4 @@ class Checks {
   }
 }
 
-module.exports = { freePort, sleep, Checks };
+module.exports = { freePort, sleep, listening, Checks };

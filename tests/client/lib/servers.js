@@ -6,10 +6,9 @@
 //   CLIENT_CHECK                                            the client_check binary
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, sleep } = require('../../../tools/node/util');
+const { freePort, sleep, listening } = require('../../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const POMELO_MODULES = path.join(REPO, 'bench', 'pomelo', 'node_modules');
@@ -19,14 +18,6 @@ function skipUnless(cond, why) {
     console.error(`client tests: ${why}; skipped`);
     process.exit(77);
   }
-}
-
-function listening(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
 }
 
 // A child process whose output is kept, with helpers to wait for its port and stop it.

@@ -9,11 +9,10 @@
 const assert = require('node:assert');
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { createRequire } = require('node:module');
-const { freePort, sleep } = require('../../../tools/node/util');
+const { freePort, sleep, listening } = require('../../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const INTEROP = path.join(REPO, 'tests', 'interop');
@@ -39,14 +38,6 @@ function makeCertificate(dir) {
     '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
   ], { stdio: 'ignore' });
   return { key: 'key.pem', cert: 'cert.pem', certPem: fs.readFileSync(cert) };
-}
-
-function tryConnect(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
 }
 
 // Writes a temporary app directory: apps/echo/config with free ports. opts.connector: connector
@@ -115,7 +106,7 @@ async function startServer(opts = {}) {
   const exit = new Promise((resolve) => proc.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
 
   const deadline = Date.now() + 15000;
-  while (!(await tryConnect(port))) {
+  while (!(await listening(port))) {
     if (exited) throw new Error(`shaddock-host exited (${JSON.stringify(exited)}) before listening:\n${output}`);
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
