@@ -65,6 +65,8 @@ cmd_build() {
     log "configuring $BUILD"
     cmake -S "$ROOT" -B "$BUILD" "${gen[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
+  # Paths under the checkout hash as relative ones, so every clone and worktree shares one ccache.
+  export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
   log "building ($JOBS jobs)"
   cmake --build "$BUILD" -j "$JOBS"
 }
