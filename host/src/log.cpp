@@ -29,6 +29,27 @@ bool parse_level(std::string_view text, Level &out) {
     return false;
 }
 
+void append_escaped(std::string &out, std::string_view text) {
+    static const char hex[] = "0123456789abcdef";
+    size_t clean = 0;  // start of the run not yet copied
+    for (size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != 0x7f) continue;
+        out.append(text.data() + clean, i - clean);
+        clean = i + 1;
+        switch (c) {
+            case '\n': out.append("\\n"); break;
+            case '\r': out.append("\\r"); break;
+            case '\t': out.append("\\t"); break;
+            default:
+                out.append("\\x");
+                out.push_back(hex[c >> 4]);
+                out.push_back(hex[c & 0xf]);
+        }
+    }
+    out.append(text.data() + clean, text.size() - clean);
+}
+
 Logger::~Logger() {
     if (file_) std::fclose(file_);
 }
@@ -63,7 +84,10 @@ void Logger::write(Level level, std::string_view source, std::string_view messag
     std::snprintf(ms, sizeof ms, "%03d", millis);
     line.append(ms).append("] [").append(level_name(level)).append("] ");
     if (!server_id_.empty()) line.append(server_id_).append(" ");
-    line.append(source).append(": ").append(message).append("\n");
+    append_escaped(line, source);
+    line.append(": ");
+    append_escaped(line, message);
+    line.append("\n");
 
     std::lock_guard<std::mutex> lock(mutex_);
     std::fwrite(line.data(), 1, line.size(), stderr);

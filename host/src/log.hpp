@@ -12,6 +12,11 @@ namespace shd::host {
 enum class Level { trace = 0, debug = 1, info = 2, warn = 3, error = 4 };
 
 const char *level_name(Level level);
+
+// Appends `text` with every control byte escaped: \n \r \t as such, the other bytes below 0x20 and
+// 0x7f as \xHH. Every message and module name goes through it, so no text a client or a module
+// supplies (a route, a reason) can start a line of its own or move the terminal's cursor.
+void append_escaped(std::string &out, std::string_view text);
 // Parses "trace".."error"; returns false for anything else.
 bool parse_level(std::string_view text, Level &out);
 

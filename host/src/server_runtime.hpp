@@ -125,7 +125,7 @@ private:
     std::vector<std::unique_ptr<Module>> modules_;  // plugins in load order, then the app (if any)
     bool has_app_ = false;
     std::map<std::string, Service> services_;
-    SettingsStore settings_;  // "shd.settings/1", built in
+    SettingsStore settings_{log_};  // "shd.settings/1", built in
     std::vector<std::string> errors_;
 
     std::atomic<bool> stopping_{false};

@@ -2,6 +2,8 @@
 
 #include "config_files.hpp"
 
+#include <shaddock/cpp/service.hpp>
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -11,42 +13,39 @@ namespace {
 
 std::string text(shd_str s) { return s.data ? std::string(s.data, s.size) : std::string(); }
 
-SettingsStore *self(void *sctx) { return static_cast<SettingsStore *>(sctx); }
-
-shd_status SHD_CALL settings_set(void *sctx, shd_str key, shd_str value) {
-    if (!sctx) return SHD_ERR_INVALID;
-    return self(sctx)->set(text(key), text(value)) ? SHD_OK : SHD_ERR_INVALID;
+// The entries, made noexcept C functions by shd::guard in the constructor.
+shd_status settings_set(SettingsStore *self, shd_str key, shd_str value) {
+    return self->set(text(key), text(value)) ? SHD_OK : SHD_ERR_INVALID;
 }
 
-shd_status SHD_CALL settings_get(void *sctx, shd_str key, shd_text_fn sink, void *ud) {
-    if (!sctx || !sink) return SHD_ERR_INVALID;
-    const std::string *v = self(sctx)->get(text(key));
+shd_status settings_get(SettingsStore *self, shd_str key, shd_text_fn sink, void *ud) {
+    if (!sink) return SHD_ERR_INVALID;
+    const std::string *v = self->get(text(key));
     if (!v) return SHD_ERR_NOT_FOUND;
     sink(ud, shd_str{v->data(), v->size()});
     return SHD_OK;
 }
 
-shd_status SHD_CALL settings_remove(void *sctx, shd_str key) {
-    if (!sctx) return SHD_ERR_INVALID;
-    return self(sctx)->remove(text(key)) ? SHD_OK : SHD_ERR_NOT_FOUND;
+shd_status settings_remove(SettingsStore *self, shd_str key) {
+    return self->remove(text(key)) ? SHD_OK : SHD_ERR_NOT_FOUND;
 }
 
-void SHD_CALL settings_all(void *sctx, shd_text_fn sink, void *ud) {
-    if (!sctx || !sink) return;
-    std::string json = self(sctx)->all_json();
+void settings_all(SettingsStore *self, shd_text_fn sink, void *ud) {
+    if (!sink) return;
+    std::string json = self->all_json();
     sink(ud, shd_str{json.data(), json.size()});
 }
 
 }  // namespace
 
-SettingsStore::SettingsStore() {
+SettingsStore::SettingsStore(Logger &log) : log_(log) {
     vtable_.struct_size = sizeof(vtable_);
     vtable_.abi_major = SHD_ABI_MAJOR;
     vtable_.abi_minor = SHD_ABI_MINOR;
-    vtable_.set = &settings_set;
-    vtable_.get = &settings_get;
-    vtable_.remove = &settings_remove;
-    vtable_.all = &settings_all;
+    vtable_.set = shd::guard<&settings_set>;
+    vtable_.get = shd::guard<&settings_get>;
+    vtable_.remove = shd::guard<&settings_remove>;
+    vtable_.all = shd::guard<&settings_all>;
 }
 
 bool SettingsStore::set(const std::string &key, const std::string &json) {

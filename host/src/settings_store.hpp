@@ -2,6 +2,8 @@
 // process, shared by every plugin and the app. [logic] only, like every service call.
 #pragma once
 
+#include "log.hpp"
+
 #include <shaddock/ext/settings.h>
 
 #include <map>
@@ -11,7 +13,7 @@ namespace shd::host {
 
 class SettingsStore {
 public:
-    SettingsStore();
+    explicit SettingsStore(Logger &log);
 
     // Stores one JSON value (re-serialized, so reads give canonical text); false when `json` is not
     // exactly one JSON value or the key is empty.
@@ -22,7 +24,15 @@ public:
 
     const shd_settings_v1 *vtable() const { return &vtable_; }
 
+    // Where the table's entries report a failure (shaddock/cpp/service.hpp asks for host().error()).
+    struct Reporter {
+        Logger &log;
+        void error(std::string_view message) const { log.write(Level::error, "host", message); }
+    };
+    Reporter host() const { return Reporter{log_}; }
+
 private:
+    Logger &log_;
     std::map<std::string, std::string> values_;
     shd_settings_v1 vtable_{};
 };

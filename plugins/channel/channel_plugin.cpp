@@ -17,6 +17,7 @@
 #include <shaddock/cpp/handler.hpp>
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/service.hpp>
 
 #include <rapidjson/document.h>
 
@@ -45,17 +46,17 @@ public:
         self_id_ = server.id;
         self_type_ = server.type;
         shd::stamp(vtable_);
-        vtable_.create = &ChannelPlugin::create;
-        vtable_.exists = &ChannelPlugin::exists;
-        vtable_.destroy = &ChannelPlugin::destroy;
-        vtable_.add = &ChannelPlugin::add;
-        vtable_.leave = &ChannelPlugin::leave;
-        vtable_.members = &ChannelPlugin::members;
-        vtable_.member = &ChannelPlugin::member;
-        vtable_.user_amount = &ChannelPlugin::user_amount;
-        vtable_.push_message = &ChannelPlugin::push_message;
-        vtable_.push_by_uids = &ChannelPlugin::push_by_uids;
-        vtable_.broadcast = &ChannelPlugin::broadcast;
+        vtable_.create = shd::guard<&ChannelPlugin::create>;
+        vtable_.exists = shd::guard<&ChannelPlugin::exists, 0>;
+        vtable_.destroy = shd::guard<&ChannelPlugin::destroy>;
+        vtable_.add = shd::guard<&ChannelPlugin::add>;
+        vtable_.leave = shd::guard<&ChannelPlugin::leave>;
+        vtable_.members = shd::guard<&ChannelPlugin::members>;
+        vtable_.member = shd::guard<&ChannelPlugin::member>;
+        vtable_.user_amount = shd::guard<&ChannelPlugin::user_amount>;
+        vtable_.push_message = shd::guard<&ChannelPlugin::push_message>;
+        vtable_.push_by_uids = shd::guard<&ChannelPlugin::push_by_uids>;
+        vtable_.broadcast = shd::guard<&ChannelPlugin::broadcast>;
         host().provide(SHD_CHANNEL_SERVICE_ID, &vtable_, this);
     }
 
@@ -112,28 +113,28 @@ private:
 
     static ChannelPlugin *self(void *ctx) { return static_cast<ChannelPlugin *>(ctx); }
 
-    static shd_status SHD_CALL create(void *ctx, shd_str name) {
+    static shd_status create(ChannelPlugin *ctx, shd_str name) {
         self(ctx)->channels_.create(to_view(name));
         return SHD_OK;
     }
 
-    static int32_t SHD_CALL exists(void *ctx, shd_str name) { return self(ctx)->channels_.find(to_view(name)) ? 1 : 0; }
+    static int32_t exists(ChannelPlugin *ctx, shd_str name) { return self(ctx)->channels_.find(to_view(name)) ? 1 : 0; }
 
-    static shd_status SHD_CALL destroy(void *ctx, shd_str name) {
+    static shd_status destroy(ChannelPlugin *ctx, shd_str name) {
         return self(ctx)->channels_.destroy(to_view(name)) ? SHD_OK : SHD_ERR_NOT_FOUND;
     }
 
-    static shd_status SHD_CALL add(void *ctx, shd_str name, shd_str uid, shd_str frontend_id) {
+    static shd_status add(ChannelPlugin *ctx, shd_str name, shd_str uid, shd_str frontend_id) {
         Channel *c = self(ctx)->channels_.find(to_view(name));
         return c ? c->add(to_view(uid), to_view(frontend_id)) : SHD_ERR_NOT_FOUND;
     }
 
-    static shd_status SHD_CALL leave(void *ctx, shd_str name, shd_str uid, shd_str frontend_id) {
+    static shd_status leave(ChannelPlugin *ctx, shd_str name, shd_str uid, shd_str frontend_id) {
         Channel *c = self(ctx)->channels_.find(to_view(name));
         return c ? c->leave(to_view(uid), to_view(frontend_id)) : SHD_ERR_NOT_FOUND;
     }
 
-    static shd_status SHD_CALL members(void *ctx, shd_str name, shd_member_fn sink, void *ud) {
+    static shd_status members(ChannelPlugin *ctx, shd_str name, shd_member_fn sink, void *ud) {
         Channel *c = self(ctx)->channels_.find(to_view(name));
         if (!c) return SHD_ERR_NOT_FOUND;
         if (!sink) return SHD_OK;
@@ -143,7 +144,7 @@ private:
         return SHD_OK;
     }
 
-    static shd_status SHD_CALL member(void *ctx, shd_str name, shd_str uid, shd_text_fn sink, void *ud) {
+    static shd_status member(ChannelPlugin *ctx, shd_str name, shd_str uid, shd_text_fn sink, void *ud) {
         Channel *c = self(ctx)->channels_.find(to_view(name));
         const std::string *frontend = c ? c->frontend_of(to_view(uid)) : nullptr;
         if (!frontend) return SHD_ERR_NOT_FOUND;
@@ -151,13 +152,13 @@ private:
         return SHD_OK;
     }
 
-    static uint64_t SHD_CALL user_amount(void *ctx, shd_str name) {
+    static uint64_t user_amount(ChannelPlugin *ctx, shd_str name) {
         Channel *c = self(ctx)->channels_.find(to_view(name));
         return c ? c->size() : 0;
     }
 
-    static void SHD_CALL push_message(void *ctx, shd_str name, shd_str route, shd_str body_json,
-                                      shd_push_result_fn done, void *ud) {
+    static void push_message(ChannelPlugin *ctx, shd_str name, shd_str route, shd_str body_json,
+                             shd_push_result_fn done, void *ud) {
         ChannelPlugin *me = self(ctx);
         me->attach();
         Channel *c = me->channels_.find(to_view(name));
@@ -167,8 +168,8 @@ private:
         me->fan_out_.push(c->groups(), to_view(route), body, done, ud);
     }
 
-    static void SHD_CALL push_by_uids(void *ctx, shd_str route, shd_str body_json, shd_str receivers_json,
-                                      shd_push_result_fn done, void *ud) {
+    static void push_by_uids(ChannelPlugin *ctx, shd_str route, shd_str body_json, shd_str receivers_json,
+                             shd_push_result_fn done, void *ud) {
         ChannelPlugin *me = self(ctx);
         me->attach();
         std::string_view body = body_json.size ? to_view(body_json) : std::string_view("{}");
@@ -190,8 +191,8 @@ private:
         me->fan_out_.push(group_by_frontend(receivers), to_view(route), body, done, ud);
     }
 
-    static void SHD_CALL broadcast(void *ctx, shd_str frontend_type, shd_str route, shd_str body_json,
-                                   int32_t bound_only, shd_push_result_fn done, void *ud) {
+    static void broadcast(ChannelPlugin *ctx, shd_str frontend_type, shd_str route, shd_str body_json,
+                          int32_t bound_only, shd_push_result_fn done, void *ud) {
         ChannelPlugin *me = self(ctx);
         me->attach();
         std::string_view body = body_json.size ? to_view(body_json) : std::string_view("{}");

@@ -77,7 +77,7 @@ private:
     asio::io_context io_;
     asio::executor_work_guard<asio::io_context::executor_type> guard_ = asio::make_work_guard(io_);
     std::thread thread_;
-    Membership members_;
+    Membership members_{host()};
     std::unique_ptr<MasterRole> master_;
     std::unique_ptr<MonitorRole> monitor_;
 };

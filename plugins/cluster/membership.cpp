@@ -1,6 +1,7 @@
 #include "membership.hpp"
 
 #include <shaddock/cpp/host.hpp>
+#include <shaddock/cpp/service.hpp>
 
 #include <rapidjson/document.h>
 
@@ -12,35 +13,39 @@ namespace {
 
 Membership *self(void *ctx) { return static_cast<Membership *>(ctx); }
 
-void SHD_CALL servers(void *ctx, shd_text_fn sink, void *ud) {
+void servers(Membership *ctx, shd_text_fn sink, void *ud) {
     std::string json = self(ctx)->to_json();
     sink(ud, to_shd(json));
 }
 
-void SHD_CALL server_ids_by_type(void *ctx, shd_str type, shd_text_fn sink, void *ud) {
+void server_ids_by_type(Membership *ctx, shd_str type, shd_text_fn sink, void *ud) {
     for (const Member *m : self(ctx)->by_type(std::string(to_view(type)))) sink(ud, to_shd(m->id));
 }
 
-shd_status SHD_CALL server(void *ctx, shd_str id, shd_text_fn sink, void *ud) {
+shd_status server(Membership *ctx, shd_str id, shd_text_fn sink, void *ud) {
     const Member *m = self(ctx)->find(std::string(to_view(id)));
     if (!m) return SHD_ERR_NOT_FOUND;
     sink(ud, to_shd(m->json));
     return SHD_OK;
 }
 
-int32_t SHD_CALL all_started(void *ctx) { return self(ctx)->all_started ? 1 : 0; }
+int32_t all_started(Membership *ctx) {
+    return self(ctx)->all_started ? 1 : 0;
+}
 
-shd_str SHD_CALL cluster_secret(void *ctx) { return to_shd(self(ctx)->secret); }
+shd_str cluster_secret(Membership *ctx) {
+    return to_shd(self(ctx)->secret);
+}
 
 }  // namespace
 
-Membership::Membership() {
+Membership::Membership(const Host &host) : host_(host) {
     shd::stamp(vtable_);
-    vtable_.servers = &cluster::servers;
-    vtable_.server_ids_by_type = &cluster::server_ids_by_type;
-    vtable_.server = &cluster::server;
-    vtable_.all_started = &cluster::all_started;
-    vtable_.cluster_secret = &cluster::cluster_secret;
+    vtable_.servers = shd::guard<&cluster::servers>;
+    vtable_.server_ids_by_type = shd::guard<&cluster::server_ids_by_type>;
+    vtable_.server = shd::guard<&cluster::server>;
+    vtable_.all_started = shd::guard<&cluster::all_started, 0>;
+    vtable_.cluster_secret = shd::guard<&cluster::cluster_secret>;
 }
 
 void Membership::set_config_order(const std::vector<std::string> &ids) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <shaddock/ext/cluster.h>
+#include <shaddock/cpp/host.hpp>
 
 #include <map>
 #include <string>
@@ -19,7 +20,7 @@ struct Member {
 
 class Membership {
 public:
-    Membership();
+    explicit Membership(const Host &host);
 
     // Ranks come from servers.json order so routing order does not depend on who registered first.
     void set_config_order(const std::vector<std::string> &ids);
@@ -38,8 +39,10 @@ public:
     std::string secret;
 
     const shd_cluster_v1 *vtable() const { return &vtable_; }
+    const Host &host() const { return host_; }  // where the table's entries report a failure
 
 private:
+    Host host_;
     std::vector<Member> members_;  // kept sorted by (rank, arrival)
     std::map<std::string, int> config_rank_;
     int next_dynamic_rank_ = 1 << 20;

@@ -18,6 +18,7 @@
 #include <shaddock/ext/protocol.h>
 #include <shaddock/ext/session.h>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/service.hpp>
 
 #include <atomic>
 #include <memory>
@@ -64,10 +65,10 @@ public:
         io_ = std::make_unique<IoServer>(options_, settings_, host());
 
         shd::stamp(connector_vtable_);
-        connector_vtable_.port = &ConnectorPlugin::port;
-        connector_vtable_.connections = &ConnectorPlugin::connections;
-        connector_vtable_.send_encoded = &ConnectorPlugin::send_encoded;
-        connector_vtable_.encode_push = &ConnectorPlugin::encode_push;
+        connector_vtable_.port = shd::guard<&ConnectorPlugin::port, 0>;
+        connector_vtable_.connections = shd::guard<&ConnectorPlugin::connections>;
+        connector_vtable_.send_encoded = shd::guard<&ConnectorPlugin::send_encoded>;
+        connector_vtable_.encode_push = shd::guard<&ConnectorPlugin::encode_push>;
         host().provide(SHD_SESSION_SERVICE_ID, session_service_->vtable(), &*session_service_);
         host().provide(SHD_CONNECTOR_SERVICE_ID, &connector_vtable_, this);
     }
@@ -163,12 +164,12 @@ private:
 
     static ConnectorPlugin *self(void *ctx) { return static_cast<ConnectorPlugin *>(ctx); }
 
-    static int32_t SHD_CALL port(void *ctx) { return self(ctx)->io_ ? self(ctx)->io_->port() : 0; }
+    static int32_t port(ConnectorPlugin *ctx) { return self(ctx)->io_ ? self(ctx)->io_->port() : 0; }
 
-    static uint64_t SHD_CALL connections(void *ctx) { return self(ctx)->io_ ? self(ctx)->io_->connections() : 0; }
+    static uint64_t connections(ConnectorPlugin *ctx) { return self(ctx)->io_ ? self(ctx)->io_->connections() : 0; }
 
-    static shd_status SHD_CALL send_encoded(void *ctx, const uint64_t *sids, size_t count, shd_bytes encoded,
-                                            size_t *out_missed) {
+    static shd_status send_encoded(ConnectorPlugin *ctx, const uint64_t *sids, size_t count, shd_bytes encoded,
+                                   size_t *out_missed) {
         ConnectorPlugin *me = self(ctx);
         if (out_missed) *out_missed = count;
         if (!me->started_ || me->stopped_) return SHD_ERR_SHUTDOWN;
@@ -179,7 +180,7 @@ private:
         return SHD_OK;
     }
 
-    static shd_status SHD_CALL encode_push(void *ctx, shd_str route, shd_str body, shd_bytes_fn sink, void *ud) {
+    static shd_status encode_push(ConnectorPlugin *ctx, shd_str route, shd_str body, shd_bytes_fn sink, void *ud) {
         ConnectorPlugin *me = self(ctx);
         if (!sink) return SHD_ERR_INVALID;
         if (!me->started_ || me->stopped_) return SHD_ERR_SHUTDOWN;

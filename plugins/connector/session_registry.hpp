@@ -41,6 +41,7 @@ class SessionRegistry {
 public:
     SessionRegistry(const Host &host, std::string frontend_id, bool single_session)
         : host_(host), frontend_id_(std::move(frontend_id)), single_session_(single_session) {}
+    const Host &host() const { return host_; }
 
     const std::string &frontend_id() const { return frontend_id_; }
 

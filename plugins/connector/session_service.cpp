@@ -1,5 +1,7 @@
 #include "session_service.hpp"
 
+#include <shaddock/cpp/service.hpp>
+
 #include <string>
 #include <vector>
 
@@ -8,19 +10,19 @@ namespace shd::connector {
 shd_session_service_v1 SessionService::make_vtable() {
     shd_session_service_v1 v{};
     shd::stamp(v);
-    v.bind = &SessionService::bind;
-    v.unbind = &SessionService::unbind;
-    v.set = &SessionService::set;
-    v.set_all = &SessionService::set_all;
-    v.get = &SessionService::get;
-    v.sids_by_uid = &SessionService::sids_by_uid;
-    v.count = &SessionService::count;
-    v.on_closed = &SessionService::on_closed;
-    v.kick_by_sid = &SessionService::kick_by_sid;
-    v.kick_by_uid = &SessionService::kick_by_uid;
-    v.push_to_sids = &SessionService::push_to_sids;
-    v.push_to_uids = &SessionService::push_to_uids;
-    v.broadcast = &SessionService::broadcast;
+    v.bind = shd::guard<&SessionService::bind>;
+    v.unbind = shd::guard<&SessionService::unbind>;
+    v.set = shd::guard<&SessionService::set>;
+    v.set_all = shd::guard<&SessionService::set_all>;
+    v.get = shd::guard<&SessionService::get>;
+    v.sids_by_uid = shd::guard<&SessionService::sids_by_uid>;
+    v.count = shd::guard<&SessionService::count>;
+    v.on_closed = shd::guard<&SessionService::on_closed>;
+    v.kick_by_sid = shd::guard<&SessionService::kick_by_sid>;
+    v.kick_by_uid = shd::guard<&SessionService::kick_by_uid>;
+    v.push_to_sids = shd::guard<&SessionService::push_to_sids>;
+    v.push_to_uids = shd::guard<&SessionService::push_to_uids>;
+    v.broadcast = shd::guard<&SessionService::broadcast>;
     return v;
 }
 
@@ -36,23 +38,23 @@ size_t SessionService::send_to(const SharedBytes &bytes, const uint64_t *sids, s
     return missed;
 }
 
-shd_status SHD_CALL SessionService::bind(void *ctx, uint64_t sid, shd_str uid) {
+shd_status SessionService::bind(SessionService *ctx, uint64_t sid, shd_str uid) {
     return self(ctx)->sessions_.bind(sid, to_view(uid));
 }
 
-shd_status SHD_CALL SessionService::unbind(void *ctx, uint64_t sid, shd_str uid) {
+shd_status SessionService::unbind(SessionService *ctx, uint64_t sid, shd_str uid) {
     return self(ctx)->sessions_.unbind(sid, to_view(uid));
 }
 
-shd_status SHD_CALL SessionService::set(void *ctx, uint64_t sid, shd_str key, shd_str value_json) {
+shd_status SessionService::set(SessionService *ctx, uint64_t sid, shd_str key, shd_str value_json) {
     return self(ctx)->sessions_.set(sid, to_view(key), to_view(value_json));
 }
 
-shd_status SHD_CALL SessionService::set_all(void *ctx, uint64_t sid, shd_str settings_json) {
+shd_status SessionService::set_all(SessionService *ctx, uint64_t sid, shd_str settings_json) {
     return self(ctx)->sessions_.set_all(sid, to_view(settings_json));
 }
 
-shd_status SHD_CALL SessionService::get(void *ctx, uint64_t sid, shd_session_fn sink, void *ud) {
+shd_status SessionService::get(SessionService *ctx, uint64_t sid, shd_session_fn sink, void *ud) {
     Session *s = self(ctx)->sessions_.find(sid);
     if (!s) return SHD_ERR_NOT_FOUND;
     if (sink) {
@@ -62,18 +64,18 @@ shd_status SHD_CALL SessionService::get(void *ctx, uint64_t sid, shd_session_fn 
     return SHD_OK;
 }
 
-void SHD_CALL SessionService::sids_by_uid(void *ctx, shd_str uid, shd_sid_fn sink, void *ud) {
+void SessionService::sids_by_uid(SessionService *ctx, shd_str uid, shd_sid_fn sink, void *ud) {
     if (!sink) return;
     // A copy: the sink may bind or kick and so change the list.
     std::vector<uint64_t> sids = self(ctx)->sessions_.sids_of(to_view(uid));
     for (uint64_t sid : sids) sink(ud, sid);
 }
 
-uint64_t SHD_CALL SessionService::count(void *ctx, int32_t bound_only) {
+uint64_t SessionService::count(SessionService *ctx, int32_t bound_only) {
     return self(ctx)->sessions_.count(bound_only != 0);
 }
 
-shd_status SHD_CALL SessionService::on_closed(void *ctx, uint64_t sid, shd_closed_fn fn, void *ud) {
+shd_status SessionService::on_closed(SessionService *ctx, uint64_t sid, shd_closed_fn fn, void *ud) {
     return self(ctx)->sessions_.on_closed(sid, fn, ud);
 }
 
@@ -83,7 +85,7 @@ void SessionService::kick(Session &s, const SharedBytes &notice, std::string_vie
     s.link->close_after(notice, std::string(reason));
 }
 
-shd_status SHD_CALL SessionService::kick_by_sid(void *ctx, uint64_t sid, shd_str reason) {
+shd_status SessionService::kick_by_sid(SessionService *ctx, uint64_t sid, shd_str reason) {
     SessionService *me = self(ctx);
     Session *s = me->sessions_.find(sid);
     if (!s) return SHD_ERR_NOT_FOUND;
@@ -93,7 +95,7 @@ shd_status SHD_CALL SessionService::kick_by_sid(void *ctx, uint64_t sid, shd_str
     return SHD_OK;
 }
 
-shd_status SHD_CALL SessionService::kick_by_uid(void *ctx, shd_str uid, shd_str reason) {
+shd_status SessionService::kick_by_uid(SessionService *ctx, shd_str uid, shd_str reason) {
     SessionService *me = self(ctx);
     std::vector<uint64_t> sids = me->sessions_.sids_of(to_view(uid));
     if (sids.empty()) return SHD_ERR_NOT_FOUND;
@@ -105,8 +107,8 @@ shd_status SHD_CALL SessionService::kick_by_uid(void *ctx, shd_str uid, shd_str 
     return SHD_OK;
 }
 
-shd_status SHD_CALL SessionService::push_to_sids(void *ctx, shd_str route, shd_str body, const uint64_t *sids,
-                                                 size_t count, size_t *out_missed) {
+shd_status SessionService::push_to_sids(SessionService *ctx, shd_str route, shd_str body, const uint64_t *sids,
+                                        size_t count, size_t *out_missed) {
     SessionService *me = self(ctx);
     if (out_missed) *out_missed = count;
     if (!me->encoder_) return SHD_ERR_SHUTDOWN;
@@ -118,8 +120,8 @@ shd_status SHD_CALL SessionService::push_to_sids(void *ctx, shd_str route, shd_s
     return SHD_OK;
 }
 
-shd_status SHD_CALL SessionService::push_to_uids(void *ctx, shd_str route, shd_str body, const shd_str *uids,
-                                                 size_t count, shd_text_fn missed_sink, void *ud) {
+shd_status SessionService::push_to_uids(SessionService *ctx, shd_str route, shd_str body, const shd_str *uids,
+                                        size_t count, shd_text_fn missed_sink, void *ud) {
     SessionService *me = self(ctx);
     if (!me->encoder_) return SHD_ERR_SHUTDOWN;
     if (count && !uids) return SHD_ERR_INVALID;
@@ -136,7 +138,7 @@ shd_status SHD_CALL SessionService::push_to_uids(void *ctx, shd_str route, shd_s
     return SHD_OK;
 }
 
-shd_status SHD_CALL SessionService::broadcast(void *ctx, shd_str route, shd_str body, int32_t bound_only) {
+shd_status SessionService::broadcast(SessionService *ctx, shd_str route, shd_str body, int32_t bound_only) {
     SessionService *me = self(ctx);
     if (!me->encoder_) return SHD_ERR_SHUTDOWN;
     SharedBytes bytes = me->encoder_->push(to_view(route), to_view(body));

@@ -7,6 +7,7 @@
 #include <shaddock/cpp/handler.hpp>
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/service.hpp>
 
 #include <rapidjson/document.h>
 
@@ -33,10 +34,10 @@ public:
             scheduler_.add(shd::cron::crons_for_server(doc, shown_file_name(me), me.type, me.id));
         }
         shd::stamp(vtable_);
-        vtable_.add_action = &CronPlugin::add_action;
-        vtable_.add_crons = &CronPlugin::add_crons;
-        vtable_.remove_crons = &CronPlugin::remove_crons;
-        vtable_.list = &CronPlugin::list;
+        vtable_.add_action = shd::guard<&CronPlugin::add_action>;
+        vtable_.add_crons = shd::guard<&CronPlugin::add_crons>;
+        vtable_.remove_crons = shd::guard<&CronPlugin::remove_crons>;
+        vtable_.list = shd::guard<&CronPlugin::list>;
         host().provide(SHD_CRON_SERVICE_ID, &vtable_, this);
     }
 
@@ -70,11 +71,11 @@ private:
         return per_env ? "config/crons.json (" + me.env + ")" : "config/crons.json";
     }
 
-    static shd_status SHD_CALL add_action(void *ctx, shd_str name, shd_cron_action_fn fn, void *ud) {
+    static shd_status add_action(CronPlugin *ctx, shd_str name, shd_cron_action_fn fn, void *ud) {
         return self(ctx)->scheduler_.add_action(shd::to_view(name), fn, ud);
     }
 
-    static shd_status SHD_CALL add_crons(void *ctx, shd_str crons_json, shd_text_fn why, void *why_data) {
+    static shd_status add_crons(CronPlugin *ctx, shd_str crons_json, shd_text_fn why, void *why_data) {
         CronPlugin *me = self(ctx);
         try {
             rapidjson::Document doc;
@@ -88,16 +89,13 @@ private:
             }
             me->scheduler_.add(std::move(entries));
             return SHD_OK;
-        } catch (const shd::Error &e) {
+        } catch (const shd::Error &e) {  // a refused entry: the reason goes to the caller
             if (why) why(why_data, shd::to_shd(e.what()));
             return e.status();
-        } catch (const std::exception &e) {
-            if (why) why(why_data, shd::to_shd(e.what()));
-            return SHD_ERR_INTERNAL;
         }
     }
 
-    static shd_status SHD_CALL remove_crons(void *ctx, shd_str crons_json) {
+    static shd_status remove_crons(CronPlugin *ctx, shd_str crons_json) {
         rapidjson::Document doc;
         doc.Parse(crons_json.data ? crons_json.data : "", crons_json.size);
         if (doc.HasParseError() || !doc.IsArray()) return SHD_ERR_INVALID;
@@ -108,7 +106,7 @@ private:
         return SHD_OK;
     }
 
-    static void SHD_CALL list(void *ctx, shd_text_fn sink, void *ud) {
+    static void list(CronPlugin *ctx, shd_text_fn sink, void *ud) {
         if (!sink) return;
         std::string text = self(ctx)->scheduler_.list_json();
         sink(ud, shd::to_shd(text));

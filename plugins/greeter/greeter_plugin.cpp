@@ -2,6 +2,7 @@
 // Options (plugins.json): {"greeting": "Hello"}.
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/service.hpp>
 #include <shaddock/ext/greeting.h>
 
 #include <string>
@@ -17,8 +18,8 @@ public:
         opts.reject_unknown({"greeting"});
         greeting_ = opts.get_string("greeting", greeting_);
         shd::stamp(vtable_);
-        vtable_.greet = &Greeter::greet;
-        vtable_.count = &Greeter::count;
+        vtable_.greet = shd::guard<&Greeter::greet>;
+        vtable_.count = shd::guard<&Greeter::count>;
         host().provide(SHD_GREETING_SERVICE_ID, &vtable_, this);
         host().info("configured with greeting \"" + greeting_ + "\"");
     }
@@ -29,15 +30,15 @@ public:
     }
 
 private:
-    static shd_status SHD_CALL greet(void *ctx, shd_str name, shd_text_fn sink, void *ud) {
-        auto *self = static_cast<Greeter *>(ctx);
+    // The service's entries; shd::guard makes each a noexcept C function (cpp/service.hpp).
+    static shd_status greet(Greeter *self, shd_str name, shd_text_fn sink, void *ud) {
         if (!sink) return SHD_ERR_INVALID;
         std::string text = self->greeting_ + ", " + std::string(shd::to_view(name)) + "!";
         ++self->count_;
         sink(ud, shd::to_shd(text));
         return SHD_OK;
     }
-    static uint64_t SHD_CALL count(void *ctx) { return static_cast<Greeter *>(ctx)->count_; }
+    static uint64_t count(Greeter *self) { return self->count_; }
 
     std::string greeting_ = "Hello";
     uint64_t count_ = 0;

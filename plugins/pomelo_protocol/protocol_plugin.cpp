@@ -9,6 +9,7 @@
 
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/service.hpp>
 
 #include <rapidjson/document.h>
 
@@ -28,16 +29,16 @@ public:
 
     void configure() override {
         shd::stamp(vtable_);
-        vtable_.setup = &PomeloProtocol::setup;
-        vtable_.open = &PomeloProtocol::open;
-        vtable_.receive = &PomeloProtocol::receive;
-        vtable_.on_timeout = &PomeloProtocol::on_timeout;
-        vtable_.close = &PomeloProtocol::close;
-        vtable_.encode_response = &PomeloProtocol::encode_response;
-        vtable_.encode_push = &PomeloProtocol::encode_push;
-        vtable_.encode_kick = &PomeloProtocol::encode_kick;
-        vtable_.can_batch = [](void *, void *) -> int32_t { return 1; };
-        vtable_.teardown = &PomeloProtocol::teardown;
+        vtable_.setup = shd::guard<&PomeloProtocol::setup>;
+        vtable_.open = shd::guard<&PomeloProtocol::open>;
+        vtable_.receive = shd::guard<&PomeloProtocol::receive>;
+        vtable_.on_timeout = shd::guard<&PomeloProtocol::on_timeout>;
+        vtable_.close = shd::guard<&PomeloProtocol::close>;
+        vtable_.encode_response = shd::guard<&PomeloProtocol::encode_response>;
+        vtable_.encode_push = shd::guard<&PomeloProtocol::encode_push>;
+        vtable_.encode_kick = shd::guard<&PomeloProtocol::encode_kick>;
+        vtable_.can_batch = shd::guard<&PomeloProtocol::can_batch, 0>;
+        vtable_.teardown = shd::guard<&PomeloProtocol::teardown>;
         host().provide(SHD_PROTOCOL_SERVICE_ID, &vtable_, this);
     }
 
@@ -89,47 +90,36 @@ private:
         return s;
     }
 
-    static shd_status SHD_CALL setup(void *pctx, shd_str options, const shd_str *routes, size_t count, void **out) {
+    static shd_status setup(PomeloProtocol *pctx, shd_str options, const shd_str *routes, size_t count, void **out) {
         if (!out) return SHD_ERR_INVALID;
         PomeloProtocol *me = self(pctx);
         std::vector<std::string> list;
         for (size_t i = 0; i < count; ++i) list.emplace_back(shd::to_view(routes[i]));
-        try {
-            *out = me->build_setup(shd::to_view(options), std::move(list)).release();
-            return SHD_OK;
-        } catch (const shd::Error &e) {
-            me->host().report_error(e.status(), e.what());
-            me->host().error(e.what());
-            return e.status();
-        } catch (const std::exception &e) {
-            me->host().error(std::string("setup failed: ") + e.what());
-            return SHD_ERR_INTERNAL;
-        }
+        *out = me->build_setup(shd::to_view(options), std::move(list)).release();
+        return SHD_OK;
     }
 
-    static void SHD_CALL teardown(void *, void *setup) { delete static_cast<ProtocolSetup *>(setup); }
+    static int32_t can_batch(PomeloProtocol *, void *) { return 1; }
 
-    static shd_status SHD_CALL open(void *, void *setup, const shd_protocol_link_v1 *link, void **out_conn) {
+    static void teardown(PomeloProtocol *, void *setup) { delete static_cast<ProtocolSetup *>(setup); }
+
+    static shd_status open(PomeloProtocol *, void *setup, const shd_protocol_link_v1 *link, void **out_conn) {
         if (!setup || !link || !out_conn) return SHD_ERR_INVALID;
-        try {
-            *out_conn = new ProtocolConnection(*static_cast<ProtocolSetup *>(setup), *link);
-            return SHD_OK;
-        } catch (...) {
-            return SHD_ERR_INTERNAL;
-        }
+        *out_conn = new ProtocolConnection(*static_cast<ProtocolSetup *>(setup), *link);
+        return SHD_OK;
     }
 
-    static void SHD_CALL receive(void *, void *conn, shd_bytes data, int32_t whole) {
+    static void receive(PomeloProtocol *, void *conn, shd_bytes data, int32_t whole) {
         static_cast<ProtocolConnection *>(conn)->receive(
             std::string_view(reinterpret_cast<const char *>(data.data), data.size), whole != 0);
     }
 
-    static void SHD_CALL on_timeout(void *, void *conn) { static_cast<ProtocolConnection *>(conn)->on_timeout(); }
+    static void on_timeout(PomeloProtocol *, void *conn) { static_cast<ProtocolConnection *>(conn)->on_timeout(); }
 
-    static void SHD_CALL close(void *, void *conn) { delete static_cast<ProtocolConnection *>(conn); }
+    static void close(PomeloProtocol *, void *conn) { delete static_cast<ProtocolConnection *>(conn); }
 
-    static shd_status SHD_CALL encode_response(void *pctx, void *setup, uint32_t id, shd_str route, shd_str body,
-                                               int32_t is_error, shd_bytes_fn sink, void *ud) {
+    static shd_status encode_response(PomeloProtocol *pctx, void *setup, uint32_t id, shd_str route, shd_str body,
+                                      int32_t is_error, shd_bytes_fn sink, void *ud) {
         const auto &s = *static_cast<const ProtocolSetup *>(setup);
         std::string encoded_body;
         std::string err = s.encode_body(encoded_body, shd::to_view(route), shd::to_view(body), is_error != 0);
@@ -151,8 +141,8 @@ private:
         return SHD_OK;
     }
 
-    static shd_status SHD_CALL encode_push(void *pctx, void *setup, shd_str route, shd_str body, shd_bytes_fn sink,
-                                           void *ud) {
+    static shd_status encode_push(PomeloProtocol *pctx, void *setup, shd_str route, shd_str body, shd_bytes_fn sink,
+                                  void *ud) {
         const auto &s = *static_cast<const ProtocolSetup *>(setup);
         std::string_view r = shd::to_view(route);
         std::string encoded_body;
@@ -180,7 +170,7 @@ private:
         return SHD_OK;
     }
 
-    static shd_status SHD_CALL encode_kick(void *, void *, shd_str reason, shd_bytes_fn sink, void *ud) {
+    static shd_status encode_kick(PomeloProtocol *, void *, shd_str reason, shd_bytes_fn sink, void *ud) {
         std::string out;
         if (encode_package(out, PackageType::kick, kick_body(shd::to_view(reason)))) return SHD_ERR_INVALID;
         sink(ud, as_bytes(out));

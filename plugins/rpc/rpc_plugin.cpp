@@ -10,6 +10,7 @@
 #include <shaddock/ext/cluster.h>
 #include <shaddock/ext/rpc.h>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/service.hpp>
 
 #include <memory>
 #include <vector>
@@ -22,77 +23,42 @@ std::string_view view(shd_str s) {
     return std::string_view(s.data ? s.data : "", s.size);
 }
 
-RpcService *svc(void *rctx) {
-    return static_cast<RpcService *>(rctx);
+// The table's entries; shd::guard turns each into a noexcept C function (cpp/service.hpp), which
+// completes the result callback of invoke/call with SHD_ERR_INTERNAL when the body throws.
+shd_status add_remote(RpcService *s, shd_str ns, shd_str service, shd_str method, shd_remote_fn fn, void *user_data) {
+    return s->add_remote(view(ns), view(service), view(method), fn, user_data);
 }
 
-// The vtable functions: C entry points that never let an exception out.
-shd_status SHD_CALL add_remote(void *rctx, shd_str ns, shd_str service, shd_str method, shd_remote_fn fn,
-                               void *user_data) {
-    try {
-        return svc(rctx)->add_remote(view(ns), view(service), view(method), fn, user_data);
-    } catch (...) {
-        return SHD_ERR_INTERNAL;
-    }
+void invoke(RpcService *s, shd_str server_id, shd_str server_type, shd_str ns, shd_str service, shd_str method,
+            shd_str args_json, uint32_t timeout_ms, shd_rpc_result_fn done, void *user_data) {
+    s->invoke(view(server_id), view(server_type), view(ns), view(service), view(method), view(args_json), timeout_ms,
+              done, user_data);
 }
 
-void SHD_CALL invoke(void *rctx, shd_str server_id, shd_str server_type, shd_str ns, shd_str service, shd_str method,
-                     shd_str args_json, uint32_t timeout_ms, shd_rpc_result_fn done, void *user_data) {
-    try {
-        svc(rctx)->invoke(view(server_id), view(server_type), view(ns), view(service), view(method), view(args_json),
-                          timeout_ms, done, user_data);
-    } catch (...) {
-        // Only an allocation failure gets here; a call already registered still ends by its deadline.
-    }
+void call(RpcService *s, shd_str server_type, shd_str route_param_json, shd_str ns, shd_str service, shd_str method,
+          shd_str args_json, uint32_t timeout_ms, shd_rpc_result_fn done, void *user_data) {
+    s->call(view(server_type), view(route_param_json), view(ns), view(service), view(method), view(args_json),
+            timeout_ms, done, user_data);
 }
 
-void SHD_CALL call(void *rctx, shd_str server_type, shd_str route_param_json, shd_str ns, shd_str service,
-                   shd_str method, shd_str args_json, uint32_t timeout_ms, shd_rpc_result_fn done, void *user_data) {
-    try {
-        svc(rctx)->call(view(server_type), view(route_param_json), view(ns), view(service), view(method),
-                        view(args_json), timeout_ms, done, user_data);
-    } catch (...) {
-    }
+shd_status set_route(RpcService *s, shd_str server_type, shd_route_fn fn, void *user_data) {
+    return s->set_route(view(server_type), fn, user_data);
 }
 
-shd_status SHD_CALL set_route(void *rctx, shd_str server_type, shd_route_fn fn, void *user_data) {
-    try {
-        return svc(rctx)->set_route(view(server_type), fn, user_data);
-    } catch (...) {
-        return SHD_ERR_INTERNAL;
-    }
+shd_status add_before(RpcService *s, shd_rpc_before_fn fn, void *user_data) {
+    return s->add_before(fn, user_data);
 }
 
-shd_status SHD_CALL add_before(void *rctx, shd_rpc_before_fn fn, void *user_data) {
-    try {
-        return svc(rctx)->add_before(fn, user_data);
-    } catch (...) {
-        return SHD_ERR_INTERNAL;
-    }
+shd_status add_after(RpcService *s, shd_rpc_after_fn fn, void *user_data) {
+    return s->add_after(fn, user_data);
 }
 
-shd_status SHD_CALL add_after(void *rctx, shd_rpc_after_fn fn, void *user_data) {
-    try {
-        return svc(rctx)->add_after(fn, user_data);
-    } catch (...) {
-        return SHD_ERR_INTERNAL;
-    }
+shd_status add_builtin_filter(RpcService *s, shd_str name, shd_str options_json) {
+    return s->add_builtin_filter(view(name), view(options_json));
 }
 
-shd_status SHD_CALL add_builtin_filter(void *rctx, shd_str name, shd_str options_json) {
-    try {
-        return svc(rctx)->add_builtin_filter(view(name), view(options_json));
-    } catch (...) {
-        return SHD_ERR_INTERNAL;
-    }
-}
-
-shd_status SHD_CALL set_error_handler(void *rctx, shd_rpc_error_fn fn, void *user_data) {
-    try {
-        return svc(rctx)->set_error_handler(fn, user_data);
-    } catch (...) {
-        return SHD_ERR_INTERNAL;
-    }
+shd_status set_error_handler(RpcService *s, shd_rpc_error_fn fn, void *user_data) {
+    return s->set_error_handler(fn, user_data);
 }
 
 class RpcPlugin : public shd::Plugin {
@@ -102,14 +68,14 @@ public:
     void configure() override {
         service_ = std::make_unique<RpcService>(host(), shd::rpc::parse_rpc_options(host().options_json()));
         shd::stamp(vtable_);
-        vtable_.add_remote = &add_remote;
-        vtable_.invoke = &invoke;
-        vtable_.call = &call;
-        vtable_.set_route = &set_route;
-        vtable_.add_before = &add_before;
-        vtable_.add_after = &add_after;
-        vtable_.add_builtin_filter = &add_builtin_filter;
-        vtable_.set_error_handler = &set_error_handler;
+        vtable_.add_remote = shd::guard<&add_remote>;
+        vtable_.invoke = shd::guard<&invoke>;
+        vtable_.call = shd::guard<&call>;
+        vtable_.set_route = shd::guard<&set_route>;
+        vtable_.add_before = shd::guard<&add_before>;
+        vtable_.add_after = shd::guard<&add_after>;
+        vtable_.add_builtin_filter = shd::guard<&add_builtin_filter>;
+        vtable_.set_error_handler = shd::guard<&set_error_handler>;
         vtable_.abi_minor = SHD_RPC_MINOR;  // the table's own revision (ext/rpc.h)
         host().provide(SHD_RPC_SERVICE_ID, &vtable_, service_.get());
     }

@@ -215,6 +215,7 @@ void RpcService::stop() {
     active_.clear();
     // Incoming calls still waiting for the app stay allocated (their responders may yet be called)
     // until the destructor; replies from now on are dropped.
+    host_.info("stopped; incoming calls left unanswered: " + std::to_string(inbound_.size()));
 }
 
 void RpcService::on_servers_added() {
@@ -406,14 +407,30 @@ void RpcService::call(std::string_view server_type, std::string_view route_param
     auto *ticket = new RouteTicket{this, id};
     tickets_.insert(ticket);
     const Route r = route->second;
-    r.fn(
-        r.user_data, shd_str{type.data(), type.size()}, shd_str{route_param.data(), route_param.size()}, views.data(),
-        views.size(),
-        [](void *ctx, shd_status status, shd_str server_id) {
-            auto *t = static_cast<RouteTicket *>(ctx);
-            t->owner->on_route_chosen(t, status, view(server_id));
-        },
-        ticket);
+    std::string threw;
+    try {
+        r.fn(
+            r.user_data, shd_str{type.data(), type.size()}, shd_str{route_param.data(), route_param.size()},
+            views.data(), views.size(),
+            [](void *ctx, shd_status status, shd_str server_id) {
+                auto *t = static_cast<RouteTicket *>(ctx);
+                t->owner->on_route_chosen(t, status, view(server_id));
+            },
+            ticket);
+    } catch (const std::exception &e) {
+        threw = e.what();
+    } catch (...) {
+        threw = "a non-standard exception";
+    }
+    // A route function that threw before choosing fails its call now (a choice it still makes later
+    // finds the call gone). Its ticket stays valid for that late choice, until it comes or until the
+    // service is destroyed.
+    if (!threw.empty() && tickets_.count(ticket)) {
+        host_.error("the route function for server type " + type + " threw: " + threw);
+        fail_later(id, SHD_ERR_INTERNAL, json_quote("the route function for server type " + type + " threw"));
+    } else if (!threw.empty()) {
+        host_.error("the route function for server type " + type + " threw after choosing: " + threw);
+    }
 }
 
 void RpcService::route_builtin(uint64_t id, const std::string &type, std::string_view route_param,
@@ -911,12 +928,24 @@ void RpcService::handle_requests(const std::shared_ptr<Link> &link, std::vector<
         inbound_.emplace(raw, std::move(call));
         std::string_view args = trim(r.args).empty() ? std::string_view("[]") : std::string_view(r.args);
         const std::string &caller = link->peer_id();
+        std::string threw;
         try {
             remote.fn(remote.user_data, shd_str{caller.data(), caller.size()}, shd_str{args.data(), args.size()},
                       &raw->responder);
+        } catch (const std::exception &e) {
+            threw = e.what();
         } catch (...) {
-            host_.error("remote " + std::string(r.ns) + "." + r.service + "." + r.method + " threw an exception");
+            threw = "a non-standard exception";
         }
+        if (threw.empty()) continue;
+        // A remote that throws has failed its call (ext/rpc.h): the caller gets SHD_ERR_INTERNAL now
+        // rather than a timeout, and the call leaves the table. If it replied before throwing, that
+        // reply stands and the call is already gone.
+        const std::string what = std::string(r.ns) + "." + r.service + "." + r.method;
+        host_.error("remote " + what + " threw: " + threw);
+        if (inbound_.count(raw))
+            finish_inbound(raw, SHD_ERR_INTERNAL,
+                           json_quote("remote " + what + " on " + self_id_ + " threw an exception"));
     }
 }
 

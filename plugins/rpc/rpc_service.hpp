@@ -64,6 +64,11 @@ public:
     shd_status add_builtin_filter(std::string_view name, std::string_view options_json);
     shd_status set_error_handler(shd_rpc_error_fn fn, void *user_data);
 
+    // Where the "shd.rpc/1" entries report a failure (cpp/service.hpp).
+    const shd::Host &host() const { return host_; }
+    // [logic] Incoming calls waiting for the app's reply.
+    size_t inbound_calls() const { return inbound_.size(); }
+
     // TransportEvents [I/O threads].
     void on_responses(uint64_t link_serial, std::vector<InboundResponse> responses) override;
     void on_link_closed(uint64_t link_serial, std::string reason) override;

@@ -2,6 +2,8 @@
 
 #include "filter_builtins.hpp"
 
+#include <shaddock/cpp/service.hpp>
+
 #include <rapidjson/document.h>
 
 namespace shd::server {
@@ -27,10 +29,10 @@ void FilterService::configure(const Options &options) {
     add_configured(options, "filters", FilterScope::local);
     add_configured(options, "globalFilters", FilterScope::global);
     shd::stamp(vtable_);
-    vtable_.add_before = &FilterService::add_before;
-    vtable_.add_after = &FilterService::add_after;
-    vtable_.add_builtin = &FilterService::add_builtin_by_name;
-    vtable_.set_error_handler = &FilterService::set_error_handler;
+    vtable_.add_before = shd::guard<&FilterService::add_before>;
+    vtable_.add_after = shd::guard<&FilterService::add_after>;
+    vtable_.add_builtin = shd::guard<&FilterService::add_builtin_by_name>;
+    vtable_.set_error_handler = shd::guard<&FilterService::set_error_handler>;
     host_.provide(SHD_FILTER_SERVICE_ID, &vtable_, this);
 }
 
@@ -86,7 +88,7 @@ void FilterService::stop() {
     for (const auto &b : builtins_) b->stop();
 }
 
-shd_status SHD_CALL FilterService::add_before(void *sctx, int32_t scope, shd_before_filter_fn fn, void *user_data) {
+shd_status FilterService::add_before(FilterService *sctx, int32_t scope, shd_before_filter_fn fn, void *user_data) {
     auto *self = static_cast<FilterService *>(sctx);
     FilterScope s;
     if (!fn || !scope_of(scope, s)) return SHD_ERR_INVALID;
@@ -96,7 +98,7 @@ shd_status SHD_CALL FilterService::add_before(void *sctx, int32_t scope, shd_bef
     return SHD_OK;
 }
 
-shd_status SHD_CALL FilterService::add_after(void *sctx, int32_t scope, shd_after_filter_fn fn, void *user_data) {
+shd_status FilterService::add_after(FilterService *sctx, int32_t scope, shd_after_filter_fn fn, void *user_data) {
     auto *self = static_cast<FilterService *>(sctx);
     FilterScope s;
     if (!fn || !scope_of(scope, s)) return SHD_ERR_INVALID;
@@ -106,8 +108,8 @@ shd_status SHD_CALL FilterService::add_after(void *sctx, int32_t scope, shd_afte
     return SHD_OK;
 }
 
-shd_status SHD_CALL FilterService::add_builtin_by_name(void *sctx, int32_t scope, shd_str name, shd_str options_json,
-                                                       shd_text_fn why, void *why_data) {
+shd_status FilterService::add_builtin_by_name(FilterService *sctx, int32_t scope, shd_str name, shd_str options_json,
+                                              shd_text_fn why, void *why_data) {
     auto *self = static_cast<FilterService *>(sctx);
     FilterScope s;
     std::string filter_name(to_view(name));
@@ -122,17 +124,14 @@ shd_status SHD_CALL FilterService::add_builtin_by_name(void *sctx, int32_t scope
         self->add_builtin(
             s, make_builtin_filter(self->host_, filter_name, text.empty() ? nullptr : &options, filter_name));
         return SHD_OK;
-    } catch (const Error &e) {
+    } catch (const Error &e) {  // a refused name or options: the reason goes to the caller
         if (why) why(why_data, to_shd(e.what()));
         return e.status();
-    } catch (const std::exception &e) {
-        if (why) why(why_data, to_shd(e.what()));
-        return SHD_ERR_INTERNAL;
     }
 }
 
-shd_status SHD_CALL FilterService::set_error_handler(void *sctx, int32_t scope, shd_error_handler_fn fn,
-                                                     void *user_data) {
+shd_status FilterService::set_error_handler(FilterService *sctx, int32_t scope, shd_error_handler_fn fn,
+                                            void *user_data) {
     auto *self = static_cast<FilterService *>(sctx);
     FilterScope s;
     if (!scope_of(scope, s)) return SHD_ERR_INVALID;

@@ -37,6 +37,8 @@ public:
     // The server stops: built-ins cancel their timers and answer the requests they hold back.
     void stop();
 
+    const Host &host() const { return host_; }  // where the table's entries report a failure
+
 private:
     struct WrappedHandler {
         FilterService *service;
@@ -52,11 +54,11 @@ private:
 
     static void SHD_CALL run_wrapped(void *ud, const shd_inbound_msg_v1 *msg, const shd_session_view_v1 *session,
                                      const shd_responder_v1 *responder);
-    static shd_status SHD_CALL add_before(void *sctx, int32_t scope, shd_before_filter_fn fn, void *user_data);
-    static shd_status SHD_CALL add_after(void *sctx, int32_t scope, shd_after_filter_fn fn, void *user_data);
-    static shd_status SHD_CALL add_builtin_by_name(void *sctx, int32_t scope, shd_str name, shd_str options_json,
-                                                   shd_text_fn why, void *why_data);
-    static shd_status SHD_CALL set_error_handler(void *sctx, int32_t scope, shd_error_handler_fn fn, void *user_data);
+    static shd_status add_before(FilterService *sctx, int32_t scope, shd_before_filter_fn fn, void *user_data);
+    static shd_status add_after(FilterService *sctx, int32_t scope, shd_after_filter_fn fn, void *user_data);
+    static shd_status add_builtin_by_name(FilterService *sctx, int32_t scope, shd_str name, shd_str options_json,
+                                          shd_text_fn why, void *why_data);
+    static shd_status set_error_handler(FilterService *sctx, int32_t scope, shd_error_handler_fn fn, void *user_data);
 
     Host host_;
     std::shared_ptr<const FilterChain> local_, global_;

@@ -13,6 +13,7 @@
 
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/service.hpp>
 
 #include <optional>
 #include <string>
@@ -31,11 +32,11 @@ public:
         options.reject_unknown({"filters", "globalFilters"});
         filters_.configure(options);
         shd::stamp(vtable_);
-        vtable_.add_handler = &ServerPlugin::add_handler;
-        vtable_.list_routes = &ServerPlugin::list_routes;
-        vtable_.dispatch = &ServerPlugin::dispatch;
-        vtable_.set_handshake_check = &ServerPlugin::set_handshake_check;
-        vtable_.check_handshake = &ServerPlugin::check_handshake;
+        vtable_.add_handler = shd::guard<&ServerPlugin::add_handler>;
+        vtable_.list_routes = shd::guard<&ServerPlugin::list_routes>;
+        vtable_.dispatch = shd::guard<&ServerPlugin::dispatch>;
+        vtable_.set_handshake_check = shd::guard<&ServerPlugin::set_handshake_check>;
+        vtable_.check_handshake = shd::guard<&ServerPlugin::check_handshake, 500>;
         host().provide(SHD_HANDLER_SERVICE_ID, &vtable_, this);
     }
 
@@ -61,18 +62,18 @@ public:
 private:
     static ServerPlugin *self(void *ctx) { return static_cast<ServerPlugin *>(ctx); }
 
-    static shd_status SHD_CALL add_handler(void *ctx, shd_str route, shd_handler_fn fn, void *ud) {
+    static shd_status add_handler(ServerPlugin *ctx, shd_str route, shd_handler_fn fn, void *ud) {
         shd::server::HandlerEntry wrapped = self(ctx)->filters_.wrap_handler(fn, ud);
         return self(ctx)->registry_.add(shd::to_view(route), wrapped.fn, wrapped.user_data);
     }
 
-    static void SHD_CALL list_routes(void *ctx, shd_text_fn sink, void *ud) {
+    static void list_routes(ServerPlugin *ctx, shd_text_fn sink, void *ud) {
         if (!sink) return;
         for (const auto &[route, entry] : self(ctx)->registry_.all()) sink(ud, shd::to_shd(route));
     }
 
-    static void SHD_CALL dispatch(void *ctx, const shd_inbound_msg_v1 *msg, const shd_session_view_v1 *session,
-                                  const shd_responder_v1 *responder) {
+    static void dispatch(ServerPlugin *ctx, const shd_inbound_msg_v1 *msg, const shd_session_view_v1 *session,
+                         const shd_responder_v1 *responder) {
         self(ctx)->filters_.dispatch(*msg, *session, responder, &ServerPlugin::route_message, ctx);
     }
 
@@ -105,14 +106,14 @@ private:
         entry->fn(entry->user_data, msg, session, responder);
     }
 
-    static shd_status SHD_CALL set_handshake_check(void *ctx, shd_handshake_check_fn fn, void *ud) {
+    static shd_status set_handshake_check(ServerPlugin *ctx, shd_handshake_check_fn fn, void *ud) {
         self(ctx)->check_ = fn;
         self(ctx)->check_ud_ = ud;
         return SHD_OK;
     }
 
-    static void SHD_CALL check_handshake(void *ctx, shd_str type, shd_str version, shd_str user,
-                                         shd_handshake_reply_fn reply, void *reply_ctx) {
+    static void check_handshake(ServerPlugin *ctx, shd_str type, shd_str version, shd_str user,
+                                shd_handshake_reply_fn reply, void *reply_ctx) {
         ServerPlugin *me = self(ctx);
         if (!me->check_) {
             reply(reply_ctx, 200, shd::to_shd(""));

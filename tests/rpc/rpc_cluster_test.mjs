@@ -3,7 +3,7 @@
 // backends "rpcb-1..3", all running tests/rpc/rpc_test_app with static peers, no master), sends the
 // driver JSON commands on its stdin and checks the "@@ {json}" result lines it prints.
 //
-//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench|filters --host <shaddock-host>
+//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench|filters|errors --host <shaddock-host>
 //        --plugins-dir <dir> --apps-dir <dir> --test-plugins-dir <dir> --work-dir <dir>
 //
 // Also speaks the wire format of docs/rpc.md itself (RawPeer) to check it from outside and to send
@@ -726,7 +726,42 @@ async function bench() {
   console.log('');
 }
 
-const scenarios = { basic, routing, faults, cluster, master, bench, filters };
+// Exceptions across the ABI: a remote that throws and a route function that throws answer the caller
+// SHD_ERR_INTERNAL exactly once and at once (not by the call's timeout); the server keeps serving and
+// its table of incoming calls does not grow (the count is logged when the rpc plugin stops).
+async function errors() {
+  const timeout = 3000;
+  const cl = await startCluster('errors', { backends: 1, driver: { timeout } });
+  const d = cl.servers['rpca-1'];
+  const N = 20;
+  const results = [];
+  for (let i = 0; i < N; i++)
+    results.push(await d.run({ op: 'invoke', tag: `throw-${i}`, server: 'rpcb-1', method: 'throw', args: [i] }, timeout + 2000));
+  checkResult('a remote that throws -> SHD_ERR_INTERNAL', results[0], 3);
+  check('  at once, not by the timeout', results[0].ms < timeout / 2, results[0].ms);
+  check(`  every one of ${N} throwing calls answered SHD_ERR_INTERNAL at once`,
+    results.every((r) => !r.timeout && r.status === 3 && r.ms < timeout / 2), results.filter((r) => r.status !== 3 || r.ms >= timeout / 2));
+  checkResult('the server keeps serving', await d.run({ op: 'invoke', tag: 'alive', server: 'rpcb-1', method: 'whoami', args: [] }), 0, [null, 'rpcb-1']);
+
+  await d.run({ op: 'set_route', tag: 'route-throws', type: 'rpcb', mode: 'throw' });
+  const routed = await d.run({ op: 'call', tag: 'routed', type: 'rpcb', route: { uid: 'x' }, method: 'whoami', args: [] }, timeout + 2000);
+  checkResult('a route function that throws -> SHD_ERR_INTERNAL', routed, 3);
+  check('  at once, not by the timeout', routed.ms < timeout / 2, routed.ms);
+  await d.run({ op: 'set_route', tag: 'route-none', type: 'rpcb', mode: 'none' });
+  checkResult('routing serves again', await d.run({ op: 'call', tag: 'routed-again', type: 'rpcb', route: { uid: 'x' }, method: 'whoami', args: [] }), 0, [null, 'rpcb-1']);
+
+  await sleep(timeout + 500);  // a late second completion (the call's timeout) would show by now
+  check('no callback ran twice', d.count((m) => m.duplicate) === 0, d.lines.filter((m) => m.duplicate));
+  await stopCluster(cl, 'errors');
+  const log = fs.readFileSync(path.join(cl.dir, 'logs', 'rpcb-1.log'), 'utf8');
+  check('the log names the remote that threw and why', log.includes('rpc: remote user.testRemote.throw threw: remote boom'));
+  check(`after ${N} throwing remotes no incoming call is left in the table`,
+    log.includes('incoming calls left unanswered: 0'), log.split('\n').filter((l) => l.includes('unanswered')));
+  const driverLog = fs.readFileSync(path.join(cl.dir, 'logs', 'rpca-1.log'), 'utf8');
+  check('the log names the route function that threw', driverLog.includes('the route function for server type rpcb threw: route boom'));
+}
+
+const scenarios = { basic, routing, faults, cluster, master, bench, filters, errors };
 const run = scenarios[opts.scenario];
 if (!run) { console.error(`unknown scenario ${opts.scenario}`); process.exit(2); }
 fs.mkdirSync(opts['work-dir'], { recursive: true });

@@ -7,6 +7,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <csignal>
+
 namespace {
 
 using shd::test::json_quote;
@@ -47,6 +49,8 @@ class FaultPluginsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(required_service_missing);
     CPPUNIT_TEST(dependency_cycle);
     CPPUNIT_TEST(registers_an_undeclared_service);
+    CPPUNIT_TEST(service_entries_throw);
+    CPPUNIT_TEST(service_entry_runs_out_of_memory);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -181,6 +185,44 @@ public:
         SHD_ASSERT_CONTAINS(
             out.output, "plugin \"undeclared_service\" (" + fault("undeclared_service") +
                             ") failed in configure (status 1): configure: register service test.undeclared/1: invalid");
+    }
+
+    // shd::guard (cpp/service.hpp): a throwing entry answers SHD_ERR_INTERNAL (a boolean one 0), its
+    // callback runs exactly once and never inside the call, the log names the module and the entry,
+    // and the provider keeps serving.
+    void service_entries_throw() {
+        Outcome out = run_faults({"throwing_service", "service_caller"});
+        SHD_ASSERT_EXIT(out, 0);
+        SHD_ASSERT_CONTAINS(out.output,
+                            "throwing_service: service entry ThrowingService::status_entry threw: status boom");
+        SHD_ASSERT_CONTAINS(
+            out.output,
+            "throwing_service: service entry ThrowingService::status_entry threw: a non-standard exception");
+        SHD_ASSERT_CONTAINS(out.output,
+                            "throwing_service: service entry ThrowingService::async_entry threw: boom after keeping");
+        SHD_ASSERT_IN_ORDER(out.output,
+                            {"service_caller: status entry, returns: 0", "service_caller: status entry, throws: 3",
+                             "service_caller: status entry, throws an int: 3", "service_caller: flag entry, returns: 1",
+                             "service_caller: flag entry, throws: 0"});
+        SHD_ASSERT_CONTAINS(
+            out.output,
+            "call \"async, throws before completing\": status 3, ran 1 time(s), message \"internal error\"");
+        SHD_ASSERT_CONTAINS(out.output,
+                            "call \"async, completes then throws\": status 0, ran 1 time(s), inside the call, "
+                            "message \"completed\"");
+        SHD_ASSERT_CONTAINS(out.output,
+                            "call \"async, keeps the callback then throws\": status 3, ran 1 time(s), "
+                            "message \"internal error\"");
+        SHD_ASSERT_CONTAINS(out.output, "call \"async, returns\": status 0, ran 1 time(s), message \"fine\"");
+        SHD_ASSERT_IN_ORDER(out.output, {"service_caller: still serving: 0", "server stopped cleanly"});
+    }
+
+    // Out of memory in a service entry is fatal: one line, then abort (never a half-kept promise).
+    void service_entry_runs_out_of_memory() {
+        Outcome out = run_faults({"throwing_service", "service_caller_oom"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out.output, SIGABRT, out.signal);
+        SHD_ASSERT_CONTAINS(out.output, "throwing_service: out of memory in a service entry; aborting");
+        SHD_ASSERT_NOT_CONTAINS(out.output, "still running after bad_alloc");
     }
 };
 

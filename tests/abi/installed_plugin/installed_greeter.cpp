@@ -2,6 +2,7 @@
 // (ext/greeting.h), so the example app apps/hello, also built from the installed SDK, can use it.
 #include <shaddock/ext/greeting.h>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/service.hpp>
 
 #include <string>
 
@@ -15,21 +16,20 @@ public:
         vtable_.struct_size = sizeof vtable_;
         vtable_.abi_major = SHD_ABI_MAJOR;
         vtable_.abi_minor = SHD_ABI_MINOR;
-        vtable_.greet = &InstalledGreeter::greet;
-        vtable_.count = &InstalledGreeter::count;
+        vtable_.greet = shd::guard<&InstalledGreeter::greet>;
+        vtable_.count = shd::guard<&InstalledGreeter::count>;
         host().provide(SHD_GREETING_SERVICE_ID, &vtable_, this);
     }
 
 private:
-    static shd_status SHD_CALL greet(void *ctx, shd_str name, shd_text_fn sink, void *ud) {
+    static shd_status greet(InstalledGreeter *self, shd_str name, shd_text_fn sink, void *ud) {
         if (!sink) return SHD_ERR_INVALID;
-        auto *self = static_cast<InstalledGreeter *>(ctx);
         ++self->count_;
         std::string text = "Howdy from the installed SDK, " + std::string(shd::to_view(name)) + "!";
         sink(ud, shd::to_shd(text));
         return SHD_OK;
     }
-    static uint64_t SHD_CALL count(void *ctx) { return static_cast<InstalledGreeter *>(ctx)->count_; }
+    static uint64_t count(InstalledGreeter *self) { return self->count_; }
 
     uint64_t count_ = 0;
     shd_greeting_v1 vtable_{};

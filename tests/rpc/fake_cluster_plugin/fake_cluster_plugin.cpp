@@ -5,6 +5,7 @@
 #include <shaddock/ext/cluster.h>
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/service.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -39,11 +40,11 @@ public:
         vtable_.struct_size = sizeof vtable_;
         vtable_.abi_major = SHD_ABI_MAJOR;
         vtable_.abi_minor = SHD_ABI_MINOR;
-        vtable_.servers = &FakeCluster::servers;
-        vtable_.server_ids_by_type = &FakeCluster::ids_by_type;
-        vtable_.server = &FakeCluster::server;
-        vtable_.all_started = [](void *) -> int32_t { return 1; };
-        vtable_.cluster_secret = [](void *c) { return shd::to_shd(static_cast<FakeCluster *>(c)->secret_); };
+        vtable_.servers = shd::guard<&FakeCluster::servers>;
+        vtable_.server_ids_by_type = shd::guard<&FakeCluster::ids_by_type>;
+        vtable_.server = shd::guard<&FakeCluster::server>;
+        vtable_.all_started = shd::guard<&FakeCluster::all_started, 0>;
+        vtable_.cluster_secret = shd::guard<&FakeCluster::cluster_secret>;
         host().provide(SHD_CLUSTER_SERVICE_ID, &vtable_, this);
     }
 
@@ -69,18 +70,20 @@ public:
     }
 
 private:
-    static FakeCluster *self(void *c) { return static_cast<FakeCluster *>(c); }
-    static void SHD_CALL servers(void *c, shd_text_fn sink, void *ud) {
+    static FakeCluster *self(FakeCluster *c) { return c; }
+    static int32_t all_started(FakeCluster *) { return 1; }
+    static shd_str cluster_secret(FakeCluster *c) { return shd::to_shd(c->secret_); }
+    static void servers(FakeCluster *c, shd_text_fn sink, void *ud) {
         std::string all = "[";
         for (const auto &m : self(c)->members_) all += (all.size() > 1 ? "," : "") + m.json;
         all += "]";
         sink(ud, shd::to_shd(all));
     }
-    static void SHD_CALL ids_by_type(void *c, shd_str type, shd_text_fn sink, void *ud) {
+    static void ids_by_type(FakeCluster *c, shd_str type, shd_text_fn sink, void *ud) {
         for (const auto &m : self(c)->members_)
             if (m.type == shd::to_view(type)) sink(ud, shd::to_shd(m.id));
     }
-    static shd_status SHD_CALL server(void *c, shd_str id, shd_text_fn sink, void *ud) {
+    static shd_status server(FakeCluster *c, shd_str id, shd_text_fn sink, void *ud) {
         for (const auto &m : self(c)->members_) {
             if (m.id == shd::to_view(id)) {
                 sink(ud, shd::to_shd(m.json));

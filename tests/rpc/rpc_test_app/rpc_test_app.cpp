@@ -1,6 +1,6 @@
 // The rpc integration tests' app, written against the "shd.rpc/1" C vtable directly.
 //
-// Every server of the test cluster runs it. It publishes user.testRemote.{echo, add, sleep, whoami,
+// Every server of the test cluster runs it. It publishes user.testRemote.{echo, add, sleep, throw, whoami,
 // caller} and obeys JSON commands, one per line, on its standard input (the test script writes them
 // to the driver server): invoke, call, burst, bench, route, set_route, emit, ping, stop. Results go to
 // standard output as lines "@@ {json}"; the host logs to stderr.
@@ -31,6 +31,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -117,6 +118,11 @@ public:
         add("mark", [](RpcTestApp *app, shd_str, std::string_view args, const shd_rpc_responder_v1 *r) {
             emit(R"({"event":"marked","server":)" + quote(app->self_) + R"(,"args":)" + std::string(args) + "}");
             r->reply(r->ctx, SHD_OK, str("[null]"));
+        });
+        // A C++ remote registered straight on the C table, throwing: the caller must get
+        // SHD_ERR_INTERNAL at once, and the call must leave this server's table of incoming calls.
+        add("throw", [](RpcTestApp *, shd_str, std::string_view, const shd_rpc_responder_v1 *) {
+            throw std::runtime_error("remote boom");
         });
         add("sleep", [](RpcTestApp *app, shd_str, std::string_view args, const shd_rpc_responder_v1 *r) {
             rapidjson::Document d;
@@ -414,7 +420,7 @@ private:
 
     // Route functions the script can install: "param" (route param's "target"), "last" (last
     // candidate), "bogus" (a server that does not exist), "async" (last candidate, 20 ms later),
-    // "fail" (an error), "none" (back to the configured router).
+    // "fail" (an error), "throw" (throws before choosing), "none" (back to the configured router).
     void set_route(const std::string &type, const std::string &mode) {
         shd_route_fn fn = nullptr;
         if (mode == "param") {
@@ -436,6 +442,10 @@ private:
         } else if (mode == "fail") {
             fn = [](void *, shd_str, shd_str, const shd_str *, size_t, shd_route_choice_fn choose, void *cctx) {
                 choose(cctx, SHD_ERR_INVALID, str(""));
+            };
+        } else if (mode == "throw") {
+            fn = [](void *, shd_str, shd_str, const shd_str *, size_t, shd_route_choice_fn, void *) {
+                throw std::runtime_error("route boom");
             };
         } else if (mode == "async") {
             fn = [](void *ud, shd_str, shd_str, const shd_str *c, size_t n, shd_route_choice_fn choose, void *cctx) {

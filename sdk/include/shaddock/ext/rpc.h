@@ -47,7 +47,9 @@ typedef struct shd_rpc_responder_v1 {
     void(SHD_CALL *reply)(void *ctx, shd_status status, shd_str result_json);
 } shd_rpc_responder_v1;
 
-/* A remote method. caller is the calling server's id. */
+/* A remote method. caller is the calling server's id. A remote that throws (a C++ remote registered
+ * without the SDK's wrapper) has failed its call: the caller gets SHD_ERR_INTERNAL and the responder
+ * is invalid from then on, unless the remote had replied before throwing. */
 typedef void(SHD_CALL *shd_remote_fn)(void *user_data, shd_str caller, shd_str args_json,
                                       const shd_rpc_responder_v1 *responder);
 
