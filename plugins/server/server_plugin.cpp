@@ -93,13 +93,14 @@ private:
                 me->forwarder_->forward(t, *msg, *session, responder);
                 return;
             }
-            me->host().warn("no route to server type \"" + std::string(t) + "\" for " + std::string(route) +
-                            " (this server is \"" + me->type_ + "\" and no RPC is configured)");
+            // The route is the client's text: quoted here, its control bytes escaped by the host's log.
+            me->host().warn("no route to server type \"" + std::string(t) + "\" for \"" + std::string(route) +
+                            "\" (this server is \"" + me->type_ + "\" and no RPC is configured)");
             responder->respond(responder->ctx, SHD_ERR_NOT_FOUND, shd::to_shd("{}"));
             return;
         }
         if (!entry) {
-            me->host().debug("no handler for " + std::string(route));
+            me->host().debug("no handler for \"" + std::string(route) + "\"");
             responder->respond(responder->ctx, SHD_ERR_NOT_FOUND, shd::to_shd("{}"));
             return;
         }
