@@ -3,6 +3,9 @@
 #include <boost/asio/post.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
 
 namespace shd::host {
 
@@ -28,6 +31,15 @@ void LogicLoop::run() { io_.run(); }
 void LogicLoop::release() { guard_.reset(); }
 
 namespace {
+
+// Out of memory is fatal (docs/abi.md "Errors across the ABI"): a callback that could not allocate may
+// have dropped work it owed someone. One fixed line (no allocation), then abort.
+[[noreturn]] void out_of_memory() noexcept {
+    static const char line[] = "out of memory in a callback run by the host; aborting (out of memory is fatal)\n";
+    std::fwrite(line, 1, sizeof line - 1, stderr);
+    std::abort();
+}
+
 // Calls fn exactly once: with the status the loop chose when it runs, or with SHD_ERR_SHUTDOWN if the
 // io_context is destroyed with the task still queued.
 struct QueuedTask {
@@ -42,6 +54,8 @@ struct QueuedTask {
         fn = nullptr;
         try {
             f(ud, draining->load() ? SHD_ERR_SHUTDOWN : SHD_OK);
+        } catch (const std::bad_alloc &) {
+            out_of_memory();
         } catch (...) {
             // A C callback must not throw; a broken one is contained here.
         }
@@ -67,6 +81,8 @@ void LogicLoop::arm(const std::shared_ptr<Timer> &t, uint64_t delay_ms) {
             timers_.erase(t->id);
             try {
                 t->fn(t->ud, SHD_ERR_CANCELLED);
+            } catch (const std::bad_alloc &) {
+                out_of_memory();
             } catch (...) {
             }
             return;
@@ -77,12 +93,16 @@ void LogicLoop::arm(const std::shared_ptr<Timer> &t, uint64_t delay_ms) {
             timers_.erase(t->id);
             try {
                 t->fn(t->ud, SHD_OK);
+            } catch (const std::bad_alloc &) {
+                out_of_memory();
             } catch (...) {
             }
             return;
         }
         try {
             t->fn(t->ud, SHD_OK);
+        } catch (const std::bad_alloc &) {
+            out_of_memory();
         } catch (...) {
         }
         if (!t->cancelled) {
@@ -91,6 +111,8 @@ void LogicLoop::arm(const std::shared_ptr<Timer> &t, uint64_t delay_ms) {
             timers_.erase(t->id);
             try {
                 t->fn(t->ud, SHD_ERR_CANCELLED);
+            } catch (const std::bad_alloc &) {
+                out_of_memory();
             } catch (...) {
             }
         }
@@ -133,6 +155,8 @@ shd_status LogicLoop::unsubscribe(uint64_t id) {
         asio::post(io_, [s] {
             try {
                 s.release(s.ud);
+            } catch (const std::bad_alloc &) {
+                out_of_memory();
             } catch (...) {
             }
         });
@@ -152,6 +176,8 @@ void LogicLoop::emit(const std::string &name, const std::string &payload) {
             try {
                 it->second.fn(it->second.ud, shd_str{name.data(), name.size()},
                               shd_str{payload.data(), payload.size()});
+            } catch (const std::bad_alloc &) {
+                out_of_memory();
             } catch (...) {
             }
         }

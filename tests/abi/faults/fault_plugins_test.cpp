@@ -51,6 +51,7 @@ class FaultPluginsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(registers_an_undeclared_service);
     CPPUNIT_TEST(service_entries_throw);
     CPPUNIT_TEST(service_entry_runs_out_of_memory);
+    CPPUNIT_TEST(raw_task_runs_out_of_memory);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -222,6 +223,14 @@ public:
         Outcome out = run_faults({"throwing_service", "service_caller_oom"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(out.output, SIGABRT, out.signal);
         SHD_ASSERT_CONTAINS(out.output, "throwing_service: out of memory in a service entry; aborting");
+        SHD_ASSERT_NOT_CONTAINS(out.output, "still running after bad_alloc");
+    }
+
+    // The host's own guard around raw C callbacks treats bad_alloc the same way.
+    void raw_task_runs_out_of_memory() {
+        Outcome out = run_faults({"raw_task_oom"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out.output, SIGABRT, out.signal);
+        SHD_ASSERT_CONTAINS(out.output, "out of memory in a callback run by the host; aborting");
         SHD_ASSERT_NOT_CONTAINS(out.output, "still running after bad_alloc");
     }
 };
