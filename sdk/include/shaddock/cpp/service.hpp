@@ -61,9 +61,11 @@ using ResultFn = void(SHD_CALL *)(void *, int32_t, shd_str);
 // A ...) = ns::Impl::create; ...", Clang: "F = &ns::Impl::create, ..."), only on the failure path.
 inline std::string entry_name(const char *pretty) {
     std::string_view p(pretty);
-    size_t at = p.find("F)(");
-    if (at != std::string_view::npos) at = p.find(") = ", at + 3), at = at == std::string_view::npos ? at : at + 4;
-    if (at == std::string_view::npos && (at = p.find("F = ")) != std::string_view::npos) at += 4;
+    size_t at = std::string_view::npos;
+    if (size_t gcc = p.find("F)("); gcc != std::string_view::npos && (gcc = p.find(") = ", gcc)) != p.npos)
+        at = gcc + 4;
+    else if (size_t clang = p.find("F = "); clang != std::string_view::npos)
+        at = clang + 4;
     if (at == std::string_view::npos) return "(unnamed)";
     p.remove_prefix(at);
     std::string name(p.substr(0, p.find_first_of(";,]")));
@@ -79,15 +81,11 @@ struct Caught {
     shd_status status = SHD_ERR_INTERNAL;
 };
 
-[[noreturn]] inline void out_of_memory_abort() noexcept {
-    std::abort();
-}
-
 template <class H>
 [[noreturn]] void out_of_memory(const H &host) noexcept {
     // A fixed text: the host's line is the only allocation left to try; if it fails, terminate.
     host.error("out of memory in a service entry; aborting (out of memory is fatal)");
-    out_of_memory_abort();
+    std::abort();
 }
 
 // Runs body(); on an exception fills `caught` and returns false. bad_alloc never returns.
