@@ -216,6 +216,10 @@ public:
                             "message \"internal error\"");
         SHD_ASSERT_CONTAINS(out.output, "call \"async, returns\": status 0, ran 1 time(s), message \"fine\"");
         SHD_ASSERT_IN_ORDER(out.output, {"service_caller: still serving: 0", "server stopped cleanly"});
+        SHD_ASSERT_CONTAINS(out.output,
+                            "service_caller: route a.b.c\\n[2026-01-01 00:00:00.000] [ERROR] faulty-1 host: "
+                            "forged\\r\\x1b[2J\n");
+        SHD_ASSERT_NOT_CONTAINS(out.output, "\n[2026-01-01 00:00:00.000]");
     }
 
     // Out of memory in a service entry is fatal: one line, then abort (never a half-kept promise).

@@ -33,6 +33,8 @@ public:
         host().info("still running after bad_alloc");  // must never be printed
         host().request_stop("not reached");
 #else
+        // A module's text cannot start a log line of its own (the host escapes control bytes).
+        host().info("route a.b.c\n[2026-01-01 00:00:00.000] [ERROR] faulty-1 host: forged\r\x1b[2J");
         report("status entry, returns", vt->status_entry(ctx, SHD_TEST_RETURN));
         report("status entry, throws", vt->status_entry(ctx, SHD_TEST_THROW));
         report("status entry, throws an int", vt->status_entry(ctx, SHD_TEST_THROW_INT));
