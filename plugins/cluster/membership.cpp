@@ -29,13 +29,9 @@ shd_status server(Membership *ctx, shd_str id, shd_text_fn sink, void *ud) {
     return SHD_OK;
 }
 
-int32_t all_started(Membership *ctx) {
-    return self(ctx)->all_started ? 1 : 0;
-}
+int32_t all_started(Membership *ctx) { return self(ctx)->all_started ? 1 : 0; }
 
-shd_str cluster_secret(Membership *ctx) {
-    return to_shd(self(ctx)->secret);
-}
+shd_str cluster_secret(Membership *ctx) { return to_shd(self(ctx)->secret); }
 
 }  // namespace
 
