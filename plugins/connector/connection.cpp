@@ -135,7 +135,7 @@ void Connection::resume_reading() {
 }
 
 bool Connection::take_token(const shd_inbound_msg_v1 &msg) {
-    const Clock::time_point now = Clock::now();
+    const Clock::time_point now = last_read_;  // messages are delivered only while receiving
     const double elapsed = std::chrono::duration<double>(now - tokens_at_).count();
     tokens_at_ = now;
     tokens_ = std::min(settings_.rate_burst, tokens_ + elapsed * settings_.rate);
