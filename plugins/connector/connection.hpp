@@ -121,8 +121,8 @@ private:
     // The session's token bucket: true if the message may go on; otherwise a request is answered
     // with an error or, past kick_after, the client is kicked.
     bool take_token(const shd_inbound_msg_v1 &msg);
-    // True if this connection must stop reading: too many of its messages wait for the logic thread,
-    // or the logic thread's queue is over its byte budget. A resume is then on its way (or, for a
+    // True if this connection must stop reading: too many of its messages are not yet handled by
+    // the logic thread, or the logic thread's queue is over its byte budget. A resume is then on its way (or, for a
     // connection that closes meanwhile, not needed).
     bool inbox_full();
     void resume_reading();
@@ -167,9 +167,9 @@ private:
     bool closed_ = false;
     bool mail_touched_ = false;  // [IoThread] in the mailbox batch being delivered
 
-    // Back-pressure. inbox_pending_ counts this connection's messages queued for the logic thread
-    // ([io] adds, [logic] subtracts); inbox_waiting_ is set by the I/O thread when it stops
-    // reading for them and taken by whichever thread sees the count fall to half.
+    // Back-pressure. inbox_pending_ counts this connection's messages not yet handled by the logic
+    // thread (notifies not dispatched, requests not answered; [io] adds, [logic] subtracts); inbox_waiting_ is set by
+    // the I/O thread when it stops reading for them and taken by whichever thread sees the count fall to half.
     std::atomic<uint32_t> inbox_pending_{0};
     std::atomic<bool> inbox_waiting_{false};
     bool reading_stopped_ = false;             // [io]

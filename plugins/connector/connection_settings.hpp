@@ -39,8 +39,8 @@ struct ConnectionSettings {
 
     // Back-pressure and limits (docs/security.md, "Client ports").
     uint64_t handshake_timeout_ms = 10'000;  // accept -> established; at most idle_timeout_ms
-    // Messages of one connection waiting for the logic thread: at this many the connection stops
-    // reading until half of them are dispatched.
+    // Messages of one connection not yet handled by the logic thread (notifies not dispatched,
+    // requests not answered): at this many the connection stops reading until half are handled.
     uint32_t max_pending_messages = 256;
     // The per-session token bucket (messages per second, up to burst tokens); rate 0: off. Refusals
     // take tokens below zero; at -kick_after the client is kicked (kick_after 0: never).

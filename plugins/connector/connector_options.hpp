@@ -35,7 +35,7 @@ struct ConnectorOptions {
     uint64_t flush_interval_ms = 0;
     // Back-pressure and limits (docs/security.md, "Client ports").
     uint64_t handshake_timeout_ms = 10'000;    // accept -> established (TLS, sniffing, Pomelo handshake)
-    uint32_t max_pending_messages = 256;       // per connection, waiting for the logic thread
+    uint32_t max_pending_messages = 256;       // per connection: notifies not dispatched, requests not answered
     uint64_t max_inbox_bytes = 32u << 20;      // every connection's messages waiting for the logic thread
     double rate = 50'000;                      // rateLimit.rate: messages per second per session; 0: off
     double rate_burst = 50'000;                // rateLimit.burst

@@ -10,6 +10,8 @@ struct LogicBridge::Responder {
     uint32_t id;
     bool notify;
     std::string route;  // the request's route: it selects the response's body codec
+    // A request counts against its connection's maxPendingMessages until it is answered.
+    std::shared_ptr<InboxCredit> credit;
 };
 
 void LogicBridge::handshake(std::shared_ptr<ClientLink> link, shd_str client_type, shd_str client_version,
@@ -135,7 +137,8 @@ void SHD_CALL LogicBridge::run_inbox(void *ud, shd_status status) {
 void LogicBridge::dispatch(Inbound &in) {
     Session *s = sessions_.find(in.sid);
     if (!s || !encoder_.load()) return;  // the client left before its message got here
-    auto *r = new Responder{{}, this, s->link, in.id, in.kind == SHD_MSG_NOTIFY, in.route};
+    auto *r = new Responder{{}, this, s->link, in.id, in.kind == SHD_MSG_NOTIFY, in.route, nullptr};
+    if (in.kind == SHD_MSG_REQUEST) r->credit = std::move(in.credit);
     shd::stamp(r->table);
     r->table.ctx = r;
     r->table.respond = &LogicBridge::respond;
@@ -152,6 +155,7 @@ void LogicBridge::dispatch(Inbound &in) {
 
 void SHD_CALL LogicBridge::respond(void *ctx, shd_status status, shd_str body_json) {
     std::unique_ptr<Responder> r(static_cast<Responder *>(ctx));
+    if (r->credit) r->credit->message_done();
     if (r->notify) return;  // a notify never gets an answer (Pomelo drops it too)
     const ProtocolEncoder *encoder = r->bridge->encoder_.load();
     if (!encoder) return;  // the connector stopped

@@ -293,3 +293,25 @@ test('listening and accepted sockets are close-on-exec', { timeout: 30000 }, asy
     await server.stop();
   }
 });
+
+// Requests count until they are answered, not only until they are dispatched: with
+// maxPendingMessages 4 and answers that take 50 ms, 40 requests (1 KiB each, four to a 4 KiB read
+// slice) cannot all be taken at once; without the bound they would all be answered after ~50 ms.
+test('unanswered requests count against maxPendingMessages', { timeout: 30000 }, async () => {
+  const server = await startServer({ connector: { maxPendingMessages: 4 } });
+  try {
+    const c = await WireClient.connect({ port: server.port });
+    await c.handshake();
+    const pad = 'x'.repeat(1000);
+    const t0 = Date.now();
+    const answers = await Promise.all(Array.from({ length: 40 }, () => c.request('connector.entryHandler.later', { pad })));
+    const ms = Date.now() - t0;
+    assert.ok(answers.every((a) => a.code === 200 && a.msg === 'later'), JSON.stringify(answers.slice(0, 3)));
+    assert.ok(ms >= 250, `40 slow requests took ${ms} ms: at most a few were in the handler at a time`);
+    // The others are served meanwhile and the client is served again afterwards.
+    assert.deepStrictEqual(await c.request('connector.entryHandler.echo', { z: 1 }), { z: 1 });
+    c.close();
+  } finally {
+    await server.stop();
+  }
+});
