@@ -73,24 +73,40 @@ void Connection::receive(const uint8_t *data, size_t size, bool whole_message) {
     if (whole_message) {
         settings_.protocol->receive(settings_.pctx, pconn_, shd_bytes{data, size}, 1);
         settle();
-    } else {
-        // One read may hold thousands of tiny packages: hand them over a slice at a time, so that a
-        // flood stops within a slice of the pending limit instead of a whole read past it.
-        while (size > 0) {
-            const size_t n = std::min(size, kReceiveSlice);
-            settings_.protocol->receive(settings_.pctx, pconn_, shd_bytes{data, n}, 0);
-            settle();
-            data += n;
-            size -= n;
-            if (closed_ || closing_) return;
-            if (size > 0 && inbox_full()) {
-                held_input_ = std::make_unique<std::string>(reinterpret_cast<const char *>(data), size);
-                reading_stopped_ = true;
-                return;
-            }
+        if (!closed_ && !closing_ && inbox_full()) reading_stopped_ = true;
+        return;
+    }
+    const size_t used = feed(data, size);
+    if (used < size && !closed_ && !closing_) {
+        held_input_ = std::make_unique<std::string>(reinterpret_cast<const char *>(data + used), size - used);
+        held_offset_ = 0;
+    }
+}
+
+// One read may hold thousands of tiny packages: they go to the protocol a slice at a time, so that a
+// flood stops within a slice of the pending limit instead of a whole read past it.
+size_t Connection::feed(const uint8_t *data, size_t size) {
+    size_t used = 0;
+    while (used < size) {
+        const size_t n = std::min(size - used, kReceiveSlice);
+        settings_.protocol->receive(settings_.pctx, pconn_, shd_bytes{data + used, n}, 0);
+        settle();
+        used += n;
+        if (closed_ || closing_) return size;  // the rest is dropped
+        if (inbox_full()) {
+            reading_stopped_ = true;
+            return used;
         }
     }
-    if (!closed_ && !closing_ && inbox_full()) reading_stopped_ = true;
+    return used;
+}
+
+size_t Connection::read_allowance(size_t buffer_size) const {
+    // Close to the pending limit, read no more than a slice: what a read brings beyond the point
+    // where reading stops has to be copied aside until the logic thread catches up.
+    if (inbox_pending_.load(std::memory_order_relaxed) >= settings_.max_pending_messages / 2)
+        return std::min(buffer_size, kReceiveSlice);
+    return buffer_size;
 }
 
 // ---- back-pressure ----
@@ -126,11 +142,16 @@ void Connection::resume_reading() {
         return;  // still full: another resume is on its way
     }
     reading_stopped_ = false;
-    if (held_input_) {
-        std::unique_ptr<std::string> input = std::move(held_input_);
-        receive(reinterpret_cast<const uint8_t *>(input->data()), input->size(), false);
-        if (closed_ || reading_stopped_) return;
+    if (held_input_ && !closing_) {
+        last_read_ = Clock::now();
+        const auto *rest = reinterpret_cast<const uint8_t *>(held_input_->data()) + held_offset_;
+        held_offset_ += feed(rest, held_input_->size() - held_offset_);
+        if (closed_ || reading_stopped_) {
+            if (closed_ || closing_) held_input_.reset();
+            return;
+        }
     }
+    held_input_.reset();
     resume_transport();
 }
 

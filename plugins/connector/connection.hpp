@@ -81,6 +81,9 @@ protected:
     // when reading stops is kept and handed over first on resume.
     void receive(const uint8_t *data, size_t size, bool whole_message);
     bool reading_stopped() const { return reading_stopped_; }
+    // How many bytes the transport should read next into a buffer of buffer_size (less when
+    // reading is about to stop).
+    size_t read_allowance(size_t buffer_size) const;
     void on_write_done(bool ok);
     // Ends the connection: protocol state freed, session closed with the first reason given.
     void finish(const std::string &reason);
@@ -126,6 +129,9 @@ private:
     // connection that closes meanwhile, not needed).
     bool inbox_full();
     void resume_reading();
+    // Hands stream bytes to the protocol slice by slice until reading must stop; returns the bytes
+    // used (all of them if the connection closed).
+    size_t feed(const uint8_t *data, size_t size);
 
     // Admits bytes against sendQueueLimit: false (and the connection marked overflowed) past it.
     bool admit(const SharedBytes &bytes);
@@ -174,6 +180,7 @@ private:
     std::atomic<bool> inbox_waiting_{false};
     bool reading_stopped_ = false;             // [io]
     std::unique_ptr<std::string> held_input_;  // [io] stream bytes not yet given to the protocol
+    size_t held_offset_ = 0;                   // [io] of held_input_, what was given already
     // The rate limit's token bucket, [io].
     double tokens_ = 0;
     Clock::time_point tokens_at_{};

@@ -90,7 +90,8 @@ private:
         static thread_local std::array<uint8_t, kPlainReadBuffer> buffer;
         for (int i = 0; i < kReadsPerWakeup; ++i) {
             boost::system::error_code ec;
-            size_t n = stream_.read_some(asio::buffer(buffer), ec);
+            const size_t want = read_allowance(buffer.size());
+            size_t n = stream_.read_some(asio::buffer(buffer.data(), want), ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again) break;
             if (ec) {
                 finish("client closed");
@@ -98,7 +99,7 @@ private:
             }
             receive(buffer.data(), n, false);
             if (closed() || reading_stopped()) return;
-            if (n < buffer.size()) break;
+            if (n < want) break;
         }
         wait_readable();
     }
