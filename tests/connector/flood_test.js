@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const net = require('node:net');
-const { startServer, sleep, waitFor } = require('./lib/harness');
+const { startServer, runToExit, sleep } = require('./lib/harness');
 const { WireClient, Package, Message, Protocol } = require('./lib/wire_client');
 
 const FLOOD_MS = 3000;
@@ -313,5 +313,20 @@ test('unanswered requests count against maxPendingMessages', { timeout: 30000 },
     c.close();
   } finally {
     await server.stop();
+  }
+});
+
+test('bad limit options stop the server with a message naming the option', { timeout: 60000 }, async () => {
+  const cases = [
+    [{ rateLimit: { rate: -1 } }, /option rateLimit\.rate: expected a number from 0\.001 to 1e9, got -1/],
+    [{ rateLimit: { rate: 10, burst: 5, kickafter: 1 } }, /option rateLimit\.kickafter: unknown key/],
+    [{ connectRate: 'fast' }, /option connectRate: expected false or an object/],
+    [{ maxPendingMessages: 1 }, /option maxPendingMessages: expected a message count from 2/],
+    [{ handshakeTimeout: 0 }, /option handshakeTimeout: expected a number of seconds above 0/],
+  ];
+  for (const [connector, message] of cases) {
+    const { code, output } = await runToExit({ connector });
+    assert.notStrictEqual(code, 0, `${JSON.stringify(connector)} must not start`);
+    assert.match(output, message);
   }
 });
