@@ -94,8 +94,8 @@ function percentile(values, p) {
 
 // One client floods; 50 others keep talking and a new client logs in during the flood. The server's
 // RSS must stay within RSS_BOUND_KIB of where it was, and everyone else is served.
-async function floodScenario(request) {
-  const server = await startServer({ connector: { rateLimit: false } });
+async function floodScenario(request, connector = {}) {
+  const server = await startServer({ connector: Object.assign({ rateLimit: false }, connector) });
   try {
     const others = wellBehaved(server.port, 50);
     await sleep(1000);
@@ -137,6 +137,11 @@ async function floodScenario(request) {
 test('notify flood: memory bounded, other clients served', { timeout: 60000 }, () => floodScenario(false));
 
 test('request flood: memory bounded, other clients served', { timeout: 60000 }, () => floodScenario(true));
+
+// The same notify flood with no useful per-connection bound: the logic queue's byte budget alone
+// (maxInboxBytes, here its minimum) must hold the connector's memory.
+test('notify flood held by the inbox byte budget alone', { timeout: 60000 },
+  () => floodScenario(false, { maxPendingMessages: 1000000, maxInboxBytes: 65536 }));
 
 test('rate limit: error answers past the limit, a kick past the second threshold', { timeout: 30000 }, async () => {
   const server = await startServer({ connector: { rateLimit: { rate: 20, burst: 20, kickAfter: 40 } } });
