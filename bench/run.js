@@ -7,7 +7,7 @@
 //   --quick      short runs and fewer users: a smoke run (results go to quick.md / quick.json)
 //   --out DIR    where to write results (default bench/results)
 //   --only ROWS  comma-separated subset of: echo_local, echo_forwarded, echo_forwarded_single, broadcast,
-//                idle, startup
+//                idle, startup, flood
 //   --robot P    the load tool (default <build>/bin/shaddock-robot)
 //   --scenarios DIR  the robot's scenario files (default bench/scenarios)
 // Environment: SHADDOCK_BUILD_DIR (default <repo>/build), as for bench/lib/servers.js.
@@ -26,7 +26,7 @@ if (!process.env.BENCH_NOFILE_RAISED) {
   process.exit(r.status === null ? 1 : r.status);
 }
 
-const ROWS = ['echo_local', 'echo_forwarded', 'echo_forwarded_single', 'broadcast', 'idle', 'startup'];
+const ROWS = ['echo_local', 'echo_forwarded', 'echo_forwarded_single', 'broadcast', 'idle', 'startup', 'flood'];
 
 function parseArgs(argv) {
   const o = { quick: false, out: path.join(__dirname, 'results'), only: ROWS, robot: null, scenarios: path.join(__dirname, 'scenarios') };
@@ -54,9 +54,9 @@ function parseArgs(argv) {
 // Loads of the full and the quick run.
 const LOADS = {
   full: { echoUsers: 100, echoSeconds: 10, singleSeconds: 5, broadcastUsers: 500, broadcastSeconds: 120, broadcastRuns: 2,
-          idleUsers: 10000, idleSeconds: 30, idleRamp: 1000, idleThreads: 2, startupRuns: 3 },
+          idleUsers: 10000, idleSeconds: 30, idleRamp: 1000, idleThreads: 2, startupRuns: 3, floodUsers: 100, floodSeconds: 10 },
   quick: { echoUsers: 20, echoSeconds: 1, singleSeconds: 1, broadcastUsers: 50, broadcastSeconds: 8, broadcastRuns: 1,
-           idleUsers: 200, idleSeconds: 1.5, idleRamp: 1000, idleThreads: 1, startupRuns: 1 },
+           idleUsers: 200, idleSeconds: 1.5, idleRamp: 1000, idleThreads: 1, startupRuns: 1, floodUsers: 20, floodSeconds: 2 },
 };
 
 // CPU seconds (user + system) of a process and its children that are still alive.
@@ -136,6 +136,7 @@ class Bench {
       const rssBefore = servers.rssKiB(connector);
       let rssPeak = rssBefore;
       const cpuBefore = cpuSeconds(pids);
+      const during = extra.during ? await extra.during(h) : null;
       const t0 = Date.now();
       const jsonFile = path.join(this.work, `${row}-${label.replace(/\W+/g, '_')}.json`);
       const report = await runRobot(this.robot, this.scenario(scenario), ['--port', String(h.clientPort), ...robotArgs], jsonFile, () => {
@@ -153,6 +154,7 @@ class Bench {
         p99Ms: get(report, ['requests', 'latencyMs', 'p99']),
         errors: get(report, ['errorCount'], 0),
       });
+      if (during) rec.during = await during.stop();
       if (extra.after) extra.after(rec, h);
     } finally {
       await h.stop();
@@ -195,6 +197,37 @@ class Bench {
     }
   }
 
+  // Fairness: `floodUsers` well-behaved clients (one echo at a time, 10 ms apart) alone, then with one
+  // client flooding tiny notifies as fast as its socket takes them (bench/lib/flooder.js), with the
+  // connector's default limits and with its rate limit off (back-pressure alone).
+  async flood() {
+    const args = ['--users', String(this.load.floodUsers), '--duration', String(this.load.floodSeconds)];
+    const seconds = this.load.floodSeconds + 5;
+    const flooder = async (h) => {
+      // At the lowest priority: a real flooder runs on its own machine, and here it would otherwise
+      // take one of the two cores from the server and the load tool.
+      const proc = spawn('nice', ['-n', '19', process.execPath, path.join(__dirname, 'lib', 'flooder.js'), String(h.clientPort), String(seconds)],
+                         { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      proc.stdout.on('data', (d) => { out += d; });
+      const exited = new Promise((resolve) => proc.on('exit', resolve));
+      await servers.sleep(500);  // the flood is on before the first well-behaved client arrives
+      return {
+        stop: async () => {
+          proc.kill('SIGTERM');
+          await exited;
+          try { return JSON.parse(out.trim().split('\n').pop()); } catch (e) { return { error: out }; }
+        },
+      };
+    };
+    const variants = [['Shaddock', {}, null], ['Shaddock + 1 flooder', {}, flooder],
+                      ['Shaddock + 1 flooder, rateLimit off', { connector: { rateLimit: false } }, flooder]];
+    for (const [label, opts, during] of variants) {
+      const rec = await this.measure('flood', label, 'shaddock', opts, 'flood', args, during ? { during } : {});
+      if (rec.during) rec.flooder = rec.during;
+    }
+  }
+
   // Master + 4 servers (a connector and 3 bench servers), each measured `startupRuns` times.
   async startup() {
     for (const [label, kind] of [['Shaddock', 'shaddock'], ['Pomelo', 'pomelo']]) {
@@ -232,6 +265,7 @@ class Bench {
     if (only.has('broadcast')) await this.broadcast();
     if (only.has('idle')) await this.idle();
     if (only.has('startup')) await this.startup();
+    if (only.has('flood')) await this.flood();
 
     const info = machine();
     info.started = started.toISOString();

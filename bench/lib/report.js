@@ -68,6 +68,23 @@ function table(results, load) {
        (r) => r.bytesPerConnection, (r) => `${r.connections} connections, ${fmt(r.rssBeforeKiB / 1024, 1)} -> ${fmt(r.rssPeakKiB / 1024, 1)} MiB`);
   pair('startup', 'cluster startup, master + 4 servers ("all servers startup in")', 'ms', 'lower',
        (r) => r.loggedMs, (r) => `launch to ready ${r.wallMs} ms (median of ${r.runs.length})`);
+  const floodLabels = ['Shaddock', 'Shaddock + 1 flooder', 'Shaddock + 1 flooder, rateLimit off'];
+  const floodCells = {};
+  for (const l of floodLabels) {
+    const r = find(results, 'flood', l);
+    if (!r) continue;
+    const f = r.flooder;
+    const sent = f && f.bytes != null ? `; flooder wrote ${fmt(f.bytes / 1048576, 0)} MiB${f.closedByServer ? ', was cut off' : ''}` : '';
+    floodCells[l] = { value: r.p99Ms, note: `p50 ${fmt(r.p50Ms, 2)} ms, ${fmt(r.requestsPerSecond)} req/s, ${r.errors} errors, ` +
+                      `RSS ${fmt(r.rssBeforeKiB / 1024, 1)} -> ${fmt(r.rssPeakKiB / 1024, 1)} MiB${sent}` };
+  }
+  if (Object.keys(floodCells).length) {
+    const base = floodCells.Shaddock && floodCells.Shaddock.value;
+    const ratios = {};
+    for (const l of floodLabels.slice(1)) ratios[`${l.replace('Shaddock + ', '')}/alone`] = ratio(floodCells[l] && floodCells[l].value, base);
+    lines.push({ row: 'flood', figure: `p99 of ${load.floodUsers} well-behaved clients (one echo at a time), with and without one flooder`,
+                 unit: 'ms', better: 'lower', cells: floodCells, ratios });
+  }
   return lines;
 }
 

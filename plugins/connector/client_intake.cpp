@@ -31,7 +31,7 @@ public:
           settings_(settings),
           slot_(std::move(slot)),
           remote_(std::move(remote)),
-          idle_deadline_(Clock::now() + std::chrono::milliseconds(settings.idle_timeout_ms)) {}
+          idle_deadline_(Clock::now() + std::chrono::milliseconds(settings.handshake_timeout_ms)) {}
 
     void start() {
         slot_.attach(this);

@@ -8,6 +8,12 @@ namespace shd::connector {
 
 namespace asio = boost::asio;
 
+namespace {
+// Stream bytes per protocol call (see receive()).
+constexpr size_t kReceiveSlice = 4096;
+constexpr std::string_view kRateLimitedBody = R"({"code":500,"message":"rate limit"})";
+}  // namespace
+
 Connection::Connection(IoExecutor executor, const ConnectionSettings &settings, TrackerSlot slot,
                        Clock::time_point idle_deadline, std::string remote)
     : executor_(std::move(executor)),
@@ -16,7 +22,9 @@ Connection::Connection(IoExecutor executor, const ConnectionSettings &settings, 
       slot_(std::move(slot)),
       remote_(std::move(remote)),
       idle_at_(idle_deadline),
-      last_read_(Clock::now()) {
+      last_read_(Clock::now()),
+      tokens_(settings.rate_burst),
+      tokens_at_(last_read_) {
     shd::stamp(link_);
     link_.link_ctx = this;
     link_.send = &Connection::link_send;
@@ -29,8 +37,9 @@ Connection::Connection(IoExecutor executor, const ConnectionSettings &settings, 
 
 Connection::~Connection() {
     // Normally finish() ran on the I/O thread. Only a forced stop (I/O threads stopped with
-    // connections still open) gets here with protocol state left; nothing else runs then, so free
-    // it here. The deadline queue forgot every connection when its io_context shut down.
+    // connections still open) or an exception that unwound past the connection gets here with
+    // protocol state left; nothing else runs for it then, so free it here. A queued deadline holds
+    // the connection (IoThread::schedule), so a connection being destroyed is never queued.
     if (pconn_) settings_.protocol->close(settings_.pctx, pconn_);
 }
 
@@ -61,8 +70,114 @@ bool Connection::open_protocol() {
 void Connection::receive(const uint8_t *data, size_t size, bool whole_message) {
     if (closed_ || closing_ || !pconn_) return;  // while closing, input is read and dropped
     last_read_ = Clock::now();
-    settings_.protocol->receive(settings_.pctx, pconn_, shd_bytes{data, size}, whole_message ? 1 : 0);
-    settle();
+    if (whole_message) {
+        settings_.protocol->receive(settings_.pctx, pconn_, shd_bytes{data, size}, 1);
+        settle();
+        if (!closed_ && !closing_ && inbox_full()) reading_stopped_ = true;
+        return;
+    }
+    const size_t used = feed(data, size);
+    if (used < size && !closed_ && !closing_) {
+        held_input_ = std::make_unique<std::string>(reinterpret_cast<const char *>(data + used), size - used);
+        held_offset_ = 0;
+    }
+}
+
+// One read may hold thousands of tiny packages: they go to the protocol a slice at a time, so that a
+// flood stops within a slice of the pending limit instead of a whole read past it.
+size_t Connection::feed(const uint8_t *data, size_t size) {
+    size_t used = 0;
+    while (used < size) {
+        const size_t n = std::min(size - used, kReceiveSlice);
+        settings_.protocol->receive(settings_.pctx, pconn_, shd_bytes{data + used, n}, 0);
+        settle();
+        used += n;
+        if (closed_ || closing_) return size;  // the rest is dropped
+        if (inbox_full()) {
+            reading_stopped_ = true;
+            return used;
+        }
+    }
+    return used;
+}
+
+size_t Connection::read_allowance(size_t buffer_size) const {
+    // Close to the pending limit, read no more than a slice: what a read brings beyond the point
+    // where reading stops has to be copied aside until the logic thread catches up.
+    if (inbox_pending_.load(std::memory_order_relaxed) >= settings_.max_pending_messages / 2)
+        return std::min(buffer_size, kReceiveSlice);
+    return buffer_size;
+}
+
+// ---- back-pressure ----
+
+bool Connection::inbox_full() {
+    const uint32_t limit = settings_.max_pending_messages;
+    if (inbox_pending_.load() >= limit) {
+        // Announce the wait, then look again: either the logic thread sees the flag when it brings
+        // the count down to half (and posts the resume), or this thread sees the count already down.
+        inbox_waiting_.store(true);
+        if (inbox_pending_.load() > limit / 2) return true;
+        if (!inbox_waiting_.exchange(false)) return true;  // the logic thread took it: a resume is posted
+    }
+    if (settings_.events->inbox_over_budget() && settings_.events->wait_for_room(weak_from_this())) return true;
+    return false;
+}
+
+void Connection::message_done() {
+    const uint32_t left = inbox_pending_.fetch_sub(1) - 1;
+    if (left <= settings_.max_pending_messages / 2 && inbox_waiting_.load() && inbox_waiting_.exchange(false))
+        room_available();
+}
+
+void Connection::room_available() {
+    asio::post(executor_, [self = shared_from_this()] { self->resume_reading(); });
+}
+
+void Connection::resume_reading() {
+    if (closed_ || !reading_stopped_) return;  // a second resume (both limits) finds reading on
+    if (closing_) {
+        held_input_.reset();  // input after a close is dropped; keep reading for the peer's EOF
+    } else if (inbox_full()) {
+        return;  // still full: another resume is on its way
+    }
+    reading_stopped_ = false;
+    if (held_input_ && !closing_) {
+        last_read_ = Clock::now();
+        const auto *rest = reinterpret_cast<const uint8_t *>(held_input_->data()) + held_offset_;
+        held_offset_ += feed(rest, held_input_->size() - held_offset_);
+        if (closed_ || reading_stopped_) {
+            if (closed_ || closing_) held_input_.reset();
+            return;
+        }
+    }
+    held_input_.reset();
+    resume_transport();
+}
+
+bool Connection::take_token(const shd_inbound_msg_v1 &msg) {
+    const Clock::time_point now = last_read_;  // messages are delivered only while receiving
+    const double elapsed = std::chrono::duration<double>(now - tokens_at_).count();
+    tokens_at_ = now;
+    tokens_ = std::min(settings_.rate_burst, tokens_ + elapsed * settings_.rate);
+    const bool granted = tokens_ >= 1;
+    // A refusal also takes a token: refusals are a debt that the refill pays back, and a client that
+    // keeps sending past the limit runs into the kick.
+    tokens_ -= 1;
+    if (granted) return true;
+    if (settings_.rate_kick_after > 0 && tokens_ < -settings_.rate_kick_after) {
+        if (settings_.host) settings_.host->warn("client " + remote_ + ": kicked: over rateLimit");
+        SharedBytes notice = settings_.encoder ? settings_.encoder->kick("rate limit") : nullptr;
+        if (notice) enqueue(std::move(notice));
+        begin_close("rate limit");
+        return false;
+    }
+    if (msg.kind == SHD_MSG_REQUEST && settings_.encoder) {
+        // Pomelo's answer to a request that failed before its handler: code 500.
+        SharedBytes answer = settings_.encoder->response(msg.id, to_view(msg.route), kRateLimitedBody, true);
+        if (answer) enqueue(std::move(answer));
+    }
+    return false;  // a notify is dropped
 }
 
 // ---- link callbacks: called by the protocol during receive/on_timeout/reply, on the I/O thread ----
@@ -87,7 +202,9 @@ void SHD_CALL Connection::link_set_timeout(void *ctx, uint64_t ms) {
 void SHD_CALL Connection::link_deliver(void *ctx, const shd_inbound_msg_v1 *msg) {
     Connection *c = from(ctx);
     if (c->closed_ || c->closing_ || !msg || c->sid_ == 0) return;  // no session yet: nobody to dispatch for
-    c->settings_.events->deliver(c->sid_, *msg);
+    if (c->settings_.rate > 0 && !c->take_token(*msg)) return;
+    c->inbox_pending_.fetch_add(1);
+    c->settings_.events->deliver(c->sid_, *msg, c->shared_from_this());
 }
 
 void SHD_CALL Connection::link_handshake(void *ctx, shd_str type, shd_str version, shd_str user,
@@ -156,6 +273,7 @@ void Connection::begin_close(std::string reason) {
     release_held();  // what the buffer scheduler holds still goes out before the goodbye
     flush_at_ = kNever;
     if (close_reason_.empty()) close_reason_ = reason.empty() ? "closed by server" : std::move(reason);
+    if (reading_stopped_) room_available();  // read on (and drop) until the peer's goodbye
     // Bound the goodbye: a client that does not read must not keep the socket.
     set_idle(Clock::now() + kCloseLinger);
 }
@@ -228,8 +346,7 @@ void Connection::reschedule() {
 }
 
 void Connection::on_deadline(Clock::time_point now) {
-    auto self = weak_from_this().lock();  // a handler below may drop the last other reference
-    if (!self || closed_) return;
+    if (closed_) return;  // the deadline queue's handle keeps this alive while it runs
     if (idle_at_ <= now) {
         idle_at_ = kNever;
         if (closing_) return finish(close_reason_);
@@ -239,7 +356,7 @@ void Connection::on_deadline(Clock::time_point now) {
             if (due <= now) return finish("idle timeout");
             idle_at_ = due;
         } else {
-            return finish("idle timeout");
+            return finish(sid_ != 0 ? "idle timeout" : "handshake timeout");
         }
     }
     if (flush_at_ <= now) {

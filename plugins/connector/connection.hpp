@@ -24,6 +24,7 @@
 #include <shaddock/ext/protocol.h>
 #include <shaddock/cpp/host.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -32,7 +33,10 @@
 
 namespace shd::connector {
 
-class Connection : public ClientLink, public Closable, public std::enable_shared_from_this<Connection> {
+class Connection : public ClientLink,
+                   public Closable,
+                   public InboxCredit,
+                   public std::enable_shared_from_this<Connection> {
 public:
     Connection(IoExecutor executor, const ConnectionSettings &settings, TrackerSlot slot,
                Clock::time_point idle_deadline, std::string remote);
@@ -48,6 +52,10 @@ public:
     const std::string &remote_address() const override { return remote_; }
     void abort_async(const std::string &reason) override;
 
+    // InboxCredit: back-pressure from the logic thread.
+    void message_done() override;
+    void room_available() override;
+
 protected:
     // ---- for transports, [io] ----
     // Begins the transport: reading for raw TCP, the HTTP upgrade for WebSocket. Once it is ready
@@ -61,11 +69,21 @@ protected:
     virtual void shutdown_transport() = 0;
     // Closes the socket at once; pending operations complete with errors.
     virtual void close_socket() = 0;
+    // Reads on after back-pressure stopped reading (reading_stopped() was true when the transport's
+    // last read completed, so it did not read again).
+    virtual void resume_transport() = 0;
 
     // Opens the protocol's per-connection state; false (connection finished) if it refused.
     bool open_protocol();
-    // Hands client bytes to the protocol (discarded while closing) and settles.
+    // Hands client bytes to the protocol (discarded while closing) and settles. Afterwards the
+    // transport reads again only if reading_stopped() is false; otherwise resume_transport() follows
+    // once the logic thread has caught up. Stream bytes go to the protocol in slices: what is left
+    // when reading stops is kept and handed over first on resume.
     void receive(const uint8_t *data, size_t size, bool whole_message);
+    bool reading_stopped() const { return reading_stopped_; }
+    // How many bytes the transport should read next into a buffer of buffer_size (less when
+    // reading is about to stop).
+    size_t read_allowance(size_t buffer_size) const;
     void on_write_done(bool ok);
     // Ends the connection: protocol state freed, session closed with the first reason given.
     void finish(const std::string &reason);
@@ -102,6 +120,18 @@ private:
     void on_deadline(Clock::time_point now);
     // Tells the deadline queue the earliest of the deadlines below.
     void reschedule();
+
+    // The session's token bucket: true if the message may go on; otherwise a request is answered
+    // with an error or, past kick_after, the client is kicked.
+    bool take_token(const shd_inbound_msg_v1 &msg);
+    // True if this connection must stop reading: too many of its messages are not yet handled by
+    // the logic thread, or the logic thread's queue is over its byte budget. A resume is then on its way (or, for a
+    // connection that closes meanwhile, not needed).
+    bool inbox_full();
+    void resume_reading();
+    // Hands stream bytes to the protocol slice by slice until reading must stop; returns the bytes
+    // used (all of them if the connection closed).
+    size_t feed(const uint8_t *data, size_t size);
 
     // Admits bytes against sendQueueLimit: false (and the connection marked overflowed) past it.
     bool admit(const SharedBytes &bytes);
@@ -142,6 +172,18 @@ private:
     bool overflowed_ = false;  // the send queue limit was passed during a protocol call
     bool closed_ = false;
     bool mail_touched_ = false;  // [IoThread] in the mailbox batch being delivered
+
+    // Back-pressure. inbox_pending_ counts this connection's messages not yet handled by the logic
+    // thread (notifies not dispatched, requests not answered; [io] adds, [logic] subtracts); inbox_waiting_ is set by
+    // the I/O thread when it stops reading for them and taken by whichever thread sees the count fall to half.
+    std::atomic<uint32_t> inbox_pending_{0};
+    std::atomic<bool> inbox_waiting_{false};
+    bool reading_stopped_ = false;             // [io]
+    std::unique_ptr<std::string> held_input_;  // [io] stream bytes not yet given to the protocol
+    size_t held_offset_ = 0;                   // [io] of held_input_, what was given already
+    // The rate limit's token bucket, [io].
+    double tokens_ = 0;
+    Clock::time_point tokens_at_{};
 };
 
 // The time a close may take to flush and say goodbye before the socket is simply closed.

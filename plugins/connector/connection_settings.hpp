@@ -3,6 +3,7 @@
 #pragma once
 
 #include "connection_events.hpp"
+#include "protocol_encoder.hpp"
 
 #include <shaddock/ext/protocol.h>
 #include <shaddock/cpp/host.hpp>
@@ -35,6 +36,18 @@ struct ConnectionSettings {
     uint64_t flush_interval_ms = 0;
     SendStats *stats = nullptr;
     std::atomic<uint64_t> *next_sid = nullptr;
+
+    // Back-pressure and limits (docs/security.md, "Client ports").
+    uint64_t handshake_timeout_ms = 10'000;  // accept -> established; at most idle_timeout_ms
+    // Messages of one connection not yet handled by the logic thread (notifies not dispatched,
+    // requests not answered): at this many the connection stops reading until half are handled.
+    uint32_t max_pending_messages = 256;
+    // The per-session token bucket (messages per second, up to burst tokens); rate 0: off. Refusals
+    // take tokens below zero; at -kick_after the client is kicked (kick_after 0: never).
+    double rate = 0;
+    double rate_burst = 0;
+    double rate_kick_after = 0;
+    const ProtocolEncoder *encoder = nullptr;  // [any] refusals and kicks encoded on the I/O thread
 };
 
 }  // namespace shd::connector

@@ -1,5 +1,7 @@
 #include "connection_tracker.hpp"
 
+#include <algorithm>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -17,13 +19,18 @@ TrackerSlot &TrackerSlot::operator=(TrackerSlot &&o) noexcept {
     std::lock_guard<std::mutex> lock(o.tracker_->mutex_);
     tracker_ = o.tracker_;
     owner_ = o.owner_;
+    peer_ = o.peer_;
     prev_ = o.prev_;
     next_ = o.next_;
-    if (prev_) prev_->next_ = this; else tracker_->head_ = this;
+    if (prev_)
+        prev_->next_ = this;
+    else
+        tracker_->head_ = this;
     if (next_) next_->prev_ = this;
     o.tracker_ = nullptr;
     o.prev_ = o.next_ = nullptr;
     o.owner_ = nullptr;
+    o.peer_ = nullptr;
     return *this;
 }
 
@@ -50,20 +57,77 @@ void ConnectionTracker::link(TrackerSlot &s) {
 }
 
 void ConnectionTracker::unlink(TrackerSlot &s) {
-    if (s.prev_) s.prev_->next_ = s.next_; else head_ = s.next_;
+    if (s.prev_)
+        s.prev_->next_ = s.next_;
+    else
+        head_ = s.next_;
     if (s.next_) s.next_->prev_ = s.prev_;
     s.tracker_ = nullptr;
     s.prev_ = s.next_ = nullptr;
     s.owner_ = nullptr;
+    if (s.peer_) static_cast<Peer *>(s.peer_)->open--;
+    s.peer_ = nullptr;
 }
 
-TrackerSlot ConnectionTracker::acquire() {
+Refusal ConnectionTracker::admit_peer(const std::string &ip, Peer *&peer) {
+    peer = nullptr;
+    const PeerLimits &limits = peer_limits_;
+    if (!limits.max_connections && limits.connect_rate <= 0) return Refusal::none;
+    const auto now = std::chrono::steady_clock::now();
+    if (peers_.size() >= peers_swept_at_) forget_idle_peers(now);
+    auto [it, fresh] = peers_.try_emplace(ip);
+    Peer &p = it->second;
+    if (limits.connect_rate > 0) {
+        if (fresh) {
+            p.tokens = limits.connect_burst;
+        } else {
+            const double elapsed = std::chrono::duration<double>(now - p.refilled).count();
+            p.tokens = std::min(limits.connect_burst, p.tokens + elapsed * limits.connect_rate);
+        }
+        p.refilled = now;
+    }
+    if (limits.max_connections && p.open >= limits.max_connections) return Refusal::max_per_ip;
+    if (limits.connect_rate > 0) {
+        if (p.tokens < 1) return Refusal::connect_rate;
+        p.tokens -= 1;
+    }
+    p.open++;
+    peer = &p;
+    return Refusal::none;
+}
+
+// Entries with no connection whose bucket has refilled carry no information: drop them. Sweeps when
+// the table has doubled since the last one, so the cost per accept stays constant.
+void ConnectionTracker::forget_idle_peers(std::chrono::steady_clock::time_point now) {
+    const PeerLimits &limits = peer_limits_;
+    for (auto it = peers_.begin(); it != peers_.end();) {
+        const Peer &p = it->second;
+        const double elapsed = std::chrono::duration<double>(now - p.refilled).count();
+        const bool full = limits.connect_rate <= 0 || p.tokens + elapsed * limits.connect_rate >= limits.connect_burst;
+        if (p.open == 0 && full)
+            it = peers_.erase(it);
+        else
+            ++it;
+    }
+    peers_swept_at_ = std::max<size_t>(1024, 2 * peers_.size());
+}
+
+TrackerSlot ConnectionTracker::acquire(const std::string &ip, Refusal *refused) {
     TrackerSlot slot;
+    Refusal why = Refusal::none;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (stopping_.load()) return {};
-        if (max_ && count_.load() >= max_) return {};
+        Peer *peer = nullptr;
+        if (stopping_.load())
+            why = Refusal::stopping;
+        else if (max_ && count_.load() >= max_)
+            why = Refusal::max_connections;
+        else
+            why = admit_peer(ip, peer);
+        if (refused) *refused = why;
+        if (why != Refusal::none) return {};
         link(slot);
+        slot.peer_ = peer;
         uint64_t now = count_.fetch_add(1) + 1;
         if (now > peak_) peak_ = now;
     }

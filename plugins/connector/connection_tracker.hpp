@@ -4,10 +4,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 namespace shd::connector {
 
@@ -21,6 +23,16 @@ public:
 };
 
 class ConnectionTracker;
+
+// Limits per peer address, checked at accept.
+struct PeerLimits {
+    uint64_t max_connections = 0;  // open connections per IP; 0: unlimited
+    double connect_rate = 0;       // new connections per second per IP (token bucket); 0: unlimited
+    double connect_burst = 0;
+};
+
+// Why acquire() refused a connection.
+enum class Refusal { none, stopping, max_connections, max_per_ip, connect_rate };
 
 // One counted connection, and its node in the tracker's list (intrusive: no allocation per
 // connection). Move-only: a moved slot takes the other's place in the list. Releasing it
@@ -43,19 +55,32 @@ public:
 
 private:
     friend class ConnectionTracker;
+
+    // Limits per peer address, checked at accept.
+    struct PeerLimits {
+        uint64_t max_connections = 0;  // open connections per IP; 0: unlimited
+        double connect_rate = 0;       // new connections per second per IP (token bucket); 0: unlimited
+        double connect_burst = 0;
+    };
+
+    // Why acquire() refused a connection.
+    enum class Refusal { none, stopping, max_connections, max_per_ip, connect_rate };
     ConnectionTracker *tracker_ = nullptr;
     TrackerSlot *prev_ = nullptr;
     TrackerSlot *next_ = nullptr;
     Closable *owner_ = nullptr;
+    void *peer_ = nullptr;  // the tracker's per-IP entry, counted while the slot is
 };
 
 class ConnectionTracker {
 public:
     // max_connections 0: unlimited.
-    explicit ConnectionTracker(uint64_t max_connections) : max_(max_connections) {}
+    explicit ConnectionTracker(uint64_t max_connections, PeerLimits peer_limits = {})
+        : max_(max_connections), peer_limits_(peer_limits) {}
 
-    // [any] Counts a new connection; an empty slot when the limit is reached or the server is stopping.
-    TrackerSlot acquire();
+    // [any] Counts a new connection from `ip`; an empty slot (and why, in `refused`) when a limit is
+    // reached or the server is stopping.
+    TrackerSlot acquire(const std::string &ip = {}, Refusal *refused = nullptr);
     // [any] Open connections.
     uint64_t count() const { return count_.load(std::memory_order_relaxed); }
     bool stopping() const { return stopping_.load(); }
@@ -74,7 +99,20 @@ private:
     static void release_free_memory();
     static constexpr uint64_t kTrimAfterClosed = 1000;
 
+    // Per-IP bookkeeping, [mutex_ held]. An entry lives while it has connections or its bucket is
+    // not yet full again, so the table holds only recently active addresses.
+    struct Peer {
+        uint64_t open = 0;
+        double tokens = 0;
+        std::chrono::steady_clock::time_point refilled{};
+    };
+    Refusal admit_peer(const std::string &ip, Peer *&peer);
+    void forget_idle_peers(std::chrono::steady_clock::time_point now);
+
     const uint64_t max_;
+    const PeerLimits peer_limits_;
+    std::unordered_map<std::string, Peer> peers_;
+    size_t peers_swept_at_ = 1024;  // table size that triggers the next sweep
     mutable std::mutex mutex_;
     TrackerSlot *head_ = nullptr;  // every counted slot
     std::atomic<uint64_t> count_{0};

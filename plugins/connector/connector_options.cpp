@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -62,6 +63,38 @@ std::string read_string(const rapidjson::Value &obj, const char *key, const std:
     return std::string(v->GetString(), v->GetStringLength());
 }
 
+double read_positive(const rapidjson::Value &obj, const std::string &name, const char *key, double fallback, double min,
+                     const char *min_text) {
+    const rapidjson::Value *v = find(obj, key);
+    if (!v) return fallback;
+    if (!v->IsNumber() || !(v->GetDouble() >= min) || v->GetDouble() > 1e9)
+        fail(name + "." + key, std::string("a number from ") + min_text + " to 1e9", *v);
+    return v->GetDouble();
+}
+
+// A token bucket: false (off), or {rate, burst, kickAfter}. `rate` per second refills up to `burst`;
+// burst defaults to the rate (one second's worth) and kickAfter to five seconds' worth.
+void read_rate(const rapidjson::Value &doc, const char *key, double &rate, double &burst, double *kick_after) {
+    const rapidjson::Value *v = find(doc, key);
+    if (!v) return;
+    if (v->IsBool() && !v->GetBool()) {
+        rate = 0;
+        return;
+    }
+    const char *shape = kick_after ? "false or an object {\"rate\": per second, \"burst\": n, \"kickAfter\": n}"
+                                   : "false or an object {\"rate\": per second, \"burst\": n}";
+    if (!v->IsObject()) fail(key, shape, *v);
+    for (const auto &m : v->GetObject()) {
+        std::string k(m.name.GetString(), m.name.GetStringLength());
+        if (k != "rate" && k != "burst" && (k != "kickAfter" || !kick_after))
+            throw Error(SHD_ERR_INVALID, std::string("option ") + key + "." + k + ": unknown key; expected " + shape);
+    }
+    rate = read_positive(*v, key, "rate", rate, 0.001, "0.001");
+    burst = read_positive(*v, key, "burst", find(*v, "rate") ? std::max(1.0, rate) : burst, 1, "1");
+    if (kick_after)
+        *kick_after = read_positive(*v, key, "kickAfter", find(*v, "rate") ? 5 * rate : *kick_after, 0, "0");
+}
+
 // A TLS file path from ssl.<key>, relative to the app directory; it must be a readable file.
 std::string tls_path(const rapidjson::Value &ssl, const char *key, bool required, const std::string &app_dir) {
     std::string name = std::string("ssl.") + key;
@@ -85,11 +118,30 @@ ConnectorOptions parse_options(std::string_view options_json, const ServerInfo &
     doc.Parse(options_json.data(), options_json.size());
     if (doc.HasParseError() || !doc.IsObject()) throw Error(SHD_ERR_INVALID, "options: expected a JSON object");
 
-    static const char *const known[] = {"port",      "host",           "distinctHost",    "ssl",
-                                        "ioThreads", "heartbeat",      "timeout",         "idleTimeout",
-                                        "useDict",   "useProtobuf",    "max-connections", "setNoDelay",
-                                        "blacklist", "maxPackageSize", "sendQueueLimit",  "singleSession",
-                                        "scheduler", "flushInterval"};
+    static const char *const known[] = {"port",
+                                        "host",
+                                        "distinctHost",
+                                        "ssl",
+                                        "ioThreads",
+                                        "heartbeat",
+                                        "timeout",
+                                        "idleTimeout",
+                                        "useDict",
+                                        "useProtobuf",
+                                        "max-connections",
+                                        "setNoDelay",
+                                        "blacklist",
+                                        "maxPackageSize",
+                                        "sendQueueLimit",
+                                        "singleSession",
+                                        "scheduler",
+                                        "flushInterval",
+                                        "handshakeTimeout",
+                                        "maxPendingMessages",
+                                        "maxInboxBytes",
+                                        "rateLimit",
+                                        "maxConnectionsPerIp",
+                                        "connectRate"};
     ConnectorOptions o;
     for (const auto &m : doc.GetObject()) {
         std::string key(m.name.GetString(), m.name.GetStringLength());
@@ -162,6 +214,17 @@ ConnectorOptions parse_options(std::string_view options_json, const ServerInfo &
             }
         }
     }
+
+    o.handshake_timeout_ms = read_seconds_ms(doc, "handshakeTimeout", o.handshake_timeout_ms, 86400);
+    if (o.handshake_timeout_ms == 0) fail("handshakeTimeout", "a number of seconds above 0", doc["handshakeTimeout"]);
+    o.max_pending_messages = static_cast<uint32_t>(
+        read_count(doc, "maxPendingMessages", o.max_pending_messages, 2, 1'000'000, "a message count"));
+    o.max_inbox_bytes =
+        read_count(doc, "maxInboxBytes", o.max_inbox_bytes, 64 * 1024, uint64_t(1) << 40, "a byte count");
+    o.max_connections_per_ip =
+        read_count(doc, "maxConnectionsPerIp", o.max_connections_per_ip, 0, UINT32_MAX, "a connection count");
+    read_rate(doc, "rateLimit", o.rate, o.rate_burst, &o.rate_kick_after);
+    read_rate(doc, "connectRate", o.connect_rate, o.connect_burst, nullptr);
 
     if (const rapidjson::Value *bl = find(doc, "blacklist")) {
         if (!bl->IsArray()) fail("blacklist", "an array of regular expressions (strings)", *bl);

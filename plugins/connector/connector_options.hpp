@@ -33,8 +33,18 @@ struct ConnectorOptions {
     // Push scheduler (Pomelo's pushSchedulerConfig): 0 is "direct" (write at once); otherwise "buffer",
     // which holds responses and pushes per connection and flushes them every flush_interval_ms.
     uint64_t flush_interval_ms = 0;
-    std::vector<std::string> blacklist;  // regular expressions (ECMAScript) matched against peer IPs
-    std::vector<std::string> unknown;    // option names the connector does not know (passed through)
+    // Back-pressure and limits (docs/security.md, "Client ports").
+    uint64_t handshake_timeout_ms = 10'000;    // accept -> established (TLS, sniffing, Pomelo handshake)
+    uint32_t max_pending_messages = 256;       // per connection: notifies not dispatched, requests not answered
+    uint64_t max_inbox_bytes = 32u << 20;      // every connection's messages waiting for the logic thread
+    double rate = 50'000;                      // rateLimit.rate: messages per second per session; 0: off
+    double rate_burst = 50'000;                // rateLimit.burst
+    double rate_kick_after = 250'000;          // rateLimit.kickAfter: refusals owed before a kick; 0: never
+    uint64_t max_connections_per_ip = 20'000;  // 0: unlimited
+    double connect_rate = 1'000;               // connectRate.rate: new connections per second per IP; 0: off
+    double connect_burst = 20'000;             // connectRate.burst
+    std::vector<std::string> blacklist;        // regular expressions (ECMAScript) matched against peer IPs
+    std::vector<std::string> unknown;          // option names the connector does not know (passed through)
 };
 
 // Reads and validates the options. Throws shd::Error(SHD_ERR_INVALID, "option <name>: expected ...").

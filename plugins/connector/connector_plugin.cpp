@@ -20,6 +20,7 @@
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/service.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -61,7 +62,7 @@ public:
 
         sessions_.emplace(host(), server.id, options_.single_session);
         session_service_.emplace(*sessions_);
-        bridge_.emplace(host(), *sessions_, handlers_, handlers_ctx_);
+        bridge_.emplace(host(), *sessions_, handlers_, handlers_ctx_, options_.max_inbox_bytes);
         io_ = std::make_unique<IoServer>(options_, settings_, host());
 
         shd::stamp(connector_vtable_);
@@ -104,6 +105,12 @@ public:
         settings_.flush_interval_ms = options_.flush_interval_ms;
         settings_.stats = &stats_;
         settings_.next_sid = &next_sid_;
+        settings_.handshake_timeout_ms = std::min(options_.handshake_timeout_ms, options_.idle_timeout_ms);
+        settings_.max_pending_messages = options_.max_pending_messages;
+        settings_.rate = options_.rate;
+        settings_.rate_burst = options_.rate_burst;
+        settings_.rate_kick_after = options_.rate_kick_after;
+        settings_.encoder = &encoder_;
         bridge_->set_encoder(&encoder_);
         session_service_->set_encoder(&encoder_);
 

@@ -16,7 +16,12 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <atomic>
 #include <optional>
@@ -29,6 +34,9 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+// Connections taken per readiness event before other work on the acceptor's thread runs.
+constexpr int kAcceptsPerWakeup = 64;
 
 // A connector may hold many thousands of sockets: use the whole descriptor allowance.
 void raise_descriptor_limit(const Host &host) {
@@ -79,7 +87,11 @@ std::unique_ptr<asio::ssl::context> make_tls_context(const TlsFiles &files) {
 
 struct IoServer::Impl {
     Impl(const ConnectorOptions &o, const ConnectionSettings &s, const Host &h)
-        : options(o), settings(s), host(h), blacklist(o.blacklist), tracker(o.max_connections) {
+        : options(o),
+          settings(s),
+          host(h),
+          blacklist(o.blacklist),
+          tracker(o.max_connections, PeerLimits{o.max_connections_per_ip, o.connect_rate, o.connect_burst}) {
         for (unsigned i = 0; i < options.io_threads; ++i) {
             iocs.push_back(std::make_unique<asio::io_context>(1));
             guards.emplace_back(asio::make_work_guard(*iocs.back()));
@@ -119,15 +131,21 @@ struct IoServer::Impl {
         }
         if (!ec && ep.address().is_v6() && options.host.empty()) acceptor->set_option(asio::ip::v6_only(false), ec);
         ec.clear();
+        // Boost.Asio (1.74) opens sockets without SOCK_CLOEXEC: mark the listener close-on-exec
+        // before it is bound, so no process spawned from here ever holds the client port.
+        if (!ec && ::fcntl(acceptor->native_handle(), F_SETFD, FD_CLOEXEC) != 0)
+            ec.assign(errno, boost::system::system_category());
         if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
         if (!ec) acceptor->bind(ep, ec);
         if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+        if (!ec) acceptor->non_blocking(true, ec);  // accept4 below takes what is waiting, then stops
         if (ec) {
             std::string where =
                 (options.host.empty() ? std::string("*") : options.host) + ":" + std::to_string(options.port);
             throw Error(SHD_ERR_IO, "cannot listen on " + where + ": " + ec.message());
         }
         bound_port = acceptor->local_endpoint().port();
+        listen_protocol = ep.protocol();
     }
 
     asio::io_context &next_io() {
@@ -135,30 +153,44 @@ struct IoServer::Impl {
         return *iocs[i];
     }
 
-    // [acceptor strand]
+    // [acceptor strand] Waits for connections, then takes them with accept4(SOCK_CLOEXEC): Boost.Asio's
+    // accept() would hand out descriptors without close-on-exec, open to a fork+exec on another
+    // thread until they were marked.
     void accept() {
-        acceptor->async_accept(next_io(), [this](const boost::system::error_code &ec, TcpSocket socket) {
-            on_accept(ec, std::move(socket));
-        });
+        acceptor->async_wait(tcp::acceptor::wait_read,
+                             [this](const boost::system::error_code &ec) { on_readable(ec); });
     }
 
-    void on_accept(const boost::system::error_code &ec, TcpSocket socket) {
+    void on_readable(boost::system::error_code ec) {
         if (!acceptor->is_open() || ec == asio::error::operation_aborted) return;
-        if (ec) {
-            // Out of descriptors or memory: say so (at most once a second) and try again shortly.
-            auto now = Clock::now();
-            if (now - last_accept_warning > std::chrono::seconds(1)) {
-                last_accept_warning = now;
-                host.warn("accept failed: " + ec.message());
+        for (int i = 0; !ec && i < kAcceptsPerWakeup; ++i) {
+            int fd = ::accept4(acceptor->native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+            if (fd < 0) {
+                if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+                if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) continue;  // that one is gone
+                ec.assign(errno, boost::system::system_category());
+                break;
             }
-            retry_timer->expires_after(std::chrono::milliseconds(50));
-            retry_timer->async_wait([this](const boost::system::error_code &e) {
-                if (!e && acceptor->is_open()) accept();
-            });
-            return;
+            TcpSocket socket(next_io().get_executor());
+            boost::system::error_code assign_ec;
+            socket.assign(listen_protocol, fd, assign_ec);
+            if (assign_ec) {
+                ::close(fd);
+                continue;
+            }
+            admit(std::move(socket));
         }
-        accept();
-        admit(std::move(socket));
+        if (!ec) return accept();
+        // Out of descriptors or memory: say so (at most once a second) and try again shortly.
+        auto now = Clock::now();
+        if (now - last_accept_warning > std::chrono::seconds(1)) {
+            last_accept_warning = now;
+            host.warn("accept failed: " + ec.message());
+        }
+        retry_timer->expires_after(std::chrono::milliseconds(50));
+        retry_timer->async_wait([this](const boost::system::error_code &e) {
+            if (!e && acceptor->is_open()) accept();
+        });
     }
 
     void admit(TcpSocket socket) {
@@ -174,21 +206,37 @@ struct IoServer::Impl {
             socket.close(ec);
             return;
         }
-        TrackerSlot slot = tracker.acquire();
+        Refusal refused = Refusal::none;
+        TrackerSlot slot = tracker.acquire(remote, &refused);
         if (!slot) {
-            if (!tracker.stopping()) {
-                auto now = Clock::now();
-                if (now - last_limit_warning > std::chrono::seconds(1)) {
-                    last_limit_warning = now;
-                    host.warn("max-connections (" + std::to_string(options.max_connections) +
-                              ") reached: closing new clients");
-                }
-            }
+            warn_refusal(refused, remote);
             socket.close(ec);
             return;
         }
         if (options.no_delay) socket.set_option(tcp::no_delay(true), ec);
         start_intake(std::move(socket), tls.get(), settings, std::move(slot), std::move(remote));
+    }
+
+    // At most one line a second: a flood of refusals must not flood the log.
+    void warn_refusal(Refusal refused, const std::string &remote) {
+        std::string what;
+        switch (refused) {
+            case Refusal::max_connections:
+                what = "max-connections (" + std::to_string(options.max_connections) + ") reached: closing new clients";
+                break;
+            case Refusal::max_per_ip:
+                what = "client " + remote + ": maxConnectionsPerIp (" + std::to_string(options.max_connections_per_ip) +
+                       ") reached: closing its new connections";
+                break;
+            case Refusal::connect_rate:
+                what = "client " + remote + ": connecting faster than connectRate allows: closing its new connections";
+                break;
+            default: return;
+        }
+        auto now = Clock::now();
+        if (now - last_limit_warning < std::chrono::seconds(1)) return;
+        last_limit_warning = now;
+        host.warn(what);
     }
 
     void start_threads() {
@@ -230,6 +278,7 @@ struct IoServer::Impl {
     std::optional<asio::steady_timer> retry_timer;
     std::vector<std::thread> threads;
     std::atomic<int> bound_port{0};
+    tcp listen_protocol = tcp::v4();
     size_t next_io_index = 0;
     Clock::time_point last_accept_warning{};
     Clock::time_point last_limit_warning{};

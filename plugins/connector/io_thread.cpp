@@ -21,10 +21,12 @@ IoThread &IoThread::of(const IoExecutor &ex) {
 }
 
 // The io_context is going away: its pending handlers (and with them the connections) are destroyed
-// after this, so nothing may point at a connection any more.
+// after this, so nothing may point at a connection any more. The queue's handles go last, outside
+// the queue (a connection's destructor never touches it).
 void IoThread::shutdown() {
-    for (Connection *c : heap_) c->deadline_.index = DeadlineSlot::kNotQueued;
-    heap_.clear();
+    std::vector<std::shared_ptr<Connection>> queued;
+    queued.swap(heap_);
+    for (auto &c : queued) c->deadline_.index = DeadlineSlot::kNotQueued;
     std::vector<Letter> dropped;
     {
         std::lock_guard<std::mutex> lock(mail_mutex_);
@@ -39,48 +41,54 @@ bool IoThread::earlier(uint32_t a, uint32_t b) const {
     return heap_[a]->deadline_.due < heap_[b]->deadline_.due;
 }
 
-void IoThread::place(uint32_t i, Connection *c) {
-    heap_[i] = c;
+void IoThread::place(uint32_t i, std::shared_ptr<Connection> c) {
     c->deadline_.index = i;
+    heap_[i] = std::move(c);
 }
 
 void IoThread::sift_up(uint32_t i) {
-    Connection *c = heap_[i];
+    std::shared_ptr<Connection> c = std::move(heap_[i]);
     while (i > 0) {
         uint32_t parent = (i - 1) / 2;
         if (!(c->deadline_.due < heap_[parent]->deadline_.due)) break;
-        place(i, heap_[parent]);
+        place(i, std::move(heap_[parent]));
         i = parent;
     }
-    place(i, c);
+    place(i, std::move(c));
 }
 
 void IoThread::sift_down(uint32_t i) {
     const uint32_t n = static_cast<uint32_t>(heap_.size());
-    Connection *c = heap_[i];
+    std::shared_ptr<Connection> c = std::move(heap_[i]);
     for (;;) {
         uint32_t child = 2 * i + 1;
         if (child >= n) break;
         if (child + 1 < n && earlier(child + 1, child)) ++child;
         if (!(heap_[child]->deadline_.due < c->deadline_.due)) break;
-        place(i, heap_[child]);
+        place(i, std::move(heap_[child]));
         i = child;
     }
-    place(i, c);
+    place(i, std::move(c));
 }
 
-void IoThread::remove_at(uint32_t i) {
-    Connection *gone = heap_[i];
+std::shared_ptr<Connection> IoThread::remove_at(uint32_t i) {
+    std::shared_ptr<Connection> gone = std::move(heap_[i]);
     gone->deadline_.index = DeadlineSlot::kNotQueued;
-    Connection *last = heap_.back();
+    std::shared_ptr<Connection> last = std::move(heap_.back());
     heap_.pop_back();
-    if (last == gone) return;
-    heap_[i] = last;
-    last->deadline_.index = i;
-    if (i > 0 && last->deadline_.due < heap_[(i - 1) / 2]->deadline_.due)
+    if (i == heap_.size()) return gone;  // it was the last entry
+    const bool up = i > 0 && last->deadline_.due < heap_[(i - 1) / 2]->deadline_.due;
+    place(i, std::move(last));
+    if (up)
         sift_up(i);
     else
         sift_down(i);
+    return gone;
+}
+
+// Dropping a handle may free its connection; never do that inside a caller that is using it.
+void IoThread::release_later(std::shared_ptr<Connection> c) {
+    asio::post(io_, [c = std::move(c)] {});
 }
 
 void IoThread::schedule(Connection &c, Clock::time_point due) {
@@ -92,7 +100,7 @@ void IoThread::schedule(Connection &c, Clock::time_point due) {
     if (slot.index == DeadlineSlot::kNotQueued) {
         slot.due = due;
         slot.index = static_cast<uint32_t>(heap_.size());
-        heap_.push_back(&c);
+        heap_.push_back(c.shared_from_this());
         sift_up(slot.index);
     } else if (due < slot.due) {
         slot.due = due;
@@ -100,11 +108,11 @@ void IoThread::schedule(Connection &c, Clock::time_point due) {
     } else {
         return;  // fires early; the connection queues itself again then
     }
-    if (heap_.front() == &c) arm();
+    if (heap_.front().get() == &c) arm();
 }
 
 void IoThread::unschedule(Connection &c) {
-    if (c.deadline_.index != DeadlineSlot::kNotQueued) remove_at(c.deadline_.index);
+    if (c.deadline_.index != DeadlineSlot::kNotQueued) release_later(remove_at(c.deadline_.index));
 }
 
 void IoThread::arm() {
@@ -122,11 +130,9 @@ void IoThread::arm() {
 void IoThread::fire() {
     const Clock::time_point now = Clock::now();
     // One at a time from the top: a connection's handler may queue itself again (later) or leave.
+    // The handle taken from the queue keeps the connection alive while its handler runs.
     while (!heap_.empty() && heap_.front()->deadline_.due <= now) {
-        Connection *c = heap_.front();
-        remove_at(0);
-        // Queued means not finished, and an unfinished connection always has a read pending that
-        // holds it; the handler keeps itself alive while it runs.
+        std::shared_ptr<Connection> c = remove_at(0);
         c->on_deadline(now);
     }
     arm();

@@ -49,6 +49,13 @@ public:
     // Makes sure c.on_deadline() runs at `due` or earlier (Clock::time_point::max(): never). A
     // later deadline than the queued one leaves the entry where it is: the connection finds out
     // when it fires and queues itself again, so pushing a deadline back (every heartbeat) is O(1).
+    //
+    // The queue owns what it holds: a queued connection stays alive until its deadline has run or
+    // it was unscheduled, whatever else drops it (an exception on the way included). So the queue
+    // never points at a freed connection, by construction; a connection that nothing else holds
+    // ends at its deadline (every queued deadline ends in a close or in a later deadline that
+    // does). A handle leaving the queue is released in a handler of its own, so that no caller
+    // (finish() among them) sees its connection freed under it.
     void schedule(Connection &c, Clock::time_point due);
     void unschedule(Connection &c);
     size_t scheduled() const { return heap_.size(); }
@@ -68,17 +75,18 @@ private:
     void shutdown() override;
 
     bool earlier(uint32_t a, uint32_t b) const;
-    void place(uint32_t i, Connection *c);
+    void place(uint32_t i, std::shared_ptr<Connection> c);
     void sift_up(uint32_t i);
     void sift_down(uint32_t i);
-    void remove_at(uint32_t i);
+    std::shared_ptr<Connection> remove_at(uint32_t i);
+    void release_later(std::shared_ptr<Connection> c);
     void arm();
     void fire();
 
     void deliver_mail();
 
     boost::asio::io_context &io_;
-    std::vector<Connection *> heap_;  // min-heap on DeadlineSlot::due
+    std::vector<std::shared_ptr<Connection>> heap_;  // min-heap on DeadlineSlot::due; owning (see schedule)
     boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, IoExecutor> timer_;
     Clock::time_point armed_for_ = Clock::time_point::max();
 

@@ -10,6 +10,8 @@ struct LogicBridge::Responder {
     uint32_t id;
     bool notify;
     std::string route;  // the request's route: it selects the response's body codec
+    // A request counts against its connection's maxPendingMessages until it is answered.
+    std::shared_ptr<InboxCredit> credit;
 };
 
 void LogicBridge::handshake(std::shared_ptr<ClientLink> link, shd_str client_type, shd_str client_version,
@@ -48,14 +50,38 @@ void LogicBridge::closed(uint64_t sid, std::string reason) {
     enqueue(std::move(in));
 }
 
-void LogicBridge::deliver(uint64_t sid, const shd_inbound_msg_v1 &msg) {
+void LogicBridge::deliver(uint64_t sid, const shd_inbound_msg_v1 &msg, std::shared_ptr<InboxCredit> credit) {
     Inbound in;
     in.sid = sid;
     in.kind = msg.kind;
     in.id = msg.id;
     in.route = to_view(msg.route);
     in.body = to_view(msg.body_json);
+    in.credit = std::move(credit);
+    in.cost = sizeof(Inbound) + msg.route.size + msg.body_json.size;
+    inbox_bytes_.fetch_add(in.cost);
     enqueue(std::move(in));
+}
+
+bool LogicBridge::wait_for_room(std::weak_ptr<InboxCredit> waiter) {
+    // Checked again under the lock that release_budget() takes after lowering the count: either
+    // that check sees this waiter, or this check sees the lowered count.
+    std::lock_guard<std::mutex> lock(waiters_mutex_);
+    if (!inbox_over_budget()) return false;
+    waiters_.push_back(std::move(waiter));
+    return true;
+}
+
+void LogicBridge::release_budget(uint64_t freed) {
+    if (freed) inbox_bytes_.fetch_sub(freed);
+    std::vector<std::weak_ptr<InboxCredit>> wake;
+    {
+        std::lock_guard<std::mutex> lock(waiters_mutex_);
+        if (waiters_.empty() || inbox_bytes_.load() > max_inbox_bytes_ / 2) return;
+        wake.swap(waiters_);
+    }
+    for (auto &w : wake)
+        if (auto credit = w.lock()) credit->room_available();
 }
 
 void LogicBridge::enqueue(Inbound in) {
@@ -66,8 +92,14 @@ void LogicBridge::enqueue(Inbound in) {
         inbox_.push_back(std::move(in));
     }
     if (first && host_.api()->post(host_.ctx(), &LogicBridge::run_inbox, this) != SHD_OK) {
-        std::lock_guard<std::mutex> lock(inbox_mutex_);  // the host has stopped taking work
-        inbox_.clear();
+        std::vector<Inbound> dropped;
+        {
+            std::lock_guard<std::mutex> lock(inbox_mutex_);  // the host has stopped taking work
+            dropped.swap(inbox_);
+        }
+        uint64_t freed = 0;
+        for (Inbound &d : dropped) freed += d.cost;
+        inbox_bytes_.fetch_sub(freed);
     }
 }
 
@@ -78,28 +110,35 @@ void SHD_CALL LogicBridge::run_inbox(void *ud, shd_status status) {
         std::lock_guard<std::mutex> lock(self->inbox_mutex_);
         batch.swap(self->inbox_);
     }
-    if (status == SHD_OK) {
-        for (Inbound &in : batch) {
-            try {
-                if (in.task)
-                    in.task();
-                else
-                    self->dispatch(in);
-            } catch (const std::exception &e) {
-                self->host_.error(std::string("dispatch of ") + (in.task ? "a connection event" : in.route) +
-                                  " threw: " + e.what());
-            } catch (...) {
-                self->host_.error(std::string("dispatch of ") + (in.task ? "a connection event" : in.route) + " threw");
-            }
+    uint64_t freed = 0;
+    for (Inbound &in : batch) {
+        freed += in.cost;
+        if (status != SHD_OK) {
+            if (in.credit) in.credit->message_done();
+            continue;
         }
+        try {
+            if (in.task)
+                in.task();
+            else
+                self->dispatch(in);
+        } catch (const std::exception &e) {
+            self->host_.error(std::string("dispatch of ") + (in.task ? "a connection event" : in.route) +
+                              " threw: " + e.what());
+        } catch (...) {
+            self->host_.error(std::string("dispatch of ") + (in.task ? "a connection event" : in.route) + " threw");
+        }
+        if (in.credit) in.credit->message_done();
     }
-    batch.clear();
+    batch.clear();  // drops the credits (and maybe connections) before waking anyone
+    self->release_budget(freed);
 }
 
 void LogicBridge::dispatch(Inbound &in) {
     Session *s = sessions_.find(in.sid);
     if (!s || !encoder_.load()) return;  // the client left before its message got here
-    auto *r = new Responder{{}, this, s->link, in.id, in.kind == SHD_MSG_NOTIFY, in.route};
+    auto *r = new Responder{{}, this, s->link, in.id, in.kind == SHD_MSG_NOTIFY, in.route, nullptr};
+    if (in.kind == SHD_MSG_REQUEST) r->credit = std::move(in.credit);
     shd::stamp(r->table);
     r->table.ctx = r;
     r->table.respond = &LogicBridge::respond;
@@ -116,6 +155,7 @@ void LogicBridge::dispatch(Inbound &in) {
 
 void SHD_CALL LogicBridge::respond(void *ctx, shd_status status, shd_str body_json) {
     std::unique_ptr<Responder> r(static_cast<Responder *>(ctx));
+    if (r->credit) r->credit->message_done();
     if (r->notify) return;  // a notify never gets an answer (Pomelo drops it too)
     const ProtocolEncoder *encoder = r->bridge->encoder_.load();
     if (!encoder) return;  // the connector stopped

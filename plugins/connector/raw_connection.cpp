@@ -8,8 +8,8 @@
 
 #include <array>
 #include <memory>
-#include <vector>
 #include <type_traits>
+#include <vector>
 
 namespace shd::connector {
 
@@ -52,19 +52,25 @@ private:
 
     void start_transport() override {
         if (!open_protocol()) return;
-        if (first_) {
-            std::unique_ptr<std::string> first = std::move(first_);
-            receive(reinterpret_cast<const uint8_t *>(first->data()), first->size(), false);
-            if (closed()) return;
-        }
         if constexpr (kPlain) {
             boost::system::error_code ec;
             stream_.non_blocking(true, ec);
-            wait_readable();
         } else {
             tls_ = std::make_unique<TlsState>();
-            read_tls();
         }
+        if (first_) {
+            std::unique_ptr<std::string> first = std::move(first_);
+            receive(reinterpret_cast<const uint8_t *>(first->data()), first->size(), false);
+            if (closed() || reading_stopped()) return;
+        }
+        resume_transport();
+    }
+
+    void resume_transport() override {
+        if constexpr (kPlain)
+            wait_readable();
+        else
+            read_tls();
     }
 
     // Plain TCP waits for readability and then reads into one buffer per I/O thread: an idle
@@ -84,15 +90,16 @@ private:
         static thread_local std::array<uint8_t, kPlainReadBuffer> buffer;
         for (int i = 0; i < kReadsPerWakeup; ++i) {
             boost::system::error_code ec;
-            size_t n = stream_.read_some(asio::buffer(buffer), ec);
+            const size_t want = read_allowance(buffer.size());
+            size_t n = stream_.read_some(asio::buffer(buffer.data(), want), ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again) break;
             if (ec) {
                 finish("client closed");
                 return;
             }
             receive(buffer.data(), n, false);
-            if (closed()) return;
-            if (n < buffer.size()) break;
+            if (closed() || reading_stopped()) return;
+            if (n < want) break;
         }
         wait_readable();
     }
@@ -106,7 +113,7 @@ private:
                                         return;
                                     }
                                     receive(tls_->read_buffer.get(), n, false);
-                                    if (!closed()) read_tls();
+                                    if (!closed() && !reading_stopped()) read_tls();
                                 });
     }
 

@@ -22,7 +22,7 @@ using TlsStream = boost::asio::ssl::stream<TcpSocket>;
 struct ConnectionStart {
     const ConnectionSettings *settings;
     TrackerSlot slot;
-    Clock::time_point idle_deadline;  // the accept deadline (idleTimeout after accept)
+    Clock::time_point idle_deadline;  // the accept deadline (handshakeTimeout after accept)
     std::string remote;
 };
 

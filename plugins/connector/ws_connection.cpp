@@ -47,7 +47,7 @@ public:
 private:
     TcpSocket &socket() { return beast::get_lowest_layer(ws_); }
 
-    // The upgrade runs under the accept deadline (idleTimeout): a half-open request is cut there.
+    // The upgrade runs under the accept deadline (handshakeTimeout): a half-open request is cut there.
     void start_transport() override {
         parser_.emplace();
         parser_->header_limit(kMaxUpgradeHeader);
@@ -108,9 +108,11 @@ private:
             buffer_.clear();
             // Do not keep a large buffer around for an idle connection.
             if (buffer_.capacity() > 64 * 1024) buffer_.shrink_to_fit();
-            if (!closed()) read_message();
+            if (!closed() && !reading_stopped()) read_message();
         });
     }
+
+    void resume_transport() override { read_message(); }
 
     void write_inflight() override {
         next_ = 0;

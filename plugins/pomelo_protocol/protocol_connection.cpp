@@ -145,9 +145,7 @@ void ProtocolConnection::handle_data(std::string_view body) {
 
     std::string decoded;
     if (setup_.use_protobuf && setup_.client_protos.has_route(route)) {
-        rapidjson::Document doc;
-        rapidjson::Value value;
-        std::string error = setup_.client_protos.decode(route, m.body, value, doc.GetAllocator());
+        std::string error = setup_.client_protos.decode_json(route, m.body, decoded);
         if (!error.empty()) {
             // A body that does not match the schema: the request fails, the connection stays.
             if (in.kind == SHD_MSG_REQUEST) {
@@ -161,7 +159,6 @@ void ProtocolConnection::handle_data(std::string_view body) {
             }
             return;
         }
-        decoded = shd::to_json(value);
         in.body_json = view(decoded);
     } else {
         // Pomelo parses the body with JSON.parse and uses {} when that fails. Valid JSON passes

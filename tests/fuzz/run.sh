@@ -11,7 +11,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${1:-build/fuzz}"
 seconds="${FUZZ_SECONDS:-10}"
-targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder)
+targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder fuzz_connector_receive)
+# Sources a target needs beyond the codec.
+declare -A extra_sources=([fuzz_connector_receive]="protocol_connection.cpp protocol_setup.cpp")
 
 cxx="$(command -v clang++ || command -v clang++-14 || true)"
 if [[ -z "$cxx" ]]; then
@@ -45,7 +47,9 @@ for p in "${pids[@]}"; do wait "$p"; done
 status=0
 for t in "${targets[@]}"; do
     echo "== $t: build"
-    "$cxx" "${common[@]}" "${sanitize[@]}" -fsanitize=fuzzer "$here/$t.cpp" "$out"/obj/*.o -lcrypto -o "$out/$t"
+    extra=()
+    for src in ${extra_sources[$t]:-}; do extra+=("$root/plugins/pomelo_protocol/$src"); done
+    "$cxx" "${common[@]}" "${sanitize[@]}" -fsanitize=fuzzer "$here/$t.cpp" "${extra[@]}" "$out"/obj/*.o -lcrypto -o "$out/$t"
     echo "== $t: run ${seconds}s"
     mkdir -p "$out/corpus/$t"
     # New inputs go to the first (build) directory; the seeds in the source tree stay untouched.

@@ -54,6 +54,7 @@ class PomeloProtobufTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rejectsBadTagsInSchema);
     CPPUNIT_TEST(parsedFormHasPomeloShape);
     CPPUNIT_TEST(unknownRoute);
+    CPPUNIT_TEST(nanAndInfinityBecomeNull);
     CPPUNIT_TEST_SUITE_END();
 
     ProtobufSchema schema_ = schema(kSchema);
@@ -247,6 +248,34 @@ public:
         CPPUNIT_ASSERT(s.has_route("r"));
         CPPUNIT_ASSERT(!s.has_route("M"));
         CPPUNIT_ASSERT_EQUAL(std::string("{}"), ProtobufSchema().parsed_json());
+    }
+
+    // A client may send any IEEE bit pattern in a float or double field. Handlers get what
+    // JSON.stringify gives for pomelo-protobuf's object: NaN and infinities are null.
+    void nanAndInfinityBecomeNull() {
+        struct Case {
+            const char *hex, *json;
+        } cases[] = {
+            {"3d0000c07f", R"({"f":null})"},          // float NaN
+            {"3d0000807f", R"({"f":null})"},          // float +Infinity
+            {"3d000080ff", R"({"f":null})"},          // float -Infinity
+            {"41000000000000f87f", R"({"d":null})"},  // double NaN
+            {"41000000000000f0ff", R"({"d":null})"},  // double -Infinity
+            {"3d0000c07f41000000000000f07f0801", R"({"f":null,"d":null,"a":1})"},
+            {"3d0000c03f", R"({"f":1.5})"},
+        };
+        for (const Case &c : cases) {
+            std::string out;
+            const std::string error = schema_.decode_json("doc", from_hex(c.hex), out);
+            CPPUNIT_ASSERT_MESSAGE(error, error.empty());
+            CPPUNIT_ASSERT_EQUAL(std::string(c.json), out);
+            rapidjson::Document strict;
+            strict.Parse(out.c_str(), out.size());
+            CPPUNIT_ASSERT_MESSAGE(out, !strict.HasParseError());
+        }
+        std::string out = "keep";
+        CPPUNIT_ASSERT(!schema_.decode_json("doc", from_hex("3d0000"), out).empty());  // truncated float
+        CPPUNIT_ASSERT_EQUAL(std::string("keep"), out);
     }
 
     void unknownRoute() {

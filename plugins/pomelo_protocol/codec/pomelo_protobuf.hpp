@@ -54,6 +54,13 @@ public:
     std::string decode(std::string_view route, std::string_view bytes, rapidjson::Value &out, JsonAllocator &allocator,
                        unsigned max_depth = kDefaultMaxDepth) const;
 
+    // decode(), then the JSON text pomelo-protobuf's object would give under JSON.stringify, as
+    // handlers receive it: a float or double that decodes to NaN or an infinity becomes null (the
+    // bytes can carry any IEEE pattern; RapidJSON's writer would emit nothing and leave invalid
+    // JSON). Appends to json_out only on success.
+    std::string decode_json(std::string_view route, std::string_view bytes, std::string &json_out,
+                            unsigned max_depth = kDefaultMaxDepth) const;
+
     struct Model;  // compiled schema, defined in protobuf_model.hpp
 
 private:

@@ -4,6 +4,8 @@
 // error instead, and nesting is bounded.
 #include "pomelo_protobuf.hpp"
 
+#include "js_json_writer.hpp"
+
 #include "protobuf_model.hpp"
 #include "utf8_decode.hpp"
 #include "varint.hpp"
@@ -177,6 +179,19 @@ std::string ProtobufSchema::decode(std::string_view route, std::string_view byte
     if (decoder.message(*pm, bytes, out, 1)) return {};
     out.SetObject();
     return "route \"" + std::string(route) + "\": " + decoder.error_;
+}
+
+std::string ProtobufSchema::decode_json(std::string_view route, std::string_view bytes, std::string &json_out,
+                                        unsigned max_depth) const {
+    rapidjson::Document doc;
+    std::string error = decode(route, bytes, doc, doc.GetAllocator(), max_depth);
+    if (!error.empty()) return error;
+    std::string text;
+    // Nesting is bounded by max_depth (each message level is one object, each repeated field one
+    // array more), so the writer's own limit only guards against a caller's huge max_depth.
+    if (!append_js_json(text, doc, 2 * max_depth + 2)) return "route \"" + std::string(route) + "\": nests too deeply";
+    json_out += text;
+    return {};
 }
 
 }  // namespace shd::pomelo

@@ -14,10 +14,11 @@ const WebSocket = requireInterop('ws');
 const { Package, Message } = Protocol;
 
 class WireClient extends EventEmitter {
-  // transport: 'tcp' | 'tls' | 'ws' | 'wss'. ca: PEM to trust for TLS.
-  static connect({ port, transport = 'tcp', ca, host = '127.0.0.1' }) {
+  // transport: 'tcp' | 'tls' | 'ws' | 'wss'. ca: PEM to trust for TLS. localAddress: the client
+  // socket's address (any of 127.0.0.0/8 on Linux, to appear as another IP).
+  static connect({ port, transport = 'tcp', ca, host = '127.0.0.1', localAddress }) {
     const c = new WireClient(transport);
-    return c._open(port, host, ca).then(() => c);
+    return c._open(port, host, ca, localAddress).then(() => c);
   }
 
   constructor(transport) {
@@ -39,12 +40,12 @@ class WireClient extends EventEmitter {
     this.closed = new Promise((resolve) => this.once('close', resolve));
   }
 
-  _open(port, host, ca) {
+  _open(port, host, ca, localAddress) {
     return new Promise((resolve, reject) => {
       const onError = (e) => reject(e);
       if (this.transport === 'ws' || this.transport === 'wss') {
         const url = `${this.transport}://${host}:${port}/`;
-        const ws = new WebSocket(url, { ca, perMessageDeflate: false });
+        const ws = new WebSocket(url, { ca, perMessageDeflate: false, localAddress });
         this.ws = ws;
         ws.binaryType = 'nodebuffer';
         ws.once('open', () => { ws.off('error', onError); resolve(); });
@@ -54,8 +55,8 @@ class WireClient extends EventEmitter {
         ws.on('close', (code) => this._onClose(code));
       } else {
         const sock = this.transport === 'tls'
-          ? tls.connect({ port, host, ca, servername: 'localhost' })
-          : net.connect({ port, host });
+          ? tls.connect({ port, host, ca, servername: 'localhost', localAddress })
+          : net.connect({ port, host, localAddress });
         this.sock = sock;
         sock.once(this.transport === 'tls' ? 'secureConnect' : 'connect', () => { sock.off('error', onError); resolve(); });
         sock.once('error', onError);
