@@ -163,9 +163,20 @@ bool parse_response(std::string_view body, ResponseView &out) {
 
 char *FrameReader::prepare(size_t min_space, size_t &space) {
     // Move the unread tail to the front once the consumed part dominates, so the buffer stays
-    // about the size of the largest frame plus one read.
+    // about the size of the largest frame in progress plus one read.
     if (begin_ > 0 && (begin_ == end_ || begin_ >= buf_.size() / 2)) {
         std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    // After a large frame the buffer would keep its size for the life of the connection: move what
+    // is unread to a right-sized one. The factor 4 leaves room for the doubling growth of a string,
+    // so a stream of frames of one size does not reallocate on every read.
+    const size_t want = end_ - begin_ + min_space;
+    if (buf_.capacity() > 4 * want) {
+        std::string fresh(want, '\0');
+        std::memcpy(fresh.data(), buf_.data() + begin_, end_ - begin_);
+        buf_.swap(fresh);
         end_ -= begin_;
         begin_ = 0;
     }
