@@ -58,7 +58,8 @@ public:
         }
         ++total_;
         ++mine;
-        return std::shared_ptr<void>(nullptr, [this, address](void *) {
+        // Any non-null pointer: the slot is its deleter.
+        return std::shared_ptr<void>(static_cast<void *>(this), [this, address](void *) {
             --total_;
             auto it = per_address_.find(address);
             if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
@@ -170,6 +171,7 @@ private:
     // Answers a request that cannot be read on, and closes.
     void fail(http::status status, const char *text) {
         const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+        linger_ = true;
         send(plain(status, version, text, false));
     }
 
@@ -184,8 +186,26 @@ private:
 
     void close() {
         beast::error_code ignored;
+        if (linger_) {
+            // After an error answer the client may still be sending what was refused; closing with
+            // unread bytes would reset the connection and could destroy the answer before it is
+            // read. Stop sending, then discard up to 64 KiB for up to a second.
+            linger_ = false;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            stream_.expires_after(std::chrono::seconds(1));
+            return drain(0);
+        }
         stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
         stream_.close();
+    }
+
+    void drain(size_t drained) {
+        buffer_.consume(buffer_.size());
+        stream_.async_read_some(buffer_.prepare(2048), [self = shared_from_this(), drained](beast::error_code ec, size_t n) {
+            if (ec || drained + n > 64 * 1024) return self->close();
+            self->buffer_.commit(n);
+            self->drain(drained + n);
+        });
     }
 
     beast::tcp_stream stream_;
@@ -194,6 +214,7 @@ private:
     const shd::web::FileResponder &files_;
     const Limits &limits_;
     std::shared_ptr<void> slot_;  // this connection's place in ConnectionCount
+    bool linger_ = false;         // close() drains first (after an error answer)
 };
 
 class StaticWeb : public shd::Plugin {
