@@ -4,7 +4,6 @@
 
 #include <shaddock/cpp/options.hpp>
 
-
 namespace shd::rpc {
 
 RpcOptions parse_rpc_options(std::string_view json) {
@@ -21,8 +20,8 @@ RpcOptions parse_rpc_options(std::string_view json) {
     o.buffer_msg = opts.get_bool("bufferMsg", o.buffer_msg);
     o.interval_ms = static_cast<uint32_t>(opts.get_int("interval", o.interval_ms, 1, 60000));
     o.io_threads = static_cast<int>(opts.get_int("ioThreads", o.io_threads, 1, 64));
-    o.max_unauthenticated = static_cast<size_t>(
-        opts.get_int("maxUnauthenticated", static_cast<int64_t>(o.max_unauthenticated), 1, 65536));
+    o.max_unauthenticated =
+        static_cast<size_t>(opts.get_int("maxUnauthenticated", static_cast<int64_t>(o.max_unauthenticated), 1, 65536));
     o.max_json_depth =
         static_cast<size_t>(opts.get_int("maxJsonDepth", static_cast<int64_t>(o.max_json_depth), 1, 1000));
     std::string router = opts.get_string("routerType", "");

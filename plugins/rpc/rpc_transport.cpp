@@ -566,7 +566,11 @@ void Connection::start_inbound() {
 
 void Connection::read_more() {
     size_t space = 0;
+    const size_t before = reader_.capacity();
     char *p = reader_.prepare(state_ == State::ready ? kReadChunk : kHandshakeReadChunk, space);
+    if (before >= (size_t(1) << 20) && reader_.capacity() < before)
+        owner_.log(SHD_LOG_DEBUG, where() + ": read buffer back to " + std::to_string(reader_.capacity()) +
+                                      " bytes from " + std::to_string(before) + " after a large frame");
     sock_.async_read_some(asio::buffer(p, space),
                           [self = shared_from_this()](const error_code &ec, size_t n) { self->on_read(ec, n); });
 }
@@ -613,7 +617,8 @@ std::string Connection::handle_frame(uint8_t type, std::string_view body, std::v
                 if (!parse_response(body, v)) return "malformed response frame";
                 if (!shd::pomelo::json_depth_within(v.result, owner_.config().max_json_depth)) {
                     // The call fails instead; its callback never sees the text.
-                    owner_.log(SHD_LOG_WARN, where() + ": response " + std::to_string(v.id) + ": " + too_deep("result"));
+                    owner_.log(SHD_LOG_WARN,
+                               where() + ": response " + std::to_string(v.id) + ": " + too_deep("result"));
                     responses.push_back(InboundResponse{v.id, SHD_ERR_INVALID, "\"" + too_deep("result") + "\""});
                     return {};
                 }

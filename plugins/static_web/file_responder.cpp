@@ -44,10 +44,14 @@ bool valid_utf8(std::string_view s) {
         }
         size_t n = 0;
         uint32_t cp = 0, min = 0;
-        if ((c & 0xe0) == 0xc0) n = 1, cp = c & 0x1f, min = 0x80;
-        else if ((c & 0xf0) == 0xe0) n = 2, cp = c & 0x0f, min = 0x800;
-        else if ((c & 0xf8) == 0xf0) n = 3, cp = c & 0x07, min = 0x10000;
-        else return false;
+        if ((c & 0xe0) == 0xc0)
+            n = 1, cp = c & 0x1f, min = 0x80;
+        else if ((c & 0xf0) == 0xe0)
+            n = 2, cp = c & 0x0f, min = 0x800;
+        else if ((c & 0xf8) == 0xf0)
+            n = 3, cp = c & 0x07, min = 0x10000;
+        else
+            return false;
         if (i + n >= s.size()) return false;  // truncated
         for (size_t k = 1; k <= n; ++k) {
             const auto cc = static_cast<unsigned char>(s[i + k]);

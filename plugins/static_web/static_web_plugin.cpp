@@ -89,9 +89,8 @@ private:
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
         stream_.expires_after(limits_.header_timeout);
-        http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
-            self->on_header(ec);
-        });
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
     }
 
     // Between requests: up to keepAliveTimeout for the next one to start, then headerTimeout for its
@@ -149,8 +148,9 @@ private:
         http::file_body::value_type body;
         body.open(r.file.c_str(), beast::file_mode::scan, ec);
         if (ec) return send(plain(http::status::not_found, req.version(), "not found", keep_alive));
-        auto res = std::make_shared<http::response<http::file_body>>(
-            std::piecewise_construct, std::make_tuple(std::move(body)), std::make_tuple(http::status::ok, req.version()));
+        auto res = std::make_shared<http::response<http::file_body>>(std::piecewise_construct,
+                                                                     std::make_tuple(std::move(body)),
+                                                                     std::make_tuple(http::status::ok, req.version()));
         res->set(http::field::content_type, r.content_type);
         res->set(http::field::cache_control, "no-cache");
         res->keep_alive(keep_alive);
@@ -201,11 +201,12 @@ private:
 
     void drain(size_t drained) {
         buffer_.consume(buffer_.size());
-        stream_.async_read_some(buffer_.prepare(2048), [self = shared_from_this(), drained](beast::error_code ec, size_t n) {
-            if (ec || drained + n > 64 * 1024) return self->close();
-            self->buffer_.commit(n);
-            self->drain(drained + n);
-        });
+        stream_.async_read_some(buffer_.prepare(2048),
+                                [self = shared_from_this(), drained](beast::error_code ec, size_t n) {
+                                    if (ec || drained + n > 64 * 1024) return self->close();
+                                    self->buffer_.commit(n);
+                                    self->drain(drained + n);
+                                });
     }
 
     beast::tcp_stream stream_;
@@ -232,7 +233,8 @@ public:
         if (root.empty() || root[0] != '/') root = host().server().app_dir + "/" + root;
         limits_.max_header_bytes = static_cast<size_t>(
             opts.get_int("maxHeaderBytes", static_cast<int64_t>(limits_.max_header_bytes), 1024, 1 << 20));
-        limits_.header_timeout = milliseconds(opts.get_int("headerTimeout", limits_.header_timeout.count(), 100, 600000));
+        limits_.header_timeout =
+            milliseconds(opts.get_int("headerTimeout", limits_.header_timeout.count(), 100, 600000));
         limits_.keep_alive_timeout =
             milliseconds(opts.get_int("keepAliveTimeout", limits_.keep_alive_timeout.count(), 100, 3600000));
         limits_.send_timeout = milliseconds(opts.get_int("sendTimeout", limits_.send_timeout.count(), 100, 3600000));
@@ -258,13 +260,15 @@ public:
         if (!ec) acceptor_.bind(ep, ec);
         if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
         if (!ec) acceptor_.non_blocking(true, ec);  // accept4 below must not block the I/O thread
-        if (ec) throw shd::Error(SHD_ERR_IO, "cannot listen on " + address_ + ":" + std::to_string(port_) + ": " + ec.message());
+        if (ec)
+            throw shd::Error(SHD_ERR_IO,
+                             "cannot listen on " + address_ + ":" + std::to_string(port_) + ": " + ec.message());
         protocol_ = ep.protocol();
         accept();
         thread_ = std::thread([this] { io_.run(); });
         std::string shown = address_ == "0.0.0.0" ? "127.0.0.1" : address_;
-        host().info("web client at http://" + shown + ":" + std::to_string(acceptor_.local_endpoint().port()) + "/ (files from " +
-                    files_->root() + ")");
+        host().info("web client at http://" + shown + ":" + std::to_string(acceptor_.local_endpoint().port()) +
+                    "/ (files from " + files_->root() + ")");
     }
 
     void stop(shd::Done done) override {
