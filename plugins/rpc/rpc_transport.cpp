@@ -88,8 +88,6 @@ public:
     // [io]
     void start_outbound();
     void start_inbound();
-    // [any] Closes an inbound connection still in its handshake (the unauthenticated cap).
-    void evict(std::string reason) { close(std::move(reason)); }
 
 private:
     enum class State { connecting, await_challenge, await_welcome, await_hello, ready, closed };
@@ -269,7 +267,7 @@ private:
                 log(SHD_LOG_WARN, "more than " + std::to_string(config_.max_unauthenticated) +
                                       " unauthenticated connections (maxUnauthenticated): closing the oldest (" +
                                       std::to_string(evicted_count_.load()) + " so far)");
-            evicted->evict("closed unauthenticated: more than maxUnauthenticated connections in their handshake");
+            evicted->close("closed unauthenticated: more than maxUnauthenticated connections in their handshake");
         }
     }
 
@@ -655,6 +653,10 @@ std::string Connection::handle_frame(uint8_t type, std::string_view body, std::v
             append_hello(hello, my_nonce_,
                          hello_mac(secret_, peer_nonce_, my_nonce_, owner_.config().self_id, peer_id_),
                          owner_.config().self_id, peer_id_);
+            if (hello.size() - kLengthSize > kMaxHandshakeFrame)
+                return "the server ids " + owner_.config().self_id + " and " + peer_id_ +
+                       " are too long for a hello (frames before authentication are at most " +
+                       std::to_string(kMaxHandshakeFrame) + " bytes)";
             {
                 // The hello goes out first, then every request queued while connecting: pipelined, since
                 // the server reads nothing else before it has checked the hello.
