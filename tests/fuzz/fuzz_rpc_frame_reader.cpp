@@ -9,6 +9,7 @@
 
 #include "codec/json_parse.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -104,9 +105,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         size_t space = 0;
         char *p = reader.prepare(chunk, space);
         require(space >= chunk);
-        // Never more than one incomplete frame, and a buffer within a small multiple of it.
-        require(reader.buffered() < kLengthSize + max_frame);
-        require(reader.capacity() <= 8 * (reader.buffered() + chunk) + 32);
+        // Never more than one incomplete frame, and a buffer within a small multiple of what it must
+        // hold: the unread bytes and one read, or the frame in progress once its length is known.
+        const size_t pending = reader.buffered();
+        require(pending < kLengthSize + max_frame);
+        size_t must_hold = pending + chunk;
+        if (pending >= kLengthSize) {
+            const auto *q = reinterpret_cast<const uint8_t *>(stream.data() + pos - pending);
+            const uint32_t len = (uint32_t(q[0]) << 24) | (uint32_t(q[1]) << 16) | (uint32_t(q[2]) << 8) | q[3];
+            if (len <= max_frame) must_hold = std::max(must_hold, kLengthSize + size_t(len));
+        }
+        require(reader.capacity() <= 8 * must_hold + 32);
         const size_t n = std::min(chunk, stream.size() - pos);
         std::memcpy(p, stream.data() + pos, n);
         reader.commit(n);
