@@ -82,8 +82,9 @@ bool parse_response(std::string_view body, ResponseView &out);
 
 // Splits a byte stream into frames. A declared length of 0 or above max_frame is an error the reader
 // reports without waiting for the body, so an attacker cannot make it buffer more than max_frame.
-// The buffer grows to hold the frame in progress and shrinks back once a large frame is consumed:
-// it stays within about twice the larger of (unread bytes + min_space) and the last prepare().
+// The buffer grows to hold the frame in progress (at its declared size, once the 4 length bytes are
+// in) and shrinks back once a large frame is consumed: its capacity stays within a few times the
+// larger of (unread bytes + min_space) and the frame in progress.
 class FrameReader {
 public:
     enum class Result { frame, need_more, bad_length };
