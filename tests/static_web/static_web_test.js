@@ -244,13 +244,20 @@ async function main() {
 
   await checks.run('many connections: capped per address and in total, others still served after', async () => {
     await sleep(200);
+    // Each connection sends one request, so the accepted ones wait for keepAliveTimeout (not the
+    // header deadline) while the counts are taken.
+    const kept = async (localAddress) => {
+      const s = await openSocket(port, localAddress);
+      s.write('GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n');
+      return s;
+    };
     const mine = [];
-    for (let i = 0; i < PER_ADDRESS + 10; i++) mine.push(await openSocket(port, '127.0.0.1'));
+    for (let i = 0; i < PER_ADDRESS + 10; i++) mine.push(await kept('127.0.0.1'));
     await sleep(500);
     const open1 = mine.filter((s) => s.closedAt === null).length;
     assert(open1 === PER_ADDRESS, `from one address: ${open1} open, expected maxConnectionsPerAddress ${PER_ADDRESS}`);
     const other = [];
-    for (let i = 0; i < PER_ADDRESS; i++) other.push(await openSocket(port, '127.0.0.2'));
+    for (let i = 0; i < PER_ADDRESS; i++) other.push(await kept('127.0.0.2'));
     await sleep(500);
     const open2 = other.filter((s) => s.closedAt === null).length;
     assert(open2 === TOTAL - PER_ADDRESS, `from a second address: ${open2} open, expected ${TOTAL - PER_ADDRESS} (maxConnections ${TOTAL})`);
