@@ -1,5 +1,6 @@
 #include "frame_codec.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace shd::rpc {
@@ -162,14 +163,42 @@ bool parse_response(std::string_view body, ResponseView &out) {
 }
 
 char *FrameReader::prepare(size_t min_space, size_t &space) {
+    // What the buffer must hold: the unread bytes and one read, or the whole frame in progress once
+    // its length is known (so a large frame gets one allocation of its size, not a chain of
+    // doublings whose freed steps the allocator may keep).
+    const size_t pending = end_ - begin_;
+    size_t want = pending + min_space;
+    if (pending >= kLengthSize) {
+        const auto *p = reinterpret_cast<const uint8_t *>(buf_.data() + begin_);
+        const uint32_t len = (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
+        if (len <= max_frame_) want = std::max(want, kLengthSize + size_t(len));
+    }
     // Move the unread tail to the front once the consumed part dominates, so the buffer stays
-    // about the size of the largest frame plus one read.
+    // about the size of the largest frame in progress plus one read.
     if (begin_ > 0 && (begin_ == end_ || begin_ >= buf_.size() / 2)) {
-        std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
-        end_ -= begin_;
+        std::memmove(buf_.data(), buf_.data() + begin_, pending);
+        end_ = pending;
         begin_ = 0;
     }
-    if (buf_.size() - end_ < min_space) buf_.resize(end_ + min_space);
+    // After a large frame the buffer would keep its size for the life of the connection: move what
+    // is unread to a right-sized one. The factor 4 leaves room for the doubling growth of a string,
+    // so a stream of frames of one size does not reallocate on every read.
+    if (buf_.capacity() > 4 * want) {
+        std::string fresh(want, '\0');
+        std::memcpy(fresh.data(), buf_.data() + begin_, pending);
+        buf_.swap(fresh);
+        end_ = pending;
+        begin_ = 0;
+    }
+    if (buf_.size() - end_ < min_space) {
+        if (begin_ > 0) {  // growing: compact first, so the frame's size is enough
+            std::memmove(buf_.data(), buf_.data() + begin_, pending);
+            end_ = pending;
+            begin_ = 0;
+        }
+        if (buf_.capacity() < want) buf_.reserve(want);
+        buf_.resize(end_ + min_space);
+    }
     space = buf_.size() - end_;
     return buf_.data() + end_;
 }

@@ -18,8 +18,10 @@ constexpr size_t kNonceSize = 32;  // random bytes per side and connection
 constexpr size_t kMacSize = 32;    // HMAC-SHA256
 constexpr size_t kLengthSize = 4;  // the u32 length prefix
 constexpr size_t kMaxNameSize = 0xffff;
-// The largest frame accepted before a connection is authenticated (challenges and hellos are small).
-constexpr size_t kMaxHandshakeFrame = size_t(16) * 1024;
+// The largest frame accepted before a connection is authenticated: a challenge or a hello with server
+// ids of up to 400 bytes together (a hello is 69 bytes plus its two ids). Anything larger closes the
+// connection before its body is read, so an unauthenticated peer never makes a server buffer more.
+constexpr size_t kMaxHandshakeFrame = 512;
 
 enum class FrameType : uint8_t {
     challenge = 0x01,  // server -> client, first frame on a connection
@@ -80,6 +82,9 @@ bool parse_response(std::string_view body, ResponseView &out);
 
 // Splits a byte stream into frames. A declared length of 0 or above max_frame is an error the reader
 // reports without waiting for the body, so an attacker cannot make it buffer more than max_frame.
+// The buffer grows to hold the frame in progress (at its declared size, once the 4 length bytes are
+// in) and shrinks back once a large frame is consumed: its capacity stays within a few times the
+// larger of (unread bytes + min_space) and the frame in progress.
 class FrameReader {
 public:
     enum class Result { frame, need_more, bad_length };
@@ -90,6 +95,8 @@ public:
     void set_max_frame(size_t max_frame) { max_frame_ = max_frame; }
 
     // A writable region of at least `min_space` bytes at the end of the buffer; commit() what was read.
+    // A buffer far larger than the unread bytes plus min_space (left by a large frame) is released
+    // here and a right-sized one allocated.
     char *prepare(size_t min_space, size_t &space);
     void commit(size_t n) { end_ += n; }
 
@@ -100,6 +107,8 @@ public:
     // The length the last bad_length result saw.
     uint32_t bad_length_value() const { return bad_length_; }
     size_t buffered() const { return end_ - begin_; }
+    // The bytes the buffer holds allocated (for tests and statistics).
+    size_t capacity() const { return buf_.capacity(); }
 
 private:
     size_t max_frame_;

@@ -4,13 +4,13 @@
 
 #include <shaddock/cpp/options.hpp>
 
-
 namespace shd::rpc {
 
 RpcOptions parse_rpc_options(std::string_view json) {
     shd::Options opts(json);
     opts.reject_unknown({"timeout", "connectTimeout", "maxFrameSize", "maxQueuedBytes", "bufferMsg", "interval",
-                         "ioThreads", "routerType", "failMode", "secret", "peers", "filters"});
+                         "ioThreads", "routerType", "failMode", "secret", "peers", "filters", "maxUnauthenticated",
+                         "maxJsonDepth"});
     RpcOptions o;
     o.timeout_ms = static_cast<uint32_t>(opts.get_int("timeout", o.timeout_ms, 1, 86400000));
     o.connect_timeout_ms = static_cast<uint32_t>(opts.get_int("connectTimeout", o.connect_timeout_ms, 1, 600000));
@@ -20,6 +20,10 @@ RpcOptions parse_rpc_options(std::string_view json) {
     o.buffer_msg = opts.get_bool("bufferMsg", o.buffer_msg);
     o.interval_ms = static_cast<uint32_t>(opts.get_int("interval", o.interval_ms, 1, 60000));
     o.io_threads = static_cast<int>(opts.get_int("ioThreads", o.io_threads, 1, 64));
+    o.max_unauthenticated =
+        static_cast<size_t>(opts.get_int("maxUnauthenticated", static_cast<int64_t>(o.max_unauthenticated), 1, 65536));
+    o.max_json_depth =
+        static_cast<size_t>(opts.get_int("maxJsonDepth", static_cast<int64_t>(o.max_json_depth), 1, 1000));
     std::string router = opts.get_string("routerType", "");
     if (!parse_router_kind(router, o.router))
         throw shd::Error(SHD_ERR_INVALID,

@@ -22,6 +22,8 @@ struct RpcOptions {
     bool buffer_msg = false;              // Pomelo's bufferMsg: flush queued frames every interval
     uint32_t interval_ms = 30;
     int io_threads = 1;
+    size_t max_unauthenticated = 128;  // inbound connections not yet past the hello
+    size_t max_json_depth = 128;       // nesting of args and results received
     RouterKind router = RouterKind::crc32;
     bool failover = false;  // failMode "failover"
     std::string secret;     // used when shd.cluster/1 has none

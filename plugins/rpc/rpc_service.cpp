@@ -175,6 +175,8 @@ void RpcService::start(const shd_cluster_v1 *cluster, void *cluster_ctx) {
     cfg.interval_ms = options_.interval_ms;
     cfg.connect_timeout_ms = options_.connect_timeout_ms;
     cfg.io_threads = options_.io_threads;
+    cfg.max_unauthenticated = options_.max_unauthenticated;
+    cfg.max_json_depth = options_.max_json_depth;
     transport_ = Transport::create(cfg, *this);
     refresh_secret();
     try {

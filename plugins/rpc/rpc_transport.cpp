@@ -3,6 +3,8 @@
 #include "frame_codec.hpp"
 #include "peer_auth.hpp"
 
+#include "codec/json_parse.hpp"
+
 #include <shaddock/abi.h>
 
 #include <boost/asio/connect.hpp>
@@ -15,11 +17,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace shd::rpc {
 
@@ -29,7 +38,17 @@ using boost::system::error_code;
 
 namespace {
 
+// Read sizes: an authenticated link reads up to 64 KiB at a time; before that a read never asks for
+// more than the largest handshake frame, so an unauthenticated connection holds a buffer of about
+// 0.5 KiB, not 64 KiB.
 constexpr size_t kReadChunk = size_t(64) * 1024;
+constexpr size_t kHandshakeReadChunk = kLengthSize + kMaxHandshakeFrame;
+
+// Marks a descriptor close-on-exec, so processes this one spawns do not inherit it.
+void set_cloexec(int fd) {
+    int flags = ::fcntl(fd, F_GETFD);
+    if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
 
 class TransportImpl;
 
@@ -89,6 +108,8 @@ private:
     void deliver(std::vector<InboundResponse> &responses, std::vector<InboundRequest> &requests);
     void do_close(std::string reason, bool suspicious);
     std::string where() const;
+    // "<what> nested deeper than maxJsonDepth <n>"
+    std::string too_deep(const char *what) const;
 
     TransportImpl &owner_;
     asio::io_context &io_;
@@ -203,6 +224,12 @@ public:
     void forget(uint64_t serial) {
         std::lock_guard<std::mutex> lock(conns_mu_);
         conns_.erase(serial);
+        unauthenticated_.erase(serial);
+    }
+    // [io] An inbound connection passed its hello: it no longer counts against maxUnauthenticated.
+    void authenticated(uint64_t serial) {
+        std::lock_guard<std::mutex> lock(conns_mu_);
+        unauthenticated_.erase(serial);
     }
     void log(int level, std::string msg) { events_.on_log(level, std::move(msg)); }
     // [logic] A connection's first staged frame since its last commit.
@@ -217,6 +244,31 @@ private:
     void remember(const std::shared_ptr<Connection> &c) {
         std::lock_guard<std::mutex> lock(conns_mu_);
         conns_.emplace(c->serial(), c);
+    }
+
+    // A fresh inbound connection counts as unauthenticated until its hello checks out. Past
+    // maxUnauthenticated the oldest such connection is closed (not the new one), so a flood of idle
+    // connections cannot keep a real server out: it only has to finish its hello, which takes a
+    // round trip, before cap newer connections arrive.
+    void remember_inbound(const std::shared_ptr<Connection> &c) {
+        std::shared_ptr<Connection> evicted;
+        {
+            std::lock_guard<std::mutex> lock(conns_mu_);
+            conns_.emplace(c->serial(), c);
+            unauthenticated_.emplace(c->serial(), c);
+            if (unauthenticated_.size() > config_.max_unauthenticated) {
+                auto oldest = unauthenticated_.begin();  // serials grow: the first is the oldest
+                evicted = oldest->second.lock();
+                unauthenticated_.erase(oldest);
+            }
+        }
+        if (evicted) {
+            if (evicted_count_++ % 100 == 0)  // one warning per 100, not one per connection of a flood
+                log(SHD_LOG_WARN, "more than " + std::to_string(config_.max_unauthenticated) +
+                                      " unauthenticated connections (maxUnauthenticated): closing the oldest (" +
+                                      std::to_string(evicted_count_.load()) + " so far)");
+            evicted->close("closed unauthenticated: more than maxUnauthenticated connections in their handshake");
+        }
     }
 
     void run(asio::io_context &io) {
@@ -247,31 +299,55 @@ private:
                                          (ec ? ec.message() : std::string("no address")) + ")");
             ep = results.begin()->endpoint();
         }
-        acceptor_->open(ep.protocol(), ec);
+        // Opened close-on-exec from the start (Asio's open() is not): a process this server spawns
+        // must not hold the port.
+        int fd = ::socket(ep.protocol().family(), SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+        if (fd < 0) throw std::runtime_error("cannot listen on " + where + ": " + std::strerror(errno));
+        acceptor_->assign(ep.protocol(), fd, ec);
+        if (ec) ::close(fd);
         if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
         if (!ec) acceptor_->bind(ep, ec);
         if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+        if (!ec) acceptor_->non_blocking(true, ec);  // accept4 below must never block the I/O thread
         if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+        protocol_ = ep.protocol();
         accept_next();
     }
 
+    // Waits for a connection and takes it with accept4(SOCK_CLOEXEC), so no accepted socket is ever
+    // inheritable (Asio's accept has no such flag).
     void accept_next() {
-        asio::io_context &io = next_io();
-        acceptor_->async_accept(io, [this, &io](const error_code &ec, tcp::socket socket) {
+        acceptor_->async_wait(tcp::acceptor::wait_read, [this](error_code ec) {
             if (ec == asio::error::operation_aborted || stopped_) return;
-            if (ec) {
-                // Out of descriptors and the like: wait a little instead of spinning.
-                log(SHD_LOG_WARN, "accept failed: " + ec.message());
-                accept_retry_->expires_after(std::chrono::milliseconds(100));
-                accept_retry_->async_wait([this](const error_code &e) {
-                    if (!e && !stopped_) accept_next();
-                });
-                return;
+            if (!ec) {
+                int fd = ::accept4(acceptor_->native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+                if (fd >= 0) {
+                    asio::io_context &io = next_io();
+                    tcp::socket socket(io);
+                    socket.assign(protocol_, fd, ec);
+                    if (ec) {
+                        ::close(fd);
+                    } else {
+                        auto c = std::make_shared<Connection>(*this, io, ++next_serial_, std::move(socket));
+                        remember_inbound(c);
+                        asio::post(io, [c] { c->start_inbound(); });
+                    }
+                    accept_next();
+                    return;
+                }
+                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR ||
+                    errno == EPROTO) {
+                    accept_next();  // the peer left before we took it, or nothing was there after all
+                    return;
+                }
+                ec = error_code(errno, boost::system::system_category());
             }
-            auto c = std::make_shared<Connection>(*this, io, ++next_serial_, std::move(socket));
-            remember(c);
-            asio::post(io, [c] { c->start_inbound(); });
-            accept_next();
+            // Out of descriptors and the like: wait a little instead of spinning.
+            log(SHD_LOG_WARN, "accept failed: " + ec.message());
+            accept_retry_->expires_after(std::chrono::milliseconds(100));
+            accept_retry_->async_wait([this](const error_code &e) {
+                if (!e && !stopped_) accept_next();
+            });
         });
     }
 
@@ -281,6 +357,7 @@ private:
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
     std::vector<std::thread> threads_;
     std::unique_ptr<tcp::acceptor> acceptor_;
+    tcp protocol_ = tcp::v4();
     std::unique_ptr<asio::steady_timer> accept_retry_;
     std::atomic<uint64_t> next_serial_{0};
     std::atomic<size_t> next_io_{0};
@@ -289,6 +366,8 @@ private:
     std::string secret_;
     std::mutex conns_mu_;
     std::unordered_map<uint64_t, std::weak_ptr<Connection>> conns_;
+    std::map<uint64_t, std::weak_ptr<Connection>> unauthenticated_;  // inbound, before the hello; by age
+    std::atomic<uint64_t> evicted_count_{0};
     std::vector<std::shared_ptr<Connection>> staged_;  // [logic] connections with staged frames
 };
 
@@ -326,6 +405,10 @@ Connection::Connection(TransportImpl &owner, asio::io_context &io, uint64_t seri
 std::string Connection::where() const {
     return outbound_ ? "link to " + peer_id_ + " (" + remote_ + ")"
                      : "link from " + remote_ + (peer_id_.empty() ? "" : " (" + peer_id_ + ")");
+}
+
+std::string Connection::too_deep(const char *what) const {
+    return std::string(what) + " nested deeper than maxJsonDepth " + std::to_string(owner_.config().max_json_depth);
 }
 
 template <class Append>
@@ -456,6 +539,7 @@ void Connection::on_connected(const error_code &ec) {
         return;
     }
     error_code ignored;
+    set_cloexec(sock_.native_handle());  // Asio opens it without the flag
     sock_.set_option(tcp::no_delay(true), ignored);
     sock_.set_option(asio::socket_base::keep_alive(true), ignored);
     state_ = State::await_challenge;
@@ -480,7 +564,11 @@ void Connection::start_inbound() {
 
 void Connection::read_more() {
     size_t space = 0;
-    char *p = reader_.prepare(kReadChunk, space);
+    const size_t before = reader_.capacity();
+    char *p = reader_.prepare(state_ == State::ready ? kReadChunk : kHandshakeReadChunk, space);
+    if (before >= (size_t(1) << 20) && reader_.capacity() < before)
+        owner_.log(SHD_LOG_DEBUG, where() + ": read buffer back to " + std::to_string(reader_.capacity()) +
+                                      " bytes from " + std::to_string(before) + " after a large frame");
     sock_.async_read_some(asio::buffer(p, space),
                           [self = shared_from_this()](const error_code &ec, size_t n) { self->on_read(ec, n); });
 }
@@ -525,12 +613,28 @@ std::string Connection::handle_frame(uint8_t type, std::string_view body, std::v
             if (outbound_ && t == FrameType::response) {
                 ResponseView v;
                 if (!parse_response(body, v)) return "malformed response frame";
+                if (!shd::pomelo::json_depth_within(v.result, owner_.config().max_json_depth)) {
+                    // The call fails instead; its callback never sees the text.
+                    owner_.log(SHD_LOG_WARN,
+                               where() + ": response " + std::to_string(v.id) + ": " + too_deep("result"));
+                    responses.push_back(InboundResponse{v.id, SHD_ERR_INVALID, "\"" + too_deep("result") + "\""});
+                    return {};
+                }
                 responses.push_back(InboundResponse{v.id, v.status, std::string(v.result)});
                 return {};
             }
             if (!outbound_ && t == FrameType::request) {
                 RequestView v;
                 if (!parse_request(body, v)) return "malformed request frame";
+                if (!shd::pomelo::json_depth_within(v.args, owner_.config().max_json_depth)) {
+                    // Answered here: no remote, filter or parser ever sees the text.
+                    owner_.log(SHD_LOG_WARN, where() + ": request " + std::to_string(v.id) + ": " + too_deep("args"));
+                    std::lock_guard<std::mutex> lock(mu_);
+                    append_response(outbox_, v.id, SHD_ERR_INVALID, "\"" + too_deep("args") + "\"");
+                    outbox_bytes_.store(outbox_.size(), std::memory_order_relaxed);
+                    schedule_flush_locked();
+                    return {};
+                }
                 requests.push_back(InboundRequest{v.id, std::string(v.ns), std::string(v.service),
                                                   std::string(v.method), std::string(v.args)});
                 return {};
@@ -549,6 +653,10 @@ std::string Connection::handle_frame(uint8_t type, std::string_view body, std::v
             append_hello(hello, my_nonce_,
                          hello_mac(secret_, peer_nonce_, my_nonce_, owner_.config().self_id, peer_id_),
                          owner_.config().self_id, peer_id_);
+            if (hello.size() - kLengthSize > kMaxHandshakeFrame)
+                return "the server ids " + owner_.config().self_id + " and " + peer_id_ +
+                       " are too long for a hello (frames before authentication are at most " +
+                       std::to_string(kMaxHandshakeFrame) + " bytes)";
             {
                 // The hello goes out first, then every request queued while connecting: pipelined, since
                 // the server reads nothing else before it has checked the hello.
@@ -583,6 +691,7 @@ std::string Connection::handle_frame(uint8_t type, std::string_view body, std::v
                 return "bad hello: the peer does not know the cluster secret";
             peer_id_ = client_id;
             state_ = State::ready;
+            owner_.authenticated(serial_);
             reader_.set_max_frame(owner_.config().max_frame);
             deadline_.cancel();
             {

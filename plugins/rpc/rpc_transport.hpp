@@ -74,6 +74,10 @@ struct TransportConfig {
     uint32_t interval_ms = 30;
     uint32_t connect_timeout_ms = 5000;  // also the deadline for a peer's hello on inbound links
     int io_threads = 1;
+    // Inbound connections still waiting for a valid hello; one more closes the oldest of them.
+    size_t max_unauthenticated = 128;
+    // Args and results nested deeper are refused on arrival (never handed to a JSON parser).
+    size_t max_json_depth = 128;
 };
 
 class Transport {

@@ -14,6 +14,7 @@ seconds="${FUZZ_SECONDS:-10}"
 targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder fuzz_connector_receive)
 # Sources a target needs beyond the codec.
 declare -A extra_sources=([fuzz_connector_receive]="protocol_connection.cpp protocol_setup.cpp")
+targets+=(fuzz_rpc_frame_reader)  # plugins/rpc/frame_codec.cpp, compiled in with the codec below
 
 cxx="$(command -v clang++ || command -v clang++-14 || true)"
 if [[ -z "$cxx" ]]; then
@@ -22,7 +23,8 @@ if [[ -z "$cxx" ]]; then
 fi
 
 codec="$root/plugins/pomelo_protocol/codec"
-common=(-std=c++17 -g -O1 -DRAPIDJSON_HAS_STDSTRING=1 -I "$root/plugins/pomelo_protocol" -I "$root/sdk/include")
+common=(-std=c++17 -g -O1 -DRAPIDJSON_HAS_STDSTRING=1 -I "$root/plugins/pomelo_protocol" -I "$root/sdk/include"
+        -I "$root/plugins/rpc")
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize-ignorelist="$here/ubsan_ignorelist.txt")
 mkdir -p "$out/obj" "$out/artifacts"
 
@@ -32,9 +34,9 @@ compile_object() {
     "$cxx" "${common[@]}" "${sanitize[@]}" -fsanitize=fuzzer-no-link -c "$1" -o "$2"
 }
 pids=()
-for src in "$codec"/*.cpp; do
+for src in "$codec"/*.cpp "$root/plugins/rpc/frame_codec.cpp"; do
     obj="$out/obj/$(basename "${src%.cpp}").o"
-    if [[ -f "$obj" && -z "$(find "$codec" -newer "$obj" -print -quit)" ]]; then continue; fi
+    if [[ -f "$obj" && -z "$(find "$(dirname "$src")" -newer "$obj" -print -quit)" ]]; then continue; fi
     compile_object "$src" "$obj" &
     pids+=("$!")
     if (( ${#pids[@]} == 2 )); then

@@ -4,6 +4,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -55,6 +56,8 @@ class FrameCodecTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(reader_reassembles_any_split);
     CPPUNIT_TEST(reader_rejects_bad_lengths_early);
     CPPUNIT_TEST(malformed_bodies_are_rejected);
+    CPPUNIT_TEST(reader_shrinks_after_a_large_frame);
+    CPPUNIT_TEST(handshake_limit_fits_a_hello_only);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -188,6 +191,69 @@ public:
         CPPUNIT_ASSERT(!parse_hello(std::string(40, '\0'), h));
         std::string_view w;
         CPPUNIT_ASSERT(!parse_welcome(std::string(31, 'x'), w));
+    }
+
+    // A link that received one 4 MiB frame goes back to a buffer of about one read, instead of
+    // keeping 4 MiB for its lifetime; frames of one size in a row do not reallocate each time.
+    void reader_shrinks_after_a_large_frame() {
+        const size_t chunk = 64 * 1024;
+        FrameReader reader(16 << 20);
+        std::string bytes;
+        append_request(bytes, 1, "user", "s", "m", "[\"" + std::string(4 << 20, 'x') + "\"]");
+        for (uint64_t i = 2; i < 10; ++i) append_request(bytes, i, "user", "s", "m", "[1]");
+        size_t pos = 0, largest = 0, frames = 0;
+        while (pos < bytes.size()) {
+            size_t space = 0;
+            char *p = reader.prepare(chunk, space);
+            largest = std::max(largest, reader.capacity());
+            size_t n = std::min(space, bytes.size() - pos);
+            std::memcpy(p, bytes.data() + pos, n);
+            reader.commit(n);
+            pos += n;
+            uint8_t type;
+            std::string_view body;
+            while (reader.next(type, body) == FrameReader::Result::frame) ++frames;
+        }
+        CPPUNIT_ASSERT_EQUAL(size_t(9), frames);
+        CPPUNIT_ASSERT(largest >= (4u << 20));
+        size_t space = 0;
+        reader.prepare(chunk, space);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(reader.capacity()), reader.capacity() <= 2 * chunk);
+
+        // Same-sized frames back to back: the buffer settles and stays.
+        FrameReader steady(16 << 20);
+        std::string one;
+        append_request(one, 1, "user", "s", "m", "[\"" + std::string(300 * 1024, 'y') + "\"]");
+        const char *last = nullptr;
+        size_t moves = 0;
+        for (int round = 0; round < 20; ++round) {
+            size_t at = 0;
+            while (at < one.size()) {
+                char *p = steady.prepare(chunk, space);
+                size_t n = std::min(space, one.size() - at);
+                std::memcpy(p, one.data() + at, n);
+                steady.commit(n);
+                at += n;
+                uint8_t type;
+                std::string_view body;
+                while (steady.next(type, body) == FrameReader::Result::frame) {
+                    if (last && body.data() != last) ++moves;
+                    last = body.data();
+                }
+            }
+        }
+        CPPUNIT_ASSERT(steady.capacity() < 4 * one.size());
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(moves), moves <= 2);
+    }
+
+    // Before authentication only challenges and hellos fit; a hello with server ids of 200 bytes
+    // each still does.
+    void handshake_limit_fits_a_hello_only() {
+        std::string hello;
+        append_hello(hello, std::string(kNonceSize, 'n'), std::string(kMacSize, 'm'), std::string(200, 'c'),
+                     std::string(200, 's'));
+        CPPUNIT_ASSERT(hello.size() - kLengthSize <= kMaxHandshakeFrame);
+        CPPUNIT_ASSERT(kMaxHandshakeFrame <= 1024);
     }
 };
 

@@ -3,7 +3,7 @@
 // backends "rpcb-1..3", all running tests/rpc/rpc_test_app with static peers, no master), sends the
 // driver JSON commands on its stdin and checks the "@@ {json}" result lines it prints.
 //
-//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench|filters|errors --host <shaddock-host>
+//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench|filters|errors|hostile --host <shaddock-host>
 //        --plugins-dir <dir> --apps-dir <dir> --test-plugins-dir <dir> --work-dir <dir>
 //
 // Also speaks the wire format of docs/rpc.md itself (RawPeer) to check it from outside and to send
@@ -62,7 +62,7 @@ class Server {
     this.lines = [];  // a restart must not see the lines of the previous process
     const proc = spawn(opts.host, ['--app-dir', c.dir, '--env', 'development', '--server-id', this.id,
       '--plugins-dir', opts['plugins-dir'], '--apps-dir', opts['apps-dir'], '--log-dir', path.join(c.dir, 'logs'),
-      '--log-level', 'info'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      '--log-level', c.logLevel || 'info'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc = proc;
     children.add(proc);
     this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => { children.delete(proc); resolve({ code, signal }); }));
@@ -115,7 +115,7 @@ let clusterCount = 0;
 // `cluster`: {order: [ids], secret} runs the fake_cluster test plugin (membership in that order,
 // the secret from it) instead of static peers.
 // `noPeers`: only the secret, so the plugin takes the servers of servers.json (the host's list_servers).
-async function startCluster(name, { driver = {}, backend = {}, backends = 3, weights = [], cluster: fake = null, hosts = {}, noPeers = false } = {}) {
+async function startCluster(name, { driver = {}, backend = {}, backends = 3, weights = [], cluster: fake = null, hosts = {}, noPeers = false, logLevel } = {}) {
   const dir = path.join(opts['work-dir'], `${name}-${++clusterCount}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'config'), { recursive: true });
@@ -141,7 +141,7 @@ async function startCluster(name, { driver = {}, backend = {}, backends = 3, wei
   }
   fs.writeFileSync(path.join(dir, 'config', 'plugins.json'),
     JSON.stringify({ plugins, app: { name: 'rpc_test_app' } }, null, 2));
-  const cluster = { dir, entries, servers: {} };
+  const cluster = { dir, entries, servers: {}, logLevel };
   for (const id of ids) cluster.servers[id] = new Server(cluster, id);
   const started = await Promise.all(Object.values(cluster.servers).map((s) => s.start()));
   if (!check(`${name}: cluster of ${ids.length} servers started`, started.every((m) => !m.timeout), started)) {
@@ -761,7 +761,144 @@ async function errors() {
   check('the log names the route function that threw', driverLog.includes('the route function for server type rpcb threw: route boom'));
 }
 
-const scenarios = { basic, routing, faults, cluster, master, bench, filters, errors };
+// Resident memory of a process, in bytes.
+function rssOf(pid) {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+}
+const MiB = 1024 * 1024;
+// A process built with a sanitizer (ASan, TSan) maps terabytes of shadow memory and keeps freed
+// memory in quarantine: its RSS says nothing about the code's, so RSS bounds are not checked there.
+function sanitized(pid) {
+  return Number(/VmSize:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) > 1024 * 1024 * 1024;
+}
+
+// Whether each socket descriptor of a process (other than stdio) is close-on-exec.
+function socketFds(pid) {
+  const out = [];
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    let link;
+    try { link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { continue; }
+    if (!link.startsWith('socket:') || Number(fd) <= 2) continue;  // 0-2: the pipes this script gave it
+    const flags = parseInt(/flags:\s*([0-7]+)/.exec(fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))[1], 8);
+    out.push({ fd: Number(fd), cloexec: (flags & 0o2000000) !== 0 });
+  }
+  return out;
+}
+
+// Hostile peers before and after authentication: the limits of the transport (docs/security.md).
+async function hostile() {
+  const CONNECT_TIMEOUT = 2000;
+  const cl = await startCluster('hostile', {
+    backends: 1, logLevel: 'debug',
+    driver: { maxJsonDepth: 8 },
+    backend: { connectTimeout: CONNECT_TIMEOUT, maxFrameSize: 64 * MiB },
+  });
+  const d = cl.servers['rpca-1'], b = cl.servers['rpcb-1'];
+  const port = cl.entries['rpcb-1'].port;
+  const whoami = (tag) => d.run({ op: 'invoke', tag, server: 'rpcb-1', method: 'whoami', args: [] });
+  await sleep(300);
+
+  // 500 connections that never say hello: the server's memory stays bounded (small pre-auth buffers,
+  // at most maxUnauthenticated = 128 kept, the oldest closed first), and a real server still gets
+  // through (the driver opens its first link to rpcb-1 in the middle of the flood).
+  const rssBefore = rssOf(b.proc.pid);
+  const idle = [];
+  for (let i = 0; i < 500; i++) {
+    const p = new RawPeer(port);
+    p.gone = false;
+    p.closed.then(() => { p.gone = true; });
+    idle.push(p);
+    if (i % 50 === 49) await sleep(20);
+  }
+  await sleep(1000);
+  const rssFlood = rssOf(b.proc.pid);
+  const open = idle.filter((p) => !p.gone).length;
+  console.log(`# rpcb-1 RSS ${(rssBefore / MiB).toFixed(1)} MiB before, ${(rssFlood / MiB).toFixed(1)} MiB with 500 idle unauthenticated connections (${open} still open)`);
+  check('500 idle unauthenticated connections: at most maxUnauthenticated (128) kept open', open <= 128 && open > 0, open);
+  const noRss = sanitized(b.proc.pid);
+  if (noRss) console.log('# RSS bounds not checked: the server runs under a sanitizer');
+  else check('  the server\'s RSS grows by less than 4 MiB', rssFlood - rssBefore < 4 * MiB, { before: rssBefore, flood: rssFlood });
+  checkResult('  a real call still served (a new authenticated link amid the flood)', await whoami('amid-flood'), 0, [null, 'rpcb-1']);
+  for (const p of idle) p.end();
+
+  // Before authentication: frames beyond the handshake size close at once, without waiting for them.
+  let p = new RawPeer(port);
+  await p.next();
+  let t0 = Date.now();
+  p.write(Buffer.from([0x00, 0x00, 0x27, 0x10, 0x02]));  // a 10000-byte "hello" announced, never sent
+  check('pre-auth frame of 10000 bytes announced: closed at once', await p.closedWithin(500), Date.now() - t0);
+  p = new RawPeer(port);
+  await p.next();
+  p.write(Buffer.concat([Buffer.from([0x00, 0x00, 0x02, 0x01, 0x02]), Buffer.alloc(512)]));  // 513: one past the limit
+  check('pre-auth frame of 513 bytes: closed', await p.closedWithin(500));
+  p = new RawPeer(port);
+  await p.next();
+  p.write(crypto.randomBytes(64));
+  check('random bytes: closed', await p.closedWithin(1000));
+  p = new RawPeer(port);
+  t0 = Date.now();
+  await p.next();
+  const silentClosed = await p.closedWithin(CONNECT_TIMEOUT + 1500);
+  const ms = Date.now() - t0;
+  check('a peer that connects and says nothing: closed at connectTimeout', silentClosed && ms >= CONNECT_TIMEOUT - 200, ms);
+  p = new RawPeer(port);
+  let hs = await p.handshake('rpcb-1', { clientId: 'c'.repeat(200), claim: 'rpcb-1' });
+  check('a hello with a 200-byte client id still fits the handshake limit', hs.welcomeValid);
+  p.end();
+  checkResult('served after the pre-auth attacks', await whoami('after-preauth'), 0, [null, 'rpcb-1']);
+
+  // JSON nested without bound never reaches a parser: args 1 MiB deep (the test app's "add" parses
+  // its args with RapidJSON's recursive parser) are answered SHD_ERR_INVALID by the transport.
+  p = new RawPeer(port);
+  hs = await p.handshake('rpcb-1');
+  check('authenticated raw peer', hs.welcomeValid);
+  p.request(1, 'user', 'testRemote', 'add', '['.repeat(MiB));
+  let f = await p.next(5000);
+  let r = f && RawPeer.parseResponse(f);
+  check('args nested 1 MiB deep: SHD_ERR_INVALID naming maxJsonDepth, link kept', r && r.id === 1 && r.status === 1 && /maxJsonDepth 128/.test(r.result), r);
+  p.request(2, 'user', 'testRemote', 'add', '[2,3]');
+  f = await p.next(5000);
+  r = f && RawPeer.parseResponse(f);
+  check('  the same link serves the next call', r && r.id === 2 && r.status === 0 && r.result === '[null,5]', r);
+  p.end();
+  // A result nested deeper than the caller's maxJsonDepth (8 on the driver) fails the call instead.
+  let nested = 1;
+  for (let i = 0; i < 20; i++) nested = [nested];
+  r = await d.run({ op: 'invoke', tag: 'deep-result', server: 'rpcb-1', method: 'echo', args: [nested] });
+  check('a result nested deeper than the caller\'s maxJsonDepth: SHD_ERR_INVALID', r.status === 1 && /maxJsonDepth 8/.test(JSON.stringify(r.result)), r);
+  checkResult('  the next call on that link is answered', await d.run({ op: 'invoke', tag: 'shallow', server: 'rpcb-1', method: 'echo', args: [[1]] }), 0, [null, [[1]]]);
+
+  // One 40 MiB frame, then small ones: the link's read buffer goes back to its usual size.
+  p = new RawPeer(port);
+  hs = await p.handshake('rpcb-1');
+  await sleep(200);
+  const rssSmall = rssOf(b.proc.pid);
+  p.request(10, 'user', 'testRemote', 'whoami', `["${'x'.repeat(40 * MiB)}"]`);
+  f = await p.next(20000);
+  const rssPeak = rssOf(b.proc.pid);
+  for (let i = 0; i < 5; i++) p.request(11 + i, 'user', 'testRemote', 'whoami', '[]');
+  let answered = 0;
+  for (let i = 0; i < 5; i++) if (await p.next(3000)) answered++;
+  await sleep(300);
+  const rssAfter = rssOf(b.proc.pid);
+  console.log(`# rpcb-1 RSS ${(rssSmall / MiB).toFixed(1)} MiB before a 40 MiB frame, ${(rssPeak / MiB).toFixed(1)} MiB after it, ${(rssAfter / MiB).toFixed(1)} MiB after 5 small frames`);
+  check('a 40 MiB frame answered, then 5 small ones', f && RawPeer.parseResponse(f).status === 0 && answered === 5, { answered });
+  const log = fs.readFileSync(path.join(cl.dir, 'logs', 'rpcb-1.log'), 'utf8');
+  const shrunk = [...log.matchAll(/read buffer back to (\d+) bytes from (\d+) after a large frame/g)].find((m) => Number(m[2]) >= 40 * MiB);
+  check('  the read buffer shrank back (debug log: at most 128 KiB, from at least 40 MiB)',
+    shrunk && Number(shrunk[1]) <= 128 * 1024 && Number(shrunk[2]) >= 40 * MiB, shrunk && shrunk[0]);
+  if (!noRss)
+    check('  and the memory with it: RSS at most 16 MiB above what it was before the frame', rssAfter - rssSmall < 16 * MiB,
+      { before: rssSmall, peak: rssPeak, after: rssAfter });
+
+  // Sockets: the listening one and every accepted one are close-on-exec.
+  const fds = socketFds(b.proc.pid);
+  check('every socket of the server is close-on-exec', fds.length >= 2 && fds.every((x) => x.cloexec), fds);
+  p.end();
+  await stopCluster(cl, 'hostile');
+}
+
+const scenarios = { basic, routing, faults, cluster, master, bench, filters, errors, hostile };
 const run = scenarios[opts.scenario];
 if (!run) { console.error(`unknown scenario ${opts.scenario}`); process.exit(2); }
 fs.mkdirSync(opts['work-dir'], { recursive: true });

@@ -29,6 +29,11 @@ public:
         CPPUNIT_ASSERT(o.router == RouterKind::crc32);
         CPPUNIT_ASSERT(!o.failover);
         CPPUNIT_ASSERT(!o.peers);
+        CPPUNIT_ASSERT_EQUAL(size_t(128), o.max_unauthenticated);
+        CPPUNIT_ASSERT_EQUAL(size_t(128), o.max_json_depth);
+        o = parse_rpc_options(R"({"maxUnauthenticated": 8, "maxJsonDepth": 16})");
+        CPPUNIT_ASSERT_EQUAL(size_t(8), o.max_unauthenticated);
+        CPPUNIT_ASSERT_EQUAL(size_t(16), o.max_json_depth);
     }
 
     void options_errors_name_the_key() {
@@ -45,6 +50,8 @@ public:
         CPPUNIT_ASSERT(error_of(R"({"routerType": "fastest"})").find("option routerType") == 0);
         CPPUNIT_ASSERT(error_of(R"({"failMode": "failback"})").find("option failMode") == 0);
         CPPUNIT_ASSERT(error_of(R"({"ioThreads": 0})").find("option ioThreads") == 0);
+        CPPUNIT_ASSERT(error_of(R"({"maxUnauthenticated": 0})").find("option maxUnauthenticated") == 0);
+        CPPUNIT_ASSERT(error_of(R"({"maxJsonDepth": 5000})").find("option maxJsonDepth") == 0);
         CPPUNIT_ASSERT(
             error_of(R"({"peers": {"a": {"host": "127.0.0.1", "port": 1}}})").find("option peers.a.serverType") == 0);
         CPPUNIT_ASSERT(error_of(R"({"peers": {"a": {"serverType": "t", "host": "h", "port": "x"}}})")
