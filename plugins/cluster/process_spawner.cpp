@@ -17,8 +17,10 @@ namespace {
 std::string shell_quote(const std::string &s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
     }
     return out + "'";
 }
@@ -33,7 +35,8 @@ bool is_interface_address(const std::string &host) {
         if (family != AF_INET && family != AF_INET6) continue;
         char buf[NI_MAXHOST];
         socklen_t len = family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
-        if (getnameinfo(i->ifa_addr, len, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 && host == buf) found = true;
+        if (getnameinfo(i->ifa_addr, len, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 && host == buf)
+            found = true;
     }
     freeifaddrs(list);
     return found;
@@ -74,7 +77,13 @@ pid_t spawn_process(const std::vector<std::string> &argv, std::string &error) {
     for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
     args.push_back(nullptr);
     pid_t pid = -1;
-    int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ);
+    // The child keeps stdin, stdout and stderr only: every other descriptor of the master (its
+    // listening sockets, links, files) is closed before exec, whatever its close-on-exec flag.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
         error = std::string("cannot start ") + argv[0] + ": " + std::strerror(rc);
         return -1;
