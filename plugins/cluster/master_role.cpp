@@ -552,6 +552,9 @@ void MasterRole::on_link_closed(const std::shared_ptr<FrameLink> &link, const st
     auto pit = peers_.find(link.get());
     if (pit != peers_.end()) {
         if (pit->second.state == Peer::challenged || pit->second.state == Peer::admin_challenged) --unauthenticated_;
+        if (pit->second.state == Peer::admin)
+            host_.info("admin link of " + json_quote(printable(pit->second.user)) + " from " + link->peer() +
+                       " closed (" + reason + ")");
         peers_.erase(pit);
     }
     auto it = link_ids_.find(link.get());
