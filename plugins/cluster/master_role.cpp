@@ -1,6 +1,7 @@
 #include "master_role.hpp"
 
 #include "link_crypto.hpp"
+#include "link_messages.hpp"
 #include "process_spawner.hpp"
 
 #include "codec/json_parse.hpp"
@@ -24,10 +25,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// Master-link JSON nests a few levels; anything deeper is hostile.
-constexpr size_t kMaxLinkJsonDepth = 16;
-constexpr size_t kMaxNameLength = 256;
 
 bool truthy(const rapidjson::Value &obj, const char *key) {
     if (!obj.HasMember(key)) return false;
@@ -62,12 +59,6 @@ std::string printable(const std::string &s) {
     }
     if (s.size() > 128) out += "...";
     return out;
-}
-
-// A hex string field decoding to exactly n bytes.
-bool hex_field(const rapidjson::Value &o, const char *key, size_t n, std::string &out) {
-    std::string h = str(o, key);
-    return h.size() == 2 * n && from_hex(h, out);
 }
 
 // True while pid is a live process (not a zombie) whose command line names server `id`.
@@ -284,8 +275,7 @@ void MasterRole::on_frame(const std::shared_ptr<FrameLink> &link, const std::str
     if (pit == peers_.end()) return;
     Peer &p = pit->second;
     rapidjson::Document msg;
-    if (!pomelo::parse_json(text, msg, kMaxLinkJsonDepth) || !msg.IsObject() || !msg.HasMember("t") ||
-        !msg["t"].IsString()) {
+    if (!parse_link_message(text, msg)) {
         host_.warn("closing " + link->peer() + ": not a cluster message");
         link->close("bad message");
         return;
@@ -327,30 +317,21 @@ void MasterRole::authenticated(Peer &) {
 }
 
 void MasterRole::handle_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
-    if (!hex_field(msg, "nonce", kLinkNonceSize, p.peer_nonce)) {
-        host_.warn("closing " + link->peer() + ": a hello without a nonce");
+    Hello hello;
+    if (!read_hello(msg, hello)) {
+        host_.warn("closing " + link->peer() + ": a malformed hello");
         link->close("bad hello");
         return;
     }
-    std::string role = str(msg, "role");
-    if (role == "server")
-        handle_server_hello(link, p, msg);
-    else if (role == "admin")
-        handle_admin_hello(link, p, msg);
-    else {
-        host_.warn("closing " + link->peer() + ": a hello of unknown role \"" + printable(role) + "\"");
-        link->close("bad hello");
-    }
+    p.peer_nonce = hello.nonce;
+    if (hello.role == "server")
+        handle_server_hello(link, p, hello);
+    else
+        handle_admin_hello(link, p, hello);
 }
 
-void MasterRole::handle_server_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
-    std::string id = str(msg, "id"), type = str(msg, "serverType"), mac;
-    if (id.empty() || type.empty() || id.size() > kMaxNameLength || type.size() > kMaxNameLength ||
-        !hex_field(msg, "mac", kLinkMacSize, mac)) {
-        host_.warn("closing " + link->peer() + ": a server hello needs id, serverType, nonce and mac");
-        link->close("bad hello");
-        return;
-    }
+void MasterRole::handle_server_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const Hello &hello) {
+    const std::string &id = hello.id, &type = hello.type;
     // Every type, "master" included, proves it holds its type's token (an empty one without the file).
     std::string token;
     bool known_type = true;
@@ -361,9 +342,8 @@ void MasterRole::handle_server_hello(const std::shared_ptr<FrameLink> &link, Pee
         else
             token = it->second;
     }
-    std::string expected = link_mac(known_type ? token : decoy_key_, "shd.cluster/2 server-hello",
-                                    {p.master_nonce, p.peer_nonce, id, type});
-    if (!equal_ct(expected, mac) || !known_type) {
+    bool proven = server_hello_valid(known_type ? token : decoy_key_, p.master_nonce, hello);
+    if (!proven || !known_type) {
         host_.warn("refused server " + printable(id) + " (type " + printable(type) + ") from " + link->peer() +
                    ": wrong or missing token for its type in config/adminServer.json");
         refuse(link, "authentication failed: check config/adminServer.json");
@@ -388,12 +368,7 @@ void MasterRole::handle_server_hello(const std::shared_ptr<FrameLink> &link, Pee
     p.id = id;
     p.type = type;
     authenticated(p);
-    std::string who = "server";
-    who.push_back('\0');
-    who += id;
-    who.push_back('\0');
-    who += type;
-    LinkKeys keys = derive_link_keys(token, p.master_nonce, p.peer_nonce, who);
+    LinkKeys keys = derive_link_keys(token, p.master_nonce, p.peer_nonce, server_who(id, type));
     link->send(R"({"t":"welcome","mac":")" +
                to_hex(link_mac(token, "shd.cluster/2 server-welcome", {p.master_nonce, p.peer_nonce, id, type})) +
                "\"}");
@@ -435,12 +410,8 @@ void MasterRole::audit(const Peer &p, const std::string &address, const std::str
                " command=" + json_quote(printable(command)) + " result=" + result);
 }
 
-void MasterRole::handle_admin_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
-    p.user = str(msg, "user");
-    if (p.user.empty() || p.user.size() > kMaxNameLength) {
-        link->close("bad hello");
-        return;
-    }
+void MasterRole::handle_admin_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const Hello &hello) {
+    p.user = hello.user;
     if (admin_locked(link->address())) {
         audit(p, link->address(), "login", "refused (address locked out after failed logins)");
         refuse(link, "too many failed logins from this address; try again later");
@@ -469,7 +440,7 @@ void MasterRole::handle_admin_hello(const std::shared_ptr<FrameLink> &link, Peer
 
 void MasterRole::handle_admin_proof(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
     std::string mac;
-    bool ok = hex_field(msg, "mac", kLinkMacSize, mac) &&
+    bool ok = link_hex_field(msg, "mac", kLinkMacSize, mac) &&
               equal_ct(link_mac(p.key, "shd.cluster/2 admin-hello", {p.master_nonce, p.peer_nonce, p.user}), mac) &&
               p.known_user;
     std::string address = link->address();
@@ -487,10 +458,7 @@ void MasterRole::handle_admin_proof(const std::shared_ptr<FrameLink> &link, Peer
     p.state = Peer::admin;
     authenticated(p);
     audit(p, address, "login", "ok");
-    std::string who = "admin";
-    who.push_back('\0');
-    who += p.user;
-    LinkKeys keys = derive_link_keys(p.key, p.master_nonce, p.peer_nonce, who);
+    LinkKeys keys = derive_link_keys(p.key, p.master_nonce, p.peer_nonce, admin_who(p.user));
     link->send(R"({"t":"welcome","mac":")" +
                to_hex(link_mac(p.key, "shd.cluster/2 admin-welcome", {p.master_nonce, p.peer_nonce, p.user})) + "\"}");
     link->secure(keys.master_to_peer, keys.peer_to_master);

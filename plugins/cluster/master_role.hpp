@@ -6,6 +6,7 @@
 
 #include "admin_config.hpp"
 #include "frame_link.hpp"
+#include "link_messages.hpp"
 #include "membership.hpp"
 #include "process_spawner.hpp"
 
@@ -80,8 +81,8 @@ private:
     void on_frame(const std::shared_ptr<FrameLink> &link, const std::string &text);
     void on_link_closed(const std::shared_ptr<FrameLink> &link, const std::string &reason);
     void handle_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
-    void handle_server_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
-    void handle_admin_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
+    void handle_server_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const Hello &hello);
+    void handle_admin_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const Hello &hello);
     void handle_admin_proof(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
     void refuse(const std::shared_ptr<FrameLink> &link, const std::string &reason, bool retry = false);
     void authenticated(Peer &p);

@@ -1,6 +1,7 @@
 #include "monitor_role.hpp"
 
 #include "link_crypto.hpp"
+#include "link_messages.hpp"
 
 #include "codec/json_parse.hpp"
 
@@ -21,8 +22,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-constexpr size_t kMaxLinkJsonDepth = 16;
 
 std::string str(const rapidjson::Value &o, const char *key) {
     return o.HasMember(key) && o[key].IsString() ? std::string(o[key].GetString(), o[key].GetStringLength())
@@ -166,12 +165,7 @@ bool MonitorRole::handshake(const std::string &t, const rapidjson::Document &msg
                     " did not prove it holds this type's token (config/adminServer.json): closing the link");
         return false;
     }
-    std::string who = "server";
-    who.push_back('\0');
-    who += me.id;
-    who.push_back('\0');
-    who += me.type;
-    LinkKeys keys = derive_link_keys(token_, master_nonce_, my_nonce_, who);
+    LinkKeys keys = derive_link_keys(token_, master_nonce_, my_nonce_, server_who(me.id, me.type));
     link_->secure(keys.peer_to_master, keys.master_to_peer);
     state_ = State::secure;
     link_->send(R"({"t":"register","pid":)" + std::to_string(::getpid()) + R"(,"server":)" + self_json_ + "}");
@@ -180,8 +174,7 @@ bool MonitorRole::handshake(const std::string &t, const rapidjson::Document &msg
 
 void MonitorRole::on_frame(const std::string &text) {
     rapidjson::Document msg;
-    if (!pomelo::parse_json(text, msg, kMaxLinkJsonDepth) || !msg.IsObject() || !msg.HasMember("t") ||
-        !msg["t"].IsString()) {
+    if (!parse_link_message(text, msg)) {
         if (link_) link_->close("bad message from the master");
         return;
     }

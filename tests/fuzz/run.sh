@@ -11,7 +11,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${1:-build/fuzz}"
 seconds="${FUZZ_SECONDS:-10}"
-targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder)
+targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder fuzz_master_link)
 
 cxx="$(command -v clang++ || command -v clang++-14 || true)"
 if [[ -z "$cxx" ]]; then

@@ -17,8 +17,8 @@
 #include <boost/asio/write.hpp>
 
 #include "admin_config.hpp"
-#include "codec/json_parse.hpp"
 #include "link_crypto.hpp"
+#include "link_messages.hpp"
 
 #include <shaddock/cpp/json.hpp>
 
@@ -164,12 +164,11 @@ std::string read_frame(asio::ip::tcp::socket &s, size_t cap) {
 }
 
 bool parse_frame(const std::string &text, rapidjson::Document &doc) {
-    return shd::pomelo::parse_json(text, doc, 16) && doc.IsObject() && doc.HasMember("t") && doc["t"].IsString();
+    return shd::cluster::parse_link_message(text, doc);
 }
 
 std::string field(const rapidjson::Value &o, const char *key) {
-    return o.HasMember(key) && o[key].IsString() ? std::string(o[key].GetString(), o[key].GetStringLength())
-                                                 : std::string();
+    return shd::cluster::link_field(o, key);
 }
 
 // Logs in (challenge-response; docs/cluster.md, "The master link") and sends one admin command over
@@ -219,10 +218,7 @@ bool admin_session(asio::ip::tcp::socket &s, const Args &a, const std::string &j
         if (error.empty()) error = "the master did not prove it knows this user's password: not talking to it";
         return false;
     }
-    std::string who = "admin";
-    who.push_back('\0');
-    who += a.user;
-    LinkKeys keys = derive_link_keys(key, master_nonce, my_nonce, who);
+    LinkKeys keys = derive_link_keys(key, master_nonce, my_nonce, admin_who(a.user));
     FrameSealer out(keys.peer_to_master), in(keys.master_to_peer);
     write_frame(s, out.seal(json));
     std::string plain;
@@ -231,7 +227,7 @@ bool admin_session(asio::ip::tcp::socket &s, const Args &a, const std::string &j
         return false;
     }
     reply.SetNull();
-    if (!shd::pomelo::parse_json(plain, reply, 16) || !reply.IsObject()) {
+    if (!parse_link_message(plain, reply)) {
         error = "the master sent an unreadable answer";
         return false;
     }
