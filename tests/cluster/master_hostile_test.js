@@ -8,7 +8,9 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { freePort, sleep } = require('../../tools/node/util.js');
-const { frame, Conn, serverHello, adminLogin, adminCommand, captureProxy } = require('./lib/master_link.js');
+const net = require('net');
+const crypto = require('crypto');
+const { frame, linkMac, deriveKeys, Sealer, Conn, serverHello, adminLogin, adminCommand, captureProxy } = require('./lib/master_link.js');
 
 const HOST = process.argv[2];
 let passed = 0, failed = 0;
@@ -70,8 +72,10 @@ async function main() {
   const dir = appDir({
     'master.json': { development: { id: 'master-server-1', host: '127.0.0.1', port },
                      // The sniffed server reads this environment: its master is the capturing proxy.
-                     sniff: { id: 'master-server-1', host: '127.0.0.1', port: port + 1 } },
-    'servers.json': { development: hellos, sniff: hellos },
+                     sniff: { id: 'master-server-1', host: '127.0.0.1', port: port + 1 },
+                     // ... and in this one, a hostile master played by the test.
+                     fake: { id: 'master-server-1', host: '127.0.0.1', port: port + 2 } },
+    'servers.json': { development: hellos, sniff: hellos, fake: hellos },
     'adminServer.json': [{ type: 'hello', token: TOKEN }],
     'adminUser.json': [{ id: 'user-1', username: 'admin', password: PASSWORD, level: 1 }],
     'plugins.json': plugins,
@@ -277,6 +281,63 @@ async function main() {
   const exit = await Promise.race([master.exited, sleep(20000).then(() => null)]);
   check('the master still stops cleanly after every attack', exit && exit.code === 0, exit);
   if (!exit) master.kill('SIGKILL');
+
+  await hostileMaster(dir, port + 2);
+}
+
+// The server's side: a master that sends deep JSON (sealed, after a valid handshake), an oversized
+// frame before authentication, or that cannot prove it holds the token.
+async function hostileMaster(dir, fakePort) {
+  const conns = [];
+  const server = net.createServer((sock) => conns.push(new Conn(sock)));
+  await new Promise((r) => server.listen(fakePort, '127.0.0.1', r));
+  const nextConn = async (ms) => {
+    const t0 = Date.now();
+    while (!conns.length && Date.now() - t0 < ms) await sleep(20);
+    return conns.shift() || null;
+  };
+  const s = start(dir, ['--env', 'fake', '--server-id', 'hello-server-2']);
+  // 1. A valid handshake, then a sealed frame of 100 KB of "[".
+  let c = await nextConn(10000);
+  const mn = crypto.randomBytes(32);
+  c.sendRaw(frame(JSON.stringify({ t: 'challenge', v: 2, nonce: mn.toString('hex') })));
+  const hello = await c.next(5000);
+  const ok = hello && hello.t === 'hello' && hello.id === 'hello-server-2' &&
+    hello.mac === linkMac(TOKEN, 'shd.cluster/2 server-hello', [mn, Buffer.from(hello.nonce, 'hex'), 'hello-server-2', 'hello']).toString('hex');
+  check('hostile master: the server proves its token and never sends it', ok && !JSON.stringify(hello).includes(TOKEN), hello);
+  const pn = Buffer.from(hello.nonce, 'hex');
+  c.sendRaw(frame(JSON.stringify({ t: 'welcome', mac: linkMac(TOKEN, 'shd.cluster/2 server-welcome', [mn, pn, 'hello-server-2', 'hello']).toString('hex') })));
+  const keys = deriveKeys(TOKEN, mn, pn, Buffer.concat([Buffer.from('server\0hello-server-2\0hello')]));
+  c.sealer = new Sealer(keys.masterToPeer);
+  c.opener = new Sealer(keys.peerToMaster);
+  const reg = await c.next(5000);
+  check('hostile master: after the welcome the server registers over the sealed link', reg && reg.t === 'register', reg);
+  c.send(Buffer.alloc(100 * 1024, '[').toString());
+  check('hostile master: a deep sealed frame closes the link on the server side', await c.closedWithin(5000));
+  // 2. Before authentication: a 200 KB frame instead of the challenge.
+  c = await nextConn(10000);
+  check('hostile master: the server is alive and reconnects', !!c && s.exitCode === null);
+  if (c) {
+    c.sendRaw(frame(Buffer.alloc(200 * 1024, '[')));
+    check('hostile master: an oversized frame before auth closes the link', await c.closedWithin(5000));
+  }
+  // 3. A master that cannot prove it holds the token.
+  c = await nextConn(10000);
+  if (c) {
+    const mn2 = crypto.randomBytes(32);
+    c.sendRaw(frame(JSON.stringify({ t: 'challenge', v: 2, nonce: mn2.toString('hex') })));
+    await c.next(5000);
+    c.sendRaw(frame(JSON.stringify({ t: 'welcome', mac: crypto.randomBytes(32).toString('hex') })));
+    const closed = await c.closedWithin(5000);
+    check('hostile master: a master without the token is not talked to',
+          closed && c.frames.length === 0 && !!await waitFor(s, /did not prove it holds this type's token/, 3000), s.output.slice(-800));
+  }
+  check('hostile master: the server survived it all', s.exitCode === null && !!await nextConn(10000));
+  s.kill('SIGTERM');
+  await Promise.race([s.exited, sleep(10000)]);
+  if (s.exitCode === null) s.kill('SIGKILL');
+  conns.forEach((x) => x.destroy());
+  server.close();
 }
 
 main().catch((e) => { failed++; console.log('FAIL exception: ' + e.stack); }).finally(() => {
