@@ -5,6 +5,9 @@
 #include <boost/asio/write.hpp>
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 namespace shd::cluster {
 
@@ -32,6 +35,15 @@ FrameLink::FrameLink(asio::ip::tcp::socket socket, FrameLimits limits)
     if (socket_.is_open()) set_cloexec(socket_.native_handle());
     boost::system::error_code ec;
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    // A peer that vanished without a FIN (a host down, a partition) is noticed in about 30 s, so its id
+    // does not stay "live" and block the same server's new registration.
+    socket_.set_option(asio::socket_base::keep_alive(true), ec);
+    if (socket_.is_open()) {
+        int idle = 15, interval = 5, count = 3;
+        ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+        ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+        ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+    }
     auto ep = socket_.remote_endpoint(ec);
     address_ = ec ? std::string("?") : ep.address().to_string();
     peer_ = ec ? std::string("?") : address_ + ":" + std::to_string(ep.port());
