@@ -10,9 +10,7 @@ namespace shd::cluster {
 
 namespace {
 
-Membership *self(void *ctx) {
-    return static_cast<Membership *>(ctx);
-}
+Membership *self(void *ctx) { return static_cast<Membership *>(ctx); }
 
 void SHD_CALL servers(void *ctx, shd_text_fn sink, void *ud) {
     std::string json = self(ctx)->to_json();
@@ -30,13 +28,9 @@ shd_status SHD_CALL server(void *ctx, shd_str id, shd_text_fn sink, void *ud) {
     return SHD_OK;
 }
 
-int32_t SHD_CALL all_started(void *ctx) {
-    return self(ctx)->all_started ? 1 : 0;
-}
+int32_t SHD_CALL all_started(void *ctx) { return self(ctx)->all_started ? 1 : 0; }
 
-shd_str SHD_CALL cluster_secret(void *ctx) {
-    return to_shd(self(ctx)->secret);
-}
+shd_str SHD_CALL cluster_secret(void *ctx) { return to_shd(self(ctx)->secret); }
 
 }  // namespace
 

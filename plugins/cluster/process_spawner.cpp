@@ -17,10 +17,8 @@ namespace {
 std::string shell_quote(const std::string &s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
+        if (c == '\'') out += "'\\''";
+        else out += c;
     }
     return out + "'";
 }
@@ -35,8 +33,7 @@ bool is_interface_address(const std::string &host) {
         if (family != AF_INET && family != AF_INET6) continue;
         char buf[NI_MAXHOST];
         socklen_t len = family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
-        if (getnameinfo(i->ifa_addr, len, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 && host == buf)
-            found = true;
+        if (getnameinfo(i->ifa_addr, len, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0 && host == buf) found = true;
     }
     freeifaddrs(list);
     return found;

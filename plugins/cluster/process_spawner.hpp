@@ -17,11 +17,11 @@ struct SshOptions {
 };
 
 struct ServerLaunch {
-    std::string exe;  // the shaddock-host binary (the master's own executable)
+    std::string exe;       // the shaddock-host binary (the master's own executable)
     std::string app_dir;
     std::string env;
     std::string server_id;
-    std::string host;  // the server's host; decides local or ssh
+    std::string host;      // the server's host; decides local or ssh
     SshOptions ssh;
 };
 
