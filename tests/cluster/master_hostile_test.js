@@ -58,6 +58,7 @@ function rssKiB(pid) {
 
 async function main() {
   const port = await freePort();
+  const sniffPort = await freePort(), fakePort = await freePort();
   const plugins = {
     plugins: [{ name: 'cluster', serverTypes: '*', options: {
       restartDelay: 200, handshakeTimeout: 1500, maxUnauthenticated: 32, maxQueuedBytes: 262144,
@@ -72,9 +73,9 @@ async function main() {
   const dir = appDir({
     'master.json': { development: { id: 'master-server-1', host: '127.0.0.1', port },
                      // The sniffed server reads this environment: its master is the capturing proxy.
-                     sniff: { id: 'master-server-1', host: '127.0.0.1', port: port + 1 },
+                     sniff: { id: 'master-server-1', host: '127.0.0.1', port: sniffPort },
                      // ... and in this one, a hostile master played by the test.
-                     fake: { id: 'master-server-1', host: '127.0.0.1', port: port + 2 } },
+                     fake: { id: 'master-server-1', host: '127.0.0.1', port: fakePort } },
     'servers.json': { development: hellos, sniff: hellos, fake: hellos },
     'adminServer.json': [{ type: 'hello', token: TOKEN }],
     'adminUser.json': [{ id: 'user-1', username: 'admin', password: PASSWORD, level: 1 }],
@@ -252,14 +253,14 @@ async function main() {
 
   // -- Passive sniffing: a real server registers through a capturing proxy, an admin logs in through it.
   {
-    const proxy = await captureProxy(port + 1, port);
+    const proxy = await captureProxy(sniffPort, port);
     // Free hello-server-3 (stopped above) and start it in the "sniff" environment: its master is the proxy.
     const mark = master.output.length;
     const s3 = start(dir, ['--env', 'sniff', '--server-id', 'hello-server-3']);
     const reg = await waitFor(master, /server hello-server-3 \(hello\) registered from 127\.0\.0\.1/, 20000, mark);
     const started = await waitFor(s3, /registered with the master/, 5000);
     check('sniff: a real server registered through the proxy', !!reg && !!started, s3.output.slice(-1500));
-    const login = await adminCommand(port + 1, 'admin', PASSWORD, 'list');
+    const login = await adminCommand(sniffPort, 'admin', PASSWORD, 'list');
     check('sniff: an admin logged in through the proxy', login.ok === true, login);
     await sleep(300);
     const bytes = proxy.bytes();
@@ -282,7 +283,7 @@ async function main() {
   check('the master still stops cleanly after every attack', exit && exit.code === 0, exit);
   if (!exit) master.kill('SIGKILL');
 
-  await hostileMaster(dir, port + 2);
+  await hostileMaster(dir, fakePort);
 }
 
 // The server's side: a master that sends deep JSON (sealed, after a valid handshake), an oversized
