@@ -4,6 +4,7 @@
 //
 // Load it on every server type ("serverTypes": "*"), master included. Its network I/O runs on one
 // thread of its own; everything else on the logic thread.
+#include "admin_config.hpp"
 #include "master_role.hpp"
 #include "monitor_role.hpp"
 
@@ -28,12 +29,26 @@ public:
     void configure() override {
         shd::Options opts(host().options_json());
         opts.reject_unknown({"spawn", "stopTimeout", "restartDelay", "sshOptions", "sshPort", "sshUser", "sshIdentity",
-                             "firstConnectTimeout"});
+                             "firstConnectTimeout", "adoptTimeout", "handshakeTimeout", "maxUnauthenticated",
+                             "maxFrame", "maxQueuedBytes", "adminMaxFailures", "adminFailWindow", "adminLockout",
+                             "adminFailDelay"});
+        check_production_credentials();
+        FrameLimits limits;
+        limits.max_frame_after_auth = static_cast<size_t>(opts.get_int("maxFrame", 1 << 20, 4096, 64 << 20));
+        limits.max_queued_bytes = static_cast<size_t>(opts.get_int("maxQueuedBytes", 16 << 20, 65536, 1LL << 30));
+        limits.handshake_timeout_ms = static_cast<int>(opts.get_int("handshakeTimeout", 5000, 100, 600000));
         if (host().server().master) {
             MasterOptions mo;
             mo.spawn = opts.get_bool("spawn", true);
             mo.stop_timeout_ms = static_cast<int>(opts.get_int("stopTimeout", 8000, 100, 600000));
             mo.restart_delay_ms = static_cast<int>(opts.get_int("restartDelay", 1000, 10, 600000));
+            mo.adopt_timeout_ms = static_cast<int>(opts.get_int("adoptTimeout", 10000, 0, 600000));
+            mo.max_unauthenticated = static_cast<int>(opts.get_int("maxUnauthenticated", 64, 1, 100000));
+            mo.limits = limits;
+            mo.admin_max_failures = static_cast<int>(opts.get_int("adminMaxFailures", 5, 1, 1000000));
+            mo.admin_fail_window_ms = static_cast<int>(opts.get_int("adminFailWindow", 60000, 100, 86400000));
+            mo.admin_lockout_ms = static_cast<int>(opts.get_int("adminLockout", 60000, 0, 86400000));
+            mo.admin_fail_delay_ms = static_cast<int>(opts.get_int("adminFailDelay", 1000, 0, 60000));
             mo.ssh.options = opts.get_strings("sshOptions");
             mo.ssh.port = static_cast<int>(opts.get_int("sshPort", 0, 0, 65535));
             mo.ssh.user = opts.get_string("sshUser", "");
@@ -46,6 +61,8 @@ public:
         } else {
             MonitorOptions mo;
             mo.first_connect_timeout_ms = static_cast<int>(opts.get_int("firstConnectTimeout", 5000, 100, 600000));
+            mo.limits = limits;
+            mo.limits.handshake_timeout_ms *= 2;  // the master's deadline closes first
             monitor_ = std::make_unique<MonitorRole>(host(), members_, io_, mo);
             monitor_->configure();
         }
@@ -54,8 +71,10 @@ public:
 
     void start() override {
         thread_ = std::thread([this] { io_.run(); });
-        if (master_) master_->start();
-        else monitor_->start();
+        if (master_)
+            master_->start();
+        else
+            monitor_->start();
     }
 
     void stop(shd::Done done) override {
@@ -65,11 +84,30 @@ public:
             join();
             done();
         };
-        if (master_) master_->stop(shd::Done::from([finish](shd_status) { finish(); }));
-        else monitor_->stop(shd::Done::from([finish](shd_status) { finish(); }));
+        if (master_)
+            master_->stop(shd::Done::from([finish](shd_status) { finish(); }));
+        else
+            monitor_->stop(shd::Done::from([finish](shd_status) { finish(); }));
     }
 
 private:
+    // In production the cluster (master and servers alike) refuses the shipped development credentials
+    // and Pomelo's public default token, and needs adminServer.json (without it the master link is not
+    // authenticated). The master warns in other environments (MasterRole::configure).
+    void check_production_credentials() {
+        if (host().server().env != "production") return;
+        auto servers = host().read_config("adminServer.json");
+        if (!servers)
+            throw shd::Error(SHD_ERR_INVALID,
+                             "config/adminServer.json is missing: in production every server type needs a "
+                             "token of its own to authenticate to the master");
+        auto found = development_credentials(servers, host().read_config("adminUser.json"));
+        if (!found.empty())
+            throw shd::Error(SHD_ERR_INVALID,
+                             found.front() + ": refused in production; set a secret of your own" +
+                                 (found.size() > 1 ? " (and " + std::to_string(found.size() - 1) + " more)" : ""));
+    }
+
     void join() {
         if (thread_.joinable()) thread_.join();
     }

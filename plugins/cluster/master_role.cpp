@@ -1,15 +1,23 @@
 #include "master_role.hpp"
 
+#include "link_crypto.hpp"
+#include "link_messages.hpp"
 #include "process_spawner.hpp"
+
+#include "codec/json_parse.hpp"
 
 #include <shaddock/cpp/json.hpp>
 
 #include <boost/asio/post.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
 #include <csignal>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
-#include <unistd.h>
+#include <sstream>
 
 namespace shd::cluster {
 
@@ -30,6 +38,46 @@ std::string self_exe() {
     return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("shaddock-host");
 }
 
+std::string str(const rapidjson::Value &o, const char *key) {
+    return o.HasMember(key) && o[key].IsString() ? std::string(o[key].GetString(), o[key].GetStringLength())
+                                                 : std::string();
+}
+
+// A peer's string for a log line: control bytes escaped, at most 128 bytes.
+std::string printable(const std::string &s) {
+    std::string out;
+    for (size_t i = 0; i < s.size() && i < 128; ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f || c == '\\') {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    if (s.size() > 128) out += "...";
+    return out;
+}
+
+// True while pid is a live process (not a zombie) whose command line names server `id`.
+bool server_process_alive(pid_t pid, const std::string &id) {
+    if (pid <= 0 || ::kill(pid, 0) != 0) return false;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    size_t paren = line.rfind(')');
+    if (paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z') return false;
+    std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+    std::string args((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+    for (char &c : args)
+        if (c == '\0') c = ' ';
+    // A local server: "... --server-id <id> "; one over ssh: "... '--server-id' '<id>'".
+    return args.find("--server-id " + id + " ") != std::string::npos ||
+           args.find("'--server-id' '" + id + "'") != std::string::npos;
+}
+
 }  // namespace
 
 MasterRole::MasterRole(const Host &host, Membership &members, asio::io_context &io, MasterOptions options)
@@ -44,7 +92,8 @@ void MasterRole::configure() {
     auto list = host_.list_servers();
     rapidjson::Document servers;
     servers.Parse(list.c_str(), list.size());
-    if (servers.HasParseError() || !servers.IsArray()) throw Error(SHD_ERR_INTERNAL, "the host's server list is not a JSON array");
+    if (servers.HasParseError() || !servers.IsArray())
+        throw Error(SHD_ERR_INTERNAL, "the host's server list is not a JSON array");
     for (const auto &entry : servers.GetArray()) {
         std::string id = json_string(entry, "id");
         if (id == me.id) continue;
@@ -61,62 +110,120 @@ void MasterRole::configure() {
     members_.set_config_order(order_);
     order_.erase(order_.begin());
 
-    // adminServer.json: when present, every server type must present its type's token.
-    if (auto text = host_.read_config("adminServer.json")) {
-        rapidjson::Document d;
-        d.Parse(text->c_str(), text->size());
-        if (!d.IsArray()) throw Error(SHD_ERR_INVALID, "config/adminServer.json: expected an array of {\"type\", \"token\"}");
-        tokens_configured_ = true;
-        size_t i = 0;
-        for (const auto &e : d.GetArray()) {
-            if (!e.IsObject() || json_string(e, "type").empty() || !e.HasMember("token") || !e["token"].IsString())
-                throw Error(SHD_ERR_INVALID, "config/adminServer.json: [" + std::to_string(i) +
-                                                 "]: expected {\"type\": string, \"token\": string}");
-            tokens_[json_string(e, "type")] = json_string(e, "token");
-            ++i;
+    // adminServer.json: every server type proves it holds its type's token. Without the file (allowed
+    // in development only) the proofs use an empty key: any peer that knows a server id passes.
+    auto admin_servers = host_.read_config("adminServer.json");
+    auto admin_users = host_.read_config("adminUser.json");
+    try {
+        if (admin_servers) {
+            tokens_ = parse_admin_servers(*admin_servers);
+            tokens_configured_ = true;
         }
+        if (admin_users)
+            for (auto &u : parse_admin_users(*admin_users)) users_[u.name] = std::move(u);
+    } catch (const std::exception &e) {
+        throw Error(SHD_ERR_INVALID, e.what());
     }
-    if (auto text = host_.read_config("adminUser.json")) {
-        rapidjson::Document d;
-        d.Parse(text->c_str(), text->size());
-        if (!d.IsArray()) throw Error(SHD_ERR_INVALID, "config/adminUser.json: expected an array of users");
-        for (const auto &u : d.GetArray()) {
-            if (!u.IsObject() || json_string(u, "username").empty()) continue;
-            int level = u.HasMember("level") && u["level"].IsInt() ? u["level"].GetInt() : 99;
-            users_[json_string(u, "username")] = User{json_string(u, "password"), level};
-        }
+    if (!tokens_configured_)
+        host_.warn(
+            "config/adminServer.json is missing: servers authenticate to the master with an empty token "
+            "(refused in production)");
+    for (const auto &line : development_credentials(admin_servers, admin_users))
+        host_.warn(line + ": development only, the cluster refuses to start with it in production");
+    decoy_key_ = random_bytes(32);
+
+    // A fresh secret per cluster run (OpenSSL's CSPRNG): RPC peers prove they registered with this
+    // master. A master restarted while its servers run keeps theirs (read_state).
+    try {
+        members_.secret = to_hex(random_bytes(24));
+    } catch (const std::exception &e) {
+        throw Error(SHD_ERR_INTERNAL, std::string("cannot make the cluster secret: ") + e.what());
     }
-    // A fresh secret per cluster run: RPC peers prove they registered with this master.
-    std::ifstream rnd("/dev/urandom", std::ios::binary);
-    unsigned char bytes[24] = {};
-    rnd.read(reinterpret_cast<char *>(bytes), sizeof bytes);
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned char b : bytes) {
-        members_.secret.push_back(hex[b >> 4]);
-        members_.secret.push_back(hex[b & 15]);
-    }
+    read_state();
     members_.add(self_json_);
+}
+
+std::string MasterRole::state_path() const {
+    return host_.server().app_dir + "/logs/" + host_.server().id + ".cluster.json";
+}
+
+// The servers this master started and the cluster secret, so that a master restarted after a crash
+// re-adopts the servers that still run instead of starting duplicates. Mode 0600: it holds the secret.
+void MasterRole::write_state() {
+    std::string out = R"({"secret":)" + json_quote(members_.secret) + R"(,"servers":[)";
+    bool first = true;
+    for (const auto &id : order_) {
+        const Child &c = children_.at(id);
+        if (c.pid <= 0) continue;
+        out +=
+            std::string(first ? "" : ",") + R"({"id":)" + json_quote(id) + R"(,"pid":)" + std::to_string(c.pid) + "}";
+        first = false;
+    }
+    out += "]}\n";
+    std::error_code ec;
+    std::filesystem::create_directories(host_.server().app_dir + "/logs", ec);
+    std::string path = state_path(), tmp = path + ".tmp";
+    mode_t old = ::umask(077);
+    {
+        std::ofstream f(tmp, std::ios::trunc);
+        f << out;
+    }
+    ::umask(old);
+    std::filesystem::rename(tmp, path, ec);
+}
+
+void MasterRole::read_state() {
+    std::ifstream in(state_path());
+    if (!in) return;
+    std::stringstream buf;
+    buf << in.rdbuf();
+    rapidjson::Document d;
+    if (!pomelo::parse_json(buf.str(), d) || !d.IsObject() || !d.HasMember("servers") || !d["servers"].IsArray())
+        return;
+    uint64_t now = host_.now_ms();
+    int adopted = 0;
+    for (const auto &s : d["servers"].GetArray()) {
+        if (!s.IsObject() || !s.HasMember("pid") || !s["pid"].IsInt()) continue;
+        auto it = children_.find(str(s, "id"));
+        pid_t pid = s["pid"].GetInt();
+        if (it == children_.end() || !server_process_alive(pid, it->first)) continue;
+        it->second.pid = pid;
+        it->second.adopted = true;
+        it->second.adopt_deadline_ms = now + static_cast<uint64_t>(options_.adopt_timeout_ms);
+        it->second.started_ms = now;
+        ++adopted;
+    }
+    std::string secret = str(d, "secret");
+    if (adopted > 0 && secret.size() == 48) members_.secret = secret;
+    if (adopted > 0)
+        host_.info(std::to_string(adopted) + " server(s) of a previous master still run: waiting up to " +
+                   std::to_string(options_.adopt_timeout_ms) + " ms for them to register again");
 }
 
 void MasterRole::start() {
     ServerInfo me = host_.server();
-    if (me.port <= 0) throw Error(SHD_ERR_INVALID, "config/master.json: port: the master needs a port for its servers to register");
+    if (me.port <= 0)
+        throw Error(SHD_ERR_INVALID, "config/master.json: port: the master needs a port for its servers to register");
     boost::system::error_code ec;
     auto address = asio::ip::make_address(me.host.empty() ? "127.0.0.1" : me.host, ec);
     if (ec) throw Error(SHD_ERR_INVALID, "config/master.json: host: \"" + me.host + "\" is not an IP address");
     acceptor_ = std::make_unique<tcp::acceptor>(io_);
     tcp::endpoint ep(address, static_cast<unsigned short>(me.port));
     acceptor_->open(ep.protocol(), ec);
+    if (!ec) set_cloexec(acceptor_->native_handle());
     if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor_->bind(ep, ec);
     if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) throw Error(SHD_ERR_IO, "cannot listen on " + me.host + ":" + std::to_string(me.port) + ": " + ec.message());
+    if (ec)
+        throw Error(SHD_ERR_IO, "cannot listen on " + me.host + ":" + std::to_string(me.port) + ": " + ec.message());
     accept_next();
-    host_.info("master listening on " + me.host + ":" + std::to_string(me.port) + " for " + std::to_string(order_.size()) +
-               " server(s)");
+    host_.info("master listening on " + me.host + ":" + std::to_string(me.port) + " for " +
+               std::to_string(order_.size()) + " server(s)");
     start_ms_ = host_.now_ms();
     if (options_.spawn)
-        for (const auto &id : order_) spawn(children_.at(id));
+        for (const auto &id : order_)
+            if (children_.at(id).pid <= 0) spawn(children_.at(id));
+    write_state();
     supervise_timer_ = host_.every(100, [this] { supervise(); });
     if (order_.empty()) {
         members_.all_started = true;
@@ -126,10 +233,24 @@ void MasterRole::start() {
 
 void MasterRole::accept_next() {
     acceptor_->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-        if (ec) return;  // closed at stop
-        auto link = std::make_shared<FrameLink>(std::move(socket));
+        if (ec == asio::error::operation_aborted) return;  // closed at stop
+        if (ec) {
+            accept_next();  // a connection reset before it was taken, say: keep accepting
+            return;
+        }
+        set_cloexec(socket.native_handle());
+        // Over the cap of unauthenticated links, a connection is closed at once (nothing is sent).
+        if (unauthenticated_.load() >= options_.max_unauthenticated) {
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            ++refused_connections_;
+            accept_next();
+            return;
+        }
+        ++unauthenticated_;
+        auto link = std::make_shared<FrameLink>(std::move(socket), options_.limits);
         std::weak_ptr<FrameLink> weak = link;
-        host_.post([this, link] { links_.insert(link); });
+        host_.post([this, link] { on_accepted(link); });
         link->start(
             [this, weak](std::string frame) {
                 host_.post([this, weak, frame = std::move(frame)] {
@@ -141,62 +262,237 @@ void MasterRole::accept_next() {
     });
 }
 
+void MasterRole::on_accepted(const std::shared_ptr<FrameLink> &link) {
+    links_.insert(link);
+    Peer &p = peers_[link.get()];
+    p.master_nonce = random_bytes(kLinkNonceSize);
+    // The only frame the master sends before a peer has proven itself.
+    link->send(R"({"t":"challenge","v":2,"nonce":")" + to_hex(p.master_nonce) + "\"}");
+}
+
 void MasterRole::on_frame(const std::shared_ptr<FrameLink> &link, const std::string &text) {
+    auto pit = peers_.find(link.get());
+    if (pit == peers_.end()) return;
+    Peer &p = pit->second;
     rapidjson::Document msg;
-    msg.Parse(text.c_str(), text.size());
-    if (msg.HasParseError() || !msg.IsObject() || !msg.HasMember("t") || !msg["t"].IsString()) {
+    if (!parse_link_message(text, msg)) {
         host_.warn("closing " + link->peer() + ": not a cluster message");
         link->close("bad message");
         return;
     }
     std::string t = msg["t"].GetString();
-    auto it = link_ids_.find(link.get());
-    if (t == "register") handle_register(link, msg);
-    else if (t == "record" && it != link_ids_.end()) handle_record(it->second);
-    else if (t == "admin") handle_admin(link, msg);
-    else if (t == "ping") link->send(R"({"t":"pong"})");
-    else {
-        host_.warn("closing " + link->peer() + ": unexpected message \"" + t + "\"");
+    bool ok = true;
+    switch (p.state) {
+        case Peer::challenged:
+            if ((ok = t == "hello")) handle_hello(link, p, msg);
+            break;
+        case Peer::admin_challenged:
+            if ((ok = t == "proof")) handle_admin_proof(link, p, msg);
+            break;
+        case Peer::server:
+            if (t == "register")
+                handle_register(link, p, msg);
+            else if (t == "record" && p.registered)
+                handle_record(p.id);
+            else
+                ok = false;
+            break;
+        case Peer::admin:
+            if ((ok = t == "admin")) handle_admin(link, p, msg);
+            break;
+    }
+    if (!ok) {
+        host_.warn("closing " + link->peer() + ": unexpected message \"" + printable(t) + "\"");
         link->close("unexpected message");
     }
 }
 
-bool MasterRole::token_ok(const std::string &type, const std::string &token) const {
-    if (!tokens_configured_ || type == "master") return true;
-    auto it = tokens_.find(type);
-    return it != tokens_.end() && it->second == token;
+void MasterRole::refuse(const std::shared_ptr<FrameLink> &link, const std::string &reason, bool retry) {
+    link->send(R"({"t":"refused","reason":)" + json_quote(reason) + (retry ? R"(,"retry":true})" : "}"));
+    link->close("refused: " + reason);
 }
 
-void MasterRole::handle_register(const std::shared_ptr<FrameLink> &link, const rapidjson::Document &msg) {
-    std::string id = json_string(msg, "id"), type = json_string(msg, "serverType"), token = json_string(msg, "token");
-    if (id.empty() || type.empty() || !msg.HasMember("server") || !msg["server"].IsObject()) {
-        link->send(R"({"t":"refused","reason":"register needs id, serverType and server"})");
-        link->close("bad register");
+void MasterRole::authenticated(Peer &) {
+    --unauthenticated_;
+}
+
+void MasterRole::handle_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
+    Hello hello;
+    if (!read_hello(msg, hello)) {
+        host_.warn("closing " + link->peer() + ": a malformed hello");
+        link->close("bad hello");
         return;
     }
-    if (!token_ok(type, token)) {
-        host_.warn("refused server " + id + " (type " + type + "): wrong or missing token for its type in config/adminServer.json");
-        link->send(R"({"t":"refused","reason":"authentication failed: check config/adminServer.json"})");
-        link->close("auth failed");
+    p.peer_nonce = hello.nonce;
+    if (hello.role == "server")
+        handle_server_hello(link, p, hello);
+    else
+        handle_admin_hello(link, p, hello);
+}
+
+void MasterRole::handle_server_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const Hello &hello) {
+    const std::string &id = hello.id, &type = hello.type;
+    // Every type, "master" included, proves it holds its type's token (an empty one without the file).
+    std::string token;
+    bool known_type = true;
+    if (tokens_configured_) {
+        auto it = tokens_.find(type);
+        if (it == tokens_.end())
+            known_type = false;
+        else
+            token = it->second;
+    }
+    bool proven = server_hello_valid(known_type ? token : decoy_key_, p.master_nonce, hello);
+    if (!proven || !known_type) {
+        host_.warn("refused server " + printable(id) + " (type " + printable(type) + ") from " + link->peer() +
+                   ": wrong or missing token for its type in config/adminServer.json");
+        refuse(link, "authentication failed: check config/adminServer.json");
         return;
     }
-    for (const auto &[l, other] : link_ids_) {
-        if (other == id) {
-            link->send(R"({"t":"refused","reason":"a server with this id is already registered"})");
-            link->close("duplicate id");
+    auto child = children_.find(id);
+    if (child == children_.end() || child->second.type != type) {
+        host_.warn("refused server " + printable(id) + " (type " + printable(type) + ") from " + link->peer() +
+                   ": not a server of config/servers.json");
+        refuse(link, "no server with this id and type in config/servers.json");
+        return;
+    }
+    for (const auto &[l, other] : peers_) {
+        if (other.state == Peer::server && other.id == id) {
+            host_.warn("refused server " + id + " from " + link->peer() +
+                       ": a server with this id is already registered");
+            refuse(link, "a server with this id is already registered", true);
             return;
         }
     }
-    std::string entry = to_json(msg["server"]);
+    p.state = Peer::server;
+    p.id = id;
+    p.type = type;
+    authenticated(p);
+    LinkKeys keys = derive_link_keys(token, p.master_nonce, p.peer_nonce, server_who(id, type));
+    link->send(R"({"t":"welcome","mac":")" +
+               to_hex(link_mac(token, "shd.cluster/2 server-welcome", {p.master_nonce, p.peer_nonce, id, type})) +
+               "\"}");
+    link->secure(keys.master_to_peer, keys.peer_to_master);
+}
+
+bool MasterRole::admin_locked(const std::string &address) {
+    auto it = failures_.find(address);
+    return it != failures_.end() && it->second.locked_until > host_.now_ms();
+}
+
+void MasterRole::admin_failed(const std::string &address) {
+    uint64_t now = host_.now_ms();
+    if (failures_.size() > 10000) {  // forget addresses that are neither locked nor recent
+        for (auto it = failures_.begin(); it != failures_.end();) {
+            bool recent = !it->second.times.empty() &&
+                          it->second.times.back() + static_cast<uint64_t>(options_.admin_fail_window_ms) > now;
+            if (!recent && it->second.locked_until <= now)
+                it = failures_.erase(it);
+            else
+                ++it;
+        }
+    }
+    Failures &f = failures_[address];
+    f.times.push_back(now);
+    while (!f.times.empty() && f.times.front() + static_cast<uint64_t>(options_.admin_fail_window_ms) <= now)
+        f.times.pop_front();
+    if (static_cast<int>(f.times.size()) >= options_.admin_max_failures) {
+        f.locked_until = now + static_cast<uint64_t>(options_.admin_lockout_ms);
+        f.times.clear();
+        host_.warn("admin logins from " + address + " refused for " + std::to_string(options_.admin_lockout_ms) +
+                   " ms after " + std::to_string(options_.admin_max_failures) + " failures");
+    }
+}
+
+void MasterRole::audit(const Peer &p, const std::string &address, const std::string &command,
+                       const std::string &result) {
+    host_.info("admin audit: user=" + json_quote(printable(p.user)) + " address=" + address +
+               " command=" + json_quote(printable(command)) + " result=" + result);
+}
+
+void MasterRole::handle_admin_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const Hello &hello) {
+    p.user = hello.user;
+    if (admin_locked(link->address())) {
+        audit(p, link->address(), "login", "refused (address locked out after failed logins)");
+        refuse(link, "too many failed logins from this address; try again later");
+        return;
+    }
+    auto it = users_.find(p.user);
+    std::string params;
+    if (it != users_.end()) {
+        p.known_user = true;
+        p.key = it->second.key;
+        p.level = it->second.level;
+        if (it->second.kdf == "pbkdf2")
+            params = R"("kdf":"pbkdf2","salt":")" + to_hex(it->second.salt) + R"(","iterations":)" +
+                     std::to_string(it->second.iterations);
+        else
+            params = R"("kdf":"md5")";
+    } else {
+        // An unknown user gets the same answer as one with a plain or md5 password.
+        p.key = to_hex(link_mac(decoy_key_, "decoy", {p.user}));
+        params = R"("kdf":"md5")";
+    }
+    p.state = Peer::admin_challenged;
+    link->send(R"({"t":"login",)" + params + "}");
+    link->resume();
+}
+
+void MasterRole::handle_admin_proof(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
+    std::string mac;
+    bool ok = link_hex_field(msg, "mac", kLinkMacSize, mac) &&
+              equal_ct(link_mac(p.key, "shd.cluster/2 admin-hello", {p.master_nonce, p.peer_nonce, p.user}), mac) &&
+              p.known_user;
+    std::string address = link->address();
+    if (!ok) {
+        audit(p, address, "login", "refused (wrong user name or password)");
+        admin_failed(address);
+        // Slowed: the answer comes late, and the link holds its unauthenticated slot meanwhile.
+        std::weak_ptr<FrameLink> weak = link;
+        host_.after(static_cast<uint64_t>(options_.admin_fail_delay_ms), [this, weak] {
+            if (auto l = weak.lock()) refuse(l, "client auth failed with username or password error");
+        });
+        return;
+    }
+    failures_.erase(address);
+    p.state = Peer::admin;
+    authenticated(p);
+    audit(p, address, "login", "ok");
+    LinkKeys keys = derive_link_keys(p.key, p.master_nonce, p.peer_nonce, admin_who(p.user));
+    link->send(R"({"t":"welcome","mac":")" +
+               to_hex(link_mac(p.key, "shd.cluster/2 admin-welcome", {p.master_nonce, p.peer_nonce, p.user})) + "\"}");
+    link->secure(keys.master_to_peer, keys.peer_to_master);
+}
+
+void MasterRole::handle_register(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
+    if (p.registered || !msg.HasMember("server") || !msg["server"].IsObject()) {
+        refuse(link, "register needs a server entry, once");
+        return;
+    }
+    const auto &server = msg["server"];
+    if (str(server, "id") != p.id || str(server, "serverType") != p.type) {
+        host_.warn("refused server " + p.id + " from " + link->peer() + ": its server entry names " +
+                   printable(str(server, "id")) + " (type " + printable(str(server, "serverType")) +
+                   "), not the id and type it authenticated as");
+        refuse(link, "the server entry does not match the authenticated id and type");
+        return;
+    }
+    p.registered = true;
+    Child &child = children_.at(p.id);
+    // The member list carries the master's own servers.json entry for the id, whatever else was sent.
+    std::string entry = child.json;
     members_.add(entry);
-    link_ids_[link.get()] = id;
-    auto child = children_.find(id);
-    if (child != children_.end()) child->second.link = link;
+    link_ids_[link.get()] = p.id;
+    child.link = link;
+    if (child.adopted) {
+        host_.info("re-adopted " + p.id + " (pid " + std::to_string(child.pid) + ") started by a previous master");
+        child.adopt_deadline_ms = 0;
+    }
     link->send(std::string(R"({"t":"registered","secret":)") + json_quote(members_.secret) + R"(,"allStarted":)" +
                (members_.all_started ? "true" : "false") + R"(,"servers":)" + members_.to_json() + "}");
-    broadcast(R"({"t":"add","servers":[)" + entry + "]}", id);
+    broadcast(R"({"t":"add","servers":[)" + entry + "]}", p.id);
     host_.emit("add_servers", "[" + entry + "]");
-    host_.info("server " + id + " (" + type + ") registered from " + link->peer());
+    host_.info("server " + p.id + " (" + p.type + ") registered from " + link->peer());
     // A server that comes back after start_all starts at once.
     if (members_.all_started) link->send(R"({"t":"start_all"})");
 }
@@ -221,6 +517,14 @@ void MasterRole::handle_record(const std::string &id) {
 
 void MasterRole::on_link_closed(const std::shared_ptr<FrameLink> &link, const std::string &reason) {
     links_.erase(link);
+    auto pit = peers_.find(link.get());
+    if (pit != peers_.end()) {
+        if (pit->second.state == Peer::challenged || pit->second.state == Peer::admin_challenged) --unauthenticated_;
+        if (pit->second.state == Peer::admin)
+            host_.info("admin link of " + json_quote(printable(pit->second.user)) + " from " + link->peer() +
+                       " closed (" + reason + ")");
+        peers_.erase(pit);
+    }
     auto it = link_ids_.find(link.get());
     if (it == link_ids_.end()) return;
     std::string id = it->second;
@@ -249,9 +553,13 @@ void MasterRole::spawn(Child &child) {
         return;
     }
     child.pid = pid;
+    child.adopted = false;
+    child.replacing = false;
     child.started_ms = host_.now_ms();
     child.recorded = false;
-    host_.info("started " + child.id + " (pid " + std::to_string(pid) + (local ? ", local)" : ", over ssh on " + child.host + ")"));
+    host_.info("started " + child.id + " (pid " + std::to_string(pid) +
+               (local ? ", local)" : ", over ssh on " + child.host + ")"));
+    if (supervise_timer_) write_state();
 }
 
 void MasterRole::log_crash(const Child &child, const std::string &reason) {
@@ -262,34 +570,69 @@ void MasterRole::log_crash(const Child &child, const std::string &reason) {
     out << child.type << "," << child.id << "," << stamp << "," << reason << "\n";
 }
 
-// Runs every 100 ms: reaps exited children, logs crashes and restarts those marked auto-restart.
+void MasterRole::on_exit(Child &child, const std::string &how) {
+    const std::string &id = child.id;
+    child.pid = -1;
+    child.adopted = false;
+    write_state();
+    if (child.stopping || stopping_) {
+        host_.info(id + " stopped (" + how + ")");
+        return;
+    }
+    if (child.replacing) {
+        child.replacing = false;
+        spawn(child);
+        return;
+    }
+    host_.warn(id + " " + how);
+    log_crash(child, how);
+    if (!child.auto_restart) return;
+    if (how == "exited with code 2") {  // a configuration error: restarting cannot fix it
+        host_.error("not restarting " + id + ": it stopped on a configuration error (see its log)");
+        return;
+    }
+    // Back off 1 s, 2 s, 4 s ... 30 s; a server that ran a minute starts the count again.
+    if (host_.now_ms() - child.started_ms > 60000) child.restarts = 0;
+    uint64_t delay = std::min<uint64_t>(30000, uint64_t(options_.restart_delay_ms) << std::min(child.restarts, 5));
+    ++child.restarts;
+    host_.info("restarting " + id + " in " + std::to_string(delay) + " ms");
+    std::string cid = id;
+    host_.after(delay, [this, cid] {
+        auto it = children_.find(cid);
+        if (it != children_.end() && !stopping_ && it->second.pid < 0 && !it->second.stopping) spawn(it->second);
+    });
+}
+
+// Runs every 100 ms: reaps exited children, logs crashes and restarts those marked auto-restart;
+// watches the servers adopted from a previous master (not our children: polled by pid).
 void MasterRole::supervise() {
     for (const Exited &e : reap_children()) {
         for (auto &[id, child] : children_) {
-            if (child.pid != e.pid) continue;
-            child.pid = -1;
-            if (child.stopping || stopping_) {
-                host_.info(id + " stopped (" + e.how + ")");
-                break;
-            }
-            host_.warn(id + " " + e.how);
-            log_crash(child, e.how);
-            if (!child.auto_restart) break;
-            if (e.how == "exited with code 2") {  // a configuration error: restarting cannot fix it
-                host_.error("not restarting " + id + ": it stopped on a configuration error (see its log)");
-                break;
-            }
-            // Back off 1 s, 2 s, 4 s ... 30 s; a server that ran a minute starts the count again.
-            if (host_.now_ms() - child.started_ms > 60000) child.restarts = 0;
-            uint64_t delay = std::min<uint64_t>(30000, uint64_t(options_.restart_delay_ms) << std::min(child.restarts, 5));
-            ++child.restarts;
-            host_.info("restarting " + id + " in " + std::to_string(delay) + " ms");
-            host_.after(delay, [this, id] {
-                auto it = children_.find(id);
-                if (it != children_.end() && !stopping_ && it->second.pid < 0 && !it->second.stopping) spawn(it->second);
-            });
+            if (child.pid != e.pid || child.adopted) continue;
+            on_exit(child, e.how);
             break;
         }
+    }
+    uint64_t now = host_.now_ms();
+    for (auto &[id, child] : children_) {
+        if (!child.adopted || child.pid <= 0) continue;
+        if (!server_process_alive(child.pid, id)) {
+            on_exit(child, "exited (started by a previous master; exit status unknown)");
+        } else if (!child.link && child.adopt_deadline_ms && now > child.adopt_deadline_ms && !child.replacing &&
+                   !stopping_) {
+            host_.warn(id + " (pid " + std::to_string(child.pid) +
+                       ", started by a previous master) did not register again in " +
+                       std::to_string(options_.adopt_timeout_ms) + " ms: replacing it");
+            child.replacing = true;
+            ::kill(child.pid, SIGKILL);
+        }
+    }
+    uint64_t refused = refused_connections_.load();
+    if (refused != refused_logged_ && now >= next_refused_log_ms_) {
+        next_refused_log_ms_ = now + 5000;
+        host_.warn(std::to_string(refused - refused_logged_) + " connection(s) closed at once: more than " +
+                   std::to_string(options_.max_unauthenticated) + " links had not authenticated");
+        refused_logged_ = refused;
     }
     if (stopping_) finish_stop_when_done();
 }
@@ -300,8 +643,10 @@ void MasterRole::stop_servers(const std::vector<std::string> &ids) {
         if (it == children_.end()) continue;
         Child &c = it->second;
         c.stopping = true;
-        if (c.link) c.link->send(R"({"t":"stop","reason":"stopped by the master"})");
-        else if (c.pid > 0) ::kill(c.pid, SIGTERM);
+        if (c.link)
+            c.link->send(R"({"t":"stop","reason":"stopped by the master"})");
+        else if (c.pid > 0)
+            ::kill(c.pid, SIGTERM);
     }
 }
 
@@ -312,38 +657,30 @@ std::string MasterRole::servers_status_json() const {
         const Child &c = children_.at(id);
         if (!first) out += ",";
         first = false;
-        out += R"({"id":)" + json_quote(c.id) + R"(,"serverType":)" + json_quote(c.type) + R"(,"pid":)" + std::to_string(c.pid) +
-               R"(,"registered":)" + (c.link ? "true" : "false") + R"(,"uptimeMs":)" +
+        out += R"({"id":)" + json_quote(c.id) + R"(,"serverType":)" + json_quote(c.type) + R"(,"pid":)" +
+               std::to_string(c.pid) + R"(,"registered":)" + (c.link ? "true" : "false") + R"(,"uptimeMs":)" +
                std::to_string(c.pid > 0 ? host_.now_ms() - c.started_ms : 0) + "}";
     }
     return out + "]";
 }
 
-bool MasterRole::user_ok(const std::string &user, const std::string &password, int &level) const {
-    auto it = users_.find(user);
-    if (it == users_.end() || it->second.password != password) return false;
-    level = it->second.level;
-    return true;
-}
-
-void MasterRole::handle_admin(const std::shared_ptr<FrameLink> &link, const rapidjson::Document &msg) {
-    int level = 99;
-    if (!user_ok(json_string(msg, "username"), json_string(msg, "password"), level)) {
-        link->send(R"({"t":"admin_result","ok":false,"error":"client auth failed with username or password error"})");
-        link->close("admin auth failed");
-        return;
-    }
-    std::string cmd = json_string(msg, "cmd");
+void MasterRole::handle_admin(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
+    std::string cmd = str(msg, "cmd");
     std::vector<std::string> ids;
     if (msg.HasMember("ids") && msg["ids"].IsArray())
         for (const auto &v : msg["ids"].GetArray())
             if (v.IsString()) ids.emplace_back(v.GetString());
+    std::string shown = cmd;
+    for (const auto &id : ids) shown += " " + id;
+    std::string address = link->address();
     if (cmd == "list") {
         link->send(R"({"t":"admin_result","ok":true,"servers":)" + servers_status_json() + "}");
+        audit(p, address, shown, "ok");
         return;
     }
-    if (level > 1) {
+    if (p.level > 1) {
         link->send(R"({"t":"admin_result","ok":false,"error":"command level not allowed for this user"})");
+        audit(p, address, shown, "refused (level " + std::to_string(p.level) + ")");
         return;
     }
     if (cmd == "stop" && !ids.empty()) {
@@ -351,13 +688,17 @@ void MasterRole::handle_admin(const std::shared_ptr<FrameLink> &link, const rapi
         for (const auto &id : ids)
             if (!children_.count(id)) unknown.push_back(id);
         if (!unknown.empty()) {
-            link->send(R"({"t":"admin_result","ok":false,"error":"unknown server id: )" + unknown.front() + "\"}");
+            link->send(R"({"t":"admin_result","ok":false,"error":)" +
+                       json_quote("unknown server id: " + unknown.front()) + "}");
+            audit(p, address, shown, "refused (unknown server id)");
             return;
         }
         stop_servers(ids);
         link->send(R"({"t":"admin_result","ok":true})");
+        audit(p, address, shown, "ok");
     } else if (cmd == "stop" || cmd == "kill") {
         link->send(R"({"t":"admin_result","ok":true})");
+        audit(p, address, shown, "ok");
         if (cmd == "kill")
             for (auto &[id, c] : children_)
                 if (c.pid > 0) {
@@ -366,7 +707,8 @@ void MasterRole::handle_admin(const std::shared_ptr<FrameLink> &link, const rapi
                 }
         host_.request_stop("admin command " + cmd);
     } else {
-        link->send(R"({"t":"admin_result","ok":false,"error":"unknown command )" + cmd + "\"}");
+        link->send(R"({"t":"admin_result","ok":false,"error":)" + json_quote("unknown command " + cmd) + "}");
+        audit(p, address, shown, "refused (unknown command)");
     }
 }
 
@@ -374,8 +716,11 @@ void MasterRole::stop(Done done) {
     stopping_ = true;
     stop_done_ = std::make_unique<Done>(done);
     stop_deadline_ms_ = host_.now_ms() + static_cast<uint64_t>(options_.stop_timeout_ms);
-    boost::system::error_code ignored;
-    if (acceptor_) acceptor_->close(ignored);
+    if (acceptor_)
+        asio::post(io_, [this] {
+            boost::system::error_code ignored;
+            acceptor_->close(ignored);
+        });
     stop_servers(order_);
     finish_stop_when_done();
 }
@@ -396,6 +741,8 @@ void MasterRole::finish_stop_when_done() {
     for (const auto &l : links_) l->close("master stopping");
     links_.clear();
     link_ids_.clear();
+    std::error_code ec;
+    std::filesystem::remove(state_path(), ec);  // a clean stop leaves nothing to adopt
     auto done = std::move(stop_done_);
     (*done)();
 }

@@ -1,9 +1,12 @@
 // The master's side of the cluster: spawns and supervises every server of servers.json, keeps the
 // member list, tells every server of joins and leaves, holds the start barrier ("start_all"), and
-// answers the admin commands of the `shaddock` CLI. [logic] unless noted.
+// answers the admin commands of the `shaddock` CLI. Every peer authenticates first (docs/cluster.md,
+// "The master link"). [logic] unless noted.
 #pragma once
 
+#include "admin_config.hpp"
 #include "frame_link.hpp"
+#include "link_messages.hpp"
 #include "membership.hpp"
 #include "process_spawner.hpp"
 
@@ -14,6 +17,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -23,9 +28,16 @@
 namespace shd::cluster {
 
 struct MasterOptions {
-    bool spawn = true;              // start the servers (false: wait for servers started elsewhere)
-    int stop_timeout_ms = 8000;     // how long servers get to stop before SIGKILL
-    int restart_delay_ms = 1000;    // first auto-restart delay; doubles up to 30 s
+    bool spawn = true;             // start the servers (false: wait for servers started elsewhere)
+    int stop_timeout_ms = 8000;    // how long servers get to stop before SIGKILL
+    int restart_delay_ms = 1000;   // first auto-restart delay; doubles up to 30 s
+    int adopt_timeout_ms = 10000;  // servers of a previous master: how long to wait for them to re-register
+    int max_unauthenticated = 64;  // concurrent links that have not authenticated
+    FrameLimits limits{4096, 1 << 20, 16 << 20, 5000};
+    int admin_max_failures = 5;  // failed admin logins per address within the window...
+    int admin_fail_window_ms = 60000;
+    int admin_lockout_ms = 60000;    // ...lock the address out this long
+    int admin_fail_delay_ms = 1000;  // every failed login is answered this late
     SshOptions ssh;
 };
 
@@ -43,28 +55,54 @@ private:
         std::string id, type, host, json;
         bool auto_restart = false;
         pid_t pid = -1;
-        bool stopping = false;  // a stop was asked: no restart
+        bool adopted = false;  // pid is a server a previous master started (not our child)
+        uint64_t adopt_deadline_ms = 0;
+        bool replacing = false;  // killed because it did not re-register: spawn when gone
+        bool stopping = false;   // a stop was asked: no restart
         bool recorded = false;
         int restarts = 0;
         uint64_t started_ms = 0;
         std::shared_ptr<FrameLink> link;
     };
+    // What the master knows of one link; every link starts `challenged`.
+    struct Peer {
+        enum State { challenged, admin_challenged, server, admin } state = challenged;
+        std::string master_nonce, peer_nonce;
+        std::string id, type;  // server
+        bool registered = false;
+        std::string user;  // admin
+        std::string key;   // admin: the login key K
+        int level = 99;
+        bool known_user = false;
+    };
 
-    void accept_next();
+    void accept_next();  // [io]
+    void on_accepted(const std::shared_ptr<FrameLink> &link);
     void on_frame(const std::shared_ptr<FrameLink> &link, const std::string &text);
     void on_link_closed(const std::shared_ptr<FrameLink> &link, const std::string &reason);
-    void handle_register(const std::shared_ptr<FrameLink> &link, const rapidjson::Document &msg);
+    void handle_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
+    void handle_server_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const Hello &hello);
+    void handle_admin_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const Hello &hello);
+    void handle_admin_proof(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
+    void refuse(const std::shared_ptr<FrameLink> &link, const std::string &reason, bool retry = false);
+    void authenticated(Peer &p);
+    void handle_register(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
     void handle_record(const std::string &id);
-    void handle_admin(const std::shared_ptr<FrameLink> &link, const rapidjson::Document &msg);
+    void handle_admin(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
+    void audit(const Peer &p, const std::string &address, const std::string &command, const std::string &result);
+    bool admin_locked(const std::string &address);
+    void admin_failed(const std::string &address);
     void broadcast(const std::string &json, const std::string &except_id = {});
     void spawn(Child &child);
     void supervise();
+    void on_exit(Child &child, const std::string &how);
     void log_crash(const Child &child, const std::string &reason);
-    bool token_ok(const std::string &type, const std::string &token) const;
-    bool user_ok(const std::string &user, const std::string &password, int &level) const;
     std::string servers_status_json() const;
     void stop_servers(const std::vector<std::string> &ids);
     void finish_stop_when_done();
+    void read_state();
+    void write_state();
+    std::string state_path() const;
 
     Host host_;
     Membership &members_;
@@ -74,17 +112,24 @@ private:
     std::string exe_;
     std::string self_json_;
 
-    std::vector<std::string> order_;       // servers.json order (master excluded)
+    std::vector<std::string> order_;  // servers.json order (master excluded)
     std::map<std::string, Child> children_;
     std::map<FrameLink *, std::string> link_ids_;  // registered links -> server id
     std::set<std::shared_ptr<FrameLink>> links_;   // every open link (admin links included)
+    std::map<FrameLink *, Peer> peers_;
+    std::atomic<int> unauthenticated_{0};           // [io + logic] links not yet authenticated
+    std::atomic<uint64_t> refused_connections_{0};  // [io] over the cap
+    uint64_t refused_logged_ = 0;
+    uint64_t next_refused_log_ms_ = 0;
     bool tokens_configured_ = false;
-    std::map<std::string, std::string> tokens_;    // server type -> token
-    struct User {
-        std::string password;
-        int level;
+    std::map<std::string, std::string> tokens_;  // server type -> token
+    std::map<std::string, AdminUser> users_;
+    std::string decoy_key_;  // unknown users are answered like known ones
+    struct Failures {
+        std::deque<uint64_t> times;
+        uint64_t locked_until = 0;
     };
-    std::map<std::string, User> users_;
+    std::map<std::string, Failures> failures_;  // admin login failures per address
     uint64_t start_ms_ = 0;
     uint64_t supervise_timer_ = 0;
     bool stopping_ = false;

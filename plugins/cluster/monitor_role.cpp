@@ -1,5 +1,10 @@
 #include "monitor_role.hpp"
 
+#include "link_crypto.hpp"
+#include "link_messages.hpp"
+
+#include "codec/json_parse.hpp"
+
 #include <shaddock/cpp/json.hpp>
 
 #include <rapidjson/document.h>
@@ -8,12 +13,22 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 
+#include <unistd.h>
 #include <chrono>
 
 namespace shd::cluster {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string str(const rapidjson::Value &o, const char *key) {
+    return o.HasMember(key) && o[key].IsString() ? std::string(o[key].GetString(), o[key].GetStringLength())
+                                                 : std::string();
+}
+
+}  // namespace
 
 MonitorRole::MonitorRole(const Host &host, Membership &members, asio::io_context &io, MonitorOptions options)
     : host_(host), members_(members), io_(io), options_(options) {}
@@ -22,7 +37,9 @@ MonitorRole::~MonitorRole() = default;
 
 void MonitorRole::configure() {
     auto master = host_.read_config("master.json");
-    if (!master) throw Error(SHD_ERR_NOT_FOUND, "config/master.json is missing: a cluster server needs its master's host and port");
+    if (!master)
+        throw Error(SHD_ERR_NOT_FOUND,
+                    "config/master.json is missing: a cluster server needs its master's host and port");
     rapidjson::Document d;
     d.Parse(master->c_str(), master->size());
     if (!d.IsObject() || !d.HasMember("port") || !d["port"].IsInt())
@@ -67,37 +84,40 @@ void MonitorRole::connect(int attempt) {
     boost::system::error_code ec;
     auto address = asio::ip::make_address(master_host_, ec);
     if (ec) {
-        host_.post([this] { host_.request_stop("config/master.json: host \"" + master_host_ + "\" is not an IP address"); });
+        host_.post(
+            [this] { host_.request_stop("config/master.json: host \"" + master_host_ + "\" is not an IP address"); });
         return;
     }
-    socket->async_connect(tcp::endpoint(address, static_cast<unsigned short>(master_port_)),
-                          [this, socket, attempt](boost::system::error_code ec) {
-                              if (stopping_) return;
-                              if (!ec) {
-                                  auto link = std::make_shared<FrameLink>(std::move(*socket));
-                                  host_.post([this, link] { on_connected(link); });
-                                  return;
-                              }
-                              // Before the first registration: retry every 200 ms up to the limit,
-                              // then give up (Pomelo exits too). Afterwards: back off up to a minute.
-                              int delay;
-                              if (!ever_registered_) {
-                                  delay = 200;
-                                  if (attempt * 200 >= options_.first_connect_timeout_ms) {
-                                      host_.post([this] {
-                                          host_.error("cannot reach the master at " + master_host_ + ":" + std::to_string(master_port_));
-                                          host_.request_stop("no master");
-                                      });
-                                      return;
-                                  }
-                              } else {
-                                  delay = std::min(options_.max_backoff_ms, 1000 << std::min(attempt, 6));
-                              }
-                              retry_timer_ = std::make_unique<asio::steady_timer>(io_, std::chrono::milliseconds(delay));
-                              retry_timer_->async_wait([this, attempt](boost::system::error_code e) {
-                                  if (!e && !stopping_) connect(attempt + 1);
-                              });
-                          });
+    socket->async_connect(
+        tcp::endpoint(address, static_cast<unsigned short>(master_port_)),
+        [this, socket, attempt](boost::system::error_code ec) {
+            if (stopping_) return;
+            if (!ec) {
+                auto link = std::make_shared<FrameLink>(std::move(*socket), options_.limits);
+                host_.post([this, link] { on_connected(link); });
+                return;
+            }
+            // Before the first registration: retry every 200 ms up to the limit,
+            // then give up (Pomelo exits too). Afterwards: back off up to a minute.
+            int delay;
+            if (!ever_registered_) {
+                delay = 200;
+                if (attempt * 200 >= options_.first_connect_timeout_ms) {
+                    host_.post([this] {
+                        host_.error("cannot reach the master at " + master_host_ + ":" + std::to_string(master_port_));
+                        host_.request_stop("no master");
+                    });
+                    return;
+                }
+            } else {
+                // 250 ms doubling: a restarted master finds its servers back quickly.
+                delay = std::min(options_.max_backoff_ms, 250 << std::min(attempt, 8));
+            }
+            retry_timer_ = std::make_unique<asio::steady_timer>(io_, std::chrono::milliseconds(delay));
+            retry_timer_->async_wait([this, attempt](boost::system::error_code e) {
+                if (!e && !stopping_) connect(attempt + 1);
+            });
+        });
 }
 
 void MonitorRole::on_connected(std::shared_ptr<FrameLink> link) {
@@ -106,23 +126,75 @@ void MonitorRole::on_connected(std::shared_ptr<FrameLink> link) {
         return;
     }
     link_ = link;
+    state_ = State::awaiting_challenge;
     std::weak_ptr<FrameLink> weak = link;
-    link->start([this](std::string f) { host_.post([this, f = std::move(f)] { on_frame(f); }); },
-                [this, weak](std::string reason) {
-                    host_.post([this, weak, reason] {
-                        if (weak.lock() == link_) on_closed(reason);
-                    });
-                });
+    link->start(
+        [this, weak](std::string f) {
+            host_.post([this, weak, f = std::move(f)] {
+                if (weak.lock() == link_) on_frame(f);
+            });
+        },
+        [this, weak](std::string reason) {
+            host_.post([this, weak, reason] {
+                if (weak.lock() == link_) on_closed(reason);
+            });
+        });
+}
+
+// The handshake (docs/cluster.md, "The master link"): answer the challenge with a proof of this type's
+// token, check the master's proof, then seal the link and register.
+bool MonitorRole::handshake(const std::string &t, const rapidjson::Document &msg) {
     ServerInfo me = host_.server();
-    link->send(R"({"t":"register","id":)" + json_quote(me.id) + R"(,"serverType":)" + json_quote(me.type) + R"(,"token":)" +
-               json_quote(token_) + R"(,"server":)" + self_json_ + "}");
+    if (state_ == State::awaiting_challenge) {
+        std::string hex = str(msg, "nonce");
+        if (t != "challenge" || hex.size() != 2 * kLinkNonceSize || !from_hex(hex, master_nonce_)) return false;
+        my_nonce_ = random_bytes(kLinkNonceSize);
+        link_->send(R"({"t":"hello","v":2,"role":"server","id":)" + json_quote(me.id) + R"(,"serverType":)" +
+                    json_quote(me.type) + R"(,"nonce":")" + to_hex(my_nonce_) + R"(","mac":")" +
+                    to_hex(link_mac(token_, "shd.cluster/2 server-hello", {master_nonce_, my_nonce_, me.id, me.type})) +
+                    "\"}");
+        link_->resume();
+        state_ = State::awaiting_welcome;
+        return true;
+    }
+    std::string mac;
+    std::string hex = str(msg, "mac");
+    if (t != "welcome" || hex.size() != 2 * kLinkMacSize || !from_hex(hex, mac) ||
+        !equal_ct(mac, link_mac(token_, "shd.cluster/2 server-welcome", {master_nonce_, my_nonce_, me.id, me.type}))) {
+        host_.error("the master at " + master_host_ + ":" + std::to_string(master_port_) +
+                    " did not prove it holds this type's token (config/adminServer.json): closing the link");
+        return false;
+    }
+    LinkKeys keys = derive_link_keys(token_, master_nonce_, my_nonce_, server_who(me.id, me.type));
+    link_->secure(keys.peer_to_master, keys.master_to_peer);
+    state_ = State::secure;
+    link_->send(R"({"t":"register","pid":)" + std::to_string(::getpid()) + R"(,"server":)" + self_json_ + "}");
+    return true;
 }
 
 void MonitorRole::on_frame(const std::string &text) {
     rapidjson::Document msg;
-    msg.Parse(text.c_str(), text.size());
-    if (msg.HasParseError() || !msg.IsObject() || !msg.HasMember("t") || !msg["t"].IsString()) return;
+    if (!parse_link_message(text, msg)) {
+        if (link_) link_->close("bad message from the master");
+        return;
+    }
     std::string t = msg["t"].GetString();
+    if (t == "refused") {
+        std::string reason =
+            msg.HasMember("reason") && msg["reason"].IsString() ? msg["reason"].GetString() : "no reason";
+        if (msg.HasMember("retry") && msg["retry"].IsBool() && msg["retry"].GetBool()) {
+            host_.warn("the master refused this server for now: " + reason + "; retrying");
+            if (link_) link_->close("refused");
+            return;
+        }
+        host_.error("the master refused this server: " + reason);
+        host_.request_stop("refused by the master");
+        return;
+    }
+    if (state_ != State::secure) {
+        if (!handshake(t, msg) && link_) link_->close("handshake failed");
+        return;
+    }
     if (t == "registered") {
         registered_ = ever_registered_ = true;
         members_.clear();
@@ -139,10 +211,6 @@ void MonitorRole::on_frame(const std::string &text) {
         host_.info("registered with the master (" + std::to_string(members_.size()) + " member(s))");
         host_.emit("add_servers", added + "]");
         send_record_if_ready();
-    } else if (t == "refused") {
-        std::string reason = msg.HasMember("reason") && msg["reason"].IsString() ? msg["reason"].GetString() : "no reason";
-        host_.error("the master refused this server: " + reason);
-        host_.request_stop("refused by the master");
     } else if (t == "add" && msg.HasMember("servers") && msg["servers"].IsArray()) {
         for (const auto &s : msg["servers"].GetArray()) members_.add(to_json(s));
         host_.emit("add_servers", to_json(msg["servers"]));
@@ -172,7 +240,8 @@ void MonitorRole::on_closed(const std::string &reason) {
     registered_ = false;
     if (stopping_) return;
     host_.warn("lost the master (" + reason + "); reconnecting");
-    asio::post(io_, [this] { connect(1); });
+    int attempt = ever_registered_ ? 0 : 1;
+    asio::post(io_, [this, attempt] { connect(attempt); });
 }
 
 void MonitorRole::stop(Done done) {

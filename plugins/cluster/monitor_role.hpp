@@ -8,6 +8,8 @@
 
 #include <shaddock/cpp/plugin.hpp>
 
+#include <rapidjson/document.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -20,6 +22,7 @@ namespace shd::cluster {
 struct MonitorOptions {
     int first_connect_timeout_ms = 5000;  // Pomelo: a server that cannot reach the master at start exits
     int max_backoff_ms = 60000;
+    FrameLimits limits{4096, 1 << 20, 16 << 20, 10000};
 };
 
 class MonitorRole {
@@ -32,9 +35,10 @@ public:
     void stop(Done done);
 
 private:
-    void connect(int attempt);              // [io]
+    void connect(int attempt);  // [io]
     void on_connected(std::shared_ptr<FrameLink> link);
     void on_frame(const std::string &text);
+    bool handshake(const std::string &t, const rapidjson::Document &msg);
     void on_closed(const std::string &reason);
     void send_record_if_ready();
 
@@ -45,6 +49,8 @@ private:
     std::string master_host_;
     int master_port_ = 0;
     std::string token_;
+    enum class State { awaiting_challenge, awaiting_welcome, secure } state_ = State::awaiting_challenge;
+    std::string master_nonce_, my_nonce_;
     std::string self_json_;
     std::shared_ptr<FrameLink> link_;
     std::unique_ptr<boost::asio::steady_timer> retry_timer_;  // [io]

@@ -74,7 +74,13 @@ pid_t spawn_process(const std::vector<std::string> &argv, std::string &error) {
     for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
     args.push_back(nullptr);
     pid_t pid = -1;
-    int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ);
+    // The child keeps stdin, stdout and stderr only: every other descriptor of the master (its
+    // listening sockets, links, files) is closed before exec, whatever its close-on-exec flag.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
         error = std::string("cannot start ") + argv[0] + ": " + std::strerror(rc);
         return -1;

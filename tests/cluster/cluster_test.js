@@ -11,8 +11,12 @@ const path = require('path');
 const HOST = process.argv[2];
 const CLI = process.argv[3];
 const { execFileSync } = require('child_process');
-function cli(args) {
-  try { return { code: 0, out: execFileSync(CLI, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) }; }
+// The admin password comes from the environment (the CLI refuses it on argv).
+// noTerminal: run it in a new session (setsid), so that it has no terminal to prompt on.
+function cli(args, password = 'admin', noTerminal = false) {
+  const env = { ...process.env, SHADDOCK_ADMIN_PASSWORD: password };
+  const [cmd, argv] = noTerminal ? ['setsid', ['-w', CLI, ...args]] : [CLI, args];
+  try { return { code: 0, out: execFileSync(cmd, argv, { encoding: 'utf8', env, timeout: 20000, stdio: ['ignore', 'pipe', 'pipe'] }) }; }
   catch (e) { return { code: e.status, out: (e.stdout || '') + (e.stderr || '') }; }
 }
 let passed = 0, failed = 0;
@@ -146,9 +150,19 @@ async function commandLine() {
   const list = cli(['list', '-d', dir]);
   check('shaddock list shows every server', list.code === 0 && /hello-server-1\s+hello/.test(list.out) &&
         /hello-server-2\s+hello/.test(list.out), list.out);
-  const badPass = cli(['list', '-d', dir, '-p', 'nope']);
+  const badPass = cli(['list', '-d', dir], 'nope');
   check('a wrong password is refused', badPass.code === 1 && /auth failed/.test(badPass.out), badPass.out);
-  const lowLevel = cli(['stop', '-d', dir, '-u', 'monitor', '-p', 'monitor', 'hello-server-1']);
+  const argvPass = cli(['list', '-d', dir, '-p', 'admin']);
+  check('-p PASS is refused and points to the environment, a file or the prompt',
+        argvPass.code === 2 && /SHADDOCK_ADMIN_PASSWORD/.test(argvPass.out) && /--password-file/.test(argvPass.out), argvPass.out);
+  const pwFile = path.join(dir, 'pw.txt');
+  fs.writeFileSync(pwFile, 'admin\n', { mode: 0o600 });
+  const fromFile = cli(['list', '-d', dir, '--password-file', pwFile], '');
+  check('--password-file FILE logs in', fromFile.code === 0 && /hello-server-1/.test(fromFile.out), fromFile.out);
+  const noPass = cli(['list', '-d', dir], '', true);
+  check('without a password source and no terminal the CLI says where to put it',
+        noPass.code === 1 && /SHADDOCK_ADMIN_PASSWORD/.test(noPass.out), noPass.out);
+  const lowLevel = cli(['stop', '-d', dir, '-u', 'monitor', 'hello-server-1'], 'monitor');
   check('a level-2 user may not stop servers', lowLevel.code === 1 && /level/.test(lowLevel.out), lowLevel.out);
   const stopOne = cli(['stop', '-d', dir, 'hello-server-2']);
   const stopped = await waitFor(master, /hello-server-2 stopped \(exited with code 0\)/, 5000);

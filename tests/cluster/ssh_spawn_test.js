@@ -149,9 +149,9 @@ async function main() {
       login.code === 200 && r.server === 'backend-server-1' && r.body && r.body.over === 'ssh', JSON.stringify(r));
     pomelo.disconnect();
 
-    const list = execFileSync(CLI, ['list', '-d', dir], { encoding: 'utf8' });
+    const list = execFileSync(CLI, ['list', '-d', dir], { encoding: 'utf8', env: { ...process.env, SHADDOCK_ADMIN_PASSWORD: 'admin' } });
     check('shaddock list shows the remote backend', /backend-server-1/.test(list), list);
-    const stop = execFileSync(CLI, ['stop', '-d', dir], { encoding: 'utf8' });
+    const stop = execFileSync(CLI, ['stop', '-d', dir], { encoding: 'utf8', env: { ...process.env, SHADDOCK_ADMIN_PASSWORD: 'admin' } });
     const exit = await Promise.race([exited, sleep(20000).then(() => null)]);
     check('shaddock stop stops the cluster; the master exits 0', exit && exit.code === 0, JSON.stringify(exit) + ' ' + stop);
     await waitFor(() => !alive(remotePid), 10000, 'the remote backend to exit').catch(() => {});

@@ -11,9 +11,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${1:-build/fuzz}"
 seconds="${FUZZ_SECONDS:-10}"
-targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder fuzz_connector_receive)
-# Sources a target needs beyond the codec.
-declare -A extra_sources=([fuzz_connector_receive]="protocol_connection.cpp protocol_setup.cpp")
+targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder fuzz_connector_receive
+         fuzz_master_link)
+# Sources a target needs beyond the codec (paths from the repository root).
+declare -A extra_sources=(
+    [fuzz_connector_receive]="plugins/pomelo_protocol/protocol_connection.cpp plugins/pomelo_protocol/protocol_setup.cpp"
+    [fuzz_master_link]="plugins/cluster/admin_config.cpp plugins/cluster/link_crypto.cpp plugins/cluster/link_messages.cpp")
 targets+=(fuzz_rpc_frame_reader)  # plugins/rpc/frame_codec.cpp, compiled in with the codec below
 
 cxx="$(command -v clang++ || command -v clang++-14 || true)"
@@ -50,7 +53,7 @@ status=0
 for t in "${targets[@]}"; do
     echo "== $t: build"
     extra=()
-    for src in ${extra_sources[$t]:-}; do extra+=("$root/plugins/pomelo_protocol/$src"); done
+    for src in ${extra_sources[$t]:-}; do extra+=("$root/$src"); done
     "$cxx" "${common[@]}" "${sanitize[@]}" -fsanitize=fuzzer "$here/$t.cpp" "${extra[@]}" "$out"/obj/*.o -lcrypto -o "$out/$t"
     echo "== $t: run ${seconds}s"
     mkdir -p "$out/corpus/$t"

@@ -20,6 +20,7 @@ class JsonParseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(edgesOfTheRangeStayExact);
     CPPUNIT_TEST(stringsAreNotNumbers);
     CPPUNIT_TEST(longLiteralsAtEveryExponent);
+    CPPUNIT_TEST(aLongZeroReadsAsZero);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -38,6 +39,19 @@ public:
         CPPUNIT_ASSERT(std::signbit(d[0].GetDouble()));
         CPPUNIT_ASSERT_EQUAL(0.0, d[1].GetDouble());
         CPPUNIT_ASSERT_EQUAL(0.0, d[2].GetDouble());
+    }
+
+    // "0." and hundreds of zeros crashed RapidJSON's full-precision path (found by fuzz_master_link).
+    void aLongZeroReadsAsZero() {
+        for (size_t zeros : {65, 400, 600, 5000}) {
+            rapidjson::Document d;
+            const std::string z = "0." + std::string(zeros, '0');
+            CPPUNIT_ASSERT(parse_json("[" + z + ",-" + z + "e7,1]", d));
+            CPPUNIT_ASSERT_EQUAL(0.0, d[0].GetDouble());
+            CPPUNIT_ASSERT_EQUAL(0.0, d[1].GetDouble());
+            CPPUNIT_ASSERT(std::signbit(d[1].GetDouble()));
+            CPPUNIT_ASSERT_EQUAL(1, d[2].GetInt());
+        }
     }
 
     void aboveTheRangeIsRefused() {

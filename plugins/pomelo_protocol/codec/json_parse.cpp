@@ -9,7 +9,9 @@ namespace shd::pomelo {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // RapidJSON 1.1's full-precision number parsing indexes outside its table of cached powers of ten
 // for long literals far outside the range of double (found by fuzz_handshake: a hostile body could
@@ -31,6 +33,7 @@ enum class Magnitude { normal, tiny, huge };
 size_t scan_number(std::string_view text, size_t i, Magnitude &magnitude) {
     magnitude = Magnitude::normal;
     const size_t n = text.size();
+    const size_t start = i;
     if (i < n && text[i] == '-') ++i;
     long lead = 0;         // decimal exponent of the first non-zero digit, once seen
     bool nonzero = false;  // a non-zero digit was seen
@@ -63,6 +66,9 @@ size_t scan_number(std::string_view text, size_t i, Magnitude &magnitude) {
         if (minus) exponent = -exponent;
     }
     if (nonzero && lead + exponent <= -325) magnitude = Magnitude::tiny;
+    // A zero written with hundreds of fraction digits ("0.000...0", found by fuzz_master_link) sends
+    // RapidJSON's full-precision path outside its tables too; it is 0 whatever its length.
+    if (!nonzero && i - start > 64) magnitude = Magnitude::tiny;
     if (nonzero && lead + exponent >= 309) magnitude = Magnitude::huge;
     return i;
 }
