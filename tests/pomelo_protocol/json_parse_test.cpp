@@ -21,6 +21,8 @@ class JsonParseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(stringsAreNotNumbers);
     CPPUNIT_TEST(longLiteralsAtEveryExponent);
     CPPUNIT_TEST(aLongZeroReadsAsZero);
+    CPPUNIT_TEST(brokenLongLiteralsAreRefused);
+    CPPUNIT_TEST(integersKeepRapidJsonTypes);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -52,6 +54,34 @@ public:
             CPPUNIT_ASSERT(std::signbit(d[1].GetDouble()));
             CPPUNIT_ASSERT_EQUAL(1, d[2].GetInt());
         }
+    }
+
+    // "0.<zeros>.<zeros>" (found by fuzz_master_link after the fix above: corpus crash-zeros-twice)
+    // crashed RapidJSON's own number conversion, which no longer runs; broken literals are refused.
+    void brokenLongLiteralsAreRefused() {
+        for (size_t a : {10, 104, 400})
+            for (size_t b : {0, 10, 1000}) {
+                rapidjson::Document d;
+                CPPUNIT_ASSERT(!parse_json("0." + std::string(a, '0') + "." + std::string(b, '0'), d));
+                CPPUNIT_ASSERT(!parse_json("[" + std::string(a, '1') + "e" + std::string(b, '-') + "]", d));
+            }
+    }
+
+    void integersKeepRapidJsonTypes() {
+        rapidjson::Document d;
+        CPPUNIT_ASSERT(parse_json("[0,-0,2147483647,-2147483648,4294967295,-2147483649,18446744073709551615,"
+                                  "18446744073709551616,1.5,1e2]",
+                                  d));
+        CPPUNIT_ASSERT(d[0].IsInt() && d[0].IsUint() && d[0].GetInt() == 0);
+        CPPUNIT_ASSERT(d[1].IsInt() && d[1].GetInt() == 0);
+        CPPUNIT_ASSERT(d[2].IsInt() && d[2].GetInt() == 2147483647);
+        CPPUNIT_ASSERT(d[3].IsInt() && d[3].GetInt() == -2147483647 - 1);
+        CPPUNIT_ASSERT(d[4].IsUint() && !d[4].IsInt() && d[4].GetUint() == 4294967295u);
+        CPPUNIT_ASSERT(d[5].IsInt64() && !d[5].IsInt() && d[5].GetInt64() == -2147483649LL);
+        CPPUNIT_ASSERT(d[6].IsUint64() && !d[6].IsInt64() && d[6].GetUint64() == 18446744073709551615ULL);
+        CPPUNIT_ASSERT(d[7].IsDouble() && d[7].GetDouble() == 18446744073709551616.0);
+        CPPUNIT_ASSERT(d[8].IsDouble() && d[8].GetDouble() == 1.5);
+        CPPUNIT_ASSERT(d[9].IsDouble() && d[9].GetDouble() == 100.0);
     }
 
     void aboveTheRangeIsRefused() {

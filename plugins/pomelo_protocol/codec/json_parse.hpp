@@ -1,6 +1,7 @@
 // Parsing untrusted JSON text (handshake bodies, JSON message bodies) without recursion: nesting is
 // checked on the raw text first and RapidJSON runs in iterative mode, so hostile input cannot
-// exhaust the stack. Numbers are parsed with full precision, as JSON.parse does.
+// exhaust the stack. Numbers are converted by the C library, correctly rounded as JSON.parse does
+// (RapidJSON's own conversion is not used: hostile literals send it outside its tables).
 #pragma once
 
 #include <rapidjson/fwd.h>
