@@ -75,7 +75,11 @@ test('10,000 connections opened and dropped', { timeout: 180000 }, async () => {
     const rssAfter = server.rssKiB();
     const grown = rssAfter - rssBefore;
     console.log(`# RSS before ${rssBefore} KiB, peak ${peak} KiB, after ${rssAfter} KiB (grown ${grown} KiB)`);
-    assert.ok(grown < 16 * 1024, `RSS grew by ${grown} KiB after the connections were dropped`);
+    // Under AddressSanitizer freed memory waits in its quarantine (256 MiB) and RSS says nothing about
+    // leaks; LeakSanitizer checks them when the server exits instead.
+    if (!/address/.test(process.env.SHADDOCK_SANITIZERS || '')) {
+      assert.ok(grown < 16 * 1024, `RSS grew by ${grown} KiB after the connections were dropped`);
+    }
     witness.close();
   } finally {
     await server.stop();
