@@ -6,6 +6,13 @@
 #   tools/dev.sh run [APP_DIR]    setup, build, then run the app's cluster in the foreground (Ctrl-C stops);
 #                                 default: the chat demo (config/ = apps/chat/config), web client on :3001
 #   tools/dev.sh test [ARGS...]   setup, build, then run the whole test suite (ARGS go to ctest)
+#   tools/dev.sh test --sanitize address,undefined [ARGS...]
+#                                 the same in build-asan/, built with AddressSanitizer + UBSan: any report
+#                                 fails the run (reports are also kept in build-asan/sanitizer-logs/)
+#   tools/dev.sh test --sanitize thread [ARGS...]
+#                                 ThreadSanitizer build in build-tsan/; without ARGS runs the threaded
+#                                 parts (ctest -L 'connector|rpc|client|robot'); see docs/security.md
+#   (build and run take --sanitize LIST too; SHADDOCK_BUILD_DIR overrides the build folder)
 #   tools/dev.sh bench [ARGS...]  setup, build, then run the benchmarks (bench/run.js; --quick for a smoke run)
 #   tools/dev.sh help             this text
 set -euo pipefail
@@ -13,6 +20,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${SHADDOCK_BUILD_DIR:-$ROOT/build}"
 JOBS="${SHADDOCK_JOBS:-$(nproc)}"
+SANITIZE=""  # --sanitize LIST: the SHADDOCK_SANITIZERS of the build (cmake/Sanitizers.cmake)
+# The ctest selection of `test --sanitize thread` without ARGS: the parts that run threads of their own.
+TSAN_DEFAULT_TESTS=(-L 'connector|rpc|client|robot')
 
 # Debian 12 packages: compilers and build tools, the libraries, and the tools tests use.
 DEB_PACKAGES=(
@@ -61,9 +71,14 @@ cmd_build() {
   local gen=() launcher=()
   command -v ninja >/dev/null 2>&1 && gen=(-G Ninja)
   command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  local san=()
+  [[ -n $SANITIZE ]] && san=(-DSHADDOCK_SANITIZERS="$SANITIZE")
   if [[ ! -f $BUILD/CMakeCache.txt ]]; then
-    log "configuring $BUILD"
-    cmake -S "$ROOT" -B "$BUILD" "${gen[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    log "configuring $BUILD${SANITIZE:+ (sanitizers: $SANITIZE)}"
+    cmake -S "$ROOT" -B "$BUILD" "${gen[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${san[@]}" >/dev/null
+  elif [[ -n $SANITIZE ]] && ! grep -qx "SHADDOCK_SANITIZERS:STRING=$SANITIZE" "$BUILD/CMakeCache.txt"; then
+    log "reconfiguring $BUILD (sanitizers: $SANITIZE)"
+    cmake -S "$ROOT" -B "$BUILD" "${san[@]}" >/dev/null
   fi
   # Paths under the checkout hash as relative ones, so every clone and worktree shares one ccache.
   export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
@@ -79,10 +94,44 @@ cmd_run() {
 }
 
 cmd_test() {
-  local start=$SECONDS
-  log "running the test suite"
-  (cd "$BUILD" && ctest --output-on-failure -j "$JOBS" "$@")
-  log "test suite finished in $((SECONDS - start)) s"
+  local start=$SECONDS status=0
+  if [[ -z $SANITIZE ]]; then
+    log "running the test suite"
+    (cd "$BUILD" && ctest --output-on-failure -j "$JOBS" "$@")
+    log "test suite finished in $((SECONDS - start)) s"
+    return
+  fi
+  # Sanitizer run: ctest sets ASAN/LSAN/UBSAN/TSAN_OPTIONS (cmake/Sanitizers.cmake) unless they are set
+  # here already. A report from any process (also one a test spawned and killed) lands in
+  # sanitizer-logs/ and fails the run even when the test that caused it passed.
+  (($#)) || [[ $SANITIZE != *thread* ]] || set -- "${TSAN_DEFAULT_TESTS[@]}"
+  local logs=$BUILD/sanitizer-logs
+  rm -rf "$logs" && mkdir -p "$logs"
+  log "running the test suite under the sanitizers $SANITIZE ($BUILD)"
+  (cd "$BUILD" && ctest --output-on-failure -j "$JOBS" "$@") || status=$?
+  local reports=("$logs"/*)
+  if [[ -e ${reports[0]} ]]; then
+    log "sanitizer reports (${#reports[@]} files in ${logs#$ROOT/}):"
+    local f
+    for f in "${reports[@]}"; do printf '==== %s\n' "${f#$ROOT/}" >&2; cat "$f" >&2; done
+    ((status)) || status=1
+  fi
+  log "sanitizer test run ($SANITIZE) finished in $((SECONDS - start)) s: $([[ $status -eq 0 ]] && echo clean || echo FAILED)"
+  return "$status"
+}
+
+# --sanitize LIST (first argument of build/run/test/bench): a sanitizer build in a folder of its own.
+parse_sanitize() {
+  SANITIZE=${1//[[:space:]]/}
+  [[ $SANITIZE =~ ^(address|undefined|thread)(,(address|undefined|thread))*$ ]] ||
+    { log "--sanitize takes a comma-separated list of address, undefined, thread (got '$1')"; exit 2; }
+  if [[ -z ${SHADDOCK_BUILD_DIR:-} ]]; then
+    case ",$SANITIZE," in
+      *,thread,*) BUILD=$ROOT/build-tsan ;;
+      *,address,*) BUILD=$ROOT/build-asan ;;
+      *) BUILD=$ROOT/build-ubsan ;;
+    esac
+  fi
 }
 
 cmd_bench() {
@@ -91,12 +140,23 @@ cmd_bench() {
   SHADDOCK_BUILD_DIR="$BUILD" node "$ROOT/bench/run.js" "$@"
 }
 
-case "${1:-help}" in
+cmd=${1:-help}
+(($#)) && shift
+if [[ ${1:-} == --sanitize ]]; then
+  [[ $# -ge 2 ]] || { log "--sanitize needs a list (address,undefined or thread)"; exit 2; }
+  parse_sanitize "$2"
+  shift 2
+elif [[ ${1:-} == --sanitize=* ]]; then
+  parse_sanitize "${1#--sanitize=}"
+  shift
+fi
+
+case "$cmd" in
   setup) cmd_setup ;;
   build) cmd_build ;;
-  run) shift; cmd_setup; cmd_build; cmd_run "$@" ;;
-  test) shift; cmd_setup; cmd_build; cmd_test "$@" ;;
-  bench) shift; cmd_setup; cmd_build; cmd_bench "$@" ;;
-  help|-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) log "unknown command: $1 (try: tools/dev.sh help)"; exit 2 ;;
+  run) cmd_setup; cmd_build; cmd_run "$@" ;;
+  test) cmd_setup; cmd_build; cmd_test "$@" ;;
+  bench) cmd_setup; cmd_build; cmd_bench "$@" ;;
+  help|-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) log "unknown command: $cmd (try: tools/dev.sh help)"; exit 2 ;;
 esac

@@ -38,14 +38,18 @@ try {
     idle: ['Shaddock', 'Pomelo'],
     startup: ['Shaddock', 'Pomelo'],
   };
+  // Under AddressSanitizer a sanitized server's RSS says nothing (shadow memory, quarantine): the idle
+  // row's memory per connection may come out 0 there, and only has to be present.
+  const asan = /address/.test(process.env.SHADDOCK_SANITIZERS || '');
   for (const [prefix, labels] of Object.entries(expected)) {
     const line = json.table.find((l) => l.row === prefix);
     assert.ok(line, `a line for ${prefix}`);
+    const memory = asan && prefix === 'idle';
     for (const label of labels) {
       const v = line.cells[label] && line.cells[label].value;
-      assert.ok(typeof v === 'number' && v > 0, `${prefix} / ${label}: ${v}`);
+      assert.ok(typeof v === 'number' && (v > 0 || (memory && v === 0)), `${prefix} / ${label}: ${v}`);
     }
-    for (const [name, x] of Object.entries(line.ratios)) assert.ok(x > 0, `${prefix} ratio ${name}: ${x}`);
+    if (!memory) for (const [name, x] of Object.entries(line.ratios)) assert.ok(x > 0, `${prefix} ratio ${name}: ${x}`);
   }
   for (const run of json.runs.filter((x) => x.row.startsWith('echo'))) {
     assert.strictEqual(run.errors, 0, `${run.row} ${run.label}: no errors`);

@@ -36,8 +36,8 @@ namespace {
     std::fflush(stderr);
     std::_Exit(1);
 }
-#define CHECK(cond, what)                                                          \
-    do {                                                                           \
+#define CHECK(cond, what)                                                           \
+    do {                                                                            \
         if (!(cond)) fail(__LINE__, std::string(#cond) + ": " + std::string(what)); \
     } while (0)
 
@@ -89,7 +89,9 @@ struct Args {
 Events recording_events(Recorder &rec) {
     Events ev;
     ev.on_connected = [&rec] { rec.add("connected"); };
-    ev.on_disconnected = [&rec](const Error &e) { rec.add("disconnected", std::string(error_name(e.code)) + ": " + e.message); };
+    ev.on_disconnected = [&rec](const Error &e) {
+        rec.add("disconnected", std::string(error_name(e.code)) + ": " + e.message);
+    };
     ev.on_kick = [&rec](std::string_view reason) { rec.add("kick", std::string(reason)); };
     ev.on_error = [&rec](const Error &e) { rec.add("error", std::string(error_name(e.code)) + ": " + e.message); };
     ev.on_reconnecting = [&rec](uint32_t attempt) { rec.add("reconnecting", std::to_string(attempt)); };
@@ -106,14 +108,17 @@ struct Result {
 Result call(Client &c, std::string_view route, std::string_view body, uint32_t timeout_ms = 0) {
     Recorder rec;
     Result r;
-    c.request(route, body, [&](const Error &e, std::string_view b) {
-        std::lock_guard<std::mutex> l(rec.m);
-        r.code = e.code;
-        r.message = e.message;
-        r.body = std::string(b);
-        ++rec.counts["reply"];
-        rec.cv.notify_all();
-    }, timeout_ms);
+    c.request(
+        route, body,
+        [&](const Error &e, std::string_view b) {
+            std::lock_guard<std::mutex> l(rec.m);
+            r.code = e.code;
+            r.message = e.message;
+            r.body = std::string(b);
+            ++rec.counts["reply"];
+            rec.cv.notify_all();
+        },
+        timeout_ms);
     CHECK(rec.wait("reply", 1, 15000), "no reply to " + std::string(route));
     return r;
 }
@@ -161,7 +166,9 @@ void flows(const Args &a) {
 
     // A push on a dictionary route (sent compressed by the server) and one on a route without a handler.
     c->on("onPush", [&](std::string_view body) { rec.add("onPush", std::string(body)); });
-    c->on_any([&](std::string_view route, std::string_view body) { rec.add("any", std::string(route) + " " + std::string(body)); });
+    c->on_any([&](std::string_view route, std::string_view body) {
+        rec.add("any", std::string(route) + " " + std::string(body));
+    });
     r = call(*c, "connector.entryHandler.push", R"({"route":"onPush","msg":{"x":1}})");
     CHECK(r.ok(), r.message);
     CHECK(rec.wait("onPush", 1, 5000) && norm(rec.last("onPush")) == R"({"x":1})", rec.last("onPush"));
@@ -245,8 +252,9 @@ void timeout(const Args &a) {
     auto c = Client::create(loop, a.options);
     connect_ok(*c);
     Recorder rec;
-    c->request("connector.entryHandler.later", "{}",
-               [&](const Error &e, std::string_view) { rec.add("reply", error_name(e.code)); }, 10);
+    c->request(
+        "connector.entryHandler.later", "{}",
+        [&](const Error &e, std::string_view) { rec.add("reply", error_name(e.code)); }, 10);
     CHECK(rec.wait("reply", 1, 5000), "no timeout");
     CHECK(rec.last("reply") == "timeout", rec.last("reply"));
     std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the late answer arrives and is dropped
@@ -264,8 +272,9 @@ void kick(const Args &a) {
     o.reconnect_initial_ms = 100;
     auto c = Client::create(loop, o, recording_events(rec));
     connect_ok(*c);
-    c->request("connector.entryHandler.later", "{}",
-               [&](const Error &e, std::string_view) { rec.add("pending", error_name(e.code)); }, 10000);
+    c->request(
+        "connector.entryHandler.later", "{}",
+        [&](const Error &e, std::string_view) { rec.add("pending", error_name(e.code)); }, 10000);
     Result r = call(*c, "connector.entryHandler.kickme", R"({"reason":"bye now"})");
     CHECK(r.ok(), "kickme answered: " + r.message);
     CHECK(rec.wait("kick", 1, 5000), "no on_kick");
@@ -326,7 +335,8 @@ void heartbeat(const Args &a) {
     auto c = Client::create(loop, a.options, recording_events(rec));
     connect_ok(*c);
     const auto deadline = Clock::now() + std::chrono::seconds(10);
-    while (c->heartbeat_rtt_us() < 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    while (c->heartbeat_rtt_us() < 0 && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(c->heartbeat_rtt_us() >= 0, "no heartbeat round trip within 10 s");
     say("connected rtt_us " + std::to_string(c->heartbeat_rtt_us()));
     wait_line("go");  // the server is stopped (SIGSTOP) now
@@ -454,10 +464,13 @@ void hostile(const Args &a) {
         // 3000 x 16 KiB is 48 MiB: far more than the socket buffers of both ends hold (~10 MiB).
         const int total = 3000;
         for (int i = 0; i < total; ++i)
-            c->request("test.handler.req", body, [&](const Error &e, std::string_view) {
-                rec.add(std::string("reply ") + error_name(e.code), "");
-                rec.add("reply", error_name(e.code));
-            }, 2000);
+            c->request(
+                "test.handler.req", body,
+                [&](const Error &e, std::string_view) {
+                    rec.add(std::string("reply ") + error_name(e.code), "");
+                    rec.add("reply", error_name(e.code));
+                },
+                2000);
         c->notify("test.handler.note", body);  // right behind them: the buffer is still full
         CHECK(rec.wait("reply", total, 20000), "replies: " + std::to_string(rec.count("reply")));
         const int busy = rec.count("reply busy"), timed_out = rec.count("reply timeout");
@@ -492,6 +505,184 @@ void hostile(const Args &a) {
     CHECK(r.ok() && norm(r.body) == R"({"ok":true,"route":"test.handler.plain"})", r.message + r.body);
 }
 
+// The lifetime rule (client.hpp): once disconnect() returns, or the Client is destroyed, none of its
+// callbacks runs again, and what it still owed (pending replies, callbacks deferred out of a call,
+// on_disconnected, a waiting connect's done) ran before. Against fake_server.js "noread", where
+// requests stay pending. Each case's Probe lives in a scope that ends right after the call that must
+// be final, and every callback writes into it: a late callback is counted in g_late and, under
+// AddressSanitizer, is a stack-use-after-scope.
+std::atomic<int> g_late{0};
+
+struct Probe {
+    std::atomic<bool> closed{false};
+    std::atomic<int> disconnected{0}, errors{0}, connected{0};
+    std::mutex m;
+    std::map<std::string, int> replies;  // by error name
+    std::string done;                    // how connect() ended ("" while it has not)
+    std::shared_ptr<Client> holder;      // for the case that destroys the client from its own callback
+
+    void late() {
+        if (closed) ++g_late;
+    }
+    Client::Reply reply() {
+        return [this](const Error &e, std::string_view) {
+            late();
+            std::lock_guard<std::mutex> l(m);
+            ++replies[error_name(e.code)];
+        };
+    }
+    int count(const char *code) {
+        std::lock_guard<std::mutex> l(m);
+        return replies[code];
+    }
+    int total() {
+        std::lock_guard<std::mutex> l(m);
+        int n = 0;
+        for (auto &r : replies) n += r.second;
+        return n;
+    }
+    Events events() {
+        Events ev;
+        ev.on_connected = [this] { late(), ++connected; };
+        ev.on_disconnected = [this](const Error &) { late(), ++disconnected; };
+        ev.on_error = [this](const Error &) { late(), ++errors; };
+        return ev;
+    }
+};
+
+// Five requests that stay pending, one request and one notify that fail at once (deferred out of
+// the call): seven callbacks owed.
+void load_up(Client &c, Probe &p) {
+    for (int i = 0; i < 5; ++i) c.request("test.handler.req", "{}", p.reply(), 60000);
+    c.request("", "{}", p.reply());             // empty route: invalid_argument, deferred
+    c.notify("test.handler.note", "not json");  // on_error, deferred
+}
+
+void connect_probe(Client &c) {
+    Recorder rec;
+    c.connect([&](const Error &e) { rec.add("done", error_name(e.code)); });
+    CHECK(rec.wait("done", 1, 15000) && rec.last("done") == "ok", "connect: " + rec.last("done"));
+}
+
+void lifetime(const Args &a) {
+    Loop loop(2);
+    Options o = a.options;
+    o.handshake_user = R"({"mode":"noread"})";
+    o.connect_timeout_ms = 5000;
+
+    {  // disconnect() from another thread
+        Probe p;
+        auto c = Client::create(loop, o, p.events(), 1);
+        connect_probe(*c);
+        load_up(*c, p);
+        c->disconnect();
+        p.closed = true;
+        CHECK(p.total() == 6 && p.count("disconnected") == 5 && p.count("invalid_argument") == 1,
+              "replies owed before disconnect() returned: " + std::to_string(p.total()) + " of 6");
+        CHECK(p.disconnected == 1, "on_disconnected before disconnect() returned");
+        CHECK(p.errors == 1, "the deferred notify error before disconnect() returned");
+        CHECK(c->state() == Client::State::closed, "closed when disconnect() returned");
+        say("ok disconnect from another thread");
+    }
+    {  // destroying the Client from another thread
+        Probe p;
+        auto c = Client::create(loop, o, p.events(), 1);
+        connect_probe(*c);
+        load_up(*c, p);
+        c.reset();
+        p.closed = true;
+        CHECK(p.total() == 6 && p.count("cancelled") == 5 && p.count("invalid_argument") == 1,
+              "replies owed before ~Client() returned: " + std::to_string(p.total()) + " of 6");
+        CHECK(p.disconnected == 0 && p.errors == 0, "Events fired while the Client was destroyed");
+        say("ok destroy from another thread");
+    }
+    {  // a never connected client: the deferred "not connected" replies run inside disconnect()
+        Probe p;
+        auto c = Client::create(loop, o, p.events(), 0);
+        for (int i = 0; i < 3; ++i) c->request("test.handler.req", "{}", p.reply());
+        c->disconnect();
+        p.closed = true;
+        CHECK(p.count("disconnected") == 3,
+              "deferred replies before disconnect() returned: " + std::to_string(p.total()));
+        say("ok deferred replies of an idle client");
+    }
+    Recorder rec;  // outlives the cases below: it tells the main thread that the inner checks ran
+    {              // disconnect() from inside a callback (on the client's own thread): no deadlock, final too
+        Probe p;
+        auto c = Client::create(loop, o, p.events(), 0);
+        connect_probe(*c);
+        load_up(*c, p);
+        Client *raw = c.get();
+        c->request(
+            "test.handler.req", "{}",
+            [&p, &rec, raw](const Error &e, std::string_view) {
+                p.late();
+                CHECK(e.code == ErrorCode::timeout, error_name(e.code));
+                raw->disconnect();
+                CHECK(p.total() == 6 && p.count("disconnected") == 5,
+                      "replies owed before disconnect() returned in a callback: " + std::to_string(p.total()));
+                CHECK(p.disconnected == 1 && p.errors == 1, "on_disconnected / on_error before disconnect() returned");
+                CHECK(raw->state() == Client::State::closed, "closed");
+                p.closed = true;
+                rec.add("inner disconnect");
+            },
+            300);
+        CHECK(rec.wait("inner disconnect", 1, 10000), "the callback that disconnects did not run");
+        say("ok disconnect from inside a callback");
+    }
+    {  // the Client destroyed from its own callback: the last reference is dropped there
+        Probe p;
+        auto c = Client::create(loop, o, p.events(), 0);
+        connect_probe(*c);
+        load_up(*c, p);
+        c->request(
+            "test.handler.req", "{}",
+            [&p, &rec](const Error &e, std::string_view) {
+                p.late();
+                CHECK(e.code == ErrorCode::timeout, error_name(e.code));
+                p.holder.reset();  // ~Client() inside the client's own callback
+                CHECK(p.total() == 6 && p.count("cancelled") == 5,
+                      "replies owed before ~Client() returned in a callback: " + std::to_string(p.total()));
+                p.closed = true;
+                rec.add("inner destroy");
+            },
+            300);
+        // From here on only the client's thread holds it.
+        loop.post(0, [&p, c = std::move(c)]() mutable { p.holder = std::move(c); });
+        CHECK(rec.wait("inner destroy", 1, 10000), "the callback that destroys the client did not run");
+        say("ok destroy from its own callback");
+    }
+    {  // disconnect() from on_connected: connect()'s done ends before disconnect() returns
+        Probe p;
+        Client *raw = nullptr;
+        Events ev = p.events();
+        ev.on_connected = [&p, &rec, &raw] {
+            p.late();
+            raw->disconnect();
+            {
+                std::lock_guard<std::mutex> l(p.m);
+                CHECK(p.done == "disconnected", "connect()'s done before disconnect() returned: '" + p.done + "'");
+            }
+            CHECK(p.disconnected == 1, "on_disconnected before disconnect() returned");
+            p.closed = true;
+            rec.add("inner on_connected");
+        };
+        auto c = Client::create(loop, o, ev, 1);
+        raw = c.get();
+        c->connect([&p](const Error &e) {
+            p.late();
+            std::lock_guard<std::mutex> l(p.m);
+            p.done = error_name(e.code);
+        });
+        CHECK(rec.wait("inner on_connected", 1, 10000), "on_connected did not run");
+        c.reset();
+        say("ok disconnect from on_connected");
+    }
+    // Any callback that ran after its client was closed would have counted itself by now.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK(g_late == 0, std::to_string(g_late.load()) + " callbacks ran after disconnect() or ~Client() returned");
+}
+
 Args parse_args(int argc, char **argv) {
     Args a;
     if (argc < 2) fail(__LINE__, "usage: client_check <scenario> --port N [...]");
@@ -522,9 +713,17 @@ Args parse_args(int argc, char **argv) {
 int main(int argc, char **argv) {
     const Args a = parse_args(argc, argv);
     const std::map<std::string, std::function<void(const Args &)>> scenarios = {
-        {"flows", flows},         {"cache", cache},     {"timeout", timeout}, {"kick", kick},
-        {"server_gone", server_gone}, {"reconnect", reconnect}, {"heartbeat", heartbeat}, {"many", many},
-        {"cancel", cancel},       {"hostile", hostile},
+        {"flows", flows},
+        {"cache", cache},
+        {"timeout", timeout},
+        {"kick", kick},
+        {"server_gone", server_gone},
+        {"reconnect", reconnect},
+        {"heartbeat", heartbeat},
+        {"many", many},
+        {"cancel", cancel},
+        {"hostile", hostile},
+        {"lifetime", lifetime},
     };
     auto it = scenarios.find(a.scenario);
     if (it == scenarios.end()) fail(__LINE__, "unknown scenario " + a.scenario);

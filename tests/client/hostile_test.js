@@ -2,7 +2,8 @@
 // The client SDK against a scripted hostile server (fake_server.js): oversized lengths, unknown
 // package types, garbage and deeply nested JSON, malformed dictionaries and protos, bad messages.
 // Each must end in a clear error and a closed connection, never a crash. The same fake checks the
-// client's own bytes (compressed routes, protobuf bodies) with the npm decoders.
+// client's own bytes (compressed routes, protobuf bodies) with the npm decoders, and hosts the
+// checks of the client's lifetime rule.
 const test = require('node:test');
 const path = require('node:path');
 const { skipUnless, Server, check } = require('./lib/servers');
@@ -21,6 +22,9 @@ test('hostile server bytes', async () => {
   });
   try {
     passed(await check('hostile', ['--port', String(port)]), 'hostile');
+    // The lifetime rule: nothing runs after disconnect() or ~Client() returns (from another thread,
+    // from inside a callback); requests stay pending on the fake's "noread" connections.
+    passed(await check('lifetime', ['--port', String(port)]), 'lifetime');
   } finally {
     await fake.stop();
   }

@@ -75,7 +75,12 @@ test('10,000 connections opened and dropped', { timeout: 180000 }, async () => {
     const rssAfter = server.rssKiB();
     const grown = rssAfter - rssBefore;
     console.log(`# RSS before ${rssBefore} KiB, peak ${peak} KiB, after ${rssAfter} KiB (grown ${grown} KiB)`);
-    assert.ok(grown < 16 * 1024, `RSS grew by ${grown} KiB after the connections were dropped`);
+    // Under AddressSanitizer freed memory waits in its quarantine (256 MiB), and ThreadSanitizer's
+    // allocator and shadow memory grow too: RSS says nothing about leaks there (LeakSanitizer checks
+    // them when the server exits).
+    if (!/address|thread/.test(process.env.SHADDOCK_SANITIZERS || '')) {
+      assert.ok(grown < 16 * 1024, `RSS grew by ${grown} KiB after the connections were dropped`);
+    }
     witness.close();
   } finally {
     await server.stop();

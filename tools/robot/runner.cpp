@@ -523,7 +523,11 @@ void Runner::stop() {
     Impl &m = *impl_;
     if (!m.loop) return;
     m.stopping = true;
-    m.loop.reset();  // closes every client, fails pending calls with `cancelled` (ignored now), joins
+    // Destroying the Loop closes every client, fails pending calls with `cancelled` (ignored now) and
+    // joins its threads. Those threads read m.loop (post, post_after) until they are joined, so the
+    // pointer is cleared only afterwards (reset() would write it first: a data race).
+    delete m.loop.get();
+    (void)m.loop.release();
 }
 
 std::string drive(Runner &runner, double duration_seconds,

@@ -3,6 +3,10 @@
 
 #include <boost/asio/post.hpp>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
 namespace shd::client {
 
 ProtocolCache::ProtocolCache() : impl_(std::make_unique<Impl>()) {}
@@ -24,6 +28,44 @@ bool on_thread(const std::shared_ptr<Client::Impl> &impl, F &&fn) {
     return true;
 }
 
+// Runs fn(impl) on the client's thread and returns once it has run: inline when called there, else
+// posted and waited for. This is what makes disconnect() and ~Client() final: the client's thread
+// has finished whatever callback it was running and every callback fn completes before the caller
+// goes on. Returns without fn when the thread has ended (the Loop is gone; its shutdown already
+// closed the client).
+template <class F>
+void run_and_wait(const std::shared_ptr<Client::Impl> &impl, F fn) {
+    ThreadContext &ctx = *impl->ctx;
+    if (ctx.on_this_thread()) return fn(*impl);
+    if (ctx.finished) return;
+    struct Waiter {
+        std::mutex m;
+        std::condition_variable cv;
+        bool done = false;
+    };
+    struct Signal {  // marks the wait done however the task ends
+        std::shared_ptr<Waiter> w;
+        ~Signal() {
+            std::lock_guard<std::mutex> lock(w->m);
+            w->done = true;
+            w->cv.notify_all();
+        }
+    };
+    auto waiter = std::make_shared<Waiter>();
+    // Weak: a task left in the queue of a thread that has ended must not keep the client alive.
+    std::weak_ptr<Client::Impl> weak = impl;
+    boost::asio::post(ctx.io, [weak, waiter, fn = std::move(fn)]() mutable {
+        Signal signal{waiter};
+        if (auto i = weak.lock()) fn(*i);
+    });
+    std::unique_lock<std::mutex> lock(waiter->m);
+    // The thread may be stopped outright (a Loop whose threads did not finish in time): then the
+    // task never runs, and the wait ends with the thread.
+    while (!waiter->cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return waiter->done; })) {
+        if (ctx.finished) return;
+    }
+}
+
 }  // namespace
 
 std::shared_ptr<Client> Client::create(Loop &loop, Options options, Events events, unsigned thread_hint) {
@@ -36,19 +78,19 @@ std::shared_ptr<Client> Client::create(Loop &loop, Options options, Events event
 Client::Client(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Client::~Client() {
-    // The connection goes with the Client; Impl is released on its own thread, after it left the
-    // thread's client list.
+    // The connection goes with the Client. Impl is released on its own thread (it leaves the
+    // thread's client list there), and this waits for it: no callback runs after ~Client().
     auto impl = std::move(impl_);
-    if (impl->ctx->stopped) return;
-    boost::asio::post(impl->ctx->io, [impl] { impl->release(); });
+    run_and_wait(impl, [](Impl &i) { i.release(); });
 }
 
 void Client::connect(Done done) {
     if (!done) done = [](const Error &) {};
-    auto fallback = done;
-    // connect() always goes through the queue: its callback must not run inside this call.
     auto &ctx = *impl_->ctx;
-    if (ctx.stopped) return fallback(Error{ErrorCode::cancelled, "the loop has stopped"});
+    if (ctx.stopped) return done(Error{ErrorCode::cancelled, "the loop has stopped"});
+    // Impl::connect() defers every callback, so it may run inline on the client's thread (and then
+    // a disconnect() right after it ends this connect at once).
+    if (ctx.on_this_thread()) return impl_->connect(std::move(done));
     boost::asio::post(ctx.io, [impl = impl_, done = std::move(done)]() mutable { impl->connect(std::move(done)); });
 }
 
@@ -81,9 +123,9 @@ void Client::on_any(std::function<void(std::string_view route, std::string_view 
 }
 
 void Client::disconnect() {
-    // Always queued: the failing requests and on_disconnected must not run inside this call.
-    if (impl_->ctx->stopped) return;
-    boost::asio::post(impl_->ctx->io, [impl = impl_] { impl->disconnect(ErrorCode::disconnected); });
+    // Final: the failing requests, a waiting connect's done and on_disconnected run before this
+    // returns (inline when called on the client's thread, else there while this call waits).
+    run_and_wait(impl_, [](Impl &i) { i.disconnect(ErrorCode::disconnected); });
 }
 
 Client::State Client::state() const {

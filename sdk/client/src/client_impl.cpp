@@ -5,9 +5,9 @@
 #include "codec/json_parse.hpp"
 #include "codec/message_codec.hpp"
 
-#include <boost/asio/post.hpp>
 #include <rapidjson/document.h>
 #include <rapidjson/reader.h>
+#include <boost/asio/post.hpp>
 
 #include <algorithm>
 
@@ -76,18 +76,22 @@ void Client::Impl::attach() {
 void Client::Impl::connect(Done done) {
     const State s = state.load();
     if (s == State::connecting || s == State::connected || s == State::reconnecting) {
-        defer([done = std::move(done)] { done(Error{ErrorCode::invalid_argument, "already connecting or connected"}); });
+        defer_callback([done = std::move(done)] {
+            done(Error{ErrorCode::invalid_argument, "already connecting or connected"});
+        });
         return;
     }
     rapidjson::Document user;
     if (!pomelo::parse_json(options_.handshake_user, user) || !user.IsObject()) {
-        defer([done = std::move(done)] {
+        defer_callback([done = std::move(done)] {
             done(Error{ErrorCode::invalid_argument, "Options::handshake_user is not a JSON object"});
         });
         return;
     }
     if (options_.port == 0 || options_.host.empty()) {
-        defer([done = std::move(done)] { done(Error{ErrorCode::invalid_argument, "no host or port to connect to"}); });
+        defer_callback([done = std::move(done)] {
+            done(Error{ErrorCode::invalid_argument, "no host or port to connect to"});
+        });
         return;
     }
     user_closed_ = false;
@@ -132,8 +136,9 @@ void Client::Impl::start_connection() {
         connect_timer_.expires_after(std::chrono::milliseconds(options_.connect_timeout_ms));
         connect_timer_.async_wait([self = shared_from_this(), gen = generation_](const boost::system::error_code &ec) {
             if (ec || self->generation_ != gen || self->phase_ == Phase::working || self->phase_ == Phase::none) return;
-            self->connect_failed(Error{ErrorCode::timeout, "no connection and handshake within " +
-                                                                std::to_string(self->options_.connect_timeout_ms) + " ms"});
+            self->connect_failed(Error{
+                ErrorCode::timeout,
+                "no connection and handshake within " + std::to_string(self->options_.connect_timeout_ms) + " ms"});
         });
     }
     wire_->open(shared_from_this());
@@ -156,11 +161,14 @@ void Client::Impl::connect_failed(Error error) {
         return;
     }
     state = State::closed;
-    if (connect_done_) {
-        Done done = std::move(connect_done_);
-        connect_done_ = nullptr;
-        guarded([&] { done(error); });
-    }
+    finish_connect(error);
+}
+
+void Client::Impl::finish_connect(const Error &error) {
+    if (!connect_done_) return;
+    Done done = std::move(connect_done_);
+    connect_done_ = nullptr;
+    guarded([&] { done(error); });
 }
 
 void Client::Impl::schedule_reconnect() {
@@ -183,7 +191,8 @@ void Client::Impl::schedule_reconnect() {
     connect_timer_.async_wait([self = shared_from_this(), gen = generation_](const boost::system::error_code &ec) {
         if (ec || self->generation_ != gen || self->user_closed_) return;
         const uint32_t attempt = self->reconnect_attempt_;
-        if (self->events_.on_reconnecting) guarded([&] { self->events_.on_reconnecting(attempt); });
+        // Copies of the callbacks in events_ are called: one may destroy the Client, which clears events_.
+        if (auto cb = self->events_.on_reconnecting) guarded([&] { cb(attempt); });
         if (self->generation_ != gen || self->user_closed_) return;  // the callback called disconnect()
         self->start_connection();
     });
@@ -211,11 +220,13 @@ void Client::Impl::teardown(bool graceful) {
 }
 
 void Client::Impl::fail_pending(ErrorCode code, const std::string &message) {
-    auto pending = std::move(pending_);
-    pending_.clear();
     deadlines_ = {};
-    for (auto &entry : pending) {
-        Reply reply = std::move(entry.second.reply);
+    // One at a time from pending_ itself: a reply that disconnects or destroys the client fails the
+    // rest there and then, not after that call returned.
+    while (!pending_.empty()) {
+        auto it = pending_.begin();
+        Reply reply = std::move(it->second.reply);
+        pending_.erase(it);
         guarded([&] { reply(Error{code, message}, {}); });
     }
 }
@@ -225,10 +236,10 @@ void Client::Impl::connection_lost(Error cause, bool graceful) {
     const ErrorCode pending_code =
         cause.code == ErrorCode::kicked || cause.code == ErrorCode::cancelled ? cause.code : ErrorCode::disconnected;
     fail_pending(pending_code, cause.message);
-    const bool again = options_.reconnect && !user_closed_ && cause.code != ErrorCode::kicked &&
-                       cause.code != ErrorCode::cancelled;
+    const bool again =
+        options_.reconnect && !user_closed_ && cause.code != ErrorCode::kicked && cause.code != ErrorCode::cancelled;
     state = again ? State::reconnecting : State::closed;
-    if (events_.on_disconnected) guarded([&] { events_.on_disconnected(cause); });
+    if (auto cb = events_.on_disconnected) guarded([&] { cb(cause); });
     if (again && !user_closed_ && state == State::reconnecting) {
         reconnect_attempt_ = 0;
         schedule_reconnect();
@@ -238,6 +249,7 @@ void Client::Impl::connection_lost(Error cause, bool graceful) {
 void Client::Impl::disconnect(ErrorCode pending_code) {
     user_closed_ = true;
     const std::string why = pending_code == ErrorCode::cancelled ? "the loop is stopping" : "disconnect() was called";
+    run_callbacks();  // what was deferred before this call comes first
     switch (phase_) {
         case Phase::working: connection_lost(Error{pending_code, why}, pending_code != ErrorCode::cancelled); break;
         case Phase::opening:
@@ -248,13 +260,12 @@ void Client::Impl::disconnect(ErrorCode pending_code) {
             reconnecting_ = false;
             state = State::closed;
             fail_pending(pending_code, why);
-            if (connect_done_) {
-                Done done = std::move(connect_done_);
-                connect_done_ = nullptr;
-                guarded([&] { done(Error{pending_code, why}); });
-            }
             break;
     }
+    // A connect() still waiting (on_connected called disconnect()) ends here too, and so does
+    // whatever the callbacks above deferred: nothing of this client runs after disconnect() returns.
+    finish_connect(Error{pending_code, why});
+    run_callbacks();
 }
 
 void Client::Impl::shutdown() {
@@ -270,7 +281,10 @@ void Client::Impl::release() {
     user_closed_ = true;
     const std::string why = "the Client was destroyed";
     if (phase_ == Phase::working) {
+        run_callbacks();
         connection_lost(Error{ErrorCode::cancelled, why}, true);
+        finish_connect(Error{ErrorCode::cancelled, why});
+        run_callbacks();
     } else {
         disconnect(ErrorCode::cancelled);
     }
@@ -289,8 +303,8 @@ void Client::Impl::on_wire_closed(const std::string &reason) {
     if (phase_ == Phase::working) {
         connection_lost(Error{ErrorCode::disconnected, reason}, false);
     } else if (phase_ != Phase::none) {
-        connect_failed(Error{phase_ == Phase::handshaking ? ErrorCode::handshake_failed : ErrorCode::connect_failed,
-                             reason});
+        connect_failed(
+            Error{phase_ == Phase::handshaking ? ErrorCode::handshake_failed : ErrorCode::connect_failed, reason});
     }
 }
 
@@ -302,7 +316,26 @@ void Client::Impl::on_wire_written(const std::string &error) {
 }
 
 void Client::Impl::report(ErrorCode code, std::string message) {
-    if (events_.on_error) guarded([&] { events_.on_error(Error{code, std::move(message)}); });
+    if (auto cb = events_.on_error) guarded([&] { cb(Error{code, std::move(message)}); });
+}
+
+void Client::Impl::defer_callback(std::function<void()> fn) {
+    callbacks_.push_back(std::move(fn));
+    // Each post runs the oldest queued callback, if disconnect() or release() has not run it already.
+    defer([this] {
+        if (callbacks_.empty()) return;
+        std::function<void()> next = std::move(callbacks_.front());
+        callbacks_.pop_front();
+        guarded(next);
+    });
+}
+
+void Client::Impl::run_callbacks() {
+    while (!callbacks_.empty()) {
+        std::function<void()> fn = std::move(callbacks_.front());
+        callbacks_.pop_front();
+        guarded(fn);
+    }
 }
 
 // --- receiving ------------------------------------------------------------------------------
@@ -341,7 +374,7 @@ void Client::Impl::handle_package(const pomelo::Package &p) {
         case PackageType::kick: {
             const std::string reason(p.body);
             user_closed_ = true;  // no reconnect after a kick
-            if (events_.on_kick) guarded([&] { events_.on_kick(reason); });
+            if (auto cb = events_.on_kick) guarded([&] { cb(reason); });
             if (phase_ == Phase::working) {
                 connection_lost(Error{ErrorCode::kicked, "kicked by the server: " + reason}, false);
             } else if (phase_ != Phase::none) {
@@ -395,13 +428,9 @@ void Client::Impl::handle_handshake(std::string_view body) {
     start_heartbeat();
 
     const uint64_t gen = generation_;
-    if (events_.on_connected) guarded([&] { events_.on_connected(); });
-    if (generation_ != gen) return;
-    if (connect_done_) {
-        Done done = std::move(connect_done_);
-        connect_done_ = nullptr;
-        guarded([&] { done(Error{}); });
-    }
+    if (auto cb = events_.on_connected) guarded([&] { cb(); });
+    if (generation_ != gen) return;  // on_connected disconnected (which ended connect() too)
+    finish_connect(Error{});
 }
 
 void Client::Impl::handle_data(std::string_view bytes) {
@@ -516,17 +545,17 @@ void Client::Impl::flush_soon() {
 
 void Client::Impl::request(std::string_view route, std::string_view body, Reply reply, uint32_t timeout_ms) {
     if (phase_ != Phase::working) {
-        defer([reply = std::move(reply)] { reply(Error{ErrorCode::disconnected, "not connected"}, {}); });
+        defer_callback([reply = std::move(reply)] { reply(Error{ErrorCode::disconnected, "not connected"}, {}); });
         return;
     }
     if (send_buffer_full()) {
-        defer([reply = std::move(reply)] { reply(Error{ErrorCode::busy, "send buffer full"}, {}); });
+        defer_callback([reply = std::move(reply)] { reply(Error{ErrorCode::busy, "send buffer full"}, {}); });
         return;
     }
     const uint32_t id = next_request_id();
     std::string err = append_message(id, route, body);
     if (!err.empty()) {
-        defer([reply = std::move(reply), err] { reply(Error{ErrorCode::invalid_argument, err}, {}); });
+        defer_callback([reply = std::move(reply), err] { reply(Error{ErrorCode::invalid_argument, err}, {}); });
         return;
     }
     Pending p;
@@ -544,22 +573,19 @@ void Client::Impl::request(std::string_view route, std::string_view body, Reply 
 
 void Client::Impl::notify(std::string_view route, std::string_view body) {
     if (phase_ != Phase::working) {
-        defer([self = shared_from_this(), r = std::string(route)] {
-            self->report(ErrorCode::disconnected, "notify " + r + ": not connected");
-        });
+        defer_callback(
+            [this, r = std::string(route)] { report(ErrorCode::disconnected, "notify " + r + ": not connected"); });
         return;
     }
     if (send_buffer_full()) {
-        defer([self = shared_from_this(), r = std::string(route)] {
-            self->report(ErrorCode::busy, "notify " + r + ": send buffer full");
-        });
+        defer_callback(
+            [this, r = std::string(route)] { report(ErrorCode::busy, "notify " + r + ": send buffer full"); });
         return;
     }
     std::string err = append_message(0, route, body);
     if (!err.empty()) {
-        defer([self = shared_from_this(), err, r = std::string(route)] {
-            self->report(ErrorCode::invalid_argument, "notify " + r + ": " + err);
-        });
+        defer_callback(
+            [this, err, r = std::string(route)] { report(ErrorCode::invalid_argument, "notify " + r + ": " + err); });
         return;
     }
     flush_soon();
@@ -639,10 +665,9 @@ void Client::Impl::arm_heartbeat_timeout() {
         [self = shared_from_this(), gen = generation_, limit](const boost::system::error_code &ec) {
             if (ec || self->generation_ != gen || self->phase_ != Phase::working) return;
             if (Clock::now() < self->last_received_ + limit) return self->arm_heartbeat_timeout();
-            self->connection_lost(
-                Error{ErrorCode::disconnected,
-                      "heartbeat timeout: nothing from the server for " + std::to_string(2 * self->heartbeat_s) + " s"},
-                false);
+            self->connection_lost(Error{ErrorCode::disconnected, "heartbeat timeout: nothing from the server for " +
+                                                                     std::to_string(2 * self->heartbeat_s) + " s"},
+                                  false);
         });
 }
 

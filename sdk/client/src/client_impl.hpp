@@ -5,6 +5,12 @@
 // Connection lifecycle: idle -> connecting (wire open, handshake) -> connected -> on loss:
 // reconnecting (backoff, new connection, new handshake) or closed. A kick or disconnect() ends in
 // closed; so does Loop shutdown, which fails everything with `cancelled`.
+//
+// Lifetime rule (client.hpp): disconnect() and release() complete every callback the client still
+// owes (pending replies, a running connect's done, user callbacks deferred out of a user's call,
+// on_disconnected) before they return, so nothing of the old connection runs afterwards. That is
+// why user callbacks are never posted bare: defer_callback() queues them in callbacks_, which both
+// drain.
 #pragma once
 
 #include "codec/package_stream_parser.hpp"
@@ -17,6 +23,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,9 +65,12 @@ struct Client::Impl final : public WireListener, public std::enable_shared_from_
     // gone too); the connection closes and pending replies run with `cancelled`.
     void release();
 
-    // Runs fn later on this thread (never inside the current call).
+    // Runs fn later on this thread (never inside the current call). For the library's own work.
     template <class F>
     void defer(F &&fn);
+    // The same for a user callback: queued in callbacks_, so that disconnect() and release() can run
+    // what is still queued before they return.
+    void defer_callback(std::function<void()> fn);
 
     // WireListener
     void on_wire_open(const std::string &error) override;
@@ -111,6 +122,8 @@ private:
     uint32_t next_request_id();
 
     void report(ErrorCode code, std::string message);  // Events::on_error
+    void run_callbacks();                              // every callback in callbacks_, in order
+    void finish_connect(const Error &error);           // connect_done_, if a connect() waits
 
     Options options_;
     Events events_;
@@ -126,7 +139,7 @@ private:
 
     std::shared_ptr<Wire> wire_;
     std::optional<pomelo::PackageStreamParser> parser_;
-    ServerProtocol protocol_;  // what the current connection uses
+    ServerProtocol protocol_;   // what the current connection uses
     ServerProtocol announced_;  // what the handshake announced as cached
 
     std::string out_;  // packages waiting for the next write
@@ -145,6 +158,8 @@ private:
     uint32_t last_id_ = 0;
     std::unordered_map<uint32_t, Pending> pending_;
     std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> deadlines_;
+
+    std::deque<std::function<void()>> callbacks_;  // see defer_callback()
 
     std::map<std::string, Push, std::less<>> handlers_;
     std::function<void(std::string_view, std::string_view)> any_handler_;

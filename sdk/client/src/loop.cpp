@@ -18,8 +18,7 @@ std::shared_ptr<net::ssl::context> ThreadContext::tls_context(const std::string 
     if (it != tls_contexts.end()) return it->second;
     auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_client);
     boost::system::error_code ec;
-    ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                         net::ssl::context::no_sslv3,
+    ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 | net::ssl::context::no_sslv3,
                      ec);
     if (!ca_file.empty()) {
         ctx->load_verify_file(ca_file, ec);
@@ -46,6 +45,7 @@ Loop::Loop(unsigned threads) : impl_(std::make_unique<Impl>()) {
             ctx->thread_id = std::this_thread::get_id();
             started.set_value();
             ctx->io.run();
+            ctx->finished = true;
             std::lock_guard<std::mutex> lock(impl->mutex);
             ++impl->finished;
             impl->finished_cv.notify_all();
@@ -58,9 +58,13 @@ Loop::~Loop() {
     for (auto &ctx : impl_->contexts) {
         net::post(ctx->io, [ctx] {
             ctx->stopped = true;
-            // shutdown() removes the client from the set: iterate over a copy.
-            std::vector<Client::Impl *> clients(ctx->clients.begin(), ctx->clients.end());
-            for (Client::Impl *c : clients) c->shutdown();
+            // shutdown() removes the client from the set, and its callbacks may destroy other
+            // clients (which leave the set too): take the first one each time, and hold it while
+            // it shuts down.
+            while (!ctx->clients.empty()) {
+                std::shared_ptr<Client::Impl> c = (*ctx->clients.begin())->shared_from_this();
+                c->shutdown();
+            }
             for (auto &timer : ctx->timers) timer->cancel();
             ctx->timers.clear();
             ctx->tls_contexts.clear();

@@ -21,16 +21,15 @@
 
 namespace shd::client {
 
-
-
 struct ThreadContext {
     boost::asio::io_context io{1};
-    std::atomic<bool> stopped{false};  // the Loop is gone or going: nothing new runs here
+    std::atomic<bool> stopped{false};   // the Loop is gone or going: nothing new runs here
+    std::atomic<bool> finished{false};  // the thread has left io.run(): nothing posted runs any more
     std::thread::id thread_id;
 
     // Touched on this thread only.
     std::unordered_set<Client::Impl *> clients;
-    std::unordered_set<std::shared_ptr<boost::asio::steady_timer>> timers;  // Loop::post_after
+    std::unordered_set<std::shared_ptr<boost::asio::steady_timer>> timers;           // Loop::post_after
     std::map<std::string, std::shared_ptr<boost::asio::ssl::context>> tls_contexts;  // by CA file
 
     bool on_this_thread() const { return std::this_thread::get_id() == thread_id; }

@@ -6,8 +6,27 @@
 // optional reconnect with backoff.
 //
 // Threading: a Loop owns one or more I/O threads. Each Client is pinned to one of them and every
-// callback of that client runs on that thread, never re-entrantly inside a call made by the user.
-// The Client's methods may be called from any thread. Thousands of clients share one Loop.
+// callback of that client runs on that thread, never re-entrantly inside a call made by the user
+// (disconnect() and the destructor excepted, see below). The Client's methods may be called from
+// any thread. Thousands of clients share one Loop.
+//
+// Lifetime rule: once disconnect() returns, or the Client has been destroyed (its last shared_ptr
+// released), none of its callbacks runs again: not a reply, not connect()'s done, not a push handler,
+// not an Events member. Whatever the client still owes runs before that call returns, on the
+// client's thread: pending replies (with `disconnected`, or `cancelled` when destroyed), a waiting
+// connect()'s done, callbacks deferred out of earlier calls, and on_disconnected (not when
+// destroyed: Events and push handlers stop at once). So state that callbacks capture may be freed
+// right after either call. Both may be called
+//  - from any other thread: the call waits until the client's thread has done it (and has finished
+//    the callback it was running, if any). Do not hold a lock there that the client's callbacks
+//    take, and do not make two I/O threads wait for each other this way (a callback of a client on
+//    thread A disconnecting a client on thread B while B does the same to A deadlocks); use
+//    Loop::post to the client's own thread instead;
+//  - on the client's own thread, from inside any of its callbacks or a Loop::post task: it runs
+//    there and then (no deadlock); the owed callbacks run inside the call. Dropping the last
+//    reference from the client's own callback is allowed; the callback that is running may finish.
+// Callbacks given to calls made after disconnect() returned run as usual (a request() fails with
+// `disconnected`), and a connect() made from inside an owed callback starts a new connection.
 #pragma once
 
 #include <cstdint>
@@ -65,17 +84,17 @@ struct Options {
     Transport transport = Transport::tcp;
     std::string host = "127.0.0.1";
     uint16_t port = 3010;
-    std::string ws_path = "/";        // WebSocket request path
-    std::string tls_ca_file;          // empty: do not verify the server certificate
-    std::string tls_server_name;      // SNI and verification name; default: host
-    std::string handshake_user = "{}";// JSON object sent as the handshake's "user"
-    uint32_t connect_timeout_ms = 10000;   // TCP + TLS + WebSocket + handshake
-    uint32_t request_timeout_ms = 10000;   // default per request; 0 = none
-    bool reconnect = false;                // reconnect with backoff after a lost connection (not after kick/disconnect())
-    uint32_t reconnect_initial_ms = 500;   // doubled per failed attempt ...
-    uint32_t reconnect_max_ms = 30000;     // ... up to this
-    uint32_t reconnect_max_attempts = 10;  // 0 = unlimited
-    std::shared_ptr<ProtocolCache> cache;  // optional, shared
+    std::string ws_path = "/";            // WebSocket request path
+    std::string tls_ca_file;              // empty: do not verify the server certificate
+    std::string tls_server_name;          // SNI and verification name; default: host
+    std::string handshake_user = "{}";    // JSON object sent as the handshake's "user"
+    uint32_t connect_timeout_ms = 10000;  // TCP + TLS + WebSocket + handshake
+    uint32_t request_timeout_ms = 10000;  // default per request; 0 = none
+    bool reconnect = false;  // reconnect with backoff after a lost connection (not after kick/disconnect())
+    uint32_t reconnect_initial_ms = 500;          // doubled per failed attempt ...
+    uint32_t reconnect_max_ms = 30000;            // ... up to this
+    uint32_t reconnect_max_attempts = 10;         // 0 = unlimited
+    std::shared_ptr<ProtocolCache> cache;         // optional, shared
     uint32_t max_package_size = 4 * 1024 * 1024;  // larger packages from the server are a protocol error
     // Bytes that may wait behind the write in progress; past it request()/notify() fail with `busy`
     // (the connection stays up). 0: unlimited.
@@ -84,11 +103,11 @@ struct Options {
 
 // Event sink for connection-level events. Every member is optional.
 struct Events {
-    std::function<void()> on_connected;                       // handshake done (also after a reconnect)
-    std::function<void(const Error &)> on_disconnected;         // once per lost connection; not after a failed connect()
+    std::function<void()> on_connected;                  // handshake done (also after a reconnect)
+    std::function<void(const Error &)> on_disconnected;  // once per lost connection; not after a failed connect()
     std::function<void(std::string_view reason_json)> on_kick;  // kick body as JSON text (before on_disconnected)
-    std::function<void(const Error &)> on_error;                // non-fatal trouble worth logging (e.g. undecodable push)
-    std::function<void(uint32_t attempt)> on_reconnecting;      // a reconnect attempt is about to start
+    std::function<void(const Error &)> on_error;            // non-fatal trouble worth logging (e.g. undecodable push)
+    std::function<void(uint32_t attempt)> on_reconnecting;  // a reconnect attempt is about to start
 };
 
 class Loop {
@@ -123,8 +142,9 @@ public:
     using Push = std::function<void(std::string_view body_json)>;
 
     // `thread_hint` picks the Loop thread (hint % threads); clients with the same hint share a thread.
-    static std::shared_ptr<Client> create(Loop &loop, Options options, Events events = {},
-                                          unsigned thread_hint = 0);
+    static std::shared_ptr<Client> create(Loop &loop, Options options, Events events = {}, unsigned thread_hint = 0);
+    // Closes the connection; pending replies run with `cancelled` before it returns, Events and push
+    // handlers do not run any more (the lifetime rule above).
     ~Client();
 
     // Connects and handshakes. done runs once: with no error when the handshake completed.
@@ -142,7 +162,8 @@ public:
     void on(std::string_view route, Push handler);
     void on_any(std::function<void(std::string_view route, std::string_view body_json)> handler);
 
-    // Closes the connection; pending requests fail with `disconnected`. No reconnect follows.
+    // Closes the connection; pending requests fail with `disconnected`. No reconnect follows. Final:
+    // every callback still owed runs before it returns and none after (the lifetime rule above).
     void disconnect();
 
     State state() const;
