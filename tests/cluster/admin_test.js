@@ -3,15 +3,17 @@
 // slowed and locked out per address, and the production check of the shipped credentials.
 // Usage: node admin_test.js <shaddock-host binary> <shaddock CLI>
 'use strict';
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { freePort, sleep } = require('../../tools/node/util.js');
+const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const { adminLogin, adminCommand } = require('./lib/master_link.js');
 
 const HOST = process.argv[2];
+const start = (dir, args) => startHost(HOST, dir, args);
 const CLI = process.argv[3];
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
@@ -49,24 +51,7 @@ async function appDir(files, clusterOptions = {}) {
   return { dir, port };
 }
 
-function start(dir, args = []) {
-  const child = spawn(HOST, ['--app-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.output = '';
-  child.stdout.on('data', (d) => { child.output += d; });
-  child.stderr.on('data', (d) => { child.output += d; });
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return child;
-}
 
-async function waitFor(child, pattern, ms) {
-  const t0 = Date.now();
-  for (;;) {
-    const m = child.output.match(pattern);
-    if (m) return m;
-    if (Date.now() - t0 > ms) return null;
-    await sleep(20);
-  }
-}
 
 async function stopMaster(master) {
   master.kill('SIGTERM');

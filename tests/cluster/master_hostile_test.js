@@ -3,16 +3,17 @@
 // authenticated link answers, and the real servers stay registered).
 // Usage: node master_hostile_test.js <shaddock-host binary>
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { freePort, sleep } = require('../../tools/node/util.js');
+const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const net = require('net');
 const crypto = require('crypto');
 const { frame, linkMac, deriveKeys, Sealer, Conn, serverHello, adminLogin, adminCommand, captureProxy } = require('./lib/master_link.js');
 
 const HOST = process.argv[2];
+const start = (dir, args) => startHost(HOST, dir, args);
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); }
@@ -30,27 +31,8 @@ function appDir(files) {
   return dir;
 }
 
-function start(dir, args = []) {
-  const child = spawn(HOST, ['--app-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.output = '';
-  child.stdout.on('data', (d) => { child.output += d; });
-  child.stderr.on('data', (d) => { child.output += d; });
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return child;
-}
 
-// Waits for `pattern` in the output written after offset `from`.
-async function waitFor(child, pattern, ms, from = 0) {
-  const t0 = Date.now();
-  for (;;) {
-    const m = child.output.slice(from).match(pattern);
-    if (m) return m;
-    if (Date.now() - t0 > ms) return null;
-    await sleep(20);
-  }
-}
 
-function alive(pid) { try { process.kill(pid, 0); return true; } catch (e) { return false; } }
 function fdCount(pid) { try { return fs.readdirSync(`/proc/${pid}/fd`).length; } catch (e) { return -1; } }
 function rssKiB(pid) {
   try { return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]); } catch (e) { return -1; }

@@ -5,14 +5,15 @@
 // supervises the adopted ones (auto-restart), and stops them all on a clean stop.
 // Usage: node restart_test.js <shaddock-host binary>
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { freePort, sleep } = require('../../tools/node/util.js');
+const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const { adminCommand } = require('./lib/master_link.js');
 
 const HOST = process.argv[2];
+const start = (dir, args) => startHost(HOST, dir, args);
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); }
@@ -20,28 +21,6 @@ function check(name, ok, detail) {
 }
 const PASSWORD = 'restart-pw';
 
-function start(dir) {
-  const child = spawn(HOST, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.output = '';
-  child.stdout.on('data', (d) => { child.output += d; });
-  child.stderr.on('data', (d) => { child.output += d; });
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return child;
-}
-async function waitFor(child, pattern, ms) {
-  const t0 = Date.now();
-  for (;;) {
-    const m = child.output.match(pattern);
-    if (m) return m;
-    if (Date.now() - t0 > ms) return null;
-    await sleep(20);
-  }
-}
-// A zombie is dead (a server orphaned by the killed master is reaped by init, maybe late).
-function alive(pid) {
-  try { process.kill(pid, 0); } catch (e) { return false; }
-  try { return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch (e) { return false; }
-}
 
 // The socket inodes listening on `port` (from /proc/net/tcp and tcp6).
 function listeningInodes(port) {
