@@ -8,6 +8,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/dll/shared_library_load_mode.hpp>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
@@ -216,6 +218,9 @@ bool ServerRuntime::enter(Module &m) {
     const std::string who = describe(m);
     try {
         m.library = boost::dll::shared_library(m.ctx->file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        // Never unmapped, even when `library` is destroyed at exit: threads or objects a module left
+        // behind keep valid code, and LeakSanitizer (which checks after exit) can name its frames.
+        ::dlopen(m.ctx->file.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD | RTLD_NODELETE);
     } catch (const std::exception &e) {
         errors_.push_back(who + " cannot be loaded: " + e.what());
         return false;

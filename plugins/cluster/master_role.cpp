@@ -257,7 +257,13 @@ void MasterRole::accept_next() {
                     if (auto l = weak.lock()) on_frame(l, frame);
                 });
             },
-            [this, link](std::string reason) { host_.post([this, link, reason] { on_link_closed(link, reason); }); });
+            // Weak here too: a link holding itself in its own callback outlived the master's stop
+            // (LeakSanitizer found the cycle); links_ keeps each link alive until it is closed.
+            [this, weak](std::string reason) {
+                host_.post([this, weak, reason] {
+                    if (auto l = weak.lock()) on_link_closed(l, reason);
+                });
+            });
         accept_next();
     });
 }
