@@ -181,9 +181,10 @@ char *FrameReader::prepare(size_t min_space, size_t &space) {
         begin_ = 0;
     }
     // After a large frame the buffer would keep its size for the life of the connection: move what
-    // is unread to a right-sized one. The factor 4 leaves room for the doubling growth of a string,
-    // so a stream of frames of one size does not reallocate on every read.
-    if (buf_.capacity() > 4 * want) {
+    // is unread to a right-sized one. Frames as large as the last one keep the buffer (a stream of
+    // 300 KiB frames must not shrink and regrow it for each), and the factor 4 leaves room for the
+    // doubling growth of a string.
+    if (buf_.capacity() > 4 * std::max(want, last_frame_)) {
         std::string fresh(want, '\0');
         std::memcpy(fresh.data(), buf_.data() + begin_, pending);
         buf_.swap(fresh);
@@ -216,6 +217,7 @@ FrameReader::Result FrameReader::next(uint8_t &type, std::string_view &body) {
     type = p[kLengthSize];
     body = std::string_view(buf_.data() + begin_ + kLengthSize + 1, len - 1);
     begin_ += kLengthSize + len;
+    last_frame_ = kLengthSize + len;
     return Result::frame;
 }
 

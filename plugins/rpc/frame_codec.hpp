@@ -83,8 +83,8 @@ bool parse_response(std::string_view body, ResponseView &out);
 // Splits a byte stream into frames. A declared length of 0 or above max_frame is an error the reader
 // reports without waiting for the body, so an attacker cannot make it buffer more than max_frame.
 // The buffer grows to hold the frame in progress (at its declared size, once the 4 length bytes are
-// in) and shrinks back once a large frame is consumed: its capacity stays within a few times the
-// larger of (unread bytes + min_space) and the frame in progress.
+// in) and shrinks back once a large frame is followed by a smaller one: its capacity stays within a
+// few times the largest of (unread bytes + min_space), the frame in progress and the last frame.
 class FrameReader {
 public:
     enum class Result { frame, need_more, bad_length };
@@ -114,6 +114,7 @@ private:
     size_t max_frame_;
     std::string buf_;
     size_t begin_ = 0, end_ = 0;
+    size_t last_frame_ = 0;  // bytes of the last frame returned, its length field included
     uint32_t bad_length_ = 0;
 };
 

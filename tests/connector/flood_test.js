@@ -11,6 +11,7 @@ const { WireClient, Package, Message, Protocol } = require('./lib/wire_client');
 
 const FLOOD_MS = 3000;
 const RSS_BOUND_KIB = 20 * 1024;
+const SANITIZED = /address|thread/.test(process.env.SHADDOCK_SANITIZERS || '');
 
 // Raw bytes of `count` DATA packages of one tiny message each (route as a string: no dictionary).
 function messages(count, request) {
@@ -124,7 +125,11 @@ async function floodScenario(request, connector = {}) {
       `${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ${failures} failed`;
     console.log(`# ${request ? 'request' : 'notify'} flood: ${report}`);
     assert.ok(written > 8 * 1048576, `the flood was a flood (${report})`);
-    assert.ok(grown < RSS_BOUND_KIB, `connector RSS grew by more than ${RSS_BOUND_KIB / 1024} MiB (${report})`);
+    // Under AddressSanitizer freed memory waits in a 256 MiB quarantine and ThreadSanitizer's shadow
+    // grows with it, so RSS measures the sanitizer there; the bound is checked in normal builds.
+    if (!SANITIZED) {
+      assert.ok(grown < RSS_BOUND_KIB, `connector RSS grew by more than ${RSS_BOUND_KIB / 1024} MiB (${report})`);
+    }
     assert.ok(loginMs < 2000, `a login during the flood took ${loginMs} ms (${report})`);
     assert.strictEqual(failures, 0, report);
     assert.ok(latencies.length > 50 * 20, `the other clients were served during the flood (${report})`);

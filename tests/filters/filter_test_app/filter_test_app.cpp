@@ -185,40 +185,43 @@ private:
         st->missing_uid = shd::json_string(body, "missingUid");
         st->sid = u64("sid");
         st->missing_sid = u64("missingSid");
-        auto add = [st](const std::string &key, const std::string &json) {
-            st->out += (st->out.empty() ? "" : ",") + shd::json_quote(key) + ":" + json;
+        // The steps live in the state, so they reach it by a plain pointer (a shared one would be a
+        // cycle that outlives the request); `run` holds the state until the answer is sent.
+        State *state = st.get();
+        auto add = [state](const std::string &key, const std::string &json) {
+            state->out += (state->out.empty() ? "" : ",") + shd::json_quote(key) + ":" + json;
         };
-        auto one = [st, add](const std::string &key, std::string frontend, uint64_t sid, bool keep) {
-            st->steps.push_back([st, add, key, frontend, sid, keep](std::function<void()> done) {
-                st->sessions->get(frontend, sid, [st, add, key, keep, done](shd_status s, shd::SessionPtr found) {
-                    if (keep) st->first = found;
+        auto one = [state, add](const std::string &key, std::string frontend, uint64_t sid, bool keep) {
+            state->steps.push_back([state, add, key, frontend, sid, keep](std::function<void()> done) {
+                state->sessions->get(frontend, sid, [state, add, key, keep, done](shd_status s, shd::SessionPtr found) {
+                    if (keep) state->first = found;
                     add(key, describe(s, found ? std::vector<shd::SessionPtr>{found} : std::vector<shd::SessionPtr>{}));
                     done();
                 });
             });
         };
-        auto many = [st, add](const std::string &key, std::string uid) {
-            st->steps.push_back([st, add, key, uid](std::function<void()> done) {
-                st->sessions->get_by_uid(st->frontend, uid, [add, key, done](shd_status s, std::vector<shd::SessionPtr> found) {
+        auto many = [state, add](const std::string &key, std::string uid) {
+            state->steps.push_back([state, add, key, uid](std::function<void()> done) {
+                state->sessions->get_by_uid(state->frontend, uid, [add, key, done](shd_status s, std::vector<shd::SessionPtr> found) {
                     add(key, describe(s, found));
                     done();
                 });
             });
         };
-        one("bySid", st->frontend, st->sid, true);
-        many("byUid", st->uid);
-        one("missingSid", st->frontend, st->missing_sid, false);
-        many("missingUid", st->missing_uid);
-        one("noFrontend", "no-such-frontend", st->sid, false);
-        st->steps.push_back([st, add](std::function<void()> done) {
-            if (!st->first) return done();
-            st->first->set("fromBackend", R"("set on the backend")");
-            st->first->push("fromBackend", [add, done](shd_status s) {
+        one("bySid", state->frontend, state->sid, true);
+        many("byUid", state->uid);
+        one("missingSid", state->frontend, state->missing_sid, false);
+        many("missingUid", state->missing_uid);
+        one("noFrontend", "no-such-frontend", state->sid, false);
+        state->steps.push_back([state, add](std::function<void()> done) {
+            if (!state->first) return done();
+            state->first->set("fromBackend", R"("set on the backend")");
+            state->first->push("fromBackend", [add, done](shd_status s) {
                 add("pushed", std::to_string(s));
                 done();
             });
         });
-        one("afterPush", st->frontend, st->sid, false);
+        one("afterPush", state->frontend, state->sid, false);
         auto run = std::make_shared<std::function<void()>>();
         *run = [st, req, run] {
             if (st->next < st->steps.size()) return st->steps[st->next++]([run] { (*run)(); });
