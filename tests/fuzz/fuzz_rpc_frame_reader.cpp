@@ -4,7 +4,8 @@
 // size until a well-formed hello arrives, then to a larger maxFrameSize. Checks, besides the
 // sanitizers: every frame that decodes encodes back to the same bytes; the reader never holds more
 // than one incomplete frame; its buffer stays within a small multiple of what it must hold (it
-// shrinks back after a large frame); the args and results go through the depth check.
+// shrinks back once a large frame is followed by a smaller one); the args and results go through
+// the depth check.
 #include "frame_codec.hpp"
 
 #include "codec/json_parse.hpp"
@@ -99,17 +100,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     FrameReader reader(kMaxHandshakeFrame);
     size_t max_frame = kMaxHandshakeFrame;
-    size_t pos = 0, turn = 0;
+    size_t pos = 0, turn = 0, last_frame = 0;
     while (pos < stream.size()) {
         const size_t chunk = n_sizes ? size_t(sizes[turn++ % n_sizes]) + 1 : size_t(64);
         size_t space = 0;
         char *p = reader.prepare(chunk, space);
         require(space >= chunk);
         // Never more than one incomplete frame, and a buffer within a small multiple of what it must
-        // hold: the unread bytes and one read, or the frame in progress once its length is known.
+        // hold: the unread bytes and one read, the frame in progress once its length is known, or
+        // the last frame (kept for the next one of its size).
         const size_t pending = reader.buffered();
         require(pending < kLengthSize + max_frame);
-        size_t must_hold = pending + chunk;
+        size_t must_hold = std::max(pending + chunk, last_frame);
         if (pending >= kLengthSize) {
             const auto *q = reinterpret_cast<const uint8_t *>(stream.data() + pos - pending);
             const uint32_t len = (uint32_t(q[0]) << 24) | (uint32_t(q[1]) << 16) | (uint32_t(q[2]) << 8) | q[3];
@@ -131,6 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 return 0;  // a connection closes here
             }
             require(body.size() + 1 <= max_frame);
+            last_frame = kLengthSize + body.size() + 1;
             if (check_frame(type, body) && max_frame == kMaxHandshakeFrame) {
                 max_frame = kMaxFrameAfterHello;  // authenticated: larger frames from now on
                 reader.set_max_frame(max_frame);

@@ -4,20 +4,32 @@
 # starting from the seed corpus in tests/fuzz/corpus/<target>/. Exits non-zero if a target fails
 # to build or finds a crash; crash inputs are left in <build dir>/artifacts/.
 #
-# Usage: tests/fuzz/run.sh [build dir, default build/fuzz]     env: FUZZ_SECONDS (default 10)
+# Usage: tests/fuzz/run.sh [build dir, default build/fuzz] [target...]
+# env:   FUZZ_SECONDS      wall-clock seconds per target (default 10)
+#        FUZZ_CPU_SECONDS  instead: run each target until it has used this much CPU time (a long run
+#                          on a shared machine: `FUZZ_CPU_SECONDS=1800 FUZZ_PARALLEL=2 nice -n 19 ...`)
+#        FUZZ_PARALLEL     targets run at once (default 1)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="${1:-build/fuzz}"
 seconds="${FUZZ_SECONDS:-10}"
-targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder fuzz_connector_receive
-         fuzz_master_link)
+cpu_seconds="${FUZZ_CPU_SECONDS:-}"
+parallel="${FUZZ_PARALLEL:-1}"
+all_targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder fuzz_connector_receive
+         fuzz_master_link fuzz_rpc_frame_reader)  # fuzz_rpc_frame_reader: plugins/rpc/frame_codec.cpp, compiled in with the codec
+targets=("${all_targets[@]}")
+if (( $# > 1 )); then
+    targets=("${@:2}")
+    for t in "${targets[@]}"; do
+        [[ " ${all_targets[*]} " == *" $t "* ]] || { echo "run.sh: no target $t (targets: ${all_targets[*]})" >&2; exit 2; }
+    done
+fi
 # Sources a target needs beyond the codec (paths from the repository root).
 declare -A extra_sources=(
     [fuzz_connector_receive]="plugins/pomelo_protocol/protocol_connection.cpp plugins/pomelo_protocol/protocol_setup.cpp"
     [fuzz_master_link]="plugins/cluster/admin_config.cpp plugins/cluster/link_crypto.cpp plugins/cluster/link_messages.cpp")
-targets+=(fuzz_rpc_frame_reader)  # plugins/rpc/frame_codec.cpp, compiled in with the codec below
 
 cxx="$(command -v clang++ || command -v clang++-14 || true)"
 if [[ -z "$cxx" ]]; then
@@ -49,23 +61,57 @@ for src in "$codec"/*.cpp "$root/plugins/rpc/frame_codec.cpp"; do
 done
 for p in "${pids[@]}"; do wait "$p"; done
 
-status=0
 for t in "${targets[@]}"; do
     echo "== $t: build"
     extra=()
     for src in ${extra_sources[$t]:-}; do extra+=("$root/$src"); done
     "$cxx" "${common[@]}" "${sanitize[@]}" -fsanitize=fuzzer "$here/$t.cpp" "${extra[@]}" "$out"/obj/*.o -lcrypto -o "$out/$t"
-    echo "== $t: run ${seconds}s"
+done
+
+# One target's run; its log is <build dir>/<target>.log. With FUZZ_CPU_SECONDS the fuzzer gets a long
+# wall-clock limit and is interrupted (SIGINT: it prints its final stats and exits) once its CPU time,
+# read from /proc, reaches the budget.
+run_target() {
+    local t=$1 limit=$seconds
+    [[ -n "$cpu_seconds" ]] && limit=$((cpu_seconds * 20))
     mkdir -p "$out/corpus/$t"
     # New inputs go to the first (build) directory; the seeds in the source tree stay untouched.
-    if ! "$out/$t" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$out/artifacts/$t-" \
-        "$out/corpus/$t" "$here/corpus/$t" 2>"$out/$t.log"; then
+    "$out/$t" -max_total_time="$limit" -print_final_stats=1 -artifact_prefix="$out/artifacts/$t-" \
+        "$out/corpus/$t" "$here/corpus/$t" 2>"$out/$t.log" &
+    local pid=$! start=$SECONDS
+    if [[ -n "$cpu_seconds" ]]; then
+        local tick; tick=$(getconf CLK_TCK)
+        while kill -0 "$pid" 2>/dev/null; do
+            sleep 5
+            local stat used
+            stat=$(cat "/proc/$pid/stat" 2>/dev/null) || break
+            # Fields after the command name: utime and stime are the 12th and 13th of the rest.
+            used=$(awk -v t="$tick" '{print int(($12 + $13) / t)}' <<<"${stat##*) }")
+            if (( used >= cpu_seconds )); then kill -INT "$pid" 2>/dev/null; break; fi
+        done
+    fi
+    local rc=0
+    wait "$pid" || rc=$?
+    # 72: libFuzzer's exit code after an interrupt (the CPU budget), not a finding.
+    if [[ -n "$cpu_seconds" && $rc -eq 72 ]] && grep -q "run interrupted" "$out/$t.log"; then rc=0; fi
+    if (( rc != 0 )); then
         echo "!! $t FAILED; see $out/$t.log and $out/artifacts/" >&2
         tail -n 40 "$out/$t.log" >&2
-        status=1
-    else
-        grep -E "stat::number_of_executed_units|stat::new_units_added" "$out/$t.log" | tr '\n' ' '
-        echo
+        return 1
+    fi
+    echo "== $t: $((SECONDS - start)) s wall: $(grep -E "stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb" "$out/$t.log" | tr -s ' ' | tr '\n' ' ')"
+}
+
+status=0
+running=()
+for t in "${targets[@]}"; do
+    if [[ -n "$cpu_seconds" ]]; then echo "== $t: run until ${cpu_seconds} s of CPU"; else echo "== $t: run ${seconds} s"; fi
+    run_target "$t" &
+    running+=("$!")
+    if (( ${#running[@]} >= parallel )); then
+        wait "${running[0]}" || status=1
+        running=("${running[@]:1}")
     fi
 done
+for p in "${running[@]}"; do wait "$p" || status=1; done
 exit "$status"
