@@ -124,7 +124,8 @@ async function floodScenario(request, connector = {}) {
       `login during the flood ${loginMs} ms; others: ${latencies.length} answers, p50 ` +
       `${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ${failures} failed`;
     console.log(`# ${request ? 'request' : 'notify'} flood: ${report}`);
-    assert.ok(written > 8 * 1048576, `the flood was a flood (${report})`);
+    // A sanitized server reads several times slower, and back-pressure slows the flooder with it.
+    assert.ok(written > (SANITIZED ? 2 : 8) * 1048576, `the flood was a flood (${report})`);
     // Under AddressSanitizer freed memory waits in a 256 MiB quarantine and ThreadSanitizer's shadow
     // grows with it, so RSS measures the sanitizer there; the bound is checked in normal builds.
     if (!SANITIZED) {
