@@ -1,7 +1,8 @@
 // The example app: uses the greeter plugin's service, ticks on a timer, and logs every lifecycle step.
-// Built with shaddock_add_app() against the SDK headers only.
+// Built with shaddock_add_app() against the SDK headers and the greeter plugin's service header only.
 #include <shaddock/cpp/plugin.hpp>
-#include <shaddock/ext/greeting.h>
+
+#include <greeter/greeting.h>
 
 #include <string>
 
@@ -32,7 +33,9 @@ public:
 private:
     std::string greet(const std::string &name) {
         std::string out;
-        greeting_->greet(greeting_ctx_, shd::to_shd(name), [](void *ud, shd_str t) { static_cast<std::string *>(ud)->assign(t.data, t.size); }, &out);
+        greeting_->greet(
+            greeting_ctx_, shd::to_shd(name),
+            [](void *ud, shd_str t) { static_cast<std::string *>(ud)->assign(t.data, t.size); }, &out);
         return out;
     }
 

@@ -3,7 +3,8 @@
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/service.hpp>
-#include <shaddock/ext/greeting.h>
+
+#include <greeter/greeting.h>
 
 #include <string>
 

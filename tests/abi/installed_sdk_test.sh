@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The installed SDK package is all a third party needs: install the build to a fresh prefix, build
-# apps/hello and tests/abi/installed_plugin against that prefix only, describe both with the installed
-# shaddock-host, then run them together and stop with SIGTERM, expecting a clean stop.
+# apps/hello, tests/abi/installed_plugin and tests/abi/installed_headers (every installed header)
+# against that prefix only, check that a missing RapidJSON is reported by find_package(Shaddock),
+# describe the app and the plugin with the installed shaddock-host, then run them together and stop
+# with SIGTERM, expecting a clean stop.
 #
 #   installed_sdk_test.sh <cmake> <build dir> <source dir> <work dir> <generator> <c++ compiler>
 set -euo pipefail
@@ -29,6 +31,23 @@ build_project readme "$README_PLUGIN"
 build_project plugin "$SOURCE/tests/abi/installed_plugin"
 [[ -f $WORK/app/hello.so ]] || fail "apps/hello did not produce hello.so"
 [[ -f $WORK/plugin/installed_greeter.so ]] || fail "installed_plugin did not produce installed_greeter.so"
+
+# Every installed header compiles in an outside project with only what find_package(Shaddock) brings
+# (the cpp/*.hpp headers include RapidJSON: the package must find it and pass on its settings)...
+build_project headers "$SOURCE/tests/abi/installed_headers"
+[[ -f $WORK/headers/installed_headers.so ]] || fail "installed_headers did not produce installed_headers.so"
+# ...and with RapidJSON out of reach (every find_path looks only under an empty root), configuring
+# fails in find_package(Shaddock), naming the Debian package to install.
+NO_RAPIDJSON=$WORK/headers-without-rapidjson
+mkdir -p "$WORK/empty-root"
+if "$CMAKE" -S "$SOURCE/tests/abi/installed_headers" -B "$NO_RAPIDJSON" -G "$GENERATOR" \
+    -DCMAKE_CXX_COMPILER="$CXX_COMPILER" -DCMAKE_PREFIX_PATH="$PREFIX" \
+    -DCMAKE_FIND_ROOT_PATH="$WORK/empty-root" -DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY >"$NO_RAPIDJSON.log" 2>&1; then
+  cat "$NO_RAPIDJSON.log"
+  fail "the installed package configured a project without RapidJSON"
+fi
+grep -q "apt install rapidjson-dev" "$NO_RAPIDJSON.log" ||
+  { cat "$NO_RAPIDJSON.log"; fail "find_package(Shaddock) without RapidJSON does not name rapidjson-dev"; }
 
 # The installed host describes both without running them.
 HOST=$PREFIX/bin/shaddock-host

@@ -16,7 +16,8 @@
 #define SHD_TESTS_LAYOUT_V1_0_H
 
 #include <shaddock/abi.h>
-#include <shaddock/ext/greeting.h>
+/* Released in the SDK as shaddock/ext/greeting.h (1.0, 1.1); now the example plugin's header. */
+#include <greeter/greeting.h>
 
 #include <assert.h> /* static_assert in C11 */
 #include <stddef.h>

@@ -1,6 +1,7 @@
-// The current host against plugins built with other SDK versions: a plugin built with the frozen 1.0
-// headers runs through its whole lifecycle, and a plugin that needs a newer host minor is refused
-// from its manifest, before any of its code runs.
+// The current host against plugins built with other SDK versions: a plugin built with the frozen
+// headers of each released minor (1.0, 1.1) runs through its whole lifecycle, every minor up to the
+// current one has such a plugin, and a plugin that needs a newer host minor is refused from its
+// manifest, before any of its code runs.
 #include "host_process.hpp"
 
 #include <shaddock/abi.h>
@@ -8,6 +9,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <cstdlib>
+#include <set>
 
 namespace {
 
@@ -27,6 +29,8 @@ Outcome run_plugin(TempAppDir &app, const std::string &library) {
 class FrozenSdkCompatTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(FrozenSdkCompatTest);
     CPPUNIT_TEST(plugin_built_with_frozen_1_0_headers_runs_its_lifecycle);
+    CPPUNIT_TEST(plugin_built_with_frozen_1_1_headers_runs_its_lifecycle);
+    CPPUNIT_TEST(every_released_minor_has_a_frozen_sdk_plugin);
     CPPUNIT_TEST(plugin_needing_a_newer_minor_is_refused_before_its_code_runs);
     CPPUNIT_TEST_SUITE_END();
 
@@ -50,6 +54,42 @@ public:
                             });
         // The library really was loaded: the marker check below is able to see a load.
         CPPUNIT_ASSERT(app.exists("frozen_sdk_plugin.loaded"));
+    }
+
+    void plugin_built_with_frozen_1_1_headers_runs_its_lifecycle() {
+        TempAppDir app("frozen11");
+        Outcome out = run_plugin(app, SHD_TEST_FROZEN_SDK_1_1_PLUGIN);
+        SHD_ASSERT_EXIT(out, 0);
+        SHD_ASSERT_IN_ORDER(
+            out.output, {
+                            "loaded plugin \"under_test\"",
+                            "frozen 1.1: configured, built for ABI 1.1, host has 1." + std::to_string(SHD_ABI_MINOR),
+                            // shd_host_api.list_servers (appended in 1.1) answers with servers.json.
+                            "frozen 1.1: servers [",
+                            "\"id\":\"compat-1\"",
+                            // The host's shd.settings/1 table, through the 1.1 C++ wrapper.
+                            "frozen 1.1: setting frozenSdk = \"1.1\", serverId = compat-1",
+                            "configure plugin under_test: ok",
+                            "frozen 1.1: started",
+                            "start plugin under_test: ok",
+                            "frozen 1.1: timer fired",
+                            "frozen 1.1: posted task ran",
+                            "stopping: under_test: frozen 1.1 plugin is done",
+                            "frozen 1.1: stopped",
+                            "server stopped cleanly",
+                        });
+        CPPUNIT_ASSERT(app.exists("frozen_sdk_1_1_plugin.loaded"));
+    }
+
+    // The plugins above, by the minor of the frozen headers each is built from. Raising SHD_ABI_MINOR
+    // in abi.h without adding tests/abi/sdk-1.<n> and its plugin here fails (docs/abi.md, release
+    // step 4); abi_release_steps checks the files.
+    void every_released_minor_has_a_frozen_sdk_plugin() {
+        const std::set<int> covered = {0, 1};
+        for (int minor = 0; minor <= SHD_ABI_MINOR; ++minor)
+            CPPUNIT_ASSERT_MESSAGE("no plugin built from the frozen ABI 1." + std::to_string(minor) +
+                                       " headers (tests/abi/sdk-1." + std::to_string(minor) + ") in this test",
+                                   covered.count(minor) == 1);
     }
 
     void plugin_needing_a_newer_minor_is_refused_before_its_code_runs() {

@@ -1,8 +1,10 @@
-// A third-party plugin built from the installed SDK alone: it provides the example greeting service
-// (ext/greeting.h), so the example app apps/hello, also built from the installed SDK, can use it.
-#include <shaddock/ext/greeting.h>
+// A third-party plugin built from the installed SDK: it provides the example greeting service, so the
+// example app apps/hello, also built from the installed SDK, can use it. The service's header is the
+// example plugin's (plugins/greeter/include/greeter/greeting.h), not the SDK's; see CMakeLists.txt.
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/service.hpp>
+
+#include <greeter/greeting.h>
 
 #include <string>
 
