@@ -2,7 +2,7 @@
 
 #include "link_crypto.hpp"
 
-#include "codec/json_parse.hpp"
+#include <shaddock/pomelo/json_parse.hpp>
 
 namespace shd::cluster {
 

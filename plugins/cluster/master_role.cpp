@@ -4,9 +4,8 @@
 #include "link_messages.hpp"
 #include "process_spawner.hpp"
 
-#include "codec/json_parse.hpp"
-
 #include <shaddock/cpp/json.hpp>
+#include <shaddock/pomelo/json_parse.hpp>
 
 #include <boost/asio/post.hpp>
 

@@ -3,9 +3,8 @@
 #include "link_crypto.hpp"
 #include "link_messages.hpp"
 
-#include "codec/json_parse.hpp"
-
 #include <shaddock/cpp/json.hpp>
+#include <shaddock/pomelo/json_parse.hpp>
 
 #include <rapidjson/document.h>
 

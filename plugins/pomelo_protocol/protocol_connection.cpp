@@ -1,9 +1,8 @@
 #include "protocol_connection.hpp"
 
 #include <shaddock/cpp/json.hpp>
-
-#include "codec/json_parse.hpp"
-#include "codec/message_codec.hpp"
+#include <shaddock/pomelo/json_parse.hpp>
+#include <shaddock/pomelo/message_codec.hpp>
 
 #include <shaddock/cpp/host.hpp>
 

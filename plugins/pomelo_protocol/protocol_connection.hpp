@@ -3,11 +3,11 @@
 // I/O strand ([io] in shaddock/ext/protocol.h); nothing here is shared between connections.
 #pragma once
 
-#include "codec/handshake.hpp"
-#include "codec/package_stream_parser.hpp"
 #include "protocol_setup.hpp"
 
 #include <shaddock/ext/protocol.h>
+#include <shaddock/pomelo/handshake.hpp>
+#include <shaddock/pomelo/package_stream_parser.hpp>
 
 #include <memory>
 #include <string>

@@ -1,15 +1,15 @@
 // The `pomelo_protocol` plugin: "shd.protocol/1" speaking Pomelo 2.2.7's client protocol byte for
 // byte (packages, handshake, heartbeats, kick, messages, route dictionary, pomelo-protobuf).
 // The connector plugin owns the sockets and calls in here for every byte in and out.
-#include "codec/kick_body.hpp"
-#include "codec/message_codec.hpp"
-#include "codec/protos_version.hpp"
 #include "protocol_connection.hpp"
 #include "protocol_setup.hpp"
 
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/service.hpp>
+#include <shaddock/pomelo/kick_body.hpp>
+#include <shaddock/pomelo/message_codec.hpp>
+#include <shaddock/pomelo/protos_version.hpp>
 
 #include <rapidjson/document.h>
 

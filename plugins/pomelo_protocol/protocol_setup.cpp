@@ -1,7 +1,7 @@
 #include "protocol_setup.hpp"
 
-#include "codec/json_parse.hpp"
-#include "codec/js_json_writer.hpp"
+#include <shaddock/pomelo/js_json_writer.hpp>
+#include <shaddock/pomelo/json_parse.hpp>
 
 #include <rapidjson/document.h>
 

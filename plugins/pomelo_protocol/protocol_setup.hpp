@@ -2,11 +2,10 @@
 // Built on the logic thread by setup(); immutable afterwards, so encoders may run on any thread.
 #pragma once
 
-#include "codec/pomelo_protobuf.hpp"
-#include "codec/package_codec.hpp"
-#include "codec/route_dictionary.hpp"
-
 #include <shaddock/ext/protocol.h>
+#include <shaddock/pomelo/package_codec.hpp>
+#include <shaddock/pomelo/pomelo_protobuf.hpp>
+#include <shaddock/pomelo/route_dictionary.hpp>
 
 #include <cstdint>
 #include <memory>

@@ -3,9 +3,8 @@
 #include "frame_codec.hpp"
 #include "peer_auth.hpp"
 
-#include "codec/json_parse.hpp"
-
 #include <shaddock/abi.h>
+#include <shaddock/pomelo/json_parse.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>

@@ -9,9 +9,10 @@
 // handshake package and its ACK go first), so the fuzzer spends its time on messages. bit 1: the
 // WebSocket transport, each message one package, messages split by a 2-byte big-endian length;
 // otherwise the raw TCP stream, fed in slices of (mode >> 2) + 1 bytes.
-#include "codec/package_codec.hpp"
 #include "protocol_connection.hpp"
 #include "protocol_setup.hpp"
+
+#include <shaddock/pomelo/package_codec.hpp>
 
 #include <rapidjson/document.h>
 

@@ -1,13 +1,13 @@
 // libFuzzer target: the handshake parser and reply builder, the kick body and crc32 routing, on
 // arbitrary bytes. Every JSON we produce must parse; a kick reason must survive the round trip.
-#include "codec/handshake.hpp"
-#include "codec/json_parse.hpp"
-#include "codec/kick_body.hpp"
-#include "codec/pomelo_protobuf.hpp"
-#include "codec/protos_version.hpp"
 #include <shaddock/cpp/route_hash.hpp>
-#include "codec/route_dictionary.hpp"
-#include "codec/utf8_decode.hpp"
+#include <shaddock/pomelo/handshake.hpp>
+#include <shaddock/pomelo/json_parse.hpp>
+#include <shaddock/pomelo/kick_body.hpp>
+#include <shaddock/pomelo/pomelo_protobuf.hpp>
+#include <shaddock/pomelo/protos_version.hpp>
+#include <shaddock/pomelo/route_dictionary.hpp>
+#include <shaddock/pomelo/utf8_decode.hpp>
 
 #include <rapidjson/document.h>
 

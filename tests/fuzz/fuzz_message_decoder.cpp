@@ -1,6 +1,6 @@
 // libFuzzer target: the message decoder. Whatever it accepts must re-encode, at the size it
 // announces, to bytes that decode to the same message.
-#include "codec/message_codec.hpp"
+#include <shaddock/pomelo/message_codec.hpp>
 
 #include <cstdint>
 #include <cstdlib>

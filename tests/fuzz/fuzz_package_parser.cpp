@@ -2,8 +2,8 @@
 // Input: [max body / 64][chunk size][stream bytes...]. Invariants checked (abort on violation):
 // the packages returned re-encode to a prefix of the stream, everything else is buffered or the
 // stream was rejected, limits hold, and the frame decoder agrees with the framer.
-#include "codec/package_codec.hpp"
-#include "codec/package_stream_parser.hpp"
+#include <shaddock/pomelo/package_codec.hpp>
+#include <shaddock/pomelo/package_stream_parser.hpp>
 
 #include <cstdint>
 #include <cstdlib>

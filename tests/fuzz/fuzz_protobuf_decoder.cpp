@@ -2,8 +2,8 @@
 // must stringify; if it re-encodes (required fields may be missing), those bytes must decode, and
 // encoding is then a fixed point. (The first re-encoding may differ: a repeated field seen with
 // count 0 decodes as [] but is not written, split repeated numbers are merged.)
-#include "codec/js_json_writer.hpp"
-#include "codec/pomelo_protobuf.hpp"
+#include <shaddock/pomelo/js_json_writer.hpp>
+#include <shaddock/pomelo/pomelo_protobuf.hpp>
 
 #include <rapidjson/document.h>
 

@@ -8,7 +8,7 @@
 // the depth check.
 #include "frame_codec.hpp"
 
-#include "codec/json_parse.hpp"
+#include <shaddock/pomelo/json_parse.hpp>
 
 #include <algorithm>
 #include <cstdint>

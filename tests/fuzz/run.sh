@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of the Pomelo codec with clang (no CMake: the codec sources are
-# compiled in with -fsanitize=fuzzer,address,undefined) and runs each for FUZZ_SECONDS seconds,
-# starting from the seed corpus in tests/fuzz/corpus/<target>/. Exits non-zero if a target fails
-# to build or finds a crash; crash inputs are left in <build dir>/artifacts/.
+# Builds the libFuzzer targets of the Pomelo codec (sdk/pomelo_codec) with clang (no CMake: the codec
+# sources are compiled in with -fsanitize=fuzzer,address,undefined) and runs each for FUZZ_SECONDS
+# seconds, starting from the seed corpus in tests/fuzz/corpus/<target>/. Exits non-zero if a target
+# fails to build or finds a crash; crash inputs are left in <build dir>/artifacts/.
 #
 # Usage: tests/fuzz/run.sh [build dir, default build/fuzz] [target...]
 # env:   FUZZ_SECONDS      wall-clock seconds per target (default 10)
@@ -37,21 +37,24 @@ if [[ -z "$cxx" ]]; then
     exit 1
 fi
 
-codec="$root/plugins/pomelo_protocol/codec"
-common=(-std=c++17 -g -O1 -DRAPIDJSON_HAS_STDSTRING=1 -I "$root/plugins/pomelo_protocol" -I "$root/sdk/include"
-        -I "$root/plugins/rpc")
+# The codec library: its sources in src/ (private headers beside them), its public headers in include/.
+# fuzz_connector_receive also includes the protocol plugin's own headers, fuzz_rpc_frame_reader the rpc
+# plugin's: the plugins' receive paths are what those targets test.
+codec="$root/sdk/pomelo_codec"
+common=(-std=c++17 -g -O1 -DRAPIDJSON_HAS_STDSTRING=1 -I "$codec/include" -I "$root/sdk/include"
+        -I "$root/plugins/pomelo_protocol" -I "$root/plugins/rpc")
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize-ignorelist="$here/ubsan_ignorelist.txt")
 mkdir -p "$out/obj" "$out/artifacts"
 
-# The codec, once for all targets, two files at a time; an object is rebuilt when any codec file is
-# newer than it.
+# The codec, once for all targets, two files at a time; an object is rebuilt when any file of its folder
+# or any public codec header is newer than it.
 compile_object() {
     "$cxx" "${common[@]}" "${sanitize[@]}" -fsanitize=fuzzer-no-link -c "$1" -o "$2"
 }
 pids=()
-for src in "$codec"/*.cpp "$root/plugins/rpc/frame_codec.cpp"; do
+for src in "$codec"/src/*.cpp "$root/plugins/rpc/frame_codec.cpp"; do
     obj="$out/obj/$(basename "${src%.cpp}").o"
-    if [[ -f "$obj" && -z "$(find "$(dirname "$src")" -newer "$obj" -print -quit)" ]]; then continue; fi
+    if [[ -f "$obj" && -z "$(find "$(dirname "$src")" "$codec/include" -newer "$obj" -print -quit)" ]]; then continue; fi
     compile_object "$src" "$obj" &
     pids+=("$!")
     if (( ${#pids[@]} == 2 )); then

@@ -1,5 +1,5 @@
 'use strict';
-// Decodes the encodings OUR C++ codec wrote (tests/pomelo_protocol/vectors_test.cpp, file in
+// Decodes the encodings OUR C++ codec wrote (tests/pomelo_codec/vectors_test.cpp, file in
 // argv[2]) with the real npm decoders (pomelo-protocol 0.1.6, pomelo-protobuf 0.4.0) and checks
 // they give back what was encoded. What the pomelo package computes itself (dictionary, versions,
 // handshake reply, crc32 routing) is recomputed with pomelo_reference.js.

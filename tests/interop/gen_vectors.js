@@ -1,7 +1,7 @@
 'use strict';
 // Generates the protocol test vectors with the REAL npm encoders (pomelo-protocol 0.1.6,
 // pomelo-protobuf 0.4.0) and writes them as JSON (bytes as hex) to the path in argv[2].
-// The C++ test tests/pomelo_protocol/vectors_test.cpp reads them. What Pomelo computes inside the
+// The C++ test tests/pomelo_codec/vectors_test.cpp reads them. What Pomelo computes inside the
 // pomelo package itself (dictionary, protos version, handshake reply, crc32 routing) comes from
 // pomelo_reference.js.
 //

@@ -1,9 +1,9 @@
 // The client's protocol state machine (see client_impl.hpp for the lifecycle).
 #include "client_impl.hpp"
 
-#include "codec/js_json_writer.hpp"
-#include "codec/json_parse.hpp"
-#include "codec/message_codec.hpp"
+#include <shaddock/pomelo/js_json_writer.hpp>
+#include <shaddock/pomelo/json_parse.hpp>
+#include <shaddock/pomelo/message_codec.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/reader.h>

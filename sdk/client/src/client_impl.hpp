@@ -13,10 +13,11 @@
 // drain.
 #pragma once
 
-#include "codec/package_stream_parser.hpp"
 #include "loop_impl.hpp"
 #include "server_protocol.hpp"
 #include "wire.hpp"
+
+#include <shaddock/pomelo/package_stream_parser.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>

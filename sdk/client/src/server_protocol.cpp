@@ -2,8 +2,8 @@
 // parsed form, the heartbeat. Every value here comes from the network and is checked for shape.
 #include "server_protocol.hpp"
 
-#include "codec/js_json_writer.hpp"
-#include "codec/json_parse.hpp"
+#include <shaddock/pomelo/js_json_writer.hpp>
+#include <shaddock/pomelo/json_parse.hpp>
 
 #include <rapidjson/document.h>
 

@@ -4,8 +4,7 @@
 #pragma once
 
 #include <shaddock/client.hpp>
-
-#include "codec/pomelo_protobuf.hpp"
+#include <shaddock/pomelo/pomelo_protobuf.hpp>
 
 #include <rapidjson/fwd.h>
 
