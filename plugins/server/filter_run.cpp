@@ -64,12 +64,27 @@ void FilterRun::loop() {
         try {
             step();
         } catch (const std::exception &e) {
-            host_.error("filter chain of " + route_ + " threw: " + e.what());
-            if (waiting_ && phase_ != Phase::inner) complete(pending_slot_, SHD_ERR_INTERNAL, {});
+            fail_step(e.what());
+        } catch (...) {
+            fail_step("an exception that is not a std::exception");
         }
     }
     in_loop_ = false;
     if (phase_ == Phase::done) delete this;
+}
+
+// A step threw. A filter that had not continued has failed its step; a handler that had not answered
+// has failed the request (its responder is invalid from now on: docs/abi.md, "Errors across the ABI").
+// Either way the chain goes on with SHD_ERR_INTERNAL, so the client is answered at once.
+void FilterRun::fail_step(const std::string &what) {
+    host_.error("filter chain of " + route_ + " threw: " + what);
+    if (!waiting_) return;
+    if (phase_ == Phase::inner) {
+        waiting_ = false;
+        set_outcome(SHD_ERR_INTERNAL, {});
+    } else {
+        complete(pending_slot_, SHD_ERR_INTERNAL, {});
+    }
 }
 
 void FilterRun::step() {

@@ -102,6 +102,7 @@ private:
 
     void loop();
     void step();
+    void fail_step(const std::string &what);
     void call_inner();
     void complete(size_t slot, shd_status status, std::string_view body);
     void complete_builtin(shd_status status, std::string_view body);

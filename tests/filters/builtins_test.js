@@ -6,6 +6,7 @@
 //   time:    logs each route and the time it took
 //   timeout: logs requests still running after the timeout, without aborting them
 //   toobusy: a request that arrives while a handler keeps the logic thread busy gets {"code":500}
+//   and a handler that throws without answering (registered through the C table) gets {"code":500} at once
 // Usage: node builtins_test.js <shaddock-host> <apps dir>
 'use strict';
 const t = require('./lib/test_app');
@@ -95,6 +96,15 @@ async function main() {
     await t.sleep(300);
     const after = await timed(d, 'connector.testHandler.fast', {}, Date.now());
     t.check('toobusy: once the lag is gone, requests are accepted again', after.body.code === 200, JSON.stringify(after));
+
+    // A handler registered without the SDK's wrapper throws before answering: the filter chain
+    // answers {"code":500} at once (not at the serial filter's 500 ms timeout), and the session goes on.
+    const thrown = await timed(d, 'connector.rawHandler.throws', {}, Date.now());
+    t.check('a handler that throws is answered with an error at once',
+            thrown.body.code === 500 && thrown.ms < SERIAL_TIMEOUT / 2, JSON.stringify(thrown));
+    t.check('the throw is logged', /filter chain of connector\.rawHandler\.throws threw: raw handler gives up/.test(server.out));
+    const next = await timed(d, 'connector.testHandler.fast', {}, Date.now());
+    t.check('the session\'s next request is served', next.body.code === 200, JSON.stringify(next));
   } catch (e) {
     t.check('no exception', false, e.stack + '\n' + server.out.slice(-3000));
   } finally {

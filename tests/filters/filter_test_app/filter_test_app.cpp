@@ -18,6 +18,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,7 @@ public:
 
         handlers_ = std::make_unique<shd::Handlers>(host());
         for (const char *type : {"connector", "backend"}) add_routes(type);
+        add_raw_throwing_handler();
 
         if (host().find<shd_filter_service_v1>(SHD_FILTER_SERVICE_ID).first) {
             filters_ = std::make_unique<shd::Filters>(host());
@@ -90,6 +92,18 @@ public:
     }
 
 private:
+    // "connector.rawHandler.throws": registered through the C table, without the SDK's wrapper, and
+    // throws before answering. The host must answer it with an error at once (not leave it to a
+    // timeout or never answer it), filters or not.
+    void add_raw_throwing_handler() {
+        auto [svc, ctx] = host().find<shd_handler_service_v1>(SHD_HANDLER_SERVICE_ID);
+        if (!svc) return;
+        auto raw = [](void *, const shd_inbound_msg_v1 *, const shd_session_view_v1 *, const shd_responder_v1 *) {
+            throw std::runtime_error("raw handler gives up");
+        };
+        svc->add_handler(ctx, shd::to_shd(std::string_view("connector.rawHandler.throws")), raw, nullptr);
+    }
+
     void stamp(const char *hook) { host().info(std::string("lifecycle ") + hook + " " + std::to_string(wall_us())); }
 
     void add_routes(const std::string &type) {
@@ -158,10 +172,10 @@ private:
     static std::string describe(shd_status s, const std::vector<shd::SessionPtr> &found) {
         std::string list;
         for (const auto &one : found)
-            list += (list.empty() ? "" : ",") + (R"({"id":)" + std::to_string(one->id()) + R"(,"frontendId":)" +
-                                                shd::json_quote(one->frontend_id()) + R"(,"uid":)" +
-                                                shd::json_quote(one->uid()) + R"(,"settings":)" +
-                                                shd::to_json(one->settings()) + "}");
+            list +=
+                (list.empty() ? "" : ",") +
+                (R"({"id":)" + std::to_string(one->id()) + R"(,"frontendId":)" + shd::json_quote(one->frontend_id()) +
+                 R"(,"uid":)" + shd::json_quote(one->uid()) + R"(,"settings":)" + shd::to_json(one->settings()) + "}");
         return R"({"status":)" + std::to_string(s) + R"(,"sessions":[)" + list + "]}";
     }
 
@@ -202,10 +216,11 @@ private:
         };
         auto many = [state, add](const std::string &key, std::string uid) {
             state->steps.push_back([state, add, key, uid](std::function<void()> done) {
-                state->sessions->get_by_uid(state->frontend, uid, [add, key, done](shd_status s, std::vector<shd::SessionPtr> found) {
-                    add(key, describe(s, found));
-                    done();
-                });
+                state->sessions->get_by_uid(state->frontend, uid,
+                                            [add, key, done](shd_status s, std::vector<shd::SessionPtr> found) {
+                                                add(key, describe(s, found));
+                                                done();
+                                            });
             });
         };
         one("bySid", state->frontend, state->sid, true);
