@@ -182,10 +182,14 @@ void inspect_file(RangeReader &file, LibraryFacts &f) {
         f.error = "is not a 64-bit ELF shared library";
         return;
     }
+    if (eh.e_ident[EI_DATA] != ELFDATA2LSB && eh.e_ident[EI_DATA] != ELFDATA2MSB) {
+        f.error = "has an unknown ELF byte order (EI_DATA " + std::to_string(eh.e_ident[EI_DATA]) + ")";
+        return;
+    }
     if (eh.e_ident[EI_DATA] != kHostByteOrder) {
-        f.error = std::string("is a ") + (eh.e_ident[EI_DATA] == ELFDATA2MSB ? "big-endian" : "unknown byte order") +
-                  " ELF file; this host loads " + (kHostByteOrder == ELFDATA2LSB ? "little" : "big") +
-                  "-endian libraries";
+        bool big = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+        f.error = std::string("is a ") + (big ? "big" : "little") + "-endian ELF file; this host loads " +
+                  (big ? "little" : "big") + "-endian libraries";
         return;
     }
     std::vector<Elf64_Shdr> sections;
