@@ -153,6 +153,8 @@ void ServerRuntime::select_and_inspect() {
             return;
         }
         m->facts = inspect_library(path);
+        log_.debug("inspected " + path + ": read " + std::to_string(m->facts.bytes_read) + " bytes in " +
+                   std::to_string(m->facts.read_calls) + " calls");
         if (m->facts.ok && (m->facts.kind == SHD_KIND_APP) != is_app) {
             m->facts.ok = false;
             m->facts.error = is_app ? "is a plugin, not an app (list it under \"plugins\")"
