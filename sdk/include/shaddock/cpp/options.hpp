@@ -5,7 +5,7 @@
 // reading checks every key against it before the plugin sees a value, and the same table generates
 // the options table of the plugin's README.md (shd::options_markdown):
 //
-//   static const shd::OptionTable table("the greeter plugin", {
+//   static const shd::OptionTable table("the example plugin", {
 //       shd::option::integer("heartbeat", 0, 0, 3600, "seconds between heartbeats; 0: none"),
 //       shd::option::boolean("useDict", false, "route dictionary"),
 //       shd::option::false_or_object("rateLimit", {shd::option::number("rate", 100, 0.001, 1e9, "per second")},
@@ -16,7 +16,7 @@
 //
 // Errors: shd::Error(SHD_ERR_INVALID, "option heartbeat: expected an integer from 0 to 3600, got \"3\"");
 // a nested key is named with its path ("option rateLimit.rate: ..."). A key the table does not declare
-// is an error too ("option hartbeat: unknown option of the greeter plugin; expected one of: ..."),
+// is an error too ("option hartbeat: unknown option of the example plugin; expected one of: ..."),
 // unless the table is declared UnknownOptions::keep (the connector: its options object is also the
 // protocol's), in which case the reader lists them in unknown() for the plugin to log. Thrown from
 // configure(), the host shows the error with the file and the plugin name.
