@@ -79,15 +79,16 @@ const shd::OptionTable &connector_option_table() {
                              .showing_default("none"),
                          opt::ignored("type")},  // Pomelo's, without meaning here
                         "TLS for the whole port; PEM files relative to the app directory"),
-            opt::seconds("heartbeat", 0, 86400, "heartbeat interval offered to clients (protocol)")
+            opt::seconds("heartbeat", 0, 86400,
+                         "heartbeat interval offered to clients (protocol; `pomelo_protocol` takes whole seconds)")
                 .showing_default("none"),
             opt::seconds("timeout", 0, 86400,
-                         "heartbeat timeout (protocol); also the idle timeout when `idleTimeout` is absent, as in "
-                         "Pomelo")
+                         "heartbeat timeout (protocol; `pomelo_protocol` takes whole seconds); also the idle timeout "
+                         "when `idleTimeout` is absent, as in Pomelo")
                 .showing_default("2 x heartbeat"),
             opt::seconds("idleTimeout", 90, 86400,
-                         "without heartbeats, the silence allowed after the handshake; also caps "
-                         "`handshakeTimeout`")
+                         "without heartbeats, the silence allowed after the handshake (`pomelo_protocol`: at least "
+                         "0.01); also caps `handshakeTimeout`")
                 .showing_default("`timeout`, else 90"),
             opt::seconds("handshakeTimeout", 10, 86400,
                          "deadline from accept to a completed handshake: TLS, sniffing, WebSocket upgrade, Pomelo "
