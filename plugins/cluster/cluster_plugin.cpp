@@ -5,10 +5,9 @@
 // Load it on every server type ("serverTypes": "*"), master included. Its network I/O runs on one
 // thread of its own; everything else on the logic thread.
 #include "admin_config.hpp"
+#include "cluster_options.hpp"
 #include "master_role.hpp"
 #include "monitor_role.hpp"
-
-#include <shaddock/cpp/options.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,32 +26,28 @@ public:
     ~ClusterPlugin() override { join(); }
 
     void configure() override {
-        shd::Options opts(host().options_json());
-        opts.reject_unknown({"spawn", "stopTimeout", "restartDelay", "sshOptions", "sshPort", "sshUser", "sshIdentity",
-                             "firstConnectTimeout", "adoptTimeout", "handshakeTimeout", "maxUnauthenticated",
-                             "maxFrame", "maxQueuedBytes", "adminMaxFailures", "adminFailWindow", "adminLockout",
-                             "adminFailDelay"});
+        shd::Options opts(host().options_json(), cluster_option_table());
         check_production_credentials();
         FrameLimits limits;
-        limits.max_frame_after_auth = static_cast<size_t>(opts.get_int("maxFrame", 1 << 20, 4096, 64 << 20));
-        limits.max_queued_bytes = static_cast<size_t>(opts.get_int("maxQueuedBytes", 16 << 20, 65536, 1LL << 30));
-        limits.handshake_timeout_ms = static_cast<int>(opts.get_int("handshakeTimeout", 5000, 100, 600000));
+        limits.max_frame_after_auth = static_cast<size_t>(opts.integer("maxFrame"));
+        limits.max_queued_bytes = static_cast<size_t>(opts.integer("maxQueuedBytes"));
+        limits.handshake_timeout_ms = static_cast<int>(opts.integer("handshakeTimeout"));
         if (host().server().master) {
             MasterOptions mo;
-            mo.spawn = opts.get_bool("spawn", true);
-            mo.stop_timeout_ms = static_cast<int>(opts.get_int("stopTimeout", 8000, 100, 600000));
-            mo.restart_delay_ms = static_cast<int>(opts.get_int("restartDelay", 1000, 10, 600000));
-            mo.adopt_timeout_ms = static_cast<int>(opts.get_int("adoptTimeout", 10000, 0, 600000));
-            mo.max_unauthenticated = static_cast<int>(opts.get_int("maxUnauthenticated", 64, 1, 100000));
+            mo.spawn = opts.boolean("spawn");
+            mo.stop_timeout_ms = static_cast<int>(opts.integer("stopTimeout"));
+            mo.restart_delay_ms = static_cast<int>(opts.integer("restartDelay"));
+            mo.adopt_timeout_ms = static_cast<int>(opts.integer("adoptTimeout"));
+            mo.max_unauthenticated = static_cast<int>(opts.integer("maxUnauthenticated"));
             mo.limits = limits;
-            mo.admin_max_failures = static_cast<int>(opts.get_int("adminMaxFailures", 5, 1, 1000000));
-            mo.admin_fail_window_ms = static_cast<int>(opts.get_int("adminFailWindow", 60000, 100, 86400000));
-            mo.admin_lockout_ms = static_cast<int>(opts.get_int("adminLockout", 60000, 0, 86400000));
-            mo.admin_fail_delay_ms = static_cast<int>(opts.get_int("adminFailDelay", 1000, 0, 60000));
-            mo.ssh.options = opts.get_strings("sshOptions");
-            mo.ssh.port = static_cast<int>(opts.get_int("sshPort", 0, 0, 65535));
-            mo.ssh.user = opts.get_string("sshUser", "");
-            mo.ssh.identity = opts.get_string("sshIdentity", "");
+            mo.admin_max_failures = static_cast<int>(opts.integer("adminMaxFailures"));
+            mo.admin_fail_window_ms = static_cast<int>(opts.integer("adminFailWindow"));
+            mo.admin_lockout_ms = static_cast<int>(opts.integer("adminLockout"));
+            mo.admin_fail_delay_ms = static_cast<int>(opts.integer("adminFailDelay"));
+            mo.ssh.options = opts.strings("sshOptions");
+            mo.ssh.port = static_cast<int>(opts.integer("sshPort"));
+            mo.ssh.user = opts.string("sshUser");
+            mo.ssh.identity = opts.string("sshIdentity");
             // A relative key path is the app directory's, like every other path of the config.
             if (!mo.ssh.identity.empty() && mo.ssh.identity[0] != '/')
                 mo.ssh.identity = host().server().app_dir + "/" + mo.ssh.identity;
@@ -60,7 +55,7 @@ public:
             master_->configure();
         } else {
             MonitorOptions mo;
-            mo.first_connect_timeout_ms = static_cast<int>(opts.get_int("firstConnectTimeout", 5000, 100, 600000));
+            mo.first_connect_timeout_ms = static_cast<int>(opts.integer("firstConnectTimeout"));
             mo.limits = limits;
             mo.limits.handshake_timeout_ms *= 2;  // the master's deadline closes first
             monitor_ = std::make_unique<MonitorRole>(host(), members_, io_, mo);

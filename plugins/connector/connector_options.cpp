@@ -1,6 +1,6 @@
 #include "connector_options.hpp"
 
-#include <shaddock/cpp/json.hpp>
+#include <shaddock/cpp/options.hpp>
 
 #include <rapidjson/document.h>
 
@@ -15,187 +15,179 @@ namespace shd::connector {
 namespace {
 
 namespace fs = std::filesystem;
+namespace opt = shd::option;
 
-std::string shown(const rapidjson::Value &v) {
-    std::string s = shd::to_json(v);
-    if (s.size() > 60) s.replace(57, std::string::npos, "...");
-    return s;
-}
-
-[[noreturn]] void fail(const std::string &name, const std::string &expected, const rapidjson::Value &got) {
-    throw Error(SHD_ERR_INVALID, "option " + name + ": expected " + expected + ", got " + shown(got));
-}
-
-const rapidjson::Value *find(const rapidjson::Value &obj, const char *key) {
-    auto it = obj.FindMember(key);
-    return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-
-bool read_bool(const rapidjson::Value &obj, const char *key, bool fallback) {
-    const rapidjson::Value *v = find(obj, key);
-    if (!v) return fallback;
-    if (!v->IsBool()) fail(key, "true or false", *v);
-    return v->GetBool();
-}
-
-// Seconds as a non-negative number (fractions allowed), returned in milliseconds.
-uint64_t read_seconds_ms(const rapidjson::Value &obj, const char *key, uint64_t fallback_ms, double max_s) {
-    const rapidjson::Value *v = find(obj, key);
-    if (!v) return fallback_ms;
-    if (!v->IsNumber() || !(v->GetDouble() >= 0) || v->GetDouble() > max_s)
-        fail(key, "a number of seconds from 0 to " + std::to_string(static_cast<long long>(max_s)), *v);
-    return static_cast<uint64_t>(std::llround(v->GetDouble() * 1000.0));
-}
-
-uint64_t read_count(const rapidjson::Value &obj, const char *key, uint64_t fallback, uint64_t min, uint64_t max,
-                    const char *what) {
-    const rapidjson::Value *v = find(obj, key);
-    if (!v) return fallback;
-    if (!v->IsUint64() || v->GetUint64() < min || v->GetUint64() > max)
-        fail(key, std::string(what) + " from " + std::to_string(min) + " to " + std::to_string(max), *v);
-    return v->GetUint64();
-}
-
-std::string read_string(const rapidjson::Value &obj, const char *key, const std::string &fallback, const char *name) {
-    const rapidjson::Value *v = find(obj, key);
-    if (!v) return fallback;
-    if (!v->IsString()) fail(name, "a string", *v);
-    return std::string(v->GetString(), v->GetStringLength());
-}
-
-double read_positive(const rapidjson::Value &obj, const std::string &name, const char *key, double fallback, double min,
-                     const char *min_text) {
-    const rapidjson::Value *v = find(obj, key);
-    if (!v) return fallback;
-    if (!v->IsNumber() || !(v->GetDouble() >= min) || v->GetDouble() > 1e9)
-        fail(name + "." + key, std::string("a number from ") + min_text + " to 1e9", *v);
-    return v->GetDouble();
-}
-
-// A token bucket: false (off), or {rate, burst, kickAfter}. `rate` per second refills up to `burst`;
-// burst defaults to the rate (one second's worth) and kickAfter to five seconds' worth.
-void read_rate(const rapidjson::Value &doc, const char *key, double &rate, double &burst, double *kick_after) {
-    const rapidjson::Value *v = find(doc, key);
-    if (!v) return;
-    if (v->IsBool() && !v->GetBool()) {
-        rate = 0;
-        return;
-    }
-    const char *shape = kick_after ? "false or an object {\"rate\": per second, \"burst\": n, \"kickAfter\": n}"
-                                   : "false or an object {\"rate\": per second, \"burst\": n}";
-    if (!v->IsObject()) fail(key, shape, *v);
-    for (const auto &m : v->GetObject()) {
-        std::string k(m.name.GetString(), m.name.GetStringLength());
-        if (k != "rate" && k != "burst" && (k != "kickAfter" || !kick_after))
-            throw Error(SHD_ERR_INVALID, std::string("option ") + key + "." + k + ": unknown key; expected " + shape);
-    }
-    rate = read_positive(*v, key, "rate", rate, 0.001, "0.001");
-    burst = read_positive(*v, key, "burst", find(*v, "rate") ? std::max(1.0, rate) : burst, 1, "1");
+// A token bucket's keys: `rate` `what` per second, up to `burst` saved. With only `rate` given, burst
+// is the rate (at least 1) and kickAfter five seconds' worth.
+shd::OptionTable bucket(const std::string &what, double rate, double burst, const double *kick_after) {
+    using opt::format_number;
+    std::vector<Option> keys{opt::number("rate", rate, 0.001, 1e9, what + " per second"),
+                             opt::number("burst", burst, 1, 1e9, what + " saved up at most")
+                                 .showing_default("`rate` if given (at least 1), else " + format_number(burst))};
     if (kick_after)
-        *kick_after = read_positive(*v, key, "kickAfter", find(*v, "rate") ? 5 * rate : *kick_after, 0, "0");
+        keys.push_back(opt::number("kickAfter", *kick_after, 0, 1e9,
+                                   "refusals owed before the client is kicked (reason `rate limit`); 0: never")
+                           .showing_default("5 x `rate` if given, else " + format_number(*kick_after)));
+    return shd::OptionTable("", std::move(keys));
 }
 
 // A TLS file path from ssl.<key>, relative to the app directory; it must be a readable file.
-std::string tls_path(const rapidjson::Value &ssl, const char *key, bool required, const std::string &app_dir) {
-    std::string name = std::string("ssl.") + key;
-    const rapidjson::Value *v = find(ssl, key);
-    if (!v) {
-        if (required) throw Error(SHD_ERR_INVALID, "option " + name + ": expected a PEM file path, but it is missing");
-        return "";
-    }
-    if (!v->IsString() || v->GetStringLength() == 0) fail(name, "a PEM file path (relative to the app directory)", *v);
-    fs::path p(std::string(v->GetString(), v->GetStringLength()));
+std::string tls_path(const Options &ssl, const char *key, const std::string &app_dir) {
+    if (!ssl.has(key)) return "";
+    std::string value = ssl.string(key);
+    if (value.empty()) ssl.fail(key, "a PEM file path (relative to the app directory)", *ssl.find(key));
+    fs::path p(value);
     if (p.is_relative()) p = fs::path(app_dir) / p;
     std::ifstream probe(p);
-    if (!probe) throw Error(SHD_ERR_INVALID, "option " + name + ": cannot read \"" + p.string() + "\"");
+    if (!probe) throw Error(SHD_ERR_INVALID, ssl.name_of(key) + ": cannot read \"" + p.string() + "\"");
     return p.string();
+}
+
+// false: off (rate 0); an object: its rate, and burst and kickAfter as given or derived from a given rate;
+// absent: the defaults already in rate, burst and kick_after.
+void read_bucket(const Options &opts, const char *key, double &rate, double &burst, double *kick_after) {
+    if (opts.is_false(key)) {
+        rate = 0;
+        return;
+    }
+    if (!opts.has(key)) return;
+    Options b = opts.object(key);
+    rate = b.number("rate");
+    bool rate_given = b.has("rate");
+    burst = b.has("burst") || !rate_given ? b.number("burst") : std::max(1.0, rate);
+    if (kick_after) *kick_after = b.has("kickAfter") || !rate_given ? b.number("kickAfter") : 5 * rate;
 }
 
 }  // namespace
 
-ConnectorOptions parse_options(std::string_view options_json, const ServerInfo &server) {
-    rapidjson::Document doc;
-    doc.Parse(options_json.data(), options_json.size());
-    if (doc.HasParseError() || !doc.IsObject()) throw Error(SHD_ERR_INVALID, "options: expected a JSON object");
+const shd::OptionTable &connector_option_table() {
+    static const double kick_after = 250'000;
+    const std::string pem = "a PEM file path (relative to the app directory)";
+    static const shd::OptionTable table(
+        "the connector",
+        {
+            opt::integer("port", 0, 0, 65535, "port to listen on (0: any free port)")
+                .expecting("a port number")
+                .showing_default("the server's `clientPort`"),
+            opt::string("host", "", "address to listen on").showing_default("every interface"),
+            opt::boolean("distinctHost", false, "listen on the server's `host` from servers.json (Pomelo)"),
+            opt::object("ssl",
+                        {opt::string("cert", "", "PEM certificate chain").expecting(pem).require(),
+                         opt::string("key", "", "PEM private key").expecting(pem).require(),
+                         opt::string("ca", "", "extra chain certificates (PEM) sent with the certificate")
+                             .expecting(pem)
+                             .showing_default("none"),
+                         opt::ignored("type")},  // Pomelo's, without meaning here
+                        "TLS for the whole port; PEM files relative to the app directory"),
+            opt::seconds("heartbeat", 0, 86400,
+                         "heartbeat interval offered to clients (protocol; `pomelo_protocol` takes whole seconds)")
+                .showing_default("none"),
+            opt::seconds("timeout", 0, 86400,
+                         "heartbeat timeout (protocol; `pomelo_protocol` takes whole seconds); also the idle timeout "
+                         "when `idleTimeout` is absent, as in Pomelo")
+                .showing_default("2 x heartbeat"),
+            opt::seconds("idleTimeout", 90, 86400,
+                         "without heartbeats, the silence allowed after the handshake (`pomelo_protocol`: at least "
+                         "0.01); also caps `handshakeTimeout`")
+                .showing_default("`timeout`, else 90"),
+            opt::seconds("handshakeTimeout", 10, 86400,
+                         "deadline from accept to a completed handshake: TLS, sniffing, WebSocket upgrade, Pomelo "
+                         "handshake and its ACK; above 0")
+                .showing_default("10 (at most `idleTimeout`)"),
+            opt::boolean("useDict", false, "route dictionary (protocol)"),
+            opt::boolean("useProtobuf", false, "pomelo-protobuf bodies for routes in the proto files (protocol)"),
+            opt::integer("max-connections", 0, 0, UINT32_MAX, "connections beyond it are closed at accept")
+                .showing_default("servers.json `max-connections`, else unlimited"),
+            opt::boolean("setNoDelay", true, "TCP_NODELAY on client sockets"),
+            opt::strings("blacklist", "regular expressions; a peer IP that matches is closed at accept")
+                .expecting("an array of regular expressions (strings)"),
+            opt::boolean("singleSession", false, "a uid may be bound to one session only"),
+            opt::integer("maxPackageSize", 64 * 1024, 16, (1 << 24) - 1, "largest package body accepted from a client")
+                .expecting("a byte count")
+                .measured_in("bytes"),
+            opt::integer("sendQueueLimit", 1024 * 1024, 1024, int64_t(1) << 40,
+                         "bytes queued for one client before it is cut off (\"send queue overflow\")")
+                .expecting("a byte count")
+                .measured_in("bytes"),
+            opt::integer("maxPendingMessages", 256, 2, 1'000'000,
+                         "messages of one client not yet handled (notifies not dispatched, requests not answered); "
+                         "at this many the connector stops reading that socket until half of them are")
+                .expecting("a message count"),
+            opt::integer("maxInboxBytes", 32 << 20, 64 * 1024, int64_t(1) << 40,
+                         "client messages of all connections waiting for the logic thread; past it every "
+                         "connection that receives stops reading until the queue is down to half")
+                .expecting("a byte count")
+                .measured_in("bytes"),
+            opt::false_or_object("rateLimit", bucket("messages", 50'000, 50'000, &kick_after),
+                                 "per-session token bucket of messages; a request over the limit is answered "
+                                 "`{\"code\":500,\"message\":\"rate limit\"}`, a notify is dropped; each refusal is "
+                                 "owed back; `false`: off")
+                .showing_default("`{\"rate\": 50000, \"burst\": 50000, \"kickAfter\": 250000}`"),
+            opt::integer("maxConnectionsPerIp", 20'000, 0, UINT32_MAX,
+                         "open connections from one peer IP (0: unlimited); more are closed at accept")
+                .expecting("a connection count"),
+            opt::false_or_object("connectRate", bucket("new connections", 1'000, 20'000, nullptr),
+                                 "new connections per second from one peer IP (token bucket); faster ones are closed "
+                                 "at accept; `false`: off")
+                .showing_default("`{\"rate\": 1000, \"burst\": 20000}`"),
+            opt::integer("ioThreads", 1, 1, 64, "I/O threads (each with its own io_context)"),
+            opt::string("scheduler", "direct",
+                        "push scheduler for responses and pushes: `\"direct\"` writes at once, `\"buffer\"` holds a "
+                        "client's packages and flushes them in one write / WebSocket message every `flushInterval`")
+                .one_of({"direct", "buffer"}),
+            opt::integer("flushInterval", 20, 1, 60'000, "flush period of the `\"buffer\"` scheduler")
+                .expecting("milliseconds")
+                .measured_in("ms"),
+        },
+        // The whole options object is the protocol's too: keys the connector does not know are the
+        // protocol's to read, so they are logged and passed on.
+        UnknownOptions::keep);
+    return table;
+}
 
-    static const char *const known[] = {"port",
-                                        "host",
-                                        "distinctHost",
-                                        "ssl",
-                                        "ioThreads",
-                                        "heartbeat",
-                                        "timeout",
-                                        "idleTimeout",
-                                        "useDict",
-                                        "useProtobuf",
-                                        "max-connections",
-                                        "setNoDelay",
-                                        "blacklist",
-                                        "maxPackageSize",
-                                        "sendQueueLimit",
-                                        "singleSession",
-                                        "scheduler",
-                                        "flushInterval",
-                                        "handshakeTimeout",
-                                        "maxPendingMessages",
-                                        "maxInboxBytes",
-                                        "rateLimit",
-                                        "maxConnectionsPerIp",
-                                        "connectRate"};
+ConnectorOptions parse_options(std::string_view options_json, const ServerInfo &server) {
+    Options opts(options_json, connector_option_table());
     ConnectorOptions o;
-    for (const auto &m : doc.GetObject()) {
-        std::string key(m.name.GetString(), m.name.GetStringLength());
-        bool is_known = false;
-        for (const char *k : known) is_known = is_known || key == k;
-        if (!is_known) o.unknown.push_back(key);
-    }
+    o.unknown = opts.unknown();
 
     // Listening address: Pomelo binds every interface unless distinctHost is set.
-    bool distinct = read_bool(doc, "distinctHost", false);
-    o.host = read_string(doc, "host", distinct ? server.host : std::string(), "host");
-    o.port = static_cast<int>(
-        read_count(doc, "port", static_cast<uint64_t>(std::max(server.client_port, 0)), 0, 65535, "a port number"));
-    if (!find(doc, "port") && server.client_port <= 0)
+    o.host = opts.has("host") ? opts.string("host") : opts.boolean("distinctHost") ? server.host : std::string();
+    if (opts.has("port"))
+        o.port = static_cast<int>(opts.integer("port"));
+    else if (server.client_port > 0)
+        o.port = server.client_port;
+    else
         throw Error(SHD_ERR_INVALID,
                     "server " + server.id + ": the connector needs a clientPort in servers.json (or the option port)");
 
-    if (const rapidjson::Value *ssl = find(doc, "ssl")) {
-        if (!ssl->IsObject()) fail("ssl", "an object {\"cert\": file, \"key\": file, \"ca\": file}", *ssl);
-        for (const auto &m : ssl->GetObject()) {
-            std::string key(m.name.GetString(), m.name.GetStringLength());
-            if (key != "cert" && key != "key" && key != "ca" && key != "type")  // "type" is ignored, as in Pomelo
-                throw Error(SHD_ERR_INVALID, "option ssl." + key + ": unknown key; expected one of: cert, key, ca");
-        }
+    if (opts.has("ssl")) {
+        Options ssl = opts.object("ssl");
         o.tls = true;
-        o.tls_files.cert = tls_path(*ssl, "cert", true, server.app_dir);
-        o.tls_files.key = tls_path(*ssl, "key", true, server.app_dir);
-        o.tls_files.ca = tls_path(*ssl, "ca", false, server.app_dir);
+        o.tls_files.cert = tls_path(ssl, "cert", server.app_dir);
+        o.tls_files.key = tls_path(ssl, "key", server.app_dir);
+        o.tls_files.ca = tls_path(ssl, "ca", server.app_dir);
     }
 
-    o.io_threads = static_cast<unsigned>(read_count(doc, "ioThreads", 1, 1, 64, "an integer"));
-    o.heartbeat_s = static_cast<uint32_t>(read_seconds_ms(doc, "heartbeat", 0, 86400) / 1000);
-    if (const rapidjson::Value *hb = find(doc, "heartbeat"); hb && hb->GetDouble() > 0 && o.heartbeat_s == 0)
-        o.heartbeat_s = 1;
+    o.io_threads = static_cast<unsigned>(opts.integer("ioThreads"));
+    o.heartbeat_s = static_cast<uint32_t>(opts.milliseconds("heartbeat") / 1000);
+    if (opts.number("heartbeat") > 0 && o.heartbeat_s == 0) o.heartbeat_s = 1;
     // Pomelo's `timeout` is also its idle socket timeout; idleTimeout (ours) wins when both are set.
-    uint64_t timeout_ms = read_seconds_ms(doc, "timeout", 0, 86400);
-    o.idle_timeout_ms = read_seconds_ms(doc, "idleTimeout", timeout_ms ? timeout_ms : 90'000, 86400);
-    if (o.idle_timeout_ms == 0) o.idle_timeout_ms = 90'000;
-    read_bool(doc, "useDict", false);
-    read_bool(doc, "useProtobuf", false);
-    o.no_delay = read_bool(doc, "setNoDelay", true);
-    o.single_session = read_bool(doc, "singleSession", false);
-    o.max_package_size = read_count(doc, "maxPackageSize", o.max_package_size, 16, (1u << 24) - 1, "a byte count");
-    o.send_queue_limit = read_count(doc, "sendQueueLimit", o.send_queue_limit, 1024, uint64_t(1) << 40, "a byte count");
+    uint64_t timeout_ms = opts.milliseconds("timeout");
+    o.idle_timeout_ms = opts.has("idleTimeout") ? opts.milliseconds("idleTimeout") : timeout_ms;
+    if (o.idle_timeout_ms == 0)  // neither set, or 0: the declared default
+        o.idle_timeout_ms = static_cast<uint64_t>(connector_option_table().find("idleTimeout")->default_number * 1000);
+    o.no_delay = opts.boolean("setNoDelay");
+    o.single_session = opts.boolean("singleSession");
+    o.max_package_size = static_cast<uint64_t>(opts.integer("maxPackageSize"));
+    o.send_queue_limit = static_cast<uint64_t>(opts.integer("sendQueueLimit"));
 
     // Pomelo's push schedulers by name: "direct" (its default) or "buffer" with flushInterval (ms, 20).
-    std::string scheduler = read_string(doc, "scheduler", "direct", "scheduler");
-    if (scheduler != "direct" && scheduler != "buffer") fail("scheduler", "\"direct\" or \"buffer\"", doc["scheduler"]);
-    uint64_t flush_ms = read_count(doc, "flushInterval", 20, 1, 60'000, "milliseconds");
-    o.flush_interval_ms = scheduler == "buffer" ? flush_ms : 0;
+    uint64_t flush_ms = static_cast<uint64_t>(opts.integer("flushInterval"));
+    o.flush_interval_ms = opts.string("scheduler") == "buffer" ? flush_ms : 0;
 
     // max-connections: the option, else the server's entry in servers.json (Pomelo's place for it).
-    if (find(doc, "max-connections")) {
-        o.max_connections = read_count(doc, "max-connections", 0, 0, UINT32_MAX, "an integer");
+    if (opts.has("max-connections")) {
+        o.max_connections = static_cast<uint64_t>(opts.integer("max-connections"));
     } else if (!server.json.empty()) {
         rapidjson::Document entry;
         entry.Parse(server.json.data(), server.json.size());
@@ -207,38 +199,31 @@ ConnectorOptions parse_options(std::string_view options_json, const ServerInfo &
                 try {
                     o.max_connections = std::stoull(v.GetString());
                 } catch (...) {
-                    fail("max-connections (servers.json)", "a connection count", v);
+                    opts.fail("max-connections (servers.json)", "a connection count", v);
                 }
             } else {
-                fail("max-connections (servers.json)", "a connection count", v);
+                opts.fail("max-connections (servers.json)", "a connection count", v);
             }
         }
     }
 
-    o.handshake_timeout_ms = read_seconds_ms(doc, "handshakeTimeout", o.handshake_timeout_ms, 86400);
-    if (o.handshake_timeout_ms == 0) fail("handshakeTimeout", "a number of seconds above 0", doc["handshakeTimeout"]);
-    o.max_pending_messages = static_cast<uint32_t>(
-        read_count(doc, "maxPendingMessages", o.max_pending_messages, 2, 1'000'000, "a message count"));
-    o.max_inbox_bytes =
-        read_count(doc, "maxInboxBytes", o.max_inbox_bytes, 64 * 1024, uint64_t(1) << 40, "a byte count");
-    o.max_connections_per_ip =
-        read_count(doc, "maxConnectionsPerIp", o.max_connections_per_ip, 0, UINT32_MAX, "a connection count");
-    read_rate(doc, "rateLimit", o.rate, o.rate_burst, &o.rate_kick_after);
-    read_rate(doc, "connectRate", o.connect_rate, o.connect_burst, nullptr);
+    o.handshake_timeout_ms = opts.milliseconds("handshakeTimeout");
+    if (o.handshake_timeout_ms == 0)
+        opts.fail("handshakeTimeout", "a number of seconds above 0", *opts.find("handshakeTimeout"));
+    o.max_pending_messages = static_cast<uint32_t>(opts.integer("maxPendingMessages"));
+    o.max_inbox_bytes = static_cast<uint64_t>(opts.integer("maxInboxBytes"));
+    o.max_connections_per_ip = static_cast<uint64_t>(opts.integer("maxConnectionsPerIp"));
+    read_bucket(opts, "rateLimit", o.rate, o.rate_burst, &o.rate_kick_after);
+    read_bucket(opts, "connectRate", o.connect_rate, o.connect_burst, nullptr);
 
-    if (const rapidjson::Value *bl = find(doc, "blacklist")) {
-        if (!bl->IsArray()) fail("blacklist", "an array of regular expressions (strings)", *bl);
-        for (const auto &item : bl->GetArray()) {
-            if (!item.IsString()) fail("blacklist", "an array of regular expressions (strings)", *bl);
-            std::string pattern(item.GetString(), item.GetStringLength());
-            try {
-                std::regex check(pattern, std::regex::ECMAScript);
-            } catch (const std::regex_error &e) {
-                throw Error(SHD_ERR_INVALID, "option blacklist: \"" + pattern +
-                                                 "\" is not a valid regular expression (" + e.what() + ")");
-            }
-            o.blacklist.push_back(std::move(pattern));
+    for (std::string &pattern : opts.strings("blacklist")) {
+        try {
+            std::regex check(pattern, std::regex::ECMAScript);
+        } catch (const std::regex_error &e) {
+            throw Error(SHD_ERR_INVALID,
+                        "option blacklist: \"" + pattern + "\" is not a valid regular expression (" + e.what() + ")");
         }
+        o.blacklist.push_back(std::move(pattern));
     }
     return o;
 }

@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+namespace shd {
+class OptionTable;
+}
+
 namespace shd::connector {
 
 struct TlsFiles {
@@ -46,6 +50,10 @@ struct ConnectorOptions {
     std::vector<std::string> blacklist;        // regular expressions (ECMAScript) matched against peer IPs
     std::vector<std::string> unknown;          // option names the connector does not know (passed through)
 };
+
+// The connector's options, declared once: parse_options reads by it and README.md's options table is
+// generated from it (tests/connector/options_readme).
+const shd::OptionTable &connector_option_table();
 
 // Reads and validates the options. Throws shd::Error(SHD_ERR_INVALID, "option <name>: expected ...").
 // `server` gives clientPort, host, app_dir and the server entry (for "max-connections").

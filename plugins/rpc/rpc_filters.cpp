@@ -1,6 +1,7 @@
 #include "rpc_filters.hpp"
 
 #include <shaddock/cpp/json.hpp>
+#include <shaddock/cpp/options.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -11,28 +12,6 @@ namespace {
 
 std::string_view view(shd_str s) {
     return std::string_view(s.data ? s.data : "", s.size);
-}
-
-// An integer option from min to max, or the fallback when absent.
-uint64_t integer_option(const rapidjson::Value *options, const char *key, uint64_t fallback, uint64_t min, uint64_t max,
-                        const std::string &where) {
-    if (!options || !options->IsObject()) return fallback;
-    auto it = options->FindMember(key);
-    if (it == options->MemberEnd()) return fallback;
-    if (!it->value.IsUint64() || it->value.GetUint64() < min || it->value.GetUint64() > max)
-        throw shd::Error(SHD_ERR_INVALID, where + "." + key + ": expected an integer from " + std::to_string(min) +
-                                              " to " + std::to_string(max) + ", got " + shd::to_json(it->value));
-    return it->value.GetUint64();
-}
-
-void only(const rapidjson::Value *options, std::initializer_list<const char *> known, const std::string &where) {
-    if (!options || !options->IsObject()) return;
-    for (const auto &m : options->GetObject()) {
-        std::string_view key(m.name.GetString(), m.name.GetStringLength());
-        if (key == "name") continue;
-        if (std::none_of(known.begin(), known.end(), [&](const char *k) { return key == k; }))
-            throw shd::Error(SHD_ERR_INVALID, where + ": unknown option \"" + std::string(key) + "\"");
-    }
 }
 
 class RpcLogFilter final : public BuiltinRpcFilter {
@@ -100,21 +79,53 @@ private:
 
 }  // namespace
 
+const shd::OptionTable *rpc_filter_table(std::string_view name) {
+    namespace opt = shd::option;
+    // A filter's entry in the list may be {"name": ..., options...}: the name is not an option.
+    static const shd::OptionTable rpc_log(
+        "the rpcLog rpc filter",
+        {opt::ignored("name"),
+         opt::integer("slowMs", 0, 0, 86400000,
+                      "0: every call is logged at info; above 0, only the calls that took at least this long, as "
+                      "warnings")
+             .measured_in("ms")});
+    static const shd::OptionTable toobusy(
+        "the toobusy rpc filter",
+        {opt::ignored("name"), opt::integer("maxLag", 70, 1, 60000,
+                                            "while the logic thread lags more than this, calls fail with "
+                                            "`SHD_ERR_BUSY` before they are sent")
+                                   .measured_in("ms")});
+    if (name == "rpcLog") return &rpc_log;
+    if (name == "toobusy") return &toobusy;
+    return nullptr;
+}
+
+const shd::OptionTable &rpc_filters_doc_table() {
+    namespace opt = shd::option;
+    static const shd::OptionTable table(
+        "the built-in rpc filters",
+        {opt::object("rpcLog", *rpc_filter_table("rpcLog"),
+                     "logs every call's route, target, status and time (Pomelo's rpcLog)"),
+         opt::object("toobusy", *rpc_filter_table("toobusy"),
+                     "rejects calls while the logic thread lags (measured with a periodic timer)")});
+    return table;
+}
+
 RpcFilterSpec parse_rpc_filter(std::string_view name, const rapidjson::Value *options, const std::string &where) {
     if (options && !options->IsNull() && !options->IsObject())
         throw shd::Error(SHD_ERR_INVALID, where + ": the options of a filter must be a JSON object");
-    RpcFilterSpec spec;
-    if (name == "rpcLog") {
-        only(options, {"slowMs"}, where);
-        spec.kind = RpcFilterSpec::Kind::rpc_log;
-        spec.slow_ms = integer_option(options, "slowMs", 0, 0, 86400000, where);
-    } else if (name == "toobusy") {
-        only(options, {"maxLag"}, where);
-        spec.kind = RpcFilterSpec::Kind::toobusy;
-        spec.max_lag_ms = integer_option(options, "maxLag", 70, 1, 60000, where);
-    } else {
+    const shd::OptionTable *table = rpc_filter_table(name);
+    if (!table)
         throw shd::Error(SHD_ERR_NOT_FOUND, where + ": unknown rpc filter \"" + std::string(name) +
                                                 "\" (expected \"rpcLog\" or \"toobusy\")");
+    shd::Options opts(options && options->IsObject() ? options : nullptr, *table, where);  // checks every key
+    RpcFilterSpec spec;
+    if (name == "rpcLog") {
+        spec.kind = RpcFilterSpec::Kind::rpc_log;
+        spec.slow_ms = static_cast<uint64_t>(opts.integer("slowMs"));
+    } else {
+        spec.kind = RpcFilterSpec::Kind::toobusy;
+        spec.max_lag_ms = static_cast<uint64_t>(opts.integer("maxLag"));
     }
     return spec;
 }

@@ -18,6 +18,10 @@
 #include <string_view>
 #include <vector>
 
+namespace shd {
+class OptionTable;
+}
+
 namespace shd::rpc {
 
 struct RpcFilterSpec {
@@ -26,6 +30,12 @@ struct RpcFilterSpec {
     uint64_t slow_ms = 0;      // rpcLog
     uint64_t max_lag_ms = 70;  // toobusy, Pomelo's default
 };
+
+// The options of the built-in `name` (rpcLog, toobusy), declared once; nullptr for another name.
+const shd::OptionTable *rpc_filter_table(std::string_view name);
+
+// Every built-in as an object option of its own ("toobusy", "toobusy.maxLag"): README.md's table.
+const shd::OptionTable &rpc_filters_doc_table();
 
 // One built-in by name with its options (an object; nullptr or null for the defaults; a "name"
 // member is ignored). Throws shd::Error naming `where`: SHD_ERR_NOT_FOUND for an unknown name,

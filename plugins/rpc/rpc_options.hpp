@@ -31,6 +31,10 @@ struct RpcOptions {
     std::vector<RpcFilterSpec> filters;  // built-in rpc filters, before the app's own
 };
 
+// The plugin's options, declared once: parse_rpc_options reads by it and README.md's options table is
+// generated from it (tests/rpc/rpc_options_readme).
+const shd::OptionTable &rpc_option_table();
+
 // Throws shd::Error(SHD_ERR_INVALID, "option <key>: ...") on a wrong or unknown option.
 RpcOptions parse_rpc_options(std::string_view json);
 

@@ -1,54 +1,17 @@
 #include "filter_builtins.hpp"
 
+#include "server_options.hpp"
+
 #include <shaddock/cpp/handler.hpp>
 
 #include <algorithm>
 #include <deque>
-#include <initializer_list>
 #include <unordered_map>
 #include <vector>
 
 namespace shd::server {
 
 namespace {
-
-// Reads one built-in's options object; errors name `where` and the key.
-class OptionReader {
-public:
-    OptionReader(const rapidjson::Value *options, const std::string &where) : options_(options), where_(where) {}
-
-    void only(std::initializer_list<const char *> known) const {
-        if (!options_) return;
-        for (const auto &m : options_->GetObject()) {
-            std::string key(m.name.GetString(), m.name.GetStringLength());
-            if (key == "name" || std::any_of(known.begin(), known.end(), [&](const char *k) { return key == k; }))
-                continue;
-            std::string list;
-            for (const char *k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-            throw Error(SHD_ERR_INVALID,
-                        where_ + "." + key + ": unknown option" +
-                            (list.empty() ? "; this filter takes none" : "; expected one of: " + list));
-        }
-    }
-
-    uint64_t integer(const char *key, uint64_t fallback, uint64_t min, uint64_t max) const {
-        if (!options_ || !options_->HasMember(key)) return fallback;
-        const rapidjson::Value &v = (*options_)[key];
-        if (!v.IsUint64() || v.GetUint64() < min || v.GetUint64() > max) {
-            std::string shown = to_json(v);
-            if (shown.size() > 40) shown.replace(37, std::string::npos, "...");
-            throw Error(SHD_ERR_INVALID, where_ + "." + key + ": expected an integer from " + std::to_string(min) +
-                                             " to " + std::to_string(max) + ", got " + shown);
-        }
-        return v.GetUint64();
-    }
-
-private:
-    const rapidjson::Value *options_;
-    const std::string &where_;
-};
-
-constexpr uint64_t kMaxTimeoutMs = 24ull * 3600 * 1000;
 
 // Pomelo's serial filter (a seq-queue per session). The session's next request starts on a posted
 // task, never inside the previous one's after filter, so long queues do not nest.
@@ -255,26 +218,16 @@ std::shared_ptr<BuiltinFilter> make_builtin_filter(const Host &host, std::string
                                                    const rapidjson::Value *options, const std::string &where) {
     if (options && !options->IsObject())
         throw Error(SHD_ERR_INVALID, where + ": the options of a filter must be a JSON object");
-    OptionReader opts(options, where);
-    if (name == "serial") {
-        opts.only({"timeout"});
-        return std::make_shared<SerialFilter>(host, opts.integer("timeout", 3000, 1, kMaxTimeoutMs));
-    }
-    if (name == "time") {
-        opts.only({});
-        return std::make_shared<TimeFilter>(host);
-    }
-    if (name == "timeout") {
-        opts.only({"timeout", "maxSize"});
-        return std::make_shared<TimeoutFilter>(host, opts.integer("timeout", 3000, 1, kMaxTimeoutMs),
-                                               opts.integer("maxSize", 500, 1, 1000000));
-    }
-    if (name == "toobusy") {
-        opts.only({"maxLag"});
-        return std::make_shared<ToobusyFilter>(host, opts.integer("maxLag", 70, 1, 60000));
-    }
-    throw Error(SHD_ERR_NOT_FOUND, where + ": unknown filter \"" + std::string(name) +
-                                       "\"; expected one of: serial, time, timeout, toobusy");
+    const OptionTable *table = builtin_filter_table(name);
+    if (!table)
+        throw Error(SHD_ERR_NOT_FOUND, where + ": unknown filter \"" + std::string(name) +
+                                           "\"; expected one of: serial, time, timeout, toobusy");
+    Options opts(options, *table, where);  // checks every key: "option filters[1].timeout: expected ..."
+    if (name == "serial") return std::make_shared<SerialFilter>(host, opts.integer("timeout"));
+    if (name == "time") return std::make_shared<TimeFilter>(host);
+    if (name == "timeout")
+        return std::make_shared<TimeoutFilter>(host, opts.integer("timeout"), opts.integer("maxSize"));
+    return std::make_shared<ToobusyFilter>(host, opts.integer("maxLag"));
 }
 
 }  // namespace shd::server

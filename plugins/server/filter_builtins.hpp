@@ -1,13 +1,13 @@
 // Pomelo's built-in handler filters (pomelo.filters.*): serial, time, timeout and toobusy. [logic] only.
+// Their options are declared in server_options.cpp (defaults, ranges; README.md lists them).
 //
-//   serial  {timeout=3000}            one request at a time per session, in arrival order; a request
-//                                     still running after `timeout` ms is answered with an error and
-//                                     the session's next request starts
-//   time    {}                        logs each request's route and the time it took
-//   timeout {timeout=3000, maxSize=500}  warns about requests still running after `timeout` ms (it
-//                                     does not abort them); at most maxSize are watched at once
-//   toobusy {maxLag=70}               answers {"code":500} while the logic thread lags more than
-//                                     maxLag ms (measured with a periodic timer)
+//   serial   one request at a time per session, in arrival order; a request still running after
+//            `timeout` ms is answered with an error and the session's next request starts
+//   time     logs each request's route and the time it took
+//   timeout  warns about requests still running after `timeout` ms (it does not abort them); at most
+//            maxSize are watched at once
+//   toobusy  answers {"code":500} while the logic thread lags more than maxLag ms (measured with a
+//            periodic timer)
 #pragma once
 
 #include "filter_run.hpp"

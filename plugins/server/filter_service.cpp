@@ -36,13 +36,11 @@ void FilterService::configure(const Options &options) {
     host_.provide(SHD_FILTER_SERVICE_ID, &vtable_, this);
 }
 
-// "filters": ["serial", {"name": "timeout", "timeout": 3000}, ...]
+// "filters": ["serial", {"name": "timeout", "timeout": 3000}, ...] (an array: the options table checked it)
 void FilterService::add_configured(const Options &options, const char *key, FilterScope scope) {
     const rapidjson::Value *list = options.find(key);
     if (!list) return;
-    std::string option = std::string("option ") + key;
-    if (!list->IsArray())
-        throw Error(SHD_ERR_INVALID, option + ": expected an array of filter names or {\"name\": ...} objects");
+    std::string option = options.name_of(key);
     for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
         const rapidjson::Value &item = (*list)[i];
         std::string where = option + "[" + std::to_string(i) + "]";

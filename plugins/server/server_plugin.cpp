@@ -9,9 +9,9 @@
 #include "filter_service.hpp"
 #include "handler_registry.hpp"
 #include "message_forwarder.hpp"
+#include "server_options.hpp"
 #include "session_remote.hpp"
 
-#include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/service.hpp>
 
@@ -28,8 +28,7 @@ public:
 
     void configure() override {
         type_ = host().server().type;
-        shd::Options options(host().options_json());
-        options.reject_unknown({"filters", "globalFilters"});
+        shd::Options options(host().options_json(), shd::server::server_option_table());
         filters_.configure(options);
         shd::stamp(vtable_);
         vtable_.add_handler = shd::guard<&ServerPlugin::add_handler>;

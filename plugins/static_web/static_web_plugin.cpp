@@ -4,8 +4,8 @@
 // (a header deadline separate from the keep-alive idle deadline); connections are capped in total and
 // per address; every socket is close-on-exec.
 #include "file_responder.hpp"
+#include "static_web_options.hpp"
 
-#include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -224,24 +224,17 @@ public:
     ~StaticWeb() override { join(); }
 
     void configure() override {
-        shd::Options opts(host().options_json());
-        opts.reject_unknown({"port", "host", "root", "maxHeaderBytes", "headerTimeout", "keepAliveTimeout",
-                             "sendTimeout", "maxConnections", "maxConnectionsPerAddress"});
-        port_ = static_cast<int>(opts.get_int("port", 3001, 0, 65535));
-        address_ = opts.get_string("host", "0.0.0.0");
-        std::string root = opts.get_string("root", "web-server/public");
+        shd::Options opts(host().options_json(), shd::web::static_web_option_table());
+        port_ = static_cast<int>(opts.integer("port"));
+        address_ = opts.string("host");
+        std::string root = opts.string("root");
         if (root.empty() || root[0] != '/') root = host().server().app_dir + "/" + root;
-        limits_.max_header_bytes = static_cast<size_t>(
-            opts.get_int("maxHeaderBytes", static_cast<int64_t>(limits_.max_header_bytes), 1024, 1 << 20));
-        limits_.header_timeout =
-            milliseconds(opts.get_int("headerTimeout", limits_.header_timeout.count(), 100, 600000));
-        limits_.keep_alive_timeout =
-            milliseconds(opts.get_int("keepAliveTimeout", limits_.keep_alive_timeout.count(), 100, 3600000));
-        limits_.send_timeout = milliseconds(opts.get_int("sendTimeout", limits_.send_timeout.count(), 100, 3600000));
-        limits_.max_connections = static_cast<size_t>(
-            opts.get_int("maxConnections", static_cast<int64_t>(limits_.max_connections), 1, 1000000));
-        limits_.max_connections_per_address = static_cast<size_t>(opts.get_int(
-            "maxConnectionsPerAddress", static_cast<int64_t>(limits_.max_connections_per_address), 1, 1000000));
+        limits_.max_header_bytes = static_cast<size_t>(opts.integer("maxHeaderBytes"));
+        limits_.header_timeout = milliseconds(opts.integer("headerTimeout"));
+        limits_.keep_alive_timeout = milliseconds(opts.integer("keepAliveTimeout"));
+        limits_.send_timeout = milliseconds(opts.integer("sendTimeout"));
+        limits_.max_connections = static_cast<size_t>(opts.integer("maxConnections"));
+        limits_.max_connections_per_address = static_cast<size_t>(opts.integer("maxConnectionsPerAddress"));
         files_ = std::make_unique<shd::web::FileResponder>(root);
         if (!files_->ok()) throw shd::Error(SHD_ERR_INVALID, "option root: " + root + " is not a readable folder");
     }

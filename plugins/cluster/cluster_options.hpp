@@ -1,0 +1,61 @@
+// The cluster plugin's options, declared once: the plugin reads by this table and README.md's options
+// table is generated from it (tests/cluster/cluster_options_readme). Every server checks them all;
+// each role reads its own.
+#pragma once
+
+#include <shaddock/cpp/options.hpp>
+
+namespace shd::cluster {
+
+inline const OptionTable &cluster_option_table() {
+    namespace opt = shd::option;
+    static const OptionTable table(
+        "the cluster plugin",
+        {
+            opt::boolean("spawn", true, "master: start the servers (false: wait for servers started elsewhere)"),
+            opt::integer("stopTimeout", 8000, 100, 600000, "master: how long servers get to stop before SIGKILL")
+                .measured_in("ms"),
+            opt::integer("restartDelay", 1000, 10, 600000, "master: first auto-restart delay (doubles up to 30 s)")
+                .measured_in("ms"),
+            opt::integer("sshPort", 0, 0, 65535, "master: port of the remote hosts' sshd (`ssh -p`)")
+                .showing_default("ssh's default"),
+            opt::string("sshUser", "", "master: user to log in as on remote hosts (`user@host`)")
+                .showing_default("ssh's default"),
+            opt::string("sshIdentity", "",
+                        "master: private key file (`ssh -i`); a relative path is the app directory's")
+                .showing_default("ssh's defaults"),
+            opt::strings("sshOptions",
+                         "master: extra `ssh` arguments, placed first so they win, e.g. `[\"-o\", "
+                         "\"ConnectTimeout=5\"]`"),
+            opt::integer("firstConnectTimeout", 5000, 100, 600000,
+                         "servers: how long to try reaching the master at start")
+                .measured_in("ms"),
+            opt::integer("handshakeTimeout", 5000, 100, 600000,
+                         "master: a link that has not authenticated by then is closed (servers wait twice as long "
+                         "for the master)")
+                .measured_in("ms"),
+            opt::integer("maxUnauthenticated", 64, 1, 100000,
+                         "master: links not yet authenticated at once; past it a new connection is closed at once"),
+            opt::integer("maxFrame", 1 << 20, 4096, 64 << 20,
+                         "both: largest frame after authentication (before it: 4096, fixed)")
+                .measured_in("bytes"),
+            opt::integer("maxQueuedBytes", 16 << 20, 65536, 1ll << 30,
+                         "both: output queued for a peer that does not read; past it the link is closed")
+                .measured_in("bytes"),
+            opt::integer("adoptTimeout", 10000, 0, 600000,
+                         "master: after a restart, how long servers of the previous master get to register again "
+                         "before they are replaced")
+                .measured_in("ms"),
+            opt::integer("adminMaxFailures", 5, 1, 1000000,
+                         "master: failed admin logins from one address within `adminFailWindow`..."),
+            opt::integer("adminFailWindow", 60000, 100, 86400000, "...that lock the address out").measured_in("ms"),
+            opt::integer("adminLockout", 60000, 0, 86400000,
+                         "master: how long a locked-out address is refused (before any password exchange)")
+                .measured_in("ms"),
+            opt::integer("adminFailDelay", 1000, 0, 60000, "master: a failed login is answered this late")
+                .measured_in("ms"),
+        });
+    return table;
+}
+
+}  // namespace shd::cluster
