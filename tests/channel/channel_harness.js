@@ -3,7 +3,7 @@
 // (channel_test_app/), starts shaddock-host on it (one server, or a master that spawns a cluster) and
 // connects clients that join rooms and record every push they receive.
 //
-// Environment (set by CTest; defaults suit a build in <repo>/build):
+// Environment (set by CTest, shd_add_node_test in tests/CMakeLists.txt; a missing one fails the test):
 //   SHADDOCK_HOST, SHADDOCK_PLUGINS_DIR, SHADDOCK_APPS_DIR (the folder holding channel_test.so)
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -12,6 +12,7 @@ const path = require('node:path');
 const { REPO, freePort, sleep, waitFor } = require('../connector/lib/harness');
 const { WireClient } = require('../connector/lib/wire_client');
 const jsclient = require('../connector/lib/pomelo_js_client');
+const { requiredEnv } = require('../../tools/node/util');
 
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
@@ -33,10 +34,8 @@ function writeAppDir(prefix, files) {
 // Starts shaddock-host on dir; resolves once `ready` matches its output (or, with mayExit, once it
 // exits).
 async function startHost(dir, ready, { ms = 20000, mayExit = false } = {}) {
-  const host = process.env.SHADDOCK_HOST || path.join(REPO, 'build', 'bin', 'shaddock-host');
-  const args = ['--app-dir', dir];
-  if (process.env.SHADDOCK_PLUGINS_DIR) args.push('--plugins-dir', process.env.SHADDOCK_PLUGINS_DIR);
-  args.push('--apps-dir', process.env.SHADDOCK_APPS_DIR || path.join(REPO, 'build', 'tests', 'channel', 'apps'));
+  const host = requiredEnv('SHADDOCK_HOST');
+  const args = ['--app-dir', dir, '--plugins-dir', requiredEnv('SHADDOCK_PLUGINS_DIR'), '--apps-dir', requiredEnv('SHADDOCK_APPS_DIR')];
   const proc = spawn(host, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const h = { proc, dir, output: '', exited: null };
   proc.stdout.on('data', (d) => { h.output += d; });

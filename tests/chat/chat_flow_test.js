@@ -2,14 +2,15 @@
 // pomelo-jsclient-websocket asks the gate for a connector, enters a room and chats; three users on
 // different connectors and chat servers see user lists, onAdd, broadcast and private onChat with
 // exact fields, onLeave on disconnect, and a duplicate login refused. Then the same over raw TCP.
-// Usage: node chat_flow_test.js <shaddock-host>
+// Run by CTest (chat_flow): SHADDOCK_HOST.
 'use strict';
 const client = require('../connector/lib/pomelo_js_client');
 const { WireClient } = require('../connector/lib/wire_client');
 const { sleep, waitFor } = require('../connector/lib/harness');
 const { startChatCluster } = require('./chat_cluster');
+const { requiredEnv } = require('../../tools/node/util.js');
 
-const HOST = process.argv[2];
+const HOST = requiredEnv('SHADDOCK_HOST');
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); } else { failed++; console.log('FAIL ' + name + (detail ? ': ' + detail : '')); }

@@ -1,16 +1,17 @@
 // The chat web page in headless Chromium (Debian's chromium, driven by playwright-core): two browser
 // users in one room see each other join, exchange a broadcast and a private message, and see the
-// other leave. Saves a screenshot to the path given as the third argument.
-// Usage: node web_page_test.js <shaddock-host> <screenshot.png>
+// other leave. Saves a screenshot to the path given as the argument.
+// Usage: node web_page_test.js <screenshot.png>   (run by CTest, chat_web_page: SHADDOCK_HOST)
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const { requireInterop } = require('../connector/lib/harness');
 const { startChatCluster } = require('./chat_cluster');
+const { requiredEnv } = require('../../tools/node/util.js');
 const { chromium } = requireInterop('playwright-core');
 
-const HOST = process.argv[2];
-const SHOT = process.argv[3];
+const HOST = requiredEnv('SHADDOCK_HOST');
+const SHOT = process.argv[2];
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); } else { failed++; console.log('FAIL ' + name + (detail ? ': ' + detail : '')); }

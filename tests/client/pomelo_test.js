@@ -5,9 +5,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const test = require('node:test');
 const { skipUnless, startPomelo, check, POMELO_MODULES } = require('./lib/servers');
+const { requiredEnv } = require('../../tools/node/util');
 const { passed } = require('./lib/expect');
 
-skipUnless(process.env.CLIENT_CHECK, 'CLIENT_CHECK is not set');
+requiredEnv('SHADDOCK_CLIENT_CHECK');  // fails at once, naming the variable, when CTest did not set it
 skipUnless(fs.existsSync(path.join(POMELO_MODULES, 'pomelo')), `${POMELO_MODULES}/pomelo is missing (npm ci in bench/pomelo)`);
 
 test('Pomelo 2.2.7 hybridconnector', async (t) => {

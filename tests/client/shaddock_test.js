@@ -4,9 +4,10 @@
 // a stopping Loop, and 1000 clients on one Loop thread.
 const test = require('node:test');
 const { skipUnless, prepareEcho, startEcho, check, sleep } = require('./lib/servers');
+const { requiredEnv } = require('../../tools/node/util');
 const { passed } = require('./lib/expect');
 
-skipUnless(process.env.CLIENT_CHECK, 'CLIENT_CHECK is not set');
+requiredEnv('SHADDOCK_CLIENT_CHECK');  // fails at once, naming the variable, when CTest did not set it
 
 test('echo app on a plain port', async (t) => {
   const prepared = await prepareEcho();

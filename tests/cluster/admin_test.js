@@ -1,20 +1,20 @@
 // Admin users and defaults (docs/security.md, "Admin users"): the stored password forms (plain,
 // md5:, pbkdf2-sha256:), logins through the `shaddock` CLI, an audit line per action, failed logins
 // slowed and locked out per address, and the production check of the shipped credentials.
-// Usage: node admin_test.js <shaddock-host binary> <shaddock CLI>
+// Run by CTest (cluster_admin): SHADDOCK_HOST, SHADDOCK_CLI.
 'use strict';
 const { execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { freePort, sleep } = require('../../tools/node/util.js');
+const { freePort, sleep, requiredEnv } = require('../../tools/node/util.js');
 const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const { adminLogin, adminCommand } = require('./lib/master_link.js');
 
-const HOST = process.argv[2];
+const HOST = requiredEnv('SHADDOCK_HOST');
 const start = (dir, args) => startHost(HOST, dir, args);
-const CLI = process.argv[3];
+const CLI = requiredEnv('SHADDOCK_CLI');
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); }

@@ -1,15 +1,17 @@
 // Cluster integration test: a real master spawns real servers (shaddock-host processes).
 // Covers the start barrier, clusterCount expansion, auto-restart after kill -9 with a crash log
 // line, token authentication from adminServer.json, a bad servers.json, and a clean stop.
-// Usage: node cluster_test.js <shaddock-host binary>
+// Run by CTest (cluster_master_supervision): SHADDOCK_HOST, SHADDOCK_CLI.
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const HOST = process.argv[2];
-const CLI = process.argv[3];
+const { requiredEnv } = require('../../tools/node/util.js');
+
+const HOST = requiredEnv('SHADDOCK_HOST');
+const CLI = requiredEnv('SHADDOCK_CLI');
 const { execFileSync } = require('child_process');
 // The admin password comes from the environment (the CLI refuses it on argv).
 // noTerminal: run it in a new session (setsid), so that it has no terminal to prompt on.

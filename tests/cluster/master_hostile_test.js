@@ -1,18 +1,18 @@
 // Hostile tests of the master port (docs/security.md, "Master port"): every attack on the master
 // link, each followed by a check that the master is alive and still serving (an admin `list` over an
 // authenticated link answers, and the real servers stay registered).
-// Usage: node master_hostile_test.js <shaddock-host binary>
+// Run by CTest (cluster_master_hostile): SHADDOCK_HOST.
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { freePort, sleep } = require('../../tools/node/util.js');
+const { freePort, sleep, requiredEnv } = require('../../tools/node/util.js');
 const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const net = require('net');
 const crypto = require('crypto');
 const { frame, linkMac, deriveKeys, Sealer, Conn, serverHello, adminLogin, adminCommand, captureProxy } = require('./lib/master_link.js');
 
-const HOST = process.argv[2];
+const HOST = requiredEnv('SHADDOCK_HOST');
 const start = (dir, args) => startHost(HOST, dir, args);
 let passed = 0, failed = 0;
 function check(name, ok, detail) {

@@ -2,16 +2,17 @@
 // on a frontend and on two clusterCount backends and prints, at start_all, what shd::Cluster says.
 // Every server must see the same live membership: the master and servers.json in order, clusterCount
 // expanded (ids cluster-server-area-<k>, "++" ports counted up), with the right types and flags.
-// Usage: node membership_test.js <shaddock-host> <model_probe.so>
+// Run by CTest (cluster_membership): SHADDOCK_HOST, and SHADDOCK_MODEL_PROBE (the model_probe app, tests/host).
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { freePort, waitFor } = require('../connector/lib/harness');
+const { requiredEnv } = require('../../tools/node/util.js');
 
-const HOST = process.argv[2];
-const APP = process.argv[3];
+const HOST = requiredEnv('SHADDOCK_HOST');
+const APP = requiredEnv('SHADDOCK_MODEL_PROBE');
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); } else { failed++; console.log('FAIL ' + name + (detail ? ': ' + detail : '')); }

@@ -3,16 +3,16 @@
 // while its servers run is started again, binds its port, re-adopts the servers that still run (no
 // duplicates, same pids, same cluster secret), replaces one that does not register again in time,
 // supervises the adopted ones (auto-restart), and stops them all on a clean stop.
-// Usage: node restart_test.js <shaddock-host binary>
+// Run by CTest (cluster_master_restart): SHADDOCK_HOST.
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { freePort, sleep } = require('../../tools/node/util.js');
+const { freePort, sleep, requiredEnv } = require('../../tools/node/util.js');
 const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const { adminCommand } = require('./lib/master_link.js');
 
-const HOST = process.argv[2];
+const HOST = requiredEnv('SHADDOCK_HOST');
 const start = (dir, args) => startHost(HOST, dir, args);
 let passed = 0, failed = 0;
 function check(name, ok, detail) {

@@ -6,7 +6,7 @@
 // master's own child), joins the cluster, binds its RPC port on 127.0.0.2, serves a request a client
 // sends to the frontend, and is stopped by `shaddock stop` together with the master.
 // Exits 77 (skipped) only when sshd cannot start here.
-// Usage: node ssh_spawn_test.js <shaddock-host> <shaddock>
+// Run by CTest (cluster_ssh_spawn): SHADDOCK_HOST, SHADDOCK_CLI.
 'use strict';
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
@@ -15,9 +15,10 @@ const os = require('os');
 const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, sleep, waitFor } = require('../connector/lib/harness');
+const { requiredEnv } = require('../../tools/node/util.js');
 
-const HOST = process.argv[2];
-const CLI = process.argv[3];
+const HOST = requiredEnv('SHADDOCK_HOST');
+const CLI = requiredEnv('SHADDOCK_CLI');
 const SSHD = '/usr/sbin/sshd';
 const REMOTE = '127.0.0.2';
 let passed = 0, failed = 0;

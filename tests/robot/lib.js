@@ -4,12 +4,12 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort } = require('../../tools/node/util');
+const { freePort, requiredEnv } = require('../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..');
 
 function robotBinary() {
-  return process.env.SHADDOCK_ROBOT || path.join(REPO, 'build', 'bin', 'shaddock-robot');
+  return requiredEnv('SHADDOCK_ROBOT');
 }
 
 function tempDir() {

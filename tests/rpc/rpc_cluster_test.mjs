@@ -3,8 +3,9 @@
 // backends "rpcb-1..3", all running tests/rpc/rpc_test_app with static peers, no master), sends the
 // driver JSON commands on its stdin and checks the "@@ {json}" result lines it prints.
 //
-//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench|filters|errors|hostile --host <shaddock-host>
-//        --plugins-dir <dir> --apps-dir <dir> --test-plugins-dir <dir> --work-dir <dir>
+//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench|filters|errors|hostile --work-dir <dir>
+// run by CTest (rpc_cluster_<scenario>), which sets SHADDOCK_HOST, SHADDOCK_PLUGINS_DIR, SHADDOCK_APPS_DIR (the
+// folder of rpc_test_app) and SHADDOCK_TEST_PLUGINS_DIR (the folder of fake_cluster.so).
 //
 // Also speaks the wire format of docs/rpc.md itself (RawPeer) to check it from outside and to send
 // bad frames. Prints "ok"/"not ok" per check and "N passed, M failed" at the end.
@@ -13,14 +14,19 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { freePort, sleep } from '../../tools/node/util.js';
+import { freePort, sleep, requiredEnv } from '../../tools/node/util.js';
 
 // ------------------------------------------------------------------------------------------------
 // Command line, bookkeeping
 
-const opts = {};
+const opts = {
+  host: requiredEnv('SHADDOCK_HOST'),
+  'plugins-dir': requiredEnv('SHADDOCK_PLUGINS_DIR'),
+  'apps-dir': requiredEnv('SHADDOCK_APPS_DIR'),
+  'test-plugins-dir': requiredEnv('SHADDOCK_TEST_PLUGINS_DIR'),
+};
 for (let i = 2; i < process.argv.length; i += 2) opts[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-for (const k of ['scenario', 'host', 'plugins-dir', 'apps-dir', 'test-plugins-dir', 'work-dir'])
+for (const k of ['scenario', 'work-dir'])
   if (!opts[k]) { console.error(`missing --${k}`); process.exit(2); }
 
 const SECRET = 'rpc-test-secret';

@@ -4,16 +4,17 @@
 // request lines and headers, a slowloris client, connection floods; after each attack a normal GET
 // must still work. Also checks that every socket of the server is close-on-exec.
 //
-// Usage: node static_web_test.js <shaddock-host> <plugins-dir>
+// Run by CTest (static_web_hostile): SHADDOCK_HOST, SHADDOCK_PLUGINS_DIR.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, sleep, listening, Checks } = require('../../tools/node/util.js');
+const { freePort, sleep, listening, Checks, requiredEnv } = require('../../tools/node/util.js');
 
-const [hostBin, pluginsDir] = process.argv.slice(2);
+const hostBin = requiredEnv('SHADDOCK_HOST');
+const pluginsDir = requiredEnv('SHADDOCK_PLUGINS_DIR');
 if (!hostBin || !pluginsDir) {
   console.error('usage: node static_web_test.js <shaddock-host> <plugins-dir>');
   process.exit(2);

@@ -56,4 +56,15 @@ class Checks {
   }
 }
 
-module.exports = { freePort, sleep, listening, Checks };
+// The value of environment variable `name`, which a test's CTest registration sets (shd_add_node_test in
+// tests/CMakeLists.txt: SHADDOCK_HOST, SHADDOCK_CLI, SHADDOCK_PLUGINS_DIR, SHADDOCK_APPS_DIR, ...).
+// Unset or empty: prints which variable is missing and exits 2 (a failure, never a skip).
+function requiredEnv(name) {
+  const value = process.env[name];
+  if (value) return value;
+  console.error(`${name} is not set: run the test through ctest (ctest -R <name>), or set ${name} ` +
+    '(the variables are listed at shd_add_node_test in tests/CMakeLists.txt)');
+  process.exit(2);
+}
+
+module.exports = { freePort, sleep, listening, Checks, requiredEnv };

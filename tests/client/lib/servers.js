@@ -1,14 +1,14 @@
 'use strict';
 // Servers for the client SDK tests, and the runner of the client_check program.
 //
-// Environment (set by CTest):
+// Environment (set by CTest, shd_add_node_test in tests/CMakeLists.txt; a missing one fails the test):
 //   SHADDOCK_HOST, SHADDOCK_PLUGINS_DIR, SHADDOCK_APPS_DIR   the host and its plugin/app folders
-//   CLIENT_CHECK                                            the client_check binary
+//   SHADDOCK_CLIENT_CHECK                                   the client_check binary
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, sleep, listening } = require('../../../tools/node/util');
+const { freePort, sleep, listening, requiredEnv } = require('../../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const POMELO_MODULES = path.join(REPO, 'bench', 'pomelo', 'node_modules');
@@ -83,10 +83,9 @@ async function prepareEcho({ tls = false } = {}) {
 }
 
 function startEcho(prepared) {
-  const host = process.env.SHADDOCK_HOST || path.join(REPO, 'build', 'bin', 'shaddock-host');
-  const args = ['--app-dir', prepared.dir, '--log-level', 'warn'];
-  if (process.env.SHADDOCK_PLUGINS_DIR) args.push('--plugins-dir', process.env.SHADDOCK_PLUGINS_DIR);
-  if (process.env.SHADDOCK_APPS_DIR) args.push('--apps-dir', process.env.SHADDOCK_APPS_DIR);
+  const host = requiredEnv('SHADDOCK_HOST');
+  const args = ['--app-dir', prepared.dir, '--log-level', 'warn',
+    '--plugins-dir', requiredEnv('SHADDOCK_PLUGINS_DIR'), '--apps-dir', requiredEnv('SHADDOCK_APPS_DIR')];
   return new Server(host, args, {}, prepared.port).ready();
 }
 
@@ -108,7 +107,7 @@ async function startPomelo() {
 
 // Runs client_check; onLine(line, child) sees each stdout line (interactive scenarios).
 function check(scenario, args, onLine) {
-  const bin = process.env.CLIENT_CHECK;
+  const bin = requiredEnv('SHADDOCK_CLIENT_CHECK');
   return new Promise((resolve) => {
     const child = spawn(bin, [scenario, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -2,7 +2,7 @@
 // Starts and stops a real shaddock-host running the echo app (apps/echo) from a temporary copy of
 // its config with free ports, and finds the npm packages of tests/interop.
 //
-// Environment (set by CTest; defaults suit a build in <repo>/build):
+// Environment (set by CTest, shd_add_node_test in tests/CMakeLists.txt; a missing one fails the test):
 //   SHADDOCK_HOST         the shaddock-host binary
 //   SHADDOCK_PLUGINS_DIR  folder of plugin .so files
 //   SHADDOCK_APPS_DIR     folder of app .so files
@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { createRequire } = require('node:module');
-const { freePort, sleep, listening } = require('../../../tools/node/util');
+const { freePort, sleep, listening, requiredEnv } = require('../../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const INTEROP = path.join(REPO, 'tests', 'interop');
@@ -26,7 +26,7 @@ if (!fs.existsSync(path.join(INTEROP, 'node_modules', 'pomelo-protocol'))) {
 const ECHO_CONFIG = path.join(REPO, 'apps', 'echo', 'config');
 
 function hostBinary() {
-  return process.env.SHADDOCK_HOST || path.join(REPO, 'build', 'bin', 'shaddock-host');
+  return requiredEnv('SHADDOCK_HOST');
 }
 
 // A self-signed certificate for 127.0.0.1/localhost, made with the openssl CLI.
@@ -76,8 +76,7 @@ async function prepareAppDir(opts = {}) {
 
 function spawnHost(dir, opts = {}) {
   const args = ['--app-dir', dir, '--log-level', opts.logLevel || 'info'];
-  if (process.env.SHADDOCK_PLUGINS_DIR) args.push('--plugins-dir', process.env.SHADDOCK_PLUGINS_DIR);
-  if (process.env.SHADDOCK_APPS_DIR) args.push('--apps-dir', process.env.SHADDOCK_APPS_DIR);
+  args.push('--plugins-dir', requiredEnv('SHADDOCK_PLUGINS_DIR'), '--apps-dir', requiredEnv('SHADDOCK_APPS_DIR'));
   return spawn(hostBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 

@@ -5,7 +5,7 @@
 // "<name>a:ok|err" per tag, which the test reads back. Checks Pomelo's order (global before, local
 // before, handler, local after in reverse, global after in reverse), aborting filters, and the error
 // handlers rewriting errors.
-// Usage: node order_test.js <shaddock-host> <apps dir>
+// Run by CTest (filters.order): SHADDOCK_HOST, and SHADDOCK_APPS_DIR holding filter_test_app.so.
 'use strict';
 const t = require('./lib/test_app');
 const client = require('../connector/lib/pomelo_js_client');

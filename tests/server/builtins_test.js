@@ -7,7 +7,7 @@
 //   timeout: logs requests still running after the timeout, without aborting them
 //   toobusy: a request that arrives while a handler keeps the logic thread busy gets {"code":500}
 //   and a handler that throws without answering (registered through the C table) gets {"code":500} at once
-// Usage: node builtins_test.js <shaddock-host> <apps dir>
+// Run by CTest (filters.builtins): SHADDOCK_HOST, and SHADDOCK_APPS_DIR holding filter_test_app.so.
 'use strict';
 const t = require('./lib/test_app');
 const client = require('../connector/lib/pomelo_js_client');

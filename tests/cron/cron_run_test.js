@@ -3,9 +3,10 @@
 // must not run here), and two added by the app through addCrons (one removes itself when it first
 // runs). Then a crons.json with a bad expression, which must stop the server with the file, the entry
 // and the field.
-// Usage: node cron_run_test.js <shaddock-host> <apps dir>
+// Runs tests/server's filter_test_app, which carries the testCron.* actions. Run by CTest (filters.cron_run):
+// SHADDOCK_HOST, and SHADDOCK_APPS_DIR holding filter_test_app.so.
 'use strict';
-const t = require('./lib/test_app');
+const t = require('../server/lib/test_app');
 
 function appFiles(port, crons) {
   return {

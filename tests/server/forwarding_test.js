@@ -7,7 +7,7 @@
 // check: three more kill -9 / restart cycles under load, after each of which the frontends' open
 // fds, threads and RSS must come back within a small bound of the values before the cycles, every
 // request must have been answered, and the master must have no zombie children.
-// Usage: node forwarding_test.js <shaddock-host>
+// Run by CTest (cluster_forwarding): SHADDOCK_HOST.
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -15,8 +15,9 @@ const os = require('os');
 const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, sleep, waitFor } = require('../connector/lib/harness');
+const { requiredEnv } = require('../../tools/node/util.js');
 
-const HOST = process.argv[2];
+const HOST = requiredEnv('SHADDOCK_HOST');
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); } else { failed++; console.log('FAIL ' + name + (detail ? ': ' + detail : '')); }

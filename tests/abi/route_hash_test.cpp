@@ -1,4 +1,5 @@
-// Pomelo's default route: crc32 over the low byte of each UTF-16 code unit, as a signed int32, abs, mod n.
+// shaddock/cpp/route_hash.hpp, Pomelo's default route: crc32 over the low byte of each UTF-16 code unit,
+// as a signed int32, abs, mod n. The SDK's only test of it (the RPC router and the codec use this header).
 #include <shaddock/cpp/route_hash.hpp>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -21,6 +22,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(0xcbf43926u, crc32_bytes("123456789"));
         CPPUNIT_ASSERT_EQUAL(0xcbf43926u, pomelo_crc32("123456789"));
         CPPUNIT_ASSERT_EQUAL(0x352441c2u, pomelo_crc32("abc"));
+        CPPUNIT_ASSERT_EQUAL(0x414fa339u, pomelo_crc32("The quick brown fox jumps over the lazy dog"));
         CPPUNIT_ASSERT_EQUAL(0u, pomelo_crc32(""));
         CPPUNIT_ASSERT_EQUAL(int32_t(-1310075493), static_cast<int32_t>(pomelo_crc32("alice*r1")));
     }
@@ -31,8 +33,9 @@ public:
     }
 
     void non_ascii_uses_low_byte_of_utf16() {
-        // U+00E9 -> 0xE9; U+4E2D -> 0x2D ('-'); U+1F600 -> D83D DE00 -> 0x3D ('='), 0x00.
+        // U+00E9 -> 0xE9; U+0100 -> 0x00; U+4E2D -> 0x2D ('-'); U+1F600 -> D83D DE00 -> 0x3D ('='), 0x00.
         CPPUNIT_ASSERT_EQUAL(crc32_bytes("\xE9"), pomelo_crc32("\xC3\xA9"));
+        CPPUNIT_ASSERT_EQUAL(crc32_bytes(std::string("\0", 1)), pomelo_crc32("\xC4\x80"));
         CPPUNIT_ASSERT_EQUAL(crc32_bytes("-"), pomelo_crc32("\xE4\xB8\xAD"));
         CPPUNIT_ASSERT_EQUAL(crc32_bytes(std::string("=\0", 2)), pomelo_crc32("\xF0\x9F\x98\x80"));
         CPPUNIT_ASSERT_EQUAL(crc32_bytes("x\xE9y-"), pomelo_crc32("x\xC3\xA9y\xE4\xB8\xAD"));
@@ -42,6 +45,8 @@ public:
     void invalid_utf8_becomes_replacement_character() {
         // Each maximal invalid subpart is one U+FFFD (low byte 0xFD), as Node decodes.
         CPPUNIT_ASSERT_EQUAL(crc32_bytes("\xFD"), pomelo_crc32("\xFF"));
+        CPPUNIT_ASSERT_EQUAL(crc32_bytes("\xFD"), pomelo_crc32("\x80"));           // lone continuation byte
+        CPPUNIT_ASSERT_EQUAL(pomelo_crc32("\xEF\xBF\xBD"), pomelo_crc32("\x80"));  // as a real U+FFFD
         CPPUNIT_ASSERT_EQUAL(crc32_bytes("\xFD"
                                          "a"),
                              pomelo_crc32("\xE4\xB8"
@@ -61,6 +66,11 @@ public:
         // "123456789": 0xcbf43926 is negative as int32.
         int64_t v = static_cast<int32_t>(0xcbf43926u);
         CPPUNIT_ASSERT_EQUAL(size_t((-v) % 10), pomelo_route_index("123456789", 10));
+        CPPUNIT_ASSERT_EQUAL(size_t(4), pomelo_route_index("123456789", 10));  // -873187034 -> 873187034
+        CPPUNIT_ASSERT_EQUAL(size_t(873187034 % 7), pomelo_route_index("123456789", 7));
+        // One server, or none: index 0 (never a division by zero).
+        CPPUNIT_ASSERT_EQUAL(size_t(0), pomelo_route_index("anything", 1));
+        CPPUNIT_ASSERT_EQUAL(size_t(0), pomelo_route_index("anything", 0));
     }
 };
 

@@ -1,5 +1,5 @@
 'use strict';
-// Runs tests/filters/filter_test_app in real shaddock-host processes: writes a temporary app directory
+// Runs tests/server/filter_test_app in real shaddock-host processes: writes a temporary app directory
 // (config files given as objects), starts a lone server or a master (which spawns the cluster), and
 // collects the output. Checks are counted and printed one per line, as in tests/cluster.
 const { spawn } = require('node:child_process');
@@ -7,12 +7,11 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const harness = require('../../connector/lib/harness');  // exits 77 (skipped) without tests/interop/node_modules
+const { requiredEnv } = require('../../../tools/node/util');
 
-const [HOST, APPS_DIR] = process.argv.slice(2);
-if (!HOST || !APPS_DIR) {
-  console.error('usage: node <test>.js <shaddock-host> <folder of filter_test_app.so>');
-  process.exit(2);
-}
+// Set by CTest (shd_add_node_test): the host, and the folder of filter_test_app.so as SHADDOCK_APPS_DIR.
+const HOST = requiredEnv('SHADDOCK_HOST');
+const APPS_DIR = requiredEnv('SHADDOCK_APPS_DIR');
 
 let passed = 0, failed = 0;
 function check(name, ok, detail) {

@@ -2,7 +2,7 @@
 // lifecycle.js: configure (beforeStartup) < start (afterStartup) < start_all (afterStartAll, once every
 // server of the cluster has started) < stop (beforeShutdown). filter_test_app logs each hook with the
 // wall-clock time, and acknowledges stop 300 ms late, which the host waits for.
-// Usage: node lifecycle_test.js <shaddock-host> <apps dir>
+// Run by CTest (filters.lifecycle): SHADDOCK_HOST, and SHADDOCK_APPS_DIR holding filter_test_app.so.
 'use strict';
 const t = require('./lib/test_app');
 

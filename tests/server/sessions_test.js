@@ -4,7 +4,7 @@
 // backend looks the sessions up over the sys sessionRemote of the connector and answers what it found:
 // by sid, by uid, an unknown sid, an unknown uid, an unknown frontend, and the session again after the
 // backend's copy pushed a setting to the real session.
-// Usage: node sessions_test.js <shaddock-host> <apps dir>
+// Run by CTest (filters.sessions): SHADDOCK_HOST, and SHADDOCK_APPS_DIR holding filter_test_app.so.
 'use strict';
 const t = require('./lib/test_app');
 const client = require('../connector/lib/pomelo_js_client');
