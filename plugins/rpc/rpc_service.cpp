@@ -466,9 +466,9 @@ void RpcService::route_call(uint64_t id, std::string_view server_type, std::stri
         route_builtin(id, type, route_param, req);
         return;
     }
-    // The route function may answer later, so the request is copied now. A forward's session text is
-    // built here, for the route function alone.
-    keep_copy(pending_[id], req);
+    // A forward's session text is built here, for the route function alone. A choice made during the
+    // call (the usual case) dispatches the caller's request as it is; only a function that answers
+    // later makes the request be copied, once it has returned.
     std::string session;
     if (req.is_forward) {
         session = session_json(req.fwd);
@@ -481,6 +481,9 @@ void RpcService::route_call(uint64_t id, std::string_view server_type, std::stri
     auto *ticket = new RouteTicket{this, id};
     tickets_.insert(ticket);
     const Route r = route->second;
+    SyncChoice choice;
+    choice.call_id = id;
+    sync_choices_.push_back(&choice);
     std::string threw;
     try {
         r.fn(
@@ -496,15 +499,43 @@ void RpcService::route_call(uint64_t id, std::string_view server_type, std::stri
     } catch (...) {
         threw = "a non-standard exception";
     }
+    sync_choices_.erase(std::find(sync_choices_.begin(), sync_choices_.end(), &choice));
     // A route function that threw before choosing fails its call now (a choice it still makes later
     // finds the call gone). Its ticket stays valid for that late choice, until it comes or until the
     // service is destroyed.
     if (!threw.empty() && tickets_.count(ticket)) {
         host_.error("the route function for server type " + type + " threw: " + threw);
         fail_later(id, SHD_ERR_INTERNAL, json_quote("the route function for server type " + type + " threw"));
-    } else if (!threw.empty()) {
-        host_.error("the route function for server type " + type + " threw after choosing: " + threw);
+        return;
     }
+    if (!threw.empty()) host_.error("the route function for server type " + type + " threw after choosing: " + threw);
+    if (choice.made) {
+        auto it = pending_.find(id);
+        if (it == pending_.end() || !accept_choice(id, choice.status, choice.server_id)) return;
+        if (options_.failover) keep_copy(it->second, req);
+        dispatch(id, choice.server_id, req);
+        return;
+    }
+    // Still deciding: it answers later, after the caller's request is gone.
+    auto it = pending_.find(id);
+    if (it != pending_.end()) keep_copy(it->second, req);
+}
+
+bool RpcService::accept_choice(uint64_t id, shd_status status, const std::string &server_id) {
+    const Pending &p = pending_.at(id);
+    if (status != SHD_OK) {
+        fail_later(id, status,
+                   json_quote("the route function for server type " + p.type + " failed (status " +
+                              std::to_string(status) + ")"));
+        return false;
+    }
+    if (!directory_.find(server_id)) {
+        fail_later(id, SHD_ERR_NOT_FOUND,
+                   json_quote("the route function for server type " + p.type + " chose \"" + server_id +
+                              "\", which is not a member of the cluster"));
+        return false;
+    }
+    return true;
 }
 
 void RpcService::forward(std::string_view server_type, const shd_inbound_msg_v1 *msg,
@@ -609,22 +640,19 @@ void RpcService::on_route_chosen(RouteTicket *ticket, shd_status status, std::st
     const uint64_t id = ticket->call_id;
     tickets_.erase(ticket);
     delete ticket;
+    for (SyncChoice *c : sync_choices_) {
+        if (c->call_id != id) continue;
+        // Chosen during the route function's call: route_call dispatches once it returns.
+        c->made = true;
+        c->status = status;
+        c->server_id.assign(server_id);
+        return;
+    }
     auto it = pending_.find(id);
     if (it == pending_.end()) return;  // timed out or stopped while the route function decided
     Pending &p = it->second;
-    if (status != SHD_OK) {
-        fail_later(id, status,
-                   json_quote("the route function for server type " + p.type + " failed (status " +
-                              std::to_string(status) + ")"));
-        return;
-    }
     const std::string chosen(server_id);
-    if (!directory_.find(chosen)) {
-        fail_later(id, SHD_ERR_NOT_FOUND,
-                   json_quote("the route function for server type " + p.type + " chose \"" + chosen +
-                              "\", which is not a member of the cluster"));
-        return;
-    }
+    if (!accept_choice(id, status, chosen)) return;
     dispatch(id, chosen, copy_ref(p));
     if (!options_.failover) {
         auto again = pending_.find(id);

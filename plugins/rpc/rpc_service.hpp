@@ -156,6 +156,14 @@ private:
         uint64_t call_id;
     };
 
+    // A route function's choice made while route_call is still inside its call.
+    struct SyncChoice {
+        uint64_t call_id = 0;
+        bool made = false;
+        shd_status status = SHD_OK;
+        std::string server_id;
+    };
+
     // One incoming call waiting for the app's reply; responder.ctx points here.
     struct InboundCall {
         RpcService *owner;
@@ -199,6 +207,8 @@ private:
     void route_builtin(uint64_t id, const std::string &type, std::string_view route_param, const RequestRef &req);
     RequestRef copy_ref(const Pending &p) const;
     void on_route_chosen(RouteTicket *ticket, shd_status status, std::string_view server_id);
+    // False (and the call failed later) for an error status or a server that is no member.
+    bool accept_choice(uint64_t id, shd_status status, const std::string &server_id);
     void fan_out(std::string_view server_type, const RequestRef &req, uint32_t timeout_ms, shd_rpc_result_fn done,
                  void *user_data);
 
@@ -254,6 +264,7 @@ private:
     std::unordered_map<std::string, Remote> remotes_;  // "ns\0service\0method"
     std::map<std::string, Route, std::less<>> routes_;
     std::unordered_set<RouteTicket *> tickets_;
+    std::vector<SyncChoice *> sync_choices_;  // route functions being called (nested when one calls)
     std::unordered_map<InboundCall *, std::unique_ptr<InboundCall>> inbound_;
 
     std::vector<Before> befores_;
