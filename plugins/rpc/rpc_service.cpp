@@ -1106,7 +1106,7 @@ void RpcService::handle_responses(uint64_t link_serial, std::vector<InboundRespo
     for (auto &r : responses) {
         auto it = pending_.find(r.id);
         if (it == pending_.end() || it->second.link != link_serial) continue;  // late: timed out or failed over
-        complete(r.id, r.status, r.result, true);
+        complete(r.id, r.status, r.result, !r.refused);
     }
 }
 

@@ -630,10 +630,10 @@ std::string Connection::handle_frame(uint8_t type, std::string_view body, std::v
                     // The call fails instead; its callback never sees the text.
                     owner_.log(SHD_LOG_WARN,
                                where() + ": response " + std::to_string(v.id) + ": " + too_deep("result"));
-                    responses.push_back(InboundResponse{v.id, SHD_ERR_INVALID, "\"" + too_deep("result") + "\""});
+                    responses.push_back(InboundResponse{v.id, SHD_ERR_INVALID, "\"" + too_deep("result") + "\"", true});
                     return {};
                 }
-                responses.push_back(InboundResponse{v.id, v.status, std::string(v.result)});
+                responses.push_back(InboundResponse{v.id, v.status, std::string(v.result), false});
                 return {};
             }
             if (!outbound_ && t == FrameType::request) {

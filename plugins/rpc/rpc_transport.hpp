@@ -46,6 +46,7 @@ struct InboundResponse {
     uint64_t id = 0;
     int32_t status = 0;
     std::string result;
+    bool refused = false;  // not the peer's answer: the transport refused it (nested too deep)
 };
 
 // One TCP connection. The logic thread sends, an I/O thread writes.
