@@ -25,6 +25,11 @@ void put_short_string(std::string &out, std::string_view s) {
     out.append(s.data(), s.size());
 }
 
+void put_long_string(std::string &out, std::string_view s) {
+    put_u32(out, static_cast<uint32_t>(s.size()));
+    out.append(s.data(), s.size());
+}
+
 // Starts a frame whose body will be `body_size` bytes.
 void begin_frame(std::string &out, FrameType type, size_t body_size) {
     out.reserve(out.size() + kLengthSize + 1 + body_size);
@@ -72,6 +77,10 @@ public:
         size_t n = 0;
         return u16(n) && bytes(n, v);
     }
+    bool long_string(std::string_view &v) {
+        uint32_t n = 0;
+        return u32(n) && bytes(n, v);
+    }
     std::string_view rest() const { return rest_; }
     bool done() const { return rest_.empty(); }
 
@@ -88,6 +97,11 @@ size_t request_frame_size(std::string_view ns, std::string_view service, std::st
 
 size_t response_frame_size(std::string_view result) {
     return kLengthSize + 1 + 8 + 4 + result.size();
+}
+
+size_t forward_frame_size(const ForwardView &f) {
+    return kLengthSize + 1 + 8 + 1 + 1 + 4 + 8 + 6 + f.route.size() + f.frontend_id.size() + f.uid.size() + 4 +
+           f.settings.size() + f.body.size();
 }
 
 void append_challenge(std::string &out, std::string_view nonce, std::string_view server_id) {
@@ -129,6 +143,23 @@ void append_response(std::string &out, uint64_t id, int32_t status, std::string_
     out.append(result.data(), result.size());
 }
 
+void append_forward(std::string &out, const ForwardView &f) {
+    const bool cached = (f.flags & kForwardSettingsCached) != 0;
+    size_t size = forward_frame_size(f) - kLengthSize - 1;
+    if (cached) size -= 4 + f.settings.size();
+    begin_frame(out, FrameType::forward, size);
+    put_u64(out, f.id);
+    out.push_back(static_cast<char>(f.kind));
+    out.push_back(static_cast<char>(f.flags));
+    put_u32(out, f.msg_id);
+    put_u64(out, f.session_id);
+    put_short_string(out, f.route);
+    put_short_string(out, f.frontend_id);
+    put_short_string(out, f.uid);
+    if (!cached) put_long_string(out, f.settings);
+    out.append(f.body.data(), f.body.size());
+}
+
 bool parse_challenge(std::string_view body, ChallengeView &out) {
     Cursor c(body);
     return c.u8(out.version) && c.bytes(kNonceSize, out.nonce) && c.short_string(out.server_id) && c.done();
@@ -159,6 +190,18 @@ bool parse_response(std::string_view body, ResponseView &out) {
     if (!(c.u64(out.id) && c.u32(status))) return false;
     out.status = static_cast<int32_t>(status);
     out.result = c.rest();
+    return true;
+}
+
+bool parse_forward(std::string_view body, ForwardView &out) {
+    Cursor c(body);
+    if (!(c.u64(out.id) && c.u8(out.kind) && c.u8(out.flags) && c.u32(out.msg_id) && c.u64(out.session_id) &&
+          c.short_string(out.route) && c.short_string(out.frontend_id) && c.short_string(out.uid)))
+        return false;
+    if (out.kind > 1 || (out.flags & ~kForwardKnownFlags) != 0) return false;
+    out.settings = {};
+    if (!(out.flags & kForwardSettingsCached) && !c.long_string(out.settings)) return false;
+    out.body = c.rest();
     return true;
 }
 

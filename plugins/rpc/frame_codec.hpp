@@ -29,7 +29,12 @@ enum class FrameType : uint8_t {
     welcome = 0x03,    // server -> client, proves the server knows the secret too
     request = 0x10,    // client -> server
     response = 0x11,   // server -> client
+    forward = 0x12,    // client -> server: a client message forwarded by a frontend, answered by a response
 };
+
+// Bits of a forward frame's flags byte; any other bit set makes the frame malformed.
+constexpr uint8_t kForwardSettingsCached = 0x01;  // no settings field: the link's last for this session
+constexpr uint8_t kForwardKnownFlags = kForwardSettingsCached;
 
 struct ChallengeView {
     uint8_t version = 0;
@@ -51,6 +56,18 @@ struct RequestView {
     std::string_view args;  // JSON array text
 };
 
+// A client message and its session, as fields (docs/rpc.md, FORWARD).
+struct ForwardView {
+    uint64_t id = 0;
+    uint8_t kind = 0;   // 0 request, 1 notify (SHD_MSG_REQUEST / SHD_MSG_NOTIFY)
+    uint8_t flags = 0;  // kForwardSettingsCached: `settings` is empty and absent from the frame
+    uint32_t msg_id = 0;
+    uint64_t session_id = 0;
+    std::string_view route, frontend_id, uid;
+    std::string_view settings;  // JSON object text
+    std::string_view body;      // JSON text, the rest of the frame
+};
+
 struct ResponseView {
     uint64_t id = 0;
     int32_t status = 0;
@@ -61,6 +78,8 @@ struct ResponseView {
 size_t request_frame_size(std::string_view ns, std::string_view service, std::string_view method,
                           std::string_view args);
 size_t response_frame_size(std::string_view result);
+// For a forward without kForwardSettingsCached; with it, subtract 4 + settings.size().
+size_t forward_frame_size(const ForwardView &f);
 
 // Encoders: append one complete frame to `out`. Names longer than kMaxNameSize are the caller's
 // error (checked before calling).
@@ -71,6 +90,9 @@ void append_welcome(std::string &out, std::string_view mac);
 void append_request(std::string &out, uint64_t id, std::string_view ns, std::string_view service,
                     std::string_view method, std::string_view args);
 void append_response(std::string &out, uint64_t id, int32_t status, std::string_view result);
+// Writes f.settings unless f.flags has kForwardSettingsCached. route, frontend_id and uid longer than
+// kMaxNameSize are the caller's error.
+void append_forward(std::string &out, const ForwardView &f);
 
 // Decoders of a frame body (the bytes after the type byte). False when the body is malformed; the
 // views point into `body`.
@@ -79,6 +101,8 @@ bool parse_hello(std::string_view body, HelloView &out);
 bool parse_welcome(std::string_view body, std::string_view &mac);
 bool parse_request(std::string_view body, RequestView &out);
 bool parse_response(std::string_view body, ResponseView &out);
+// Also false for an unknown kind or flag bit.
+bool parse_forward(std::string_view body, ForwardView &out);
 
 // Splits a byte stream into frames. A declared length of 0 or above max_frame is an error the reader
 // reports without waiting for the body, so an attacker cannot make it buffer more than max_frame.

@@ -61,6 +61,15 @@ shd_status set_error_handler(RpcService *s, shd_rpc_error_fn fn, void *user_data
     return s->set_error_handler(fn, user_data);
 }
 
+void forward(RpcService *s, shd_str server_type, const shd_inbound_msg_v1 *msg, const shd_session_view_v1 *session,
+             uint32_t timeout_ms, shd_rpc_forward_done_fn done, void *user_data) {
+    s->forward(view(server_type), msg, session, timeout_ms, done, user_data);
+}
+
+shd_status set_forward_handler(RpcService *s, shd_rpc_forward_handler_fn fn, void *user_data) {
+    return s->set_forward_handler(fn, user_data);
+}
+
 class RpcPlugin : public shd::Plugin {
 public:
     using shd::Plugin::Plugin;
@@ -76,6 +85,8 @@ public:
         vtable_.add_after = shd::guard<&add_after>;
         vtable_.add_builtin_filter = shd::guard<&add_builtin_filter>;
         vtable_.set_error_handler = shd::guard<&set_error_handler>;
+        vtable_.forward = shd::guard<&forward>;
+        vtable_.set_forward_handler = shd::guard<&set_forward_handler>;
         vtable_.abi_minor = SHD_RPC_MINOR;  // the table's own revision (ext/rpc.h)
         host().provide(SHD_RPC_SERVICE_ID, &vtable_, service_.get());
     }

@@ -2,6 +2,8 @@
 
 #include "frame_codec.hpp"
 
+#include <shaddock/cpp/json.hpp>
+
 #include <rapidjson/document.h>
 
 #include <algorithm>
@@ -76,7 +78,51 @@ std::string remote_key(std::string_view ns, std::string_view service, std::strin
     return key;
 }
 
+// What route functions get for a forward, as the frontend built it when forwards were calls:
+// {"id":<sid>,"frontendId":"...","uid":"...","settings":<settings>}.
+std::string session_json(const ForwardView &f) {
+    std::string out;
+    out.reserve(48 + f.frontend_id.size() + f.uid.size() + f.settings.size());
+    out.append(R"({"id":)").append(std::to_string(f.session_id)).append(R"(,"frontendId":)");
+    shd::json_quote_append(out, f.frontend_id);
+    out.append(R"(,"uid":)");
+    shd::json_quote_append(out, f.uid);
+    out.append(R"(,"settings":)").append(f.settings).append("}");
+    return out;
+}
+
+// The args of sys.msgRemote.forwardMessage, which filters and the error handler still see:
+// [{"id":<msg id>,"type":<kind>,"route":"..."},{"id":<sid>,"frontendId":"...","uid":"..."},settings,body].
+std::string forward_envelope(const ForwardView &f) {
+    std::string out;
+    out.reserve(96 + f.route.size() + f.frontend_id.size() + f.uid.size() + f.settings.size() + f.body.size());
+    out.append(R"([{"id":)").append(std::to_string(f.msg_id)).append(R"(,"type":)").append(std::to_string(f.kind));
+    out.append(R"(,"route":)");
+    shd::json_quote_append(out, f.route);
+    out.append(R"(},{"id":)").append(std::to_string(f.session_id)).append(R"(,"frontendId":)");
+    shd::json_quote_append(out, f.frontend_id);
+    out.append(R"(,"uid":)");
+    shd::json_quote_append(out, f.uid);
+    out.append("},").append(f.settings).append(",").append(f.body).append("]");
+    return out;
+}
+
+constexpr std::string_view kForwardNs = "sys", kForwardService = "msgRemote", kForwardMethod = "forwardMessage";
+
 }  // namespace
+
+ForwardView RpcService::ForwardCopy::view() const {
+    ForwardView v;
+    v.kind = kind;
+    v.msg_id = msg_id;
+    v.session_id = session_id;
+    v.route = route;
+    v.frontend_id = frontend_id;
+    v.uid = uid;
+    v.settings = settings;
+    v.body = body;
+    return v;
+}
 
 struct RpcService::FanOut {
     shd_rpc_result_fn done;
@@ -302,6 +348,19 @@ uint64_t RpcService::begin(shd_rpc_result_fn done, void *user_data, uint32_t tim
 
 void RpcService::keep_copy(Pending &p, const RequestRef &req) {
     if (p.has_copy) return;
+    if (req.is_forward) {
+        const ForwardView &f = req.fwd;
+        p.fwd = std::make_unique<ForwardCopy>(ForwardCopy{f.kind, f.msg_id, f.session_id, std::string(f.route),
+                                                          std::string(f.frontend_id), std::string(f.uid),
+                                                          std::string(f.settings), std::string(f.body)});
+        p.ns.assign(kForwardNs);
+        p.service.assign(kForwardService);
+        p.method.assign(kForwardMethod);
+        // The envelope only for those who look at it.
+        if (!befores_.empty() || !afters_.empty() || error_fn_) p.args = forward_envelope(f);
+        p.has_copy = true;
+        return;
+    }
     p.ns.assign(req.ns);
     p.service.assign(req.service);
     p.method.assign(req.method);
@@ -388,6 +447,13 @@ void RpcService::call(std::string_view server_type, std::string_view route_param
                               " is stopping"));
         return;
     }
+    route_call(id, server_type, route_param, req);
+}
+
+// The shared part of call() and forward(), once the call is in the table: picks the server (a route
+// function, or the configured router) and dispatches.
+void RpcService::route_call(uint64_t id, std::string_view server_type, std::string_view route_param,
+                            const RequestRef &req) {
     const std::string type(server_type);
     const std::vector<std::string> &candidates = directory_.ids_of_type(type);
     if (candidates.empty()) {
@@ -400,8 +466,14 @@ void RpcService::call(std::string_view server_type, std::string_view route_param
         route_builtin(id, type, route_param, req);
         return;
     }
-    // The route function may answer later, so the request is copied now.
-    keep_copy(pending_[id], req);
+    // A forward's session text is built here, for the route function alone. A choice made during the
+    // call (the usual case) dispatches the caller's request as it is; only a function that answers
+    // later makes the request be copied, once it has returned.
+    std::string session;
+    if (req.is_forward) {
+        session = session_json(req.fwd);
+        route_param = session;
+    }
     const std::vector<std::string> names = candidates;
     std::vector<shd_str> views;
     views.reserve(names.size());
@@ -409,6 +481,9 @@ void RpcService::call(std::string_view server_type, std::string_view route_param
     auto *ticket = new RouteTicket{this, id};
     tickets_.insert(ticket);
     const Route r = route->second;
+    SyncChoice choice;
+    choice.call_id = id;
+    sync_choices_.push_back(&choice);
     std::string threw;
     try {
         r.fn(
@@ -424,15 +499,118 @@ void RpcService::call(std::string_view server_type, std::string_view route_param
     } catch (...) {
         threw = "a non-standard exception";
     }
+    sync_choices_.erase(std::find(sync_choices_.begin(), sync_choices_.end(), &choice));
     // A route function that threw before choosing fails its call now (a choice it still makes later
     // finds the call gone). Its ticket stays valid for that late choice, until it comes or until the
     // service is destroyed.
     if (!threw.empty() && tickets_.count(ticket)) {
         host_.error("the route function for server type " + type + " threw: " + threw);
         fail_later(id, SHD_ERR_INTERNAL, json_quote("the route function for server type " + type + " threw"));
-    } else if (!threw.empty()) {
-        host_.error("the route function for server type " + type + " threw after choosing: " + threw);
+        return;
     }
+    if (!threw.empty()) host_.error("the route function for server type " + type + " threw after choosing: " + threw);
+    if (choice.made) {
+        auto it = pending_.find(id);
+        if (it == pending_.end() || !accept_choice(id, choice.status, choice.server_id)) return;
+        if (options_.failover) keep_copy(it->second, req);
+        dispatch(id, choice.server_id, req);
+        return;
+    }
+    // Still deciding: it answers later, after the caller's request is gone.
+    auto it = pending_.find(id);
+    if (it != pending_.end()) keep_copy(it->second, req);
+}
+
+bool RpcService::accept_choice(uint64_t id, shd_status status, const std::string &server_id) {
+    const Pending &p = pending_.at(id);
+    if (status != SHD_OK) {
+        fail_later(id, status,
+                   json_quote("the route function for server type " + p.type + " failed (status " +
+                              std::to_string(status) + ")"));
+        return false;
+    }
+    if (!directory_.find(server_id)) {
+        fail_later(id, SHD_ERR_NOT_FOUND,
+                   json_quote("the route function for server type " + p.type + " chose \"" + server_id +
+                              "\", which is not a member of the cluster"));
+        return false;
+    }
+    return true;
+}
+
+void RpcService::forward(std::string_view server_type, const shd_inbound_msg_v1 *msg,
+                         const shd_session_view_v1 *session, uint32_t timeout_ms, shd_rpc_forward_done_fn done,
+                         void *user_data) {
+    if (!done) {
+        host_.error("shd.rpc/1 forward called without a result callback; the forward is dropped");
+        return;
+    }
+    RequestRef req{kForwardNs, kForwardService, kForwardMethod, {}};
+    req.is_forward = true;
+    ForwardView &f = req.fwd;
+    if (msg && session) {
+        f.kind = msg->kind == SHD_MSG_NOTIFY ? 1 : 0;
+        f.msg_id = msg->id;
+        f.session_id = session->id;
+        f.route = view(msg->route);
+        f.frontend_id = view(session->frontend_id);
+        f.uid = view(session->uid);
+        f.settings = session->settings_json.size ? view(session->settings_json) : std::string_view("{}");
+        f.body = msg->body_json.size ? view(msg->body_json) : std::string_view("{}");
+    }
+    if (!started_ && !stopping_) {
+        // Rare (a forward before the plugin started): owned copies, replayed by start().
+        held_.push_back([this, type = std::string(server_type),
+                         copy = std::make_shared<ForwardCopy>(ForwardCopy{
+                             f.kind, f.msg_id, f.session_id, std::string(f.route), std::string(f.frontend_id),
+                             std::string(f.uid), std::string(f.settings), std::string(f.body)}),
+                         valid = msg && session, timeout_ms, done, user_data] {
+            shd_inbound_msg_v1 m{};
+            shd::stamp(m);
+            m.kind = copy->kind;
+            m.id = copy->msg_id;
+            m.route = shd_str{copy->route.data(), copy->route.size()};
+            m.body_json = shd_str{copy->body.data(), copy->body.size()};
+            shd_session_view_v1 s{};
+            shd::stamp(s);
+            s.id = copy->session_id;
+            s.frontend_id = shd_str{copy->frontend_id.data(), copy->frontend_id.size()};
+            s.uid = shd_str{copy->uid.data(), copy->uid.size()};
+            s.settings_json = shd_str{copy->settings.data(), copy->settings.size()};
+            forward(type, valid ? &m : nullptr, valid ? &s : nullptr, timeout_ms, done, user_data);
+        });
+        return;
+    }
+    uint64_t id = begin(nullptr, user_data, timeout_ms, server_type, req);
+    Pending &p = pending_[id];
+    p.forward_done = done;
+    p.routed = true;
+    std::string err;
+    if (!msg || !session)
+        err = "forward needs a message and a session";
+    else if (msg->kind != SHD_MSG_REQUEST && msg->kind != SHD_MSG_NOTIFY)
+        err = "the message kind must be SHD_MSG_REQUEST or SHD_MSG_NOTIFY";
+    else if (f.route.size() > kMaxNameSize || f.frontend_id.size() > kMaxNameSize || f.uid.size() > kMaxNameSize)
+        err = "the route, frontend id and uid of a forward must be at most 65535 bytes";
+    else if (server_type.empty())
+        err = "server type is empty";
+    if (!err.empty()) {
+        fail_later(id, SHD_ERR_INVALID, json_quote(err));
+        return;
+    }
+    if (stopping_) {
+        fail_later(id, SHD_ERR_SHUTDOWN,
+                   json_quote("forward to server type " + std::string(server_type) + " not sent: server " + self_id_ +
+                              " is stopping"));
+        return;
+    }
+    route_call(id, server_type, {}, req);
+}
+
+shd_status RpcService::set_forward_handler(shd_rpc_forward_handler_fn fn, void *user_data) {
+    forward_fn_ = fn;
+    forward_user_data_ = fn ? user_data : nullptr;
+    return SHD_OK;
 }
 
 void RpcService::route_builtin(uint64_t id, const std::string &type, std::string_view route_param,
@@ -450,7 +628,9 @@ void RpcService::route_builtin(uint64_t id, const std::string &type, std::string
             candidates[i].active = a == active_.end() ? 0 : a->second;
         }
     }
-    std::string uid = (kind == RouterKind::crc32 || kind == RouterKind::ch) ? route_uid(route_param) : std::string();
+    std::string uid;
+    if (kind == RouterKind::crc32 || kind == RouterKind::ch)
+        uid = req.is_forward ? std::string(req.fwd.uid) : route_uid(route_param);
     const std::string chosen = ids[router_.pick(type, uid, candidates)];
     if (options_.failover) keep_copy(pending_[id], req);
     dispatch(id, chosen, req);
@@ -460,32 +640,39 @@ void RpcService::on_route_chosen(RouteTicket *ticket, shd_status status, std::st
     const uint64_t id = ticket->call_id;
     tickets_.erase(ticket);
     delete ticket;
+    for (SyncChoice *c : sync_choices_) {
+        if (c->call_id != id) continue;
+        // Chosen during the route function's call: route_call dispatches once it returns.
+        c->made = true;
+        c->status = status;
+        c->server_id.assign(server_id);
+        return;
+    }
     auto it = pending_.find(id);
     if (it == pending_.end()) return;  // timed out or stopped while the route function decided
     Pending &p = it->second;
-    if (status != SHD_OK) {
-        fail_later(id, status,
-                   json_quote("the route function for server type " + p.type + " failed (status " +
-                              std::to_string(status) + ")"));
-        return;
-    }
     const std::string chosen(server_id);
-    if (!directory_.find(chosen)) {
-        fail_later(id, SHD_ERR_NOT_FOUND,
-                   json_quote("the route function for server type " + p.type + " chose \"" + chosen +
-                              "\", which is not a member of the cluster"));
-        return;
-    }
-    dispatch(id, chosen, RequestRef{p.ns, p.service, p.method, p.args});
+    if (!accept_choice(id, status, chosen)) return;
+    dispatch(id, chosen, copy_ref(p));
     if (!options_.failover) {
         auto again = pending_.find(id);
         // Still needed: by the filters (hooked), or by a before chain that has not finished.
         if (again != pending_.end() && !again->second.hooked && !again->second.filtered) {
             Pending &q = again->second;
             std::string().swap(q.args);
+            q.fwd.reset();
             q.has_copy = false;
         }
     }
+}
+
+RpcService::RequestRef RpcService::copy_ref(const Pending &p) const {
+    RequestRef r{p.ns, p.service, p.method, p.args};
+    if (p.fwd) {
+        r.is_forward = true;
+        r.fwd = p.fwd->view();
+    }
+    return r;
 }
 
 std::shared_ptr<Link> RpcService::link_to(const PeerEntry &peer) {
@@ -511,20 +698,26 @@ void RpcService::send_to(uint64_t id, const std::string &server_id, const Reques
         fail_later(id, SHD_ERR_NOT_FOUND, json_quote("server " + server_id + " has no RPC port"));
         return;
     }
-    const size_t size = request_frame_size(req.ns, req.service, req.method, req.args);
+    ForwardView fwd = req.fwd;
+    fwd.id = id;
+    const size_t size =
+        req.is_forward ? forward_frame_size(fwd) : request_frame_size(req.ns, req.service, req.method, req.args);
     if (size > options_.max_frame) {
         fail_later(id, SHD_ERR_INVALID,
                    json_quote("rpc to " + server_id + ": the request is " + std::to_string(size) +
                               " bytes, more than maxFrameSize " + std::to_string(options_.max_frame)));
         return;
     }
+    auto send = [&](Link &l) {
+        return req.is_forward ? l.send_forward(fwd) : l.send_request(id, req.ns, req.service, req.method, req.args);
+    };
     std::shared_ptr<Link> link = link_to(*peer);
-    Link::Send sent = link->send_request(id, req.ns, req.service, req.method, req.args);
+    Link::Send sent = send(*link);
     if (sent == Link::Send::closed) {
         // The link died since its last use (its close report is on the way): reconnect now.
         links_.erase(server_id);
         link = link_to(*peer);
-        sent = link->send_request(id, req.ns, req.service, req.method, req.args);
+        sent = send(*link);
     }
     if (sent == Link::Send::busy) {
         fail_later(id, SHD_ERR_BUSY,
@@ -612,7 +805,7 @@ void RpcService::run_before(uint64_t id) {
     if (it == pending_.end()) return;  // timed out or stopped while a filter decided
     Pending &p = it->second;
     if (p.next_before >= befores_.size()) {
-        send_to(id, p.target, RequestRef{p.ns, p.service, p.method, p.args});
+        send_to(id, p.target, copy_ref(p));
         return;
     }
     const Before f = befores_[p.next_before];
@@ -736,10 +929,34 @@ void RpcService::untrack(Pending &p, uint64_t id) {
     }
 }
 
-void RpcService::complete(uint64_t id, shd_status status, std::string_view result) {
+void RpcService::complete(uint64_t id, shd_status status, std::string_view result, bool answered) {
     auto it = pending_.find(id);
     if (it == pending_.end()) return;
     untrack(it->second, id);
+    if (shd_rpc_forward_done_fn fdone = it->second.forward_done) {
+        void *user_data = it->second.user_data;
+        const bool after = it->second.filtered && !afters_.empty();
+        if (after || (!answered && status != SHD_OK && error_fn_)) {
+            const Pending p = std::move(it->second);
+            pending_.erase(it);
+            if (answered) {  // an answer is a success of the call it replaces: [err, body] with SHD_OK
+                std::string envelope = status == SHD_OK ? "[null," : R"([{"code":500},)";
+                envelope.append(result.empty() ? std::string_view("{}") : result).push_back(']');
+                run_hooks(id, p, SHD_OK, envelope);
+            } else {
+                run_hooks(id, p, status, result);
+            }
+        } else {
+            pending_.erase(it);
+        }
+        const shd_str none{"", 0}, text{result.data(), result.size()};
+        try {
+            fdone(user_data, status, answered ? text : none, answered ? none : text);
+        } catch (...) {
+            host_.error("an rpc forward callback threw an exception");
+        }
+        return;
+    }
     shd_rpc_result_fn done = it->second.done;
     void *user_data = it->second.user_data;
     if ((it->second.filtered && !afters_.empty()) || (status != SHD_OK && error_fn_)) {
@@ -781,7 +998,7 @@ bool RpcService::try_failover(uint64_t id) {
     untrack(p, id);
     deadlines_.emplace(deadline, id);  // the same deadline covers the retry
     p.retried = true;
-    send_to(id, next, RequestRef{p.ns, p.service, p.method, p.args});
+    send_to(id, next, copy_ref(p));
     return true;
 }
 
@@ -889,7 +1106,7 @@ void RpcService::handle_responses(uint64_t link_serial, std::vector<InboundRespo
     for (auto &r : responses) {
         auto it = pending_.find(r.id);
         if (it == pending_.end() || it->second.link != link_serial) continue;  // late: timed out or failed over
-        complete(r.id, r.status, r.result);
+        complete(r.id, r.status, r.result, !r.refused);
     }
 }
 
@@ -911,6 +1128,10 @@ void RpcService::handle_link_closed(uint64_t link_serial, const std::string &rea
 void RpcService::handle_requests(const std::shared_ptr<Link> &link, std::vector<InboundRequest> &requests) {
     if (stopping_) return;
     for (auto &r : requests) {
+        if (r.forward) {
+            handle_forward(link, r);
+            continue;
+        }
         auto it = remotes_.find(remote_key(r.ns, r.service, r.method));
         std::string name = r.ns + "." + r.service + "." + r.method;
         if (it == remotes_.end()) {
@@ -951,6 +1172,52 @@ void RpcService::handle_requests(const std::shared_ptr<Link> &link, std::vector<
     }
 }
 
+void RpcService::handle_forward(const std::shared_ptr<Link> &link, const InboundRequest &r) {
+    if (!forward_fn_) {
+        link->send_response(r.id, SHD_ERR_NOT_FOUND, json_quote("no forward handler on " + self_id_));
+        return;
+    }
+    auto call = std::make_unique<InboundCall>();
+    InboundCall *raw = call.get();
+    raw->owner = this;
+    raw->link = link;
+    raw->id = r.id;
+    raw->forward = true;
+    shd::stamp(raw->forward_responder);
+    raw->forward_responder.ctx = raw;
+    raw->forward_responder.respond = &RpcService::reply;
+    inbound_.emplace(raw, std::move(call));
+
+    const std::string_view route = r.route(), frontend_id = r.frontend_id(), uid = r.uid();
+    std::string_view settings = r.settings(), body = r.body();
+    if (settings.empty()) settings = "{}";
+    if (body.empty()) body = "{}";
+    shd_inbound_msg_v1 msg{};
+    shd::stamp(msg);
+    msg.kind = r.kind;
+    msg.id = r.msg_id;
+    msg.route = shd_str{route.data(), route.size()};
+    msg.body_json = shd_str{body.data(), body.size()};
+    shd_session_view_v1 session{};
+    shd::stamp(session);
+    session.id = r.session_id;
+    session.frontend_id = shd_str{frontend_id.data(), frontend_id.size()};
+    session.uid = shd_str{uid.data(), uid.size()};
+    session.settings_json = shd_str{settings.data(), settings.size()};
+    const std::string &caller = link->peer_id();
+    std::string threw;
+    try {
+        forward_fn_(forward_user_data_, shd_str{caller.data(), caller.size()}, &msg, &session, &raw->forward_responder);
+    } catch (const std::exception &e) {
+        threw = e.what();
+    } catch (...) {
+        threw = "a non-standard exception";
+    }
+    if (threw.empty()) return;
+    host_.error("the forward handler threw on " + std::string(route) + ": " + threw);
+    if (inbound_.count(raw)) finish_inbound(raw, SHD_ERR_INTERNAL, "{}");
+}
+
 void SHD_CALL RpcService::reply(void *ctx, shd_status status, shd_str result) {
     auto *call = static_cast<InboundCall *>(ctx);
     call->owner->finish_inbound(call, status, view(result));
@@ -965,6 +1232,7 @@ void RpcService::finish_inbound(InboundCall *call, shd_status status, std::strin
     std::shared_ptr<Link> link = owned->link.lock();
     if (!link) return;  // the caller's connection is gone; it has failed the call already
     std::string replacement;
+    if (owned->forward && result.empty()) result = "{}";  // a handler's empty body (ext/handler.h)
     if (status == SHD_OK && trim(result).empty()) result = "[]";
     if (status != SHD_OK && trim(result).empty()) {
         replacement = json_quote(owned->name + " on " + self_id_ + " failed with status " + std::to_string(status));
@@ -973,13 +1241,14 @@ void RpcService::finish_inbound(InboundCall *call, shd_status status, std::strin
     if (response_frame_size(result) > options_.max_frame) {
         status = SHD_ERR_INVALID;
         replacement =
-            json_quote("the result of " + owned->name + " on " + self_id_ + " is " + std::to_string(result.size()) +
-                       " bytes, more than maxFrameSize " + std::to_string(options_.max_frame));
+            json_quote("the result of " + (owned->forward ? std::string("a forwarded message") : owned->name) + " on " +
+                       self_id_ + " is " + std::to_string(result.size()) + " bytes, more than maxFrameSize " +
+                       std::to_string(options_.max_frame));
         result = replacement;
     }
     if (link->send_response(owned->id, status, result) == Link::Send::busy)
-        host_.warn("dropped the reply of " + owned->name + " to " + link->peer_id() +
-                   ": more than maxQueuedBytes are waiting to be sent");
+        host_.warn("dropped the reply of " + (owned->forward ? std::string("a forwarded message") : owned->name) +
+                   " to " + link->peer_id() + ": more than maxQueuedBytes are waiting to be sent");
 }
 
 }  // namespace shd::rpc

@@ -15,8 +15,9 @@
 #pragma once
 
 #include "builtin_router.hpp"
-#include "rpc_filters.hpp"
+#include "frame_codec.hpp"
 #include "peer_directory.hpp"
+#include "rpc_filters.hpp"
 #include "rpc_options.hpp"
 #include "rpc_transport.hpp"
 
@@ -63,6 +64,10 @@ public:
     shd_status add_after(shd_rpc_after_fn fn, void *user_data);
     shd_status add_builtin_filter(std::string_view name, std::string_view options_json);
     shd_status set_error_handler(shd_rpc_error_fn fn, void *user_data);
+    // msg or session null: the forward fails with SHD_ERR_INVALID (through done, as every failure).
+    void forward(std::string_view server_type, const shd_inbound_msg_v1 *msg, const shd_session_view_v1 *session,
+                 uint32_t timeout_ms, shd_rpc_forward_done_fn done, void *user_data);
+    shd_status set_forward_handler(shd_rpc_forward_handler_fn fn, void *user_data);
 
     // Where the "shd.rpc/1" entries report a failure (cpp/service.hpp).
     const shd::Host &host() const { return host_; }
@@ -78,9 +83,23 @@ public:
     void on_staged() override;
 
 private:
-    // The parts of a request, borrowed for the duration of one function.
+    // The parts of a request, borrowed for the duration of one function. A forward (is_forward) goes
+    // out as a FORWARD frame built from `fwd`; ns, service, method and args are then what filters see
+    // (sys.msgRemote.forwardMessage and, only when a filter or error handler needs it, the envelope).
     struct RequestRef {
         std::string_view ns, service, method, args;
+        bool is_forward = false;
+        ForwardView fwd{};
+    };
+
+    // A forward's fields, owned: kept while a route function decides, for a failover retry, and for
+    // a call made before start().
+    struct ForwardCopy {
+        uint8_t kind = 0;
+        uint32_t msg_id = 0;
+        uint64_t session_id = 0;
+        std::string route, frontend_id, uid, settings, body;
+        ForwardView view() const;
     };
 
     struct Pending {
@@ -96,7 +115,9 @@ private:
         bool counted = false;  // counted in active_[target]
         // A copy of the request, kept only while a route function decides or for a failover retry.
         std::string ns, service, method, args;
+        std::unique_ptr<ForwardCopy> fwd;  // a forward's fields (with has_copy)
         bool has_copy = false;
+        shd_rpc_forward_done_fn forward_done = nullptr;  // set for a forward (done is then null)
         uint64_t started_us = 0;  // when invoke/call was made (after filters get the elapsed time)
         bool hooked = false;      // filters or an error handler existed at the start: the copy is kept
         bool filtered = false;    // the before chain started: the after filters are owed
@@ -135,6 +156,14 @@ private:
         uint64_t call_id;
     };
 
+    // A route function's choice made while route_call is still inside its call.
+    struct SyncChoice {
+        uint64_t call_id = 0;
+        bool made = false;
+        shd_status status = SHD_OK;
+        std::string server_id;
+    };
+
     // One incoming call waiting for the app's reply; responder.ctx points here.
     struct InboundCall {
         RpcService *owner;
@@ -142,6 +171,8 @@ private:
         uint64_t id;
         std::string name;  // "ns.service.method", for messages
         shd_rpc_responder_v1 responder;
+        bool forward = false;                // a FORWARD frame: answered through forward_responder
+        shd_responder_v1 forward_responder;  // same ctx as responder
     };
 
     // Fan-out of invoke("*"): one slot per member.
@@ -172,8 +203,12 @@ private:
     void run_hooks(uint64_t id, const Pending &p, shd_status status, std::string_view result);
     void install(const RpcFilterSpec &spec);
     void send_to(uint64_t id, const std::string &server_id, const RequestRef &req);
+    void route_call(uint64_t id, std::string_view server_type, std::string_view route_param, const RequestRef &req);
     void route_builtin(uint64_t id, const std::string &type, std::string_view route_param, const RequestRef &req);
+    RequestRef copy_ref(const Pending &p) const;
     void on_route_chosen(RouteTicket *ticket, shd_status status, std::string_view server_id);
+    // False (and the call failed later) for an error status or a server that is no member.
+    bool accept_choice(uint64_t id, shd_status status, const std::string &server_id);
     void fan_out(std::string_view server_type, const RequestRef &req, uint32_t timeout_ms, shd_rpc_result_fn done,
                  void *user_data);
 
@@ -181,7 +216,9 @@ private:
     void fail_io_later(uint64_t id, std::string reason);
     void schedule_drain();
     void drain_deferred();
-    void complete(uint64_t id, shd_status status, std::string_view result);
+    // answered: the result is the response of the remote or the forward handler (a forward's after
+    // filters then see it as the envelope [err, body], as they did when forwards were calls).
+    void complete(uint64_t id, shd_status status, std::string_view result, bool answered = false);
     void fail_io(uint64_t id, const std::string &reason);
     bool try_failover(uint64_t id);
     void untrack(Pending &p, uint64_t id);
@@ -192,6 +229,7 @@ private:
     void handle_responses(uint64_t link_serial, std::vector<InboundResponse> &responses);
     void handle_link_closed(uint64_t link_serial, const std::string &reason);
     void handle_requests(const std::shared_ptr<Link> &link, std::vector<InboundRequest> &requests);
+    void handle_forward(const std::shared_ptr<Link> &link, const InboundRequest &r);
     static void SHD_CALL reply(void *ctx, shd_status status, shd_str result);
     void finish_inbound(InboundCall *call, shd_status status, std::string_view result);
 
@@ -226,10 +264,13 @@ private:
     std::unordered_map<std::string, Remote> remotes_;  // "ns\0service\0method"
     std::map<std::string, Route, std::less<>> routes_;
     std::unordered_set<RouteTicket *> tickets_;
+    std::vector<SyncChoice *> sync_choices_;  // route functions being called (nested when one calls)
     std::unordered_map<InboundCall *, std::unique_ptr<InboundCall>> inbound_;
 
     std::vector<Before> befores_;
     std::vector<After> afters_;
+    shd_rpc_forward_handler_fn forward_fn_ = nullptr;
+    void *forward_user_data_ = nullptr;
     shd_rpc_error_fn error_fn_ = nullptr;
     void *error_user_data_ = nullptr;
     std::vector<std::unique_ptr<BuiltinRpcFilter>> builtins_;

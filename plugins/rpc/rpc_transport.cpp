@@ -1,5 +1,6 @@
 #include "rpc_transport.hpp"
 
+#include "forward_settings_cache.hpp"
 #include "frame_codec.hpp"
 #include "peer_auth.hpp"
 
@@ -71,6 +72,13 @@ public:
         return enqueue(response_frame_size(result),
                        [&](std::string &out) { append_response(out, id, status, result); });
     }
+    Send send_forward(const ForwardView &f) override {
+        return enqueue(forward_frame_size(f), [&](std::string &out) {
+            ForwardView v = f;
+            v.flags = settings_sent_.carry(v.session_id, v.settings) ? kForwardSettingsCached : 0;
+            append_forward(out, v);
+        });
+    }
     std::string close_reason() override {
         std::lock_guard<std::mutex> lock(mu_);
         return close_reason_;
@@ -104,6 +112,9 @@ private:
     // Handles one frame; returns an error text that closes the link, or "" to go on.
     std::string handle_frame(uint8_t type, std::string_view body, std::vector<InboundResponse> &responses,
                              std::vector<InboundRequest> &requests);
+    std::string handle_forward(std::string_view body, std::vector<InboundRequest> &requests);
+    // [io] Answers a request here, before any remote or handler sees it.
+    void refuse(uint64_t id, int32_t status, std::string_view message);
     void deliver(std::vector<InboundResponse> &responses, std::vector<InboundRequest> &requests);
     void do_close(std::string reason, bool suspicious);
     std::string where() const;
@@ -129,6 +140,8 @@ private:
     std::string writing_;  // the buffer being written; swapped with outbox_
 
     std::string staged_;                   // [logic] frames not yet committed
+    ForwardSettingsCache settings_sent_;   // [logic] outbound: updated as forward frames are staged
+    ForwardSettingsCache settings_read_;   // [io] inbound: updated as forward frames are read
     std::atomic<bool> closing_{false};     // closed_, readable without mu_
     std::atomic<size_t> outbox_bytes_{0};  // outbox_.size(), readable without mu_
 
@@ -616,10 +629,10 @@ std::string Connection::handle_frame(uint8_t type, std::string_view body, std::v
                     // The call fails instead; its callback never sees the text.
                     owner_.log(SHD_LOG_WARN,
                                where() + ": response " + std::to_string(v.id) + ": " + too_deep("result"));
-                    responses.push_back(InboundResponse{v.id, SHD_ERR_INVALID, "\"" + too_deep("result") + "\""});
+                    responses.push_back(InboundResponse{v.id, SHD_ERR_INVALID, "\"" + too_deep("result") + "\"", true});
                     return {};
                 }
-                responses.push_back(InboundResponse{v.id, v.status, std::string(v.result)});
+                responses.push_back(InboundResponse{v.id, v.status, std::string(v.result), false});
                 return {};
             }
             if (!outbound_ && t == FrameType::request) {
@@ -628,16 +641,18 @@ std::string Connection::handle_frame(uint8_t type, std::string_view body, std::v
                 if (!shd::pomelo::json_depth_within(v.args, owner_.config().max_json_depth)) {
                     // Answered here: no remote, filter or parser ever sees the text.
                     owner_.log(SHD_LOG_WARN, where() + ": request " + std::to_string(v.id) + ": " + too_deep("args"));
-                    std::lock_guard<std::mutex> lock(mu_);
-                    append_response(outbox_, v.id, SHD_ERR_INVALID, "\"" + too_deep("args") + "\"");
-                    outbox_bytes_.store(outbox_.size(), std::memory_order_relaxed);
-                    schedule_flush_locked();
+                    refuse(v.id, SHD_ERR_INVALID, "\"" + too_deep("args") + "\"");
                     return {};
                 }
-                requests.push_back(InboundRequest{v.id, std::string(v.ns), std::string(v.service),
-                                                  std::string(v.method), std::string(v.args)});
+                InboundRequest &r = requests.emplace_back();
+                r.id = v.id;
+                r.ns = v.ns;
+                r.service = v.service;
+                r.method = v.method;
+                r.args = v.args;
                 return {};
             }
+            if (!outbound_ && t == FrameType::forward) return handle_forward(body, requests);
             return "unexpected frame type " + std::to_string(type);
         case State::await_challenge: {
             ChallengeView v;
@@ -704,6 +719,45 @@ std::string Connection::handle_frame(uint8_t type, std::string_view body, std::v
         case State::closed: break;
     }
     return "unexpected frame";
+}
+
+std::string Connection::handle_forward(std::string_view body, std::vector<InboundRequest> &requests) {
+    ForwardView v;
+    if (!parse_forward(body, v)) return "malformed forward frame";
+    if (v.flags & kForwardSettingsCached) {
+        const std::string *cached = settings_read_.lookup(v.session_id);
+        if (!cached) return "forward frame without settings for a session this link never carried";
+        v.settings = *cached;
+    } else {
+        settings_read_.received(v.session_id, v.settings);  // in frame order, as the sender did
+    }
+    const size_t depth = owner_.config().max_json_depth;
+    if (!shd::pomelo::json_depth_within(v.body, depth) || !shd::pomelo::json_depth_within(v.settings, depth)) {
+        // As for a request's args: answered here, no handler or parser ever sees the text.
+        owner_.log(SHD_LOG_WARN, where() + ": forward " + std::to_string(v.id) + ": " + too_deep("body or settings"));
+        refuse(v.id, SHD_ERR_INVALID, "\"" + too_deep("body or settings") + "\"");
+        return {};
+    }
+    InboundRequest &r = requests.emplace_back();
+    r.id = v.id;
+    r.forward = true;
+    r.kind = v.kind;
+    r.msg_id = v.msg_id;
+    r.session_id = v.session_id;
+    r.route_size = static_cast<uint32_t>(v.route.size());
+    r.frontend_id_size = static_cast<uint32_t>(v.frontend_id.size());
+    r.uid_size = static_cast<uint32_t>(v.uid.size());
+    r.settings_size = static_cast<uint32_t>(v.settings.size());
+    r.fields.reserve(v.route.size() + v.frontend_id.size() + v.uid.size() + v.settings.size() + v.body.size());
+    r.fields.append(v.route).append(v.frontend_id).append(v.uid).append(v.settings).append(v.body);
+    return {};
+}
+
+void Connection::refuse(uint64_t id, int32_t status, std::string_view message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    append_response(outbox_, id, status, message);
+    outbox_bytes_.store(outbox_.size(), std::memory_order_relaxed);
+    schedule_flush_locked();
 }
 
 void Connection::deliver(std::vector<InboundResponse> &responses, std::vector<InboundRequest> &requests) {

@@ -14,15 +14,39 @@
 
 namespace shd::rpc {
 
+struct ForwardView;
+
+// A REQUEST frame, or a FORWARD frame when `forward` is set (then ns, service, method and args are
+// empty and the forwarded message's fields are below, its strings in one buffer).
 struct InboundRequest {
     uint64_t id = 0;
     std::string ns, service, method, args;
+
+    bool forward = false;
+    int32_t kind = 0;  // SHD_MSG_REQUEST or SHD_MSG_NOTIFY
+    uint32_t msg_id = 0;
+    uint64_t session_id = 0;
+    std::string fields;  // route, frontend id, uid, settings and body, back to back
+    uint32_t route_size = 0, frontend_id_size = 0, uid_size = 0, settings_size = 0;
+
+    std::string_view route() const { return part(0, route_size); }
+    std::string_view frontend_id() const { return part(route_size, frontend_id_size); }
+    std::string_view uid() const { return part(route_size + frontend_id_size, uid_size); }
+    std::string_view settings() const { return part(route_size + frontend_id_size + uid_size, settings_size); }
+    std::string_view body() const {
+        const size_t at = size_t(route_size) + frontend_id_size + uid_size + settings_size;
+        return std::string_view(fields).substr(at);
+    }
+
+private:
+    std::string_view part(size_t at, size_t size) const { return std::string_view(fields).substr(at, size); }
 };
 
 struct InboundResponse {
     uint64_t id = 0;
     int32_t status = 0;
     std::string result;
+    bool refused = false;  // not the peer's answer: the transport refused it (nested too deep)
 };
 
 // One TCP connection. The logic thread sends, an I/O thread writes.
@@ -42,6 +66,9 @@ public:
     virtual Send send_request(uint64_t id, std::string_view ns, std::string_view service, std::string_view method,
                               std::string_view args) = 0;
     virtual Send send_response(uint64_t id, int32_t status, std::string_view result) = 0;
+    // A FORWARD frame (f.id is the call id). The link decides whether the settings travel (its
+    // ForwardSettingsCache); f.flags is ignored.
+    virtual Send send_forward(const ForwardView &f) = 0;
     // Closes soon, on the link's I/O thread.
     virtual void close(std::string reason) = 0;
     // Why it closed ("" while open).

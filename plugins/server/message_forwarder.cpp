@@ -10,9 +10,13 @@ namespace shd::server {
 
 namespace {
 
-std::string text(shd_str s) { return std::string(to_view(s)); }
+std::string text(shd_str s) {
+    return std::string(to_view(s));
+}
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // Walks the elements of a JSON array text, giving each as its raw text: a body or the settings can
 // then travel on without being built into a DOM and written out again.
@@ -84,6 +88,20 @@ void SHD_CALL on_forward_result(void *ud, shd_status status, shd_str result_json
     r->respond(r->ctx, err == "null" ? SHD_OK : SHD_ERR_INTERNAL, to_shd(body));
 }
 
+// A typed forward's outcome; user_data is the client's responder itself. A failure without an
+// answer gives the client {"code":500}; the backend's error gives it the body with code 500, as the
+// [err, body] reply of the remote did.
+void SHD_CALL on_typed_result(void *ud, shd_status status, shd_str body, shd_str error) {
+    const auto *r = static_cast<const shd_responder_v1 *>(ud);
+    if (error.size) {
+        r->respond(r->ctx, status, to_shd("{}"));
+        return;
+    }
+    std::string_view b = to_view(body);
+    if (b.empty() || b.front() != '{') b = "{}";
+    r->respond(r->ctx, status == SHD_OK ? SHD_OK : SHD_ERR_INTERNAL, to_shd(b));
+}
+
 // The backend's answer: goes back over RPC as [err, body].
 struct BackendReply {
     shd_responder_v1 responder;
@@ -99,7 +117,6 @@ void SHD_CALL on_backend_respond(void *ctx, shd_status status, shd_str body) {
     delete b;
 }
 
-
 }  // namespace
 
 MessageForwarder::MessageForwarder(const Host &host, const HandlerRegistry &registry, std::string local_type)
@@ -113,11 +130,18 @@ bool MessageForwarder::attach() {
     shd_status s = rpc_->add_remote(rpc_ctx_, to_shd("sys"), to_shd("msgRemote"), to_shd("forwardMessage"),
                                     &MessageForwarder::on_forwarded, this);
     if (s != SHD_OK) host_.warn("cannot publish sys.msgRemote.forwardMessage (status " + std::to_string(s) + ")");
+    typed_ = SHD_HAS_FIELD(shd_rpc_v1, rpc_->struct_size, set_forward_handler);
+    if (typed_) rpc_->set_forward_handler(rpc_ctx_, &MessageForwarder::on_forward_frame, this);
     return true;
 }
 
 void MessageForwarder::forward(std::string_view type, const shd_inbound_msg_v1 &msg, const shd_session_view_v1 &session,
                                const shd_responder_v1 *responder) {
+    if (typed_) {
+        rpc_->forward(rpc_ctx_, to_shd(type), &msg, &session, 0, &on_typed_result,
+                      const_cast<shd_responder_v1 *>(responder));
+        return;
+    }
     std::string_view settings = session.settings_json.size ? to_view(session.settings_json) : "{}";
     std::string_view body = msg.body_json.size ? to_view(msg.body_json) : "{}";
     // Built in place: this runs for every forwarded client message.
@@ -141,7 +165,8 @@ void MessageForwarder::forward(std::string_view type, const shd_inbound_msg_v1 &
                to_shd("forwardMessage"), to_shd(args), 0, &on_forward_result, new PendingForward{responder});
 }
 
-void SHD_CALL MessageForwarder::on_forwarded(void *ud, shd_str, shd_str args_json, const shd_rpc_responder_v1 *rpc_responder) {
+void SHD_CALL MessageForwarder::on_forwarded(void *ud, shd_str, shd_str args_json,
+                                             const shd_rpc_responder_v1 *rpc_responder) {
     auto *self = static_cast<MessageForwarder *>(ud);
     ArrayCursor args(to_view(args_json));
     std::string_view msg_text, session_text, settings, body;
@@ -162,7 +187,8 @@ void SHD_CALL MessageForwarder::on_forwarded(void *ud, shd_str, shd_str args_jso
     b->responder = shd_responder_v1{sizeof(shd_responder_v1), SHD_ABI_MAJOR, SHD_ABI_MINOR, b, &on_backend_respond};
 
     shd_inbound_msg_v1 in{sizeof(shd_inbound_msg_v1), SHD_ABI_MAJOR, SHD_ABI_MINOR, 0, 0, {}, {}};
-    in.kind = m.HasMember("type") && m["type"].IsInt() && m["type"].GetInt() == SHD_MSG_NOTIFY ? SHD_MSG_NOTIFY : SHD_MSG_REQUEST;
+    in.kind = m.HasMember("type") && m["type"].IsInt() && m["type"].GetInt() == SHD_MSG_NOTIFY ? SHD_MSG_NOTIFY
+                                                                                               : SHD_MSG_REQUEST;
     in.id = m.HasMember("id") && m["id"].IsUint() ? m["id"].GetUint() : 0;
     in.route = to_shd(b->route);
     in.body_json = to_shd(b->body);
@@ -172,13 +198,25 @@ void SHD_CALL MessageForwarder::on_forwarded(void *ud, shd_str, shd_str args_jso
     view.uid = to_shd(b->uid);
     view.settings_json = to_shd(b->settings);
 
-    std::string_view t, h, mm;
-    const HandlerEntry *entry = split_route(b->route, t, h, mm) && t == self->local_type_ ? self->registry_.find(b->route) : nullptr;
+    self->run_local(in, view, &b->responder);
+}
+
+void SHD_CALL MessageForwarder::on_forward_frame(void *ud, shd_str, const shd_inbound_msg_v1 *msg,
+                                                 const shd_session_view_v1 *session,
+                                                 const shd_responder_v1 *responder) {
+    static_cast<MessageForwarder *>(ud)->run_local(*msg, *session, responder);
+}
+
+void MessageForwarder::run_local(const shd_inbound_msg_v1 &msg, const shd_session_view_v1 &session,
+                                 const shd_responder_v1 *responder) const {
+    const std::string_view route = to_view(msg.route);
+    std::string_view t, h, m;
+    const HandlerEntry *entry = split_route(route, t, h, m) && t == local_type_ ? registry_.find(route) : nullptr;
     if (!entry) {
-        b->responder.respond(b, SHD_ERR_NOT_FOUND, to_shd("{}"));
+        responder->respond(responder->ctx, SHD_ERR_NOT_FOUND, to_shd("{}"));
         return;
     }
-    entry->fn(entry->user_data, &in, &view, &b->responder);
+    entry->fn(entry->user_data, &msg, &session, responder);
 }
 
 }  // namespace shd::server

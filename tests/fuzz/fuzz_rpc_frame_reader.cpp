@@ -5,7 +5,7 @@
 // sanitizers: every frame that decodes encodes back to the same bytes; the reader never holds more
 // than one incomplete frame; its buffer stays within a small multiple of what it must hold (it
 // shrinks back once a large frame is followed by a smaller one); the args and results go through
-// the depth check.
+// the depth check; a forward's settings flag and fields survive the round trip.
 #include "frame_codec.hpp"
 
 #include <shaddock/pomelo/json_parse.hpp>
@@ -73,6 +73,18 @@ bool check_frame(uint8_t type, std::string_view body) {
             require(again == original);
             require(request_frame_size(v.ns, v.service, v.method, v.args) == original.size());
             (void)shd::pomelo::json_depth_within(v.args, 128);
+            return false;
+        }
+        case FrameType::forward: {
+            ForwardView v;
+            if (!parse_forward(body, v)) return false;
+            require(v.kind <= 1 && (v.flags & ~kForwardKnownFlags) == 0);
+            append_forward(again, v);
+            require(again == original);
+            const bool cached = (v.flags & kForwardSettingsCached) != 0;
+            require(cached ? v.settings.empty() : forward_frame_size(v) == original.size());
+            (void)shd::pomelo::json_depth_within(v.body, 128);
+            (void)shd::pomelo::json_depth_within(v.settings, 128);
             return false;
         }
         case FrameType::response: {

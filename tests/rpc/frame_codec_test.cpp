@@ -1,6 +1,7 @@
 // The rpc wire format: every frame round-trips, the reader reassembles frames from any split of the
 // byte stream, and a bad length is reported before any body is buffered.
 #include "frame_codec.hpp"
+#include "forward_settings_cache.hpp"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -58,9 +59,193 @@ class FrameCodecTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(malformed_bodies_are_rejected);
     CPPUNIT_TEST(reader_shrinks_after_a_large_frame);
     CPPUNIT_TEST(handshake_limit_fits_a_hello_only);
+    CPPUNIT_TEST(forward_round_trip);
+    CPPUNIT_TEST(exact_bytes_of_the_forward_examples);
+    CPPUNIT_TEST(malformed_forwards_are_rejected);
+    CPPUNIT_TEST(unchanged_settings_are_not_resent);
     CPPUNIT_TEST_SUITE_END();
 
+    static ForwardView sample_forward() {
+        ForwardView f;
+        f.id = 0x0102030405060708ull;
+        f.kind = 1;
+        f.msg_id = 0x7fffffff;
+        f.session_id = 0x1122334455667788ull;
+        f.route = "chat.chatHandler.send";
+        f.frontend_id = "connector-server-1";
+        f.uid = "alice";
+        f.settings = R"({"rid":"room 1"})";
+        f.body = R"({"content":"hi","target":"*"})";
+        return f;
+    }
+
+    // Writes forwards as a link does (the sender's cache decides the flag) and reads them back as the
+    // other end does (the receiver's cache fills in the settings). Returns the settings read and the
+    // bytes written.
+    struct LinkPair {
+        ForwardSettingsCache sent, read;
+        size_t bytes = 0;
+        std::string send_and_read(ForwardView f) {
+            f.flags = sent.carry(f.session_id, f.settings) ? kForwardSettingsCached : 0;
+            std::string wire;
+            append_forward(wire, f);
+            bytes += wire.size();
+            auto frames = read_all(wire, 7);
+            CPPUNIT_ASSERT_EQUAL(size_t(1), frames.size());
+            ForwardView v;
+            CPPUNIT_ASSERT(parse_forward(frames[0].body, v));
+            if (v.flags & kForwardSettingsCached) {
+                const std::string *cached = read.lookup(v.session_id);
+                CPPUNIT_ASSERT(cached);
+                return *cached;
+            }
+            read.received(v.session_id, v.settings);
+            return std::string(v.settings);
+        }
+    };
+
 public:
+    void forward_round_trip() {
+        const ForwardView f = sample_forward();
+        std::string buf;
+        append_forward(buf, f);
+        CPPUNIT_ASSERT_EQUAL(forward_frame_size(f), buf.size());
+        auto frames = read_all(buf, 3);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), frames.size());
+        CPPUNIT_ASSERT_EQUAL(uint8_t(FrameType::forward), frames[0].type);
+        ForwardView v;
+        CPPUNIT_ASSERT(parse_forward(frames[0].body, v));
+        CPPUNIT_ASSERT_EQUAL(f.id, v.id);
+        CPPUNIT_ASSERT_EQUAL(f.kind, v.kind);
+        CPPUNIT_ASSERT_EQUAL(uint8_t(0), v.flags);
+        CPPUNIT_ASSERT_EQUAL(f.msg_id, v.msg_id);
+        CPPUNIT_ASSERT_EQUAL(f.session_id, v.session_id);
+        CPPUNIT_ASSERT_EQUAL(std::string(f.route), std::string(v.route));
+        CPPUNIT_ASSERT_EQUAL(std::string(f.frontend_id), std::string(v.frontend_id));
+        CPPUNIT_ASSERT_EQUAL(std::string(f.uid), std::string(v.uid));
+        CPPUNIT_ASSERT_EQUAL(std::string(f.settings), std::string(v.settings));
+        CPPUNIT_ASSERT_EQUAL(std::string(f.body), std::string(v.body));
+        // With the flag the settings field is left out (and parsed as empty); the body is the rest.
+        ForwardView c = f;
+        c.flags = kForwardSettingsCached;
+        std::string cached;
+        append_forward(cached, c);
+        CPPUNIT_ASSERT_EQUAL(buf.size() - 4 - f.settings.size(), cached.size());
+        CPPUNIT_ASSERT(parse_forward(std::string_view(cached).substr(5), v));
+        CPPUNIT_ASSERT(v.settings.empty());
+        CPPUNIT_ASSERT_EQUAL(std::string(f.body), std::string(v.body));
+    }
+
+    void exact_bytes_of_the_forward_examples() {
+        // docs/rpc.md shows these two frames byte for byte: a request of session 9, then the next one
+        // of the same session on the same link, its settings unchanged.
+        ForwardView f;
+        f.id = 1;
+        f.kind = 0;
+        f.msg_id = 3;
+        f.session_id = 9;
+        f.route = "chat.h.send";
+        f.frontend_id = "conn-1";
+        f.uid = "u1";
+        f.settings = "{}";
+        f.body = "{}";
+        std::string buf;
+        append_forward(buf, f);
+        const unsigned char expected[] = {0x00, 0x00, 0x00, 0x38, 0x12, 0,    0,   0,   0,   0,   0,   0,
+                                          1,    0x00, 0x00, 0,    0,    0,    3,   0,   0,   0,   0,   0,
+                                          0,    0,    9,    0x00, 0x0b, 'c',  'h', 'a', 't', '.', 'h', '.',
+                                          's',  'e',  'n',  'd',  0x00, 0x06, 'c', 'o', 'n', 'n', '-', '1',
+                                          0x00, 0x02, 'u',  '1',  0,    0,    0,   2,   '{', '}', '{', '}'};
+        CPPUNIT_ASSERT_EQUAL(sizeof expected, buf.size());
+        CPPUNIT_ASSERT(std::memcmp(expected, buf.data(), buf.size()) == 0);
+        f.id = 2;
+        f.msg_id = 4;
+        f.flags = kForwardSettingsCached;
+        std::string next;
+        append_forward(next, f);
+        const unsigned char expected_next[] = {
+            0x00, 0x00, 0x00, 0x32, 0x12, 0,    0,   0,   0,   0,    0,    0,   2,    0x00, 0x01, 0,   0,   0,
+            4,    0,    0,    0,    0,    0,    0,   0,   9,   0x00, 0x0b, 'c', 'h',  'a',  't',  '.', 'h', '.',
+            's',  'e',  'n',  'd',  0x00, 0x06, 'c', 'o', 'n', 'n',  '-',  '1', 0x00, 0x02, 'u',  '1', '{', '}'};
+        CPPUNIT_ASSERT_EQUAL(sizeof expected_next, next.size());
+        CPPUNIT_ASSERT(std::memcmp(expected_next, next.data(), next.size()) == 0);
+    }
+
+    void malformed_forwards_are_rejected() {
+        std::string ok;
+        append_forward(ok, sample_forward());
+        const std::string body = ok.substr(5);
+        ForwardView v;
+        CPPUNIT_ASSERT(parse_forward(body, v));
+        CPPUNIT_ASSERT(!parse_forward("", v));
+        // Cut anywhere before the body: a field runs past the end.
+        const size_t body_at = body.size() - sample_forward().body.size();
+        for (size_t cut = 0; cut < body_at; ++cut)
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(cut), !parse_forward(std::string_view(body).substr(0, cut), v));
+        std::string bad = body;
+        bad[8] = 2;  // kind: neither request (0) nor notify (1)
+        CPPUNIT_ASSERT(!parse_forward(bad, v));
+        bad = body;
+        bad[9] = 0x02;  // an unknown flag bit
+        CPPUNIT_ASSERT(!parse_forward(bad, v));
+        bad = body;
+        bad[9] = static_cast<char>(0x80);
+        CPPUNIT_ASSERT(!parse_forward(bad, v));
+        // A settings length beyond the frame.
+        ForwardView f = sample_forward();
+        const size_t settings_at = 8 + 1 + 1 + 4 + 8 + 2 + f.route.size() + 2 + f.frontend_id.size() + 2 + f.uid.size();
+        bad = body;
+        bad[settings_at] = 0x7f;
+        CPPUNIT_ASSERT(!parse_forward(bad, v));
+    }
+
+    // A session's settings travel once per link while they stay the same: the next forwards of that
+    // session carry a flag instead, and a change travels again and reaches the other end.
+    void unchanged_settings_are_not_resent() {
+        LinkPair link;
+        ForwardView f = sample_forward();
+        const std::string first(R"({"rid":"room 1","level":3})");
+        f.settings = first;
+        CPPUNIT_ASSERT_EQUAL(first, link.send_and_read(f));
+        const size_t full = link.bytes;
+        CPPUNIT_ASSERT_EQUAL(forward_frame_size(f), full);
+
+        // Unchanged: 4 + settings bytes fewer on the wire, and the receiver still sees them.
+        CPPUNIT_ASSERT_EQUAL(first, link.send_and_read(f));
+        CPPUNIT_ASSERT_EQUAL(full - 4 - first.size(), link.bytes - full);
+
+        // Changed: travels again, in full, and is what the receiver sees from then on.
+        const std::string changed(R"({"rid":"room 2","level":3})");
+        f.settings = changed;
+        size_t before = link.bytes;
+        CPPUNIT_ASSERT_EQUAL(changed, link.send_and_read(f));
+        CPPUNIT_ASSERT_EQUAL(full, link.bytes - before);
+        before = link.bytes;
+        CPPUNIT_ASSERT_EQUAL(changed, link.send_and_read(f));
+        CPPUNIT_ASSERT_EQUAL(full - 4 - changed.size(), link.bytes - before);
+
+        // Another session in the same slot evicts it; the evicted session's settings travel again.
+        ForwardView other = f;
+        other.session_id = f.session_id + ForwardSettingsCache::kSlots;
+        other.settings = "{}";
+        CPPUNIT_ASSERT_EQUAL(std::string("{}"), link.send_and_read(other));
+        before = link.bytes;
+        CPPUNIT_ASSERT_EQUAL(changed, link.send_and_read(f));
+        CPPUNIT_ASSERT_EQUAL(full, link.bytes - before);
+
+        // Settings above kMaxCached always travel.
+        const std::string big = "{\"x\":\"" + std::string(ForwardSettingsCache::kMaxCached, 'x') + "\"}";
+        f.settings = big;
+        before = link.bytes;
+        CPPUNIT_ASSERT_EQUAL(big, link.send_and_read(f));
+        CPPUNIT_ASSERT_EQUAL(big, link.send_and_read(f));
+        CPPUNIT_ASSERT_EQUAL(2 * forward_frame_size(f), link.bytes - before);
+
+        // A fresh link (both ends) knows nothing: the receiver refuses a flag it cannot resolve.
+        ForwardSettingsCache fresh;
+        CPPUNIT_ASSERT(fresh.lookup(f.session_id) == nullptr);
+    }
+
     void request_round_trip() {
         std::string buf;
         append_request(buf, 0x0102030405060708ull, "user", "chatRemote", "add", R"(["alice",1,{"x":[]}])");

@@ -187,7 +187,7 @@ function checkResult(name, line, status, result) {
 // ------------------------------------------------------------------------------------------------
 // The wire format of docs/rpc.md, spoken by hand
 
-const T = { challenge: 0x01, hello: 0x02, welcome: 0x03, request: 0x10, response: 0x11 };
+const T = { challenge: 0x01, hello: 0x02, welcome: 0x03, request: 0x10, response: 0x11, forward: 0x12 };
 const u16 = (n) => { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; };
 const field = (b) => Buffer.concat([u16(b.length), b]);
 const str = (s) => field(Buffer.from(s, 'utf8'));
@@ -249,6 +249,16 @@ class RawPeer {
   request(id, ns, service, method, args) {
     const idb = Buffer.alloc(8); idb.writeBigUInt64BE(BigInt(id));
     this.write(frame(T.request, Buffer.concat([idb, str(ns), str(service), str(method), Buffer.from(args)])));
+  }
+  // A FORWARD frame (docs/rpc.md); settings null sends the "settings unchanged" flag instead.
+  static forwardFrame(id, { kind = 0, flags = null, msgId = 1, sessionId = 1, route = 'rpcb.h.m', frontendId = 'raw-client', uid = 'u', settings = '{}', body = '{}' } = {}) {
+    const head = Buffer.alloc(22);
+    head.writeBigUInt64BE(BigInt(id)); head[8] = kind; head[9] = flags ?? (settings === null ? 1 : 0);
+    head.writeUInt32BE(msgId, 10); head.writeBigUInt64BE(BigInt(sessionId), 14);
+    const parts = [head, str(route), str(frontendId), str(uid)];
+    if (settings !== null) { const b = Buffer.from(settings); const n = Buffer.alloc(4); n.writeUInt32BE(b.length); parts.push(n, b); }
+    parts.push(Buffer.from(body));
+    return frame(T.forward, Buffer.concat(parts));
   }
   static parseResponse(f) {
     return { id: Number(f.body.readBigUInt64BE(0)), status: f.body.readInt32BE(8), result: f.body.subarray(12).toString() };
@@ -867,6 +877,49 @@ async function hostile() {
   r = f && RawPeer.parseResponse(f);
   check('  the same link serves the next call', r && r.id === 2 && r.status === 0 && r.result === '[null,5]', r);
   p.end();
+
+  // FORWARD frames. Well formed, to a server without a forward handler (no server plugin here): an
+  // answer SHD_ERR_NOT_FOUND, the link kept; a body nested too deep: SHD_ERR_INVALID, link kept.
+  p = new RawPeer(port);
+  hs = await p.handshake('rpcb-1');
+  p.write(RawPeer.forwardFrame(20, { settings: '{"a":1}' }));
+  f = await p.next(5000);
+  r = f && RawPeer.parseResponse(f);
+  check('a well-formed forward to a server without a forward handler: SHD_ERR_NOT_FOUND', r && r.id === 20 && r.status === 5 && /no forward handler/.test(r.result), r);
+  p.write(RawPeer.forwardFrame(21, { settings: null, body: '['.repeat(MiB) }));
+  f = await p.next(5000);
+  r = f && RawPeer.parseResponse(f);
+  check('  a forward body nested 1 MiB deep (settings from the link cache): SHD_ERR_INVALID naming maxJsonDepth', r && r.id === 21 && r.status === 1 && /maxJsonDepth 128/.test(r.result), r);
+  p.request(22, 'user', 'testRemote', 'add', '[2,3]');
+  f = await p.next(5000);
+  r = f && RawPeer.parseResponse(f);
+  check('  the same link serves the next call', r && r.id === 22 && r.status === 0 && r.result === '[null,5]', r);
+  p.end();
+  // Malformed forwards close the link; the server goes on serving.
+  const badForwards = {
+    'a forward before authentication': null,
+    'a truncated forward (a whole frame, its fields cut short)': frame(T.forward, RawPeer.forwardFrame(30).subarray(5, 30)),
+    'a forward of unknown kind': RawPeer.forwardFrame(31, { kind: 2 }),
+    'a forward with an unknown flag': RawPeer.forwardFrame(32, { flags: 0x82 }),
+    'a forward whose settings length runs past the frame': (() => {
+      const b = RawPeer.forwardFrame(33, { settings: '{}' }); b.writeUInt32BE(0x7fff, 5 + 22 + 2 + 8 + 2 + 10 + 2 + 1); return b;
+    })(),
+    'a forward flagged "settings unchanged" on a link that never carried them': RawPeer.forwardFrame(34, { settings: null, sessionId: 77 }),
+  };
+  for (const [what, bytes] of Object.entries(badForwards)) {
+    p = new RawPeer(port);
+    if (bytes === null) {
+      await p.next();
+      p.write(RawPeer.forwardFrame(35));
+    } else {
+      hs = await p.handshake('rpcb-1');
+      p.write(bytes);
+    }
+    const got = await p.next(1000);
+    check(`${what}: closed, no answer`, await p.closedWithin(2000) && (!got || got.type !== T.response), got);
+    p.end();
+  }
+  checkResult('served after the malformed forwards', await whoami('after-forwards'), 0, [null, 'rpcb-1']);
   // A result nested deeper than the caller's maxJsonDepth (8 on the driver) fails the call instead.
   let nested = 1;
   for (let i = 0; i < 20; i++) nested = [nested];

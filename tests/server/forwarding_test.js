@@ -133,6 +133,13 @@ async function main() {
     check('a backend binds the session on its frontend', bound.code === 200 && who.uid === 'zoe', JSON.stringify([bound, who]));
     check('a backend pushes a session setting to the frontend', who.settings && who.settings.level === 'backend',
           JSON.stringify(who));
+    // The pushed setting travels with the next forward, and with the one after (whose settings are
+    // unchanged on that link, so only a flag travels: docs/rpc.md, FORWARD).
+    const seen = [];
+    for (let i = 0; i < 2; i++) seen.push(await client.request(fresh, 'backend.backendHandler.echo', { n: i }));
+    check('a changed session setting reaches the backend, and stays there while unchanged',
+          seen.every((r, i) => r.settings && r.settings.level === 'backend' && r.uid === 'zoe' && r.body.n === i),
+          JSON.stringify(seen));
     const kicked = client.once(fresh, 'onKick', 5000);
     client.request(fresh, 'backend.backendHandler.kick', {});
     const kick = await kicked.catch(e => ({ error: String(e) }));

@@ -28,6 +28,7 @@
 #define SHADDOCK_EXT_RPC_H
 
 #include <shaddock/abi.h>
+#include <shaddock/ext/handler.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,8 +36,9 @@ extern "C" {
 
 #define SHD_RPC_SERVICE_ID "shd.rpc/1"
 /* The revision of the shd.rpc/1 table the provider stamps in abi_minor: 1 the first table, 2 with the
- * filter members appended. Readers test SHD_HAS_FIELD(shd_rpc_v1, vt->struct_size, member). */
-#define SHD_RPC_MINOR 2
+ * filter members appended, 3 with the typed forward. Readers test
+ * SHD_HAS_FIELD(shd_rpc_v1, vt->struct_size, member). */
+#define SHD_RPC_MINOR 3
 
 /* Answers one incoming call. Owned by the RPC provider; call reply exactly once, now or later. */
 typedef struct shd_rpc_responder_v1 {
@@ -100,6 +102,23 @@ typedef void(SHD_CALL *shd_rpc_after_fn)(void *user_data, const shd_rpc_call_vie
 typedef void(SHD_CALL *shd_rpc_error_fn)(void *user_data, const shd_rpc_call_view_v1 *call, shd_status status,
                                          shd_str message_json);
 
+/* A client message forwarded by a frontend (Pomelo's msgRemote.forwardMessage), on the backend: the
+ * message and the session as the frontend saw them, and the responder that answers the frontend
+ * (respond exactly once; the status and body reach the frontend's forward callback). caller is the
+ * frontend's server id. Everything is borrowed for the duration of the call except the responder,
+ * which stays valid until respond. @since shd.rpc/1 minor 3. */
+typedef void(SHD_CALL *shd_rpc_forward_handler_fn)(void *user_data, shd_str caller, const shd_inbound_msg_v1 *msg,
+                                                   const shd_session_view_v1 *session,
+                                                   const shd_responder_v1 *responder);
+
+/* The outcome of a forward, exactly once, on the logic thread, never inside forward() (the promise
+ * above). When the backend's handler answered: status and body_json are its answer (body "{}" when it
+ * gave none) and error_json is "". When the forward failed without an answer (no server of the type,
+ * timeout, connection lost, stopping, rejected by a before filter, ...): status is the error, body_json
+ * "" and error_json the message, a JSON string as for call. @since shd.rpc/1 minor 3. */
+typedef void(SHD_CALL *shd_rpc_forward_done_fn)(void *user_data, shd_status status, shd_str body_json,
+                                                shd_str error_json);
+
 typedef struct shd_rpc_v1 {
     uint32_t struct_size;
     uint16_t abi_major;
@@ -142,6 +161,26 @@ typedef struct shd_rpc_v1 {
 
     /* Installs the error handler (one; a second call replaces it, NULL removes it). */
     shd_status(SHD_CALL *set_error_handler)(void *rctx, shd_rpc_error_fn fn, void *user_data);
+
+    /* ---- @since shd.rpc/1 minor 3: check SHD_HAS_FIELD(shd_rpc_v1, vt->struct_size, forward). ---- */
+
+    /* Forwards a client message to a server of server_type, as a FORWARD frame carrying its fields
+     * (docs/rpc.md): no JSON envelope is built or parsed. Routed like call: a route function installed
+     * for the type (or "default") gets the session as route_param_json
+     * {"id","frontendId","uid","settings"}, built only then; the configured router gets the uid.
+     * Timeouts, failover and errors are call's; RPC filters and the error handler see the forward as
+     * the call it replaces: route "sys.msgRemote.forwardMessage", args_json the envelope
+     * [{"id","type","route"}, {"id","frontendId","uid"}, settings, body] and, for an answer, the
+     * result [null, body] or [{"code":500}, body] with SHD_OK. msg and session are borrowed for the
+     * duration of the call; empty body and settings are sent as "{}". timeout_ms 0: the default. */
+    void(SHD_CALL *forward)(void *rctx, shd_str server_type, const shd_inbound_msg_v1 *msg,
+                            const shd_session_view_v1 *session, uint32_t timeout_ms, shd_rpc_forward_done_fn done,
+                            void *user_data);
+
+    /* Installs the function that runs forwarded messages on this server (one per process; a second
+     * call replaces it, NULL removes it; the server plugin installs it). A forward arriving without
+     * one is answered SHD_ERR_NOT_FOUND. */
+    shd_status(SHD_CALL *set_forward_handler)(void *rctx, shd_rpc_forward_handler_fn fn, void *user_data);
 } shd_rpc_v1;
 
 #ifdef __cplusplus
