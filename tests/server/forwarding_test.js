@@ -228,7 +228,11 @@ async function main() {
       const w = worst[k], id = `connector-server-${k + 1}`;
       check(`${id}: open fds return to within 2 of ${b.fds} (worst ${w.fds})`, w.fds <= b.fds + 2);
       check(`${id}: threads return to ${b.threads} (worst ${w.threads})`, w.threads <= b.threads);
-      check(`${id}: RSS stays within 8 MiB of ${b.rssKiB} KiB (worst ${w.rssKiB})`, w.rssKiB <= b.rssKiB + 8192);
+      // Under AddressSanitizer freed blocks wait in a 256 MiB quarantine (ThreadSanitizer's allocator
+      // grows too): RSS measures the sanitizer there, and LeakSanitizer checks the frontends at exit.
+      if (!/address|thread/.test(process.env.SHADDOCK_SANITIZERS || '')) {
+        check(`${id}: RSS stays within 8 MiB of ${b.rssKiB} KiB (worst ${w.rssKiB})`, w.rssKiB <= b.rssKiB + 8192);
+      }
     });
     for (const c of clients) c.disconnect();
   } catch (e) {
