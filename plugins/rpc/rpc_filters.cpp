@@ -1,6 +1,7 @@
 #include "rpc_filters.hpp"
 
 #include <shaddock/cpp/json.hpp>
+#include <shaddock/cpp/lag_meter.hpp>
 #include <shaddock/cpp/options.hpp>
 
 #include <algorithm>
@@ -42,7 +43,7 @@ private:
 class ToobusyRpcFilter final : public BuiltinRpcFilter {
 public:
     ToobusyRpcFilter(const Host &host, uint64_t max_lag_ms)
-        : host_(host), max_lag_ms_(max_lag_ms), meter_(lag_interval_for(max_lag_ms), host.now_ms()) {
+        : host_(host), max_lag_ms_(max_lag_ms), meter_(LagMeter::interval_for(max_lag_ms), host.now_ms()) {
         timer_ = host_.every(meter_.interval(), [this] { meter_.tick(host_.now_ms()); });
     }
     ~ToobusyRpcFilter() override { stop(); }
@@ -149,10 +150,6 @@ std::vector<RpcFilterSpec> parse_rpc_filter_list(const rapidjson::Value &list, c
         }
     }
     return out;
-}
-
-uint64_t lag_interval_for(uint64_t max_lag_ms) {
-    return std::clamp<uint64_t>(max_lag_ms / 2, 5, 100);
 }
 
 std::string format_elapsed(uint64_t elapsed_us) {

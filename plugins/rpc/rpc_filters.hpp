@@ -1,5 +1,5 @@
 // Pomelo's built-in RPC filters (pomelo.rpcFilters: rpcLog, toobusy) for the rpc plugin, with the
-// parts that are pure logic (their options, the lag meter) kept apart so the unit tests reach them.
+// parts that are pure logic (their options) kept apart so the unit tests reach them.
 //
 //   rpcLog  {slowMs=0}    logs every call's route, target, status and time at info; with slowMs > 0
 //                         only the calls that took at least slowMs, as warnings
@@ -45,31 +45,6 @@ RpcFilterSpec parse_rpc_filter(std::string_view name, const rapidjson::Value *op
 // The plugin's "filters" option: an array of names or {"name": ..., options...} objects.
 std::vector<RpcFilterSpec> parse_rpc_filter_list(const rapidjson::Value &list, const std::string &where);
 
-// How late a periodic timer of period `interval` runs: the lag of its last run, or how overdue it is
-// right now when the logic thread is still busy (so a call made behind a long task sees the lag at
-// once, not after the next tick).
-class LagMeter {
-public:
-    LagMeter(uint64_t interval_ms, uint64_t now_ms) : interval_(interval_ms), last_(now_ms) {}
-    void tick(uint64_t now_ms) {
-        const uint64_t gap = now_ms > last_ ? now_ms - last_ : 0;
-        measured_ = gap > interval_ ? gap - interval_ : 0;
-        last_ = now_ms;
-    }
-    uint64_t lag(uint64_t now_ms) const {
-        const uint64_t since = now_ms > last_ ? now_ms - last_ : 0;
-        const uint64_t overdue = since > interval_ ? since - interval_ : 0;
-        return overdue > measured_ ? overdue : measured_;
-    }
-    uint64_t interval() const { return interval_; }
-
-private:
-    uint64_t interval_, last_;
-    uint64_t measured_ = 0;
-};
-
-// The sampling period for a maxLag: half of it, between 5 and 100 ms.
-uint64_t lag_interval_for(uint64_t max_lag_ms);
 
 // "12.345 ms" for a duration in microseconds.
 std::string format_elapsed(uint64_t elapsed_us);

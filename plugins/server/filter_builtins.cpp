@@ -3,6 +3,7 @@
 #include "server_options.hpp"
 
 #include <shaddock/cpp/handler.hpp>
+#include <shaddock/cpp/lag_meter.hpp>
 
 #include <algorithm>
 #include <deque>
@@ -164,27 +165,21 @@ private:
     uint64_t watched_ = 0;
 };
 
-// Pomelo's toobusy filter. The lag is how late a periodic timer fires: the last measurement, or, when
-// the timer is overdue right now (the loop is still catching up), how overdue it is.
+// Pomelo's toobusy filter: requests are refused while the logic thread lags (shd::LagMeter) more
+// than maxLag.
 class ToobusyFilter final : public BuiltinFilter {
 public:
     ToobusyFilter(const Host &host, uint64_t max_lag_ms)
-        : host_(host), max_lag_ms_(max_lag_ms), interval_ms_(std::clamp<uint64_t>(max_lag_ms / 2, 5, 100)) {
-        last_tick_ = host_.now_ms();
-        timer_ = host_.every(interval_ms_, [this] {
-            uint64_t now = host_.now_ms();
-            uint64_t gap = now - last_tick_;
-            measured_lag_ = gap > interval_ms_ ? gap - interval_ms_ : 0;
-            last_tick_ = now;
-        });
+        : host_(host), max_lag_ms_(max_lag_ms), meter_(LagMeter::interval_for(max_lag_ms), host.now_ms()) {
+        timer_ = host_.every(meter_.interval(), [this] { meter_.tick(host_.now_ms()); });
     }
 
     bool has_after() const override { return false; }
 
     void before(FilterRun &run) override {
-        uint64_t lag = current_lag();
+        const uint64_t now = host_.now_ms();
+        const uint64_t lag = meter_.lag(now);
         if (lag <= max_lag_ms_) return run.resume();
-        uint64_t now = host_.now_ms();
         if (now - last_warning_ >= 1000) {  // one line a second is enough in an overload
             last_warning_ = now;
             host_.warn("toobusy: the logic thread lags " + std::to_string(lag) + " ms (maxLag " +
@@ -199,17 +194,11 @@ public:
     }
 
 private:
-    uint64_t current_lag() const {
-        uint64_t now = host_.now_ms();
-        uint64_t since = now - last_tick_;
-        uint64_t overdue = since > interval_ms_ ? since - interval_ms_ : 0;
-        return std::max(measured_lag_, overdue);
-    }
-
     Host host_;
-    uint64_t max_lag_ms_, interval_ms_;
+    uint64_t max_lag_ms_;
+    LagMeter meter_;
     uint64_t timer_ = 0;
-    uint64_t last_tick_ = 0, measured_lag_ = 0, last_warning_ = 0;
+    uint64_t last_warning_ = 0;
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The pure parts of RPC filters: the built-ins' options (and the plugin's "filters" option), the lag
-// meter behind toobusy, the elapsed-time format of rpcLog, and the parsing of backend session lookups
+// The pure parts of RPC filters: the built-ins' options (and the plugin's "filters" option), the
+// elapsed-time format of rpcLog (the lag meter behind toobusy is the SDK's: tests/abi/lag_meter_test.cpp), and the parsing of backend session lookups
 // (shd::BackendSessionService) from the sys sessionRemote's answers.
 #include "rpc_filters.hpp"
 #include "rpc_options.hpp"
@@ -40,8 +40,6 @@ class RpcFiltersTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(builtin_defaults_and_options);
     CPPUNIT_TEST(builtin_errors_name_the_option);
     CPPUNIT_TEST(plugin_option_lists_filters_in_order);
-    CPPUNIT_TEST(lag_meter_measures_late_and_overdue_ticks);
-    CPPUNIT_TEST(lag_interval_is_clamped);
     CPPUNIT_TEST(elapsed_time_format);
     CPPUNIT_TEST(lookup_of_one_session);
     CPPUNIT_TEST(lookup_of_sessions_by_uid);
@@ -101,27 +99,6 @@ public:
         CPPUNIT_ASSERT(error_of([] {
                            parse_rpc_options(R"({"filters":"rpcLog"})");
                        }).rfind("option filters: expected an array", 0) == 0);
-    }
-
-    void lag_meter_measures_late_and_overdue_ticks() {
-        LagMeter m(10, 1000);
-        CPPUNIT_ASSERT_EQUAL(uint64_t(0), m.lag(1005));
-        m.tick(1010);  // on time
-        CPPUNIT_ASSERT_EQUAL(uint64_t(0), m.lag(1015));
-        m.tick(1100);  // 80 ms late
-        CPPUNIT_ASSERT_EQUAL(uint64_t(80), m.lag(1101));
-        m.tick(1110);  // on time again: the lag is gone at the next tick
-        CPPUNIT_ASSERT_EQUAL(uint64_t(0), m.lag(1112));
-        // No tick for 300 ms (the thread is busy): overdue by 290 ms right now.
-        CPPUNIT_ASSERT_EQUAL(uint64_t(290), m.lag(1410));
-        // A clock that seems to go backwards is no lag.
-        CPPUNIT_ASSERT_EQUAL(uint64_t(0), m.lag(900));
-    }
-
-    void lag_interval_is_clamped() {
-        CPPUNIT_ASSERT_EQUAL(uint64_t(35), lag_interval_for(70));
-        CPPUNIT_ASSERT_EQUAL(uint64_t(5), lag_interval_for(1));
-        CPPUNIT_ASSERT_EQUAL(uint64_t(100), lag_interval_for(60000));
     }
 
     void elapsed_time_format() {
