@@ -6,12 +6,11 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const net = require('node:net');
-const { startServer, runToExit, sleep } = require('./lib/harness');
+const { startServer, runToExit, sleep, SANITIZED } = require('./lib/harness');
 const { WireClient, Package, Message, Protocol } = require('./lib/wire_client');
 
 const FLOOD_MS = 3000;
 const RSS_BOUND_KIB = 20 * 1024;
-const SANITIZED = /address|thread/.test(process.env.SHADDOCK_SANITIZERS || '');
 
 // Raw bytes of `count` DATA packages of one tiny message each (route as a string: no dictionary).
 function messages(count, request) {

@@ -15,7 +15,7 @@ const os = require('os');
 const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, sleep, waitFor } = require('../connector/lib/harness');
-const { requiredEnv } = require('../../tools/node/util.js');
+const { SANITIZED, requiredEnv } = require('../../tools/node/util.js');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 let passed = 0, failed = 0;
@@ -228,9 +228,7 @@ async function main() {
       const w = worst[k], id = `connector-server-${k + 1}`;
       check(`${id}: open fds return to within 2 of ${b.fds} (worst ${w.fds})`, w.fds <= b.fds + 2);
       check(`${id}: threads return to ${b.threads} (worst ${w.threads})`, w.threads <= b.threads);
-      // Under AddressSanitizer freed blocks wait in a 256 MiB quarantine (ThreadSanitizer's allocator
-      // grows too): RSS measures the sanitizer there, and LeakSanitizer checks the frontends at exit.
-      if (!/address|thread/.test(process.env.SHADDOCK_SANITIZERS || '')) {
+      if (!SANITIZED) {  // RSS measures the sanitizer there (tools/node/util.js)
         check(`${id}: RSS stays within 8 MiB of ${b.rssKiB} KiB (worst ${w.rssKiB})`, w.rssKiB <= b.rssKiB + 8192);
       }
     });

@@ -18,6 +18,23 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Waits until `cond()` (sync or async) is truthy, polling every `step` ms; throws after `ms` naming
+// `what`. For states a loaded machine reaches late, where a fixed sleep would only guess.
+async function waitFor(cond, ms, what, step = 20) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(step);
+  }
+}
+
+// True when the programs under test are built with AddressSanitizer or ThreadSanitizer
+// (SHADDOCK_SANITIZERS, set for every test of a sanitizer build): they run several times slower, and
+// their RSS measures the sanitizer (ASan keeps freed blocks in a 256 MiB quarantine, TSan's shadow
+// grows), so memory bounds are checked in normal builds only; LeakSanitizer checks leaks there.
+const SANITIZED = /address|thread/.test(process.env.SHADDOCK_SANITIZERS || '');
+
 // Resolves to true when something accepts a TCP connection on 127.0.0.1:port (closed at once).
 function listening(port) {
   return new Promise((resolve) => {
@@ -67,4 +84,4 @@ function requiredEnv(name) {
   process.exit(2);
 }
 
-module.exports = { freePort, sleep, listening, Checks, requiredEnv };
+module.exports = { freePort, sleep, waitFor, SANITIZED, listening, Checks, requiredEnv };

@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { createRequire } = require('node:module');
-const { freePort, sleep, listening, requiredEnv } = require('../../../tools/node/util');
+const { freePort, sleep, waitFor, SANITIZED, listening, requiredEnv } = require('../../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const INTEROP = path.join(REPO, 'tests', 'interop');
@@ -137,14 +137,4 @@ async function startServer(opts = {}) {
   };
 }
 
-// Waits until cond() is true, polling every `step` ms; fails after `ms`.
-async function waitFor(cond, ms, what, step = 20) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(step);
-  }
-}
-
-module.exports = { REPO, requireInterop, startServer, runToExit, makeCertificate, freePort, sleep, waitFor };
+module.exports = { REPO, requireInterop, startServer, runToExit, makeCertificate, freePort, sleep, waitFor, SANITIZED };
