@@ -55,7 +55,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         config.protos_version = server.version;
     }
     rapidjson::Document user;
-    if (parse_json(in, user)) config.user = &user;
+    const bool user_ok = parse_json(in, user);
+    if (json_valid(in) != user_ok) std::abort();  // the protocol layer's check agrees with the parser
+    if (user_ok) config.user = &user;
     const std::string reply = request.has_sys ? handshake_reply(request, config) : handshake_error_reply(500);
     if (!valid_json(reply)) std::abort();
 

@@ -1,5 +1,6 @@
 // parse_json: untrusted JSON text, including number literals far outside the range of double that
-// RapidJSON 1.1's full-precision path cannot take (one of them was found by fuzz_handshake).
+// RapidJSON 1.1's full-precision path cannot take (one of them was found by fuzz_handshake); json_valid,
+// the same verdict without a document.
 #include <shaddock/pomelo/json_parse.hpp>
 
 #include <rapidjson/document.h>
@@ -23,6 +24,7 @@ class JsonParseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aLongZeroReadsAsZero);
     CPPUNIT_TEST(brokenLongLiteralsAreRefused);
     CPPUNIT_TEST(integersKeepRapidJsonTypes);
+    CPPUNIT_TEST(validAgreesWithParse);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -65,6 +67,29 @@ public:
                 CPPUNIT_ASSERT(!parse_json("0." + std::string(a, '0') + "." + std::string(b, '0'), d));
                 CPPUNIT_ASSERT(!parse_json("[" + std::string(a, '1') + "e" + std::string(b, '-') + "]", d));
             }
+    }
+
+    // json_valid gives parse_json's verdict (fuzz_handshake checks the same on arbitrary bytes).
+    void validAgreesWithParse() {
+        const std::string deep = std::string(65, '[') + std::string(65, ']');
+        const std::string ok_deep = std::string(64, '[') + std::string(64, ']');
+        const std::string cases[] = {
+            "", " ", "{}", "[]", "null", "true", "0", "-0", "\"x\"", "{\"a\":[1,2,{\"b\":null}]}",
+            "{\"a\":1,}", "[1,]", "{'a':1}", "{\"a\" 1}", "[1] [2]", "\"\\u12\"", "\"\\ud800\"", "nul",
+            "01", "1.", ".5", "-", "1e", "1e+", "[1e309]", "[-1e309]", "[1e308]", "[1e-400]",
+            std::string(400, '9'), "-" + std::string(400, '9'), std::string(20, '9'), "18446744073709551616",
+            "-9223372036854775809", "[0." + std::string(300, '0') + "1e-30]", deep, ok_deep,
+            "{\"a\":\"]]]]\"}", std::string("\"a\0b\"", 5), "\"\x01\"", "\"\xff\"", "[1]\n", "\t{} ",
+        };
+        for (const std::string &text : cases) {
+            rapidjson::Document d;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(text.substr(0, 80), parse_json(text, d), json_valid(text));
+        }
+        CPPUNIT_ASSERT(json_valid(ok_deep) && !json_valid(deep) && json_valid(deep, 65));
+        for (int e = -1100; e <= 1100; e += 7) {
+            const std::string text = "[1." + std::string(100, '7') + "e" + std::to_string(e) + "]";
+            CPPUNIT_ASSERT_EQUAL(e < 309, json_valid(text));
+        }
     }
 
     void integersKeepRapidJsonTypes() {

@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 #include <rapidjson/reader.h>
 
-#include <cerrno>
 #include <charconv>
 #include <clocale>
 #include <cmath>
@@ -55,6 +54,15 @@ locale_t c_locale() {
 // zero with hundreds of digits). So RapidJSON hands over every number as its text and this handler
 // converts it with the C library, correctly rounded as JSON.parse does, then passes the value on to
 // the document with the types RapidJSON itself would give it.
+// A literal beyond every double (its strtod is infinite): parse_json refuses the text.
+bool beyond_double(const char *str, rapidjson::SizeType length, double *value) {
+    // The reader ends the text it hands over with a NUL; copy anyway rather than rely on it.
+    const std::string text(str, length);
+    const double v = strtod_l(text.c_str(), nullptr, c_locale());
+    if (value) *value = v;
+    return std::isinf(v);  // ERANGE with a finite result is an underflow: 0 or a subnormal, kept
+}
+
 struct NumberConverter {
     rapidjson::Document &doc;
     bool huge = false;  // a literal beyond every double: the text is refused
@@ -76,11 +84,8 @@ struct NumberConverter {
             }
             // Beyond 64 bits: a double, as in RapidJSON.
         }
-        // The reader ends the text it hands over with a NUL; copy anyway rather than rely on it.
-        const std::string text(str, length);
-        errno = 0;
-        const double v = strtod_l(text.c_str(), nullptr, c_locale());
-        if (std::isinf(v)) {  // ERANGE with a finite result is an underflow: 0 or a subnormal, kept
+        double v = 0;
+        if (beyond_double(str, length, &v)) {
             huge = true;
             return false;
         }
@@ -102,6 +107,35 @@ struct NumberConverter {
     bool EndArray(rapidjson::SizeType n) { return doc.EndArray(n); }
 };
 
+// Accepts every event and keeps nothing; only numbers are looked at, for their range. Integer
+// literals always convert (to an integer type or, beyond 64 bits, to a finite double), so only
+// literals with a fraction or exponent, or more than 19 digits, need strtod.
+struct Validator : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Validator> {
+    bool Default() { return true; }
+    bool RawNumber(const char *str, rapidjson::SizeType length, bool) {
+        const std::string_view text(str, length);
+        if (text.find_first_of(".eE") == std::string_view::npos && length <= 20) return true;
+        return !beyond_double(str, length, nullptr);
+    }
+};
+
+template <typename Handler>
+bool read_json(std::string_view text, Handler &handler) {
+    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
+    rapidjson::MemoryStream bytes(text.data(), text.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
+    // The reader's stack (the strings it copies, the nesting) grows with the text. Texts up to
+    // 64 KiB share one reader per thread, so their stack is allocated once, not per text; a larger
+    // text gets a reader of its own, freed after it.
+    constexpr size_t kSharedReaderLimit = 64 * 1024;
+    if (text.size() > kSharedReaderLimit) {
+        rapidjson::Reader reader;
+        return !reader.Parse<kFlags>(in, handler).IsError();
+    }
+    thread_local rapidjson::Reader reader;
+    return !reader.Parse<kFlags>(in, handler).IsError();
+}
+
 }  // namespace
 
 bool json_depth_within(std::string_view text, size_t max_depth) {
@@ -110,18 +144,20 @@ bool json_depth_within(std::string_view text, size_t max_depth) {
 
 bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_depth) {
     if (!depth_within(text, max_depth)) return false;
-    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
     bool ok = false;
     auto generate = [&](rapidjson::Document &target) {
-        rapidjson::MemoryStream bytes(text.data(), text.size());
-        rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
         NumberConverter handler{target};
-        rapidjson::Reader reader;
-        ok = !reader.Parse<kFlags>(in, handler).IsError();
+        ok = read_json(text, handler);
         return ok;
     };
     doc.Populate(generate);
     return ok;
+}
+
+bool json_valid(std::string_view text, size_t max_depth) {
+    if (!depth_within(text, max_depth)) return false;
+    Validator handler;
+    return read_json(text, handler);
 }
 
 }  // namespace shd::pomelo

@@ -23,4 +23,10 @@ bool json_depth_within(std::string_view text, size_t max_depth);
 // invalid.
 bool parse_json(std::string_view text, rapidjson::Document &doc, size_t max_depth = kDefaultMaxJsonDepth);
 
+// True exactly when parse_json would accept `text`, without building a document: one pass of the
+// reader with a handler that keeps nothing (numbers are checked for the same range). For the
+// protocol layer, which only decides whether a client body goes on as it came or becomes {}; the
+// code that owns the body parses it once.
+bool json_valid(std::string_view text, size_t max_depth = kDefaultMaxJsonDepth);
+
 }  // namespace shd::pomelo
