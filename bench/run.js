@@ -6,8 +6,8 @@
 //
 //   --quick      short runs and fewer users: a smoke run (results go to quick.md / quick.json)
 //   --out DIR    where to write results (default bench/results)
-//   --only ROWS  comma-separated subset of: echo_local, echo_forwarded, echo_forwarded_single, broadcast,
-//                idle, startup, flood
+//   --only ROWS  comma-separated subset of: echo_local, echo_forwarded, echo_forwarded_single,
+//                echo_forwarded_latency, broadcast, idle, startup, flood
 //   --robot P    the load tool (default <build>/bin/shaddock-robot)
 //   --scenarios DIR  the robot's scenario files (default bench/scenarios)
 // Environment: SHADDOCK_BUILD_DIR (default <repo>/build), as for bench/lib/servers.js.
@@ -26,7 +26,7 @@ if (!process.env.BENCH_NOFILE_RAISED) {
   process.exit(r.status === null ? 1 : r.status);
 }
 
-const ROWS = ['echo_local', 'echo_forwarded', 'echo_forwarded_single', 'broadcast', 'idle', 'startup', 'flood'];
+const ROWS = ['echo_local', 'echo_forwarded', 'echo_forwarded_single', 'echo_forwarded_latency', 'broadcast', 'idle', 'startup', 'flood'];
 
 function parseArgs(argv) {
   const o = { quick: false, out: path.join(__dirname, 'results'), only: ROWS, robot: null, scenarios: path.join(__dirname, 'scenarios') };
@@ -260,6 +260,10 @@ class Bench {
                       [['Shaddock', 'shaddock', {}], ['Pomelo', 'pomelo', {}], ['Pomelo + TCP_NODELAY', 'pomelo', { nodelay: true }]]);
     if (only.has('echo_forwarded_single'))
       await this.echo('echo_forwarded_single', 'echo_forwarded',
+                      [['Shaddock', 'shaddock', {}], ['Pomelo', 'pomelo', {}], ['Pomelo + TCP_NODELAY', 'pomelo', { nodelay: true }]],
+                      1, this.load.singleSeconds);
+    if (only.has('echo_forwarded_latency'))
+      await this.echo('echo_forwarded_latency', 'echo_forwarded_latency',
                       [['Shaddock', 'shaddock', {}], ['Pomelo', 'pomelo', {}], ['Pomelo + TCP_NODELAY', 'pomelo', { nodelay: true }]],
                       1, this.load.singleSeconds);
     if (only.has('broadcast')) await this.broadcast();

@@ -48,6 +48,24 @@ function table(results, load) {
            forwarded);
   echoLine('echo_forwarded_single', 'echo forwarded to a backend, 1 user x 4 in flight', ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
            forwarded);
+  // What forwarding costs: Shaddock's forwarded echo against its connector-local echo, both in this run.
+  const local = find(results, 'echo_local', 'Shaddock');
+  const fwd = lines.find((l) => l.row === 'echo_forwarded');
+  if (fwd && fwd.cells.Shaddock) fwd.ratios['Shaddock forwarded/local'] = ratio(fwd.cells.Shaddock.value, local && local.requestsPerSecond);
+
+  // One request at a time through frontend and backend: the figure is the round trip's median.
+  const latency = {};
+  for (const l of ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY']) {
+    const r = find(results, 'echo_forwarded_latency', l);
+    if (r) latency[l] = { value: r.p50Ms, note: `p99 ${fmt(r.p99Ms, 2)} ms, ${fmt(r.requestsPerSecond)} req/s` };
+  }
+  if (Object.keys(latency).length) {
+    const rs = {};
+    for (const l of ['Pomelo', 'Pomelo + TCP_NODELAY'])
+      rs[`Shaddock/${l.replace(' + TCP_NODELAY', '+NODELAY')}`] = ratio(latency.Shaddock && latency.Shaddock.value, latency[l] && latency[l].value);
+    lines.push({ row: 'echo_forwarded_latency', figure: 'echo forwarded to a backend, 1 user x 1 in flight: p50 round trip', unit: 'ms',
+                 better: 'lower', cells: latency, ratios: rs, digits: 3 });
+  }
 
   const pair = (row, figure, unit, better, value, note, labels = ['Shaddock', 'Pomelo']) => {
     const cells = {};
@@ -100,7 +118,7 @@ function markdown(info, lines, results = []) {
   out.push('Servers and load tool on the same machine: the load tool takes CPU from the servers (its share is in the details).', '');
   out.push('| figure | Shaddock | Pomelo 2.2.7 | other | ratios |', '|---|---|---|---|---|');
   for (const l of lines) {
-    const cell = (label) => (l.cells[label] ? `${fmt(l.cells[label].value)} ${l.unit}<br>${l.cells[label].note}` : '');
+    const cell = (label) => (l.cells[label] ? `${fmt(l.cells[label].value, l.digits || 0)} ${l.unit}<br>${l.cells[label].note}` : '');
     const others = Object.keys(l.cells).filter((k) => k !== 'Shaddock' && k !== 'Pomelo');
     const other = others.map((k) => `${k}: ${cell(k)}`).join('<br>');
     const ratios = Object.entries(l.ratios).map(([k, v]) => `${k} ${v == null ? 'n/a' : fmt(v, 2) + 'x'}`).join('<br>');

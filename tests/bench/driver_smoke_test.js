@@ -17,7 +17,7 @@ if (!servers.pomeloInstalled()) {
   process.exit(77);
 }
 
-const ROWS = ['echo_local', 'echo_forwarded', 'idle', 'startup'];
+const ROWS = ['echo_local', 'echo_forwarded', 'echo_forwarded_latency', 'idle', 'startup'];
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-bench-smoke-'));
 const t0 = Date.now();
 const r = spawnSync(process.execPath, [path.join(servers.REPO, 'bench', 'run.js'), '--quick', '--out', out, '--only', ROWS.join(',')],
@@ -35,6 +35,7 @@ try {
   const expected = {
     echo_local: ['Shaddock', 'Pomelo', 'limit server'],
     echo_forwarded: ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
+    echo_forwarded_latency: ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
     idle: ['Shaddock', 'Pomelo'],
     startup: ['Shaddock', 'Pomelo'],
   };
@@ -51,6 +52,7 @@ try {
     }
     if (!memory) for (const [name, x] of Object.entries(line.ratios)) assert.ok(x > 0, `${prefix} ratio ${name}: ${x}`);
   }
+  assert.ok('Shaddock forwarded/local' in json.table.find((l) => l.row === 'echo_forwarded').ratios, 'the forwarded/local ratio');
   for (const run of json.runs.filter((x) => x.row.startsWith('echo'))) {
     assert.strictEqual(run.errors, 0, `${run.row} ${run.label}: no errors`);
     assert.ok(run.robotCpuPercent > 0, `${run.row} ${run.label}: the robot's CPU is reported`);
