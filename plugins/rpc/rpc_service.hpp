@@ -12,6 +12,14 @@
 // call's target is known, dispatch() runs the before chain (each step may finish later, through a
 // FilterTicket) and then sends; complete() runs the after filters and the error handler right before
 // the result callback, so they too run once per call.
+//
+// The class is implemented in one file per part (with rpc_service_util.hpp, their small helpers):
+//   rpc_service.cpp       construction, start/stop, membership changes, the I/O threads' reports
+//   rpc_calls.cpp         invoke/call/forward and the opening they share, begin, send_to
+//   rpc_routing.cpp       route functions and the configured router: which server a call goes to
+//   rpc_filter_chain.cpp  the before/after filters and the error handler around every call
+//   rpc_completion.cpp    the end of a call: complete, failures, failover, deadlines, responses
+//   rpc_inbound.cpp       remotes and the forward handler: requests from peers and their replies
 #pragma once
 
 #include "builtin_router.hpp"
@@ -28,6 +36,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -99,6 +108,7 @@ private:
         uint32_t msg_id = 0;
         uint64_t session_id = 0;
         std::string route, frontend_id, uid, settings, body;
+        static ForwardCopy of(const ForwardView &f);
         ForwardView view() const;
     };
 
@@ -189,29 +199,53 @@ private:
         std::string io_reason;  // set: a lost link, handled by fail_io (failover may retry)
     };
 
+    // The signature invoke() and call() share.
+    using Entry = void (RpcService::*)(std::string_view, std::string_view, std::string_view, std::string_view,
+                                       std::string_view, std::string_view, uint32_t, shd_rpc_result_fn, void *);
+
+    // rpc_service.cpp
     // Runs fn(live) on the logic thread: live is false when the host is shutting down. False when the
     // host no longer accepts work (fn was not queued).
     bool post(std::function<void(bool)> fn);
+    void refresh_secret();
 
+    // rpc_calls.cpp
+    // The opening of invoke() and call(): the request as filters and the wire see it (empty args are
+    // "[]"), or none when the call goes no further now: dropped for want of a callback (logged, naming
+    // `name`) or held until start() replays it through `entry`.
+    std::optional<RequestRef> admit(Entry entry, const char *name, std::string_view first, std::string_view second,
+                                    std::string_view ns, std::string_view service, std::string_view method,
+                                    std::string_view args, uint32_t timeout_ms, shd_rpc_result_fn done,
+                                    void *user_data);
+    // Once a call is in the table: `invalid` (a bad argument) fails it with SHD_ERR_INVALID, a stopping
+    // server with SHD_ERR_SHUTDOWN ("<what><target> not sent"), both later. True when it failed.
+    bool refused(uint64_t id, const std::string &invalid, std::string_view what, std::string_view target);
     uint64_t begin(shd_rpc_result_fn done, void *user_data, uint32_t timeout_ms, std::string_view type,
                    const RequestRef &req);
     void keep_copy(Pending &p, const RequestRef &req);
+    RequestRef copy_ref(const Pending &p) const;
+    void fan_out(std::string_view server_type, const RequestRef &req, uint32_t timeout_ms, shd_rpc_result_fn done,
+                 void *user_data);
+    std::shared_ptr<Link> link_to(const PeerEntry &peer);
+    void send_to(uint64_t id, const std::string &server_id, const RequestRef &req);
+
+    // rpc_routing.cpp
+    void route_call(uint64_t id, std::string_view server_type, std::string_view route_param, const RequestRef &req);
+    void route_builtin(uint64_t id, const std::string &type, std::string_view route_param, const RequestRef &req);
+    void on_route_chosen(RouteTicket *ticket, shd_status status, std::string_view server_id);
+    // False (and the call failed later) for an error status or a server that is no member.
+    bool accept_choice(uint64_t id, shd_status status, const std::string &server_id);
+
+    // rpc_filter_chain.cpp
+    void install(const RpcFilterSpec &spec);
     void dispatch(uint64_t id, const std::string &server_id, const RequestRef &req);
     void run_before(uint64_t id);
     static void SHD_CALL before_next(void *ctx, shd_status status, shd_str message);
     void on_before_done(FilterTicket *ticket, shd_status status, std::string_view message);
+    static shd_rpc_call_view_v1 call_view(uint64_t id, const Pending &p, const std::string &route);
     void run_hooks(uint64_t id, const Pending &p, shd_status status, std::string_view result);
-    void install(const RpcFilterSpec &spec);
-    void send_to(uint64_t id, const std::string &server_id, const RequestRef &req);
-    void route_call(uint64_t id, std::string_view server_type, std::string_view route_param, const RequestRef &req);
-    void route_builtin(uint64_t id, const std::string &type, std::string_view route_param, const RequestRef &req);
-    RequestRef copy_ref(const Pending &p) const;
-    void on_route_chosen(RouteTicket *ticket, shd_status status, std::string_view server_id);
-    // False (and the call failed later) for an error status or a server that is no member.
-    bool accept_choice(uint64_t id, shd_status status, const std::string &server_id);
-    void fan_out(std::string_view server_type, const RequestRef &req, uint32_t timeout_ms, shd_rpc_result_fn done,
-                 void *user_data);
 
+    // rpc_completion.cpp
     void fail_later(uint64_t id, shd_status status, std::string message_json);
     void fail_io_later(uint64_t id, std::string reason);
     void schedule_drain();
@@ -222,20 +256,20 @@ private:
     void fail_io(uint64_t id, const std::string &reason);
     bool try_failover(uint64_t id);
     void untrack(Pending &p, uint64_t id);
-
+    std::string describe_target(const Pending &p) const;
     void arm_deadline_timer();
     void on_deadline_timer(uint64_t armed_for);
-
     void handle_responses(uint64_t link_serial, std::vector<InboundResponse> &responses);
     void handle_link_closed(uint64_t link_serial, const std::string &reason);
+    // Fails, in id order, the calls that went out on a link that is gone.
+    void fail_link_calls(uint64_t link_serial, const std::string &reason);
+
+    // rpc_inbound.cpp
+    InboundCall *track_inbound(const std::shared_ptr<Link> &link, uint64_t id);
     void handle_requests(const std::shared_ptr<Link> &link, std::vector<InboundRequest> &requests);
     void handle_forward(const std::shared_ptr<Link> &link, const InboundRequest &r);
     static void SHD_CALL reply(void *ctx, shd_status status, shd_str result);
     void finish_inbound(InboundCall *call, shd_status status, std::string_view result);
-
-    std::shared_ptr<Link> link_to(const PeerEntry &peer);
-    void refresh_secret();
-    std::string describe_target(const Pending &p) const;
 
     shd::Host host_;
     RpcOptions options_;
