@@ -12,9 +12,9 @@
 //
 // The backend holding a room is chosen by crc32 of the room id, for the joins and for the forwarded
 // say requests alike (chatofpomelo's routeUtil), so a room lives on one backend whatever their number.
+#include <shaddock/cpp/app.hpp>
 #include <shaddock/cpp/channel.hpp>
 #include <shaddock/cpp/handler.hpp>
-#include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/rpc.hpp>
 
 #include <rapidjson/document.h>

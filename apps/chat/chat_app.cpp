@@ -5,9 +5,9 @@
 //   connector.entryHandler.enter {username, rid} -> {users:[...]} (or {code:500, error:true})
 //   chat.chatHandler.send {content, target}      -> pushes onChat {msg, from, target}; answers {route}
 //   chatRemote.add / chatRemote.kick             -> push onAdd / onLeave to the room
+#include <shaddock/cpp/app.hpp>
 #include <shaddock/cpp/cluster.hpp>
 #include <shaddock/cpp/handler.hpp>
-#include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/rpc.hpp>
 #include <shaddock/ext/channel.h>
 

@@ -2,8 +2,8 @@
 // notifies, pushes, broadcasts, binding, settings, kicks, errors, late answers, protobuf routes).
 // The connector tests drive it with real Pomelo clients. Built against the SDK headers only.
 #include <shaddock/ext/connector.h>
+#include <shaddock/cpp/app.hpp>
 #include <shaddock/cpp/handler.hpp>
-#include <shaddock/cpp/plugin.hpp>
 
 #include <memory>
 #include <optional>

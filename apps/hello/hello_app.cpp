@@ -1,6 +1,6 @@
 // The example app: uses the greeter plugin's service, ticks on a timer, and logs every lifecycle step.
 // Built with shaddock_add_app() against the SDK headers and the greeter plugin's service header only.
-#include <shaddock/cpp/plugin.hpp>
+#include <shaddock/cpp/app.hpp>
 
 #include <greeter/greeting.h>
 
