@@ -189,7 +189,8 @@ private:
         if (linger_) {
             // After an error answer the client may still be sending what was refused; closing with
             // unread bytes would reset the connection and could destroy the answer before it is
-            // read. Stop sending, then discard up to 64 KiB for up to a second.
+            // read. Stop sending, then discard what comes for up to a second, at most 4 MiB: enough
+            // for a refused megabyte request line to arrive whole, so the close sends FIN, not RST.
             linger_ = false;
             stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
             stream_.expires_after(std::chrono::seconds(1));
@@ -199,11 +200,13 @@ private:
         stream_.close();
     }
 
+    static constexpr size_t kMaxDrain = 4 << 20;
+
     void drain(size_t drained) {
         buffer_.consume(buffer_.size());
         stream_.async_read_some(buffer_.prepare(2048),
                                 [self = shared_from_this(), drained](beast::error_code ec, size_t n) {
-                                    if (ec || drained + n > 64 * 1024) return self->close();
+                                    if (ec || drained + n > kMaxDrain) return self->close();
                                     self->buffer_.commit(n);
                                     self->drain(drained + n);
                                 });
