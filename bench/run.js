@@ -10,6 +10,7 @@
 //                echo_forwarded_latency, broadcast, idle, startup, flood
 //   --robot P    the load tool (default <build>/bin/shaddock-robot)
 //   --scenarios DIR  the robot's scenario files (default bench/scenarios)
+//   --render F   run nothing: write the table of a saved run (F: its .json) again, as F with .md
 // Environment: SHADDOCK_BUILD_DIR (default <repo>/build), as for bench/lib/servers.js.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -37,6 +38,7 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (a === '--quick') o.quick = true;
+    else if (a === '--render') o.render = path.resolve(value());
     else if (a === '--out') o.out = path.resolve(value());
     else if (a === '--robot') o.robot = path.resolve(value());
     else if (a === '--scenarios') o.scenarios = path.resolve(value());
@@ -44,7 +46,7 @@ function parseArgs(argv) {
       o.only = value().split(',').filter(Boolean);
       for (const r of o.only) if (!ROWS.includes(r)) throw new Error(`--only: unknown row ${r} (rows: ${ROWS.join(', ')})`);
     } else if (a === '-h' || a === '--help') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 13).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 14).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
@@ -295,6 +297,15 @@ if (require.main === module) {
   } catch (e) {
     console.error('bench: ' + e.message);
     process.exit(2);
+  }
+  if (opts.render) {
+    // The figures and machine of a saved run, through today's report code.
+    const saved = JSON.parse(fs.readFileSync(opts.render, 'utf8'));
+    const rows = table(saved.runs, saved.machine.loads);
+    fs.writeFileSync(opts.render.replace(/\.json$/, '') + '.md', markdown(saved.machine, rows, saved.runs));
+    fs.writeFileSync(opts.render, JSON.stringify(Object.assign(saved, { table: rows }), null, 1));
+    console.log(`wrote ${opts.render.replace(/\.json$/, '')}.md`);
+    process.exit(0);
   }
   new Bench(opts).run().then(() => process.exit(0), (e) => {
     console.error('bench: ' + (e && e.stack ? e.stack : e));

@@ -101,7 +101,7 @@ function table(results, load) {
     const ratios = {};
     for (const l of floodLabels.slice(1)) ratios[`${l.replace('Shaddock + ', '')}/alone`] = ratio(floodCells[l] && floodCells[l].value, base);
     lines.push({ row: 'flood', figure: `p99 of ${load.floodUsers} well-behaved clients (one echo at a time), with and without one flooder`,
-                 unit: 'ms', better: 'lower', cells: floodCells, ratios });
+                 unit: 'ms', better: 'lower', cells: floodCells, ratios, digits: 2 });
   }
   return lines;
 }
@@ -109,6 +109,12 @@ function table(results, load) {
 function fmt(x, digits = 0) {
   if (x == null || Number.isNaN(x)) return 'n/a';
   return Number(x).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+// Two decimals, or two significant digits below 0.1 (Shaddock/Pomelo 0.0020x, not 0.00x).
+function fmtRatio(v) {
+  if (v == null || Number.isNaN(v)) return 'n/a';
+  return (v >= 0.1 ? fmt(v, 2) : Number(v).toPrecision(2)) + 'x';
 }
 
 function markdown(info, lines, results = []) {
@@ -121,7 +127,7 @@ function markdown(info, lines, results = []) {
     const cell = (label) => (l.cells[label] ? `${fmt(l.cells[label].value, l.digits || 0)} ${l.unit}<br>${l.cells[label].note}` : '');
     const others = Object.keys(l.cells).filter((k) => k !== 'Shaddock' && k !== 'Pomelo');
     const other = others.map((k) => `${k}: ${cell(k)}`).join('<br>');
-    const ratios = Object.entries(l.ratios).map(([k, v]) => `${k} ${v == null ? 'n/a' : fmt(v, 2) + 'x'}`).join('<br>');
+    const ratios = Object.entries(l.ratios).map(([k, v]) => `${k} ${fmtRatio(v)}`).join('<br>');
     out.push(`| ${l.figure} (${l.better} is better) | ${cell('Shaddock')} | ${cell('Pomelo')} | ${other} | ${ratios} |`);
   }
   if (results.length) {
