@@ -37,8 +37,10 @@ function listJson(dir) {
 }
 const server = (l, id) => l && l.servers.find((s) => s.id === id);
 
-// Every pid this test saw, to clean up after a failure (only processes whose command line names our dirs).
+// Every pid this test saw, and its app directories, to clean up after a failure (only processes whose
+// command line names one of our directories).
 const seen = new Set();
+const ourDirs = [];
 function remember(l) { if (l) [l.master, ...l.servers].forEach((s) => { if (s && s.pid > 0) seen.add(s.pid); }); }
 
 // A Pomelo handshake over raw TCP (package type 1, 3-byte length, JSON body); the reply, or null.
@@ -90,6 +92,7 @@ function writeConfig(dir, files) {
 // The chat demo's configuration with one connector, one chat server and free ports (no web server).
 async function chatApp() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-cli-a-'));
+  ourDirs.push(dir);
   const src = path.join(REPO, 'apps', 'chat', 'config');
   const files = {};
   for (const f of ['adminServer.json', 'adminUser.json', 'clientProtos.json', 'dictionary.json', 'serverProtos.json'])
@@ -108,6 +111,7 @@ async function chatApp() {
 
 async function helloApp() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-cli-b-'));
+  ourDirs.push(dir);
   const port = await freePort();
   writeConfig(dir, {
     'master.json': { id: 'master-server-1', host: '127.0.0.1', port },
@@ -327,10 +331,12 @@ function helpAndUsage() {
         masterLog(B.dir).slice(-1500));
 })().catch((e) => { failed++; console.log('FAIL exception: ' + e.stack); }).finally(() => {
   // Leave nothing running: any process of ours still alive (its command line names one of our dirs).
-  for (const pid of seen) {
+  const pids = new Set(seen);
+  for (const name of fs.readdirSync('/proc')) if (/^\d+$/.test(name)) pids.add(Number(name));
+  for (const pid of pids) {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (/shd-cli-[ab]-/.test(cmd)) process.kill(pid, 'SIGKILL');
+      if (ourDirs.some((d) => cmd.includes(d + '\0'))) process.kill(pid, 'SIGKILL');
     } catch (e) { /* gone */ }
   }
   console.log(`${passed} passed, ${failed} failed`);
