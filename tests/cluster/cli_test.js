@@ -1,7 +1,8 @@
 // The `shaddock` command line against live clusters (docs/operations.md): `start -D`, `list` (every
 // column), `add` (a connector that then accepts a Pomelo handshake; clusterCount; refusals), `restart -i`
 // and `restart -t` (new pids), `stop ID` and `start -i ID`, `kill -f` (every process of the cluster gone,
-// another cluster untouched) and `kill`, `--help` and `help CMD` of every command, and the exit codes of
+// another cluster untouched) and `kill`, `kill -f` with the master gone (its servers killed from its state
+// file), `--help` and `help CMD` of every command, and the exit codes of
 // bad usage (2), a master that is down (3) and a wrong password (4), each failure on one line.
 // Run by CTest (cluster_cli): SHADDOCK_CLI (which finds shaddock-host beside it), SHADDOCK_PLUGINS_DIR,
 // SHADDOCK_APPS_DIR.
@@ -353,6 +354,23 @@ function helpAndUsage() {
   check('kill: the servers stopped on SIGTERM (cleanly)', /hello-server-1 stopped \(exited with code 0\)/.test(masterLog(B.dir)) &&
         ['hello-server-1', 'hello-server-2'].every((id) => /host: server stopped cleanly/.test(serverLog(B.dir, id))),
         masterLog(B.dir).slice(-1500));
+
+  // ---- kill -f with the master gone: the servers it had started, from its state file ----
+  const C = await helloApp();
+  const startedC = cli(['start', '-D', '-d', C.dir]);
+  const upC = startedC.code === 0 && (await allRunning(C.dir, ['hello-server-1', 'hello-server-2']));
+  const lC = listJson(C.dir);
+  remember(lC);
+  const serversC = lC ? lC.servers.map((s) => s.pid) : [];
+  if (lC) process.kill(lC.master.pid, 'SIGKILL');
+  await waitFor(() => lC && !alive(lC.master.pid), 10000, 'the master of C to die').catch(() => {});
+  const noForce = cli(['kill', '-d', C.dir]);
+  check('kill without -f and no master: exit 3, nothing killed', upC && noForce.code === 3 && oneLine(noForce.err) &&
+        serversC.length === 2 && serversC.every(alive), { noForce, serversC });
+  const orphans = cli(['kill', '-f', '-d', C.dir]);
+  check('kill -f with the master gone: the servers it had started are killed (pids from its state file)',
+        orphans.code === 0 && /is not reachable; killed 2 server\(s\) it had started/.test(orphans.out) &&
+        serversC.length === 2 && serversC.every((p) => !alive(p)), orphans);
 })().catch((e) => { failed++; console.log('FAIL exception: ' + e.stack); }).finally(() => {
   // Leave nothing running: any process of ours still alive (its command line names one of our dirs).
   const pids = new Set(seen);

@@ -508,10 +508,86 @@ bool local_address(const std::string &host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0 || host == "0.0.0.0";
 }
 
+// Waits until none of `pids` runs (zombies count as ended); the ones still running after the timeout.
+std::vector<pid_t> wait_ended(std::vector<pid_t> left, int timeout_s) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
+        std::vector<pid_t> still;
+        for (pid_t p : left)
+            if (alive(p)) still.push_back(p);
+        left = still;
+        if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return left;
+}
+
+// The NUL-separated command line of a process, as words.
+std::vector<std::string> command_line(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> words;
+    std::string w;
+    for (char c : all) {
+        if (c == '\0') {
+            words.push_back(w);
+            w.clear();
+        } else {
+            w.push_back(c);
+        }
+    }
+    return words;
+}
+
+bool has_pair(const std::vector<std::string> &words, const std::string &key, const std::string &value) {
+    for (size_t i = 0; i + 1 < words.size(); ++i)
+        if (words[i] == key && words[i + 1] == value) return true;
+    return false;
+}
+
+// kill -f with no master answering (it crashed, say): the servers it started may still run. The master
+// keeps their pids in logs/<master id>.cluster.json; each is killed only while its command line is
+// still shaddock-host for that server id and this app directory. Returns how many were killed.
+int kill_orphans(const State &s, std::string &state_file) {
+    MasterConfig m = read_master(s);
+    if (m.id.empty()) return 0;
+    state_file = s.dir + "/logs/" + m.id + ".cluster.json";
+    std::ifstream in(state_file);
+    if (!in) return 0;
+    std::stringstream buf;
+    buf << in.rdbuf();
+    rapidjson::Document d;
+    d.Parse(buf.str().c_str());
+    if (!d.IsObject() || !d.HasMember("servers") || !d["servers"].IsArray()) return 0;
+    std::error_code ec;
+    std::string app = fs::weakly_canonical(fs::absolute(s.dir), ec).string();
+    std::vector<pid_t> killed;
+    for (const auto &v : d["servers"].GetArray()) {
+        if (!v.IsObject() || !v.HasMember("pid") || !v["pid"].IsInt() || text(v, "id").empty()) continue;
+        pid_t pid = v["pid"].GetInt();
+        if (pid <= 0 || !alive(pid)) continue;
+        auto words = command_line(pid);
+        if (!has_pair(words, "--server-id", text(v, "id")) || !has_pair(words, "--app-dir", app)) continue;
+        if (::kill(pid, SIGKILL) == 0) killed.push_back(pid);
+    }
+    wait_ended(killed, s.timeout_s);
+    return static_cast<int>(killed.size());
+}
+
 int run_kill(State &s) {
-    rapidjson::Document reply =
-        command(s, std::string(R"({"t":"admin","cmd":"kill","force":)") + (s.force ? "true" : "false") + "}");
+    rapidjson::Document reply;
+    try {
+        reply = command(s, std::string(R"({"t":"admin","cmd":"kill","force":)") + (s.force ? "true" : "false") + "}");
+    } catch (const CliError &e) {
+        if (e.code != kExitUnreachable || !s.force) throw;
+        std::string state_file;
+        int n = kill_orphans(s, state_file);
+        if (n == 0) throw;
+        std::cout << "The master at " << where(s) << " is not reachable; killed " << n
+                  << " server(s) it had started (SIGKILL; pids from " << state_file << ").\n";
+        return kExitOk;
+    }
     std::vector<pid_t> pids;
+
     if (reply.HasMember("pids") && reply["pids"].IsArray())
         for (const auto &v : reply["pids"].GetArray())
             if (v.IsInt()) pids.push_back(v.GetInt());
@@ -521,15 +597,7 @@ int run_kill(State &s) {
         return kExitOk;
     }
     // The master is on this machine: wait until every process it named has ended.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(s.timeout_s);
-    std::vector<pid_t> left = pids;
-    while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
-        std::vector<pid_t> still;
-        for (pid_t p : left)
-            if (alive(p)) still.push_back(p);
-        left = still;
-        if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    std::vector<pid_t> left = wait_ended(pids, s.timeout_s);
     if (!left.empty()) {
         std::string list;
         for (pid_t p : left) list += (list.empty() ? "" : " ") + std::to_string(p);
@@ -666,7 +734,10 @@ std::vector<Command> commands(State &s) {
                 "The master signals every server it started (SIGTERM; SIGKILL with -f), then stops itself. Only\n"
                 "this cluster's processes are touched: the master and the pids it knows, never other programs\n"
                 "or other clusters. When the master is on this machine the command waits until they have all\n"
-                "ended. Servers started over ssh on other hosts are reached through their ssh process only.",
+                "ended. Servers started over ssh on other hosts are reached through their ssh process only.\n"
+                "With -f and no master answering (it crashed, say), the servers it had started on this machine\n"
+                "are killed from the pids it kept in DIR/logs/<master id>.cluster.json, each only while its\n"
+                "command line is still shaddock-host for that server of DIR.",
                 run_kill);
         po::options_description own("Kill");
         own.add_options()("force,f", po::bool_switch(&s.force), "SIGKILL at once (no clean stop)")(
