@@ -60,6 +60,9 @@ int main(int argc, char **argv) {
         "environment: selects config/<env>/ or the <env> key (default: $SHADDOCK_ENV, $NODE_ENV, development)")(
         "server-id,i", po::value<std::string>(&opts.server_id),
         "id of the server to run (default: the master of master.json, or the only server)")(
+        "server-entry", po::value<std::string>(&opts.server_entry),
+        "this server's entry as a JSON object with \"id\" and \"serverType\", for a server that is not in "
+        "servers.json (the master passes it to servers added with `shaddock add`)")(
         "plugins-dir", po::value<std::string>(&opts.plugins_dir)->default_value(default_dir("plugins", "SHADDOCK_PLUGINS_DIR")),
         "folder of plugin libraries (<name>.so)")(
         "apps-dir", po::value<std::string>(&opts.apps_dir)->default_value(default_dir("apps", "SHADDOCK_APPS_DIR")),

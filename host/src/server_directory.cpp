@@ -73,6 +73,18 @@ void expand_plus_plus(rapidjson::Value &entry, int k, rapidjson::Document::Alloc
 
 }  // namespace
 
+ServerEntry parse_server_entry(const std::string &json, const std::string &where) {
+    rapidjson::Document doc;
+    doc.Parse(json.c_str(), json.size());
+    if (doc.HasParseError() || !doc.IsObject())
+        throw ConfigError(where + ": expected a JSON object describing a server");
+    if (!doc.HasMember("serverType") || !doc["serverType"].IsString() || doc["serverType"].GetStringLength() == 0)
+        throw ConfigError(where + ".serverType: expected a non-empty string");
+    std::string type = doc["serverType"].GetString();
+    if (type == "master") throw ConfigError(where + ".serverType: the master is configured in master.json");
+    return make_entry(doc, type, where, doc.GetAllocator());
+}
+
 ServerDirectory load_server_directory(const std::string &app_dir, const std::string &env) {
     ServerDirectory dir;
     if (auto master = load_config(app_dir, env, "master.json")) {

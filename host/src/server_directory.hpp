@@ -30,4 +30,9 @@ struct ServerDirectory {
 // Throws ConfigError naming the file and key for every malformed entry or duplicate id.
 ServerDirectory load_server_directory(const std::string &app_dir, const std::string &env);
 
+// One server entry given as JSON text outside servers.json (the host's --server-entry, which the master
+// passes to a server added with `shaddock add`): an object with "id" and "serverType" (not "master"),
+// checked like an entry of servers.json. Throws ConfigError naming `where`.
+ServerEntry parse_server_entry(const std::string &json, const std::string &where);
+
 }  // namespace shd::host

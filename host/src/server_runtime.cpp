@@ -63,7 +63,18 @@ ServerRuntime::~ServerRuntime() = default;
 void ServerRuntime::resolve_identity() {
     ServerDirectory dir = load_server_directory(options_.app_dir, options_.env);
     const ServerEntry *found = nullptr;
-    if (!options_.server_id.empty()) {
+    ServerEntry given;
+    if (!options_.server_entry.empty()) {
+        // A server added at run time (`shaddock add`): its entry comes from the master, not servers.json.
+        given = parse_server_entry(options_.server_entry, "--server-entry");
+        if (!options_.server_id.empty() && options_.server_id != given.id)
+            throw StartupError{kExitConfigError, "--server-entry names server \"" + given.id + "\", not --server-id " +
+                                                     options_.server_id};
+        if (dir.find(given.id))
+            throw StartupError{kExitConfigError, "--server-entry: server id \"" + given.id +
+                                                     "\" is already in config/master.json or config/servers.json"};
+        found = &given;
+    } else if (!options_.server_id.empty()) {
         found = dir.find(options_.server_id);
         if (!found) {
             std::vector<std::string> ids;
@@ -86,6 +97,7 @@ void ServerRuntime::resolve_identity() {
     servers_json_ = "[";
     if (dir.master) servers_json_ += dir.master->json;
     for (const auto &s : dir.servers) servers_json_ += (servers_json_.size() > 1 ? "," : "") + s.json;
+    if (found == &given) servers_json_ += (servers_json_.size() > 1 ? "," : "") + given.json;
     servers_json_ += "]";
     server_info_.struct_size = sizeof(shd_server_info);
     server_info_.abi_major = SHD_ABI_MAJOR;

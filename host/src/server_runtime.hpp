@@ -27,6 +27,7 @@ struct RuntimeOptions {
     std::string app_dir;       // absolute
     std::string env = "development";
     std::string server_id;     // empty: the master from master.json, or the only server
+    std::string server_entry;  // this server's entry as JSON, for a server not in servers.json (`shaddock add`)
     std::string plugins_dir;   // where <name>.so plugins are found
     std::string apps_dir;      // where <name>.so apps are found
     std::string log_dir;       // empty: <app_dir>/logs

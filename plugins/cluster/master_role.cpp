@@ -3,16 +3,22 @@
 #include "link_crypto.hpp"
 #include "link_messages.hpp"
 #include "process_spawner.hpp"
+#include "server_add.hpp"
 
 #include <shaddock/cpp/json.hpp>
 #include <shaddock/pomelo/json_parse.hpp>
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -60,6 +66,39 @@ std::string printable(const std::string &s) {
     return out;
 }
 
+// A port of a server entry: a number, or a string of digits (Pomelo passes strings); 0 when absent.
+int port_of(const rapidjson::Value &entry, const char *key) {
+    if (!entry.IsObject() || !entry.HasMember(key)) return 0;
+    const auto &v = entry[key];
+    if (v.IsInt()) return v.GetInt();
+    if (v.IsString()) return std::atoi(v.GetString());
+    return 0;
+}
+
+// True when a program listens on `port` of this machine (any address): binding it fails.
+bool local_port_in_use(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    bool used = ::bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 && errno == EADDRINUSE;
+    ::close(fd);
+    return used;
+}
+
+// `"rssKb":N,"cpuPercent":X,` for a local live process, or nothing.
+std::string usage_json(pid_t pid, bool local) {
+    ProcessUsage u;
+    if (!local || pid <= 0 || !process_usage(pid, u)) return {};
+    char cpu[32];
+    std::snprintf(cpu, sizeof cpu, "%.1f", u.cpu_percent);
+    return R"("rssKb":)" + std::to_string(u.rss_kb) + R"(,"cpuPercent":)" + cpu + ",";
+}
+
 // True while pid is a live process (not a zombie) whose command line names server `id`.
 bool server_process_alive(pid_t pid, const std::string &id) {
     if (pid <= 0 || ::kill(pid, 0) != 0) return false;
@@ -102,6 +141,8 @@ void MasterRole::configure() {
         c.host = json_string(entry, "host");
         c.json = to_json(entry);
         c.auto_restart = truthy(entry, "auto-restart") || truthy(entry, "restart-force");
+        c.port = port_of(entry, "port");
+        c.client_port = port_of(entry, "clientPort");
         order_.push_back(id);
         children_.emplace(id, std::move(c));
     }
@@ -154,8 +195,8 @@ void MasterRole::write_state() {
     for (const auto &id : order_) {
         const Child &c = children_.at(id);
         if (c.pid <= 0) continue;
-        out +=
-            std::string(first ? "" : ",") + R"({"id":)" + json_quote(id) + R"(,"pid":)" + std::to_string(c.pid) + "}";
+        out += std::string(first ? "" : ",") + R"({"id":)" + json_quote(id) + R"(,"pid":)" + std::to_string(c.pid) +
+               (c.added ? R"(,"entry":)" + c.json : std::string()) + "}";
         first = false;
     }
     out += "]}\n";
@@ -184,6 +225,21 @@ void MasterRole::read_state() {
     for (const auto &s : d["servers"].GetArray()) {
         if (!s.IsObject() || !s.HasMember("pid") || !s["pid"].IsInt()) continue;
         auto it = children_.find(str(s, "id"));
+        // A server added at run time (`shaddock add`) comes back with the entry it was started with.
+        if (it == children_.end() && s.HasMember("entry") && s["entry"].IsObject() && !str(s, "id").empty() &&
+            str(s["entry"], "id") == str(s, "id") && server_process_alive(s["pid"].GetInt(), str(s, "id"))) {
+            Child c;
+            c.id = str(s, "id");
+            c.type = str(s["entry"], "serverType");
+            c.host = str(s["entry"], "host");
+            c.json = to_json(s["entry"]);
+            c.added = true;
+            c.auto_restart = truthy(s["entry"], "auto-restart") || truthy(s["entry"], "restart-force");
+            c.port = port_of(s["entry"], "port");
+            c.client_port = port_of(s["entry"], "clientPort");
+            order_.push_back(c.id);
+            it = children_.emplace(c.id, std::move(c)).first;
+        }
         pid_t pid = s["pid"].GetInt();
         if (it == children_.end() || !server_process_alive(pid, it->first)) continue;
         it->second.pid = pid;
@@ -548,8 +604,15 @@ void MasterRole::broadcast(const std::string &json, const std::string &except_id
 }
 
 void MasterRole::spawn(Child &child) {
-    ServerLaunch launch{exe_, host_.server().app_dir, host_.server().env, child.id, child.host, options_.ssh};
+    ServerLaunch launch{exe_,
+                        host_.server().app_dir,
+                        host_.server().env,
+                        child.id,
+                        child.host,
+                        options_.ssh,
+                        child.added ? child.json : std::string()};
     bool local = is_local_host(child.host, host_.server().host);
+    child.local = local;
     std::string error;
     auto argv = launch_command(launch, local);
     pid_t pid = spawn_process(argv, error);
@@ -558,6 +621,7 @@ void MasterRole::spawn(Child &child) {
         return;
     }
     child.pid = pid;
+    ++child.spawns;
     child.adopted = false;
     child.replacing = false;
     child.started_ms = host_.now_ms();
@@ -579,7 +643,17 @@ void MasterRole::on_exit(Child &child, const std::string &how) {
     const std::string &id = child.id;
     child.pid = -1;
     child.adopted = false;
+    child.last_exit = how;
     write_state();
+    if (child.restarting && !stopping_) {  // `shaddock restart`: the old process is gone, start the new one
+        child.restarting = false;
+        child.stopping = false;
+        child.restart_deadline_ms = 0;
+        host_.info(id + " stopped for a restart (" + how + ")");
+        spawn(child);
+        return;
+    }
+    child.restarting = false;
     if (child.stopping || stopping_) {
         host_.info(id + " stopped (" + how + ")");
         return;
@@ -632,6 +706,15 @@ void MasterRole::supervise() {
             ::kill(child.pid, SIGKILL);
         }
     }
+    for (auto &[id, child] : children_) {
+        if (child.restarting && child.pid > 0 && child.restart_deadline_ms && now > child.restart_deadline_ms) {
+            host_.warn(id + " did not stop for its restart in " + std::to_string(options_.stop_timeout_ms) +
+                       " ms: SIGKILL");
+            child.restart_deadline_ms = 0;
+            ::kill(child.pid, SIGKILL);
+        }
+    }
+    check_waiters();
     uint64_t refused = refused_connections_.load();
     if (refused != refused_logged_ && now >= next_refused_log_ms_) {
         next_refused_log_ms_ = now + 5000;
@@ -662,58 +745,296 @@ std::string MasterRole::servers_status_json() const {
         const Child &c = children_.at(id);
         if (!first) out += ",";
         first = false;
-        out += R"({"id":)" + json_quote(c.id) + R"(,"serverType":)" + json_quote(c.type) + R"(,"pid":)" +
-               std::to_string(c.pid) + R"(,"registered":)" + (c.link ? "true" : "false") + R"(,"uptimeMs":)" +
+        const char *state = c.pid <= 0             ? "stopped"
+                            : c.restarting         ? "restarting"
+                            : c.stopping           ? "stopping"
+                            : c.link && c.recorded ? "running"
+                                                   : "starting";
+        out += R"({"id":)" + json_quote(c.id) + R"(,"serverType":)" + json_quote(c.type) + R"(,"host":)" +
+               json_quote(c.host) + R"(,"port":)" + std::to_string(c.port) + R"(,"clientPort":)" +
+               std::to_string(c.client_port) + R"(,"pid":)" + std::to_string(c.pid) + "," + usage_json(c.pid, c.local) +
+               R"("state":")" + state + R"(","added":)" + (c.added ? "true" : "false") + R"(,"registered":)" +
+               (c.link ? "true" : "false") + R"(,"uptimeMs":)" +
                std::to_string(c.pid > 0 ? host_.now_ms() - c.started_ms : 0) + "}";
     }
     return out + "]";
 }
 
+std::string MasterRole::master_status_json() const {
+    ServerInfo me = host_.server();
+    pid_t pid = ::getpid();
+    return R"({"id":)" + json_quote(me.id) + R"(,"serverType":"master","host":)" + json_quote(me.host) + R"(,"port":)" +
+           std::to_string(me.port) + R"(,"pid":)" + std::to_string(pid) + "," + usage_json(pid, true) + R"("state":")" +
+           (stopping_ ? "stopping" : "running") + R"(","uptimeMs":)" + std::to_string(host_.now_ms() - start_ms_) + "}";
+}
+
+// Answers an admin command and writes its audit line. ok: `body_or_error` is the result's members
+// after "ok" (may be empty); else it is the error.
+void MasterRole::admin_reply(const std::shared_ptr<FrameLink> &link, const Peer &p, const std::string &shown, bool ok,
+                             const std::string &body_or_error, const std::string &audit_result) {
+    if (ok)
+        link->send(R"({"t":"admin_result","ok":true)" + (body_or_error.empty() ? "" : "," + body_or_error) + "}");
+    else
+        link->send(R"({"t":"admin_result","ok":false,"error":)" + json_quote(body_or_error) + "}");
+    audit(p, link->address(), shown,
+          !audit_result.empty() ? audit_result
+          : ok                  ? std::string("ok")
+                                : "refused (" + printable(body_or_error) + ")");
+}
+
+// The servers named by id, plus every server of `type`; false with `error` for an unknown id or type.
+bool MasterRole::admin_targets(const std::vector<std::string> &ids, const std::string &type, std::vector<Child *> &out,
+                               std::string &error) {
+    if (ids.empty() && type.empty()) {
+        error = "name the servers: by id (-i ID) or by type (-t TYPE)";
+        return false;
+    }
+    for (const auto &id : ids) {
+        auto it = children_.find(id);
+        if (it == children_.end()) {
+            error = "unknown server id: " + id;
+            return false;
+        }
+        out.push_back(&it->second);
+    }
+    if (!type.empty()) {
+        bool any = false;
+        for (const auto &id : order_) {
+            Child &c = children_.at(id);
+            if (c.type != type) continue;
+            any = true;
+            if (std::find(out.begin(), out.end(), &c) == out.end()) out.push_back(&c);
+        }
+        if (!any) {
+            error = "no server of type " + type;
+            return false;
+        }
+    }
+    return true;
+}
+
+void MasterRole::wait_for_join(const std::shared_ptr<FrameLink> &link, const Peer &p, const std::string &shown,
+                               const std::vector<Child *> &targets, const std::map<std::string, unsigned> &spawns,
+                               const std::map<std::string, pid_t> &old_pids) {
+    Waiter w;
+    w.old_pids = old_pids;
+    w.link = link;
+    w.user = p.user;
+    w.address = link->address();
+    w.shown = shown;
+    for (Child *c : targets) w.ids.push_back(c->id);
+    w.spawns = spawns;
+    w.deadline_ms = host_.now_ms() + static_cast<uint64_t>(options_.stop_timeout_ms) + 60000;
+    waiters_.push_back(std::move(w));
+    check_waiters();
+}
+
+// Answers the start, add and restart commands whose servers have all joined (a new process,
+// registered) or failed (the new process exited, could not start, or did not join in time).
+void MasterRole::check_waiters() {
+    uint64_t now = host_.now_ms();
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+        Waiter &w = *it;
+        bool pending = false, all_ok = true;
+        std::string servers = "[", first_error;
+        for (const auto &id : w.ids) {
+            auto cit = children_.find(id);
+            if (cit == children_.end()) continue;
+            const Child &c = cit->second;
+            bool spawned = c.spawns > w.spawns[id];
+            std::string error;
+            if (spawned && c.pid > 0 && c.link && c.recorded && !c.restarting) {
+                // joined: registered, and reported that it has started (its plugins and app are up)
+            } else if (!c.restarting && c.pid <= 0) {
+                error = spawned ? id + " " + c.last_exit + " before it joined (see logs/" + id + ".log)"
+                                : id + " could not be started (see the master's log)";
+            } else if (now > w.deadline_ms) {
+                error = id + " did not join within " + std::to_string((options_.stop_timeout_ms + 60000) / 1000) + " s";
+            } else {
+                pending = true;
+                break;
+            }
+            if (servers.size() > 1) servers += ",";
+            servers += R"({"id":)" + json_quote(id) + R"(,"pid":)" + std::to_string(c.pid);
+            if (w.old_pids.count(id)) servers += R"(,"oldPid":)" + std::to_string(w.old_pids[id]);
+            servers +=
+                error.empty() ? std::string(R"(,"ok":true})") : R"(,"ok":false,"error":)" + json_quote(error) + "}";
+            if (!error.empty()) {
+                all_ok = false;
+                if (first_error.empty()) first_error = error;
+            }
+        }
+        if (pending) {
+            ++it;
+            continue;
+        }
+        servers += "]";
+        Peer who;
+        who.user = w.user;
+        std::string result = all_ok ? "ok" : "failed (" + printable(first_error) + ")";
+        if (auto l = w.link.lock())
+            l->send(R"({"t":"admin_result","ok":)" + std::string(all_ok ? "true" : "false") +
+                    (all_ok ? std::string() : R"(,"error":)" + json_quote(first_error)) + R"(,"servers":)" + servers +
+                    "}");
+        audit(who, w.address, w.shown, result);
+        it = waiters_.erase(it);
+    }
+}
+
+void MasterRole::admin_start(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
+                             const std::vector<std::string> &ids, const std::string &type) {
+    std::vector<Child *> targets, to_start;
+    std::string error, running;
+    if (!admin_targets(ids, type, targets, error)) return admin_reply(link, p, shown, false, error);
+    for (Child *c : targets) {
+        if (c->pid > 0)
+            running += (running.empty() ? "" : ", ") + c->id;
+        else
+            to_start.push_back(c);
+    }
+    if (to_start.empty()) return admin_reply(link, p, shown, false, "already running: " + running);
+    std::map<std::string, unsigned> spawns;
+    for (Child *c : to_start) {
+        spawns[c->id] = c->spawns;
+        c->stopping = false;
+        spawn(*c);
+    }
+    wait_for_join(link, p, shown, to_start, spawns);
+}
+
+void MasterRole::admin_add(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
+                           const rapidjson::Value &fields) {
+    std::vector<KnownServer> known;
+    ServerInfo me = host_.server();
+    known.push_back({me.id, "master", me.host, me.port, 0});
+    for (const auto &id : order_) {
+        const Child &c = children_.at(id);
+        known.push_back({c.id, c.type, c.host, c.port, c.client_port});
+    }
+    std::vector<NewServer> planned;
+    try {
+        planned = plan_added_servers(
+            fields, known, [&](const std::string &h) { return is_local_host(h, me.host); },
+            [](const std::string &, int port) { return local_port_in_use(port); });
+    } catch (const AddError &e) {
+        return admin_reply(link, p, shown, false, e.what());
+    }
+    for (const auto &s : planned)
+        if (tokens_configured_ && !tokens_.count(s.type))
+            return admin_reply(
+                link, p, shown, false,
+                "serverType=" + s.type + ": no token for this type in config/adminServer.json (every type needs one)");
+    std::vector<Child *> targets;
+    std::map<std::string, unsigned> spawns;
+    for (const auto &s : planned) {
+        Child c;
+        c.id = s.id;
+        c.type = s.type;
+        c.host = s.host;
+        c.json = s.json;
+        c.added = true;
+        c.auto_restart = s.auto_restart;
+        c.port = s.port;
+        c.client_port = s.client_port;
+        order_.push_back(s.id);
+        Child &added = children_.emplace(s.id, std::move(c)).first->second;
+        host_.info("adding server " + s.id + ": " + s.json);
+        spawns[s.id] = 0;
+        targets.push_back(&added);
+    }
+    for (Child *c : targets) spawn(*c);
+    write_state();
+    wait_for_join(link, p, shown, targets, spawns);
+}
+
+void MasterRole::admin_restart(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
+                               const std::vector<std::string> &ids, const std::string &type) {
+    std::vector<Child *> targets;
+    std::string error;
+    if (!admin_targets(ids, type, targets, error)) return admin_reply(link, p, shown, false, error);
+    for (Child *c : targets)
+        if (c->restarting) return admin_reply(link, p, shown, false, c->id + " is already restarting");
+    std::map<std::string, unsigned> spawns;
+    std::map<std::string, pid_t> old;
+    for (Child *c : targets) {
+        spawns[c->id] = c->spawns;
+        old[c->id] = c->pid;
+        if (c->pid > 0) {
+            c->restarting = true;
+            c->restart_deadline_ms = host_.now_ms() + static_cast<uint64_t>(options_.stop_timeout_ms);
+            if (c->link)
+                c->link->send(R"({"t":"stop","reason":"restarted by the master"})");
+            else
+                ::kill(c->pid, SIGTERM);
+        } else {
+            c->stopping = false;
+            spawn(*c);
+        }
+    }
+    wait_for_join(link, p, shown, targets, spawns, old);
+}
+
+// Only this cluster's processes: the servers this master started or adopted, then the master itself.
+void MasterRole::admin_kill(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown, bool force) {
+    std::string pids = std::to_string(::getpid());
+    for (const auto &id : order_) {
+        const Child &c = children_.at(id);
+        if (c.pid > 0 && c.local) pids += "," + std::to_string(c.pid);
+    }
+    admin_reply(link, p, shown, true,
+                R"("force":)" + std::string(force ? "true" : "false") + R"(,"pids":[)" + pids + "]");
+    for (auto &[id, c] : children_) {
+        if (c.pid <= 0) continue;
+        c.stopping = true;
+        c.restarting = false;
+        ::kill(c.pid, force ? SIGKILL : SIGTERM);
+    }
+    host_.request_stop(std::string("admin command kill") + (force ? " -f" : ""));
+}
+
 void MasterRole::handle_admin(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
-    std::string cmd = str(msg, "cmd");
+    std::string cmd = str(msg, "cmd"), type = str(msg, "type");
+    bool force = msg.HasMember("force") && msg["force"].IsBool() && msg["force"].GetBool();
     std::vector<std::string> ids;
     if (msg.HasMember("ids") && msg["ids"].IsArray())
         for (const auto &v : msg["ids"].GetArray())
             if (v.IsString()) ids.emplace_back(v.GetString());
     std::string shown = cmd;
+    if (force) shown += " -f";
+    if (!type.empty()) shown += " -t " + type;
     for (const auto &id : ids) shown += " " + id;
-    std::string address = link->address();
-    if (cmd == "list") {
-        link->send(R"({"t":"admin_result","ok":true,"servers":)" + servers_status_json() + "}");
-        audit(p, address, shown, "ok");
-        return;
-    }
-    if (p.level > 1) {
-        link->send(R"({"t":"admin_result","ok":false,"error":"command level not allowed for this user"})");
-        audit(p, address, shown, "refused (level " + std::to_string(p.level) + ")");
-        return;
-    }
+    const rapidjson::Value *fields = msg.HasMember("server") ? &msg["server"] : nullptr;
+    if (cmd == "add" && fields && fields->IsObject())
+        for (const auto &m : fields->GetObject())
+            shown += " " + std::string(m.name.GetString()) + "=" +
+                     (m.value.IsString() ? m.value.GetString() : to_json(m.value));
+    if (cmd == "list")
+        return admin_reply(link, p, shown, true,
+                           R"("master":)" + master_status_json() + R"(,"servers":)" + servers_status_json());
+    if (p.level > 1)
+        return admin_reply(link, p, shown, false, "command level not allowed for this user",
+                           "refused (level " + std::to_string(p.level) + ")");
+    if (stopping_) return admin_reply(link, p, shown, false, "the master is stopping");
     if (cmd == "stop" && !ids.empty()) {
-        std::vector<std::string> unknown;
         for (const auto &id : ids)
-            if (!children_.count(id)) unknown.push_back(id);
-        if (!unknown.empty()) {
-            link->send(R"({"t":"admin_result","ok":false,"error":)" +
-                       json_quote("unknown server id: " + unknown.front()) + "}");
-            audit(p, address, shown, "refused (unknown server id)");
-            return;
-        }
+            if (!children_.count(id))
+                return admin_reply(link, p, shown, false, "unknown server id: " + id, "refused (unknown server id)");
         stop_servers(ids);
-        link->send(R"({"t":"admin_result","ok":true})");
-        audit(p, address, shown, "ok");
-    } else if (cmd == "stop" || cmd == "kill") {
-        link->send(R"({"t":"admin_result","ok":true})");
-        audit(p, address, shown, "ok");
-        if (cmd == "kill")
-            for (auto &[id, c] : children_)
-                if (c.pid > 0) {
-                    c.stopping = true;
-                    ::kill(c.pid, SIGKILL);
-                }
-        host_.request_stop("admin command " + cmd);
+        admin_reply(link, p, shown, true, {});
+    } else if (cmd == "stop") {
+        admin_reply(link, p, shown, true, {});
+        host_.request_stop("admin command stop");
+    } else if (cmd == "kill") {
+        admin_kill(link, p, shown, force);
+    } else if (cmd == "start") {
+        admin_start(link, p, shown, ids, type);
+    } else if (cmd == "restart") {
+        admin_restart(link, p, shown, ids, type);
+    } else if (cmd == "add") {
+        if (!fields) return admin_reply(link, p, shown, false, "add needs the server's fields");
+        admin_add(link, p, shown, *fields);
     } else {
-        link->send(R"({"t":"admin_result","ok":false,"error":)" + json_quote("unknown command " + cmd) + "}");
-        audit(p, address, shown, "refused (unknown command)");
+        admin_reply(link, p, shown, false, "unknown command " + cmd, "refused (unknown command)");
     }
 }
 

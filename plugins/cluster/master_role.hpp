@@ -63,6 +63,22 @@ private:
         int restarts = 0;
         uint64_t started_ms = 0;
         std::shared_ptr<FrameLink> link;
+        bool added = false;                // added at run time (`shaddock add`): spawned with its entry
+        bool local = true;                 // runs on this machine (not over ssh): /proc describes it
+        bool restarting = false;           // `shaddock restart`: spawn again once it has exited
+        uint64_t restart_deadline_ms = 0;  // ...and SIGKILL it if it has not exited by then
+        int port = 0, client_port = 0;
+        unsigned spawns = 0;    // processes started for it so far
+        std::string last_exit;  // how the last one ended
+    };
+    // An admin command answered once its servers have (re)joined: start, add and restart.
+    struct Waiter {
+        std::weak_ptr<FrameLink> link;
+        std::string user, address, shown;
+        std::vector<std::string> ids;
+        std::map<std::string, unsigned> spawns;  // Child::spawns when the command was taken
+        std::map<std::string, pid_t> old_pids;
+        uint64_t deadline_ms = 0;
     };
     // What the master knows of one link; every link starts `challenged`.
     struct Peer {
@@ -98,6 +114,22 @@ private:
     void on_exit(Child &child, const std::string &how);
     void log_crash(const Child &child, const std::string &reason);
     std::string servers_status_json() const;
+    std::string master_status_json() const;
+    void admin_reply(const std::shared_ptr<FrameLink> &link, const Peer &p, const std::string &shown, bool ok,
+                     const std::string &body_or_error, const std::string &audit_result = {});
+    bool admin_targets(const std::vector<std::string> &ids, const std::string &type, std::vector<Child *> &out,
+                       std::string &error);
+    void admin_start(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
+                     const std::vector<std::string> &ids, const std::string &type);
+    void admin_add(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
+                   const rapidjson::Value &fields);
+    void admin_restart(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
+                       const std::vector<std::string> &ids, const std::string &type);
+    void admin_kill(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown, bool force);
+    void wait_for_join(const std::shared_ptr<FrameLink> &link, const Peer &p, const std::string &shown,
+                       const std::vector<Child *> &targets, const std::map<std::string, unsigned> &spawns,
+                       const std::map<std::string, pid_t> &old_pids = {});
+    void check_waiters();
     void stop_servers(const std::vector<std::string> &ids);
     void finish_stop_when_done();
     void read_state();
@@ -117,6 +149,7 @@ private:
     std::map<FrameLink *, std::string> link_ids_;  // registered links -> server id
     std::set<std::shared_ptr<FrameLink>> links_;   // every open link (admin links included)
     std::map<FrameLink *, Peer> peers_;
+    std::vector<Waiter> waiters_;
     std::atomic<int> unauthenticated_{0};           // [io + logic] links not yet authenticated
     std::atomic<uint64_t> refused_connections_{0};  // [io] over the cap
     uint64_t refused_logged_ = 0;

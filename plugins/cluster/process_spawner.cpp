@@ -6,7 +6,11 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 extern char **environ;
 
@@ -50,6 +54,7 @@ bool is_local_host(const std::string &host, const std::string &master_host) {
 
 std::vector<std::string> launch_command(const ServerLaunch &l, bool local) {
     std::vector<std::string> host_args = {l.exe, "--app-dir", l.app_dir, "--env", l.env, "--server-id", l.server_id};
+    if (!l.entry_json.empty()) host_args.insert(host_args.end(), {"--server-entry", l.entry_json});
     if (local) return host_args;
     // Remote: the same paths must exist on the other host (as with Pomelo); the plugin and app
     // folders travel as environment variables.
@@ -106,6 +111,32 @@ std::vector<Exited> reap_children() {
         out.push_back(e);
     }
     return out;
+}
+
+bool process_usage(pid_t pid, ProcessUsage &out) {
+    if (pid <= 0) return false;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return false;
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3.
+    size_t paren = line.rfind(')');
+    if (paren == std::string::npos) return false;
+    std::istringstream rest(line.substr(paren + 1));
+    std::vector<std::string> f;  // f[0] is field 3
+    for (std::string w; rest >> w;) f.push_back(w);
+    if (f.size() < 22) return false;
+    long ticks = ::sysconf(_SC_CLK_TCK);
+    long page_kb = ::sysconf(_SC_PAGESIZE) / 1024;
+    if (ticks <= 0 || page_kb <= 0) return false;
+    double cpu_s = (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(ticks);  // utime + stime
+    double started_s = std::stod(f[19]) / static_cast<double>(ticks);                   // since boot
+    out.rss_kb = std::stoll(f[21]) * page_kb;
+    std::ifstream up("/proc/uptime");
+    double uptime_s = 0;
+    if (!(up >> uptime_s)) return false;
+    double alive_s = uptime_s - started_s;
+    out.cpu_percent = alive_s > 0.01 ? 100.0 * cpu_s / alive_s : 0.0;
+    return true;
 }
 
 }  // namespace shd::cluster

@@ -23,6 +23,7 @@ struct ServerLaunch {
     std::string server_id;
     std::string host;      // the server's host; decides local or ssh
     SshOptions ssh;
+    std::string entry_json;  // set for a server not in servers.json (`shaddock add`): passed as --server-entry
 };
 
 // True for 127.0.0.1, localhost, 0.0.0.0, ::1, an empty host, `master_host`, or an address of this
@@ -46,5 +47,14 @@ struct Exited {
 
 // Non-blocking: every child that has exited since the last call.
 std::vector<Exited> reap_children();
+
+// What `ps` shows of a local process, from /proc/<pid>: resident memory and CPU use averaged over the
+// process's life (ps's %CPU: CPU time / time since it started; 100 is one core). False when the process
+// is gone or /proc cannot be read.
+struct ProcessUsage {
+    long long rss_kb = 0;
+    double cpu_percent = 0;
+};
+bool process_usage(pid_t pid, ProcessUsage &out);
 
 }  // namespace shd::cluster

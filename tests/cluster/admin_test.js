@@ -93,13 +93,13 @@ async function passwordForms() {
     const t0 = Date.now();
     const bad = cli(['list', '-d', dir, '-u', 'plain'], 'wrong-' + i);
     times.push(Date.now() - t0);
-    check(`wrong password ${i + 1} is refused`, bad.code === 1 && /auth failed/.test(bad.out), bad.out);
+    check(`wrong password ${i + 1} is refused (exit 4)`, bad.code === 4 && /auth failed/.test(bad.out), bad.out);
   }
   check('each failed login is answered late (adminFailDelay 300 ms)', times.every((t) => t >= 280), times);
   const failLine = await waitFor(master, /admin audit: user="plain" address=127\.0\.0\.1 command="login" result=refused \(wrong/, 2000);
   check('failed logins are audited', !!failLine);
   const locked = cli(['list', '-d', dir, '-u', 'plain'], 'plain-pw');
-  check('after 3 failures even the right password is refused for a while', locked.code === 1 && /too many failed logins/.test(locked.out), locked.out);
+  check('after 3 failures even the right password is refused for a while', locked.code === 4 && /too many failed logins/.test(locked.out), locked.out);
   const unknown = await adminLogin(port, 'nobody', 'x');
   check('the locked address is refused before any password exchange', !unknown.ok && unknown.refused && unknown.refused.t === 'refused', unknown.refused);
   unknown.conn.destroy();

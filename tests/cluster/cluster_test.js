@@ -153,7 +153,7 @@ async function commandLine() {
   check('shaddock list shows every server', list.code === 0 && /hello-server-1\s+hello/.test(list.out) &&
         /hello-server-2\s+hello/.test(list.out), list.out);
   const badPass = cli(['list', '-d', dir], 'nope');
-  check('a wrong password is refused', badPass.code === 1 && /auth failed/.test(badPass.out), badPass.out);
+  check('a wrong password is refused (exit 4: login refused)', badPass.code === 4 && /auth failed/.test(badPass.out), badPass.out);
   const argvPass = cli(['list', '-d', dir, '-p', 'admin']);
   check('-p PASS is refused and points to the environment, a file or the prompt',
         argvPass.code === 2 && /SHADDOCK_ADMIN_PASSWORD/.test(argvPass.out) && /--password-file/.test(argvPass.out), argvPass.out);
@@ -174,7 +174,7 @@ async function commandLine() {
   const exit = await master.exited;
   check('shaddock stop stops the whole cluster', stopAll.code === 0 && exit.code === 0, JSON.stringify(exit));
   const after = cli(['list', '-d', dir]);
-  check('list without a master says so', after.code === 1 && /is the cluster running/.test(after.out), after.out);
+  check('list without a master says so (exit 3: not reachable)', after.code === 3 && /is the cluster running/.test(after.out), after.out);
 }
 
 (async () => {

@@ -33,6 +33,7 @@ class ConfigErrorsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(server_without_id);
     CPPUNIT_TEST(duplicate_server_id);
     CPPUNIT_TEST(unknown_server_id_lists_the_known_ones);
+    CPPUNIT_TEST(server_entry_is_checked);
     CPPUNIT_TEST(per_env_folder_is_used);
     CPPUNIT_TEST(top_level_env_key_is_used);
     CPPUNIT_TEST_SUITE_END();
@@ -104,6 +105,29 @@ public:
         SHD_ASSERT_CONTAINS(out.output,
                             "--server-id svc-9: no such server in config/master.json or config/servers.json "
                             "(known: svc-1, svc-2)");
+    }
+
+    // --server-entry (a server added with `shaddock add`): checked like an entry of servers.json.
+    void server_entry_is_checked() {
+        Outcome bad_json = run_with(kOneServer, "", {"--server-entry", "{not json"});
+        SHD_ASSERT_EXIT(bad_json, 2);
+        SHD_ASSERT_CONTAINS(bad_json.output, "--server-entry: expected a JSON object describing a server");
+        Outcome no_type = run_with(kOneServer, "", {"--server-entry", R"({"id": "svc-9"})"});
+        SHD_ASSERT_EXIT(no_type, 2);
+        SHD_ASSERT_CONTAINS(no_type.output, "--server-entry.serverType: expected a non-empty string");
+        Outcome port =
+            run_with(kOneServer, "", {"--server-entry", R"({"id": "svc-9", "serverType": "svc", "port": "x"})"});
+        SHD_ASSERT_EXIT(port, 2);
+        SHD_ASSERT_CONTAINS(port.output, "--server-entry.port: expected a port number (0-65535)");
+        Outcome taken = run_with(kOneServer, "", {"--server-entry", R"({"id": "svc-1", "serverType": "svc"})"});
+        SHD_ASSERT_EXIT(taken, 2);
+        SHD_ASSERT_CONTAINS(
+            taken.output,
+            "--server-entry: server id \"svc-1\" is already in config/master.json or config/servers.json");
+        Outcome other = run_with(kOneServer, "",
+                                 {"--server-id", "svc-2", "--server-entry", R"({"id": "svc-9", "serverType": "svc"})"});
+        SHD_ASSERT_EXIT(other, 2);
+        SHD_ASSERT_CONTAINS(other.output, "--server-entry names server \"svc-9\", not --server-id svc-2");
     }
 
     // config/<env>/servers.json and config/<env>/plugins.json when there is no flat file. The

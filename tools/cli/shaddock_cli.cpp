@@ -1,24 +1,22 @@
-// shaddock: the cluster command line (Pomelo's `pomelo start|list|stop|kill`).
+// shaddock: the cluster command line (Pomelo's `pomelo` command). `shaddock --help` lists the commands,
+// `shaddock help CMD` or `shaddock CMD --help` describes one; docs/operations.md shows each with its
+// output.
 //
-//   shaddock start [-d DIR] [-e ENV] [-D]        run the master of DIR (it spawns every server)
-//   shaddock list  [-d DIR] [-u USER]            servers of the running cluster
-//   shaddock stop  [-d DIR] [ID...]              stop servers, or the whole cluster without ids
-//   shaddock kill  [-d DIR]                      kill every server at once, then the master
-//   shaddock hash-password [--iterations N]      a PBKDF2 password line for adminUser.json
-//
-// list/stop/kill log in to the master's port from config/master.json as a user of
-// config/adminUser.json (default admin) by challenge-response over an encrypted link
-// (docs/cluster.md, "The master link"). The password never goes on the command line: it comes from
-// SHADDOCK_ADMIN_PASSWORD, --password-file FILE, or a prompt on the terminal (echo off).
+// The admin commands (list, stop, kill, add, restart, start -t/-i) log in to the master's port as a user
+// of config/adminUser.json by challenge-response and talk over an encrypted link (docs/cluster.md, "The
+// master link"). The password never goes on the command line: it comes from SHADDOCK_ADMIN_PASSWORD,
+// --password-file FILE, or a prompt on the terminal (echo off).
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/program_options.hpp>
 
 #include "admin_config.hpp"
 #include "link_crypto.hpp"
 #include "link_messages.hpp"
+#include "server_add.hpp"
 
 #include <shaddock/cpp/json.hpp>
 
@@ -26,52 +24,75 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#if __has_include("init_command.hpp")
+#include "init_command.hpp"  // `shaddock init` (int run_init(int argc, char **argv))
+#define SHADDOCK_HAVE_INIT 1
+#endif
+
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
+namespace po = boost::program_options;
 
 namespace {
 
-void usage(std::ostream &out) {
-    out << "usage: shaddock <command> [options]\n\n"
-           "commands:\n"
-           "  start [-d DIR] [-e ENV] [-D]      run the cluster of app directory DIR (default .) in the\n"
-           "                                    foreground, or in the background with -D\n"
-           "  list  [-d DIR]                    list the servers of the running cluster\n"
-           "  stop  [-d DIR] [SERVER_ID...]     stop the given servers, or the whole cluster\n"
-           "  kill  [-d DIR]                    kill every server at once, then stop the master\n"
-           "  hash-password [--iterations N]    print a PBKDF2-SHA256 password for config/adminUser.json\n\n"
-           "options:\n"
-           "  -d DIR    app directory (holds config/)          -e ENV   environment (default development)\n"
-           "  -h HOST   master host (default: config/master.json)  -P PORT  master port (same)\n"
-           "  -u USER   admin user (default admin)\n"
-           "  --password-file FILE   read the admin password from the first line of FILE\n\n"
-           "The admin password is never given on the command line. It is read from the environment variable\n"
-           "SHADDOCK_ADMIN_PASSWORD, else from --password-file FILE, else from a prompt on the terminal (not\n"
-           "echoed). It does not cross the network: the master and the CLI prove to each other that they\n"
-           "know it (challenge-response), then talk over an encrypted link.\n";
-}
+// Exit codes (also in `shaddock --help` and docs/operations.md).
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;        // the command failed, or the master refused it
+constexpr int kExitUsage = 2;         // bad command line
+constexpr int kExitUnreachable = 3;   // no master answers at the address
+constexpr int kExitLoginRefused = 4;  // the master refused the login (user, password, lockout)
 
-struct Args {
-    std::string command, dir = ".", env, host, user = "admin", password, password_file;
+const char *const kExitCodesHelp =
+    "Exit status:\n"
+    "  0  done\n"
+    "  1  the command failed, or the master refused it (unknown server, level too low, ...)\n"
+    "  2  bad usage (unknown command or option, missing value)\n"
+    "  3  the master is not reachable (nothing listens at its address, or it does not answer)\n"
+    "  4  the master refused the login (wrong user name or password, address locked out)\n";
+
+const char *const kPasswordHelp =
+    "The admin password is never given on the command line. It is read from the environment variable\n"
+    "SHADDOCK_ADMIN_PASSWORD, else from --password-file FILE, else from a prompt on the terminal (not\n"
+    "echoed). It does not cross the network: the master and the CLI prove to each other that they\n"
+    "know it (challenge-response), then talk over an encrypted link.\n";
+
+// A failure with its exit code; main prints "shaddock <command>: <message>" and exits with the code.
+struct CliError {
+    int code;
+    std::string message;
+};
+
+// Every option of every command; each command declares the ones it takes.
+struct State {
+    std::string command;
+    std::string dir = ".", env, host, user = "admin", password_file, type;
     int port = 0;
+    int timeout_s = 120;
     int iterations = 200000;
-    bool daemon = false;
-    std::vector<std::string> ids;
+    bool daemon = false, force = false, json = false;
+    std::vector<std::string> ids, words;
+    std::string password;
 };
 
 std::string env_default() {
@@ -80,55 +101,63 @@ std::string env_default() {
     return "development";
 }
 
-// master.json with Pomelo's env rule, enough to find the master.
-bool read_master(const Args &a, std::string &host, int &port, std::string &error) {
-    for (const std::string &path : {a.dir + "/config/master.json", a.dir + "/config/" + a.env + "/master.json"}) {
+struct MasterConfig {
+    bool found = false;
+    std::string id, host = "127.0.0.1";
+    int port = 3005;  // Pomelo's default master port
+};
+
+// master.json with Pomelo's env rule (config/<env>/master.json, or the <env> key).
+MasterConfig read_master(const State &s) {
+    MasterConfig m;
+    for (const std::string &path : {s.dir + "/config/" + s.env + "/master.json", s.dir + "/config/master.json"}) {
         std::ifstream in(path);
         if (!in) continue;
         std::stringstream buf;
         buf << in.rdbuf();
         rapidjson::Document d;
         d.Parse(buf.str().c_str());
-        if (!d.IsObject()) {
-            error = path + ": not a JSON object";
-            return false;
-        }
-        const rapidjson::Value *m = &d;
-        if (d.HasMember(a.env.c_str())) m = &d[a.env.c_str()];
-        if (!m->IsObject() || !m->HasMember("port") || !(*m)["port"].IsInt()) {
-            error = path + ": port: expected the master's port number";
-            return false;
-        }
-        port = (*m)["port"].GetInt();
-        host = m->HasMember("host") && (*m)["host"].IsString() ? (*m)["host"].GetString() : "127.0.0.1";
-        return true;
+        if (!d.IsObject()) throw CliError{kExitFailed, path + ": not a JSON object"};
+        const rapidjson::Value *v = &d;
+        if (d.HasMember(s.env.c_str())) v = &d[s.env.c_str()];
+        if (!v->IsObject() || !v->HasMember("port") || !(*v)["port"].IsInt())
+            throw CliError{kExitFailed, path + ": port: expected the master's port number"};
+        m.found = true;
+        m.port = (*v)["port"].GetInt();
+        if (v->HasMember("host") && (*v)["host"].IsString()) m.host = (*v)["host"].GetString();
+        if (v->HasMember("id") && (*v)["id"].IsString()) m.id = (*v)["id"].GetString();
+        return m;
     }
-    error = "no config/master.json in " + a.dir;
-    return false;
+    return m;
+}
+
+// Where the admin commands go: -h/-P, else config/master.json, else Pomelo's 127.0.0.1:3005.
+void resolve_master(State &s) {
+    if (!s.host.empty() && s.port) return;
+    MasterConfig m = read_master(s);
+    if (s.host.empty()) s.host = m.host;
+    if (!s.port) s.port = m.port;
 }
 
 // The admin password: SHADDOCK_ADMIN_PASSWORD, else --password-file, else a prompt with echo off.
-bool read_password(Args &a, std::string &error) {
+void read_password(State &s) {
     if (const char *p = std::getenv("SHADDOCK_ADMIN_PASSWORD"); p && *p) {
-        a.password = p;
-        return true;
+        s.password = p;
+        return;
     }
-    if (!a.password_file.empty()) {
-        std::ifstream in(a.password_file);
-        if (!in) {
-            error = "cannot read the password file " + a.password_file;
-            return false;
-        }
-        std::getline(in, a.password);
-        if (!a.password.empty() && a.password.back() == '\r') a.password.pop_back();
-        return true;
+    if (!s.password_file.empty()) {
+        std::ifstream in(s.password_file);
+        if (!in) throw CliError{kExitFailed, "cannot read the password file " + s.password_file};
+        std::getline(in, s.password);
+        if (!s.password.empty() && s.password.back() == '\r') s.password.pop_back();
+        return;
     }
     int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (tty < 0) {
-        error = "no admin password: set SHADDOCK_ADMIN_PASSWORD, use --password-file FILE, or run on a terminal";
-        return false;
-    }
-    std::string prompt = "password for " + a.user + ": ";
+    if (tty < 0)
+        throw CliError{
+            kExitFailed,
+            "no admin password: set SHADDOCK_ADMIN_PASSWORD, use --password-file FILE, or run on a terminal"};
+    std::string prompt = "password for " + s.user + ": ";
     (void)!::write(tty, prompt.data(), prompt.size());
     termios old{};
     bool restore = ::tcgetattr(tty, &old) == 0;
@@ -138,156 +167,240 @@ bool read_password(Args &a, std::string &error) {
         ::tcsetattr(tty, TCSAFLUSH, &quiet);
     }
     char c;
-    while (::read(tty, &c, 1) == 1 && c != '\n' && c != '\r') a.password.push_back(c);
+    while (::read(tty, &c, 1) == 1 && c != '\n' && c != '\r') s.password.push_back(c);
     if (restore) ::tcsetattr(tty, TCSAFLUSH, &old);
     (void)!::write(tty, "\n", 1);
     ::close(tty);
-    return true;
 }
 
-// One frame of the master link (4-byte big-endian length, then the payload).
-void write_frame(asio::ip::tcp::socket &s, const std::string &payload) {
-    uint32_t n = static_cast<uint32_t>(payload.size());
-    unsigned char head[4] = {static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),
-                             static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)};
-    asio::write(s, std::array<asio::const_buffer, 2>{asio::buffer(head), asio::buffer(payload)});
+// One TCP connection to the master carrying frames (4-byte big-endian length, then the payload), every
+// operation bounded in time. Throws std::runtime_error.
+class Connection {
+public:
+    Connection() : socket_(io_) {}
+
+    void connect(const std::string &host, int port, int ms) {
+        asio::ip::tcp::resolver resolver(io_);
+        auto endpoints = resolver.resolve(host, std::to_string(port));
+        run([&](auto handler) { asio::async_connect(socket_, endpoints, handler); }, ms);
+    }
+
+    void write(const std::string &payload, int ms) {
+        uint32_t n = static_cast<uint32_t>(payload.size());
+        unsigned char head[4] = {static_cast<unsigned char>(n >> 24), static_cast<unsigned char>(n >> 16),
+                                 static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)};
+        std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(payload)};
+        run([&](auto handler) { asio::async_write(socket_, bufs, handler); }, ms);
+    }
+
+    std::string read(size_t cap, int ms) {
+        unsigned char head[4];
+        run([&](auto handler) { asio::async_read(socket_, asio::buffer(head), handler); }, ms);
+        uint32_t size = (uint32_t(head[0]) << 24) | (uint32_t(head[1]) << 16) | (uint32_t(head[2]) << 8) | head[3];
+        if (size > cap) throw std::runtime_error("the master sent an oversized frame");
+        std::string body(size, '\0');
+        run([&](auto handler) { asio::async_read(socket_, asio::buffer(body), handler); }, ms);
+        return body;
+    }
+
+private:
+    template <class Start>
+    void run(Start start, int ms) {
+        bool done = false;
+        boost::system::error_code result;
+        start([&](boost::system::error_code ec, auto &&...) {
+            result = ec;
+            done = true;
+        });
+        io_.restart();
+        io_.run_for(std::chrono::milliseconds(ms));
+        if (!done) {
+            boost::system::error_code ignored;
+            socket_.close(ignored);
+            io_.restart();
+            io_.run();
+            throw std::runtime_error("no answer within " + std::to_string(ms / 1000) + " s");
+        }
+        if (result) throw std::runtime_error(result.message());
+    }
+
+    asio::io_context io_;
+    asio::ip::tcp::socket socket_;
+};
+
+std::string where(const State &s) {
+    return s.host + ":" + std::to_string(s.port);
 }
 
-std::string read_frame(asio::ip::tcp::socket &s, size_t cap) {
-    unsigned char head[4];
-    asio::read(s, asio::buffer(head));
-    uint32_t size = (uint32_t(head[0]) << 24) | (uint32_t(head[1]) << 16) | (uint32_t(head[2]) << 8) | head[3];
-    if (size > cap) throw std::runtime_error("the master sent an oversized frame");
-    std::string body(size, '\0');
-    asio::read(s, asio::buffer(body));
-    return body;
-}
-
-bool parse_frame(const std::string &text, rapidjson::Document &doc) {
-    return shd::cluster::parse_link_message(text, doc);
-}
-
-std::string field(const rapidjson::Value &o, const char *key) {
-    return shd::cluster::link_field(o, key);
-}
-
-// Logs in (challenge-response; docs/cluster.md, "The master link") and sends one admin command over
-// the sealed link. False with `error` set on any failure.
-bool admin_session(asio::ip::tcp::socket &s, const Args &a, const std::string &json, rapidjson::Document &reply,
-                   std::string &error) {
+// Logs in (challenge-response; docs/cluster.md, "The master link"), sends one admin command over the
+// sealed link and returns the master's answer. Throws CliError with the exit code of the failure.
+rapidjson::Document admin(State &s, const std::string &json, int answer_ms) {
     using namespace shd::cluster;
-    rapidjson::Document msg;
-    std::string master_nonce, my_nonce = random_bytes(kLinkNonceSize);
-    if (!parse_frame(read_frame(s, 65536), msg) || field(msg, "t") != "challenge" ||
-        !from_hex(field(msg, "nonce"), master_nonce) || master_nonce.size() != kLinkNonceSize) {
-        error = "the master did not send a challenge (an older master, or not a shaddock master)";
-        return false;
+    resolve_master(s);
+    read_password(s);
+    Connection c;
+    try {
+        c.connect(s.host, s.port, 5000);
+    } catch (const std::exception &e) {
+        throw CliError{kExitUnreachable,
+                       "cannot reach the master at " + where(s) + " (" + e.what() + "); is the cluster running?"};
     }
-    write_frame(s, R"({"t":"hello","v":2,"role":"admin","user":)" + shd::json_quote(a.user) + R"(,"nonce":")" +
-                       to_hex(my_nonce) + "\"}");
-    auto refused = [&](const rapidjson::Document &m) {
-        if (field(m, "t") != "refused") return false;
-        error = field(m, "reason").empty() ? "refused" : field(m, "reason");
-        return true;
+    auto unreachable = [&](const std::string &why) {
+        return CliError{kExitUnreachable, "the master at " + where(s) + " " + why};
     };
-    if (!parse_frame(read_frame(s, 65536), msg) || refused(msg) || field(msg, "t") != "login") {
-        if (error.empty()) error = "unexpected answer to the login";
-        return false;
-    }
-    std::string kdf = field(msg, "kdf"), key;
-    if (kdf == "md5") {
-        key = md5_hex(a.password);
-    } else if (kdf == "pbkdf2") {
-        std::string salt;
-        int iterations = msg.HasMember("iterations") && msg["iterations"].IsInt() ? msg["iterations"].GetInt() : 0;
-        if (!from_hex(field(msg, "salt"), salt) || iterations < 1000 || iterations > 10000000) {
-            error = "the master sent unusable password parameters";
-            return false;
+    auto refused = [&](const rapidjson::Document &m) {
+        std::string reason = link_field(m, "reason");
+        return CliError{kExitLoginRefused, "login refused by the master at " + where(s) + " for user \"" + s.user +
+                                               "\": " + (reason.empty() ? "refused" : reason)};
+    };
+    rapidjson::Document msg;
+    std::string master_nonce, my_nonce = random_bytes(kLinkNonceSize), key;
+    try {
+        if (!parse_link_message(c.read(65536, 10000), msg) || link_field(msg, "t") != "challenge" ||
+            !from_hex(link_field(msg, "nonce"), master_nonce) || master_nonce.size() != kLinkNonceSize)
+            throw unreachable("did not send a challenge (not a shaddock master, or an older one)");
+        c.write(R"({"t":"hello","v":2,"role":"admin","user":)" + shd::json_quote(s.user) + R"(,"nonce":")" +
+                    to_hex(my_nonce) + "\"}",
+                10000);
+        if (!parse_link_message(c.read(65536, 20000), msg)) throw unreachable("sent an unreadable answer to the login");
+        if (link_field(msg, "t") == "refused") throw refused(msg);
+        if (link_field(msg, "t") != "login") throw unreachable("sent an unexpected answer to the login");
+        std::string kdf = link_field(msg, "kdf");
+        if (kdf == "md5") {
+            key = md5_hex(s.password);
+        } else if (kdf == "pbkdf2") {
+            std::string salt;
+            int iterations = msg.HasMember("iterations") && msg["iterations"].IsInt() ? msg["iterations"].GetInt() : 0;
+            if (!from_hex(link_field(msg, "salt"), salt) || iterations < 1000 || iterations > 10000000)
+                throw CliError{kExitFailed, "the master sent unusable password parameters"};
+            key = pbkdf2_sha256(s.password, salt, iterations);
+        } else {
+            throw CliError{kExitFailed, "the master asked for an unknown password scheme \"" + kdf + "\""};
         }
-        key = pbkdf2_sha256(a.password, salt, iterations);
-    } else {
-        error = "the master asked for an unknown password scheme \"" + kdf + "\"";
-        return false;
+        c.write(R"({"t":"proof","mac":")" +
+                    to_hex(link_mac(key, "shd.cluster/2 admin-hello", {master_nonce, my_nonce, s.user})) + "\"}",
+                10000);
+        std::string mac;
+        if (!parse_link_message(c.read(65536, 20000), msg)) throw unreachable("sent an unreadable answer to the proof");
+        if (link_field(msg, "t") == "refused") throw refused(msg);
+        if (link_field(msg, "t") != "welcome" || !from_hex(link_field(msg, "mac"), mac) ||
+            !equal_ct(mac, link_mac(key, "shd.cluster/2 admin-welcome", {master_nonce, my_nonce, s.user})))
+            throw CliError{kExitLoginRefused, "the master at " + where(s) +
+                                                  " did not prove it knows this user's password: not talking to it"};
+    } catch (const std::runtime_error &e) {
+        throw unreachable(std::string("closed the link before the login completed (") + e.what() + ")");
     }
-    write_frame(s, R"({"t":"proof","mac":")" +
-                       to_hex(link_mac(key, "shd.cluster/2 admin-hello", {master_nonce, my_nonce, a.user})) + "\"}");
-    std::string mac;
-    if (!parse_frame(read_frame(s, 65536), msg) || refused(msg) || field(msg, "t") != "welcome" ||
-        !from_hex(field(msg, "mac"), mac) ||
-        !equal_ct(mac, link_mac(key, "shd.cluster/2 admin-welcome", {master_nonce, my_nonce, a.user}))) {
-        if (error.empty()) error = "the master did not prove it knows this user's password: not talking to it";
-        return false;
-    }
-    LinkKeys keys = derive_link_keys(key, master_nonce, my_nonce, admin_who(a.user));
+    LinkKeys keys = derive_link_keys(key, master_nonce, my_nonce, admin_who(s.user));
     FrameSealer out(keys.peer_to_master), in(keys.master_to_peer);
-    write_frame(s, out.seal(json));
     std::string plain;
-    if (!in.open(read_frame(s, 16 << 20), plain)) {
-        error = "the master's answer does not authenticate";
-        return false;
+    try {
+        c.write(out.seal(json), 10000);
+        if (!in.open(c.read(16 << 20, answer_ms), plain))
+            throw CliError{kExitFailed, "the master's answer does not authenticate"};
+    } catch (const std::runtime_error &e) {
+        throw CliError{kExitFailed, std::string("no answer from the master (") + e.what() + ")"};
     }
-    reply.SetNull();
-    if (!parse_link_message(plain, reply)) {
-        error = "the master sent an unreadable answer";
-        return false;
-    }
-    return true;
+    rapidjson::Document reply;
+    if (!parse_link_message(plain, reply)) throw CliError{kExitFailed, "the master sent an unreadable answer"};
+    return reply;
 }
 
-// One admin request and its answer over the master's link.
-bool admin(Args &a, const std::string &cmd, rapidjson::Document &reply, std::string &error) {
-    std::string host = a.host;
-    int port = a.port;
-    if (host.empty() || port == 0) {
-        std::string h;
-        int p = 0;
-        if (!read_master(a, h, p, error)) return false;
-        if (host.empty()) host = h;
-        if (port == 0) port = p;
-    }
-    if (!read_password(a, error)) return false;
-    std::string ids = "[";
-    for (size_t i = 0; i < a.ids.size(); ++i) ids += (i ? "," : "") + shd::json_quote(a.ids[i]);
-    ids += "]";
-    std::string json = R"({"t":"admin","cmd":)" + shd::json_quote(cmd) + R"(,"ids":)" + ids + "}";
-    asio::io_context io;
-    asio::ip::tcp::socket s(io);
-    try {
-        s.connect(asio::ip::tcp::endpoint(asio::ip::make_address(host), static_cast<unsigned short>(port)));
-    } catch (const std::exception &e) {
-        error = "cannot reach the master at " + host + ":" + std::to_string(port) + " (" + e.what() +
-                "); is the cluster running?";
-        return false;
-    }
-    try {
-        if (!admin_session(s, a, json, reply, error)) return false;
-    } catch (const std::exception &e) {
-        if (error.empty()) error = std::string("the master closed the link (") + e.what() + ")";
-        return false;
-    }
-    if (!reply.HasMember("ok") || !reply["ok"].IsBool() || !reply["ok"].GetBool()) {
-        error = reply.HasMember("error") && reply["error"].IsString() ? reply["error"].GetString() : "refused";
-        return false;
-    }
-    return true;
+std::string ids_json(const std::vector<std::string> &ids) {
+    std::string out = "[";
+    for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + shd::json_quote(ids[i]);
+    return out + "]";
 }
 
-int start(const Args &a) {
+std::string reply_error(const rapidjson::Value &reply) {
+    return reply.HasMember("error") && reply["error"].IsString() ? reply["error"].GetString() : "refused";
+}
+
+bool reply_ok(const rapidjson::Value &reply) {
+    return reply.HasMember("ok") && reply["ok"].IsBool() && reply["ok"].GetBool();
+}
+
+// An admin command; a refusal is a CliError (exit 1).
+rapidjson::Document command(State &s, const std::string &json, int answer_ms = 30000) {
+    rapidjson::Document reply = admin(s, json, answer_ms);
+    if (!reply_ok(reply) && !(reply.HasMember("servers") && reply["servers"].IsArray()))
+        throw CliError{kExitFailed, reply_error(reply)};
+    return reply;
+}
+
+long long num(const rapidjson::Value &o, const char *key, long long fallback = -1) {
+    if (!o.HasMember(key)) return fallback;
+    const auto &v = o[key];
+    return v.IsInt64() ? v.GetInt64() : v.IsDouble() ? static_cast<long long>(v.GetDouble()) : fallback;
+}
+
+std::string text(const rapidjson::Value &o, const char *key) {
+    return o.HasMember(key) && o[key].IsString() ? o[key].GetString() : "";
+}
+
+// ---- start -----------------------------------------------------------------------------------------
+
+bool alive(pid_t pid) {
+    if (pid <= 0 || ::kill(pid, 0) != 0) return false;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    size_t paren = line.rfind(')');
+    return !(paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z');
+}
+
+bool accepts(const std::string &host, int port) {
+    try {
+        Connection c;
+        c.connect(host, port, 500);
+        return true;
+    } catch (const std::exception &) {
+        return false;
+    }
+}
+
+// Prints each server of a start/add/restart answer; true when every one joined.
+bool print_joined(const rapidjson::Value &reply, const char *verb) {
+    bool all = true;
+    if (!reply.HasMember("servers") || !reply["servers"].IsArray()) return reply_ok(reply);
+    for (const auto &v : reply["servers"].GetArray()) {
+        bool ok = v.HasMember("ok") && v["ok"].IsBool() && v["ok"].GetBool();
+        if (ok) {
+            std::cout << text(v, "id") << ": " << verb << " (pid ";
+            if (num(v, "oldPid") > 0) std::cout << num(v, "oldPid") << " -> ";
+            std::cout << num(v, "pid") << "), joined the cluster\n";
+        } else {
+            all = false;
+            std::cerr << text(v, "id") << ": " << text(v, "error") << "\n";
+        }
+    }
+    return all;
+}
+
+int run_start(State &s) {
+    if (!s.type.empty() || !s.ids.empty()) {
+        if (s.daemon)
+            throw CliError{kExitUsage, "-D starts the master; with -t or -i the running master starts servers"};
+        std::string json =
+            R"({"t":"admin","cmd":"start","ids":)" + ids_json(s.ids) + R"(,"type":)" + shd::json_quote(s.type) + "}";
+        rapidjson::Document reply = command(s, json, s.timeout_s * 1000);
+        if (!print_joined(reply, "started")) throw CliError{kExitFailed, reply_error(reply)};
+        return kExitOk;
+    }
     fs::path exe = fs::read_symlink("/proc/self/exe").parent_path() / "shaddock-host";
-    std::vector<std::string> argv = {exe.string(), "--app-dir", a.dir, "--env", a.env};
+    std::vector<std::string> argv = {exe.string(), "--app-dir", s.dir, "--env", s.env};
     std::vector<char *> cargv;
-    for (auto &s : argv) cargv.push_back(s.data());
+    for (auto &a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
-    if (a.daemon) {
-        pid_t pid = fork();
-        if (pid < 0) {
-            std::perror("fork");
-            return 1;
-        }
-        if (pid > 0) {
-            std::cout << "The application is running in the background now (master pid " << pid << ").\n";
-            return 0;
-        }
+    if (!fs::is_directory(fs::path(s.dir) / "config"))
+        throw CliError{kExitUsage, s.dir + " is not an app directory (it has no config/ folder); give one with -d DIR"};
+    MasterConfig m = read_master(s);
+    if (!s.daemon) {
+        execv(cargv[0], cargv.data());
+        throw CliError{kExitFailed, "cannot run " + exe.string() + ": " + std::strerror(errno)};
+    }
+    pid_t pid = fork();
+    if (pid < 0) throw CliError{kExitFailed, std::string("fork: ") + std::strerror(errno)};
+    if (pid == 0) {
         setsid();
         // Logs go to <dir>/logs/<server-id>.log; the terminal is left alone.
         int null = ::open("/dev/null", O_RDWR);
@@ -296,103 +409,509 @@ int start(const Args &a) {
             dup2(null, 1);
             dup2(null, 2);
         }
+        execv(cargv[0], cargv.data());
+        _exit(127);
     }
-    execv(cargv[0], cargv.data());
-    std::cerr << "shaddock: cannot run " << exe << ": " << std::strerror(errno) << "\n";
-    return 1;
+    // Wait until the master listens (or fails at once), so that the next command finds it.
+    std::string log = s.dir + "/logs/" + (m.id.empty() ? std::string("<master id>") : m.id) + ".log";
+    for (int waited = 0; waited < 15000; waited += 100) {
+        int status = 0;
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            throw CliError{kExitFailed,
+                           "the master stopped at once (exit status " + std::to_string(code) + "); see " + log};
+        }
+        if (m.found && accepts(m.host, m.port)) {
+            std::cout << "The application is running in the background now (master pid " << pid << ", listening on "
+                      << m.host << ":" << m.port << "; logs in " << s.dir << "/logs).\n";
+            return kExitOk;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::cout << "The application is starting in the background (master pid " << pid << "; logs in " << s.dir
+              << "/logs).\n";
+    return kExitOk;
+}
+
+// ---- list ------------------------------------------------------------------------------------------
+
+std::string fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::vector<std::string> row(const rapidjson::Value &v) {
+    long long pid = num(v, "pid");
+    bool running = pid > 0;
+    std::string connections = "-";
+    if (v.HasMember("stats") && v["stats"].IsObject() && num(v["stats"], "connections") >= 0)
+        connections = std::to_string(num(v["stats"], "connections"));
+    return {text(v, "id"),
+            text(v, "serverType"),
+            running ? std::to_string(pid) : "-",
+            running && num(v, "rssKb") >= 0 ? fixed(static_cast<double>(num(v, "rssKb")) / 1024.0, 2) : "-",
+            running && v.HasMember("cpuPercent") && v["cpuPercent"].IsNumber() ? fixed(v["cpuPercent"].GetDouble(), 1)
+                                                                               : "-",
+            running ? fixed(static_cast<double>(num(v, "uptimeMs", 0)) / 60000.0, 2) : "-",
+            connections,
+            text(v, "state")};
+}
+
+int run_list(State &s) {
+    rapidjson::Document reply = command(s, R"({"t":"admin","cmd":"list"})");
+    if (s.json) {
+        rapidjson::StringBuffer buf;
+        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+        w.StartObject();
+        for (const char *key : {"master", "servers"})
+            if (reply.HasMember(key)) {
+                w.Key(key);
+                reply[key].Accept(w);
+            }
+        w.EndObject();
+        std::cout << buf.GetString() << "\n";
+        return kExitOk;
+    }
+    std::vector<std::vector<std::string>> rows = {
+        {"serverId", "serverType", "pid", "rss(M)", "cpu(%)", "uptime(m)", "connections", "state"}};
+    if (reply.HasMember("master") && reply["master"].IsObject()) rows.push_back(row(reply["master"]));
+    if (reply.HasMember("servers") && reply["servers"].IsArray())
+        for (const auto &v : reply["servers"].GetArray()) rows.push_back(row(v));
+    std::vector<size_t> width(rows[0].size(), 0);
+    for (const auto &r : rows)
+        for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    for (const auto &r : rows) {
+        std::string line;
+        for (size_t i = 0; i < r.size(); ++i)
+            line += r[i] + (i + 1 < r.size() ? std::string(width[i] - r[i].size() + 2, ' ') : "");
+        std::cout << line << "\n";
+    }
+    return kExitOk;
+}
+
+// ---- stop, kill, add, restart ----------------------------------------------------------------------
+
+int run_stop(State &s) {
+    command(s, R"({"t":"admin","cmd":"stop","ids":)" + ids_json(s.ids) + "}");
+    if (s.ids.empty()) {
+        std::cout << "The cluster is stopping.\n";
+    } else {
+        std::string list;
+        for (const auto &id : s.ids) list += (list.empty() ? "" : ", ") + id;
+        std::cout << "Stopping " << list << ".\n";
+    }
+    return kExitOk;
+}
+
+bool local_address(const std::string &host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0 || host == "0.0.0.0";
+}
+
+// Waits until none of `pids` runs (zombies count as ended); the ones still running after the timeout.
+std::vector<pid_t> wait_ended(std::vector<pid_t> left, int timeout_s) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
+        std::vector<pid_t> still;
+        for (pid_t p : left)
+            if (alive(p)) still.push_back(p);
+        left = still;
+        if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return left;
+}
+
+// The NUL-separated command line of a process, as words.
+std::vector<std::string> command_line(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> words;
+    std::string w;
+    for (char c : all) {
+        if (c == '\0') {
+            words.push_back(w);
+            w.clear();
+        } else {
+            w.push_back(c);
+        }
+    }
+    return words;
+}
+
+bool has_pair(const std::vector<std::string> &words, const std::string &key, const std::string &value) {
+    for (size_t i = 0; i + 1 < words.size(); ++i)
+        if (words[i] == key && words[i + 1] == value) return true;
+    return false;
+}
+
+// kill -f with no master answering (it crashed, say): the servers it started may still run. The master
+// keeps their pids in logs/<master id>.cluster.json; each is killed only while its command line is
+// still shaddock-host for that server id and this app directory. Returns how many were killed.
+int kill_orphans(const State &s, std::string &state_file) {
+    MasterConfig m = read_master(s);
+    if (m.id.empty()) return 0;
+    state_file = s.dir + "/logs/" + m.id + ".cluster.json";
+    std::ifstream in(state_file);
+    if (!in) return 0;
+    std::stringstream buf;
+    buf << in.rdbuf();
+    rapidjson::Document d;
+    d.Parse(buf.str().c_str());
+    if (!d.IsObject() || !d.HasMember("servers") || !d["servers"].IsArray()) return 0;
+    std::error_code ec;
+    std::string app = fs::weakly_canonical(fs::absolute(s.dir), ec).string();
+    std::vector<pid_t> killed;
+    for (const auto &v : d["servers"].GetArray()) {
+        if (!v.IsObject() || !v.HasMember("pid") || !v["pid"].IsInt() || text(v, "id").empty()) continue;
+        pid_t pid = v["pid"].GetInt();
+        if (pid <= 0 || !alive(pid)) continue;
+        auto words = command_line(pid);
+        if (!has_pair(words, "--server-id", text(v, "id")) || !has_pair(words, "--app-dir", app)) continue;
+        if (::kill(pid, SIGKILL) == 0) killed.push_back(pid);
+    }
+    wait_ended(killed, s.timeout_s);
+    return static_cast<int>(killed.size());
+}
+
+int run_kill(State &s) {
+    rapidjson::Document reply;
+    try {
+        reply = command(s, std::string(R"({"t":"admin","cmd":"kill","force":)") + (s.force ? "true" : "false") + "}");
+    } catch (const CliError &e) {
+        if (e.code != kExitUnreachable || !s.force) throw;
+        std::string state_file;
+        int n = kill_orphans(s, state_file);
+        if (n == 0) throw;
+        std::cout << "The master at " << where(s) << " is not reachable; killed " << n
+                  << " server(s) it had started (SIGKILL; pids from " << state_file << ").\n";
+        return kExitOk;
+    }
+    std::vector<pid_t> pids;
+
+    if (reply.HasMember("pids") && reply["pids"].IsArray())
+        for (const auto &v : reply["pids"].GetArray())
+            if (v.IsInt()) pids.push_back(v.GetInt());
+    if (!local_address(s.host)) {
+        std::cout << "The master is killing " << pids.size() << " process(es) of the cluster ("
+                  << (s.force ? "SIGKILL" : "SIGTERM") << ").\n";
+        return kExitOk;
+    }
+    // The master is on this machine: wait until every process it named has ended.
+    std::vector<pid_t> left = wait_ended(pids, s.timeout_s);
+    if (!left.empty()) {
+        std::string list;
+        for (pid_t p : left) list += (list.empty() ? "" : " ") + std::to_string(p);
+        throw CliError{kExitFailed, "still running after " + std::to_string(s.timeout_s) + " s: pid " + list};
+    }
+    std::cout << "Killed the cluster (" << (s.force ? "SIGKILL" : "SIGTERM") << "): " << pids.size()
+              << " process(es) ended, the master and its servers.\n";
+    return kExitOk;
+}
+
+int run_add(State &s) {
+    if (s.words.empty()) throw CliError{kExitUsage, "give the server as key=value pairs (see shaddock add --help)"};
+    std::string fields;
+    try {
+        fields = shd::cluster::add_fields_json(s.words);
+    } catch (const shd::cluster::AddError &e) {
+        throw CliError{kExitUsage, e.what()};
+    }
+    rapidjson::Document reply = command(s, R"({"t":"admin","cmd":"add","server":)" + fields + "}", s.timeout_s * 1000);
+    if (!print_joined(reply, "added")) throw CliError{kExitFailed, reply_error(reply)};
+    return kExitOk;
+}
+
+int run_restart(State &s) {
+    if (s.type.empty() && s.ids.empty()) throw CliError{kExitUsage, "name the servers to restart: -i ID or -t TYPE"};
+    std::string json =
+        R"({"t":"admin","cmd":"restart","ids":)" + ids_json(s.ids) + R"(,"type":)" + shd::json_quote(s.type) + "}";
+    rapidjson::Document reply = command(s, json, s.timeout_s * 1000);
+    if (!print_joined(reply, "restarted")) throw CliError{kExitFailed, reply_error(reply)};
+    return kExitOk;
+}
+
+int run_hash_password(State &s) {
+    if (s.iterations < 1000 || s.iterations > 10000000)
+        throw CliError{kExitUsage, "--iterations must be between 1000 and 10000000"};
+    read_password(s);
+    std::cout << shd::cluster::hash_password_pbkdf2(s.password, s.iterations) << "\n";
+    return kExitOk;
+}
+
+// ---- the command table -----------------------------------------------------------------------------
+
+struct Command {
+    std::string name, synopsis, summary, description;
+    po::options_description options;
+    po::positional_options_description positional;
+    std::function<int(State &)> run;
+};
+
+po::options_description app_options(State &s) {
+    po::options_description d("App");
+    d.add_options()("directory,d", po::value<std::string>(&s.dir)->value_name("DIR"),
+                    "app directory, holding config/ (default: .)")(
+        "env,e", po::value<std::string>(&s.env)->value_name("ENV"),
+        "environment (default: $SHADDOCK_ENV, $NODE_ENV, development)");
+    return d;
+}
+
+po::options_description master_options(State &s, bool waits) {
+    po::options_description d("Master (Pomelo's -h -P -u)");
+    d.add_options()("host,h", po::value<std::string>(&s.host)->value_name("HOST"),
+                    "master host (default: config/master.json, else 127.0.0.1)")(
+        "port,P", po::value<int>(&s.port)->value_name("PORT"), "master port (default: config/master.json, else 3005)")(
+        "username,u", po::value<std::string>(&s.user)->value_name("USER"),
+        "admin user of config/adminUser.json (default: admin)")(
+        "password-file", po::value<std::string>(&s.password_file)->value_name("FILE"),
+        "read the admin password from the first line of FILE");
+    if (waits)
+        d.add_options()("timeout", po::value<int>(&s.timeout_s)->value_name("SECONDS"),
+                        "how long to wait for the servers (default: 120)");
+    return d;
+}
+
+std::vector<Command> commands(State &s) {
+    std::vector<Command> out;
+    auto add = [&](std::string name, std::string synopsis, std::string summary, std::string description,
+                   std::function<int(State &)> run) -> Command & {
+        out.push_back(Command{std::move(name),
+                              std::move(synopsis),
+                              std::move(summary),
+                              std::move(description),
+                              po::options_description("Options"),
+                              {},
+                              std::move(run)});
+        return out.back();
+    };
+    {
+        Command &c =
+            add("start", "start [-e ENV] [-D] [-d DIR] [-t TYPE] [-i ID]...",
+                "run the cluster (the master spawns every server); or start servers of a running one",
+                "Without -t and -i: runs the master of the app in DIR, which starts every server of\n"
+                "config/servers.json; in the foreground (Ctrl-C stops the cluster), or in the background with -D\n"
+                "(the command returns once the master listens; logs in DIR/logs/<server-id>.log).\n"
+                "With -t TYPE or -i ID: asks the running master to start the servers of that type or with that id\n"
+                "that are not running (stopped with `shaddock stop ID`, say), and waits until they have joined.",
+                run_start);
+        po::options_description own("Start");
+        own.add_options()("daemon,D", po::bool_switch(&s.daemon), "run in the background")(
+            "type,t", po::value<std::string>(&s.type)->value_name("TYPE"),
+            "start the servers of this type (running cluster)")(
+            "id,i", po::value<std::vector<std::string>>(&s.ids)->value_name("ID")->composing(),
+            "start this server (running cluster; repeatable)");
+        c.options.add(own).add(app_options(s)).add(master_options(s, true));
+    }
+    {
+        Command &c =
+            add("list", "list [-d DIR] [-h HOST] [-P PORT] [-u USER] [--json]",
+                "list the master and the servers: pid, memory, CPU, uptime, connections",
+                "Columns: serverId, serverType, pid, rss(M) (resident memory in MiB), cpu(%) (CPU time over the\n"
+                "process's life, as ps shows it; 100 = one core), uptime(m) (minutes), connections (clients\n"
+                "connected, from the server's stats report; - when it has none), state (running, starting,\n"
+                "stopping, restarting, stopped). rss and cpu are read from /proc by the master for the processes\n"
+                "on its machine; servers on other hosts show -.",
+                run_list);
+        po::options_description own("List");
+        own.add_options()("json", po::bool_switch(&s.json), "print the master's answer as JSON");
+        c.options.add(own).add(app_options(s)).add(master_options(s, false));
+    }
+    {
+        Command &c =
+            add("stop", "stop [-d DIR] [ID]...", "stop the given servers gracefully, or the whole cluster",
+                "With server ids: each is asked to stop (it finishes what it is doing, then exits) and is not\n"
+                "restarted; `shaddock start -i ID` starts it again. Without ids: the whole cluster stops, the\n"
+                "servers first, then the master.",
+                run_stop);
+        po::options_description hidden;
+        hidden.add_options()("ids", po::value<std::vector<std::string>>(&s.ids)->composing());
+        c.positional.add("ids", -1);
+        c.options.add(app_options(s)).add(master_options(s, false)).add(hidden);
+    }
+    {
+        Command &c =
+            add("kill", "kill [-f] [-d DIR]", "end every process of this cluster at once",
+                "The master signals every server it started (SIGTERM; SIGKILL with -f), then stops itself. Only\n"
+                "this cluster's processes are touched: the master and the pids it knows, never other programs\n"
+                "or other clusters. When the master is on this machine the command waits until they have all\n"
+                "ended. Servers started over ssh on other hosts are reached through their ssh process only.\n"
+                "With -f and no master answering (it crashed, say), the servers it had started on this machine\n"
+                "are killed from the pids it kept in DIR/logs/<master id>.cluster.json, each only while its\n"
+                "command line is still shaddock-host for that server of DIR.",
+                run_kill);
+        po::options_description own("Kill");
+        own.add_options()("force,f", po::bool_switch(&s.force), "SIGKILL at once (no clean stop)")(
+            "timeout", po::value<int>(&s.timeout_s)->value_name("SECONDS"),
+            "how long to wait for the processes to end (default: 120)");
+        c.options.add(own).add(app_options(s)).add(master_options(s, false));
+    }
+    {
+        Command &c =
+            add("add", "add [-d DIR] KEY=VALUE...", "add servers to the running cluster (Pomelo's `pomelo add`)",
+                "Keys: serverType (required), id (required without clusterCount), host (required), port (RPC),\n"
+                "clientPort and clientHost (frontends), frontend=true|false, auto-restart=true|false,\n"
+                "restart-force=true|false, clusterCount=N (N servers with ids cluster-server-<type>-<k> and\n"
+                "consecutive ports from port and clientPort). Every value is checked; an id in use or a port\n"
+                "taken (by a server of the cluster or another program) is refused. The master starts each\n"
+                "server and the command returns once they have joined the cluster. Added servers are not\n"
+                "written to servers.json: they last until the master stops.\n"
+                "Example: shaddock add serverType=chat id=chat-server-4 host=127.0.0.1 port=6053",
+                run_add);
+        po::options_description hidden;
+        hidden.add_options()("words", po::value<std::vector<std::string>>(&s.words)->composing());
+        c.positional.add("words", -1);
+        c.options.add(app_options(s)).add(master_options(s, true)).add(hidden);
+    }
+    {
+        Command &c = add("restart", "restart [-d DIR] [-t TYPE] [-i ID]...", "restart servers by id or by type",
+                         "Each server is stopped gracefully (SIGKILL after the cluster's stopTimeout), then started\n"
+                         "again once its old process has exited; the command returns when the new processes have\n"
+                         "joined, printing the old and new pids.",
+                         run_restart);
+        po::options_description own("Restart");
+        own.add_options()("type,t", po::value<std::string>(&s.type)->value_name("TYPE"),
+                          "restart every server of this type")(
+            "id,i", po::value<std::vector<std::string>>(&s.ids)->value_name("ID")->composing(),
+            "restart this server (repeatable)");
+        c.options.add(own).add(app_options(s)).add(master_options(s, true));
+    }
+    {
+        Command &c = add("hash-password", "hash-password [--iterations N]",
+                         "print a PBKDF2-SHA256 password line for config/adminUser.json",
+                         "Reads the password like the admin commands do (SHADDOCK_ADMIN_PASSWORD, --password-file, or\n"
+                         "the terminal) and prints pbkdf2-sha256:<iterations>:<salt>:<key>.",
+                         run_hash_password);
+        po::options_description own("Hash");
+        own.add_options()("iterations", po::value<int>(&s.iterations)->value_name("N"),
+                          "PBKDF2 iterations (default: 200000)")(
+            "password-file", po::value<std::string>(&s.password_file)->value_name("FILE"),
+            "read the password from the first line of FILE");
+        c.options.add(own);
+    }
+    return out;
+}
+
+void print_help(std::ostream &out, const std::vector<Command> &cmds) {
+    out << "usage: shaddock <command> [options]     (shaddock help <command> for its options)\n\ncommands:\n";
+#ifdef SHADDOCK_HAVE_INIT
+    out << "  init [PATH]\n      make a new app project that builds against the installed SDK\n";
+#endif
+    for (const auto &c : cmds) out << "  " << c.synopsis << "\n      " << c.summary << "\n";
+    out << "  help [COMMAND]\n      this text, or a command's\n\n"
+           "The admin commands (list, stop, kill, add, restart, start -t/-i) log in to the master given by -h HOST\n"
+           "-P PORT (default: config/master.json of -d DIR, else 127.0.0.1:3005) as -u USER (default admin) of\n"
+           "config/adminUser.json; only users of level 1 may change anything, others may list.\n\n"
+        << kPasswordHelp << "\n"
+        << kExitCodesHelp;
+}
+
+void print_command_help(std::ostream &out, const Command &c) {
+    out << "usage: shaddock " << c.synopsis << "\n\n" << c.summary << ".\n\n" << c.description << "\n\n";
+    // The positional words are described in the synopsis; the hidden option that takes them is not shown.
+    po::options_description shown("Options", 100, 50);
+    for (const auto &o : c.options.options())
+        if (o->long_name() != "ids" && o->long_name() != "words") shown.add(o);
+    shown.add_options()("help", "this text");
+    out << shown << "\n";
+    if (c.name != "hash-password") out << kPasswordHelp << "\n";
+    out << kExitCodesHelp;
+}
+
+// -p/--password is refused before parsing: a password on the command line is visible to every user.
+bool password_on_argv(const std::vector<std::string> &args) {
+    for (const auto &a : args)
+        if (a == "-p" || a == "--password" || a.rfind("--password=", 0) == 0 || (a.size() > 2 && a.rfind("-p", 0) == 0))
+            return true;
+    return false;
 }
 
 }  // namespace
 
 int main(int argc, char **argv) {
-    Args a;
-    a.env = env_default();
+    State s;
+    s.env = env_default();
+    std::vector<Command> cmds = commands(s);
+    auto find = [&](const std::string &name) -> const Command * {
+        for (const auto &c : cmds)
+            if (c.name == name) return &c;
+        return nullptr;
+    };
     if (argc < 2) {
-        usage(std::cerr);
-        return 2;
+        print_help(std::cerr, cmds);
+        return kExitUsage;
     }
-    a.command = argv[1];
-    if (a.command == "--help" || a.command == "help" || a.command == "-h") {
-        usage(std::cout);
-        return 0;
+    s.command = argv[1];
+    if (s.command == "--help" || s.command == "-h" || (s.command == "help" && argc == 2)) {
+        print_help(std::cout, cmds);
+        return kExitOk;
     }
-    for (int i = 2; i < argc; ++i) {
-        std::string o = argv[i];
-        auto value = [&](std::string &out) {
-            if (i + 1 >= argc) {
-                std::cerr << "shaddock: " << o << " needs a value\n";
-                std::exit(2);
-            }
-            out = argv[++i];
-        };
-        std::string port;
-        if (o == "-d" || o == "--directory")
-            value(a.dir);
-        else if (o == "-e" || o == "--env")
-            value(a.env);
-        else if (o == "-h" || o == "--host")
-            value(a.host);
-        else if (o == "-P" || o == "--port") {
-            value(port);
-            a.port = std::atoi(port.c_str());
-        } else if (o == "-u" || o == "--username")
-            value(a.user);
-        else if (o == "-p" || o == "--password") {
-            std::cerr
-                << "shaddock: " << o
-                << " is not accepted: a password on the command line is visible to every user "
-                   "of this machine.\nSet SHADDOCK_ADMIN_PASSWORD, use --password-file FILE, or let shaddock prompt "
-                   "for it on the terminal.\n";
-            return 2;
-        } else if (o == "--password-file")
-            value(a.password_file);
-        else if (o == "--iterations") {
-            value(port);
-            a.iterations = std::atoi(port.c_str());
-        } else if (o == "-D" || o == "--daemon")
-            a.daemon = true;
-        else if (!o.empty() && o[0] == '-') {
-            std::cerr << "shaddock: unknown option " << o << "\n";
-            usage(std::cerr);
-            return 2;
-        } else
-            a.ids.push_back(o);
-    }
-    if (a.command == "start") return start(a);
-    if (a.command == "hash-password") {
-        std::string error;
-        if (a.iterations < 1000 || a.iterations > 10000000) {
-            std::cerr << "shaddock hash-password: --iterations must be between 1000 and 10000000\n";
-            return 2;
+    // ---- `shaddock init` (tools/cli/init_command.hpp): its own parser and help. ----
+    // run_init gets the arguments from the command's name on: argv[0] == "init".
+    if (s.command == "init" || (s.command == "help" && argc > 2 && std::string(argv[2]) == "init")) {
+#ifdef SHADDOCK_HAVE_INIT
+        if (s.command == "help") {
+            char help[] = "--help", init[] = "init";
+            char *args[] = {init, help, nullptr};
+            return run_init(2, args);
         }
-        if (!read_password(a, error)) {
-            std::cerr << "shaddock hash-password: " << error << "\n";
-            return 1;
+        return run_init(argc - 1, argv + 1);
+#else
+        std::cerr << "shaddock: init is not available in this build\n";
+        return kExitUsage;
+#endif
+    }
+    // ---- end of `shaddock init` ----
+    if (s.command == "help") {
+        const Command *c = find(argv[2]);
+        if (!c) {
+            std::cerr << "shaddock help: unknown command " << argv[2] << " (shaddock --help lists them)\n";
+            return kExitUsage;
         }
-        std::cout << shd::cluster::hash_password_pbkdf2(a.password, a.iterations) << "\n";
-        return 0;
+        print_command_help(std::cout, *c);
+        return kExitOk;
     }
-    if (a.command != "list" && a.command != "stop" && a.command != "kill") {
-        std::cerr << "shaddock: unknown command " << a.command << "\n";
-        usage(std::cerr);
-        return 2;
+    const Command *c = find(s.command);
+    if (!c) {
+        std::cerr << "shaddock: unknown command \"" << s.command << "\" (shaddock --help lists the commands)\n";
+        return kExitUsage;
     }
-    rapidjson::Document reply;
-    std::string error;
-    if (!admin(a, a.command, reply, error)) {
-        std::cerr << "shaddock " << a.command << ": " << error << "\n";
-        return 1;
+    std::vector<std::string> args(argv + 2, argv + argc);
+    for (const auto &a : args)
+        if (a == "--help") {
+            print_command_help(std::cout, *c);
+            return kExitOk;
+        }
+    if (password_on_argv(args)) {
+        std::cerr << "shaddock " << s.command
+                  << ": -p/--password is not accepted: a password on the command line is visible to every user "
+                     "of this machine.\nSet SHADDOCK_ADMIN_PASSWORD, use --password-file FILE, or let shaddock prompt "
+                     "for it on the terminal.\n";
+        return kExitUsage;
     }
-    if (a.command == "list") {
-        std::printf("%-28s %-12s %-8s %-11s %s\n", "serverId", "serverType", "pid", "registered", "uptime(s)");
-        for (const auto &s : reply["servers"].GetArray())
-            std::printf("%-28s %-12s %-8d %-11s %.1f\n", s["id"].GetString(), s["serverType"].GetString(),
-                        s["pid"].GetInt(), s["registered"].GetBool() ? "yes" : "no",
-                        s["uptimeMs"].GetDouble() / 1000.0);
-    } else if (a.command == "stop") {
-        std::cout << (a.ids.empty() ? "The cluster is stopping.\n" : "Stopping the servers.\n");
-    } else {
-        std::cout << "All the servers have been terminated.\n";
+    try {
+        po::variables_map vm;
+        po::store(po::command_line_parser(args)
+                      .options(c->options)
+                      .positional(c->positional)
+                      .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+                      .run(),
+                  vm);
+        po::notify(vm);
+    } catch (const po::error &e) {
+        std::cerr << "shaddock " << s.command << ": " << e.what() << " (shaddock " << s.command << " --help)\n";
+        return kExitUsage;
     }
-    return 0;
+    if (s.timeout_s < 1) {
+        std::cerr << "shaddock " << s.command << ": --timeout must be at least 1 second\n";
+        return kExitUsage;
+    }
+    try {
+        return c->run(s);
+    } catch (const CliError &e) {
+        std::cerr << "shaddock " << s.command << ": " << e.message << "\n";
+        return e.code;
+    } catch (const std::exception &e) {
+        std::cerr << "shaddock " << s.command << ": " << e.what() << "\n";
+        return kExitFailed;
+    }
 }
