@@ -17,6 +17,7 @@
 #include <boost/asio/write.hpp>
 
 #include "admin_config.hpp"
+#include "init_command.hpp"
 #include "link_crypto.hpp"
 #include "link_messages.hpp"
 
@@ -305,6 +306,7 @@ int start(const Args &a) {
 }  // namespace
 
 int main(int argc, char **argv) {
+    if (argc > 1 && std::string(argv[1]) == "init") return run_init(argc - 1, argv + 1);
     Args a;
     a.env = env_default();
     if (argc < 2) {
