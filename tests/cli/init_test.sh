@@ -100,6 +100,44 @@ if grep -i "warning" "$WORK/mygame-build.build.log"; then fail "the generated pr
 grep -q "name:      mygame" "$WORK/list.txt" && grep -q "kind:      app" "$WORK/list.txt" ||
   { cat "$WORK/list.txt"; fail "lib/mygame.so is not described as the app mygame"; }
 
+# The C++ examples of docs/guide.md ("Grow the app") compile, warning-free, where the guide puts
+# them: a copy of the project with each one inserted into the file the guide names.
+GUIDE_APP=$WORK/guide/mygame
+mkdir -p "$WORK/guide"
+cp -r "$APP" "$GUIDE_APP"
+rm -rf "$GUIDE_APP/lib"
+python3 - "$SOURCE/docs/guide.md" "$GUIDE_APP" <<'PY' || fail "the examples of docs/guide.md no longer fit the generated project"
+import re, sys
+guide, app = sys.argv[1], sys.argv[2]
+blocks = re.findall(r"```cpp\n(.*?)```", open(guide).read(), re.S)
+def insert(path, before, code):
+    text = open(f"{app}/{path}").read()
+    if before not in text:
+        sys.exit(f"{path} has no line {before!r}")
+    open(f"{app}/{path}", "w").write(text.replace(before, code + before, 1))
+placed = 0
+for code in blocks:
+    indented = "".join("    " + line if line else line for line in code.splitlines(True))
+    if "ctx.handlers->on(" in code:    # a handler, in add_game_handler
+        insert("app/servers/game/handler/game_handler.cpp", '    ctx.handlers->on("game.gameHandler.play"', indented)
+    elif "ctx.rpc->remote(" in code:   # a remote, in add_player_remote
+        insert("app/servers/game/remote/player_remote.cpp", '    ctx.rpc->remote("playerRemote", "join"', indented)
+    elif "ctx.rpc->call(" in code:     # its caller, in a handler of the connector
+        insert("app/servers/connector/handler/entry_handler.cpp", '    ctx.handlers->on("connector.entryHandler.login"',
+               '    ctx.handlers->on("connector.entryHandler.score", [&ctx](shd::RequestPtr req) {\n' +
+               indented + '    });\n')
+    elif "ctx_->filters->" in code:    # filters, in app.cpp after add_player_remote
+        insert("app/app.cpp", "        }\n    }\n", "".join("        " + l if l.strip() else l for l in code.splitlines(True)))
+    else:
+        sys.exit("an example of docs/guide.md that this test does not place:\n" + code)
+    placed += 1
+if placed < 5:
+    sys.exit(f"only {placed} C++ examples in docs/guide.md")
+PY
+build_project guide-build "$GUIDE_APP" -DCMAKE_COMPILE_WARNING_AS_ERROR=ON
+if grep -i "warning" "$WORK/guide-build.build.log"; then fail "the examples of docs/guide.md build with warnings"; fi
+[[ -f $GUIDE_APP/lib/mygame.so ]] || fail "the project with the guide's examples did not build"
+
 # Run it: the installed CLI and host only (no build-tree folders in the environment).
 env -u SHADDOCK_PLUGINS_DIR -u SHADDOCK_APPS_DIR -u SHADDOCK_ENV -u NODE_ENV -u SHADDOCK_ADMIN_PASSWORD \
   SHADDOCK_CLI="$CLI" SHADDOCK_INIT_CLIENT="$WORK/mygame-build/mygame-client" "$SHADDOCK_NODE" "$(dirname "$0")/init_cluster_test.js" "$APP"
