@@ -17,14 +17,15 @@ install_sdk() {
   "$CMAKE" --install "$BUILD" --prefix "$PREFIX" >"$WORK/install.log" || { cat "$WORK/install.log"; fail "cmake --install"; }
 }
 
-build_project() {  # <name: the build tree is $WORK/name> <source dir>
-  local out=$WORK/$1
+build_project() {  # <name: the build tree is $WORK/name> <source dir> [more cmake configure arguments...]
+  local out=$WORK/$1 src=$2
+  shift 2
   local launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  if ! "$CMAKE" -S "$2" -B "$out" -G "$GENERATOR" -DCMAKE_CXX_COMPILER="$CXX_COMPILER" "${launcher[@]}" \
-      -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$out.configure.log" 2>&1; then
+  if ! "$CMAKE" -S "$src" -B "$out" -G "$GENERATOR" -DCMAKE_CXX_COMPILER="$CXX_COMPILER" "${launcher[@]}" \
+      -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$out.configure.log" 2>&1; then
     cat "$out.configure.log"
-    fail "configuring $2 against the installed SDK"
+    fail "configuring $src against the installed SDK"
   fi
-  "$CMAKE" --build "$out" >"$out.build.log" 2>&1 || { cat "$out.build.log"; fail "building $2 against the installed SDK"; }
+  "$CMAKE" --build "$out" >"$out.build.log" 2>&1 || { cat "$out.build.log"; fail "building $src against the installed SDK"; }
 }

@@ -14,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include "admin_config.hpp"
+#include "init_command.hpp"  // `shaddock init` (int run_init(int argc, char **argv))
 #include "link_crypto.hpp"
 #include "link_messages.hpp"
 #include "server_add.hpp"
@@ -23,11 +24,6 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-
-#if __has_include("init_command.hpp")
-#include "init_command.hpp"  // `shaddock init` (int run_init(int argc, char **argv))
-#define SHADDOCK_HAVE_INIT 1
-#endif
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -845,22 +841,16 @@ int main(int argc, char **argv) {
         print_help(std::cout, cmds);
         return kExitOk;
     }
-    // ---- `shaddock init` (tools/cli/init_command.hpp): its own parser and help. ----
-    // run_init gets the arguments from the command's name on: argv[0] == "init".
+    // `shaddock init` (init_command.hpp) has its own parser and help; run_init gets the arguments
+    // from the command's name on: argv[0] == "init".
     if (s.command == "init" || (s.command == "help" && argc > 2 && std::string(argv[2]) == "init")) {
-#ifdef SHADDOCK_HAVE_INIT
         if (s.command == "help") {
             char help[] = "--help", init[] = "init";
             char *args[] = {init, help, nullptr};
             return run_init(2, args);
         }
         return run_init(argc - 1, argv + 1);
-#else
-        std::cerr << "shaddock: init is not available in this build\n";
-        return kExitUsage;
-#endif
     }
-    // ---- end of `shaddock init` ----
     if (s.command == "help") {
         const Command *c = find(argv[2]);
         if (!c) {
