@@ -199,7 +199,9 @@ std::string stats_summary(const rapidjson::Value &families) {
            integer(total("shaddock_pushes_sent")) + R"(,"pushesDropped":)" + integer(total("shaddock_pushes_dropped")) +
            R"(,"rateLimited":)" + integer(total("shaddock_rate_limited")) + R"(,"sendQueueCutoffs":)" +
            integer(total("shaddock_send_queue_cutoffs")) + R"(,"lagMs":)" +
-           integer(1000 * total("shaddock_logic_lag_seconds")) + "}";
+           integer(1000 * total("shaddock_logic_lag_seconds")) + R"(,"cpuMs":)" +
+           integer(1000 * total("shaddock_process_cpu_seconds")) + R"(,"rssBytes":)" +
+           integer(total("shaddock_process_resident_memory_bytes")) + "}";
 }
 
 }  // namespace shd::cluster

@@ -25,8 +25,8 @@ struct ServerMetrics {
 std::string prometheus_text(const std::vector<ServerMetrics> &servers);
 
 // {"connections":N,"handshakes":N,"requests":N,"requestErrors":N,"rpcCalls":N,"rpcErrors":N,
-//  "rpcTimeouts":N,"pushesSent":N,"pushesDropped":N,"rateLimited":N,"sendQueueCutoffs":N,"lagMs":N}:
-// each the sum over a family's series (0 when absent), lagMs rounded.
+//  "rpcTimeouts":N,"pushesSent":N,"pushesDropped":N,"rateLimited":N,"sendQueueCutoffs":N,"lagMs":N,
+//  "cpuMs":N,"rssBytes":N}: each the sum over a family's series (0 when absent), rounded.
 std::string stats_summary(const rapidjson::Value &families);
 
 }  // namespace shd::cluster

@@ -161,8 +161,13 @@ async function main() {
           sample(text, 'shaddock_pushes_sent_total', { server_id: 'connector-server-1' }) === 3 &&
           sample(text, 'shaddock_pushes_dropped_total', { server_id: 'connector-server-1' }) === 0,
           String(sample(text, 'shaddock_pushes_sent_total', { server_id: 'connector-server-1' })));
-    for (const id of ['master-server-1', 'connector-server-1', 'backend-server-1'])
+    for (const id of ['master-server-1', 'connector-server-1', 'backend-server-1']) {
       check(`the logic lag of ${id} is served`, sample(text, 'shaddock_logic_lag_seconds', { server_id: id }) >= 0);
+      const rss = sample(text, 'shaddock_process_resident_memory_bytes', { server_id: id });
+      const cpu = sample(text, 'shaddock_process_cpu_seconds', { server_id: id });
+      check(`the resident memory and CPU time of ${id} are served`, rss > 1e6 && rss < 4e9 && cpu > 0,
+            JSON.stringify([rss, cpu]));
+    }
     const samples = text.split('\n').filter(l => l && !l.startsWith('#'));
     check('every series carries server_id and server_type', samples.length > 20 &&
           samples.every(l => /\{server_id="[^"]+",server_type="[^"]+"/.test(l)), samples.find(l => !/server_id/.test(l)));
@@ -175,7 +180,7 @@ async function main() {
     const conn = (list.servers || []).find(s => s.id === 'connector-server-1');
     const back = (list.servers || []).find(s => s.id === 'backend-server-1');
     check('list shows "stats" with the connector\'s connections', conn && conn.stats && conn.stats.connections === 1 &&
-          conn.stats.requests === ECHO_REQUESTS + 5, JSON.stringify(conn));
+          conn.stats.requests === ECHO_REQUESTS + 5 && conn.stats.rssBytes > 1e6, JSON.stringify(conn));
     check('list shows the backend\'s stats (no connections)', back && back.stats && back.stats.connections === 0,
           JSON.stringify(back));
 
