@@ -33,6 +33,7 @@ DEB_PACKAGES=(
   abigail-tools binutils procps openssl openssh-server openssh-client
   chromium
   nodejs npm
+  prometheus
 )
 
 log() { printf '[dev] %s\n' "$*" >&2; }

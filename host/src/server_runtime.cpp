@@ -47,7 +47,9 @@ std::vector<std::string> list_libraries(const std::string &dir) {
 shd_str view(const std::string &s) { return shd_str{s.data(), s.size()}; }
 
 // Services the host itself provides: a module may require them without any plugin providing them.
-bool is_builtin_service(const std::string &id) { return id == SHD_SETTINGS_SERVICE_ID; }
+bool is_builtin_service(const std::string &id) {
+    return id == SHD_SETTINGS_SERVICE_ID || id == SHD_METRICS_SERVICE_ID;
+}
 
 std::vector<std::string> without_builtins(std::vector<std::string> ids) {
     ids.erase(std::remove_if(ids.begin(), ids.end(), is_builtin_service), ids.end());
@@ -129,6 +131,7 @@ void ServerRuntime::install_settings(const ServerDirectory &dir) {
     if (dir.master) settings_.set("master", dir.master->json);
     settings_.set("stopTimeout", std::to_string(options_.stop_timeout_ms));
     services_[SHD_SETTINGS_SERVICE_ID] = Service{settings_.vtable(), &settings_, "host"};
+    services_[SHD_METRICS_SERVICE_ID] = Service{metrics_.vtable(), &metrics_, "host"};
 }
 
 std::string ServerRuntime::resolve_path(const ModuleConfig &cfg, bool is_app) const {

@@ -6,6 +6,7 @@
 #include "library_inspector.hpp"
 #include "log.hpp"
 #include "logic_loop.hpp"
+#include "metrics_registry.hpp"
 #include "plugins_config.hpp"
 #include "server_directory.hpp"
 #include "settings_store.hpp"
@@ -127,6 +128,7 @@ private:
     bool has_app_ = false;
     std::map<std::string, Service> services_;
     SettingsStore settings_{log_};  // "shd.settings/1", built in
+    MetricsRegistry metrics_{log_};  // "shd.metrics/1", built in
     std::vector<std::string> errors_;
 
     std::atomic<bool> stopping_{false};

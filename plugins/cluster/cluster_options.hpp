@@ -54,6 +54,20 @@ inline const OptionTable &cluster_option_table() {
                 .measured_in("ms"),
             opt::integer("adminFailDelay", 1000, 0, 60000, "master: a failed login is answered this late")
                 .measured_in("ms"),
+            opt::integer("statsInterval", 1000, 0, 600000,
+                         "servers: how often a server sends its figures to the master (`stats` frames: `list`'s "
+                         "`stats`, `/metrics`); 0: never")
+                .measured_in("ms"),
+            opt::boolean("adminHttp", true,
+                         "master: serve the admin HTTP port (`/metrics`); a port that cannot be had is logged and "
+                         "the cluster runs without it"),
+            opt::string("adminHttpHost", "127.0.0.1",
+                        "master: its listening address; other than loopback needs `metricsToken` in production"),
+            opt::integer("adminHttpPort", 7001, 0, 65535, "master: its listening port (0: any free port)"),
+            opt::string("metricsToken", "",
+                        "master: when set, `/metrics` asks `Authorization: Bearer <token>` (compared in constant "
+                        "time; else 401)")
+                .showing_default("none: no token asked"),
         });
     return table;
 }

@@ -44,6 +44,10 @@ public:
             mo.admin_fail_window_ms = static_cast<int>(opts.integer("adminFailWindow"));
             mo.admin_lockout_ms = static_cast<int>(opts.integer("adminLockout"));
             mo.admin_fail_delay_ms = static_cast<int>(opts.integer("adminFailDelay"));
+            mo.admin_http = opts.boolean("adminHttp");
+            mo.admin_http_host = opts.string("adminHttpHost");
+            mo.admin_http_port = static_cast<int>(opts.integer("adminHttpPort"));
+            mo.metrics_token = opts.string("metricsToken");
             mo.ssh.options = opts.strings("sshOptions");
             mo.ssh.port = static_cast<int>(opts.integer("sshPort"));
             mo.ssh.user = opts.string("sshUser");
@@ -56,6 +60,7 @@ public:
         } else {
             MonitorOptions mo;
             mo.first_connect_timeout_ms = static_cast<int>(opts.integer("firstConnectTimeout"));
+            mo.stats_interval_ms = static_cast<uint64_t>(opts.integer("statsInterval"));
             mo.limits = limits;
             mo.limits.handshake_timeout_ms *= 2;  // the master's deadline closes first
             monitor_ = std::make_unique<MonitorRole>(host(), members_, io_, mo);

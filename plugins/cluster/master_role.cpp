@@ -280,6 +280,7 @@ void MasterRole::start() {
             if (children_.at(id).pid <= 0) spawn(children_.at(id));
     write_state();
     supervise_timer_ = host_.every(100, [this] { supervise(); });
+    start_admin_http();
     if (order_.empty()) {
         members_.all_started = true;
         host_.emit("start_all", "{}");
@@ -355,6 +356,8 @@ void MasterRole::on_frame(const std::shared_ptr<FrameLink> &link, const std::str
                 handle_register(link, p, msg);
             else if (t == "record" && p.registered)
                 handle_record(p.id);
+            else if (t == "stats" && p.registered)
+                handle_stats(p.id, msg);
             else
                 ok = false;
             break;
@@ -590,6 +593,7 @@ void MasterRole::on_link_closed(const std::shared_ptr<FrameLink> &link, const st
     if (it == link_ids_.end()) return;
     std::string id = it->second;
     link_ids_.erase(it);
+    figures_.erase(id);
     auto child = children_.find(id);
     if (child != children_.end() && child->second.link == link) child->second.link.reset();
     members_.remove(id);
@@ -755,7 +759,7 @@ std::string MasterRole::servers_status_json() const {
                std::to_string(c.client_port) + R"(,"pid":)" + std::to_string(c.pid) + "," + usage_json(c.pid, c.local) +
                R"("state":")" + state + R"(","added":)" + (c.added ? "true" : "false") + R"(,"registered":)" +
                (c.link ? "true" : "false") + R"(,"uptimeMs":)" +
-               std::to_string(c.pid > 0 ? host_.now_ms() - c.started_ms : 0) + "}";
+               std::to_string(c.pid > 0 ? host_.now_ms() - c.started_ms : 0) + stats_field(c.id) + "}";
     }
     return out + "]";
 }
@@ -1040,6 +1044,7 @@ void MasterRole::handle_admin(const std::shared_ptr<FrameLink> &link, Peer &p, c
 
 void MasterRole::stop(Done done) {
     stopping_ = true;
+    stop_admin_http();
     stop_done_ = std::make_unique<Done>(done);
     stop_deadline_ms_ = host_.now_ms() + static_cast<uint64_t>(options_.stop_timeout_ms);
     if (acceptor_)

@@ -9,8 +9,10 @@
 #include "link_messages.hpp"
 #include "membership.hpp"
 #include "process_spawner.hpp"
+#include "server_stats.hpp"
 
 #include <shaddock/cpp/plugin.hpp>
+#include <shaddock/http/http_server.hpp>
 
 #include <rapidjson/document.h>
 
@@ -19,6 +21,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -39,6 +42,11 @@ struct MasterOptions {
     int admin_lockout_ms = 60000;    // ...lock the address out this long
     int admin_fail_delay_ms = 1000;  // every failed login is answered this late
     SshOptions ssh;
+    // The admin HTTP port (master_http.cpp): /metrics.
+    bool admin_http = true;
+    std::string admin_http_host = "127.0.0.1";
+    int admin_http_port = 7001;
+    std::string metrics_token;  // empty: /metrics needs no token
 };
 
 class MasterRole {
@@ -136,6 +144,26 @@ private:
     void write_state();
     std::string state_path() const;
 
+    // master_http.cpp: the servers' figures and the admin HTTP port.
+    void handle_stats(const std::string &id, const rapidjson::Document &msg);
+    std::string stats_field(const std::string &id) const;  // ',"stats":{...}' or ""
+    void start_admin_http();
+    void stop_admin_http();
+    // An admin HTTP route's answer, made on the logic thread.
+    struct HttpAnswer {
+        unsigned status = 200;
+        std::string content_type = "application/json";
+        std::string body;
+    };
+    struct HttpRoute {
+        bool metrics_token = false;  // asks `Authorization: Bearer <metricsToken>` when one is set
+        std::function<HttpAnswer(const http::RequestMessage &)> answer;  // [logic]
+    };
+    // Before start_admin_http (the table is read from the HTTP thread afterwards, never changed).
+    void add_http_route(const std::string &path, HttpRoute route);
+    void serve_http(const http::Request &req, http::Reply reply);  // [HTTP I/O thread]
+    std::string metrics_text();
+
     Host host_;
     Membership &members_;
     boost::asio::io_context &io_;
@@ -168,6 +196,16 @@ private:
     bool stopping_ = false;
     std::unique_ptr<Done> stop_done_;
     uint64_t stop_deadline_ms_ = 0;
+
+    // The latest figures of each registered server (dropped when its link closes).
+    struct Figures {
+        std::string metrics_json;  // its "shd.metrics/1" snapshot
+        std::string summary;       // stats_summary() of it
+    };
+    std::map<std::string, Figures> figures_;
+    std::unique_ptr<ServerStats> own_stats_;        // the master's own figures
+    std::map<std::string, HttpRoute> http_routes_;  // by path; fixed once the port is open
+    std::unique_ptr<http::Server> http_;            // lives until the role is destroyed (replies may be pending)
 };
 
 }  // namespace shd::cluster

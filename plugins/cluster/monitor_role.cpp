@@ -71,6 +71,11 @@ void MonitorRole::configure() {
 void MonitorRole::start() {
     first_attempt_ms_ = host_.now_ms();
     asio::post(io_, [this] { connect(0); });
+    // This server's figures, once a second, while it is registered (docs/operations.md, "Metrics").
+    stats_ = std::make_unique<ServerStats>(host_);
+    stats_->start(options_.stats_interval_ms, [this](const std::string &snapshot) {
+        if (link_ && registered_ && state_ == State::secure) link_->send(R"({"t":"stats","metrics":)" + snapshot + "}");
+    });
     // Posted now, this runs after the host has started every plugin and the app: then we are "up".
     host_.post([this] {
         local_started_ = true;
@@ -245,6 +250,7 @@ void MonitorRole::on_closed(const std::string &reason) {
 
 void MonitorRole::stop(Done done) {
     stopping_ = true;
+    if (stats_) stats_->stop();
     if (link_) link_->close("server stopping");
     link_.reset();
     asio::post(io_, [this] {

@@ -5,6 +5,7 @@
 
 #include "frame_link.hpp"
 #include "membership.hpp"
+#include "server_stats.hpp"
 
 #include <shaddock/cpp/plugin.hpp>
 
@@ -22,6 +23,7 @@ namespace shd::cluster {
 struct MonitorOptions {
     int first_connect_timeout_ms = 5000;  // Pomelo: a server that cannot reach the master at start exits
     int max_backoff_ms = 60000;
+    uint64_t stats_interval_ms = 1000;  // figures to the master ("stats" frames); 0: never
     FrameLimits limits{4096, 1 << 20, 16 << 20, 10000};
 };
 
@@ -60,6 +62,7 @@ private:
     bool local_started_ = false;
     bool recorded_ = false;
     std::atomic<bool> stopping_{false};  // read by I/O-thread handlers
+    std::unique_ptr<ServerStats> stats_;
 };
 
 }  // namespace shd::cluster

@@ -165,6 +165,7 @@ bool Connection::take_token(const shd_inbound_msg_v1 &msg) {
     // keeps sending past the limit runs into the kick.
     tokens_ -= 1;
     if (granted) return true;
+    if (settings_.metrics) settings_.metrics->rate_limited.add();
     if (settings_.rate_kick_after > 0 && tokens_ < -settings_.rate_kick_after) {
         if (settings_.host) settings_.host->warn("client " + remote_ + ": kicked: over rateLimit");
         SharedBytes notice = settings_.encoder ? settings_.encoder->kick("rate limit") : nullptr;
@@ -218,6 +219,7 @@ void SHD_CALL Connection::link_established(void *ctx) {
     Connection *c = from(ctx);
     if (c->closed_ || c->closing_ || c->sid_ != 0) return;
     c->sid_ = c->settings_.next_sid->fetch_add(1);
+    if (c->settings_.metrics) c->settings_.metrics->handshakes.add();
     // The accept deadline is met. Heartbeats now guard the connection; without them, inactivity does.
     c->set_idle(c->settings_.heartbeat ? kNever
                                        : c->last_read_ + std::chrono::milliseconds(c->settings_.idle_timeout_ms));
@@ -230,6 +232,7 @@ bool Connection::admit(const SharedBytes &bytes) {
     uint64_t size = bytes->size();
     // One message alone may exceed the limit (it is bounded by the package size); a backlog may not.
     if (queued_bytes_ > 0 && queued_bytes_ + size > settings_.send_queue_limit) {
+        if (!overflowed_ && settings_.metrics) settings_.metrics->cutoffs.add();
         overflowed_ = true;
         drop_unwritten();
         if (close_reason_.empty()) close_reason_ = "send queue overflow";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "connection_events.hpp"
+#include "connector_metrics.hpp"
 #include "protocol_encoder.hpp"
 
 #include <shaddock/ext/protocol.h>
@@ -48,6 +49,7 @@ struct ConnectionSettings {
     double rate_burst = 0;
     double rate_kick_after = 0;
     const ProtocolEncoder *encoder = nullptr;  // [any] refusals and kicks encoded on the I/O thread
+    const ConnectorMetrics *metrics = nullptr;  // [any] null in unit tests
 };
 
 }  // namespace shd::connector

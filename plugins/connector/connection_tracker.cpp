@@ -131,6 +131,7 @@ TrackerSlot ConnectionTracker::acquire(const std::string &ip, Refusal *refused) 
         uint64_t now = count_.fetch_add(1) + 1;
         if (now > peak_) peak_ = now;
     }
+    open_gauge_.add(1);
     return slot;  // if this moves, the move relinks under the lock, which is free again here
 }
 
@@ -142,6 +143,7 @@ void ConnectionTracker::release(TrackerSlot &s) {
         if (s.tracker_ != this) return;
         unlink(s);
         uint64_t now = count_.fetch_sub(1) - 1;
+        open_gauge_.add(-1);
         if (stopping_.load() && head_ == nullptr && !empty_reported_) {
             empty_reported_ = true;
             report = std::move(on_empty_);

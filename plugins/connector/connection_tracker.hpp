@@ -3,6 +3,8 @@
 // and go on several I/O threads while the logic thread asks for counts or stops.
 #pragma once
 
+#include <shaddock/cpp/metrics.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -83,6 +85,8 @@ public:
     TrackerSlot acquire(const std::string &ip = {}, Refusal *refused = nullptr);
     // [any] Open connections.
     uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+    // Before the first acquire: a gauge that follows count().
+    void count_into(Metric gauge) { open_gauge_ = gauge; }
     bool stopping() const { return stopping_.load(); }
 
     // [logic] Refuses new connections, aborts the open ones with `reason`, and calls on_empty (once,
@@ -116,6 +120,7 @@ private:
     mutable std::mutex mutex_;
     TrackerSlot *head_ = nullptr;  // every counted slot
     std::atomic<uint64_t> count_{0};
+    Metric open_gauge_;
     uint64_t peak_ = 0;  // most connections since the last memory release
     std::atomic<bool> stopping_{false};
     std::function<void()> on_empty_;

@@ -111,8 +111,12 @@ public:
         settings_.rate_burst = options_.rate_burst;
         settings_.rate_kick_after = options_.rate_kick_after;
         settings_.encoder = &encoder_;
+        metrics_.declare(host(), routes);
+        settings_.metrics = &metrics_;
+        bridge_->set_metrics(&metrics_);
         bridge_->set_encoder(&encoder_);
         session_service_->set_encoder(&encoder_);
+        session_service_->set_metrics(&metrics_);
 
         io_->start();
         host().info("listening on port " + std::to_string(io_->port()) + " (raw TCP and WebSocket" +
@@ -200,6 +204,7 @@ private:
     // Order matters for destruction: settings_ outlives io_ (connections read it), sessions_ is
     // emptied before io_ goes (they hold connection handles).
     ConnectorOptions options_;
+    ConnectorMetrics metrics_;  // read by connections: outlives io_
     ConnectionSettings settings_;
     SendStats stats_;
     std::atomic<uint64_t> next_sid_{1};

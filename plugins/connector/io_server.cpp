@@ -219,6 +219,11 @@ struct IoServer::Impl {
 
     // At most one line a second: a flood of refusals must not flood the log.
     void warn_refusal(Refusal refused, const std::string &remote) {
+        if (const ConnectorMetrics *m = settings.metrics) {
+            if (refused == Refusal::max_connections) m->refused_max.add();
+            if (refused == Refusal::max_per_ip) m->refused_per_ip.add();
+            if (refused == Refusal::connect_rate) m->refused_rate.add();
+        }
         std::string what;
         switch (refused) {
             case Refusal::max_connections:
@@ -292,6 +297,7 @@ IoServer::~IoServer() = default;
 void IoServer::start() {
     if (impl_->options.tls) impl_->tls = make_tls_context(impl_->options.tls_files);
     raise_descriptor_limit(impl_->host);
+    if (impl_->settings.metrics) impl_->tracker.count_into(impl_->settings.metrics->connections);
     impl_->listen();
     asio::post(*impl_->acceptor_strand, [impl = impl_.get()] { impl->accept(); });
     impl_->start_threads();

@@ -12,6 +12,8 @@ struct LogicBridge::Responder {
     std::string route;  // the request's route: it selects the response's body codec
     // A request counts against its connection's maxPendingMessages until it is answered.
     std::shared_ptr<InboxCredit> credit;
+    const ConnectorMetrics::Route *metrics;  // requests: counted and timed when answered
+    std::chrono::steady_clock::time_point arrived;
 };
 
 void LogicBridge::handshake(std::shared_ptr<ClientLink> link, shd_str client_type, shd_str client_version,
@@ -59,6 +61,7 @@ void LogicBridge::deliver(uint64_t sid, const shd_inbound_msg_v1 &msg, std::shar
     in.body = to_view(msg.body_json);
     in.credit = std::move(credit);
     in.cost = sizeof(Inbound) + msg.route.size + msg.body_json.size;
+    in.arrived = std::chrono::steady_clock::now();
     inbox_bytes_.fetch_add(in.cost);
     enqueue(std::move(in));
 }
@@ -137,8 +140,10 @@ void SHD_CALL LogicBridge::run_inbox(void *ud, shd_status status) {
 void LogicBridge::dispatch(Inbound &in) {
     Session *s = sessions_.find(in.sid);
     if (!s || !encoder_.load()) return;  // the client left before its message got here
-    auto *r = new Responder{{}, this, s->link, in.id, in.kind == SHD_MSG_NOTIFY, in.route, nullptr};
+    auto *r =
+        new Responder{{}, this, s->link, in.id, in.kind == SHD_MSG_NOTIFY, in.route, nullptr, nullptr, in.arrived};
     if (in.kind == SHD_MSG_REQUEST) r->credit = std::move(in.credit);
+    if (in.kind == SHD_MSG_REQUEST && metrics_) r->metrics = &metrics_->route(in.route);
     shd::stamp(r->table);
     r->table.ctx = r;
     r->table.respond = &LogicBridge::respond;
@@ -156,6 +161,12 @@ void LogicBridge::dispatch(Inbound &in) {
 void SHD_CALL LogicBridge::respond(void *ctx, shd_status status, shd_str body_json) {
     std::unique_ptr<Responder> r(static_cast<Responder *>(ctx));
     if (r->credit) r->credit->message_done();
+    if (r->metrics) {
+        r->metrics->requests.add();
+        if (status != SHD_OK) r->metrics->errors.add();
+        r->metrics->duration.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - r->arrived).count());
+    }
     if (r->notify) return;  // a notify never gets an answer (Pomelo drops it too)
     const ProtocolEncoder *encoder = r->bridge->encoder_.load();
     if (!encoder) return;  // the connector stopped

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "connection_events.hpp"
+#include "connector_metrics.hpp"
 #include "protocol_encoder.hpp"
 #include "session_registry.hpp"
 
@@ -12,6 +13,7 @@
 #include <shaddock/cpp/host.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -32,6 +34,8 @@ public:
 
     // [logic] Set once the protocol is set up (start), cleared at stop: answers after that are dropped.
     void set_encoder(const ProtocolEncoder *encoder) { encoder_.store(encoder); }
+    // [logic] Before the first message: requests are counted and timed by route there.
+    void set_metrics(const ConnectorMetrics *metrics) { metrics_ = metrics; }
 
     // ConnectionEvents, [io]
     void handshake(std::shared_ptr<ClientLink> link, shd_str client_type, shd_str client_version, shd_str user_json,
@@ -56,6 +60,7 @@ private:
         std::function<void()> task;
         std::shared_ptr<InboxCredit> credit;  // client messages: back-pressure (see InboxCredit)
         uint64_t cost = 0;                    // client messages: bytes counted against the budget
+        std::chrono::steady_clock::time_point arrived{};  // client messages: when the I/O thread had it
     };
     struct Responder;
     // [io] Queues an event for the logic thread. Events of every connection share one queue, so they
@@ -74,6 +79,7 @@ private:
     const shd_handler_service_v1 *handlers_;
     void *handlers_ctx_;
     std::atomic<const ProtocolEncoder *> encoder_{nullptr};
+    const ConnectorMetrics *metrics_ = nullptr;
 
     std::mutex inbox_mutex_;
     std::vector<Inbound> inbox_;  // [io -> logic]; a drain is posted when it stops being empty

@@ -35,6 +35,10 @@ size_t SessionService::send_to(const SharedBytes &bytes, const uint64_t *sids, s
         else
             ++missed;
     }
+    if (metrics_) {
+        metrics_->pushes_sent.add(static_cast<int64_t>(count - missed));
+        metrics_->pushes_dropped.add(static_cast<int64_t>(missed));
+    }
     return missed;
 }
 
@@ -130,6 +134,7 @@ shd_status SessionService::push_to_uids(SessionService *ctx, shd_str route, shd_
     for (size_t i = 0; i < count; ++i) {
         const std::vector<uint64_t> &sids = me->sessions_.sids_of(to_view(uids[i]));
         if (sids.empty()) {
+            if (me->metrics_) me->metrics_->pushes_dropped.add();
             if (missed_sink) missed_sink(ud, uids[i]);
             continue;
         }
@@ -143,9 +148,14 @@ shd_status SessionService::broadcast(SessionService *ctx, shd_str route, shd_str
     if (!me->encoder_) return SHD_ERR_SHUTDOWN;
     SharedBytes bytes = me->encoder_->push(to_view(route), to_view(body));
     if (!bytes) return SHD_ERR_INVALID;
+    int64_t sent = 0;
     me->sessions_.for_each([&](const Session &s) {
-        if (!bound_only || !s.uid.empty()) s.link->send(bytes);
+        if (!bound_only || !s.uid.empty()) {
+            s.link->send(bytes);
+            ++sent;
+        }
     });
+    if (me->metrics_) me->metrics_->pushes_sent.add(sent);
     return SHD_OK;
 }
 

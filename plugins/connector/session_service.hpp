@@ -2,6 +2,7 @@
 // pushes. Pushes are encoded once and the one buffer is shared by every recipient. [logic] only.
 #pragma once
 
+#include "connector_metrics.hpp"
 #include "protocol_encoder.hpp"
 #include "session_registry.hpp"
 
@@ -16,6 +17,8 @@ public:
     // Null until the protocol is set up (start) and again after stop: pushes and kicks then fail
     // with SHD_ERR_SHUTDOWN.
     void set_encoder(const ProtocolEncoder *encoder) { encoder_ = encoder; }
+    // Pushes are counted there (sent, and dropped for want of a session).
+    void set_metrics(const ConnectorMetrics *metrics) { metrics_ = metrics; }
 
     const shd_session_service_v1 *vtable() const { return &vtable_; }
     const Host &host() const { return sessions_.host(); }  // where the table's entries report a failure
@@ -46,6 +49,7 @@ private:
 
     SessionRegistry &sessions_;
     const ProtocolEncoder *encoder_ = nullptr;
+    const ConnectorMetrics *metrics_ = nullptr;
     const shd_session_service_v1 vtable_ = make_vtable();
 };
 

@@ -55,10 +55,44 @@ void RpcService::untrack(Pending &p, uint64_t id) {
     }
 }
 
+void RpcService::count_call(const Pending &p, shd_status status) {
+    std::string_view type = p.type.empty() ? std::string_view("none") : std::string_view(p.type);
+    auto it = call_metrics_.find(type);
+    if (it == call_metrics_.end()) {
+        if (call_metrics_.size() >= kMaxCallLabels) type = "other";
+        it = call_metrics_.find(type);
+    }
+    if (it == call_metrics_.end()) {
+        shd::Metrics m(host_);
+        const std::string label(type);
+        it = call_metrics_
+                 .emplace(
+                     label,
+                     CallMetrics{
+                         m.counter("shaddock_rpc_calls",
+                                   "RPC calls made, ended (answered, failed or timed out), "
+                                   "by target server type",
+                                   "target", label),
+                         m.counter("shaddock_rpc_errors", "RPC calls that ended with an error (timeouts included)",
+                                   "target", label),
+                         m.counter("shaddock_rpc_timeouts", "RPC calls that ended at their deadline", "target", label),
+                         m.histogram("shaddock_rpc_duration_seconds", "RPC call latency, by target server type",
+                                     shd::Metrics::latency_buckets(), "target", label)})
+                 .first;
+    }
+    const CallMetrics &c = it->second;
+    c.calls.add();
+    if (status != SHD_OK) c.errors.add();
+    if (status == SHD_ERR_TIMEOUT) c.timeouts.add();
+    const uint64_t now = now_us();
+    c.duration.observe(now > p.started_us ? static_cast<double>(now - p.started_us) / 1e6 : 0.0);
+}
+
 void RpcService::complete(uint64_t id, shd_status status, std::string_view result, bool answered) {
     auto it = pending_.find(id);
     if (it == pending_.end()) return;
     untrack(it->second, id);
+    count_call(it->second, status);
     if (shd_rpc_forward_done_fn fdone = it->second.forward_done) {
         void *user_data = it->second.user_data;
         const bool after = it->second.filtered && !afters_.empty();

@@ -32,6 +32,7 @@
 #include <shaddock/ext/cluster.h>
 #include <shaddock/ext/rpc.h>
 #include <shaddock/cpp/host.hpp>
+#include <shaddock/cpp/metrics.hpp>
 
 #include <functional>
 #include <map>
@@ -253,6 +254,8 @@ private:
     // answered: the result is the response of the remote or the forward handler (a forward's after
     // filters then see it as the envelope [err, body], as they did when forwards were calls).
     void complete(uint64_t id, shd_status status, std::string_view result, bool answered = false);
+    // Counts one ended call in "shd.metrics/1", by the server type it was made to.
+    void count_call(const Pending &p, shd_status status);
     void fail_io(uint64_t id, const std::string &reason);
     bool try_failover(uint64_t id);
     void untrack(Pending &p, uint64_t id);
@@ -272,6 +275,13 @@ private:
     void finish_inbound(InboundCall *call, shd_status status, std::string_view result);
 
     shd::Host host_;
+    // Calls, errors, timeouts and latency by target server type (docs/operations.md, "Metrics"). The
+    // type may come from a client's route: past kMaxCallLabels types, the label is "other".
+    struct CallMetrics {
+        shd::Metric calls, errors, timeouts, duration;
+    };
+    static constexpr size_t kMaxCallLabels = 64;
+    std::map<std::string, CallMetrics, std::less<>> call_metrics_;
     RpcOptions options_;
     std::string self_id_;
     PeerDirectory directory_;
