@@ -15,7 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -38,8 +38,7 @@ struct Walker {
 };
 
 struct Options {
-    int entities = 10000, rounds = 50, warmup = 3, width = 20000, height = 20000, tower = 300, range = 2;
-    std::uint32_t seed = 1;
+    int entities = 10000, rounds = 50, warmup = 3, width = 20000, height = 20000, tower = 300, range = 2, seed = 1;
 };
 
 // One step of walker w: now and then a new velocity, then a move that bounces off the borders.
@@ -60,27 +59,18 @@ void step(Walker &w, Mulberry32 &rng, const Options &o) {
 
 int main(int argc, char **argv) {
     Options o;
+    const std::pair<const char *, int *> flags[] = {
+        {"--entities", &o.entities}, {"--rounds", &o.rounds}, {"--warmup", &o.warmup}, {"--width", &o.width},
+        {"--height", &o.height},     {"--tower", &o.tower},   {"--range", &o.range},   {"--seed", &o.seed}};
     for (int i = 1; i < argc; ++i) {
-        auto value = [&]() -> long {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "aoi_bench: %s needs a value\n", argv[i]);
-                std::exit(2);
-            }
-            return std::strtol(argv[++i], nullptr, 10);
-        };
-        std::string a = argv[i];
-        if (a == "--entities") o.entities = int(value());
-        else if (a == "--rounds") o.rounds = int(value());
-        else if (a == "--warmup") o.warmup = int(value());
-        else if (a == "--width") o.width = int(value());
-        else if (a == "--height") o.height = int(value());
-        else if (a == "--tower") o.tower = int(value());
-        else if (a == "--range") o.range = int(value());
-        else if (a == "--seed") o.seed = std::uint32_t(value());
-        else {
-            std::fprintf(stderr, "aoi_bench: unknown argument %s\n", argv[i]);
+        int *target = nullptr;
+        for (const auto &[name, field] : flags)
+            if (std::strcmp(argv[i], name) == 0) target = field;
+        if (!target || i + 1 >= argc) {
+            std::fprintf(stderr, "aoi_bench: bad argument %s (see the comment at the top of aoi_bench.cpp)\n", argv[i]);
             return 2;
         }
+        *target = int(std::strtol(argv[++i], nullptr, 10));
     }
 
     shd::aoi::Config config;
@@ -89,7 +79,7 @@ int main(int argc, char **argv) {
     config.tower_width = o.tower;
     config.tower_height = o.tower;
     shd::aoi::TowerAoi aoi(config);
-    Mulberry32 rng{o.seed};
+    Mulberry32 rng{std::uint32_t(o.seed)};
     std::vector<Walker> walkers(static_cast<std::size_t>(o.entities));
     for (std::size_t id = 0; id < walkers.size(); ++id) {
         Walker &w = walkers[id];
@@ -122,9 +112,9 @@ int main(int argc, char **argv) {
     for (int r = 0; r < o.rounds; ++r) round();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     long updates = long(o.entities) * o.rounds;
-    std::printf("{\"impl\":\"shd::aoi\",\"entities\":%d,\"updates\":%ld,\"seconds\":%.6f,\"updatesPerSecond\":%.0f,"
-                "\"objectEvents\":%ld,\"watcherEvents\":%ld,\"failures\":%ld}\n",
-                o.entities, updates, seconds, seconds > 0 ? updates / seconds : 0.0, object_events, watcher_events,
-                failures);
+    std::printf(
+        "{\"impl\":\"shd::aoi\",\"entities\":%d,\"updates\":%ld,\"seconds\":%.6f,\"updatesPerSecond\":%.0f,"
+        "\"objectEvents\":%ld,\"watcherEvents\":%ld,\"failures\":%ld}\n",
+        o.entities, updates, seconds, seconds > 0 ? updates / seconds : 0.0, object_events, watcher_events, failures);
     return failures ? 1 : 0;
 }

@@ -123,7 +123,8 @@ private:
     }
 
     void print_change(const char *op, EntityId id, int type, Position p, const char *extra, const Change &c) {
-        std::printf("{\"op\":\"%s\",\"id\":%" PRIu64 ",\"type\":%d,\"x\":%s,\"y\":%s%s,\"status\":\"%s\","
+        std::printf("{\"op\":\"%s\",\"id\":%" PRIu64
+                    ",\"type\":%d,\"x\":%s,\"y\":%s%s,\"status\":\"%s\","
                     "\"moved\":%s,\"entered\":%s,\"left\":%s}\n",
                     op, id, type, num(p.x).c_str(), num(p.y).c_str(), extra, status_name(c.status),
                     c.moved ? "true" : "false", refs(c.entered).c_str(), refs(c.left).c_str());
@@ -166,7 +167,8 @@ private:
             Change c;
             c.status = s;
             const Watcher &w = it->second.first;
-            print_change("removeWatcher", id, it->second.second, w.pos, (",\"range\":" + std::to_string(w.range)).c_str(), c);
+            print_change("removeWatcher", id, it->second.second, w.pos,
+                         (",\"range\":" + std::to_string(w.range)).c_str(), c);
             watchers_.erase(it);
         } else {
             Watcher &w = it->second.first;
@@ -198,8 +200,9 @@ private:
                     num(p.x).c_str(), num(p.y).c_str(), r, status_name(s), list.c_str());
         std::vector<EntityRef> out;
         s = aoi_->ids_by_range(p, r, types, out);
-        std::printf("{\"op\":\"getIdsByRange\",\"x\":%s,\"y\":%s,\"range\":%d,\"types\":%s,\"status\":\"%s\",\"refs\":%s}\n",
-                    num(p.x).c_str(), num(p.y).c_str(), r, types_json.c_str(), status_name(s), refs(out).c_str());
+        std::printf(
+            "{\"op\":\"getIdsByRange\",\"x\":%s,\"y\":%s,\"range\":%d,\"types\":%s,\"status\":\"%s\",\"refs\":%s}\n",
+            num(p.x).c_str(), num(p.y).c_str(), r, types_json.c_str(), status_name(s), refs(out).c_str());
         s = aoi_->watchers_of(p, types, out);
         std::printf("{\"op\":\"getWatchers\",\"x\":%s,\"y\":%s,\"types\":%s,\"status\":\"%s\",\"refs\":%s}\n",
                     num(p.x).c_str(), num(p.y).c_str(), types_json.c_str(), status_name(s), refs(out).c_str());

@@ -17,7 +17,9 @@
 namespace shd::aoi {
 namespace {
 
-bool by_id(const EntityRef &a, const EntityRef &b) { return a.id != b.id ? a.id < b.id : a.type < b.type; }
+bool by_id(const EntityRef &a, const EntityRef &b) {
+    return a.id != b.id ? a.id < b.id : a.type < b.type;
+}
 
 // The rules written out again, independently of the library: plain maps, a scan of everything.
 class Reference {
@@ -208,7 +210,9 @@ std::string refs(std::vector<EntityRef> v) {
     for (const EntityRef &r : v) s << r.id << ':' << r.type << ' ';
     return s.str();
 }
-std::string refs(View<EntityRef> v) { return refs(std::vector<EntityRef>(v.begin(), v.end())); }
+std::string refs(View<EntityRef> v) {
+    return refs(std::vector<EntityRef>(v.begin(), v.end()));
+}
 std::string ids(std::vector<EntityId> v) {
     std::sort(v.begin(), v.end());
     std::ostringstream s;
@@ -280,7 +284,8 @@ private:
     void check(const char *what, const Change &got, const Reference::Result &want) {
         ++changes;
         std::string w = where() + what;
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(w + " status", std::string(to_string(want.status)), std::string(to_string(got.status)));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(w + " status", std::string(to_string(want.status)),
+                                     std::string(to_string(got.status)));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(w + " moved", want.moved, got.moved);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(w + " entered", refs(want.entered), refs(got.entered));
         CPPUNIT_ASSERT_EQUAL_MESSAGE(w + " left", refs(want.left), refs(got.left));
@@ -412,7 +417,8 @@ public:
         }
         CPPUNIT_ASSERT_EQUAL(long(worlds) * ops, changes + queries);
         // The walk must produce many non-empty sets, or the comparison proves little.
-        CPPUNIT_ASSERT_MESSAGE("only " + std::to_string(events) + " changes with entered or left entities", events > 10000);
+        CPPUNIT_ASSERT_MESSAGE("only " + std::to_string(events) + " changes with entered or left entities",
+                               events > 10000);
     }
 };
 

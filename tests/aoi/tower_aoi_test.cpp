@@ -25,8 +25,12 @@ void *operator new(std::size_t size) {
     throw std::bad_alloc();
 }
 // Out of line, so the compiler does not pair an inlined free() with a call to operator new.
-__attribute__((noinline)) void operator delete(void *p) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete(void *p, std::size_t) noexcept { std::free(p); }
+__attribute__((noinline)) void operator delete(void *p) noexcept {
+    std::free(p);
+}
+__attribute__((noinline)) void operator delete(void *p, std::size_t) noexcept {
+    std::free(p);
+}
 
 namespace shd::aoi {
 namespace {
@@ -39,7 +43,9 @@ std::vector<EntityId> sorted_ids(View<EntityRef> v) {
     std::sort(out.begin(), out.end());
     return out;
 }
-std::vector<EntityId> sorted_ids(const std::vector<EntityRef> &v) { return sorted_ids(View<EntityRef>(v)); }
+std::vector<EntityId> sorted_ids(const std::vector<EntityRef> &v) {
+    return sorted_ids(View<EntityRef>(v));
+}
 std::vector<EntityId> sorted(std::vector<EntityId> v) {
     std::sort(v.begin(), v.end());
     return v;
@@ -57,7 +63,9 @@ Config ten_by_ten() {
     return c;
 }
 // The centre of tower (x, y) on that map.
-Position at(int x, int y) { return {x * 100.0 + 50, y * 100.0 + 50}; }
+Position at(int x, int y) {
+    return {x * 100.0 + 50, y * 100.0 + 50};
+}
 
 class TowerAoiTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(TowerAoiTest);

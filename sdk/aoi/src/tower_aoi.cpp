@@ -45,9 +45,9 @@ struct ObjectRecord {
 struct WatcherRecord {
     EntityId id = 0;
     Rect window;
-    int x = 0, y = 0;            // tower coordinates
-    int range = 0;               // clamped
-    int requested_range = 0;     // as given, for Pomelo's "same range" test
+    int x = 0, y = 0;         // tower coordinates
+    int range = 0;            // clamped
+    int requested_range = 0;  // as given, for Pomelo's "same range" test
     TypeId type = 0;
 };
 
@@ -379,13 +379,29 @@ Status TowerAoi::watchers_of(Position pos, std::vector<EntityRef> &out) const {
     return Status::ok;
 }
 
-int TowerAoi::columns() const { return impl_->columns; }
-int TowerAoi::rows() const { return impl_->rows; }
-int TowerAoi::range_limit() const { return impl_->config.range_limit; }
-bool TowerAoi::tower_of(Position pos, int &tower_x, int &tower_y) const { return impl_->in_map(pos, tower_x, tower_y); }
-std::size_t TowerAoi::object_count() const { return impl_->object_ids.size(); }
-std::size_t TowerAoi::watcher_count() const { return impl_->watcher_ids.size(); }
-bool TowerAoi::has_object(EntityId id) const { return impl_->object_ids.find(id) != kNone; }
-bool TowerAoi::has_watcher(EntityId id) const { return impl_->watcher_ids.find(id) != kNone; }
+int TowerAoi::columns() const {
+    return impl_->columns;
+}
+int TowerAoi::rows() const {
+    return impl_->rows;
+}
+int TowerAoi::range_limit() const {
+    return impl_->config.range_limit;
+}
+bool TowerAoi::tower_of(Position pos, int &tower_x, int &tower_y) const {
+    return impl_->in_map(pos, tower_x, tower_y);
+}
+std::size_t TowerAoi::object_count() const {
+    return impl_->object_ids.size();
+}
+std::size_t TowerAoi::watcher_count() const {
+    return impl_->watcher_ids.size();
+}
+bool TowerAoi::has_object(EntityId id) const {
+    return impl_->object_ids.find(id) != kNone;
+}
+bool TowerAoi::has_watcher(EntityId id) const {
+    return impl_->watcher_ids.find(id) != kNone;
+}
 
 }  // namespace shd::aoi

@@ -53,12 +53,12 @@ struct Position {
 };
 
 struct Config {
-    double width = 0;         // the map, in the app's units (pixels in lordofpomelo)
+    double width = 0;  // the map, in the app's units (pixels in lordofpomelo)
     double height = 0;
-    double tower_width = 0;   // lordofpomelo: 300 x 300
+    double tower_width = 0;  // lordofpomelo: 300 x 300
     double tower_height = 0;
-    TypeId types = 1;         // types are 0 .. types-1
-    int range_limit = 5;      // watcher ranges are clamped to this; Pomelo's is fixed at 5
+    TypeId types = 1;     // types are 0 .. types-1
+    int range_limit = 5;  // watcher ranges are clamped to this; Pomelo's is fixed at 5
 };
 
 struct EntityRef {
@@ -66,7 +66,9 @@ struct EntityRef {
     TypeId type = 0;
 };
 
-inline bool operator==(const EntityRef &a, const EntityRef &b) { return a.id == b.id && a.type == b.type; }
+inline bool operator==(const EntityRef &a, const EntityRef &b) {
+    return a.id == b.id && a.type == b.type;
+}
 
 // A read-only run of T, borrowed: see each function for how long it stays valid.
 template <class T>
