@@ -3,11 +3,13 @@
 // bench/aoi/run.js can compare the two and check that both saw the same events.
 //
 //   aoi_bench [--entities N] [--rounds R] [--warmup W] [--width px] [--height px] [--tower px]
-//             [--range r] [--seed S]
+//             [--range r] [--seed S] [--min-ms T]
 //
 // Each entity is an object and a watcher (a lordofpomelo player). One update is one entity's step:
-// update_object then update_watcher at the new position, as lordofpomelo's move action does. The
-// timed part is R rounds of N updates after W rounds of warm-up. Prints one JSON line.
+// update_object then update_watcher at the new position, as lordofpomelo's move action does. After
+// W rounds of warm-up, R rounds of N updates are timed and their entered/left entities counted (the
+// figures both sides must agree on); further rounds follow until T ms have passed (default 2000), so
+// a fast run is timed long enough. Prints one JSON line.
 #include <shaddock/aoi/tower_aoi.hpp>
 
 #include <chrono>
@@ -38,7 +40,8 @@ struct Walker {
 };
 
 struct Options {
-    int entities = 10000, rounds = 50, warmup = 3, width = 20000, height = 20000, tower = 300, range = 2, seed = 1;
+    int entities = 10000, rounds = 50, warmup = 3, width = 20000, height = 20000, tower = 300, range = 2, seed = 1,
+        min_ms = 2000;
 };
 
 // One step of walker w: now and then a new velocity, then a move that bounces off the borders.
@@ -60,8 +63,9 @@ void step(Walker &w, Mulberry32 &rng, const Options &o) {
 int main(int argc, char **argv) {
     Options o;
     const std::pair<const char *, int *> flags[] = {
-        {"--entities", &o.entities}, {"--rounds", &o.rounds}, {"--warmup", &o.warmup}, {"--width", &o.width},
-        {"--height", &o.height},     {"--tower", &o.tower},   {"--range", &o.range},   {"--seed", &o.seed}};
+        {"--entities", &o.entities}, {"--rounds", &o.rounds}, {"--warmup", &o.warmup},
+        {"--width", &o.width},       {"--height", &o.height}, {"--tower", &o.tower},
+        {"--range", &o.range},       {"--seed", &o.seed},     {"--min-ms", &o.min_ms}};
     for (int i = 1; i < argc; ++i) {
         int *target = nullptr;
         for (const auto &[name, field] : flags)
@@ -109,9 +113,15 @@ int main(int argc, char **argv) {
     for (int r = 0; r < o.warmup; ++r) round();
     object_events = watcher_events = 0;
     auto t0 = std::chrono::steady_clock::now();
+    auto elapsed = [&t0]() { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     for (int r = 0; r < o.rounds; ++r) round();
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    long updates = long(o.entities) * o.rounds;
+    const long counted_objects = object_events, counted_watchers = watcher_events;
+    long rounds = o.rounds;
+    for (; elapsed() * 1000 < o.min_ms; ++rounds) round();  // longer, for a steadier figure
+    double seconds = elapsed();
+    long updates = long(o.entities) * rounds;
+    object_events = counted_objects;
+    watcher_events = counted_watchers;
     std::printf(
         "{\"impl\":\"shd::aoi\",\"entities\":%d,\"updates\":%ld,\"seconds\":%.6f,\"updatesPerSecond\":%.0f,"
         "\"objectEvents\":%ld,\"watcherEvents\":%ld,\"failures\":%ld}\n",

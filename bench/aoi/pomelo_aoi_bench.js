@@ -5,11 +5,12 @@
 // shd::aoi returns); 'updateWatcher' carries its lists already. Prints one JSON line.
 //
 //   node pomelo_aoi_bench.js [--entities N] [--rounds R] [--warmup W] [--width px] [--height px]
-//                            [--tower px] [--range r] [--seed S]
+//                            [--tower px] [--range r] [--seed S] [--min-ms T]
+// Events are counted over the R timed rounds; timing goes on over further rounds until T ms passed.
 'use strict';
 const pomeloAoi = require('./pomelo_aoi');
 
-const o = { entities: 10000, rounds: 50, warmup: 3, width: 20000, height: 20000, tower: 300, range: 2, seed: 1 };
+const o = { entities: 10000, rounds: 50, warmup: 3, width: 20000, height: 20000, tower: 300, range: 2, seed: 1, 'min-ms': 2000 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const name = argv[i].replace(/^--/, '');
@@ -77,9 +78,14 @@ function round() {
 for (let r = 0; r < o.warmup; r++) round();
 objectEvents = watcherEvents = 0;
 const t0 = process.hrtime.bigint();
+const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
 for (let r = 0; r < o.rounds; r++) round();
-const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-const updates = o.entities * o.rounds;
+const counted = [objectEvents, watcherEvents];
+let rounds = o.rounds;
+for (; elapsed() * 1000 < o['min-ms']; rounds++) round();  // longer, for a steadier figure
+const seconds = elapsed();
+const updates = o.entities * rounds;
+[objectEvents, watcherEvents] = counted;
 console.log(JSON.stringify({ impl: `pomelo-aoi ${pomeloAoi.version()}`, node: process.version, entities: o.entities, updates,
                              seconds, updatesPerSecond: Math.round(updates / seconds), objectEvents, watcherEvents, failures }));
 process.exit(failures ? 1 : 0);

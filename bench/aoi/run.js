@@ -4,9 +4,11 @@
 // that both counted the same entered/left events (the same work was done). See docs/aoi.md.
 //
 //   node bench/aoi/run.js [--quick] [--entities N] [--rounds R] [--width px] [--height px] [--tower px]
-//                         [--range r] [--seed S]
+//                         [--range r] [--seed S] [--min-ms T]
 //
-//   --quick   2 rounds after 1 warm-up round: a smoke run (the test aoi_bench_smoke)
+//   --rounds  the rounds whose events both must count alike (default 50); each side then goes on
+//             until it has run --min-ms (default 2000) for a steadier figure
+//   --quick   2 rounds after 1 warm-up round, no minimum time: a smoke run (the test aoi_bench_smoke)
 // The C++ binary: SHADDOCK_AOI_BENCH, else <SHADDOCK_BUILD_DIR or <repo>/build>/bin/aoi_bench.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -18,7 +20,7 @@ const pomeloAoi = require('./pomelo_aoi');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const pass = args.filter((a) => a !== '--quick');
-if (quick) pass.push('--rounds', '2', '--warmup', '1');
+if (quick) pass.push('--rounds', '2', '--warmup', '1', '--min-ms', '0');
 const option = (name, fallback) => {
   const i = pass.lastIndexOf('--' + name);
   return i >= 0 ? pass[i + 1] : fallback;
@@ -51,7 +53,7 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const cpu = (os.cpus()[0] || {}).model || 'unknown CPU';
 console.log(`AOI micro-benchmark: ${ours.entities} walking entities (each an object and a watcher of range ${option('range', 2)}), ` +
             `map ${option('width', 20000)} x ${option('height', 20000)}, towers ${option('tower', 300)}, ` +
-            `${option('rounds', 50)} timed rounds; ${cpu}, ${os.cpus().length} cores, Node ${process.version}`);
+            `${option('rounds', 50)} rounds counted, timed over at least ${option('min-ms', 2000)} ms; ${cpu}, ${os.cpus().length} cores, Node ${process.version}`);
 console.log('| implementation | updates/s | updates | seconds | object entered+left | watcher entered+left |');
 console.log('|---|---|---|---|---|---|');
 for (const r of [ours, theirs])
