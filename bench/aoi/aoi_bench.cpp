@@ -3,7 +3,7 @@
 // bench/aoi/run.js can compare the two and check that both saw the same events.
 //
 //   aoi_bench [--entities N] [--rounds R] [--warmup W] [--width px] [--height px] [--tower px]
-//             [--range r] [--seed S] [--min-ms T]
+//             [--range r] [--seed S] [--min-ms T] [--storage automatic|dense|sparse]
 //
 // Each entity is an object and a watcher (a lordofpomelo player). One update is one entity's step:
 // update_object then update_watcher at the new position, as lordofpomelo's move action does. After
@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -66,7 +67,15 @@ int main(int argc, char **argv) {
         {"--entities", &o.entities}, {"--rounds", &o.rounds}, {"--warmup", &o.warmup},
         {"--width", &o.width},       {"--height", &o.height}, {"--tower", &o.tower},
         {"--range", &o.range},       {"--seed", &o.seed},     {"--min-ms", &o.min_ms}};
+    shd::aoi::Storage storage = shd::aoi::Storage::automatic;
     for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--storage") == 0 && i + 1 < argc) {
+            std::string s = argv[++i];
+            storage = s == "dense"    ? shd::aoi::Storage::dense
+                      : s == "sparse" ? shd::aoi::Storage::sparse
+                                      : shd::aoi::Storage::automatic;
+            continue;
+        }
         int *target = nullptr;
         for (const auto &[name, field] : flags)
             if (std::strcmp(argv[i], name) == 0) target = field;
@@ -82,6 +91,7 @@ int main(int argc, char **argv) {
     config.height = o.height;
     config.tower_width = o.tower;
     config.tower_height = o.tower;
+    config.storage = storage;
     shd::aoi::TowerAoi aoi(config);
     Mulberry32 rng{std::uint32_t(o.seed)};
     std::vector<Walker> walkers(static_cast<std::size_t>(o.entities));
@@ -123,8 +133,10 @@ int main(int argc, char **argv) {
     object_events = counted_objects;
     watcher_events = counted_watchers;
     std::printf(
-        "{\"impl\":\"shd::aoi\",\"entities\":%d,\"updates\":%ld,\"seconds\":%.6f,\"updatesPerSecond\":%.0f,"
+        "{\"impl\":\"shd::aoi\",\"storage\":\"%s\",\"entities\":%d,\"updates\":%ld,\"seconds\":%.6f,"
+        "\"updatesPerSecond\":%.0f,"
         "\"objectEvents\":%ld,\"watcherEvents\":%ld,\"failures\":%ld}\n",
-        o.entities, updates, seconds, seconds > 0 ? updates / seconds : 0.0, object_events, watcher_events, failures);
+        aoi.sparse() ? "sparse" : "dense", o.entities, updates, seconds, seconds > 0 ? updates / seconds : 0.0,
+        object_events, watcher_events, failures);
     return failures ? 1 : 0;
 }

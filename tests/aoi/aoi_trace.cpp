@@ -67,6 +67,7 @@ public:
         c_.height = chance(50) ? rows * c_.tower_height : uniform(1, rows * c_.tower_height);
         c_.types = static_cast<TypeId>(pick(1, 4));
         pool_ = chance(30) ? 30 : 300;
+        c_.storage = seed % 2 ? Storage::dense : Storage::sparse;  // both stores, the same answers
         aoi_ = std::make_unique<TowerAoi>(c_);
         std::printf("{\"world\":{\"width\":%s,\"height\":%s,\"towerWidth\":%s,\"towerHeight\":%s,\"types\":%d}}\n",
                     num(c_.width).c_str(), num(c_.height).c_str(), num(c_.tower_width).c_str(),

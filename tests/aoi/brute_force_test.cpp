@@ -276,8 +276,9 @@ private:
 
     std::string where() const {
         std::ostringstream s;
-        s << "world seed " << seed_ << " (" << c_.width << "x" << c_.height << ", towers " << c_.tower_width << "x"
-          << c_.tower_height << ", limit " << c_.range_limit << "), op " << op_ << ": ";
+        s << "world seed " << seed_ << " (" << (c_.storage == Storage::sparse ? "sparse " : "") << c_.width << "x"
+          << c_.height << ", towers " << c_.tower_width << "x" << c_.tower_height << ", limit " << c_.range_limit
+          << "), op " << op_ << ": ";
         return s.str();
     }
 
@@ -391,7 +392,8 @@ class BruteForceTest : public CppUnit::TestFixture {
 public:
     // 20 worlds of 5000 operations: 100k changes and queries, each checked. Worlds range from one
     // tower to 60 x 60, with sizes that are and are not multiples of the tower size, with Pomelo's
-    // range limit (5) and others, and with small id pools (many duplicates and unknown ids).
+    // range limit (5) and others, with small id pools (many duplicates and unknown ids), half of them
+    // on the dense tower store and half on the sparse one.
     void randomWorldsMatchTheReference() {
         std::mt19937_64 meta(20261204);
         long changes = 0, events = 0, queries = 0;
@@ -408,6 +410,7 @@ public:
             c.height = i % 2 ? rows * c.tower_height : in(1, rows * c.tower_height + 1);
             c.types = static_cast<TypeId>(1 + i % 4);
             c.range_limit = i % 5 == 4 ? static_cast<int>(i % 3) : 5;
+            c.storage = i % 4 < 2 ? Storage::dense : Storage::sparse;  // both stores, the same answers
             int pool = i % 4 == 3 ? 20 : 300;
             World w(seed, c, pool);
             w.run(ops);

@@ -85,6 +85,8 @@ class TowerAoiTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(queriesFilterByType);
     CPPUNIT_TEST(idZeroAndLargeIds);
     CPPUNIT_TEST(badConfigThrowsNamingTheField);
+    CPPUNIT_TEST(storageIsChosenByTheNumberOfTowers);
+    CPPUNIT_TEST(sparseStoreServesAHugeMap);
     CPPUNIT_TEST(noAllocationOnceWarm);
     CPPUNIT_TEST_SUITE_END();
 
@@ -429,11 +431,61 @@ public:
         CPPUNIT_ASSERT(message(c).find("towers") != std::string::npos);
     }
 
+    void storageIsChosenByTheNumberOfTowers() {
+        Config c = ten_by_ten();
+        c.width = c.height = 102400;  // 1024 x 1024 towers: 2^20
+        CPPUNIT_ASSERT(!TowerAoi(c).sparse());
+        c.width = 102401;
+        CPPUNIT_ASSERT(TowerAoi(c).sparse());
+        c.storage = Storage::dense;
+        CPPUNIT_ASSERT(!TowerAoi(c).sparse());
+        c = ten_by_ten();
+        c.storage = Storage::sparse;
+        CPPUNIT_ASSERT(TowerAoi(c).sparse());
+        c.width = c.height = 1e7;  // 10^10 towers: too many for either
+        c.tower_width = c.tower_height = 0.1;
+        bool threw = false;
+        try {
+            TowerAoi aoi(c);
+        } catch (const std::invalid_argument &) {
+            threw = true;
+        }
+        CPPUNIT_ASSERT(threw);
+    }
+
+    void sparseStoreServesAHugeMap() {
+        // 40,000 x 40,000 towers (1.6 * 10^9) would take 77 GB dense; sparse keeps only those in use.
+        Config c;
+        c.width = c.height = 12e6;
+        c.tower_width = c.tower_height = 300;
+        TowerAoi aoi(c);
+        CPPUNIT_ASSERT(aoi.sparse());
+        CPPUNIT_ASSERT_EQUAL(40000, aoi.columns());
+        const Position corner{12e6 - 1, 12e6 - 1}, centre{6e6, 6e6};
+        CPPUNIT_ASSERT(aoi.add_watcher(1, 0, corner, 2) == Status::ok);
+        CPPUNIT_ASSERT(sorted_ids(aoi.add_object(2, 0, {12e6 - 1500, 12e6 - 1}).entered) == (Ids{1}));
+        CPPUNIT_ASSERT(aoi.add_object(3, 0, centre).entered.empty());
+        Change m = aoi.update_object(2, {6e6 + 300, 6e6});
+        CPPUNIT_ASSERT(m.entered.empty() && sorted_ids(m.left) == (Ids{1}));
+        m = aoi.update_watcher(1, centre, 1);
+        CPPUNIT_ASSERT(sorted_ids(m.entered) == (Ids{2, 3}) && m.left.empty());
+        Ids ids;
+        aoi.ids_by_pos(corner, 5, ids);
+        CPPUNIT_ASSERT(ids.empty());
+        aoi.ids_by_pos(centre, 1, ids);
+        CPPUNIT_ASSERT(sorted(ids) == (Ids{2, 3}));
+        CPPUNIT_ASSERT(aoi.remove_watcher(1) == Status::ok);
+        std::vector<EntityRef> w;
+        CPPUNIT_ASSERT(aoi.watchers_of(centre, w) == Status::ok && w.empty());
+    }
+
     void noAllocationOnceWarm() {
         // A list grows only when it reaches a size it never had; a walk that repeats one already made
-        // from the same start reaches no new size, so it must not allocate at all.
+        // from the same start reaches no new size, so it must not allocate at all (the dense store;
+        // the sparse one may hand a tower a recycled slot whose lists are smaller).
         Config c = ten_by_ten();
         c.width = c.height = 3000;
+        c.storage = Storage::dense;
         TowerAoi aoi(c);
         std::vector<Position> start(500), pos;
         std::vector<EntityId> ids;

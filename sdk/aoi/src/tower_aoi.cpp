@@ -1,6 +1,7 @@
 // The tower AOI: flat arrays of towers and entity records, the per-tower lists holding record
-// indices. Tower (x, y) is towers_[x * rows + y], so a window is walked column by column as Pomelo
-// walks it. Window arithmetic follows pomelo-aoi's getPosLimit exactly.
+// indices. Tower (x, y) has grid index x * rows + y, so a window is walked column by column as Pomelo
+// walks it. Window arithmetic follows pomelo-aoi's getPosLimit exactly. The towers are kept by a
+// TowerStore: dense (an array over the whole grid) or sparse (only towers in use, found by index).
 #include "shaddock/aoi/tower_aoi.hpp"
 
 #include <algorithm>
@@ -27,6 +28,10 @@ const char *to_string(Status status) {
 namespace {
 
 constexpr std::uint32_t kNone = detail::IdTable::npos;
+constexpr double kMaxSide = 1073741824.0;            // 2^30 towers a side: 2r + 1 stays an int
+constexpr double kMaxDenseTowers = 67108864.0;       // 2^26 towers: 3 GB of empty towers already
+constexpr double kMaxSparseTowers = 2147483648.0;    // 2^31: grid indices stay 32-bit
+constexpr double kAutomaticSparseAbove = 1048576.0;  // 2^20 towers, 48 MB: see docs/aoi.md "Large maps"
 
 struct Rect {  // inclusive tower bounds
     int x0 = 0, y0 = 0, x1 = -1, y1 = -1;
@@ -37,7 +42,7 @@ struct Rect {  // inclusive tower bounds
 struct ObjectRecord {
     EntityId id = 0;
     std::uint32_t tower = 0;
-    std::uint32_t slot = 0;  // index in towers_[tower].objects
+    std::uint32_t slot = 0;  // index in the tower's objects
     int x = 0, y = 0;        // tower coordinates
     TypeId type = 0;
 };
@@ -92,13 +97,65 @@ void remove_value(std::vector<std::uint32_t> &list, std::uint32_t value) {
     }
 }
 
+// The towers by grid index. Dense: every tower in one array. Sparse: the towers in use in a pool,
+// an id table from grid index to pool slot; a tower left empty goes back to a free list with its
+// lists' capacity, for the next tower to use.
+class TowerStore {
+public:
+    void init(bool sparse, std::size_t towers) {
+        sparse_ = sparse;
+        if (!sparse_) towers_.resize(towers);
+    }
+
+    // The tower, or nullptr when a sparse store has none there (an empty tower).
+    const Tower *find(std::uint32_t index) const {
+        if (!sparse_) return &towers_[index];
+        std::uint32_t slot = slots_.find(index);
+        return slot == kNone ? nullptr : &towers_[slot];
+    }
+    Tower *find(std::uint32_t index) { return const_cast<Tower *>(static_cast<const TowerStore *>(this)->find(index)); }
+
+    // The tower, created if needed. May move the other towers: hold no Tower reference across it.
+    Tower &get(std::uint32_t index) {
+        if (!sparse_) return towers_[index];
+        std::uint32_t slot = slots_.find(index);
+        if (slot != kNone) return towers_[slot];
+        if (!free_.empty()) {
+            slot = free_.back();
+            free_.pop_back();
+        } else {
+            slot = static_cast<std::uint32_t>(towers_.size());
+            towers_.emplace_back();
+        }
+        slots_.insert(index, slot);
+        return towers_[slot];
+    }
+
+    // A sparse store forgets an empty tower.
+    void release_if_empty(std::uint32_t index) {
+        if (!sparse_) return;
+        std::uint32_t slot = slots_.find(index);
+        if (slot == kNone || !towers_[slot].objects.empty() || !towers_[slot].watchers.empty()) return;
+        slots_.erase(index);
+        free_.push_back(slot);
+    }
+
+    bool sparse() const { return sparse_; }
+
+private:
+    bool sparse_ = false;
+    std::vector<Tower> towers_;
+    detail::IdTable slots_;
+    std::vector<std::uint32_t> free_;
+};
+
 }  // namespace
 
 struct TowerAoi::Impl {
     Config config;
     int columns = 0, rows = 0;
     int max_x = 0, max_y = 0;
-    std::vector<Tower> towers;
+    TowerStore towers;
     std::vector<ObjectRecord> objects;
     std::vector<std::uint32_t> free_objects;
     detail::IdTable object_ids;
@@ -136,13 +193,17 @@ struct TowerAoi::Impl {
         return r;
     }
 
-    std::uint32_t tower_index(int x, int y) const { return static_cast<std::uint32_t>(x * rows + y); }
-
-    void push_watchers(const Tower &t, std::vector<EntityRef> &out) const {
-        for (std::uint32_t w : t.watchers) out.push_back({watchers[w].id, watchers[w].type});
+    std::uint32_t tower_index(int x, int y) const {
+        return static_cast<std::uint32_t>(x) * static_cast<std::uint32_t>(rows) + static_cast<std::uint32_t>(y);
     }
-    void push_objects(const Tower &t, std::vector<EntityRef> &out) const {
-        for (std::uint32_t o : t.objects) out.push_back({objects[o].id, objects[o].type});
+
+    void push_watchers(std::uint32_t tower, std::vector<EntityRef> &out) const {
+        if (const Tower *t = towers.find(tower))
+            for (std::uint32_t w : t->watchers) out.push_back({watchers[w].id, watchers[w].type});
+    }
+    void push_objects(std::uint32_t tower, std::vector<EntityRef> &out) const {
+        if (const Tower *t = towers.find(tower))
+            for (std::uint32_t o : t->objects) out.push_back({objects[o].id, objects[o].type});
     }
 
     void place_object(std::uint32_t index, int x, int y) {
@@ -150,18 +211,19 @@ struct TowerAoi::Impl {
         rec.x = x;
         rec.y = y;
         rec.tower = tower_index(x, y);
-        std::vector<std::uint32_t> &list = towers[rec.tower].objects;
+        std::vector<std::uint32_t> &list = towers.get(rec.tower).objects;
         rec.slot = static_cast<std::uint32_t>(list.size());
         list.push_back(index);
     }
 
     void unplace_object(std::uint32_t index) {
         const ObjectRecord &rec = objects[index];
-        std::vector<std::uint32_t> &list = towers[rec.tower].objects;
+        std::vector<std::uint32_t> &list = towers.find(rec.tower)->objects;
         std::uint32_t last = list.back();
         list[rec.slot] = last;
         objects[last].slot = rec.slot;
         list.pop_back();
+        towers.release_if_empty(rec.tower);
     }
 
     Change change(Status status, bool moved) const {
@@ -190,17 +252,23 @@ TowerAoi::TowerAoi(const Config &config) : impl_(std::make_unique<Impl>()) {
                                     ": expected 0 or more");
     double columns = std::ceil(config.width / config.tower_width);
     double rows = std::ceil(config.height / config.tower_height);
-    constexpr double kMaxTowers = 67108864.0;  // 2^26
-    if (columns * rows > kMaxTowers)
+    if (columns > kMaxSide || rows > kMaxSide)
         throw std::invalid_argument("shd::aoi::Config: " + std::to_string(columns) + " x " + std::to_string(rows) +
-                                    " towers: expected at most 2^26; make the towers larger");
+                                    " towers: expected at most 2^30 a side; make the towers larger");
+    double towers = columns * rows;
+    bool sparse =
+        config.storage == Storage::sparse || (config.storage == Storage::automatic && towers > kAutomaticSparseAbove);
+    if (towers > (sparse ? kMaxSparseTowers : kMaxDenseTowers))
+        throw std::invalid_argument("shd::aoi::Config: " + std::to_string(columns) + " x " + std::to_string(rows) +
+                                    " towers: expected at most " + (sparse ? "2^31" : "2^26 with Storage::dense") +
+                                    "; make the towers larger");
     Impl &m = *impl_;
     m.config = config;
     m.columns = static_cast<int>(columns);
     m.rows = static_cast<int>(rows);
     m.max_x = m.columns - 1;
     m.max_y = m.rows - 1;
-    m.towers.resize(static_cast<std::size_t>(m.columns) * static_cast<std::size_t>(m.rows));
+    m.towers.init(sparse, static_cast<std::size_t>(towers));
 }
 
 TowerAoi::~TowerAoi() = default;
@@ -220,7 +288,7 @@ Change TowerAoi::add_object(EntityId id, TypeId type, Position pos) {
     m.objects[index].type = type;
     m.object_ids.insert(id, index);
     m.place_object(index, x, y);
-    m.push_watchers(m.towers[m.objects[index].tower], m.entered);
+    m.push_watchers(m.objects[index].tower, m.entered);
     return m.change(Status::ok, true);
 }
 
@@ -230,10 +298,10 @@ Change TowerAoi::remove_object(EntityId id) {
     m.left.clear();
     std::uint32_t index = m.object_ids.find(id);
     if (index == kNone) return m.change(Status::unknown_id, false);
+    m.push_watchers(m.objects[index].tower, m.left);
     m.unplace_object(index);
     m.object_ids.erase(id);
     m.free_objects.push_back(index);
-    m.push_watchers(m.towers[m.objects[index].tower], m.left);
     return m.change(Status::ok, true);
 }
 
@@ -247,17 +315,18 @@ Change TowerAoi::update_object(EntityId id, Position pos) {
     if (!m.in_map(pos, x, y)) return m.change(Status::out_of_map, false);
     ObjectRecord &rec = m.objects[index];
     if (rec.x == x && rec.y == y) return m.change(Status::ok, false);
-    int old_x = rec.x, old_y = rec.y;
-    const Tower &from = m.towers[rec.tower];
+    // A tower lists exactly the watchers whose window holds it, so the window test gives membership
+    // of the other tower's list without searching it. The sets are taken before the move, which may
+    // create and release towers.
+    if (const Tower *to = m.towers.find(m.tower_index(x, y)))
+        for (std::uint32_t w : to->watchers)
+            if (!m.watchers[w].window.contains(rec.x, rec.y))
+                m.entered.push_back({m.watchers[w].id, m.watchers[w].type});
+    if (const Tower *from = m.towers.find(rec.tower))
+        for (std::uint32_t w : from->watchers)
+            if (!m.watchers[w].window.contains(x, y)) m.left.push_back({m.watchers[w].id, m.watchers[w].type});
     m.unplace_object(index);
     m.place_object(index, x, y);
-    const Tower &to = m.towers[rec.tower];
-    // A tower lists exactly the watchers whose window holds it, so the window test gives membership
-    // of the other tower's list without searching it.
-    for (std::uint32_t w : to.watchers)
-        if (!m.watchers[w].window.contains(old_x, old_y)) m.entered.push_back({m.watchers[w].id, m.watchers[w].type});
-    for (std::uint32_t w : from.watchers)
-        if (!m.watchers[w].window.contains(x, y)) m.left.push_back({m.watchers[w].id, m.watchers[w].type});
     return m.change(Status::ok, true);
 }
 
@@ -277,7 +346,8 @@ Status TowerAoi::add_watcher(EntityId id, TypeId type, Position pos, int range) 
     rec.window = m.window(rec.x, rec.y, rec.range);
     m.watcher_ids.insert(id, index);
     for (int x = rec.window.x0; x <= rec.window.x1; ++x)
-        for (int y = rec.window.y0; y <= rec.window.y1; ++y) m.towers[m.tower_index(x, y)].watchers.push_back(index);
+        for (int y = rec.window.y0; y <= rec.window.y1; ++y)
+            m.towers.get(m.tower_index(x, y)).watchers.push_back(index);
     return Status::ok;
 }
 
@@ -287,7 +357,11 @@ Status TowerAoi::remove_watcher(EntityId id) {
     if (index == kNone) return Status::unknown_id;
     const Rect w = m.watchers[index].window;
     for (int x = w.x0; x <= w.x1; ++x)
-        for (int y = w.y0; y <= w.y1; ++y) remove_value(m.towers[m.tower_index(x, y)].watchers, index);
+        for (int y = w.y0; y <= w.y1; ++y) {
+            std::uint32_t tower = m.tower_index(x, y);
+            remove_value(m.towers.find(tower)->watchers, index);
+            m.towers.release_if_empty(tower);
+        }
     m.watcher_ids.erase(id);
     m.free_watchers.push_back(index);
     return Status::ok;
@@ -315,16 +389,17 @@ Change TowerAoi::update_watcher(EntityId id, Position pos, int range) {
     for (int tx = new_window.x0; tx <= new_window.x1; ++tx)
         for (int ty = new_window.y0; ty <= new_window.y1; ++ty) {
             if (old_window.contains(tx, ty)) continue;
-            Tower &t = m.towers[m.tower_index(tx, ty)];
-            t.watchers.push_back(index);
-            m.push_objects(t, m.entered);
+            std::uint32_t tower = m.tower_index(tx, ty);
+            m.towers.get(tower).watchers.push_back(index);
+            m.push_objects(tower, m.entered);
         }
     for (int tx = old_window.x0; tx <= old_window.x1; ++tx)
         for (int ty = old_window.y0; ty <= old_window.y1; ++ty) {
             if (new_window.contains(tx, ty)) continue;
-            Tower &t = m.towers[m.tower_index(tx, ty)];
-            remove_value(t.watchers, index);
-            m.push_objects(t, m.left);
+            std::uint32_t tower = m.tower_index(tx, ty);
+            remove_value(m.towers.find(tower)->watchers, index);
+            m.push_objects(tower, m.left);
+            m.towers.release_if_empty(tower);
         }
     return m.change(Status::ok, true);
 }
@@ -338,7 +413,8 @@ Status TowerAoi::ids_by_pos(Position pos, int range, std::vector<EntityId> &out)
     const Rect w = m.window(x, y, m.clamp_range(range));
     for (int tx = w.x0; tx <= w.x1; ++tx)
         for (int ty = w.y0; ty <= w.y1; ++ty)
-            for (std::uint32_t o : m.towers[m.tower_index(tx, ty)].objects) out.push_back(m.objects[o].id);
+            if (const Tower *t = m.towers.find(m.tower_index(tx, ty)))
+                for (std::uint32_t o : t->objects) out.push_back(m.objects[o].id);
     return Status::ok;
 }
 
@@ -351,10 +427,12 @@ Status TowerAoi::ids_by_range(Position pos, int range, View<TypeId> types, std::
     const Rect w = m.window(x, y, m.clamp_range(range));
     for (int tx = w.x0; tx <= w.x1; ++tx)
         for (int ty = w.y0; ty <= w.y1; ++ty)
-            for (std::uint32_t o : m.towers[m.tower_index(tx, ty)].objects) {
-                const ObjectRecord &rec = m.objects[o];
-                if (std::find(types.begin(), types.end(), rec.type) != types.end()) out.push_back({rec.id, rec.type});
-            }
+            if (const Tower *t = m.towers.find(m.tower_index(tx, ty)))
+                for (std::uint32_t o : t->objects) {
+                    const ObjectRecord &rec = m.objects[o];
+                    if (std::find(types.begin(), types.end(), rec.type) != types.end())
+                        out.push_back({rec.id, rec.type});
+                }
     return Status::ok;
 }
 
@@ -363,7 +441,9 @@ Status TowerAoi::watchers_of(Position pos, View<TypeId> types, std::vector<Entit
     out.clear();
     int x, y;
     if (!m.in_map(pos, x, y)) return Status::out_of_map;
-    for (std::uint32_t w : m.towers[m.tower_index(x, y)].watchers) {
+    const Tower *t = m.towers.find(m.tower_index(x, y));
+    if (!t) return Status::ok;
+    for (std::uint32_t w : t->watchers) {
         const WatcherRecord &rec = m.watchers[w];
         if (std::find(types.begin(), types.end(), rec.type) != types.end()) out.push_back({rec.id, rec.type});
     }
@@ -375,7 +455,7 @@ Status TowerAoi::watchers_of(Position pos, std::vector<EntityRef> &out) const {
     out.clear();
     int x, y;
     if (!m.in_map(pos, x, y)) return Status::out_of_map;
-    m.push_watchers(m.towers[m.tower_index(x, y)], out);
+    m.push_watchers(m.tower_index(x, y), out);
     return Status::ok;
 }
 
@@ -387,6 +467,9 @@ int TowerAoi::rows() const {
 }
 int TowerAoi::range_limit() const {
     return impl_->config.range_limit;
+}
+bool TowerAoi::sparse() const {
+    return impl_->towers.sparse();
 }
 bool TowerAoi::tower_of(Position pos, int &tower_x, int &tower_y) const {
     return impl_->in_map(pos, tower_x, tower_y);

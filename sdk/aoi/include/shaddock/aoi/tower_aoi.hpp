@@ -52,13 +52,22 @@ struct Position {
     double y = 0;
 };
 
+// How the towers are kept; the answers are the same either way (the tests run both).
+enum class Storage : std::uint8_t {
+    automatic,  // dense up to 2^20 towers (48 MB), sparse beyond
+    dense,      // one array over the whole grid: 48 bytes a tower, used or not
+    sparse,     // only the towers in use, found through a hash table: for very large maps
+};
+
 struct Config {
-    double width = 0;  // the map, in the app's units (pixels in lordofpomelo)
+    // The map, in the app's units (pixels in lordofpomelo), and its towers (lordofpomelo: 300 x 300).
+    double width = 0;
     double height = 0;
-    double tower_width = 0;  // lordofpomelo: 300 x 300
+    double tower_width = 0;
     double tower_height = 0;
     TypeId types = 1;     // types are 0 .. types-1
     int range_limit = 5;  // watcher ranges are clamped to this; Pomelo's is fixed at 5
+    Storage storage = Storage::automatic;
 };
 
 struct EntityRef {
@@ -114,7 +123,8 @@ struct Change {
 class TowerAoi {
 public:
     // Throws std::invalid_argument naming the field when the config is unusable: sizes not positive
-    // and finite, no types, a negative range limit, or more than 2^26 towers.
+    // and finite, no types, a negative range limit, more than 2^30 towers a side, or more towers
+    // than the storage takes (dense: 2^26, sparse: 2^31).
     explicit TowerAoi(const Config &config);
     ~TowerAoi();
     TowerAoi(TowerAoi &&) noexcept;
@@ -155,6 +165,7 @@ public:
     int columns() const;
     int rows() const;
     int range_limit() const;
+    bool sparse() const;  // the storage in use (Storage::automatic decides by the number of towers)
     bool tower_of(Position pos, int &tower_x, int &tower_y) const;
     std::size_t object_count() const;
     std::size_t watcher_count() const;
