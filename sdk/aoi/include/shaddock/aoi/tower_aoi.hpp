@@ -31,7 +31,8 @@
 // server that owns the area (every handler, timer and remote of an app runs there); it takes no lock.
 //
 // Memory: after warm-up (the highest number of entities reached, the busiest tower's lists) changes
-// and queries allocate nothing; towers and entities are kept in flat arrays.
+// and queries allocate nothing; towers and entities are kept in flat arrays, the towers either over
+// the whole grid or, on very large maps, only those in use (Config::storage).
 #pragma once
 
 #include <cstddef>
