@@ -131,11 +131,10 @@ public:
         return towers_[slot];
     }
 
-    // A sparse store forgets an empty tower.
-    void release_if_empty(std::uint32_t index) {
-        if (!sparse_) return;
+    // A sparse store forgets the tower at index, `tower`, once it is empty.
+    void release_if_empty(std::uint32_t index, const Tower &tower) {
+        if (!sparse_ || !tower.objects.empty() || !tower.watchers.empty()) return;
         std::uint32_t slot = slots_.find(index);
-        if (slot == kNone || !towers_[slot].objects.empty() || !towers_[slot].watchers.empty()) return;
         slots_.erase(index);
         free_.push_back(slot);
     }
@@ -201,9 +200,8 @@ struct TowerAoi::Impl {
         if (const Tower *t = towers.find(tower))
             for (std::uint32_t w : t->watchers) out.push_back({watchers[w].id, watchers[w].type});
     }
-    void push_objects(std::uint32_t tower, std::vector<EntityRef> &out) const {
-        if (const Tower *t = towers.find(tower))
-            for (std::uint32_t o : t->objects) out.push_back({objects[o].id, objects[o].type});
+    void push_objects(const Tower &t, std::vector<EntityRef> &out) const {
+        for (std::uint32_t o : t.objects) out.push_back({objects[o].id, objects[o].type});
     }
 
     void place_object(std::uint32_t index, int x, int y) {
@@ -218,12 +216,13 @@ struct TowerAoi::Impl {
 
     void unplace_object(std::uint32_t index) {
         const ObjectRecord &rec = objects[index];
-        std::vector<std::uint32_t> &list = towers.find(rec.tower)->objects;
+        Tower &tower = *towers.find(rec.tower);
+        std::vector<std::uint32_t> &list = tower.objects;
         std::uint32_t last = list.back();
         list[rec.slot] = last;
         objects[last].slot = rec.slot;
         list.pop_back();
-        towers.release_if_empty(rec.tower);
+        towers.release_if_empty(rec.tower, tower);
     }
 
     Change change(Status status, bool moved) const {
@@ -359,8 +358,9 @@ Status TowerAoi::remove_watcher(EntityId id) {
     for (int x = w.x0; x <= w.x1; ++x)
         for (int y = w.y0; y <= w.y1; ++y) {
             std::uint32_t tower = m.tower_index(x, y);
-            remove_value(m.towers.find(tower)->watchers, index);
-            m.towers.release_if_empty(tower);
+            Tower &t = *m.towers.find(tower);
+            remove_value(t.watchers, index);
+            m.towers.release_if_empty(tower, t);
         }
     m.watcher_ids.erase(id);
     m.free_watchers.push_back(index);
@@ -389,17 +389,18 @@ Change TowerAoi::update_watcher(EntityId id, Position pos, int range) {
     for (int tx = new_window.x0; tx <= new_window.x1; ++tx)
         for (int ty = new_window.y0; ty <= new_window.y1; ++ty) {
             if (old_window.contains(tx, ty)) continue;
-            std::uint32_t tower = m.tower_index(tx, ty);
-            m.towers.get(tower).watchers.push_back(index);
-            m.push_objects(tower, m.entered);
+            Tower &t = m.towers.get(m.tower_index(tx, ty));
+            t.watchers.push_back(index);
+            m.push_objects(t, m.entered);
         }
     for (int tx = old_window.x0; tx <= old_window.x1; ++tx)
         for (int ty = old_window.y0; ty <= old_window.y1; ++ty) {
             if (new_window.contains(tx, ty)) continue;
             std::uint32_t tower = m.tower_index(tx, ty);
-            remove_value(m.towers.find(tower)->watchers, index);
-            m.push_objects(tower, m.left);
-            m.towers.release_if_empty(tower);
+            Tower &t = *m.towers.find(tower);
+            remove_value(t.watchers, index);
+            m.push_objects(t, m.left);
+            m.towers.release_if_empty(tower, t);
         }
     return m.change(Status::ok, true);
 }
