@@ -2,7 +2,8 @@
 // on the same queries): builds a seeded random map, writes it and the queries to a JSON file for the
 // Node half, then times shd::path::Finder on the queries, repeating the set until at least
 // `--min-seconds` have passed, and prints one JSON line:
-//   {"neighbours":4,"queries":500,"rounds":R,"seconds":s,"paths_per_second":p,"found":f,"costs":[...]}
+//   {"neighbours":4,"queries":500,"rounds":R,"seconds":s,"paths_per_second":p,"found":f,
+//    "expanded_per_query":e,"costs":[...]}
 //
 //   shd_path_bench --out FILE [--size 200] [--queries 500] [--blocked 0.25] [--neighbours 4|8]
 //                  [--seed S] [--min-seconds 1]
@@ -83,6 +84,7 @@ int main(int argc, char **argv) {
     TilePath path;
     std::vector<double> costs(queries.size(), -1);
     int found = 0;
+    size_t expanded = 0;
     long rounds = 0;
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
@@ -93,6 +95,7 @@ int main(int argc, char **argv) {
             if (rounds == 0) {
                 costs[i] = path.found() ? path.cost : -1;
                 found += path.found();
+                expanded += finder.expanded();
             }
         }
         ++rounds;
@@ -100,8 +103,9 @@ int main(int argc, char **argv) {
     } while (seconds < min_seconds);
     std::printf(
         "{\"neighbours\":%d,\"queries\":%zu,\"rounds\":%ld,\"seconds\":%.6f,\"paths_per_second\":%.1f,\"found\":%d,"
-        "\"costs\":[",
-        neighbours, queries.size(), rounds, seconds, static_cast<double>(queries.size()) * rounds / seconds, found);
+        "\"expanded_per_query\":%.0f,\"costs\":[",
+        neighbours, queries.size(), rounds, seconds, static_cast<double>(queries.size()) * rounds / seconds, found,
+        static_cast<double>(expanded) / static_cast<double>(queries.size()));
     for (size_t i = 0; i < costs.size(); ++i) std::printf("%s%.17g", i ? "," : "", costs[i]);
     std::printf("]}\n");
     return 0;

@@ -2,8 +2,9 @@
 // Path finding, shd::path against pomelo-pathfinding 0.1.0 on the same map and queries, in one run:
 // a seeded 200 x 200 tile map (a quarter of the tiles blocked, in short walls; weights 1 or blocked,
 // as Lord of Pomelo's maps), 500 queries between walkable tiles, with four neighbours (Lord of
-// Pomelo's rule) and with eight. Prints paths/s for both and the ratio, and checks that both found
-// the same costs (a benchmark, not a test: the figures are printed, nothing is asserted about them).
+// Pomelo's rule) and with eight. Prints paths/s for both and the ratio. Both must find the same costs,
+// except pomelo-pathfinding's longer paths (its heap defect, docs/path.md), which are counted; this
+// is a benchmark, not a test: nothing is asserted about the figures.
 //
 //   node bench/path/run.js [--quick] [--size N] [--queries N] [--min-seconds S]
 // Needs the build (SHADDOCK_BUILD_DIR, default <repo>/build: bin/shd_path_bench, or
@@ -54,10 +55,13 @@ function pomeloMap(m) {
   };
 }
 
-function row(neighbours) {
+// One timed run of ours (a process) and one of pomelo-pathfinding (in this process) on the same map
+// and queries; rows() alternates them and keeps each side's best, so that load from elsewhere on a
+// shared machine hits both sides alike rather than whichever ran at the wrong moment.
+function runOurs(neighbours, seconds) {
   const file = path.join(os.tmpdir(), `shd-path-bench-${process.pid}-${neighbours}.json`);
   const run = spawnSync(bench, ['--out', file, '--size', String(o.size), '--queries', String(o.queries),
-    '--neighbours', String(neighbours), '--min-seconds', String(o.minSeconds)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    '--neighbours', String(neighbours), '--min-seconds', String(seconds)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (run.error || run.status !== 0) {
     throw new Error(`${bench}: ${run.error ? run.error.message : `exit ${run.status}: ${run.stderr}`}` +
       ' (build it: cmake --build build --target shd_path_bench)');
@@ -65,32 +69,58 @@ function row(neighbours) {
   const ours = JSON.parse(run.stdout);
   const m = JSON.parse(fs.readFileSync(file, 'utf8'));
   fs.unlinkSync(file);
+  return { ours, m };
+}
+
+function timeTheirs(finder, queries, seconds) {
+  let rounds = 0, elapsed = 0;
+  const t0 = process.hrtime.bigint();
+  do {
+    for (const [sx, sy, gx, gy] of queries) finder(sx, sy, gx, gy);
+    rounds++;
+    elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  } while (elapsed < seconds);
+  return queries.length * rounds / elapsed;
+}
+
+function row(neighbours) {
+  const turns = 3, seconds = o.minSeconds / turns;
+  const { ours, m } = runOurs(neighbours, seconds);
   const finder = buildFinder(pomeloMap(m));
   const costs = m.queries.map(([sx, sy, gx, gy]) => {  // the first round, also the JIT's warm-up
     const r = finder(sx, sy, gx, gy);
     return r ? r.cost : -1;
   });
-  let rounds = 0, seconds = 0;
-  const t0 = process.hrtime.bigint();
-  do {
-    for (const [sx, sy, gx, gy] of m.queries) finder(sx, sy, gx, gy);
-    rounds++;
-    seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  } while (seconds < o.minSeconds);
-  const theirs = m.queries.length * rounds / seconds;
-  let differ = 0;
-  costs.forEach((c, i) => { if (Math.abs(c - ours.costs[i]) > 1e-9 * Math.max(1, Math.abs(c))) differ++; });
-  return { neighbours, queries: m.queries.length, found: ours.found, ours: ours.paths_per_second, theirs, differ };
+  let best = ours.paths_per_second, theirs = timeTheirs(finder, m.queries, seconds);
+  for (let turn = 1; turn < turns; turn++) {
+    best = Math.max(best, runOurs(neighbours, seconds).ours.paths_per_second);
+    theirs = Math.max(theirs, timeTheirs(finder, m.queries, seconds));
+  }
+  // pomelo-pathfinding's heap defect (docs/path.md) makes some of its paths longer than the cheapest:
+  // counted. Any other difference (found by one side only, or ours longer) is an error.
+  let longer = 0, wrong = 0;
+  costs.forEach((c, i) => {
+    const c2 = ours.costs[i];
+    if (Math.abs(c - c2) <= 1e-9 * Math.max(1, Math.abs(c))) return;
+    if (c > c2 && c2 >= 0) longer++;
+    else wrong++;
+  });
+  return { neighbours, queries: m.queries.length, found: ours.found, ours: best, theirs, longer, wrong,
+           expanded: ours.expanded_per_query };
 }
 
 const rows = [row(4), row(8)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 console.log(`path finding: ${o.size} x ${o.size} tiles, 25% blocked, ${o.queries} queries between walkable tiles ` +
   `(the same for both), node ${process.version}, ${os.cpus()[0].model}`);
-console.log('| neighbours | paths found | shd::path paths/s | pomelo-pathfinding 0.1.0 paths/s | ratio | costs that differ |');
+console.log('| neighbours | paths found | shd::path paths/s | pomelo-pathfinding 0.1.0 paths/s | ratio | npm paths longer than the cheapest |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.neighbours} | ${r.found}/${r.queries} | ${fmt(r.ours)} | ${fmt(r.theirs)} | ` +
-    `${(r.ours / r.theirs).toFixed(1)}x | ${r.differ} |`);
+    `${(r.ours / r.theirs).toFixed(1)}x | ${r.longer} |`);
 }
-process.exit(rows.some((r) => r.differ) ? 1 : 0);
+console.log(`shd::path expands ${rows.map((r) => `${fmt(r.expanded)} tiles per query with ${r.neighbours} neighbours`).join(', ')}.`);
+for (const r of rows.filter((x) => x.wrong)) {
+  console.log(`ERROR: ${r.wrong} answer(s) with ${r.neighbours} neighbours differ otherwise (found by one side only, or ours longer)`);
+}
+process.exit(rows.some((r) => r.wrong) ? 1 : 0);

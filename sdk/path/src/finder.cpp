@@ -39,16 +39,12 @@ TilePath Finder::find(Tile start, Tile goal) {
 
 void Finder::prepare() {
     const size_t n = grid_->tile_count();
-    if (cost_.size() != n) {
-        cost_.assign(n, 0.0);
-        parent_.assign(n, 0);
-        seen_.assign(n, 0);
-        closed_.assign(n, 0);
+    if (visits_.size() != n) {
+        visits_.assign(n, Visit{0.0, 0, 0, 0});
         round_ = 0;
     }
     if (++round_ == 0) {  // wrapped: old stamps could match again
-        std::fill(seen_.begin(), seen_.end(), 0);
-        std::fill(closed_.begin(), closed_.end(), 0);
+        std::fill(visits_.begin(), visits_.end(), Visit{0.0, 0, 0, 0});
         round_ = 1;
     }
     open_.clear();
@@ -81,9 +77,7 @@ void Finder::find(Tile start, Tile goal, TilePath &out) {
     prepare();
     const uint32_t start_index = static_cast<uint32_t>(grid.index(start));
     const uint32_t goal_index = static_cast<uint32_t>(grid.index(goal));
-    cost_[start_index] = 0;
-    parent_[start_index] = start_index;
-    seen_[start_index] = round_;
+    visits_[start_index] = Visit{0.0, start_index, round_, 0};
     open_.push_back(Open{estimate(start, goal), 0.0, start_index});
 
     bool found = false;
@@ -91,23 +85,25 @@ void Finder::find(Tile start, Tile goal, TilePath &out) {
         std::pop_heap(open_.begin(), open_.end(), OpenAfter{});
         const Open top = open_.back();
         open_.pop_back();
-        if (closed_[top.index] == round_ || top.g > cost_[top.index]) continue;  // stale entry
+        Visit &visit = visits_[top.index];
+        if (visit.closed == round_ || top.g > visit.cost) continue;  // stale entry
         if (top.index == goal_index) {
             found = true;
             break;
         }
-        closed_[top.index] = round_;
+        visit.closed = round_;
         ++expanded_;
         const Tile here = grid.tile_at(top.index);
         grid.for_each_neighbour(here, [&](Tile next, double weight) {
             const uint32_t i = static_cast<uint32_t>(grid.index(next));
-            if (closed_[i] == round_) return;
+            Visit &v = visits_[i];
+            if (v.closed == round_) return;
             const bool diagonal = next.x != here.x && next.y != here.y;
             const double g = top.g + weight * (diagonal ? kSqrt2 : 1.0);
-            if (seen_[i] == round_ && !(g < cost_[i])) return;
-            seen_[i] = round_;
-            cost_[i] = g;
-            parent_[i] = top.index;
+            if (v.seen == round_ && !(g < v.cost)) return;
+            v.seen = round_;
+            v.cost = g;
+            v.parent = top.index;
             open_.push_back(Open{g + estimate(next, goal), g, i});
             std::push_heap(open_.begin(), open_.end(), OpenAfter{});
         });
@@ -117,8 +113,8 @@ void Finder::find(Tile start, Tile goal, TilePath &out) {
         return;
     }
     out.status = Status::found;
-    out.cost = cost_[goal_index];
-    for (uint32_t i = goal_index;; i = parent_[i]) {
+    out.cost = visits_[goal_index].cost;
+    for (uint32_t i = goal_index;; i = visits_[i].parent) {
         out.tiles.push_back(grid.tile_at(i));
         if (i == start_index) break;
     }

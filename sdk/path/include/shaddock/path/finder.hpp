@@ -59,12 +59,17 @@ private:
     void prepare();
     double estimate(Tile from, Tile goal) const;
 
+    // What a search knows of one tile, kept together so that a visit touches one cache line.
+    struct Visit {
+        double cost;      // best known cost from the start, valid where seen == round_
+        uint32_t parent;  // tile index of the previous tile on that path
+        uint32_t seen;    // round in which cost and parent were set
+        uint32_t closed;  // round in which the tile was expanded
+    };
+
     const Grid *grid_;
-    std::vector<double> cost_;      // best known cost from the start, valid where seen_ == round_
-    std::vector<uint32_t> parent_;  // tile index of the previous tile on that path
-    std::vector<uint32_t> seen_;    // round in which cost_/parent_ were set
-    std::vector<uint32_t> closed_;  // round in which the tile was expanded
-    std::vector<Open> open_;        // binary heap, lowest f first; stale entries skipped on pop
+    std::vector<Visit> visits_;  // one per tile
+    std::vector<Open> open_;     // binary heap, lowest f first; stale entries skipped on pop
     uint32_t round_ = 0;
     size_t expanded_ = 0;
 };
