@@ -225,6 +225,8 @@ public:
         CPPUNIT_ASSERT(map.find_path(finder, Point{10, 10}, Point{30, 50}).status == Status::start_blocked);
         CPPUNIT_ASSERT(map.find_path(finder, Point{30, 50}, Point{70, 50}).status == Status::goal_blocked);
         CPPUNIT_ASSERT(map.find_path(finder, Point{30, 50}, Point{90, 50}).status == Status::unreachable);
+        const TileMap other(100, 100);
+        CPPUNIT_ASSERT_THROW(other.find_path(finder, Point{30, 50}, Point{50, 90}), std::invalid_argument);
         const PointPath ok = map.find_path(finder, Point{30, 50}, Point{50, 90});
         CPPUNIT_ASSERT(ok.found());
         CPPUNIT_ASSERT_EQUAL(size_t(2), ok.points.size());

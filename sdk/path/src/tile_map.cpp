@@ -146,6 +146,7 @@ PointPath TileMap::find_path(Finder &finder, Point from, Point to) const {
 }
 
 void TileMap::find_path(Finder &finder, Point from, Point to, PointPath &out) const {
+    if (&finder.grid() != &grid_) throw std::invalid_argument("path map: find_path with a Finder made on another grid");
     out.points.clear();
     out.cost = 0;
     if (!inside(from) || !inside(to)) {

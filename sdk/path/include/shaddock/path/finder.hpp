@@ -46,6 +46,8 @@ public:
     // The same, into `out` (its vector's capacity is reused).
     void find(Tile start, Tile goal, TilePath &out);
 
+    const Grid &grid() const { return *grid_; }
+
     // Tiles taken off the open list by the last search (each expanded once): a measure of its work.
     size_t expanded() const { return expanded_; }
 

@@ -81,7 +81,10 @@ public:
     std::vector<Point> compress_shortcuts(std::vector<Point> path, int passes) const;
 
     // The path from `from` to `to` (see the top of this file). Not found: out_of_map, start_blocked,
-    // goal_blocked (the point's tile is blocked) or unreachable. `finder` must be made on grid().
+    // goal_blocked (the point's tile is blocked) or unreachable. `finder` must be made on grid()
+    // (std::invalid_argument otherwise: a programming error, the only throw here). The search uses
+    // the weights; the straight line and the shortcuts only ask whether tiles are walkable, as in
+    // Lord of Pomelo, whose maps have no other weight than 1.
     PointPath find_path(Finder &finder, Point from, Point to) const;
     void find_path(Finder &finder, Point from, Point to, PointPath &out) const;
 
