@@ -1,0 +1,292 @@
+'use strict';
+// Real engine servers for the tests and the demo: Redis, NATS, ZooKeeper and PostgreSQL (Debian
+// packages installed by `tools/dev.sh setup`), each on a free loopback port with its data in a
+// temporary folder of its own.
+//
+//   const engines = require('<root>/tools/node/engines');
+//   const redis = await engines.start('redis', { password: 's3cret' });
+//   ... redis.host, redis.port, redis.url ...
+//   await redis.stop();     // stops the process, keeps its folder and port
+//   await redis.start();    // the same engine again, same port and data (a restart mid-traffic)
+//   redis.pause(); redis.resume();   // SIGSTOP / SIGCONT (a hung engine, an expiring session)
+//   await redis.close();    // stops it and removes its folder
+//
+// `engines.closeAll()` closes every engine this process started (also done on exit, so a failed test
+// leaves no server behind). Each engine's output goes to <folder>/engine.log; `tail()` returns its end.
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { freePort, sleep } = require('./util');
+
+// The first existing file of `candidates`, or the bare name (then found on PATH).
+function program(...candidates) {
+  for (const c of candidates) if (c.includes('/') && fs.existsSync(c)) return c;
+  return candidates[candidates.length - 1];
+}
+
+function postgresBin(name) {
+  const base = '/usr/lib/postgresql';
+  const versions = fs.existsSync(base) ? fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) {
+    const p = path.join(base, v, 'bin', name);
+    if (fs.existsSync(p)) return p;
+  }
+  return name;
+}
+
+// Sends `request` to 127.0.0.1:port and resolves with what came back within `ms` (empty on error).
+function exchange(port, request, ms = 500) {
+  return new Promise((resolve) => {
+    let got = '';
+    const s = net.connect({ port, host: '127.0.0.1' });
+    const done = () => { s.destroy(); resolve(got); };
+    s.setTimeout(ms, done);
+    s.on('connect', () => { if (request) s.write(request); });
+    s.on('data', (d) => { got += d.toString('latin1'); if (got.includes('\n')) done(); });
+    s.on('error', done);
+    s.on('close', done);
+  });
+}
+
+// What each engine needs: its command line, and a probe that says when it serves.
+const KINDS = {
+  // redis-server without persistence. Options: password (requirepass), user + password (an ACL user;
+  // the default user is then switched off).
+  redis: {
+    prepare(e) {
+      const lines = [`port ${e.port}`, 'bind 127.0.0.1', `dir ${e.dir}`, 'save ""', 'appendonly no',
+        'protected-mode yes', 'daemonize no', `logfile ${path.join(e.dir, 'engine.log')}`];
+      if (e.options.user) {
+        lines.push('user default off', `user ${e.options.user} on >${e.options.password} ~* &* +@all`);
+      } else if (e.options.password) {
+        lines.push(`requirepass ${e.options.password}`);
+      }
+      fs.writeFileSync(path.join(e.dir, 'redis.conf'), lines.join('\n') + '\n', { mode: 0o600 });
+      e.url = `redis://127.0.0.1:${e.port}`;
+    },
+    command: (e) => [program('/usr/bin/redis-server', 'redis-server'), [path.join(e.dir, 'redis.conf')]],
+    // Any RESP answer to PING (+PONG, or -NOAUTH when a password is set) means it serves.
+    ready: async (e) => /^[+-]/.test(await exchange(e.port, 'PING\r\n')),
+  },
+  // nats-server. Options: token, or user + password.
+  nats: {
+    prepare(e) {
+      const lines = [`listen: "127.0.0.1:${e.port}"`];
+      if (e.options.token) lines.push(`authorization { token: "${e.options.token}" }`);
+      else if (e.options.user) {
+        lines.push(`authorization { user: "${e.options.user}", password: "${e.options.password}" }`);
+      }
+      fs.writeFileSync(path.join(e.dir, 'nats.conf'), lines.join('\n') + '\n', { mode: 0o600 });
+      e.url = `nats://127.0.0.1:${e.port}`;
+    },
+    command: (e) => [program('/usr/sbin/nats-server', '/usr/bin/nats-server', 'nats-server'),
+      ['-c', path.join(e.dir, 'nats.conf')]],
+    ready: async (e) => (await exchange(e.port, '')).startsWith('INFO'),
+  },
+  // A standalone ZooKeeper. tickTime 500 ms, so sessions may be as short as 1 s (tests of expiry).
+  // Options: tickTime (ms).
+  zookeeper: {
+    prepare(e) {
+      const data = path.join(e.dir, 'data');
+      fs.mkdirSync(data, { recursive: true });
+      const cfg = [`tickTime=${e.options.tickTime || 500}`, `dataDir=${data}`, `clientPort=${e.port}`,
+        'clientPortAddress=127.0.0.1', 'maxClientCnxns=0', 'admin.enableServer=false',
+        '4lw.commands.whitelist=ruok,srvr', 'minSessionTimeout=1000', 'maxSessionTimeout=60000'];
+      fs.writeFileSync(path.join(e.dir, 'zoo.cfg'), cfg.join('\n') + '\n');
+      fs.writeFileSync(path.join(e.dir, 'log4j.properties'),
+        'log4j.rootLogger=WARN, CONSOLE\nlog4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender\n' +
+        'log4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout\n' +
+        'log4j.appender.CONSOLE.layout.ConversionPattern=%d %p %c{1}: %m%n\n');
+      e.url = `127.0.0.1:${e.port}`;
+    },
+    command: (e) => [program('/usr/bin/java', 'java'), [
+      '-Xmx256m', '-XX:+UseSerialGC', `-Dlog4j.configuration=file:${path.join(e.dir, 'log4j.properties')}`,
+      '-Dzookeeper.admin.enableServer=false',
+      '-cp', [e.dir, '/usr/share/java/zookeeper.jar'].join(':'),
+      'org.apache.zookeeper.server.quorum.QuorumPeerMain', path.join(e.dir, 'zoo.cfg')]],
+    ready: async (e) => (await exchange(e.port, 'ruok', 1000)).startsWith('imok'),
+    startMs: 60000,
+  },
+  // A PostgreSQL cluster made by initdb in the folder, listening on 127.0.0.1 only (no Unix socket
+  // but the folder's). Options: user (default "shaddock"), password (md5/scram login; without one, trust),
+  // database (default "shaddock", created). Run as root, the server runs as the `postgres` user.
+  postgres: {
+    prepare(e) {
+      const user = e.options.user || 'shaddock';
+      const pgdata = path.join(e.dir, 'data');
+      const asUser = postgresUser();
+      if (asUser) execFileSync('chown', ['-R', asUser, e.dir]);
+      const pwfile = path.join(e.dir, 'pwfile');
+      const init = ['-D', pgdata, '-U', user, '-E', 'UTF8', '--locale=C', '--no-sync'];
+      if (e.options.password) {
+        fs.writeFileSync(pwfile, e.options.password + '\n', { mode: 0o600 });
+        if (asUser) execFileSync('chown', [asUser, pwfile]);
+        init.push('--auth=scram-sha-256', `--pwfile=${pwfile}`);
+      } else {
+        init.push('--auth=trust');
+      }
+      runAs(asUser, postgresBin('initdb'), init);
+      fs.rmSync(pwfile, { force: true });
+      e.user = user;
+      e.database = e.options.database || 'shaddock';
+      e.url = `postgresql://${user}@127.0.0.1:${e.port}/${e.database}`;
+      e.afterReady = async () => {
+        if (e.created) return;
+        const env = { ...process.env, PGPASSWORD: e.options.password || '' };
+        runAs(asUser, postgresBin('createdb'), ['-h', '127.0.0.1', '-p', String(e.port), '-U', user, e.database], env);
+        e.created = true;
+      };
+    },
+    command: (e) => {
+      const args = ['-D', path.join(e.dir, 'data'), '-p', String(e.port), '-c', 'listen_addresses=127.0.0.1',
+        '-c', `unix_socket_directories=${e.dir}`, '-c', 'fsync=off', '-c', 'logging_collector=off'];
+      const asUser = postgresUser();
+      return asUser ? ['runuser', ['-u', asUser, '--', postgresBin('postgres'), ...args]]
+        : [postgresBin('postgres'), args];
+    },
+    ready: async (e) => {
+      try {
+        execFileSync(postgresBin('pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(e.port)]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    startMs: 60000,
+  },
+};
+
+// PostgreSQL refuses to run as root: then it runs as the `postgres` user the Debian package makes.
+function postgresUser() {
+  return process.getuid && process.getuid() === 0 ? 'postgres' : null;
+}
+
+function runAs(user, file, args, env = process.env) {
+  if (user) execFileSync('runuser', ['-u', user, '--', file, ...args], { env, stdio: 'pipe' });
+  else execFileSync(file, args, { env, stdio: 'pipe' });
+}
+
+const live = new Set();
+
+class Engine {
+  constructor(kind, options) {
+    this.kind = kind;
+    this.options = options;
+    this.spec = KINDS[kind];
+    this.host = '127.0.0.1';
+    this.proc = null;
+  }
+
+  async init() {
+    this.port = this.options.port || (await freePort());
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `shd-${this.kind}-`));
+    fs.chmodSync(this.dir, 0o755);
+    this.spec.prepare(this);
+    live.add(this);
+    await this.start();
+    return this;
+  }
+
+  // Starts the engine (again) on its port and folder; resolves once it serves.
+  async start() {
+    if (this.proc) return;
+    const [file, args] = this.spec.command(this);
+    const log = fs.openSync(path.join(this.dir, 'engine.log'), 'a');
+    this.proc = spawn(file, args, { stdio: ['ignore', log, log], detached: false });
+    fs.closeSync(log);
+    const proc = this.proc;
+    this.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited.then(() => { if (this.proc === proc) this.proc = null; });
+    const deadline = Date.now() + (this.spec.startMs || 20000);
+    for (;;) {
+      if (!this.proc) throw new Error(`${this.kind} exited while starting:\n${this.tail()}`);
+      if (await this.spec.ready(this)) break;
+      if (Date.now() > deadline) {
+        await this.stop();
+        throw new Error(`${this.kind} did not serve on port ${this.port} in time:\n${this.tail()}`);
+      }
+      await sleep(100);
+    }
+    if (this.afterReady) await this.afterReady();
+  }
+
+  // Stops the process (SIGTERM, SIGKILL after `graceMs`) and waits for its exit; folder and port stay.
+  async stop(graceMs = 5000) {
+    const proc = this.proc;
+    if (!proc) return;
+    this.resume();
+    const exited = this.exited;
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+    // A runuser wrapper ends with its child; a moment for the port to be released.
+    await sleep(50);
+  }
+
+  // SIGKILL: an engine that crashes.
+  async kill() {
+    const proc = this.proc;
+    if (!proc) return;
+    this.resume();
+    proc.kill('SIGKILL');
+    await this.exited;
+  }
+
+  pause() { this.signal('SIGSTOP'); }
+
+  resume() { this.signal('SIGCONT'); }
+
+  signal(sig) {
+    if (!this.proc) return;
+    // Through runuser, the engine is runuser's child: signal the whole group of the engine's pids.
+    for (const pid of [this.proc.pid, ...childPids(this.proc.pid)]) {
+      try { process.kill(pid, sig); } catch { /* gone */ }
+    }
+  }
+
+  async close() {
+    await this.stop();
+    live.delete(this);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // The last `lines` lines of the engine's log.
+  tail(lines = 20) {
+    try {
+      return fs.readFileSync(path.join(this.dir, 'engine.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+}
+
+function childPids(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+// Starts an engine of `kind` (redis, nats, zookeeper, postgres); resolves once it serves.
+async function start(kind, options = {}) {
+  if (!KINDS[kind]) throw new Error(`unknown engine ${kind} (known: ${Object.keys(KINDS).join(', ')})`);
+  return new Engine(kind, options).init();
+}
+
+async function closeAll() {
+  await Promise.all([...live].map((e) => e.close()));
+}
+
+// On exit, no engine outlives the test that started it (synchronous: the process is going).
+process.on('exit', () => {
+  for (const e of live) {
+    if (e.proc) e.signal('SIGCONT'), e.signal('SIGKILL');
+    try { fs.rmSync(e.dir, { recursive: true, force: true }); } catch { /* best effort */ }
+  }
+});
+
+module.exports = { start, closeAll, KINDS: Object.keys(KINDS) };
