@@ -34,6 +34,7 @@ DEB_PACKAGES=(
   chromium
   nodejs npm
   prometheus
+  redis-server libhiredis-dev nats-server libnats-dev zookeeper libzookeeper-mt-dev postgresql
 )
 
 log() { printf '[dev] %s\n' "$*" >&2; }
