@@ -468,16 +468,16 @@ void MasterRole::admin_failed(const std::string &address) {
     }
 }
 
-void MasterRole::audit(const Peer &p, const std::string &address, const std::string &command,
+void MasterRole::audit(const std::string &user, const std::string &address, const std::string &command,
                        const std::string &result) {
-    host_.info("admin audit: user=" + json_quote(printable(p.user)) + " address=" + address +
+    host_.info("admin audit: user=" + json_quote(printable(user)) + " address=" + address +
                " command=" + json_quote(printable(command)) + " result=" + result);
 }
 
 void MasterRole::handle_admin_hello(const std::shared_ptr<FrameLink> &link, Peer &p, const Hello &hello) {
     p.user = hello.user;
     if (admin_locked(link->address())) {
-        audit(p, link->address(), "login", "refused (address locked out after failed logins)");
+        audit(p.user, link->address(), "login", "refused (address locked out after failed logins)");
         refuse(link, "too many failed logins from this address; try again later");
         return;
     }
@@ -509,7 +509,7 @@ void MasterRole::handle_admin_proof(const std::shared_ptr<FrameLink> &link, Peer
               p.known_user;
     std::string address = link->address();
     if (!ok) {
-        audit(p, address, "login", "refused (wrong user name or password)");
+        audit(p.user, address, "login", "refused (wrong user name or password)");
         admin_failed(address);
         // Slowed: the answer comes late, and the link holds its unauthenticated slot meanwhile.
         std::weak_ptr<FrameLink> weak = link;
@@ -521,7 +521,7 @@ void MasterRole::handle_admin_proof(const std::shared_ptr<FrameLink> &link, Peer
     failures_.erase(address);
     p.state = Peer::admin;
     authenticated(p);
-    audit(p, address, "login", "ok");
+    audit(p.user, address, "login", "ok");
     LinkKeys keys = derive_link_keys(p.key, p.master_nonce, p.peer_nonce, admin_who(p.user));
     link->send(R"({"t":"welcome","mac":")" +
                to_hex(link_mac(p.key, "shd.cluster/2 admin-welcome", {p.master_nonce, p.peer_nonce, p.user})) + "\"}");
@@ -774,13 +774,13 @@ std::string MasterRole::master_status_json() const {
 
 // Answers an admin command and writes its audit line. ok: `body_or_error` is the result's members
 // after "ok" (may be empty); else it is the error.
-void MasterRole::admin_reply(const std::shared_ptr<FrameLink> &link, const Peer &p, const std::string &shown, bool ok,
+void MasterRole::admin_reply(const AdminCaller &caller, const std::string &shown, bool ok,
                              const std::string &body_or_error, const std::string &audit_result) {
     if (ok)
-        link->send(R"({"t":"admin_result","ok":true)" + (body_or_error.empty() ? "" : "," + body_or_error) + "}");
+        caller.answer(R"({"ok":true)" + (body_or_error.empty() ? "" : "," + body_or_error) + "}");
     else
-        link->send(R"({"t":"admin_result","ok":false,"error":)" + json_quote(body_or_error) + "}");
-    audit(p, link->address(), shown,
+        caller.answer(R"({"ok":false,"error":)" + json_quote(body_or_error) + "}");
+    audit(caller.user, caller.address, shown,
           !audit_result.empty() ? audit_result
           : ok                  ? std::string("ok")
                                 : "refused (" + printable(body_or_error) + ")");
@@ -817,14 +817,12 @@ bool MasterRole::admin_targets(const std::vector<std::string> &ids, const std::s
     return true;
 }
 
-void MasterRole::wait_for_join(const std::shared_ptr<FrameLink> &link, const Peer &p, const std::string &shown,
-                               const std::vector<Child *> &targets, const std::map<std::string, unsigned> &spawns,
+void MasterRole::wait_for_join(const AdminCaller &caller, const std::string &shown, const std::vector<Child *> &targets,
+                               const std::map<std::string, unsigned> &spawns,
                                const std::map<std::string, pid_t> &old_pids) {
     Waiter w;
     w.old_pids = old_pids;
-    w.link = link;
-    w.user = p.user;
-    w.address = link->address();
+    w.caller = caller;
     w.shown = shown;
     for (Child *c : targets) w.ids.push_back(c->id);
     w.spawns = spawns;
@@ -873,41 +871,37 @@ void MasterRole::check_waiters() {
             continue;
         }
         servers += "]";
-        Peer who;
-        who.user = w.user;
         std::string result = all_ok ? "ok" : "failed (" + printable(first_error) + ")";
-        if (auto l = w.link.lock())
-            l->send(R"({"t":"admin_result","ok":)" + std::string(all_ok ? "true" : "false") +
-                    (all_ok ? std::string() : R"(,"error":)" + json_quote(first_error)) + R"(,"servers":)" + servers +
-                    "}");
-        audit(who, w.address, w.shown, result);
+        w.caller.answer(R"({"ok":)" + std::string(all_ok ? "true" : "false") +
+                        (all_ok ? std::string() : R"(,"error":)" + json_quote(first_error)) + R"(,"servers":)" +
+                        servers + "}");
+        audit(w.caller.user, w.caller.address, w.shown, result);
         it = waiters_.erase(it);
     }
 }
 
-void MasterRole::admin_start(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
-                             const std::vector<std::string> &ids, const std::string &type) {
+void MasterRole::admin_start(const AdminCaller &caller, const std::string &shown, const std::vector<std::string> &ids,
+                             const std::string &type) {
     std::vector<Child *> targets, to_start;
     std::string error, running;
-    if (!admin_targets(ids, type, targets, error)) return admin_reply(link, p, shown, false, error);
+    if (!admin_targets(ids, type, targets, error)) return admin_reply(caller, shown, false, error);
     for (Child *c : targets) {
         if (c->pid > 0)
             running += (running.empty() ? "" : ", ") + c->id;
         else
             to_start.push_back(c);
     }
-    if (to_start.empty()) return admin_reply(link, p, shown, false, "already running: " + running);
+    if (to_start.empty()) return admin_reply(caller, shown, false, "already running: " + running);
     std::map<std::string, unsigned> spawns;
     for (Child *c : to_start) {
         spawns[c->id] = c->spawns;
         c->stopping = false;
         spawn(*c);
     }
-    wait_for_join(link, p, shown, to_start, spawns);
+    wait_for_join(caller, shown, to_start, spawns);
 }
 
-void MasterRole::admin_add(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
-                           const rapidjson::Value &fields) {
+void MasterRole::admin_add(const AdminCaller &caller, const std::string &shown, const rapidjson::Value &fields) {
     std::vector<KnownServer> known;
     ServerInfo me = host_.server();
     known.push_back({me.id, "master", me.host, me.port, 0});
@@ -921,12 +915,12 @@ void MasterRole::admin_add(const std::shared_ptr<FrameLink> &link, Peer &p, cons
             fields, known, [&](const std::string &h) { return is_local_host(h, me.host); },
             [](const std::string &, int port) { return local_port_in_use(port); });
     } catch (const AddError &e) {
-        return admin_reply(link, p, shown, false, e.what());
+        return admin_reply(caller, shown, false, e.what());
     }
     for (const auto &s : planned)
         if (tokens_configured_ && !tokens_.count(s.type))
             return admin_reply(
-                link, p, shown, false,
+                caller, shown, false,
                 "serverType=" + s.type + ": no token for this type in config/adminServer.json (every type needs one)");
     std::vector<Child *> targets;
     std::map<std::string, unsigned> spawns;
@@ -948,16 +942,16 @@ void MasterRole::admin_add(const std::shared_ptr<FrameLink> &link, Peer &p, cons
     }
     for (Child *c : targets) spawn(*c);
     write_state();
-    wait_for_join(link, p, shown, targets, spawns);
+    wait_for_join(caller, shown, targets, spawns);
 }
 
-void MasterRole::admin_restart(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
+void MasterRole::admin_restart(const AdminCaller &caller, const std::string &shown,
                                const std::vector<std::string> &ids, const std::string &type) {
     std::vector<Child *> targets;
     std::string error;
-    if (!admin_targets(ids, type, targets, error)) return admin_reply(link, p, shown, false, error);
+    if (!admin_targets(ids, type, targets, error)) return admin_reply(caller, shown, false, error);
     for (Child *c : targets)
-        if (c->restarting) return admin_reply(link, p, shown, false, c->id + " is already restarting");
+        if (c->restarting) return admin_reply(caller, shown, false, c->id + " is already restarting");
     std::map<std::string, unsigned> spawns;
     std::map<std::string, pid_t> old;
     for (Child *c : targets) {
@@ -975,17 +969,17 @@ void MasterRole::admin_restart(const std::shared_ptr<FrameLink> &link, Peer &p, 
             spawn(*c);
         }
     }
-    wait_for_join(link, p, shown, targets, spawns, old);
+    wait_for_join(caller, shown, targets, spawns, old);
 }
 
 // Only this cluster's processes: the servers this master started or adopted, then the master itself.
-void MasterRole::admin_kill(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown, bool force) {
+void MasterRole::admin_kill(const AdminCaller &caller, const std::string &shown, bool force) {
     std::string pids = std::to_string(::getpid());
     for (const auto &id : order_) {
         const Child &c = children_.at(id);
         if (c.pid > 0 && c.local) pids += "," + std::to_string(c.pid);
     }
-    admin_reply(link, p, shown, true,
+    admin_reply(caller, shown, true,
                 R"("force":)" + std::string(force ? "true" : "false") + R"(,"pids":[)" + pids + "]");
     for (auto &[id, c] : children_) {
         if (c.pid <= 0) continue;
@@ -997,6 +991,18 @@ void MasterRole::admin_kill(const std::shared_ptr<FrameLink> &link, Peer &p, con
 }
 
 void MasterRole::handle_admin(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg) {
+    AdminCaller caller;
+    caller.user = p.user;
+    caller.level = p.level;
+    caller.address = link->address();
+    std::weak_ptr<FrameLink> weak = link;
+    caller.answer = [weak](const std::string &result) {
+        if (auto l = weak.lock()) l->send(R"({"t":"admin_result",)" + result.substr(1));
+    };
+    admin_command(caller, msg);
+}
+
+void MasterRole::admin_command(const AdminCaller &caller, const rapidjson::Value &msg) {
     std::string cmd = str(msg, "cmd"), type = str(msg, "type");
     bool force = msg.HasMember("force") && msg["force"].IsBool() && msg["force"].GetBool();
     std::vector<std::string> ids;
@@ -1013,32 +1019,32 @@ void MasterRole::handle_admin(const std::shared_ptr<FrameLink> &link, Peer &p, c
             shown += " " + std::string(m.name.GetString()) + "=" +
                      (m.value.IsString() ? m.value.GetString() : to_json(m.value));
     if (cmd == "list")
-        return admin_reply(link, p, shown, true,
+        return admin_reply(caller, shown, true,
                            R"("master":)" + master_status_json() + R"(,"servers":)" + servers_status_json());
-    if (p.level > 1)
-        return admin_reply(link, p, shown, false, "command level not allowed for this user",
-                           "refused (level " + std::to_string(p.level) + ")");
-    if (stopping_) return admin_reply(link, p, shown, false, "the master is stopping");
+    if (caller.level > 1)
+        return admin_reply(caller, shown, false, "command level not allowed for this user",
+                           "refused (level " + std::to_string(caller.level) + ")");
+    if (stopping_) return admin_reply(caller, shown, false, "the master is stopping");
     if (cmd == "stop" && !ids.empty()) {
         for (const auto &id : ids)
             if (!children_.count(id))
-                return admin_reply(link, p, shown, false, "unknown server id: " + id, "refused (unknown server id)");
+                return admin_reply(caller, shown, false, "unknown server id: " + id, "refused (unknown server id)");
         stop_servers(ids);
-        admin_reply(link, p, shown, true, {});
+        admin_reply(caller, shown, true, {});
     } else if (cmd == "stop") {
-        admin_reply(link, p, shown, true, {});
+        admin_reply(caller, shown, true, {});
         host_.request_stop("admin command stop");
     } else if (cmd == "kill") {
-        admin_kill(link, p, shown, force);
+        admin_kill(caller, shown, force);
     } else if (cmd == "start") {
-        admin_start(link, p, shown, ids, type);
+        admin_start(caller, shown, ids, type);
     } else if (cmd == "restart") {
-        admin_restart(link, p, shown, ids, type);
+        admin_restart(caller, shown, ids, type);
     } else if (cmd == "add") {
-        if (!fields) return admin_reply(link, p, shown, false, "add needs the server's fields");
-        admin_add(link, p, shown, *fields);
+        if (!fields) return admin_reply(caller, shown, false, "add needs the server's fields");
+        admin_add(caller, shown, *fields);
     } else {
-        admin_reply(link, p, shown, false, "unknown command " + cmd, "refused (unknown command)");
+        admin_reply(caller, shown, false, "unknown command " + cmd, "refused (unknown command)");
     }
 }
 

@@ -58,6 +58,20 @@ public:
     void start();
     void stop(Done done);
 
+    // Who asked for an admin command, and where its answer goes: the `shaddock` CLI over the master
+    // link, or another admin front end of the master. `answer` is called once with the result object,
+    // {"ok":true,...} or {"ok":false,"error":"..."}, possibly after admin_command returned (start, add and
+    // restart answer once their servers have joined). [logic thread]
+    struct AdminCaller {
+        std::string user;
+        int level = 99;        // 1: every command; above: only `list`
+        std::string address;   // the caller's address, for the audit line
+        std::function<void(const std::string &result)> answer;
+    };
+    // Runs one admin command given as JSON: {"cmd", "ids", "type", "force", "server"} (docs/cluster.md,
+    // "Admin commands"). Every command gets an `admin audit:` line. [logic thread]
+    void admin_command(const AdminCaller &caller, const rapidjson::Value &msg);
+
 private:
     struct Child {
         std::string id, type, host, json;
@@ -81,8 +95,8 @@ private:
     };
     // An admin command answered once its servers have (re)joined: start, add and restart.
     struct Waiter {
-        std::weak_ptr<FrameLink> link;
-        std::string user, address, shown;
+        AdminCaller caller;
+        std::string shown;
         std::vector<std::string> ids;
         std::map<std::string, unsigned> spawns;  // Child::spawns when the command was taken
         std::map<std::string, pid_t> old_pids;
@@ -113,7 +127,8 @@ private:
     void handle_register(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
     void handle_record(const std::string &id);
     void handle_admin(const std::shared_ptr<FrameLink> &link, Peer &p, const rapidjson::Document &msg);
-    void audit(const Peer &p, const std::string &address, const std::string &command, const std::string &result);
+    void audit(const std::string &user, const std::string &address, const std::string &command,
+               const std::string &result);
     bool admin_locked(const std::string &address);
     void admin_failed(const std::string &address);
     void broadcast(const std::string &json, const std::string &except_id = {});
@@ -123,19 +138,18 @@ private:
     void log_crash(const Child &child, const std::string &reason);
     std::string servers_status_json() const;
     std::string master_status_json() const;
-    void admin_reply(const std::shared_ptr<FrameLink> &link, const Peer &p, const std::string &shown, bool ok,
-                     const std::string &body_or_error, const std::string &audit_result = {});
+    void admin_reply(const AdminCaller &caller, const std::string &shown, bool ok, const std::string &body_or_error,
+                     const std::string &audit_result = {});
     bool admin_targets(const std::vector<std::string> &ids, const std::string &type, std::vector<Child *> &out,
                        std::string &error);
-    void admin_start(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
-                     const std::vector<std::string> &ids, const std::string &type);
-    void admin_add(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
-                   const rapidjson::Value &fields);
-    void admin_restart(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown,
-                       const std::vector<std::string> &ids, const std::string &type);
-    void admin_kill(const std::shared_ptr<FrameLink> &link, Peer &p, const std::string &shown, bool force);
-    void wait_for_join(const std::shared_ptr<FrameLink> &link, const Peer &p, const std::string &shown,
-                       const std::vector<Child *> &targets, const std::map<std::string, unsigned> &spawns,
+    void admin_start(const AdminCaller &caller, const std::string &shown, const std::vector<std::string> &ids,
+                     const std::string &type);
+    void admin_add(const AdminCaller &caller, const std::string &shown, const rapidjson::Value &fields);
+    void admin_restart(const AdminCaller &caller, const std::string &shown, const std::vector<std::string> &ids,
+                       const std::string &type);
+    void admin_kill(const AdminCaller &caller, const std::string &shown, bool force);
+    void wait_for_join(const AdminCaller &caller, const std::string &shown, const std::vector<Child *> &targets,
+                       const std::map<std::string, unsigned> &spawns,
                        const std::map<std::string, pid_t> &old_pids = {});
     void check_waiters();
     void stop_servers(const std::vector<std::string> &ids);
