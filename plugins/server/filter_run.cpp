@@ -1,6 +1,7 @@
 #include "filter_run.hpp"
 
-#include <rapidjson/document.h>
+#include <shaddock/pomelo/json_parse.hpp>
+
 
 #include <exception>
 
@@ -242,9 +243,9 @@ shd_status SHD_CALL FilterRun::on_set_body(void *ctx, shd_str body) {
     FilterRun *run = slot->run;
     if (run->phase_ != Phase::before || slot->fired || slot != &run->slots_[run->pending_slot_])
         return SHD_ERR_UNSUPPORTED;
-    rapidjson::Document d;
-    d.Parse(body.data ? body.data : "", body.size);
-    if (d.HasParseError()) return SHD_ERR_INVALID;
+    // Checked in one pass with a bounded depth (a filter's body is plugin input, but a recursive parse
+    // of a deeply nested one would overflow the stack).
+    if (!shd::pomelo::json_valid(to_view(body))) return SHD_ERR_INVALID;
     run->next_body_.emplace(to_view(body));
     return SHD_OK;
 }

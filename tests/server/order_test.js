@@ -77,6 +77,12 @@ async function main() {
             r.code === 401 && r.by === 'G1' && l.backend.echoCalls === calls && same(l.backend.log, []) &&
             same(l.connector.log, ['G2a:err', 'G1a:err']), JSON.stringify([r, l]));
 
+    r = await req('connector.testHandler.echo', { tag: 'deep', deepBody: true });
+    t.check('a filter\'s replacement body nested 200,000 deep is refused (set_body fails), the server lives',
+            r.code === 400 && r.deepBodySet === false, JSON.stringify(r));
+    r = await req('connector.testHandler.echo', { tag: 'after-deep' });
+    t.check('the connector answers the next request', Array.isArray(r.trace), JSON.stringify(r));
+
     // Error handlers: errorHandler on the backend, then globalErrorHandler on the frontend.
     r = await req('backend.testHandler.fail', { tag: 'err' });
     l = await logs('err');

@@ -267,6 +267,11 @@ private:
         explicit G1(FilterTestApp *app) : app_(app) {}
         void before(shd::FilterMsg &msg, shd::Session &, shd::Next next) override {
             if (has_member(msg.json(), "abortGlobal")) return next.fail(R"({"code":401,"by":"G1"})");
+            if (has_member(msg.json(), "deepBody")) {
+                // A replacement body nested far deeper than any parser stack: refused, not parsed.
+                const bool set = next.set_body(std::string(200000, '[') + std::string(200000, ']'));
+                return next.fail(std::string(R"({"code":400,"by":"G1","deepBodySet":)") + (set ? "true" : "false") + "}");
+            }
             app_->trace(msg, next, "G1");
             next();
         }
