@@ -38,14 +38,18 @@ function alive(pid) { try { process.kill(pid, 0); return true; } catch (e) { ret
 function ppidOf(pid) {
   try { return Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]); } catch (e) { return -1; }
 }
-// The pid of the shaddock-host process running `serverId`, found through /proc.
-function findServerPid(serverId) {
+// The pid of the shaddock-host process running `serverId` of the app in `appDir`, found through /proc
+// (other clusters on the machine, other tests' included, may run a server of the same id).
+function findServerPid(serverId, appDir) {
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     let cmd;
     try { cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0'); } catch (e) { continue; }
     const i = cmd.indexOf('--server-id');
-    if (i > 0 && cmd[i + 1] === serverId && /shaddock-host$/.test(cmd[0])) return Number(d);
+    const a = cmd.indexOf('--app-dir');
+    if (i > 0 && cmd[i + 1] === serverId && a > 0 && cmd[a + 1] === appDir && /shaddock-host$/.test(cmd[0])) {
+      return Number(d);
+    }
   }
   return -1;
 }
@@ -130,7 +134,7 @@ async function main() {
       new RegExp(`started backend-server-1 \\(pid \\d+, over ssh on ${REMOTE.replace(/\./g, '\\.')}\\)`).test(out), out.slice(-3000));
     check('the local connector is started directly', /started connector-server-1 \(pid \d+, local\)/.test(out));
     check('sshd accepted the master\'s key', /Accepted publickey for /.test(sshd.log), sshd.log);
-    remotePid = findServerPid('backend-server-1');
+    remotePid = findServerPid('backend-server-1', dir);
     const sshPid = Number((out.match(/started backend-server-1 \(pid (\d+)/) || [])[1]);
     check('the backend runs under sshd, not as the ssh client\'s or the master\'s child',
       remotePid > 0 && ppidOf(remotePid) !== master.pid && ppidOf(remotePid) !== sshPid,
