@@ -466,11 +466,16 @@ void ServerRuntime::install_signals() {
     auto handler = std::make_shared<std::function<void(const boost::system::error_code &, int)>>();
     *handler = [this, signals, handler](const boost::system::error_code &ec, int sig) {
         if (ec) return;
-        if (stopping_) {
-            log_.warn(std::string("second ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + " while stopping: exiting now");
+        const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+        // Only a second signal cuts the stop short: a first one that finds a stop under way (asked
+        // by the master, say, as `shaddock kill` does both) lets it finish.
+        if (signalled_) {
+            log_.warn(std::string("second ") + name + " while stopping: exiting now");
             std::_Exit(130);
         }
-        request_stop(sig == SIGINT ? "SIGINT" : "SIGTERM");
+        signalled_ = true;
+        if (stopping_) log_.info(std::string(name) + " while stopping: the stop goes on (a second signal exits at once)");
+        request_stop(name);
         signals->async_wait(*handler);
     };
     signals->async_wait(*handler);

@@ -132,6 +132,7 @@ private:
     std::vector<std::string> errors_;
 
     std::atomic<bool> stopping_{false};
+    bool signalled_ = false;  // a SIGINT/SIGTERM has arrived [logic thread]
     bool startup_failed_ = false;
     std::string stop_reason_;
     // Shared with the stop watchdog thread, which may outlive this object.

@@ -8,9 +8,9 @@
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const servers = require('../../bench/lib/servers');
+const { tempDir } = require('../../tools/node/util');
 
 if (!servers.pomeloInstalled()) {
   console.error('bench/pomelo/node_modules is missing; skipped');
@@ -18,7 +18,7 @@ if (!servers.pomeloInstalled()) {
 }
 
 const ROWS = ['echo_local', 'echo_forwarded', 'echo_forwarded_latency', 'idle', 'startup'];
-const out = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-bench-smoke-'));
+const out = tempDir('shd-bench-smoke-');
 const t0 = Date.now();
 const r = spawnSync(process.execPath, [path.join(servers.REPO, 'bench', 'run.js'), '--quick', '--out', out, '--only', ROWS.join(',')],
                     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 170000 });

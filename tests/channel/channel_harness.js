@@ -7,12 +7,11 @@
 //   SHADDOCK_HOST, SHADDOCK_PLUGINS_DIR, SHADDOCK_APPS_DIR (the folder holding channel_test.so)
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { REPO, freePort, sleep, waitFor } = require('../connector/lib/harness');
 const { WireClient } = require('../connector/lib/wire_client');
 const jsclient = require('../connector/lib/pomelo_js_client');
-const { requiredEnv } = require('../../tools/node/util');
+const { requiredEnv, tempDir } = require('../../tools/node/util');
 
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
@@ -24,7 +23,7 @@ function summary() {
 }
 
 function writeAppDir(prefix, files) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = tempDir(prefix);
   fs.mkdirSync(path.join(dir, 'config'));
   for (const [name, obj] of Object.entries(files))
     fs.writeFileSync(path.join(dir, 'config', name), JSON.stringify(obj, null, 1));

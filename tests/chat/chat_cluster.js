@@ -2,15 +2,15 @@
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { freePort, waitFor } = require('../connector/lib/harness');
+const { tempDir } = require('../../tools/node/util');
 
 const APP = path.join(__dirname, '..', '..', 'apps', 'chat');
 
 // Resolves to {gatePort, webPort, servers, output(), stop()} once every server is up.
 async function startChatCluster(host) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-chat-'));
+  const dir = tempDir('shd-chat-');
   fs.mkdirSync(path.join(dir, 'config'));
   for (const f of fs.readdirSync(path.join(APP, 'config'))) fs.copyFileSync(path.join(APP, 'config', f), path.join(dir, 'config', f));
   const servers = JSON.parse(fs.readFileSync(path.join(APP, 'config', 'servers.json'), 'utf8')).development;

@@ -6,9 +6,8 @@
 const { execFileSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { freePort, sleep, requiredEnv } = require('../../tools/node/util.js');
+const { freePort, sleep, requiredEnv, tempDir } = require('../../tools/node/util.js');
 const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const { adminLogin, adminCommand } = require('./lib/master_link.js');
 
@@ -34,7 +33,7 @@ const SHIPPED_USERS = [
 const POMELO_TOKEN = 'agarxhqb98rpajloaxn34ga8xrunpagkjwlaw3ruxnpaagl29w4rxn';
 
 async function appDir(files, clusterOptions = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-admin-'));
+  const dir = tempDir('shd-admin-');
   fs.mkdirSync(path.join(dir, 'config'));
   const port = await freePort();
   const hellos = { hello: [{ id: 'hello-server-1', host: '127.0.0.1', port: await freePort() }] };

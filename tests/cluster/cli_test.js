@@ -12,7 +12,7 @@ const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
-const { freePort, sleep, waitFor, requiredEnv } = require('../../tools/node/util.js');
+const { freePort, sleep, waitFor, requiredEnv, tempDir } = require('../../tools/node/util.js');
 const { alive } = require('./lib/host_process.js');
 
 const CLI = requiredEnv('SHADDOCK_CLI');
@@ -92,7 +92,7 @@ function writeConfig(dir, files) {
 
 // The chat demo's configuration with one connector, one chat server and free ports (no web server).
 async function chatApp() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-cli-a-'));
+  const dir = tempDir('shd-cli-a-');
   ourDirs.push(dir);
   const src = path.join(REPO, 'apps', 'chat', 'config');
   const files = {};
@@ -111,7 +111,7 @@ async function chatApp() {
 }
 
 async function helloApp() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-cli-b-'));
+  const dir = tempDir('shd-cli-b-');
   ourDirs.push(dir);
   const port = await freePort();
   writeConfig(dir, {
@@ -183,7 +183,7 @@ function helpAndUsage() {
         down.err.includes(`cannot reach the master at 127.0.0.1:${A.port}`) && down.out === '', down);
   const downHP = cli(['stop', '-h', '127.0.0.1', '-P', String(A.port)]);
   check('-h/-P without an app directory: the same (exit 3)', downHP.code === 3 && oneLine(downHP.err), downHP);
-  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-cli-empty-'));
+  const empty = tempDir('shd-cli-empty-');
   const dflt = cli(['list'], { cwd: empty });
   check("without config/master.json the master is Pomelo's 127.0.0.1:3005", dflt.code === 0 || dflt.err.includes('127.0.0.1:3005'), dflt);
 

@@ -5,10 +5,9 @@
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 
-const { requiredEnv } = require('../../tools/node/util.js');
+const { requiredEnv, tempDir } = require('../../tools/node/util.js');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 const CLI = requiredEnv('SHADDOCK_CLI');
@@ -28,7 +27,7 @@ function check(name, ok, detail) {
 }
 
 function appDir(files) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-cluster-'));
+  const dir = tempDir('shd-cluster-');
   fs.mkdirSync(path.join(dir, 'config'));
   for (const [name, content] of Object.entries(files))
     fs.writeFileSync(path.join(dir, 'config', name), typeof content === 'string' ? content : JSON.stringify(content));

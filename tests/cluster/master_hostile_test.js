@@ -4,9 +4,8 @@
 // Run by CTest (cluster_master_hostile): SHADDOCK_HOST.
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { freePort, sleep, SANITIZED, requiredEnv } = require('../../tools/node/util.js');
+const { freePort, sleep, SANITIZED, requiredEnv, tempDir } = require('../../tools/node/util.js');
 const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const net = require('net');
 const crypto = require('crypto');
@@ -24,7 +23,7 @@ const TOKEN = 'hello-token-' + Math.random().toString(36).slice(2);
 const PASSWORD = 'pw-' + Math.random().toString(36).slice(2);
 
 function appDir(files) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-hostile-'));
+  const dir = tempDir('shd-hostile-');
   fs.mkdirSync(path.join(dir, 'config'));
   for (const [name, content] of Object.entries(files))
     fs.writeFileSync(path.join(dir, 'config', name), typeof content === 'string' ? content : JSON.stringify(content));

@@ -6,10 +6,9 @@
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { freePort, waitFor } = require('../connector/lib/harness');
-const { requiredEnv } = require('../../tools/node/util.js');
+const { requiredEnv, tempDir } = require('../../tools/node/util.js');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 const APP = requiredEnv('SHADDOCK_MODEL_PROBE');
@@ -19,7 +18,7 @@ function check(name, ok, detail) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-members-'));
+  const dir = tempDir('shd-members-');
   fs.mkdirSync(path.join(dir, 'config'));
   const masterPort = await freePort(), rpcPort = await freePort(), clientPort = await freePort();
   // Two consecutive free ports for the "++" counter.

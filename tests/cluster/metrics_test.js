@@ -16,7 +16,7 @@ const os = require('os');
 const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, sleep, waitFor } = require('../connector/lib/harness');
-const { requiredEnv } = require('../../tools/node/util.js');
+const { requiredEnv, tempDir } = require('../../tools/node/util.js');
 const { adminCommand } = require('./lib/master_link.js');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
@@ -70,7 +70,7 @@ async function main() {
     console.log('skipped: promtool and prometheus are needed (Debian package prometheus; tools/dev.sh setup)');
     process.exit(77);
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-metrics-'));
+  const dir = tempDir('shd-metrics-');
   fs.mkdirSync(path.join(dir, 'config'));
   const echoConfig = path.join(__dirname, '..', '..', 'apps', 'echo', 'config');
   for (const f of ['dictionary.json', 'serverProtos.json', 'clientProtos.json'])
@@ -204,7 +204,7 @@ async function main() {
     check('the admin port still serves after the hostile requests', after.status === 200);
 
     // A real Prometheus scrapes the master every second with the token and answers the query.
-    promDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-prom-'));
+    promDir = tempDir('shd-prom-');
     fs.writeFileSync(path.join(promDir, 'prometheus.yml'), [
       'global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'scrape_configs:',
       '  - job_name: shaddock', '    metrics_path: /metrics', '    authorization:', '      type: Bearer',

@@ -6,9 +6,8 @@
 // Run by CTest (cluster_master_restart): SHADDOCK_HOST.
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { freePort, sleep, requiredEnv } = require('../../tools/node/util.js');
+const { freePort, sleep, requiredEnv, tempDir } = require('../../tools/node/util.js');
 const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const { adminCommand } = require('./lib/master_link.js');
 
@@ -50,7 +49,7 @@ async function list(port) {
 
 (async () => {
   const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-restart-'));
+  const dir = tempDir('shd-restart-');
   fs.mkdirSync(path.join(dir, 'config'));
   const write = (name, obj) => fs.writeFileSync(path.join(dir, 'config', name), JSON.stringify(obj));
   write('master.json', { development: { id: 'master-server-1', host: '127.0.0.1', port } });

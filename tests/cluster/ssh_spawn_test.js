@@ -15,7 +15,7 @@ const os = require('os');
 const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, sleep, waitFor } = require('../connector/lib/harness');
-const { requiredEnv } = require('../../tools/node/util.js');
+const { requiredEnv, tempDir } = require('../../tools/node/util.js');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 const CLI = requiredEnv('SHADDOCK_CLI');
@@ -90,7 +90,7 @@ async function startSshd(dir) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-ssh-'));
+  const dir = tempDir('shd-ssh-');
   const sshd = await startSshd(dir);
   fs.mkdirSync(path.join(dir, 'config'));
   const echoConfig = path.join(__dirname, '..', '..', 'apps', 'echo', 'config');

@@ -23,6 +23,7 @@ class LifecycleTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(example_app_runs_every_phase_in_order_and_stops_on_sigint);
     CPPUNIT_TEST(sigterm_stops_cleanly_too);
     CPPUNIT_TEST(stop_that_never_completes_ends_at_the_deadline);
+    CPPUNIT_TEST(only_a_second_signal_cuts_a_stop_short);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -94,6 +95,27 @@ public:
                                          "\"never_stops\""});
         SHD_ASSERT_CONTAINS(out.output, "has not reported its stop done); exiting now");
         SHD_ASSERT_NOT_CONTAINS(out.output, "server stopped cleanly");
+    }
+
+    // A stop begun for another reason (here the plugin asks for it; `shaddock kill` has the master
+    // ask while it also sends SIGTERM) goes on through the first signal; the second exits at once.
+    void only_a_second_signal_cuts_a_stop_short() {
+        shd::test::TempAppDir app("signals");
+        app.write("config/servers.json", R"({"stuck": [{"id": "stuck-1"}]})");
+        app.write("config/plugins.json", R"({"plugins": ["never_stops"]})");
+        shd::test::HostProcess host({shd::test::host_binary(), "--app-dir", app.path(), "--env", "development",
+                                     "--plugins-dir", SHD_TEST_PLUGIN_DIR, "--stop-timeout", "60000"},
+                                    app.file("host-output.txt"));
+        CPPUNIT_ASSERT_MESSAGE(host.output(),
+                               host.wait_for_output("never_stops: on_stop returns without calling done", 5000));
+        host.send(SIGTERM);
+        CPPUNIT_ASSERT_MESSAGE(host.output(), host.wait_for_output("SIGTERM while stopping: the stop goes on", 5000));
+        host.send(SIGTERM);
+        shd::test::Outcome out = host.wait(10000);
+        SHD_ASSERT_EXIT(out, 130);
+        SHD_ASSERT_IN_ORDER(out.output, {"stopping: never_stops: never_stops wants the stop sequence to begin",
+                                         "SIGTERM while stopping: the stop goes on",
+                                         "second SIGTERM while stopping: exiting now"});
     }
 };
 

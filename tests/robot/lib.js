@@ -2,9 +2,10 @@
 // Helpers of the robot integration tests: the binary, temp files, running it to its exit.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { freePort, requiredEnv } = require('../../tools/node/util');
+const util = require('../../tools/node/util');
+
+const { freePort, requiredEnv } = util;
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -12,8 +13,9 @@ function robotBinary() {
   return requiredEnv('SHADDOCK_ROBOT');
 }
 
+// A folder for one test's files, removed when the test passes (tools/node/util.js).
 function tempDir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'shd-robot-'));
+  return util.tempDir('shd-robot-');
 }
 
 // Runs shaddock-robot with args; resolves to {code, stdout, stderr}. Killed after ms.

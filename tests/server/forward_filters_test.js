@@ -13,7 +13,7 @@ const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, waitFor } = require('../connector/lib/harness');
 
-const { requiredEnv } = require('../../tools/node/util.js');
+const { requiredEnv, tempDir } = require('../../tools/node/util.js');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 let passed = 0, failed = 0;
@@ -22,7 +22,7 @@ function check(name, ok, detail) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-forward-filters-'));
+  const dir = tempDir('shd-forward-filters-');
   fs.mkdirSync(path.join(dir, 'config'));
   const echoConfig = path.join(__dirname, '..', '..', 'apps', 'echo', 'config');
   for (const f of ['dictionary.json', 'serverProtos.json', 'clientProtos.json'])

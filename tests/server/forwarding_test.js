@@ -15,7 +15,7 @@ const os = require('os');
 const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, sleep, waitFor } = require('../connector/lib/harness');
-const { SANITIZED, requiredEnv } = require('../../tools/node/util.js');
+const { SANITIZED, requiredEnv, tempDir } = require('../../tools/node/util.js');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 let passed = 0, failed = 0;
@@ -62,7 +62,7 @@ function lastPid(out, id) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-forward-'));
+  const dir = tempDir('shd-forward-');
   fs.mkdirSync(path.join(dir, 'config'));
   const echoConfig = path.join(__dirname, '..', '..', 'apps', 'echo', 'config');
   for (const f of ['dictionary.json', 'serverProtos.json', 'clientProtos.json'])

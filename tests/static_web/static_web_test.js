@@ -9,9 +9,8 @@
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
-const { freePort, sleep, waitFor, SANITIZED, listening, Checks, requiredEnv } = require('../../tools/node/util.js');
+const { freePort, sleep, waitFor, SANITIZED, listening, Checks, requiredEnv, tempDir } = require('../../tools/node/util.js');
 
 const hostBin = requiredEnv('SHADDOCK_HOST');
 const pluginsDir = requiredEnv('SHADDOCK_PLUGINS_DIR');
@@ -91,7 +90,7 @@ function socketFds(pid) {
 
 async function main() {
   const checks = new Checks();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-static-web-'));
+  const dir = tempDir('shd-static-web-');
   const app = path.join(dir, 'app');
   const site = path.join(app, 'site');
   fs.mkdirSync(path.join(app, 'config'), { recursive: true });

@@ -1,7 +1,10 @@
 'use strict';
 // Small helpers shared by the Node parts of the project: the benchmark driver (bench/) and the
 // integration tests (tests/).
+const fs = require('node:fs');
 const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
 
 // A port nobody listens on right now (the kernel's choice, then released).
 function freePort() {
@@ -84,4 +87,28 @@ function requiredEnv(name) {
   process.exit(2);
 }
 
-module.exports = { freePort, sleep, waitFor, SANITIZED, listening, Checks, requiredEnv };
+// A new folder under the system's temporary folder (named `prefix` + random), removed when the
+// process exits with status 0; kept when it fails, with its path printed, since its logs tell why.
+const tempDirs = [];
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (tempDirs.length === 0) {
+    process.on('exit', (code) => {
+      for (const d of tempDirs) {
+        if (code !== 0) {
+          if (fs.existsSync(d)) console.error(`kept for inspection: ${d}`);
+          continue;
+        }
+        try {
+          fs.rmSync(d, { recursive: true, force: true, maxRetries: 2 });
+        } catch (e) {
+          console.error(`could not remove ${d}: ${e.message}`);
+        }
+      }
+    });
+  }
+  tempDirs.push(dir);
+  return dir;
+}
+
+module.exports = { freePort, sleep, waitFor, SANITIZED, listening, Checks, requiredEnv, tempDir };

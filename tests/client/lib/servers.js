@@ -6,9 +6,8 @@
 //   SHADDOCK_CLIENT_CHECK                                   the client_check binary
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { freePort, sleep, listening, requiredEnv } = require('../../../tools/node/util');
+const { freePort, sleep, listening, requiredEnv, tempDir } = require('../../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const POMELO_MODULES = path.join(REPO, 'bench', 'pomelo', 'node_modules');
@@ -56,7 +55,7 @@ class Server {
 
 // The echo app from a temporary copy of apps/echo/config on a free port, optionally with TLS.
 async function prepareEcho({ tls = false } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-client-echo-'));
+  const dir = tempDir('shd-client-echo-');
   const config = path.join(dir, 'config');
   fs.mkdirSync(config);
   const source = path.join(REPO, 'apps', 'echo', 'config');
@@ -91,7 +90,7 @@ function startEcho(prepared) {
 
 // The Pomelo 2.2.7 app of pomelo_app/ from a temporary copy with free ports.
 async function startPomelo() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-client-pomelo-'));
+  const dir = tempDir('shd-client-pomelo-');
   fs.cpSync(path.join(__dirname, '..', 'pomelo_app'), dir, { recursive: true });
   const [master, rpc, port] = [await freePort(), await freePort(), await freePort()];
   const env = (value) => ({ development: value });

@@ -9,10 +9,9 @@
 const assert = require('node:assert');
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { createRequire } = require('node:module');
-const { freePort, sleep, waitFor, SANITIZED, listening, requiredEnv } = require('../../../tools/node/util');
+const { freePort, sleep, waitFor, SANITIZED, listening, requiredEnv, tempDir } = require('../../../tools/node/util');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const INTEROP = path.join(REPO, 'tests', 'interop');
@@ -44,7 +43,7 @@ function makeCertificate(dir) {
 // options merged over the config's; opts.serverEntry: keys merged into the server's entry;
 // opts.tls: serve TLS with a fresh self-signed certificate.
 async function prepareAppDir(opts = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-connector-'));
+  const dir = tempDir('shd-connector-');
   const configDir = path.join(dir, 'config');
   fs.mkdirSync(configDir);
   for (const f of fs.readdirSync(ECHO_CONFIG)) fs.copyFileSync(path.join(ECHO_CONFIG, f), path.join(configDir, f));

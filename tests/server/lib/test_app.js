@@ -4,10 +4,9 @@
 // collects the output. Checks are counted and printed one per line, as in tests/cluster.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const harness = require('../../connector/lib/harness');  // exits 77 (skipped) without tests/interop/node_modules
-const { requiredEnv } = require('../../../tools/node/util');
+const { requiredEnv, tempDir } = require('../../../tools/node/util');
 
 // Set by CTest (shd_add_node_test): the host, and the folder of filter_test_app.so as SHADDOCK_APPS_DIR.
 const HOST = requiredEnv('SHADDOCK_HOST');
@@ -24,7 +23,7 @@ function finish() {
 
 // files: {"servers.json": {...}, ...}; returns the directory.
 function makeAppDir(files) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-filters-'));
+  const dir = tempDir('shd-filters-');
   fs.mkdirSync(path.join(dir, 'config'));
   for (const [name, content] of Object.entries(files))
     fs.writeFileSync(path.join(dir, 'config', name), JSON.stringify(content, null, 1));
