@@ -71,7 +71,7 @@ const shd::OptionTable &rpc_nats_option_table() {
                                        "often; NATS answering \"no responders\" (the server is gone) fails them "
                                        "with `SHD_ERR_IO` (or fails them over)")
                               .measured_in("ms"));
-        options.push_back(opt::integer("maxPendingBytes", 64 << 20, 1024, 1ll << 40,
+        options.push_back(opt::integer("maxPendingBytes", 64 << 20, 1024, INT32_MAX,
                                        "per subscription (calls in, answers in), bytes received and not yet "
                                        "handed to the logic thread; beyond it the NATS client drops messages "
                                        "(a slow consumer, logged)")
