@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace shd::rpc::nats {
@@ -28,6 +29,8 @@ namespace {
 // Inbound links kept (one per caller's link): the oldest is forgotten past this many. Its answers
 // still waiting are then dropped (the caller's calls time out).
 constexpr size_t kMaxReplyLinks = 4096;
+// Messages reported to the logic thread in one task, at most.
+constexpr size_t kMaxBatch = 256;
 
 // A valid single NATS subject token: a server id becomes one.
 bool subject_token(std::string_view s) {
@@ -213,17 +216,52 @@ private:
         NatsTransport &t_;
     };
 
-    static void on_request_msg(natsConnection *, natsSubscription *, natsMsg *msg, void *closure) {
+    // Messages are reported in batches: what arrived while the logic thread was busy goes to it in
+    // one task (the batch is handed over once the subscription has nothing more pending).
+    static void on_request_msg(natsConnection *, natsSubscription *sub, natsMsg *msg, void *closure) {
         auto *t = static_cast<NatsTransport *>(closure);
         CallbackScope scope(*t);
-        if (scope.live()) t->handle_request(msg);
+        if (scope.live()) {
+            t->handle_request(msg);
+            if (drained(sub, t->request_batch_.size())) t->report_requests();
+        }
         natsMsg_Destroy(msg);
     }
-    static void on_reply_msg(natsConnection *, natsSubscription *, natsMsg *msg, void *closure) {
+    static void on_reply_msg(natsConnection *, natsSubscription *sub, natsMsg *msg, void *closure) {
         auto *t = static_cast<NatsTransport *>(closure);
         CallbackScope scope(*t);
-        if (scope.live()) t->handle_reply(msg);
+        if (scope.live()) {
+            t->handle_reply(msg);
+            if (drained(sub, t->reply_batch_.size())) t->report_replies();
+        }
         natsMsg_Destroy(msg);
+    }
+    static bool drained(natsSubscription *sub, size_t batched) {
+        int pending = 0;
+        return batched >= kMaxBatch || natsSubscription_GetPending(sub, &pending, nullptr) != NATS_OK || pending == 0;
+    }
+    // [subscription thread] Hands the batch over, one report per run of one link.
+    void report_requests() {
+        std::vector<InboundRequest> run;
+        for (size_t i = 0; i < request_batch_.size(); ++i) {
+            run.push_back(std::move(request_batch_[i].second));
+            if (i + 1 == request_batch_.size() || request_batch_[i + 1].first != request_batch_[i].first) {
+                events_.on_requests(request_batch_[i].first, std::move(run));
+                run = {};
+            }
+        }
+        request_batch_.clear();
+    }
+    void report_replies() {
+        std::vector<InboundResponse> run;
+        for (size_t i = 0; i < reply_batch_.size(); ++i) {
+            run.push_back(std::move(reply_batch_[i].second));
+            if (i + 1 == reply_batch_.size() || reply_batch_[i + 1].first != reply_batch_[i].first) {
+                events_.on_responses(reply_batch_[i].first, std::move(run));
+                run = {};
+            }
+        }
+        reply_batch_.clear();
     }
     static void on_disconnected(natsConnection *, void *closure) {
         auto *t = static_cast<NatsTransport *>(closure);
@@ -324,6 +362,9 @@ private:
     std::string secret_;
 
     std::vector<std::shared_ptr<PeerLink>> staged_;  // [logic]
+    // [the subscription's thread] Read, not yet reported.
+    std::vector<std::pair<std::shared_ptr<Link>, InboundRequest>> request_batch_;
+    std::vector<std::pair<uint64_t, InboundResponse>> reply_batch_;
 
     std::mutex links_mu_;
     std::unordered_map<uint64_t, std::weak_ptr<PeerLink>> links_;
@@ -440,6 +481,7 @@ void NatsTransport::start(const std::string &, int) {
     check(natsOptions_SetReconnectWait(opts_, options_.reconnect_wait_ms), "option reconnectWait");
     check(natsOptions_SetPingInterval(opts_, options_.ping_interval_ms), "option pingInterval");
     check(natsOptions_SetMaxPingsOut(opts_, 2), "option pingInterval");
+    check(natsOptions_SetSendAsap(opts_, true), "send asap");
     check(natsOptions_SetDisconnectedCB(opts_, &on_disconnected, this), "callbacks");
     check(natsOptions_SetReconnectedCB(opts_, &on_reconnected, this), "callbacks");
     check(natsOptions_SetClosedCB(opts_, &on_closed, this), "callbacks");
@@ -565,7 +607,7 @@ void NatsTransport::handle_request(natsMsg *msg) {
     } else {
         return drop(what, "unexpected frame type " + std::to_string(o.type));
     }
-    events_.on_requests(reply_link(reply_base, o.sender), std::move(requests));
+    request_batch_.emplace_back(reply_link(reply_base, o.sender), std::move(requests.front()));
 }
 
 void NatsTransport::handle_reply(natsMsg *msg) {
@@ -582,6 +624,7 @@ void NatsTransport::handle_reply(natsMsg *msg) {
     std::shared_ptr<PeerLink> link = find_link(serial);
     if (!link) return;  // a link closed since (or never opened): whatever it answers is late
     if (natsMsg_IsNoResponders(msg)) {
+        report_replies();  // the answers read before it are reported before the link's end
         link->shut("refused by NATS: no responders for server " + link->peer_id() +
                    " (it is stopped, or not connected to NATS)");
         return;
@@ -598,14 +641,13 @@ void NatsTransport::handle_reply(natsMsg *msg) {
         return drop(what, "not a well-formed response frame");
     if (v.id != id) return drop(what, "its call id differs from its subject's");
     link->answered();
-    std::vector<InboundResponse> responses;
     if (!shd::pomelo::json_depth_within(v.result, config_.max_json_depth)) {
         log(SHD_LOG_WARN, what + ": " + too_deep("result"));
-        responses.push_back(InboundResponse{v.id, SHD_ERR_INVALID, "\"" + too_deep("result") + "\"", true});
+        reply_batch_.emplace_back(serial,
+                                  InboundResponse{v.id, SHD_ERR_INVALID, "\"" + too_deep("result") + "\"", true});
     } else {
-        responses.push_back(InboundResponse{v.id, v.status, std::string(v.result), false});
+        reply_batch_.emplace_back(serial, InboundResponse{v.id, v.status, std::string(v.result), false});
     }
-    events_.on_responses(serial, std::move(responses));
 }
 
 void NatsTransport::probe_loop() {
