@@ -88,8 +88,8 @@ void RpcProvider::start() {
         cluster = nullptr;
     }
     service_->start(cluster, cluster_ctx);
-    subscriptions_.push_back(host().subscribe(
-        "add_servers", [this](std::string_view, std::string_view) { service_->on_servers_added(); }));
+    subscriptions_.push_back(
+        host().subscribe("add_servers", [this](std::string_view, std::string_view) { service_->on_servers_added(); }));
     subscriptions_.push_back(host().subscribe(
         "remove_servers", [this](std::string_view, std::string_view ids) { service_->on_servers_removed(ids); }));
 }

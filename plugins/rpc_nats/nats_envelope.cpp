@@ -37,9 +37,15 @@ void update_u16_field(EVP_MAC_CTX *ctx, std::string_view s) {
     update(ctx, s);
 }
 
-// Writes the 32-byte MAC to `out`.
-void compute(std::string_view secret, std::string_view subject, std::string_view reply, std::string_view sender,
-             std::string_view frame, unsigned char *out) {
+// A context keyed with the secret, per thread, copied for each message: keying HMAC (and looking up
+// SHA-256 by name) once per secret rather than once per message.
+EVP_MAC_CTX *keyed(std::string_view secret) {
+    struct Keyed {
+        std::string secret;
+        std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx;
+    };
+    thread_local Keyed cache;
+    if (cache.ctx && cache.secret == secret) return cache.ctx.get();
     std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(hmac()));
     char digest[] = "SHA256";
     OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
@@ -48,6 +54,16 @@ void compute(std::string_view secret, std::string_view subject, std::string_view
     static const unsigned char empty = 0;
     const unsigned char *key = secret.empty() ? &empty : reinterpret_cast<const unsigned char *>(secret.data());
     if (!ctx || EVP_MAC_init(ctx.get(), key, secret.size(), params) != 1) throw std::runtime_error("HMAC init failed");
+    cache.secret.assign(secret);
+    cache.ctx = std::move(ctx);
+    return cache.ctx.get();
+}
+
+// Writes the 32-byte MAC to `out`.
+void compute(std::string_view secret, std::string_view subject, std::string_view reply, std::string_view sender,
+             std::string_view frame, unsigned char *out) {
+    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_dup(keyed(secret)));
+    if (!ctx) throw std::runtime_error("HMAC init failed");
     update(ctx.get(), kLabel);
     update_u16_field(ctx.get(), subject);
     update_u16_field(ctx.get(), reply);
@@ -76,8 +92,8 @@ void seal(std::string &out, std::string_view secret, std::string_view subject, s
     out.replace(at, kMacSize, reinterpret_cast<const char *>(mac), kMacSize);
 }
 
-std::string open(std::string_view payload, std::string_view secret, std::string_view subject,
-                 std::string_view reply, size_t max_frame, Opened &out) {
+std::string open(std::string_view payload, std::string_view secret, std::string_view subject, std::string_view reply,
+                 size_t max_frame, Opened &out) {
     if (payload.size() < 2) return "shorter than an envelope";
     if (static_cast<uint8_t>(payload[0]) != kEnvelopeVersion)
         return "envelope version " + std::to_string(static_cast<uint8_t>(payload[0]));

@@ -41,7 +41,7 @@ struct Opened {
 // Checks a received payload: its shape, the frame's length (at most max_frame, and exactly the rest
 // of the payload) and the MAC. "" when it holds, else why not (for the log line of a dropped message);
 // the views point into `payload`.
-std::string open(std::string_view payload, std::string_view secret, std::string_view subject,
-                 std::string_view reply, size_t max_frame, Opened &out);
+std::string open(std::string_view payload, std::string_view secret, std::string_view subject, std::string_view reply,
+                 size_t max_frame, Opened &out);
 
 }  // namespace shd::rpc::nats

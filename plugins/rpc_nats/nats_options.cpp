@@ -33,29 +33,31 @@ const shd::OptionTable &rpc_nats_option_table() {
                     "the first connection to NATS at start, and each reconnection attempt's TCP connect (the rpc "
                     "plugin's meaning does not apply: there is no handshake between servers)";
             else if (kTcpOnly.count(o.name))
-                o.description = "TCP transport only: accepted and ignored here, so that switching between `rpc` "
-                                "and `rpc_nats` is one line";
+                o.description =
+                    "TCP transport only: accepted and ignored here, so that switching between `rpc` "
+                    "and `rpc_nats` is one line";
             else if (o.name == "maxFrameSize")
-                o.description = "largest frame sent or accepted, lowered at start to the NATS server's "
-                                "`max_payload` less the envelope; a larger message received is dropped";
+                o.description =
+                    "largest frame sent or accepted, lowered at start to the NATS server's "
+                    "`max_payload` less the envelope; a larger message received is dropped";
             else if (o.name == "maxQueuedBytes")
-                o.description = "per peer, bytes of requests staged during one turn of the logic thread and "
-                                "not yet handed to the NATS client; a call beyond it fails with `SHD_ERR_BUSY`";
+                o.description =
+                    "per peer, bytes of requests staged during one turn of the logic thread and "
+                    "not yet handed to the NATS client; a call beyond it fails with `SHD_ERR_BUSY`";
             else if (o.name == "secret")
-                o.description = "the shared secret every message is signed with (HMAC-SHA256), when no "
-                                "`shd.cluster/1` service is loaded (then it is required) or it has no secret yet";
+                o.description =
+                    "the shared secret every message is signed with (HMAC-SHA256), when no "
+                    "`shd.cluster/1` service is loaded (then it is required) or it has no secret yet";
             options.push_back(std::move(o));
         }
         options.push_back(opt::string("url", "nats://127.0.0.1:4222",
                                       "the NATS server, or several separated by commas (a cluster: the client "
                                       "reconnects to any of them); credentials belong in `token` or `user` and "
                                       "`password`, not here"));
-        options.push_back(opt::string("token", "", "NATS authentication token; never logged")
-                              .showing_default("none"));
-        options.push_back(opt::string("user", "", "NATS user name (with `password`); never logged")
-                              .showing_default("none"));
-        options.push_back(opt::string("password", "", "NATS password of `user`; never logged")
-                              .showing_default("none"));
+        options.push_back(opt::string("token", "", "NATS authentication token; never logged").showing_default("none"));
+        options.push_back(
+            opt::string("user", "", "NATS user name (with `password`); never logged").showing_default("none"));
+        options.push_back(opt::string("password", "", "NATS password of `user`; never logged").showing_default("none"));
         options.push_back(opt::string("subjectPrefix", "shd.rpc",
                                       "calls to server `<id>` are published to `<subjectPrefix>.<id>`; "
                                       "clusters sharing one NATS need different prefixes (or accounts)"));
@@ -101,8 +103,10 @@ RpcNatsOptions parse_rpc_nats_options(std::string_view json) {
     n.name = opts.string("name");
     if (n.url.empty()) throw shd::Error(SHD_ERR_INVALID, "option url: expected a NATS URL, got \"\"");
     if (!valid_subject(n.subject_prefix))
-        throw shd::Error(SHD_ERR_INVALID, "option subjectPrefix: expected NATS subject tokens separated by dots "
-                                          "(no spaces, '*' or '>'), got \"" + n.subject_prefix + "\"");
+        throw shd::Error(SHD_ERR_INVALID,
+                         "option subjectPrefix: expected NATS subject tokens separated by dots "
+                         "(no spaces, '*' or '>'), got \"" +
+                             n.subject_prefix + "\"");
     if (!n.token.empty() && (!n.user.empty() || !n.password.empty()))
         throw shd::Error(SHD_ERR_INVALID, "option token: give either token, or user and password, not both");
     if (n.user.empty() != n.password.empty())
@@ -116,7 +120,8 @@ std::string redact_url(std::string_view url) {
     size_t start = 0;
     while (start <= url.size()) {
         size_t comma = url.find(',', start);
-        std::string_view one = url.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        std::string_view one =
+            url.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         size_t scheme = one.find("://");
         size_t from = scheme == std::string_view::npos ? 0 : scheme + 3;
         size_t at = one.find('@', from);

@@ -351,8 +351,8 @@ private:
     natsSubscription *request_sub_ = nullptr, *reply_sub_ = nullptr;
     std::string inbox_;  // "<inbox>." : answers come to <inbox>.<link serial>.<call id>
 
-    std::atomic<bool> live_{false};      // reporting allowed (between start and stop)
-    std::atomic<int> in_callback_{0};    // NATS callbacks running
+    std::atomic<bool> live_{false};    // reporting allowed (between start and stop)
+    std::atomic<int> in_callback_{0};  // NATS callbacks running
     std::atomic<bool> connected_{false};
     std::atomic<bool> stopped_{false};
     std::atomic<uint64_t> next_serial_{0};
@@ -394,11 +394,16 @@ Link::Send PeerLink::stage(size_t frame_size, uint64_t id, Encode &&encode) {
     }
     const TransportConfig &cfg = owner_.config();
     if (staged_bytes_ + frame_size > cfg.max_queued_bytes) return Send::busy;
+    const std::string secret = owner_.secret();
+    if (secret.empty()) {
+        shut("no cluster secret to sign calls with yet");
+        return Send::closed;
+    }
     frame_.clear();
     encode(frame_);
     Staged s;
     s.reply = reply_base_ + std::to_string(id);
-    seal(s.payload, owner_.secret(), subject_, s.reply, cfg.self_id, frame_);
+    seal(s.payload, secret, subject_, s.reply, cfg.self_id, frame_);
     staged_bytes_ += frame_.size();
     staged_.push_back(std::move(s));
     outstanding_.fetch_add(1, std::memory_order_relaxed);
@@ -500,21 +505,21 @@ void NatsTransport::start(const std::string &, int) {
     natsInbox_Destroy(inbox);
     check(natsConnection_Subscribe(&reply_sub_, nc_, (inbox_ + "*.*").c_str(), &on_reply_msg, this),
           "cannot subscribe to the inbox");
-    check(natsSubscription_SetPendingLimits(reply_sub_, -1, static_cast<int>(std::min<int64_t>(
-                                                                options_.max_pending_bytes, INT32_MAX))),
+    check(natsSubscription_SetPendingLimits(reply_sub_, -1,
+                                            static_cast<int>(std::min<int64_t>(options_.max_pending_bytes, INT32_MAX))),
           "option maxPendingBytes");
     const std::string subject = options_.subject_prefix + "." + config_.self_id;
     if (config_.serve) {
         check(natsConnection_Subscribe(&request_sub_, nc_, subject.c_str(), &on_request_msg, this),
               "cannot subscribe to the server's subject");
-        check(natsSubscription_SetPendingLimits(request_sub_, -1, static_cast<int>(std::min<int64_t>(
-                                                                      options_.max_pending_bytes, INT32_MAX))),
+        check(natsSubscription_SetPendingLimits(
+                  request_sub_, -1, static_cast<int>(std::min<int64_t>(options_.max_pending_bytes, INT32_MAX))),
               "option maxPendingBytes");
     }
     // Subscribed at the server before this server says it has started, so the first calls find it.
     check(natsConnection_FlushTimeout(nc_, options_.connect_timeout_ms), "cannot flush the subscriptions");
-    log(SHD_LOG_INFO, "connected to NATS at " + where + (config_.serve ? "; serving calls on " + subject
-                                                                        : std::string("; calling only")) +
+    log(SHD_LOG_INFO, "connected to NATS at " + where +
+                          (config_.serve ? "; serving calls on " + subject : std::string("; calling only")) +
                           " (largest frame " + std::to_string(max_frame_) + " bytes)");
     prober_ = std::thread([this] { probe_loop(); });
 }
@@ -614,8 +619,7 @@ void NatsTransport::handle_reply(natsMsg *msg) {
     const std::string_view subject = natsMsg_GetSubject(msg);
     const std::string what = "an answer on " + std::string(subject);
     // <inbox>.<link serial>.<call id>
-    const std::string_view tail =
-        subject.size() > inbox_.size() ? subject.substr(inbox_.size()) : std::string_view();
+    const std::string_view tail = subject.size() > inbox_.size() ? subject.substr(inbox_.size()) : std::string_view();
     const size_t dot = tail.find('.');
     uint64_t serial = 0, id = 0;
     if (dot == std::string_view::npos || !parse_u64(tail.substr(0, dot), serial) ||

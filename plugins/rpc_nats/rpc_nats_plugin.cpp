@@ -25,14 +25,14 @@ protected:
                 throw shd::Error(SHD_ERR_INVALID,
                                  "option token: NATS without credentials is refused in production; set token, or "
                                  "user and password (and require them in the NATS server's authorization)");
-            host().warn("connecting to NATS without credentials (option token, or user and password): development "
-                        "only, refused in production");
+            host().warn(
+                "connecting to NATS without credentials (option token, or user and password): development "
+                "only, refused in production");
         }
         shd::Host h = host();
         NatsOptions nats = std::move(o.nats);
         return std::make_unique<shd::rpc::RpcService>(
-            h, std::move(o.rpc),
-            [h, nats](shd::rpc::TransportConfig cfg, shd::rpc::TransportEvents &events) {
+            h, std::move(o.rpc), [h, nats](shd::rpc::TransportConfig cfg, shd::rpc::TransportEvents &events) {
                 return shd::rpc::nats::make_nats_transport(h, nats, std::move(cfg), events);
             });
     }
