@@ -63,7 +63,7 @@ public:
             return open(p, secret, subject, reply, 1 << 20, o).find("bad MAC") != std::string::npos;
         };
         CPPUNIT_ASSERT(refused(payload, "s3creT", "shd.rpc.b-1", "_INBOX.x.1.7"));
-        CPPUNIT_ASSERT(refused(payload, "s3cret", "shd.rpc.b-2", "_INBOX.x.1.7"));  // replayed to another server
+        CPPUNIT_ASSERT(refused(payload, "s3cret", "shd.rpc.b-2", "_INBOX.x.1.7"));     // replayed to another server
         CPPUNIT_ASSERT(refused(payload, "s3cret", "shd.rpc.b-1", "_INBOX.evil.1.7"));  // answer redirected
         std::string other_sender = payload;
         other_sender[2] = 'b';  // "b-1" claims to have sent it
