@@ -7,7 +7,7 @@
 //   --quick      short runs and fewer users: a smoke run (results go to quick.md / quick.json)
 //   --out DIR    where to write results (default bench/results)
 //   --only ROWS  comma-separated subset of: echo_local, echo_forwarded, echo_forwarded_single,
-//                echo_forwarded_latency, broadcast, idle, startup, flood
+//                echo_forwarded_latency, echo_forwarded_nats, broadcast, idle, startup, flood
 //   --robot P    the load tool (default <build>/bin/shaddock-robot)
 //   --scenarios DIR  the robot's scenario files (default bench/scenarios)
 //   --render F   run nothing: write the table of a saved run (F: its .json) again, as F with .md
@@ -27,7 +27,8 @@ if (!process.env.BENCH_NOFILE_RAISED) {
   process.exit(r.status === null ? 1 : r.status);
 }
 
-const ROWS = ['echo_local', 'echo_forwarded', 'echo_forwarded_single', 'echo_forwarded_latency', 'broadcast', 'idle', 'startup', 'flood'];
+const ROWS = ['echo_local', 'echo_forwarded', 'echo_forwarded_single', 'echo_forwarded_latency', 'echo_forwarded_nats', 'broadcast', 'idle',
+              'startup', 'flood'];
 
 function parseArgs(argv) {
   const o = { quick: false, out: path.join(__dirname, 'results'), only: ROWS, robot: null, scenarios: path.join(__dirname, 'scenarios') };
@@ -46,7 +47,7 @@ function parseArgs(argv) {
       o.only = value().split(',').filter(Boolean);
       for (const r of o.only) if (!ROWS.includes(r)) throw new Error(`--only: unknown row ${r} (rows: ${ROWS.join(', ')})`);
     } else if (a === '-h' || a === '--help') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 14).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
@@ -170,6 +171,21 @@ class Bench {
     for (const [label, kind, opts] of variants) await this.measure(row, label, kind, opts, scenario, args);
   }
 
+  // The forwarded echo with RPC over NATS (the rpc_nats plugin, a local nats-server started here)
+  // against direct TCP, one after the other in this run.
+  async echoOverNats() {
+    const engines = require('../tools/node/engines.js');
+    const token = require('node:crypto').randomBytes(12).toString('hex');
+    const nats = await engines.start('nats', { token });
+    try {
+      await this.echo('echo_forwarded_nats', 'echo_forwarded_nats',
+                      [['Shaddock', 'shaddock', {}],
+                       ['Shaddock, NATS RPC', 'shaddock', { rpc: { name: 'rpc_nats', options: { url: nats.url, token } } }]]);
+    } finally {
+      await nats.close();
+    }
+  }
+
   // A single stall of the shared machine ends a rising-rate run early, so each server gets
   // `broadcastRuns` runs (each on a fresh server) and the best one counts; every run is in the details.
   async broadcast() {
@@ -268,6 +284,7 @@ class Bench {
       await this.echo('echo_forwarded_latency', 'echo_forwarded_latency',
                       [['Shaddock', 'shaddock', {}], ['Pomelo', 'pomelo', {}], ['Pomelo + TCP_NODELAY', 'pomelo', { nodelay: true }]],
                       1, this.load.singleSeconds);
+    if (only.has('echo_forwarded_nats')) await this.echoOverNats();
     if (only.has('broadcast')) await this.broadcast();
     if (only.has('idle')) await this.idle();
     if (only.has('startup')) await this.startup();

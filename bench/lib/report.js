@@ -48,6 +48,8 @@ function table(results, load) {
            forwarded);
   echoLine('echo_forwarded_single', 'echo forwarded to a backend, 1 user x 4 in flight', ['Shaddock', 'Pomelo', 'Pomelo + TCP_NODELAY'],
            forwarded);
+  echoLine('echo_forwarded_nats', `echo forwarded to a backend, ${load.echoUsers} users x 4 in flight: RPC over NATS (other) against direct TCP (Shaddock)`,
+           ['Shaddock', 'Shaddock, NATS RPC'], [['NATS/TCP', 'Shaddock, NATS RPC', 'Shaddock']]);
   // What forwarding costs: Shaddock's forwarded echo against its connector-local echo, both in this run.
   const local = find(results, 'echo_local', 'Shaddock');
   const fwd = lines.find((l) => l.row === 'echo_forwarded');

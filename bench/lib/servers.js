@@ -131,18 +131,20 @@ async function launch(kind, cmd, args, { env, ready, fail, ms = 60000, dir }) {
   };
 }
 
-// Shaddock's apps/bench. opts.backends (default 1), opts.connector: options merged into the connector's.
+// Shaddock's apps/bench. opts.backends (default 1), opts.connector: options merged into the connector's;
+// opts.rpc: replaces the rpc plugin's entry (its name and options: {name: 'rpc_nats', options: {...}}).
 async function startShaddock(opts = {}) {
   const { clientPort, servers, master } = await clusterConfig(opts);
   const dir = tempDir('shd-bench-');
   copyConfig(path.join(SHADDOCK_APP, 'config'), path.join(dir, 'config'));
   fs.writeFileSync(path.join(dir, 'config', 'servers.json'), JSON.stringify({ development: servers }, null, 1));
   fs.writeFileSync(path.join(dir, 'config', 'master.json'), JSON.stringify({ development: master }, null, 1));
-  if (opts.connector) {
+  if (opts.connector || opts.rpc) {
     const file = path.join(dir, 'config', 'plugins.json');
     const plugins = JSON.parse(fs.readFileSync(file, 'utf8'));
     const c = plugins.plugins.find((p) => p.name === 'connector');
-    c.options = Object.assign({}, c.options, opts.connector);
+    if (opts.connector) c.options = Object.assign({}, c.options, opts.connector);
+    if (opts.rpc) Object.assign(plugins.plugins.find((p) => p.name === 'rpc'), opts.rpc);
     fs.writeFileSync(file, JSON.stringify(plugins, null, 1));
   }
   const h = await launch('shaddock', hostBinary(), ['--app-dir', dir], { ready: /all servers startup in (\d+) ms/, fail: /cluster: \S+ exited with code/, dir });

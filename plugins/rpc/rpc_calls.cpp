@@ -313,7 +313,7 @@ void RpcService::send_to(uint64_t id, const std::string &server_id, const Reques
         fail_later(id, SHD_ERR_NOT_FOUND, json_quote("no server " + server_id));
         return;
     }
-    if (peer->port <= 0 || peer->host.empty()) {
+    if (transport_->addressed() && (peer->port <= 0 || peer->host.empty())) {
         fail_later(id, SHD_ERR_NOT_FOUND, json_quote("server " + server_id + " has no RPC port"));
         return;
     }

@@ -68,7 +68,10 @@ const shd::OptionTable &rpc_option_table() {
 }
 
 RpcOptions parse_rpc_options(std::string_view json) {
-    shd::Options opts(json, rpc_option_table());
+    return read_rpc_options(shd::Options(json, rpc_option_table()));
+}
+
+RpcOptions read_rpc_options(const shd::Options &opts) {
     RpcOptions o;
     o.timeout_ms = static_cast<uint32_t>(opts.integer("timeout"));
     o.connect_timeout_ms = static_cast<uint32_t>(opts.integer("connectTimeout"));

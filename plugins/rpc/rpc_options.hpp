@@ -5,6 +5,8 @@
 #include "peer_directory.hpp"
 #include "rpc_filters.hpp"
 
+#include <shaddock/cpp/options.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -37,5 +39,8 @@ const shd::OptionTable &rpc_option_table();
 
 // Throws shd::Error(SHD_ERR_INVALID, "option <key>: ...") on a wrong or unknown option.
 RpcOptions parse_rpc_options(std::string_view json);
+// The same, from options already checked against a table that holds every key of rpc_option_table()
+// (rpc_nats's table adds its own keys to them).
+RpcOptions read_rpc_options(const shd::Options &opts);
 
 }  // namespace shd::rpc

@@ -10,8 +10,12 @@
 
 namespace shd::rpc {
 
-RpcService::RpcService(const shd::Host &host, RpcOptions options)
-    : host_(host), options_(std::move(options)), self_id_(host.server().id), router_(options_.router) {
+RpcService::RpcService(const shd::Host &host, RpcOptions options, TransportFactory transport)
+    : host_(host),
+      options_(std::move(options)),
+      self_id_(host.server().id),
+      router_(options_.router),
+      make_transport_(std::move(transport)) {
     // The plugin's own filters come before the app's (the plugin is configured first).
     for (const RpcFilterSpec &spec : options_.filters) install(spec);
 }
@@ -68,10 +72,6 @@ void RpcService::start(const shd_cluster_v1 *cluster, void *cluster_ctx) {
                              "option secret: required when no shd.cluster/1 service is loaded (give every server "
                              "the same secret; peers prove they know it)");
     }
-    if (port > 0 && me.host.empty())
-        throw shd::Error(SHD_ERR_INVALID, "servers.json: server " + me.id + " has port " + std::to_string(me.port) +
-                                              " but no host; set \"host\" (\"0.0.0.0\" listens on every interface)");
-
     TransportConfig cfg;
     cfg.self_id = self_id_;
     cfg.max_frame = options_.max_frame;
@@ -82,18 +82,29 @@ void RpcService::start(const shd_cluster_v1 *cluster, void *cluster_ctx) {
     cfg.io_threads = options_.io_threads;
     cfg.max_unauthenticated = options_.max_unauthenticated;
     cfg.max_json_depth = options_.max_json_depth;
-    transport_ = Transport::create(cfg, *this);
+    cfg.serve = !me.master;
+    transport_ = make_transport_(cfg, *this);
+    const bool addressed = transport_->addressed();
+    if (addressed && port > 0 && me.host.empty())
+        throw shd::Error(SHD_ERR_INVALID, "servers.json: server " + me.id + " has port " + std::to_string(me.port) +
+                                              " but no host; set \"host\" (\"0.0.0.0\" listens on every interface)");
     refresh_secret();
     try {
-        transport_->start(me.host, port);
+        transport_->start(me.host, addressed ? port : 0);
     } catch (const std::exception &e) {
         throw shd::Error(SHD_ERR_IO, e.what());
     }
+    if (transport_->max_frame() < options_.max_frame) {
+        host_.info("maxFrameSize " + std::to_string(options_.max_frame) + " lowered to " +
+                   std::to_string(transport_->max_frame()) + ", the largest frame the transport carries");
+        options_.max_frame = transport_->max_frame();
+    }
     started_ = true;
-    host_.info(port > 0 ? "listening on " + me.host + ":" + std::to_string(port) + " (" +
-                              std::to_string(options_.io_threads) + " I/O thread(s))"
-                        : std::string(me.master ? "not listening: the master calls, it serves no RPC"
-                                                : "not listening: this server has no port"));
+    if (addressed)
+        host_.info(port > 0 ? "listening on " + me.host + ":" + std::to_string(port) + " (" +
+                                  std::to_string(options_.io_threads) + " I/O thread(s))"
+                            : std::string(me.master ? "not listening: the master calls, it serves no RPC"
+                                                    : "not listening: this server has no port"));
     std::vector<std::function<void()>> held;
     held.swap(held_);
     for (auto &fn : held) fn();

@@ -49,7 +49,9 @@ namespace shd::rpc {
 
 class RpcService final : public TransportEvents {
 public:
-    RpcService(const shd::Host &host, RpcOptions options);
+    // `transport` makes the transport at start(): Transport::create (TCP) in the rpc plugin, the NATS
+    // transport in rpc_nats.
+    RpcService(const shd::Host &host, RpcOptions options, TransportFactory transport);
     ~RpcService() override;
     RpcService(const RpcService &) = delete;
     RpcService &operator=(const RpcService &) = delete;
@@ -286,6 +288,7 @@ private:
     std::string self_id_;
     PeerDirectory directory_;
     BuiltinRouter router_;
+    TransportFactory make_transport_;
     std::unique_ptr<Transport> transport_;
     std::string secret_;  // what the transport was last given
 

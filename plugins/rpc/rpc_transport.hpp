@@ -1,12 +1,16 @@
-// The TCP side of the rpc plugin: its own I/O threads, the listening socket, and one connection
-// (a Link) per peer and direction. Speaks the frames of frame_codec.hpp and authenticates peers
-// with peer_auth.hpp. Knows nothing of calls, routes or the host: it moves frames and reports.
+// The transport seam of the rpc plugin: what RpcService needs from whatever carries its frames (Link,
+// Transport), what it is told back (TransportEvents), and the TCP transport (Transport::create): its
+// own I/O threads, the listening socket, and one connection (a Link) per peer and direction. The TCP
+// transport speaks the frames of frame_codec.hpp and authenticates peers with peer_auth.hpp. A
+// transport knows nothing of calls, routes or the host: it moves frames and reports. The rpc_nats
+// plugin builds the same RpcService over its own NATS transport (plugins/rpc_nats).
 //
 // Asio stays inside rpc_transport.cpp; this header is plain C++.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -105,12 +109,22 @@ struct TransportConfig {
     size_t max_unauthenticated = 128;
     // Args and results nested deeper are refused on arrival (never handed to a JSON parser).
     size_t max_json_depth = 128;
+    // This server answers calls (false on the master, which only calls). The TCP transport serves
+    // when it is given a port; a transport without addresses (addressed() false) serves by this.
+    bool serve = true;
 };
 
 class Transport {
 public:
     static std::unique_ptr<Transport> create(TransportConfig config, TransportEvents &events);
     virtual ~Transport() = default;
+
+    // Whether peers are reached at the host and port of their server entry (TCP). False: by their
+    // server id alone (NATS subjects), so a server without a port is reachable too.
+    virtual bool addressed() const { return true; }
+    // [logic, after start] The largest frame the transport can carry (the engine's own limit);
+    // maxFrameSize is lowered to it.
+    virtual size_t max_frame() const { return SIZE_MAX; }
 
     // [logic] Starts the I/O threads, and listens on host:port when port != 0. Throws
     // std::runtime_error naming host:port when it cannot listen.
@@ -126,5 +140,8 @@ public:
     // Frames still staged are dropped.
     virtual void stop() = 0;
 };
+
+// Makes the transport RpcService::start uses (Transport::create for TCP).
+using TransportFactory = std::function<std::unique_ptr<Transport>(TransportConfig, TransportEvents &)>;
 
 }  // namespace shd::rpc

@@ -3,15 +3,22 @@
 // backends "rpcb-1..3", all running tests/rpc/rpc_test_app with static peers, no master), sends the
 // driver JSON commands on its stdin and checks the "@@ {json}" result lines it prints.
 //
-//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench|filters|errors|hostile --work-dir <dir>
-// run by CTest (rpc_cluster_<scenario>), which sets SHADDOCK_HOST, SHADDOCK_PLUGINS_DIR, SHADDOCK_APPS_DIR (the
+//   node rpc_cluster_test.mjs --scenario basic|routing|faults|cluster|master|bench|filters|errors|hostile
+//                             [--transport nats] --work-dir <dir>
+// run by CTest (rpc_cluster_<scenario>, and rpc_nats_<scenario> with --transport nats), which sets SHADDOCK_HOST, SHADDOCK_PLUGINS_DIR, SHADDOCK_APPS_DIR (the
 // folder of rpc_test_app) and SHADDOCK_TEST_PLUGINS_DIR (the folder of fake_cluster.so).
 //
 // Also speaks the wire format of docs/rpc.md itself (RawPeer) to check it from outside and to send
 // bad frames. Prints "ok"/"not ok" per check and "N passed, M failed" at the end.
+//
+// With --transport nats every scenario runs the same servers with the rpc_nats plugin instead of rpc,
+// over a real nats-server this script starts (tools/node/engines.js); the checks of the TCP wire
+// (RawPeer, sockets) are skipped there, and the scenarios nats_hostile and nats_restart
+// (rpc_nats_hostile_test.mjs) attack and restart NATS instead.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { freePort, sleep, requiredEnv } from '../../tools/node/util.js';
@@ -28,6 +35,27 @@ const opts = {
 for (let i = 2; i < process.argv.length; i += 2) opts[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 for (const k of ['scenario', 'work-dir'])
   if (!opts[k]) { console.error(`missing --${k}`); process.exit(2); }
+const NATS = opts.transport === 'nats';
+const TCP = !NATS;
+const RPC_NAME = NATS ? 'rpc_nats' : 'rpc';  // the plugin, as its log lines name it
+const NATS_TOKEN = 'nats-test-token-' + crypto.randomBytes(6).toString('hex');
+let natsEngine = null;  // started on first use
+const engines = createRequire(import.meta.url)('../../tools/node/engines.js');
+async function nats() {
+  if (!natsEngine) natsEngine = await engines.start('nats', { token: NATS_TOKEN });
+  return natsEngine;
+}
+// The RPC plugin entry of plugins.json: the name is the only difference between the transports, plus
+// where NATS is. `prefix` keeps the clusters of one scenario apart on the one nats-server.
+async function rpcPlugin(entry, prefix) {
+  if (TCP) return { name: 'rpc', ...entry };
+  const n = await nats();
+  return { ...entry, name: 'rpc_nats', options: { url: n.url, token: NATS_TOKEN, subjectPrefix: prefix, ...(entry.options || {}) } };
+}
+function tcpOnly(what) {
+  if (NATS) console.log(`# skipped over NATS (TCP wire only): ${what}`);
+  return TCP;
+}
 
 const SECRET = 'rpc-test-secret';
 let passed = 0, failed = 0;
@@ -137,9 +165,10 @@ async function startCluster(name, { driver = {}, backend = {}, backends = 3, wei
   fs.writeFileSync(path.join(dir, 'config', 'servers.json'), JSON.stringify({ development: servers }, null, 2));
   const peers = Object.fromEntries(ids.map((id) => [id, entries[id]]));
   const common = fake ? {} : noPeers ? { secret: SECRET } : { secret: SECRET, peers };
+  const prefix = `shd.rpc.t${clusterCount}`;
   const plugins = [
-    { name: 'rpc', serverTypes: 'rpca', options: { ...common, ...driver } },
-    { name: 'rpc', serverTypes: 'rpcb', options: { ...common, ...backend } },
+    await rpcPlugin({ serverTypes: 'rpca', options: { ...common, ...driver } }, prefix),
+    await rpcPlugin({ serverTypes: 'rpcb', options: { ...common, ...backend } }, prefix),
   ];
   if (fake) {
     plugins.unshift({ name: 'fake_cluster', path: path.join(opts['test-plugins-dir'], 'fake_cluster.so'),
@@ -147,7 +176,7 @@ async function startCluster(name, { driver = {}, backend = {}, backends = 3, wei
   }
   fs.writeFileSync(path.join(dir, 'config', 'plugins.json'),
     JSON.stringify({ plugins, app: { name: 'rpc_test_app' } }, null, 2));
-  const cluster = { dir, entries, servers: {}, logLevel };
+  const cluster = { dir, entries, servers: {}, logLevel, prefix };
   for (const id of ids) cluster.servers[id] = new Server(cluster, id);
   const started = await Promise.all(Object.values(cluster.servers).map((s) => s.start()));
   if (!check(`${name}: cluster of ${ids.length} servers started`, started.every((m) => !m.timeout), started)) {
@@ -401,45 +430,47 @@ async function faults() {
   const d = cl.servers['rpca-1'];
   const port = (id) => cl.entries[id].port;
 
-  // The documented wire format, spoken by an independent client.
-  let p = new RawPeer(port('rpcb-1'));
-  let hs = await p.handshake('rpcb-1');
-  check('raw client: challenge names the server', hs.challenge && hs.challenge.serverId === 'rpcb-1' && hs.challenge.version === 1, hs.challenge);
-  check('raw client: the server proves the secret in its welcome', hs.welcomeValid);
-  p.request(1, 'user', 'testRemote', 'echo', '["raw",1]');
-  p.request(2, 'user', 'testRemote', 'caller', '[]');
-  const f1 = await p.next(), f2 = await p.next();
-  const r1 = f1 && RawPeer.parseResponse(f1), r2 = f2 && RawPeer.parseResponse(f2);
-  check('raw client: pipelined requests answered in frames of docs/rpc.md',
-    f1 && f1.type === T.response && r1.id === 1 && r1.status === 0 && r1.result === '[null,["raw",1]]' &&
-    r2.id === 2 && r2.result === '[null,"raw-client"]', { r1, r2 });
-  p.end();
+  if (tcpOnly('the wire format spoken by hand, bad peers on the RPC port')) {
+    // The documented wire format, spoken by an independent client.
+    let p = new RawPeer(port('rpcb-1'));
+    let hs = await p.handshake('rpcb-1');
+    check('raw client: challenge names the server', hs.challenge && hs.challenge.serverId === 'rpcb-1' && hs.challenge.version === 1, hs.challenge);
+    check('raw client: the server proves the secret in its welcome', hs.welcomeValid);
+    p.request(1, 'user', 'testRemote', 'echo', '["raw",1]');
+    p.request(2, 'user', 'testRemote', 'caller', '[]');
+    const f1 = await p.next(), f2 = await p.next();
+    const r1 = f1 && RawPeer.parseResponse(f1), r2 = f2 && RawPeer.parseResponse(f2);
+    check('raw client: pipelined requests answered in frames of docs/rpc.md',
+      f1 && f1.type === T.response && r1.id === 1 && r1.status === 0 && r1.result === '[null,["raw",1]]' &&
+      r2.id === 2 && r2.result === '[null,"raw-client"]', { r1, r2 });
+    p.end();
 
-  // Bad peers are cut off; the server keeps serving.
-  p = new RawPeer(port('rpcb-1'));
-  hs = await p.handshake('rpcb-1', { secret: 'wrong-secret' });
-  check('hello with a wrong secret: no welcome, connection closed', !hs.welcome && await p.closedWithin(2000));
-  p = new RawPeer(port('rpcb-1'));
-  hs = await p.handshake('rpcb-1', { claim: 'rpcb-2' });
-  check('hello meant for another server: connection closed', !hs.welcome && await p.closedWithin(2000));
-  p = new RawPeer(port('rpcb-1'));
-  p.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
-  check('garbage bytes: connection closed', await p.closedWithin(2000));
-  p = new RawPeer(port('rpcb-1'));
-  await p.next();
-  p.request(1, 'user', 'testRemote', 'echo', '[]');
-  const answer = await p.next(1000);
-  check('request before authenticating: no answer, connection closed', !answer && await p.closedWithin(2000));
-  p = new RawPeer(port('rpcb-1'));
-  await p.next();
-  p.write(Buffer.from([0x7f, 0xff, 0xff, 0xff, 0x10]));
-  check('oversized frame length: connection closed', await p.closedWithin(2000));
-  p = new RawPeer(port('rpcb-1'));
-  await p.next();
-  p.write(Buffer.from([0x00, 0x01, 0x86, 0xa0, 0x02]));  // 100000 bytes announced: fine later, not before the hello
-  check('large frame before authenticating: connection closed', await p.closedWithin(2000));
-  p = new RawPeer(port('rpcb-1'));
-  check('silent peer: closed after connectTimeout', await p.closedWithin(4000));
+    // Bad peers are cut off; the server keeps serving.
+    p = new RawPeer(port('rpcb-1'));
+    hs = await p.handshake('rpcb-1', { secret: 'wrong-secret' });
+    check('hello with a wrong secret: no welcome, connection closed', !hs.welcome && await p.closedWithin(2000));
+    p = new RawPeer(port('rpcb-1'));
+    hs = await p.handshake('rpcb-1', { claim: 'rpcb-2' });
+    check('hello meant for another server: connection closed', !hs.welcome && await p.closedWithin(2000));
+    p = new RawPeer(port('rpcb-1'));
+    p.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    check('garbage bytes: connection closed', await p.closedWithin(2000));
+    p = new RawPeer(port('rpcb-1'));
+    await p.next();
+    p.request(1, 'user', 'testRemote', 'echo', '[]');
+    const answer = await p.next(1000);
+    check('request before authenticating: no answer, connection closed', !answer && await p.closedWithin(2000));
+    p = new RawPeer(port('rpcb-1'));
+    await p.next();
+    p.write(Buffer.from([0x7f, 0xff, 0xff, 0xff, 0x10]));
+    check('oversized frame length: connection closed', await p.closedWithin(2000));
+    p = new RawPeer(port('rpcb-1'));
+    await p.next();
+    p.write(Buffer.from([0x00, 0x01, 0x86, 0xa0, 0x02]));  // 100000 bytes announced: fine later, not before the hello
+    check('large frame before authenticating: connection closed', await p.closedWithin(2000));
+    p = new RawPeer(port('rpcb-1'));
+    check('silent peer: closed after connectTimeout', await p.closedWithin(4000));
+  }
   checkResult('the server keeps serving after all of that', await d.run({ op: 'invoke', tag: 'alive', server: 'rpcb-1', method: 'whoami', args: [] }), 0, [null, 'rpcb-1']);
 
   // SIGKILL mid-call: SHD_ERR_IO exactly once, then the next call after a restart reconnects.
@@ -502,13 +533,15 @@ async function cluster() {
   const r = await d.run({ op: 'route', tag: 'crc', type: 'rpcb', uids });
   check('crc32 routing indexes the membership order', same(r.servers, uids.map((u) => backends[pomeloIndex(u, 3)])), r);
 
-  let p = new RawPeer(cl.entries['rpcb-1'].port);
-  let hs = await p.handshake('rpcb-1', { secret });
-  check('peers authenticate with the cluster secret', hs.welcomeValid);
-  p.end();
-  p = new RawPeer(cl.entries['rpcb-1'].port);
-  hs = await p.handshake('rpcb-1', { secret: SECRET });
-  check('  and not with another one', !hs.welcome && await p.closedWithin(2000));
+  if (tcpOnly('handshakes with the cluster secret on the RPC port')) {
+    let p = new RawPeer(cl.entries['rpcb-1'].port);
+    let hs = await p.handshake('rpcb-1', { secret });
+    check('peers authenticate with the cluster secret', hs.welcomeValid);
+    p.end();
+    p = new RawPeer(cl.entries['rpcb-1'].port);
+    hs = await p.handshake('rpcb-1', { secret: SECRET });
+    check('  and not with another one', !hs.welcome && await p.closedWithin(2000));
+  }
 
   // remove_servers fails the calls pending on a departed server at once, and it is no member after.
   d.send({ op: 'invoke', tag: 'departed', server: 'rpcb-2', method: 'sleep', args: [5000] });
@@ -658,7 +691,7 @@ async function master() {
   write('plugins.json', {
     plugins: [
       { name: 'cluster', serverTypes: '*', options: { spawn: false } },
-      { name: 'rpc', serverTypes: '*' },  // on the master too: it must not take the master's port
+      await rpcPlugin({ serverTypes: '*' }, 'shd.rpc.master'),  // on the master too: it must not take the master's port
     ],
     app: { name: 'rpc_test_app', serverTypes: ['rpca', 'rpcb'] },
   });
@@ -676,9 +709,11 @@ async function master() {
   checkResult('echo with the real cluster plugin', await d.run({ op: 'invoke', tag: 'echo', server: 'rpcb-2', method: 'echo', args: [7] }), 0, [null, [7]]);
   let r = await d.run({ op: 'invoke', tag: 'star', server: '*', type: 'rpcb', method: 'whoami', args: [] });
   check('"*" reaches every member', r.status === 0 && same((r.result || []).map((x) => x[1]).sort(), ['rpcb-1', 'rpcb-2', 'rpcb-3']), r);
-  const p = new RawPeer(entries['rpcb-1'].port);
-  const hs = await p.handshake('rpcb-1', { secret: SECRET });
-  check('the secret is the master\'s, not a guessable one', !hs.welcome && await p.closedWithin(2000));
+  if (tcpOnly('a handshake with a guessable secret on the RPC port')) {
+    const p = new RawPeer(entries['rpcb-1'].port);
+    const hs = await p.handshake('rpcb-1', { secret: SECRET });
+    check('the secret is the master\'s, not a guessable one', !hs.welcome && await p.closedWithin(2000));
+  }
 
   // A member killed mid-call: the call fails at once; the master's remove_servers drops it.
   const b2 = cl.servers['rpcb-2'];
@@ -770,7 +805,7 @@ async function errors() {
   check('no callback ran twice', d.count((m) => m.duplicate) === 0, d.lines.filter((m) => m.duplicate));
   await stopCluster(cl, 'errors');
   const log = fs.readFileSync(path.join(cl.dir, 'logs', 'rpcb-1.log'), 'utf8');
-  check('the log names the remote that threw and why', log.includes('rpc: remote user.testRemote.throw threw: remote boom'));
+  check('the log names the remote that threw and why', log.includes(`${RPC_NAME}: remote user.testRemote.throw threw: remote boom`));
   check(`after ${N} throwing remotes no incoming call is left in the table`,
     log.includes('incoming calls left unanswered: 0'), log.split('\n').filter((l) => l.includes('unanswered')));
   const driverLog = fs.readFileSync(path.join(cl.dir, 'logs', 'rpca-1.log'), 'utf8');
@@ -957,7 +992,268 @@ async function hostile() {
   await stopCluster(cl, 'hostile');
 }
 
-const scenarios = { basic, routing, faults, cluster, master, bench, filters, errors, hostile };
+// ------------------------------------------------------------------------------------------------
+// NATS only: the envelope of plugins/rpc_nats/README.md spoken by hand, hostile NATS clients, and NATS
+// restarted under the cluster.
+
+const requestFrame = (id, ns, service, method, args) => {
+  const idb = Buffer.alloc(8); idb.writeBigUInt64BE(BigInt(id));
+  return frame(T.request, Buffer.concat([idb, str(ns), str(service), str(method), Buffer.from(args)]));
+};
+const responseFrame = (id, status, result) => {
+  const h = Buffer.alloc(12); h.writeBigUInt64BE(BigInt(id)); h.writeInt32BE(status, 8);
+  return frame(T.response, Buffer.concat([h, Buffer.from(result)]));
+};
+function natsMac(secret, subject, reply, sender, frameBuf) {
+  const s = Buffer.from(sender);
+  return crypto.createHmac('sha256', secret).update(Buffer.concat([Buffer.from('shd.rpc/1 nats\0'),
+    field(Buffer.from(subject)), field(Buffer.from(reply || '')), Buffer.from([s.length]), s, frameBuf])).digest();
+}
+function seal(secret, subject, reply, sender, frameBuf) {
+  const s = Buffer.from(sender);
+  return Buffer.concat([Buffer.from([1, s.length]), s, natsMac(secret, subject, reply, sender, frameBuf), frameBuf]);
+}
+function openEnvelope(buf) {
+  if (buf.length < 2) return null;
+  const n = buf[1];
+  return { version: buf[0], sender: buf.subarray(2, 2 + n).toString(), mac: buf.subarray(2 + n, 34 + n), frame: buf.subarray(34 + n) };
+}
+
+// A NATS client written from the protocol's text (CONNECT, SUB, PUB, MSG, HMSG, PING/PONG).
+class RawNats {
+  constructor(port, token) {
+    this.token = token; this.buf = Buffer.alloc(0); this.msgs = []; this.sid = 0; this.pongs = 0; this.errors = [];
+    this.sock = net.connect(port, '127.0.0.1');
+    this.sock.on('error', () => {});
+    this.ready = new Promise((resolve) => { this.onPong = resolve; });
+    this.sock.on('data', (d) => { this.buf = Buffer.concat([this.buf, d]); this.parse(); });
+  }
+  parse() {
+    for (;;) {
+      const nl = this.buf.indexOf('\r\n');
+      if (nl < 0) return;
+      const line = this.buf.subarray(0, nl).toString();
+      if (line.startsWith('MSG ') || line.startsWith('HMSG ')) {
+        const parts = line.split(' ');
+        const h = parts[0] === 'HMSG';
+        const total = Number(parts[parts.length - 1]), hdr = h ? Number(parts[parts.length - 2]) : 0;
+        const fixed = h ? 5 : 4;
+        if (this.buf.length < nl + 2 + total + 2) return;
+        const body = this.buf.subarray(nl + 2, nl + 2 + total);
+        this.msgs.push({ subject: parts[1], reply: parts.length > fixed ? parts[3] : '', headers: body.subarray(0, hdr).toString(), payload: Buffer.from(body.subarray(hdr)) });
+        this.buf = this.buf.subarray(nl + 2 + total + 2);
+        continue;
+      }
+      this.buf = this.buf.subarray(nl + 2);
+      if (line.startsWith('INFO')) {
+        this.sock.write(`CONNECT ${JSON.stringify({ verbose: false, pedantic: false, auth_token: this.token, headers: true, no_responders: true, protocol: 1, name: 'raw' })}\r\nPING\r\n`);
+      } else if (line === 'PING') this.sock.write('PONG\r\n');
+      else if (line === 'PONG') { this.pongs++; this.onPong(); }
+      else if (line.startsWith('-ERR')) this.errors.push(line);
+    }
+  }
+  sub(subject) { this.sock.write(`SUB ${subject} ${++this.sid}\r\n`); }
+  pub(subject, reply, payload) {
+    this.sock.write(`PUB ${subject}${reply ? ' ' + reply : ''} ${payload.length}\r\n`);
+    this.sock.write(Buffer.concat([payload, Buffer.from('\r\n')]));
+  }
+  // Resolves once the server has seen everything sent so far.
+  async flush() {
+    const want = this.pongs + 1;
+    this.sock.write('PING\r\n');
+    for (let i = 0; i < 100 && this.pongs < want; i++) await sleep(20);
+  }
+  async waitMsg(pred, timeoutMs = 3000) {
+    for (let t = 0; t < timeoutMs; t += 20) {
+      const m = this.msgs.find(pred);
+      if (m) return m;
+      await sleep(20);
+    }
+    return null;
+  }
+  end() { this.sock.destroy(); }
+}
+
+// Malicious or broken messages from another client of the same NATS: dropped (a log line and a
+// counter), never answered, and the servers serve on.
+async function natsHostile() {
+  const n = await nats();
+  const cl = await startCluster('nats-hostile', { backends: 1, driver: { maxJsonDepth: 8 }, backend: { maxFrameSize: 1024 } });
+  const d = cl.servers['rpca-1'];
+  const target = `${cl.prefix}.rpcb-1`;
+  const raw = new RawNats(n.port, NATS_TOKEN);
+  await raw.ready;
+  raw.sub(`${cl.prefix}.>`);
+  raw.sub('_INBOX.>');
+  await raw.flush();
+
+  // What a call looks like on NATS (README.md, "Wire"), checked by an independent implementation.
+  checkResult('a call over NATS', await d.run({ op: 'invoke', tag: 'seen', server: 'rpcb-1', method: 'echo', args: ['seen'] }), 0, [null, ['seen']]);
+  const req = await raw.waitMsg((m) => m.subject === target && openEnvelope(m.payload)?.frame[4] === T.request);
+  const env = req && openEnvelope(req.payload);
+  check('the request is one message to <subjectPrefix>.<server id>, reply <inbox>.<link>.<call id>',
+    req && /^_INBOX\.[^.]+\.\d+\.\d+$/.test(req.reply), req && { subject: req.subject, reply: req.reply });
+  const reqId = env && Number(env.frame.readBigUInt64BE(5));
+  check('  in an envelope: version 1, the caller\'s id, a REQUEST frame, its call id in the reply subject',
+    env && env.version === 1 && env.sender === 'rpca-1' && env.frame[4] === T.request && req.reply.endsWith(`.${reqId}`), env && { version: env.version, sender: env.sender });
+  check('  signed: HMAC-SHA256 of the subject, the reply subject, the sender and the frame with the cluster secret',
+    env && env.mac.equals(natsMac(SECRET, req.subject, req.reply, env.sender, env.frame)));
+  const ans = await raw.waitMsg((m) => req && m.subject === req.reply);
+  const aenv = ans && openEnvelope(ans.payload);
+  check('the answer: a RESPONSE frame on that reply subject, signed by the server called',
+    aenv && aenv.sender === 'rpcb-1' && aenv.frame[4] === T.response && aenv.mac.equals(natsMac(SECRET, ans.subject, '', 'rpcb-1', aenv.frame)),
+    aenv && { sender: aenv.sender });
+  const [, inboxId, linkSerial] = /^(_INBOX\.[^.]+)\.(\d+)\.\d+$/.exec(req ? req.reply : '_INBOX.x.0.0');
+
+  // Messages to rpcb-1 that must be dropped, each with a reply subject this client listens on.
+  const echo = (id, args = '["x"]') => requestFrame(id, 'user', 'testRemote', 'echo', args);
+  let k = 0;
+  const rawReply = () => `_INBOX.rawpeer.1.${++k}`;
+  const signed = (subject, reply, f, sender = 'raw-peer', secret = SECRET) => seal(secret, subject, reply, sender, f);
+  const bad = [];
+  const seenBefore = raw.msgs.length;
+  const send = (what, subject, reply, payload) => { bad.push({ what, reply }); raw.pub(subject, reply, payload); };
+  let r0 = rawReply();
+  send('random bytes', target, r0, crypto.randomBytes(64));
+  send('an empty message', target, rawReply(), Buffer.alloc(0));
+  r0 = rawReply();
+  send('an envelope of another version', target, r0, Buffer.concat([Buffer.from([2]), signed(target, r0, echo(k)).subarray(1)]));
+  r0 = rawReply();
+  send('a request signed with another secret', target, r0, signed(target, r0, echo(k), 'raw-peer', 'not-the-secret'));
+  if (req) {
+    send('a captured request replayed with another reply subject', target, rawReply(), req.payload);
+    send('a captured request replayed to another server', `${cl.prefix}.rpca-1`, req.reply, req.payload);
+  }
+  r0 = rawReply();
+  send('a signed request whose frame is cut short', target, r0, signed(target, r0, (() => { const f = echo(k).subarray(0, 20); f.writeUInt32BE(16, 0); return f; })()));
+  r0 = rawReply();
+  send('a signed frame whose length lies', target, r0, signed(target, r0, (() => { const f = Buffer.from(echo(k)); f.writeUInt32BE(9999, 0); return f; })()));
+  r0 = rawReply();
+  send('a signed request above maxFrameSize (1024)', target, r0, signed(target, r0, echo(k, `["${'x'.repeat(2000)}"]`)));
+  r0 = rawReply();
+  send('a signed frame of unknown type', target, r0, signed(target, r0, frame(0x7f, Buffer.from('hello'))));
+  r0 = rawReply();
+  send('a signed forward flagged "settings unchanged"', target, r0, signed(target, r0, RawPeer.forwardFrame(k, { settings: null })));
+  r0 = `_INBOX.rawpeer.1.notanid`;
+  send('a signed request whose reply subject does not name its call id', target, r0, signed(target, r0, echo(4242)));
+  send('a signed request without a reply subject', target, '', signed(target, '', echo(4243)));
+  await raw.flush();
+  await sleep(700);
+  const answered = bad.filter((b) => b.reply && raw.msgs.slice(seenBefore).some((m) => m.subject === b.reply));
+  check(`${bad.length} malformed, forged or replayed messages: none answered`, answered.length === 0, answered.map((b) => b.what));
+  checkResult('  the server serves on', await d.run({ op: 'invoke', tag: 'after-bad', server: 'rpcb-1', method: 'whoami', args: [] }), 0, [null, 'rpcb-1']);
+  const logOf = (id) => fs.readFileSync(path.join(cl.dir, 'logs', `${id}.log`), 'utf8');
+  const counts = (text) => [...text.matchAll(/dropped a message on [^:]+: .*\((\d+) dropped so far\)/g)].map((m) => Number(m[1]));
+  const dropsB = counts(logOf('rpcb-1')), dropsA = counts(logOf('rpca-1'));
+  check('  each dropped with a log line and counted (rpcb-1, and rpca-1 for the replay sent to it)',
+    Math.max(0, ...dropsB) + Math.max(0, ...dropsA) === bad.length && dropsA.length === (req ? 1 : 0), { dropsB, dropsA, sent: bad.length });
+  check('  the log says why (bad MAC, maxFrameSize, ...)',
+    /bad MAC/.test(logOf('rpcb-1')) && /more than maxFrameSize 1024/.test(logOf('rpcb-1')) && /unexpected frame type 127/.test(logOf('rpcb-1')));
+
+  // A client that knows the cluster secret is a member: its calls are answered, within the limits.
+  const call = async (method, args) => {
+    const reply = rawReply();
+    raw.pub(target, reply, signed(target, reply, requestFrame(k, 'user', 'testRemote', method, args)));
+    const m = await raw.waitMsg((x) => x.subject === reply);
+    const e = m && openEnvelope(m.payload);
+    return e && { id: Number(e.frame.readBigUInt64BE(5)), status: e.frame.readInt32BE(13), result: e.frame.subarray(17).toString() };
+  };
+  let r = await call('caller', '[]');
+  check('a signed request from another client is answered, naming it as the caller', r && r.status === 0 && r.result === '[null,"raw-peer"]', r);
+  r = await call('add', '['.repeat(200) + ']'.repeat(200));
+  check('  args nested 200 deep: SHD_ERR_INVALID naming maxJsonDepth, no remote runs', r && r.status === 1 && /maxJsonDepth 128/.test(r.result), r);
+
+  // Answers nobody asked for, sent to the driver's inbox: ignored.
+  raw.pub(`${inboxId}.${linkSerial}.999999`, '', seal(SECRET, `${inboxId}.${linkSerial}.999999`, '', 'rpcb-1', responseFrame(999999, 0, '[null,"ghost"]')));
+  raw.pub(`${inboxId}.777777.1`, '', seal(SECRET, `${inboxId}.777777.1`, '', 'rpcb-1', responseFrame(1, 0, '[null,"ghost"]')));
+  raw.pub(`${inboxId}.${linkSerial}.5`, '', crypto.randomBytes(40));
+  // A forged answer to a call in flight: the real one wins.
+  d.send({ op: 'invoke', tag: 'inflight', server: 'rpcb-1', method: 'sleep', args: [400] });
+  const live = await raw.waitMsg((m) => m.subject === target && m !== req && openEnvelope(m.payload)?.frame[4] === T.request &&
+    openEnvelope(m.payload).sender === 'rpca-1' && openEnvelope(m.payload).frame.subarray(13).toString().includes('sleep'));
+  if (live) {
+    const id = Number(openEnvelope(live.payload).frame.readBigUInt64BE(5));
+    raw.pub(live.reply, '', seal('not-the-secret', live.reply, '', 'rpcb-1', responseFrame(id, 0, '[null,"forged"]')));
+    raw.pub(live.reply, '', seal(SECRET, live.reply, '', 'raw-peer', responseFrame(id, 0, '[null,"forged"]')));
+  }
+  r = await d.waitFor((m) => m.tag === 'inflight', 5000, 'inflight');
+  checkResult('forged answers to a call in flight (wrong secret, wrong signer) are dropped: the real answer arrives', r, 0, [null, 400, 'rpcb-1']);
+  checkResult('answers to unknown calls and links are ignored: the driver serves on',
+    await d.run({ op: 'invoke', tag: 'after-ghosts', server: 'rpcb-1', method: 'whoami', args: [] }), 0, [null, 'rpcb-1']);
+  await sleep(300);
+  check('no callback ran twice', d.count((m) => m.duplicate) === 0, d.lines.filter((m) => m.duplicate));
+  check('the forged answers were dropped with a reason', /signed by raw-peer, not by rpcb-1/.test(logOf('rpca-1')) && /bad MAC/.test(logOf('rpca-1')));
+  raw.end();
+
+  // A client with a wrong token never gets in; the plugin refuses to start with a clear error.
+  const dir = path.join(opts['work-dir'], 'nats-auth');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'config'), { recursive: true });
+  const port = await freePort();
+  const startOne = (env, options) => {
+    fs.writeFileSync(path.join(dir, 'config', 'servers.json'), JSON.stringify({ [env]: { rpcb: [{ id: 'rpcb-9', host: '127.0.0.1', port }] } }));
+    fs.writeFileSync(path.join(dir, 'config', 'plugins.json'), JSON.stringify({ plugins: [{ name: 'rpc_nats', options: { secret: 'a-secret-of-ours', url: n.url, ...options } }], app: { name: 'rpc_test_app' } }));
+    return new Promise((resolve) => {
+      let out = '';
+      const proc = spawn(opts.host, ['--app-dir', dir, '--env', env, '--server-id', 'rpcb-9', '--plugins-dir', opts['plugins-dir'],
+        '--apps-dir', opts['apps-dir'], '--log-dir', path.join(dir, 'logs')], { stdio: ['pipe', 'pipe', 'pipe'] });
+      children.add(proc);
+      proc.stdout.on('data', (x) => { out += x; });
+      proc.stderr.on('data', (x) => { out += x; });
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 15000);
+      proc.on('exit', (code) => { clearTimeout(timer); children.delete(proc); resolve({ code, out }); });
+    });
+  };
+  let x = await startOne('development', { token: 'a-wrong-token-123' });
+  check('a wrong NATS token: the server does not start, saying why', x.code !== 0 && /NATS/.test(x.out) && /[Aa]uthori[sz]ation/.test(x.out), x.out.slice(-400));
+  check('  without printing the token', !x.out.includes('a-wrong-token-123'));
+  x = await startOne('production', {});
+  check('production without NATS credentials: refused at start', x.code !== 0 && /refused in production/.test(x.out), x.out.slice(-400));
+  await stopCluster(cl, 'nats-hostile');
+}
+
+// nats-server stopped (and killed) under the cluster: calls in flight fail with SHD_ERR_IO at once,
+// calls while it is down fail at once, and once it is back the plugin has reconnected.
+async function natsRestart() {
+  const n = await nats();
+  const cl = await startCluster('nats-restart', { driver: { timeout: 20000 } });
+  const d = cl.servers['rpca-1'];
+  checkResult('warm call', await d.run({ op: 'invoke', tag: 'warm', server: 'rpcb-1', method: 'whoami', args: [] }), 0, [null, 'rpcb-1']);
+  for (const [how, down] of [['stopped', () => n.stop()], ['killed', () => n.kill()]]) {
+    const tags = ['rpcb-1', 'rpcb-2', 'rpcb-3'].map((id) => `${how}-${id}`);
+    const ms = how === 'stopped' ? 4000 : 4100;  // tells this round's "sleeping" lines from the last
+    for (const [i, tag] of tags.entries()) d.send({ op: 'invoke', tag, server: `rpcb-${i + 1}`, method: 'sleep', args: [ms] });
+    for (const i of [1, 2, 3]) await cl.servers[`rpcb-${i}`].waitFor((m) => m.event === 'sleeping' && m.ms === ms, 5000);
+    const t0 = Date.now();
+    await down();
+    const results = await Promise.all(tags.map((tag) => d.waitFor((m) => m.tag === tag, 8000, tag)));
+    const took = Date.now() - t0;
+    check(`NATS ${how} mid-call: 3 calls in flight fail with SHD_ERR_IO`, results.every((r) => !r.timeout && r.status === 10 && r.inline === false), results);
+    check('  promptly (within 3 s, not by the 20 s timeout)', took < 3000, took);
+    const r = await d.run({ op: 'invoke', tag: `${how}-down`, server: 'rpcb-2', method: 'whoami', args: [] }, 5000);
+    checkResult(`  a call while NATS is ${how} fails with SHD_ERR_IO`, r, 10);
+    check('    at once', r.ms < 1000, r.ms);
+    await n.start();
+    const t1 = Date.now();
+    // Each server reconnects on its own (reconnectWait): until it has, calls to it are refused by NATS.
+    let back = null;
+    for (let i = 0; i < 100 && !back; i++) {
+      const x = await d.run({ op: 'invoke', tag: `${how}-back-${i}`, server: '*', type: 'rpcb', method: 'whoami', args: [] }, 5000);
+      if (x.status === 0) back = x; else await sleep(100);
+    }
+    console.log(`# NATS ${how}: every server answered ${Date.now() - t1} ms after nats-server served again`);
+    check(`NATS back after being ${how}: every plugin reconnected, "*" reaches every server`,
+      back && same(back.result, [[null, 'rpcb-1'], [null, 'rpcb-2'], [null, 'rpcb-3']]), back);
+    const b = await d.run({ op: 'burst', tag: `${how}-burst`, count: 300, method: 'echo', type: 'rpcb', route: { uid: 'bob' } }, 30000);
+    check('  300 pipelined calls all answered once', b.count === 300 && b.ok === 300 && b.mismatched === 0, b);
+  }
+  await sleep(4500);  // the sleeps of the backends end now; their answers go to links that are gone
+  check('no callback ran twice', d.count((m) => m.duplicate) === 0, d.lines.filter((m) => m.duplicate));
+  await stopCluster(cl, 'nats-restart');
+}
+
+const scenarios = NATS ? { basic, routing, faults, cluster, master, bench, filters, errors, hostile: natsHostile, restart: natsRestart }
+  : { basic, routing, faults, cluster, master, bench, filters, errors, hostile };
 const run = scenarios[opts.scenario];
 if (!run) { console.error(`unknown scenario ${opts.scenario}`); process.exit(2); }
 fs.mkdirSync(opts['work-dir'], { recursive: true });
@@ -969,5 +1265,17 @@ try {
   console.log(`not ok - ${opts.scenario} threw: ${e.stack || e}`);
 }
 clearTimeout(watchdog);
+if (NATS) {
+  // No log line may hold the NATS token (docs/security.md: credentials are never logged).
+  const leaks = [];
+  const walk = (dir) => { for (const f of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+    const full = path.join(dir, f.name);
+    if (f.isDirectory()) walk(full);
+    else if (f.name.endsWith('.log') && fs.readFileSync(full, 'utf8').includes(NATS_TOKEN)) leaks.push(full);
+  } };
+  walk(opts['work-dir']);
+  check('no server log holds the NATS token', leaks.length === 0, leaks);
+  await engines.closeAll();
+}
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

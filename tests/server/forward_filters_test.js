@@ -14,6 +14,7 @@ const client = require('../connector/lib/pomelo_js_client');
 const { freePort, waitFor } = require('../connector/lib/harness');
 
 const { requiredEnv, tempDir } = require('../../tools/node/util.js');
+const { rpcEntry } = require('../rpc/lib/transport.js');  // rpc, or rpc_nats with SHADDOCK_RPC_TRANSPORT=nats
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 let passed = 0, failed = 0;
@@ -38,7 +39,7 @@ async function main() {
   write('plugins.json', {
     plugins: [
       { name: 'cluster', serverTypes: '*' },
-      { name: 'rpc', serverTypes: ['connector', 'backend'], options: { timeout: 150, filters: [{ name: 'rpcLog' }] } },
+      await rpcEntry({ serverTypes: ['connector', 'backend'], options: { timeout: 150, filters: [{ name: 'rpcLog' }] } }),
       { name: 'server', serverTypes: ['connector', 'backend'] },
       { name: 'pomelo_protocol', serverTypes: 'connector' },
       { name: 'connector', serverTypes: 'connector', options: { useDict: true, useProtobuf: true } },

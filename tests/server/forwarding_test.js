@@ -16,6 +16,7 @@ const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, sleep, waitFor } = require('../connector/lib/harness');
 const { SANITIZED, requiredEnv, tempDir } = require('../../tools/node/util.js');
+const { rpcEntry } = require('../rpc/lib/transport.js');  // rpc, or rpc_nats with SHADDOCK_RPC_TRANSPORT=nats
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 let passed = 0, failed = 0;
@@ -84,7 +85,7 @@ async function main() {
   write('plugins.json', {
     plugins: [
       { name: 'cluster', serverTypes: '*', options: { restartDelay: 300 } },
-      { name: 'rpc', serverTypes: ['connector', 'backend'], options: { timeout: 5000 } },
+      await rpcEntry({ serverTypes: ['connector', 'backend'], options: { timeout: 5000 } }),
       { name: 'server', serverTypes: ['connector', 'backend'] },
       { name: 'pomelo_protocol', serverTypes: 'connector' },
       { name: 'connector', serverTypes: 'connector', options: { heartbeat: 3, useDict: true, useProtobuf: true } },
