@@ -4,6 +4,6 @@
 #include "../support/options_readme.hpp"
 
 int main(int argc, char **argv) {
-    return shd::test::run_options_readme(
-        argc, argv, {{"global_channel", &shd::global_channel::global_channel_option_table()}});
+    return shd::test::run_options_readme(argc, argv,
+                                         {{"global_channel", &shd::global_channel::global_channel_option_table()}});
 }

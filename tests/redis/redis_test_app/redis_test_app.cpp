@@ -49,7 +49,9 @@ std::string strings_json(const std::vector<std::string> &items) {
     return out + "]";
 }
 
-std::string head(shd_status s) { return R"({"code":200,"status":)" + std::to_string(s); }
+std::string head(shd_status s) {
+    return R"({"code":200,"status":)" + std::to_string(s);
+}
 
 class RedisTestApp : public shd::App {
 public:
@@ -112,7 +114,9 @@ private:
     void global_handlers(const std::string &t) {
         auto &h = *handlers_;
         auto changed = [](const shd::RequestPtr &req) {
-            return [req](shd_status s, bool c) { req->respond(head(s) + R"(,"changed":)" + (c ? "true" : "false") + "}"); };
+            return [req](shd_status s, bool c) {
+                req->respond(head(s) + R"(,"changed":)" + (c ? "true" : "false") + "}");
+            };
         };
         auto uids = [](const shd::RequestPtr &req) {
             return [req](shd_status s, std::vector<std::string> u) {
