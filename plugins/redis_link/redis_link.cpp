@@ -73,6 +73,7 @@ std::vector<Option> connection_options() {
         opt::integer("port", 6379, 1, 65535, "Redis server port"),
         opt::string("password", "",
                     "Redis password (`requirepass`, or the ACL user's); never logged. Required in production"),
+        opt::string("auth_pass", "", "Pomelo's name for `password` (either may be given, not both)"),
         opt::string("user", "", "Redis 6 ACL user name; empty: the default user"),
         opt::integer("db", 0, 0, 1 << 20, "database number (`SELECT`)"),
         opt::integer("connectTimeout", 2000, 10, 600000, "a connection attempt gives up after this").measured_in("ms"),
@@ -92,6 +93,10 @@ Settings read_settings(const Options &options, const ServerInfo &server, std::st
     s.host = options.string("host");
     s.port = static_cast<int>(options.integer("port"));
     s.password = options.string("password");
+    std::string pomelo_password = options.string("auth_pass");
+    if (!pomelo_password.empty() && !s.password.empty())
+        throw Error(SHD_ERR_INVALID, "option auth_pass: give the Redis password once (password or auth_pass)");
+    if (s.password.empty()) s.password = std::move(pomelo_password);
     s.user = options.string("user");
     s.db = static_cast<int>(options.integer("db"));
     s.connect_timeout_ms = static_cast<uint64_t>(options.integer("connectTimeout"));
