@@ -217,7 +217,7 @@ void Link::run(std::vector<Command> commands, BatchCallback cb) {
 }
 
 // Connects and authenticates; false with the reason when Redis cannot be used.
-bool Link::connect_locked_out(std::string &reason) {
+bool Link::connect_and_authenticate(std::string &reason) {
     timeval tv = to_timeval(settings_.connect_timeout_ms);
     redisContext *c = redisConnectWithTimeout(settings_.host.c_str(), settings_.port, tv);
     if (!c || c->err) {
@@ -281,7 +281,7 @@ void Link::worker() {
         }
         if (!ctx_ && Clock::now() >= next_attempt) {
             std::string reason;
-            if (connect_locked_out(reason)) {
+            if (connect_and_authenticate(reason)) {
                 host_.info("redis " + where + (ever_connected ? ": reconnected" : ": connected") + " (" + name_ + ")");
                 ever_connected = true;
                 outage_logged = false;

@@ -108,7 +108,7 @@ private:
     struct Shared;
 
     void worker();
-    bool connect_locked_out(std::string &reason);
+    bool connect_and_authenticate(std::string &reason);
     void send(std::vector<std::unique_ptr<Batch>> &round);
     void finish(std::vector<std::unique_ptr<Batch>> &round);
     static void deliver(const std::shared_ptr<Shared> &shared);

@@ -26,6 +26,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>

@@ -14,7 +14,7 @@
  * during the callback). A Redis that cannot be reached answers SHD_ERR_IO (SHD_ERR_TIMEOUT when it
  * did not answer in time), never waits; SHD_ERR_INVALID for malformed arguments.
  *
- * All functions: [logic]. @since SDK 1.1 (a new service; no existing table changed).
+ * All functions: [logic]. New after ABI 1.1: a new table, nothing existing changed (docs/abi.md).
  */
 #ifndef SHADDOCK_EXT_GLOBAL_CHANNEL_H
 #define SHADDOCK_EXT_GLOBAL_CHANNEL_H
