@@ -133,6 +133,19 @@ async function main() {
       check('no channel key of the dead frontend is left', cli(redis, 'KEYS', 'POMELO:CHANNEL:*:' + C2).length === 0,
             cli(redis, 'KEYS', 'POMELO:CHANNEL:*').join(' '));
     }
+    // Figures for docs/scaling.md (printed, never asserted): a status query forwarded to `area` with
+    // its Redis round trip, against the same request answered without Redis (an empty uid).
+    const timeIt = async (msg, n) => {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) await ask('area.statusHandler.one', msg);
+      return Number(process.hrtime.bigint() - t0) / 1e6 / n;
+    };
+    const withRedis = await timeIt({ uid: 'dave' }, 300);
+    const without = await timeIt({ uid: '' }, 300);
+    const t1 = Date.now();
+    await Promise.all([...Array(2000).keys()].map((i) => ask('area.statusHandler.one', { uid: 'u' + i })));
+    console.log(`     getStatusByUid via area: ${withRedis.toFixed(3)} ms sequential (${without.toFixed(3)} ms without Redis); ` +
+                `2000 concurrent in ${Date.now() - t1} ms`);
     check('no server logged the Redis password', !cluster.output.includes(require('./redis_harness').PASSWORD));
     for (const m of [alice3, carol, dave, dave2, ...oddMembers]) m.close();
     bob.close();
