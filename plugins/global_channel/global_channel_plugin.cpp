@@ -16,6 +16,7 @@
 #include "key_scan.hpp"
 #include "redis_link.hpp"
 #include "server_directory.hpp"
+#include "service_results.hpp"
 
 #include <shaddock/ext/channel.h>
 #include <shaddock/ext/global_channel.h>
@@ -33,32 +34,9 @@ namespace {
 
 using shd::to_shd;
 using shd::to_view;
+using shd::redis::answer_later;
 using shd::redis::Reply;
 using ResultFn = shd_global_channel_result_fn;
-
-void answer_later(const shd::Host &host, ResultFn done, void *ud, shd_status status, std::string json) {
-    if (!done) return;
-    auto text = std::make_shared<std::string>(std::move(json));
-    if (!host.post([done, ud, status, text] { done(ud, status, to_shd(*text)); }))
-        done(ud, SHD_ERR_SHUTDOWN, to_shd(""));
-}
-
-std::string strings_json(const std::vector<std::string> &items) {
-    std::string out = "[";
-    for (const auto &s : items) {
-        if (out.size() > 1) out += ',';
-        out += shd::json_quote(s);
-    }
-    return out + "]";
-}
-
-shd_status outcome(shd_status s, const std::vector<Reply> &r, size_t expected) {
-    if (s != SHD_OK) return s;
-    if (r.size() != expected) return SHD_ERR_INTERNAL;
-    for (const Reply &x : r)
-        if (x.is_error()) return SHD_ERR_INTERNAL;
-    return SHD_OK;
-}
 
 class GlobalChannelPlugin : public shd::Plugin {
 public:
@@ -140,7 +118,7 @@ private:
             return answer_later(me->host(), done, ud, SHD_ERR_INVALID, "");
         me->link_->run({{verb, me->key(to_view(name), to_view(frontend_id)), std::string(to_view(uid))}},
                        [done, ud](shd_status s, std::vector<Reply> r, const std::string &why) {
-                           s = outcome(s, r, 1);
+                           s = shd::redis::batch_status(s, r, 1);
                            done(ud, s, to_shd(s != SHD_OK ? shd::json_quote(why) : r[0].integer ? "true" : "false"));
                        });
     }
@@ -158,8 +136,9 @@ private:
         if (!name.size || !frontend_id.size) return answer_later(me->host(), done, ud, SHD_ERR_INVALID, "");
         me->link_->run({{"SMEMBERS", me->key(to_view(name), to_view(frontend_id))}},
                        [done, ud](shd_status s, std::vector<Reply> r, const std::string &why) {
-                           s = outcome(s, r, 1);
-                           done(ud, s, to_shd(s != SHD_OK ? shd::json_quote(why) : strings_json(r[0].strings())));
+                           s = shd::redis::batch_status(s, r, 1);
+                           done(ud, s,
+                                to_shd(s != SHD_OK ? shd::json_quote(why) : shd::redis::json_strings(r[0].strings())));
                        });
     }
 
@@ -178,7 +157,7 @@ private:
         for (const auto &f : *frontends) cmds.push_back({"SMEMBERS", key(name, f)});
         link_->run(std::move(cmds),
                    [frontends, then = std::move(then)](shd_status s, std::vector<Reply> r, const std::string &why) {
-                       then(outcome(s, r, frontends->size()), *frontends, r, why);
+                       then(shd::redis::batch_status(s, r, frontends->size()), *frontends, r, why);
                    });
     }
 
@@ -192,7 +171,7 @@ private:
                            std::vector<std::string> all;
                            for (const Reply &x : r)
                                for (auto &u : x.strings()) all.push_back(std::move(u));
-                           done(ud, SHD_OK, to_shd(strings_json(all)));
+                           done(ud, SHD_OK, to_shd(shd::redis::json_strings(all)));
                        });
     }
 
@@ -203,7 +182,7 @@ private:
         shd::redis::Command del{"DEL"};
         for (const auto &id : me->directory_.all_server_ids()) del.push_back(me->key(to_view(name), id));
         me->link_->run({std::move(del)}, [done, ud](shd_status s, std::vector<Reply> r, const std::string &why) {
-            s = outcome(s, r, 1);
+            s = shd::redis::batch_status(s, r, 1);
             done(ud, s, to_shd(s != SHD_OK ? shd::json_quote(why) : "null"));
         });
     }

@@ -16,6 +16,7 @@
 #include "key_scan.hpp"
 #include "redis_link.hpp"
 #include "server_directory.hpp"
+#include "service_results.hpp"
 #include "status_options.hpp"
 
 #include <shaddock/ext/channel.h>
@@ -36,16 +37,8 @@ namespace {
 
 using shd::to_shd;
 using shd::to_view;
+using shd::redis::answer_later;
 using shd::redis::Reply;
-
-// Runs done(ud, status, json) later on the logic thread (now with SHD_ERR_SHUTDOWN when the host
-// takes no more work).
-void answer_later(const shd::Host &host, shd_status_result_fn done, void *ud, shd_status status, std::string json) {
-    if (!done) return;
-    auto text = std::make_shared<std::string>(std::move(json));
-    if (!host.post([done, ud, status, text] { done(ud, status, to_shd(*text)); }))
-        done(ud, SHD_ERR_SHUTDOWN, to_shd(""));
-}
 
 // A JSON array of strings -> its items; false when it is anything else.
 bool parse_uids(shd_str json, std::vector<std::string> &out) {
@@ -57,15 +50,6 @@ bool parse_uids(shd_str json, std::vector<std::string> &out) {
         out.emplace_back(u.GetString(), u.GetStringLength());
     }
     return true;
-}
-
-std::string strings_json(const std::vector<std::string> &items) {
-    std::string out = "[";
-    for (const auto &s : items) {
-        if (out.size() > 1) out += ',';
-        out += shd::json_quote(s);
-    }
-    return out + "]";
 }
 
 class StatusPlugin : public shd::Plugin {
@@ -215,30 +199,21 @@ private:
 
     static StatusPlugin *self(void *ctx) { return static_cast<StatusPlugin *>(ctx); }
 
-    // SHD_OK with the replies, or the batch's failure (or a Redis error reply) as the status.
-    static shd_status outcome(shd_status s, const std::vector<Reply> &r, size_t expected) {
-        if (s != SHD_OK) return s;
-        if (r.size() != expected) return SHD_ERR_INTERNAL;
-        for (const Reply &x : r)
-            if (x.is_error()) return SHD_ERR_INTERNAL;
-        return SHD_OK;
-    }
-
     static void sids_by_uid(StatusPlugin *me, shd_str uid, shd_status_result_fn done, void *ud) {
         if (!uid.size) return answer_later(me->host(), done, ud, SHD_ERR_INVALID, "");
-        me->link_->run({{"SMEMBERS", me->key(to_view(uid))}},
-                       [done, ud](shd_status s, std::vector<Reply> r, const std::string &why) {
-                           s = outcome(s, r, 1);
-                           std::string json = s == SHD_OK ? strings_json(r[0].strings()) : shd::json_quote(why);
-                           done(ud, s, to_shd(json));
-                       });
+        me->link_->run({{"SMEMBERS", me->key(to_view(uid))}}, [done, ud](shd_status s, std::vector<Reply> r,
+                                                                         const std::string &why) {
+            s = shd::redis::batch_status(s, r, 1);
+            std::string json = s == SHD_OK ? shd::redis::json_strings(r[0].strings()) : shd::json_quote(why);
+            done(ud, s, to_shd(json));
+        });
     }
 
     static void status_by_uid(StatusPlugin *me, shd_str uid, shd_status_result_fn done, void *ud) {
         if (!uid.size) return answer_later(me->host(), done, ud, SHD_ERR_INVALID, "");
         me->link_->run({{"EXISTS", me->key(to_view(uid))}},
                        [done, ud](shd_status s, std::vector<Reply> r, const std::string &why) {
-                           s = outcome(s, r, 1);
+                           s = shd::redis::batch_status(s, r, 1);
                            std::string json = s != SHD_OK ? shd::json_quote(why) : r[0].integer ? "true" : "false";
                            done(ud, s, to_shd(json));
                        });
@@ -251,7 +226,7 @@ private:
         std::vector<shd::redis::Command> cmds;
         for (const auto &u : *uids) cmds.push_back({"EXISTS", me->key(u)});
         me->link_->run(std::move(cmds), [done, ud, uids](shd_status s, std::vector<Reply> r, const std::string &why) {
-            s = outcome(s, r, uids->size());
+            s = shd::redis::batch_status(s, r, uids->size());
             if (s != SHD_OK) return done(ud, s, to_shd(shd::json_quote(why)));
             std::string json = "{";
             for (size_t i = 0; i < uids->size(); ++i) {
@@ -276,7 +251,7 @@ private:
         auto body = std::make_shared<std::string>(body_json.size ? std::string(to_view(body_json)) : "{}");
         me->link_->run(std::move(cmds), [me, done, ud, uids, route_text, body](shd_status s, std::vector<Reply> r,
                                                                                const std::string &why) {
-            s = outcome(s, r, uids->size());
+            s = shd::redis::batch_status(s, r, uids->size());
             if (s != SHD_OK) return done(ud, s, to_shd(shd::json_quote(why)));
             std::string receivers = "[";
             auto offline = std::make_shared<std::vector<std::string>>();
@@ -289,7 +264,7 @@ private:
                 }
             }
             receivers += "]";
-            if (receivers == "[]") return done(ud, SHD_OK, to_shd(strings_json(*offline)));
+            if (receivers == "[]") return done(ud, SHD_OK, to_shd(shd::redis::json_strings(*offline)));
             struct Relay {
                 shd_status_result_fn done;
                 void *ud;
@@ -306,7 +281,7 @@ private:
                         for (const auto &u : f.GetArray())
                             if (u.IsString() && std::find(failed.begin(), failed.end(), u.GetString()) == failed.end())
                                 failed.emplace_back(u.GetString(), u.GetStringLength());
-                    relay->done(relay->ud, ps, to_shd(strings_json(failed)));
+                    relay->done(relay->ud, ps, to_shd(shd::redis::json_strings(failed)));
                 },
                 new Relay{done, ud, offline});
         });
