@@ -107,12 +107,18 @@ private:
         return std::string(d["uid"].GetString(), d["uid"].GetStringLength());
     }
 
-    // A write's failure is logged; the next (re)connection writes the whole state back.
+    // A write's failure is logged; the next (re)connection writes the whole state back (a refused
+    // write, when the queue was full, a second later).
     void write(shd::redis::Command cmd) {
         link_->run({std::move(cmd)}, [this](shd_status s, std::vector<Reply> r, const std::string &why) {
             if (s == SHD_OK && !r.empty() && r[0].is_error()) {
-                s = SHD_ERR_INTERNAL;
                 host().warn("redis refused a status update: " + r[0].text);
+            } else if (s == SHD_ERR_BUSY && !write_back_due_) {
+                write_back_due_ = true;
+                host().after(1000, [this] {
+                    write_back_due_ = false;
+                    write_back();
+                });
             } else if (s != SHD_OK) {
                 host().debug("status update not written (" + why + "); written back on reconnection");
             }
@@ -296,6 +302,7 @@ private:
     void *channel_ctx_ = nullptr;
     std::unordered_map<std::string, size_t> local_;  // uid -> its bound sessions on this frontend
     std::vector<uint64_t> subscriptions_;
+    bool write_back_due_ = false;
     shd_status_service_v1 vtable_{};
 };
 
