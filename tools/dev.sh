@@ -22,7 +22,7 @@ BUILD="${SHADDOCK_BUILD_DIR:-$ROOT/build}"
 JOBS="${SHADDOCK_JOBS:-$(nproc)}"
 SANITIZE=""  # --sanitize LIST: the SHADDOCK_SANITIZERS of the build (cmake/Sanitizers.cmake)
 # The ctest selection of `test --sanitize thread` without ARGS: the parts that run threads of their own.
-TSAN_DEFAULT_TESTS=(-L 'connector|rpc|client|robot')
+TSAN_DEFAULT_TESTS=(-L 'connector|rpc|client|robot|redis')
 
 # Debian 12 packages: compilers and build tools, the libraries, and the tools tests use.
 DEB_PACKAGES=(

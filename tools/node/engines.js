@@ -11,6 +11,8 @@
 //   redis.pause(); redis.resume();   // SIGSTOP / SIGCONT (a hung engine, an expiring session)
 //   await redis.close();    // stops it and removes its folder
 //
+// `node engines.js serve STATE_FILE [kinds]` keeps engines running for the demo (tools/engines.sh).
+//
 // `engines.closeAll()` closes every engine this process started (also done on exit, so a failed test
 // leaves no server behind). Each engine's output goes to <folder>/engine.log; `tail()` returns its end.
 const { spawn, execFileSync } = require('node:child_process');
@@ -290,3 +292,68 @@ process.on('exit', () => {
 });
 
 module.exports = { start, closeAll, KINDS: Object.keys(KINDS) };
+
+// `node engines.js serve STATE_FILE [kind,...]`: the keeper behind `tools/engines.sh up`. Starts the
+// engines (default: all), each with generated credentials where it takes some, writes STATE_FILE
+// (mode 0600: ports, credentials, folders, this process's pid) once all are tried, and keeps them
+// until SIGTERM or SIGINT, then closes them and removes the file. An engine that cannot start is
+// recorded with its error; the others run.
+async function serve(stateFile, kinds) {
+  const crypto = require('node:crypto');
+  const secret = () => crypto.randomBytes(12).toString('hex');
+  const state = { pid: process.pid, started: new Date().toISOString(), engines: {} };
+  // The ports and credentials of the last run, kept next to the state (kept.json, mode 0600), are
+  // taken again (a port only when free), so a demo configuration written for them stays right
+  // across down and up.
+  const keptFile = path.join(path.dirname(stateFile), 'kept.json');
+  let kept = {};
+  try { kept = JSON.parse(fs.readFileSync(keptFile, 'utf8')); } catch { /* first run */ }
+  for (const kind of kinds) {
+    const fresh = { redis: { password: secret() }, nats: { token: secret() }, postgres: { password: secret() } }[kind] || {};
+    const { port: keptPort, ...keptCredentials } = kept[kind] || {};
+    const options = { ...fresh, ...keptCredentials };
+    try {
+      let e;
+      try {
+        e = await start(kind, { ...options, ...(keptPort ? { port: keptPort } : {}) });
+      } catch (err) {
+        if (!keptPort) throw err;
+        e = await start(kind, options);  // the old port is taken: a free one
+      }
+      kept[kind] = { ...options, port: e.port };
+      state.engines[kind] = { host: e.host, port: e.port, url: e.url, dir: e.dir, pid: e.proc && e.proc.pid, ...options,
+        ...(e.user ? { user: e.user, database: e.database } : {}) };
+    } catch (err) {
+      state.engines[kind] = { error: String(err.message || err).split('\n')[0] };
+    }
+  }
+  fs.writeFileSync(keptFile, JSON.stringify(kept) + '\n', { mode: 0o600 });
+  fs.writeFileSync(stateFile + '.tmp', JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  fs.renameSync(stateFile + '.tmp', stateFile);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await closeAll();
+    fs.rmSync(stateFile, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  setInterval(() => {}, 1 << 30);
+}
+
+if (require.main === module) {
+  const [command, stateFile, list] = process.argv.slice(2);
+  if (command !== 'serve' || !stateFile) {
+    console.error('usage: node engines.js serve STATE_FILE [redis,nats,zookeeper,postgres]');
+    process.exit(2);
+  }
+  const kinds = list ? list.split(',').filter(Boolean) : Object.keys(KINDS);
+  const unknown = kinds.filter((k) => !KINDS[k]);
+  if (unknown.length) {
+    console.error(`unknown engine(s): ${unknown.join(', ')} (known: ${Object.keys(KINDS).join(', ')})`);
+    process.exit(2);
+  }
+  serve(path.resolve(stateFile), kinds).catch((e) => { console.error(e); process.exit(1); });
+}
