@@ -42,8 +42,11 @@ bool sqlite_transient(const Poco::Exception &e) {
 
 }  // namespace
 
-SyncDatabase::SyncDatabase(Dialect dialect, std::string connection, std::string secret)
-    : dialect_(dialect), connection_(std::move(connection)), secret_(std::move(secret)) {
+SyncDatabase::SyncDatabase(Dialect dialect, std::string connection, std::string secret, int connect_timeout_s)
+    : dialect_(dialect),
+      connection_(std::move(connection)),
+      secret_(std::move(secret)),
+      connect_timeout_s_(connect_timeout_s) {
     register_connectors();
 }
 
@@ -59,7 +62,8 @@ void SyncDatabase::connect(const std::vector<std::string> &init_sql) {
     close();
     try {
         auto session = std::make_unique<Poco::Data::Session>(
-            dialect_ == Dialect::postgresql ? "PostgreSQL" : "SQLite", connection_);
+            dialect_ == Dialect::postgresql ? "PostgreSQL" : "SQLite", connection_,
+            static_cast<std::size_t>(connect_timeout_s_));
         if (dialect_ == Dialect::sqlite) {
             // WAL: a commit is durable once written to the log, and readers never block the writer.
             *session << "PRAGMA journal_mode=WAL", Poco::Data::Keywords::now;

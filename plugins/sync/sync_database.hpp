@@ -21,9 +21,9 @@ struct Unreachable {
 
 class SyncDatabase {
 public:
-    // `connector` is Poco's ("SQLite", "PostgreSQL"); `connection` its connection string (a file
-    // path, or libpq's "host=... password=..."); `secret` is removed from every message.
-    SyncDatabase(Dialect dialect, std::string connection, std::string secret);
+    // `connection` is Poco's connection string (the SQLite file, or libpq's "host=... password=...");
+    // `secret` is removed from every message; opening gives up after `connect_timeout_s`.
+    SyncDatabase(Dialect dialect, std::string connection, std::string secret, int connect_timeout_s);
     ~SyncDatabase();
 
     // Opens the connection and runs the init statements (each once per connection). Throws
@@ -51,6 +51,7 @@ private:
     Dialect dialect_;
     std::string connection_;
     std::string secret_;
+    int connect_timeout_s_;
     std::unique_ptr<Poco::Data::Session> session_;
 };
 

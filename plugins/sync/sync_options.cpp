@@ -54,7 +54,8 @@ const shd::OptionTable &sync_option_table() {
                         "PostgreSQL: the environment variable holding the password, instead of `password`")
                 .showing_default("none"),
             opt::string("dbname", "postgres", "PostgreSQL: the database"),
-            opt::integer("connectTimeout", 5, 1, 300, "PostgreSQL: seconds to wait for a connection")
+            opt::integer("connectTimeout", 5, 1, 300,
+                         "seconds to wait for a connection (SQLite: for the file to open), then try again later")
                 .measured_in("s"),
             opt::integer("interval", 60000, 10, 86400000,
                          "the queue is written every `interval` (pomelo-sync's default: one minute); a crash "

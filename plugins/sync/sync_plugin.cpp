@@ -46,7 +46,8 @@ public:
                                                       ": " + ec.message());
         }
         queue_ = std::make_unique<WriteQueue>(options_.max_queue);
-        db_ = std::make_unique<SyncDatabase>(options_.dialect, options_.connection(), options_.pg_password);
+        db_ = std::make_unique<SyncDatabase>(options_.dialect, options_.connection(), options_.pg_password,
+                                             options_.connect_timeout_s);
         shd::stamp(vtable_);
         vtable_.add_writer = shd::guard<&SyncPlugin::add_writer>;
         vtable_.exec = shd::guard<&SyncPlugin::exec>;
