@@ -47,6 +47,12 @@ void SyncWorker::run() {
     auto next_round = Clock::now() + std::chrono::milliseconds(config_.interval_ms);
     uint64_t backoff_ms = 0;
     Clock::time_point retry_at{};
+    // Connect (and run the init statements) at once, writing nothing: a database that is down shows
+    // at start, and the schema is there before the first interval.
+    if (!connect()) {
+        backoff_ms = config_.retry_min_ms;
+        retry_at = Clock::now() + std::chrono::milliseconds(backoff_ms);
+    }
     for (;;) {
         bool stopping;
         {
@@ -82,37 +88,42 @@ void SyncWorker::run() {
     report_(std::move(last));
 }
 
-bool SyncWorker::round() {
-    auto unreachable = [this](const std::string &message) {
-        {
-            std::lock_guard<std::mutex> lock(mu_);
-            connected_ = false;
-        }
-        QueueFigures f = queue_.figures();
-        // The first failure in a row is a warning; the next ones are repeated at debug level only.
-        log_(failures_in_row_++ ? SHD_LOG_DEBUG : SHD_LOG_WARN,
-             "database unreachable (" + message + "); " + std::to_string(f.queued) +
-                 " write(s) kept and retried with backoff");
-        Report r;
-        r.watermark = queue_.watermark();
-        report_(std::move(r));
-        return false;
-    };
-    if (!db_.connected()) {
-        try {
-            db_.connect(config_.init_sql);
-        } catch (const Unreachable &e) {
-            return unreachable(e.message);
-        }
-        {
-            std::lock_guard<std::mutex> lock(mu_);
-            connected_ = true;
-        }
-        log_(SHD_LOG_INFO, failures_in_row_ ? "database reachable again after " + std::to_string(failures_in_row_) +
-                                                  " failed attempt(s); writing the queued writes"
-                                            : std::string("database connected"));
-        failures_in_row_ = 0;
+bool SyncWorker::unreachable(const std::string &message) {
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        connected_ = false;
     }
+    QueueFigures f = queue_.figures();
+    // The first failure in a row is a warning; the next ones are repeated at debug level only.
+    log_(failures_in_row_++ ? SHD_LOG_DEBUG : SHD_LOG_WARN,
+         "database unreachable (" + message + "); " + std::to_string(f.queued) +
+             " write(s) kept and retried with backoff");
+    Report r;
+    r.watermark = queue_.watermark();
+    report_(std::move(r));
+    return false;
+}
+
+bool SyncWorker::connect() {
+    if (db_.connected()) return true;
+    try {
+        db_.connect(config_.init_sql);
+    } catch (const Unreachable &e) {
+        return unreachable(e.message);
+    }
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        connected_ = true;
+    }
+    log_(SHD_LOG_INFO, failures_in_row_ ? "database reachable again after " + std::to_string(failures_in_row_) +
+                                              " failed attempt(s); writing the queued writes"
+                                        : std::string("database connected"));
+    failures_in_row_ = 0;
+    return true;
+}
+
+bool SyncWorker::round() {
+    if (!connect()) return false;
     for (;;) {
         std::vector<Write> batch = queue_.take(config_.batch);
         if (batch.empty()) break;

@@ -63,7 +63,9 @@ public:
 
 private:
     void run();
-    bool round();  // false: the database was unreachable
+    bool round();    // false: the database was unreachable
+    bool connect();  // connects when not connected; false (logged, reported) when unreachable
+    bool unreachable(const std::string &message);  // logs and reports a failed attempt; false
 
     WriteQueue &queue_;
     SyncDatabase &db_;

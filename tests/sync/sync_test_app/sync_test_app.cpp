@@ -8,6 +8,7 @@
 //   bad                 queues a write the database refuses (NULL into a NOT NULL column)
 //   fill                queues distinct ids until exec answers busy, then merges into a queued one
 //   stopWrite           queues player "at-stop" in the app's own stop (written by the plugin's stop)
+//   sync                false: no sync() after the stream (default true)
 // After the stream (or the fill) it calls sync() and logs "sync synced".
 #include <shaddock/cpp/app.hpp>
 #include <shaddock/cpp/options.hpp>
@@ -35,7 +36,7 @@ public:
 
     void configure() override {
         shd::Options opts(host().options_json());
-        opts.reject_unknown({"ticks", "tickMs", "ids", "events", "flush", "bad", "fill", "stopWrite"});
+        opts.reject_unknown({"ticks", "tickMs", "ids", "events", "flush", "bad", "fill", "stopWrite", "sync"});
         ticks_ = opts.get_int("ticks", 0, 0, 10000000);
         tick_ms_ = static_cast<uint64_t>(opts.get_int("tickMs", 5, 1, 60000));
         ids_ = opts.get_int("ids", 10, 1, 1000000);
@@ -44,6 +45,7 @@ public:
         bad_ = opts.get_bool("bad", false);
         fill_ = opts.get_bool("fill", false);
         stop_write_ = opts.get_bool("stopWrite", false);
+        sync_at_end_ = opts.get_bool("sync", true);
 
         sync_ = std::make_unique<shd::Sync>(host());
         sync_->writer("player.save", kPlayerSql);
@@ -76,12 +78,14 @@ private:
     void fill() {
         int64_t accepted = 0;
         shd_status s = SHD_OK;
-        while ((s = sync_->exec("player.save", "fill-" + std::to_string(accepted), player_json("fill", accepted))) ==
-               SHD_OK)
+        for (;;) {
+            std::string id = "fill-" + std::to_string(accepted);
+            if ((s = sync_->exec("player.save", id, player_json(id, accepted))) != SHD_OK) break;
             ++accepted;
+        }
         host().info("sync filled accepted=" + std::to_string(accepted) + " then status=" + std::to_string(s));
         // A merge into a queued write is accepted even when the queue is full.
-        shd_status merge = sync_->exec("player.save", "fill-0", player_json("fill", 1000));
+        shd_status merge = sync_->exec("player.save", "fill-0", player_json("fill-0", 1000));
         host().info("sync merge when full status=" + std::to_string(merge) + " isDone=" + std::to_string(sync_->is_done()));
         synced();
     }
@@ -104,7 +108,7 @@ private:
         host().info("sync stream done ticks=" + std::to_string(n_) + " events=" + std::to_string(accepted_events_) +
                     " busy=" + std::to_string(busy_) + " isDone=" + std::to_string(sync_->is_done()) +
                     " expect=" + expect + "}");
-        synced();
+        if (sync_at_end_) synced();
     }
 
     void synced() {
@@ -117,7 +121,7 @@ private:
     std::unique_ptr<shd::Sync> sync_;
     int64_t ticks_ = 0, ids_ = 10, n_ = 0, busy_ = 0, accepted_events_ = 0;
     uint64_t tick_ms_ = 5, timer_ = 0;
-    bool events_ = false, flush_ = false, bad_ = false, fill_ = false, stop_write_ = false;
+    bool events_ = false, flush_ = false, bad_ = false, fill_ = false, stop_write_ = false, sync_at_end_ = true;
     std::map<std::string, int64_t> expect_;
 };
 
