@@ -20,17 +20,6 @@ void register_connectors() {
     });
 }
 
-void add_bind(Poco::Data::Statement &st, const Param &p) {
-    using namespace Poco::Data::Keywords;
-    switch (p.index()) {
-    case 0: st.addBind(use(Poco::Data::Keywords::null)); break;
-    case 1: st.addBind(bind(std::get<bool>(p))); break;
-    case 2: st.addBind(bind(static_cast<Poco::Int64>(std::get<int64_t>(p)))); break;
-    case 3: st.addBind(bind(std::get<double>(p))); break;
-    default: st.addBind(bind(std::get<std::string>(p))); break;
-    }
-}
-
 // SQLite answers "locked" or "busy" while another connection writes the file: try again later.
 bool sqlite_transient(const Poco::Exception &e) {
     return dynamic_cast<const Poco::Data::SQLite::DBLockedException *>(&e) ||
@@ -82,7 +71,54 @@ void SyncDatabase::connect(const std::vector<std::string> &init_sql) {
     }
 }
 
+void SyncDatabase::forget_statements() {
+    try {
+        prepared_.clear();
+    } catch (...) {
+        // a statement of a broken connection: nothing to release
+    }
+}
+
+Poco::Data::Statement &SyncDatabase::prepared(const Write &w) {
+    std::string key = w.writer->sql;
+    key += '\0';
+    for (const Param &p : w.params) key += static_cast<char>('0' + p.index());
+    auto it = prepared_.find(key);
+    if (it == prepared_.end()) {
+        Prepared fresh;
+        fresh.statement = std::make_unique<Poco::Data::Statement>(*session_);
+        Poco::Data::Statement &st = *fresh.statement;
+        st << w.writer->sql;
+        using Poco::Data::Keywords::use;
+        for (const Param &p : w.params) {
+            Slot &slot = fresh.slots.emplace_back();
+            switch (p.index()) {
+            case 0: st.addBind(use(Poco::Data::Keywords::null)); break;
+            case 1: st.addBind(use(slot.b)); break;
+            case 2: st.addBind(use(slot.i)); break;
+            case 3: st.addBind(use(slot.d)); break;
+            default: st.addBind(use(slot.s)); break;
+            }
+        }
+        it = prepared_.emplace(std::move(key), std::move(fresh)).first;
+    }
+    Prepared &p = it->second;
+    for (size_t i = 0; i < w.params.size(); ++i) {
+        const Param &v = w.params[i];
+        Slot &slot = p.slots[i];
+        switch (v.index()) {
+        case 0: break;
+        case 1: slot.b = std::get<bool>(v); break;
+        case 2: slot.i = static_cast<Poco::Int64>(std::get<int64_t>(v)); break;
+        case 3: slot.d = std::get<double>(v); break;
+        default: slot.s = std::get<std::string>(v); break;
+        }
+    }
+    return *p.statement;
+}
+
 void SyncDatabase::close() {
+    forget_statements();
     if (!session_) return;
     try {
         session_->close();
@@ -110,17 +146,14 @@ std::optional<SyncDatabase::Refusal> SyncDatabase::write(const std::vector<Write
     try {
         session_->begin();
         for (; at < batch.size(); ++at) {
-            const Write &w = batch[at];
-            Poco::Data::Statement st(*session_);
-            st << w.writer->sql;
-            for (const Param &p : w.params) add_bind(st, p);
-            st.execute();
+            prepared(batch[at]).execute();
         }
         at = batch.size();  // a failure from here on is the commit's
         session_->commit();
         return std::nullopt;
     } catch (const Poco::Exception &e) {
         std::string message = redact(e.displayText());
+        forget_statements();  // prepared again on the next attempt, whatever state this left them in
         bool transient = (dialect_ == Dialect::sqlite && sqlite_transient(e)) || at == batch.size();
         try {
             if (session_->isTransaction()) session_->rollback();

@@ -7,9 +7,13 @@
 
 #include <Poco/Data/Session.h>
 
+#include <Poco/Data/Statement.h>
+
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace shd::sync {
@@ -46,13 +50,30 @@ public:
     std::string redact(std::string message) const;
 
 private:
+    // A statement prepared once per connection for each writer and shape of its values (which
+    // parameter is NULL, text, a number...), bound by reference to slots refilled for every write:
+    // PostgreSQL then parses it once, not once per write.
+    struct Slot {
+        bool b = false;
+        Poco::Int64 i = 0;
+        double d = 0;
+        std::string s;
+    };
+    struct Prepared {
+        std::deque<Slot> slots;  // stable addresses: the statement's bindings point into them
+        std::unique_ptr<Poco::Data::Statement> statement;
+    };
+
     bool alive();
+    Poco::Data::Statement &prepared(const Write &w);
+    void forget_statements();
 
     Dialect dialect_;
     std::string connection_;
     std::string secret_;
     int connect_timeout_s_;
     std::unique_ptr<Poco::Data::Session> session_;
+    std::unordered_map<std::string, Prepared> prepared_;  // by SQL and value shape
 };
 
 }  // namespace shd::sync
