@@ -35,7 +35,9 @@ const char *kSave =
     "INSERT INTO bench_player (id, name, x, y, n) VALUES (:id, :name, :x, :y, :n) ON CONFLICT (id) DO UPDATE SET "
     "name = excluded.name, x = excluded.x, y = excluded.y, n = excluded.n";
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 }  // namespace
 
@@ -103,10 +105,11 @@ int main(int argc, char **argv) {
         merged_total += static_cast<uint64_t>(execs) - queued;
         best_writes = std::max(best_writes, static_cast<double>(written) / write_s);
         best_execs = std::max(best_execs, static_cast<double>(execs) / exec_s);
-        std::printf("%-10s round %d: %ld execs over %ld ids -> %zu writes; exec %.0f/s; written in %.3f s: %.0f "
-                    "merged writes/s\n",
-                    kind.c_str(), round + 1, execs, ids, queued, static_cast<double>(execs) / exec_s, write_s,
-                    static_cast<double>(written) / write_s);
+        std::printf(
+            "%-10s round %d: %ld execs over %ld ids -> %zu writes; exec %.0f/s; written in %.3f s: %.0f "
+            "merged writes/s\n",
+            kind.c_str(), round + 1, execs, ids, queued, static_cast<double>(execs) / exec_s, write_s,
+            static_cast<double>(written) / write_s);
         if (written != queued) {
             std::cerr << "wrote " << written << " of " << queued << " writes\n";
             return 1;
@@ -114,9 +117,10 @@ int main(int argc, char **argv) {
     }
     worker.stop();
     worker.join();
-    std::printf("{\"database\":\"%s\",\"execs\":%ld,\"ids\":%ld,\"rounds\":%d,\"batch\":%zu,\"written\":%llu,"
-                "\"merged\":%llu,\"writesPerSecond\":%.0f,\"execsPerSecond\":%.0f}\n",
-                kind.c_str(), execs, ids, rounds, batch, static_cast<unsigned long long>(written_total),
-                static_cast<unsigned long long>(merged_total), best_writes, best_execs);
+    std::printf(
+        "{\"database\":\"%s\",\"execs\":%ld,\"ids\":%ld,\"rounds\":%d,\"batch\":%zu,\"written\":%llu,"
+        "\"merged\":%llu,\"writesPerSecond\":%.0f,\"execsPerSecond\":%.0f}\n",
+        kind.c_str(), execs, ids, rounds, batch, static_cast<unsigned long long>(written_total),
+        static_cast<unsigned long long>(merged_total), best_writes, best_execs);
     return 0;
 }

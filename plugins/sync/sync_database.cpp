@@ -39,7 +39,9 @@ SyncDatabase::SyncDatabase(Dialect dialect, std::string connection, std::string 
     register_connectors();
 }
 
-SyncDatabase::~SyncDatabase() { close(); }
+SyncDatabase::~SyncDatabase() {
+    close();
+}
 
 std::string SyncDatabase::redact(std::string message) const {
     if (secret_.empty()) return message;
@@ -50,9 +52,8 @@ std::string SyncDatabase::redact(std::string message) const {
 void SyncDatabase::connect(const std::vector<std::string> &init_sql) {
     close();
     try {
-        auto session = std::make_unique<Poco::Data::Session>(
-            dialect_ == Dialect::postgresql ? "PostgreSQL" : "SQLite", connection_,
-            static_cast<std::size_t>(connect_timeout_s_));
+        auto session = std::make_unique<Poco::Data::Session>(dialect_ == Dialect::postgresql ? "PostgreSQL" : "SQLite",
+                                                             connection_, static_cast<std::size_t>(connect_timeout_s_));
         if (dialect_ == Dialect::sqlite) {
             // WAL: a commit is durable once written to the log, and readers never block the writer.
             *session << "PRAGMA journal_mode=WAL", Poco::Data::Keywords::now;
@@ -93,11 +94,11 @@ Poco::Data::Statement &SyncDatabase::prepared(const Write &w) {
         for (const Param &p : w.params) {
             Slot &slot = fresh.slots.emplace_back();
             switch (p.index()) {
-            case 0: st.addBind(use(Poco::Data::Keywords::null)); break;
-            case 1: st.addBind(use(slot.b)); break;
-            case 2: st.addBind(use(slot.i)); break;
-            case 3: st.addBind(use(slot.d)); break;
-            default: st.addBind(use(slot.s)); break;
+                case 0: st.addBind(use(Poco::Data::Keywords::null)); break;
+                case 1: st.addBind(use(slot.b)); break;
+                case 2: st.addBind(use(slot.i)); break;
+                case 3: st.addBind(use(slot.d)); break;
+                default: st.addBind(use(slot.s)); break;
             }
         }
         it = prepared_.emplace(std::move(key), std::move(fresh)).first;
@@ -107,11 +108,11 @@ Poco::Data::Statement &SyncDatabase::prepared(const Write &w) {
         const Param &v = w.params[i];
         Slot &slot = p.slots[i];
         switch (v.index()) {
-        case 0: break;
-        case 1: slot.b = std::get<bool>(v); break;
-        case 2: slot.i = static_cast<Poco::Int64>(std::get<int64_t>(v)); break;
-        case 3: slot.d = std::get<double>(v); break;
-        default: slot.s = std::get<std::string>(v); break;
+            case 0: break;
+            case 1: slot.b = std::get<bool>(v); break;
+            case 2: slot.i = static_cast<Poco::Int64>(std::get<int64_t>(v)); break;
+            case 3: slot.d = std::get<double>(v); break;
+            default: slot.s = std::get<std::string>(v); break;
         }
     }
     return *p.statement;
@@ -153,12 +154,12 @@ std::optional<SyncDatabase::Refusal> SyncDatabase::write(const std::vector<Write
         return std::nullopt;
     } catch (const Poco::Exception &e) {
         std::string message = redact(e.displayText());
-        forget_statements();  // prepared again on the next attempt, whatever state this left them in
         bool transient = (dialect_ == Dialect::sqlite && sqlite_transient(e)) || at == batch.size();
         try {
             if (session_->isTransaction()) session_->rollback();
         } catch (...) {
         }
+        forget_statements();  // prepared again on the next attempt, whatever state this left them in
         if (transient || !alive()) {
             close();
             throw Unreachable{message};

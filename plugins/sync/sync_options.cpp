@@ -96,8 +96,8 @@ SyncOptions parse_sync_options(std::string_view json, const std::string &app_dir
             throw shd::Error(SHD_ERR_INVALID, "option passwordEnv: give the password once, in password or passwordEnv");
         const char *value = getenv(password_env.c_str());
         if (!value || !*value)
-            throw shd::Error(SHD_ERR_INVALID, "option passwordEnv: the environment variable " + password_env +
-                                                  " is not set or empty");
+            throw shd::Error(SHD_ERR_INVALID,
+                             "option passwordEnv: the environment variable " + password_env + " is not set or empty");
         o.pg_password = value;
     }
     o.connect_timeout_s = static_cast<int>(opts.integer("connectTimeout"));

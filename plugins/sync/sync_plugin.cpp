@@ -70,6 +70,10 @@ public:
     }
 
     void stop(shd::Done done) override {
+        if (!worker_) {  // start did not get as far as the thread: nothing was written, nothing is queued
+            done();
+            return;
+        }
         stop_done_ = done;
         QueueFigures f = queue_->figures();
         host().info("stopping: writing the " + std::to_string(f.queued + f.writing) +
@@ -179,7 +183,8 @@ private:
             return SHD_ERR_EXISTS;
         }
         try {
-            me->writers_.emplace(k, std::make_shared<const Writer>(parse_writer(k, to_view(sql), me->options_.dialect)));
+            me->writers_.emplace(k,
+                                 std::make_shared<const Writer>(parse_writer(k, to_view(sql), me->options_.dialect)));
         } catch (const shd::Error &e) {
             say(e.what());
             return e.status();
@@ -195,8 +200,7 @@ private:
         return s;
     }
 
-    static void flush(SyncPlugin *me, shd_str key, shd_str id, shd_str value_json, shd_sync_done_fn done,
-                      void *ud) {
+    static void flush(SyncPlugin *me, shd_str key, shd_str id, shd_str value_json, shd_sync_done_fn done, void *ud) {
         std::string reason;
         uint64_t ticket = ++me->next_ticket_;
         shd_status s = me->queue_write(key, id, value_json, ticket, reason);
@@ -230,10 +234,11 @@ private:
         QueueFigures f = me->queue_->figures();
         bool connected = me->worker_ && me->worker_->connected();
         std::string out = "{\"database\":" + shd::json_quote(me->options_.describe()) +
-                          ",\"connected\":" + (connected ? "true" : "false") + ",\"queued\":" + std::to_string(f.queued) +
-                          ",\"writing\":" + std::to_string(f.writing) + ",\"accepted\":" + std::to_string(f.accepted) +
-                          ",\"merged\":" + std::to_string(f.merged) + ",\"written\":" + std::to_string(f.written) +
-                          ",\"refused\":" + std::to_string(f.refused) + ",\"busy\":" + std::to_string(f.busy) +
+                          ",\"connected\":" + (connected ? "true" : "false") +
+                          ",\"queued\":" + std::to_string(f.queued) + ",\"writing\":" + std::to_string(f.writing) +
+                          ",\"accepted\":" + std::to_string(f.accepted) + ",\"merged\":" + std::to_string(f.merged) +
+                          ",\"written\":" + std::to_string(f.written) + ",\"refused\":" + std::to_string(f.refused) +
+                          ",\"busy\":" + std::to_string(f.busy) +
                           ",\"retries\":" + std::to_string(me->worker_ ? me->worker_->retries() : 0) + "}";
         sink(ud, to_shd(out));
     }

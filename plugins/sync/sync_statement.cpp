@@ -11,10 +11,16 @@ namespace shd::sync {
 
 namespace {
 
-[[noreturn]] void invalid(const std::string &why) { throw shd::Error(SHD_ERR_INVALID, why); }
+[[noreturn]] void invalid(const std::string &why) {
+    throw shd::Error(SHD_ERR_INVALID, why);
+}
 
-bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool name_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool name_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 // The end (one past) of the quoted text, comment or dollar-quoted string that starts at `at`, or
 // npos when `at` starts none of them.
@@ -66,8 +72,10 @@ Writer parse_writer(std::string key, std::string_view sql, Dialect dialect) {
         } else {
             w.names.emplace_back(name);
         }
-        if (dialect == Dialect::postgresql) w.sql += "$" + std::to_string(w.count);
-        else w.sql += '?';
+        if (dialect == Dialect::postgresql)
+            w.sql += "$" + std::to_string(w.count);
+        else
+            w.sql += '?';
     };
     for (size_t i = 0; i < sql.size();) {
         size_t end = skip_literal(sql, i);
@@ -129,8 +137,8 @@ Params bind_value(const Writer &writer, std::string_view value_json) {
         }
         return out;
     }
-    if (!doc.IsArray()) invalid("the value must be a JSON array of the statement's " + std::to_string(writer.count) +
-                                " parameter(s)");
+    if (!doc.IsArray())
+        invalid("the value must be a JSON array of the statement's " + std::to_string(writer.count) + " parameter(s)");
     if (doc.Size() != writer.count)
         invalid("the value has " + std::to_string(doc.Size()) + " item(s); the statement has " +
                 std::to_string(writer.count) + " parameter(s)");

@@ -15,7 +15,9 @@ SyncWorker::~SyncWorker() {
     join();
 }
 
-void SyncWorker::start() { thread_ = std::thread([this] { run(); }); }
+void SyncWorker::start() {
+    thread_ = std::thread([this] { run(); });
+}
 
 void SyncWorker::wake() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -95,9 +97,9 @@ bool SyncWorker::unreachable(const std::string &message) {
     }
     QueueFigures f = queue_.figures();
     // The first failure in a row is a warning; the next ones are repeated at debug level only.
-    log_(failures_in_row_++ ? SHD_LOG_DEBUG : SHD_LOG_WARN,
-         "database unreachable (" + message + "); " + std::to_string(f.queued) +
-             " write(s) kept and retried with backoff");
+    log_(failures_in_row_++ ? SHD_LOG_DEBUG : SHD_LOG_WARN, "database unreachable (" + message + "); " +
+                                                                std::to_string(f.queued) +
+                                                                " write(s) kept and retried with backoff");
     Report r;
     r.watermark = queue_.watermark();
     report_(std::move(r));

@@ -44,7 +44,7 @@ struct Report {
 
 class SyncWorker {
 public:
-    using ReportFn = std::function<void(Report)>;                  // [database thread]
+    using ReportFn = std::function<void(Report)>;                       // [database thread]
     using LogFn = std::function<void(int level, const std::string &)>;  // [database thread]
 
     SyncWorker(WriteQueue &queue, SyncDatabase &db, WorkerConfig config, ReportFn report, LogFn log);

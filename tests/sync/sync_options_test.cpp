@@ -1,8 +1,8 @@
 // The sync plugin's options (plugins/sync/sync_options.*) and credentials: the connection string
 // quotes what it holds, the password comes from the options or the environment and is removed from
 // every message, and production refuses a PostgreSQL database without one.
-#include "sync_database.hpp"
 #include "sync_options.hpp"
+#include "sync_database.hpp"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -13,7 +13,9 @@ using namespace shd::sync;
 
 namespace {
 
-const char *fake_env(const char *name) { return std::strcmp(name, "GAME_DB_PASSWORD") == 0 ? "from-env" : nullptr; }
+const char *fake_env(const char *name) {
+    return std::strcmp(name, "GAME_DB_PASSWORD") == 0 ? "from-env" : nullptr;
+}
 
 std::string error_of(const char *json, const char *env = "development") {
     try {
@@ -73,8 +75,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string(""), error_of(R"({"database": "sqlite"})", "production"));
         CPPUNIT_ASSERT(error_of(R"({"databse": "sqlite"})").find("option databse: unknown option of the sync plugin") !=
                        std::string::npos);
-        CPPUNIT_ASSERT(error_of(R"({"retryMin": 500, "retryMax": 100})").rfind("option retryMax: expected at least", 0) ==
-                       0);
+        CPPUNIT_ASSERT(
+            error_of(R"({"retryMin": 500, "retryMax": 100})").rfind("option retryMax: expected at least", 0) == 0);
     }
 
     void messages_never_carry_the_password() {

@@ -2,14 +2,15 @@
 // files: merged writes reach the file in batches, a refused write is dropped and reported while the
 // others are written, an unreachable database keeps every write until it can be reached, and the
 // stop writes everything before the thread ends.
-#include "sync_database.hpp"
 #include "sync_worker.hpp"
+#include "sync_database.hpp"
 #include "write_queue.hpp"
 
 #include <Poco/Data/Session.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -17,7 +18,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unistd.h>
 
 using namespace shd::sync;
 namespace fs = std::filesystem;
@@ -48,7 +48,8 @@ struct Fixture {
     std::unique_ptr<SyncWorker> worker;
 
     explicit Fixture(const std::string &file = "sync.db", uint64_t interval_ms = 50) {
-        dir = fs::temp_directory_path() / ("shd-sync-unit-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
+        dir =
+            fs::temp_directory_path() / ("shd-sync-unit-" + std::to_string(::getpid()) + "-" + std::to_string(++count));
         fs::remove_all(dir);
         fs::create_directories(dir);
         save = std::make_shared<const Writer>(parse_writer("player.save", kSave, Dialect::sqlite));
@@ -80,7 +81,8 @@ struct Fixture {
         Write w;
         w.writer = save;
         w.id = id;
-        w.params = bind_value(*save, "{\"id\":\"" + id + "\",\"name\":" + name_json + ",\"n\":" + std::to_string(n) + "}");
+        w.params =
+            bind_value(*save, "{\"id\":\"" + id + "\",\"name\":" + name_json + ",\"n\":" + std::to_string(n) + "}");
         if (ticket) w.tickets.push_back(ticket);
         return queue.put(std::move(w));
     }
@@ -121,7 +123,8 @@ class SyncWorkerTest : public CppUnit::TestFixture {
 public:
     void merged_writes_reach_the_database() {
         Fixture f;
-        for (int n = 1; n <= 1000; ++n) CPPUNIT_ASSERT_EQUAL(SHD_OK, f.put("p" + std::to_string(n % 100 + 100), "\"x\"", n));
+        for (int n = 1; n <= 1000; ++n)
+            CPPUNIT_ASSERT_EQUAL(SHD_OK, f.put("p" + std::to_string(n % 100 + 100), "\"x\"", n));
         f.worker->start();
         CPPUNIT_ASSERT(f.wait([&] { return f.queue.idle(); }));
         QueueFigures figures = f.queue.figures();

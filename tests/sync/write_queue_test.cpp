@@ -26,7 +26,9 @@ Write make(const std::shared_ptr<const Writer> &w, const std::string &id, int64_
     return out;
 }
 
-int64_t value_of(const Write &w) { return std::get<int64_t>(w.params.at(0)); }
+int64_t value_of(const Write &w) {
+    return std::get<int64_t>(w.params.at(0));
+}
 
 }  // namespace
 
@@ -85,7 +87,7 @@ public:
         q.put(make(player, "b", 2));
         q.put(make(player, "c", 3));
         std::vector<Write> batch = q.take(2);  // a, b: the database fails while writing them
-        q.put(make(player, "a", 10, 2));        // a newer value of a meanwhile
+        q.put(make(player, "a", 10, 2));       // a newer value of a meanwhile
         q.put(make(player, "d", 4));
         q.give_back(std::move(batch));
         CPPUNIT_ASSERT_EQUAL(size_t(4), q.figures().queued);
@@ -103,8 +105,8 @@ public:
         WriteQueue q(100);
         auto player = writer("player.save");
         CPPUNIT_ASSERT_EQUAL(uint64_t(1), q.watermark());  // nothing queued: everything before 1 is written
-        q.put(make(player, "a", 1));                        // change 1
-        q.put(make(player, "b", 1));                        // change 2
+        q.put(make(player, "a", 1));                       // change 1
+        q.put(make(player, "b", 1));                       // change 2
         uint64_t sync_at = q.last_seq();
         CPPUNIT_ASSERT_EQUAL(uint64_t(2), sync_at);
         std::vector<Write> batch = q.take(1);  // a

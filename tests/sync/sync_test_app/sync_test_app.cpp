@@ -58,11 +58,14 @@ public:
 
     void start() override {
         if (flush_) {
-            sync_->flush("player.save", "flushed", player_json("flushed", 7), [this](shd_status s, std::string_view why) {
-                host().info("sync flushed status=" + std::to_string(s) + " " + std::string(why));
-            });
+            sync_->flush("player.save", "flushed", player_json("flushed", 7),
+                         [this](shd_status s, std::string_view why) {
+                             host().info("sync flushed status=" + std::to_string(s) + " " + std::string(why));
+                         });
         }
-        if (bad_) host().info("sync bad exec=" + std::to_string(sync_->exec("player.save", "bad", player_json("bad", 1, true))));
+        if (bad_)
+            host().info("sync bad exec=" +
+                        std::to_string(sync_->exec("player.save", "bad", player_json("bad", 1, true))));
         if (fill_) fill();
         if (ticks_ > 0) timer_ = host().every(tick_ms_, [this] { tick(); });
     }
@@ -70,7 +73,8 @@ public:
     void stop(shd::Done done) override {
         if (timer_) host().cancel(timer_);
         if (stop_write_)
-            host().info("sync app stop exec=" + std::to_string(sync_->exec("player.save", "at-stop", player_json("at-stop", 42))));
+            host().info("sync app stop exec=" +
+                        std::to_string(sync_->exec("player.save", "at-stop", player_json("at-stop", 42))));
         done();
     }
 
@@ -86,7 +90,8 @@ private:
         host().info("sync filled accepted=" + std::to_string(accepted) + " then status=" + std::to_string(s));
         // A merge into a queued write is accepted even when the queue is full.
         shd_status merge = sync_->exec("player.save", "fill-0", player_json("fill-0", 1000));
-        host().info("sync merge when full status=" + std::to_string(merge) + " isDone=" + std::to_string(sync_->is_done()));
+        host().info("sync merge when full status=" + std::to_string(merge) +
+                    " isDone=" + std::to_string(sync_->is_done()));
         synced();
     }
 
@@ -94,17 +99,22 @@ private:
         if (n_ >= ticks_) return;
         ++n_;
         std::string id = "p" + std::to_string(n_ % ids_);
-        if (sync_->exec("player.save", id, player_json(id, n_)) == SHD_OK) expect_[id] = n_;
-        else ++busy_;
+        if (sync_->exec("player.save", id, player_json(id, n_)) == SHD_OK)
+            expect_[id] = n_;
+        else
+            ++busy_;
         if (events_) {
-            if (sync_->exec("event.add", "e" + std::to_string(n_), "[" + std::to_string(n_) + "]") == SHD_OK) ++accepted_events_;
-            else ++busy_;
+            if (sync_->exec("event.add", "e" + std::to_string(n_), "[" + std::to_string(n_) + "]") == SHD_OK)
+                ++accepted_events_;
+            else
+                ++busy_;
         }
         if (n_ < ticks_) return;
         host().cancel(timer_);
         timer_ = 0;
         std::string expect = "{";
-        for (const auto &[id_, n] : expect_) expect += (expect.size() > 1 ? ",\"" : "\"") + id_ + "\":" + std::to_string(n);
+        for (const auto &[id_, n] : expect_)
+            expect += (expect.size() > 1 ? ",\"" : "\"") + id_ + "\":" + std::to_string(n);
         host().info("sync stream done ticks=" + std::to_string(n_) + " events=" + std::to_string(accepted_events_) +
                     " busy=" + std::to_string(busy_) + " isDone=" + std::to_string(sync_->is_done()) +
                     " expect=" + expect + "}");

@@ -31,8 +31,8 @@ namespace shd {
 // The end of a flush or a sync: SHD_OK, or the status and the reason.
 using SyncDone = std::function<void(shd_status status, std::string_view message)>;
 // A write the database refused (dropped): the writer's key, the id, the status and the database's message.
-using SyncError = std::function<void(std::string_view key, std::string_view id, shd_status status,
-                                     std::string_view message)>;
+using SyncError =
+    std::function<void(std::string_view key, std::string_view id, shd_status status, std::string_view message)>;
 
 class Sync {
 public:

@@ -35,8 +35,7 @@ typedef void(SHD_CALL *shd_sync_done_fn)(void *user_data, shd_status status, shd
 
 /* A write the database refused and that is dropped (a constraint, a type, an error in the SQL): the
  * writer's key, the id given to exec and the database's message, all borrowed. */
-typedef void(SHD_CALL *shd_sync_error_fn)(void *user_data, shd_str key, shd_str id, shd_status status,
-                                          shd_str message);
+typedef void(SHD_CALL *shd_sync_error_fn)(void *user_data, shd_str key, shd_str id, shd_status status, shd_str message);
 
 typedef struct shd_sync_service_v1 {
     uint32_t struct_size;
