@@ -9,7 +9,9 @@ namespace shd::gamedata::detail {
 
 namespace {
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
+}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -17,15 +19,19 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-Type element_of(Type list) { return static_cast<Type>(static_cast<int>(list) - static_cast<int>(Type::integer_list)); }
-bool is_list(Type t) { return t >= Type::integer_list; }
+Type element_of(Type list) {
+    return static_cast<Type>(static_cast<int>(list) - static_cast<int>(Type::integer_list));
+}
+bool is_list(Type t) {
+    return t >= Type::integer_list;
+}
 
 const char *expected(Type t) {
     switch (t) {
-    case Type::integer: return "an integer";
-    case Type::number: return "a number";
-    case Type::boolean: return "a boolean (true, false, 1 or 0)";
-    default: return "a string";
+        case Type::integer: return "an integer";
+        case Type::number: return "a number";
+        case Type::boolean: return "a boolean (true, false, 1 or 0)";
+        default: return "a string";
     }
 }
 
@@ -80,11 +86,11 @@ void push(Value &list, Value item) {
 
 void push_any(Value &list, Value item) {
     switch (type_of(item)) {
-    case Type::integer: push<std::int64_t>(list, std::move(item)); break;
-    case Type::number: push<double>(list, std::move(item)); break;
-    case Type::string: push<std::string>(list, std::move(item)); break;
-    case Type::boolean: push<bool>(list, std::move(item)); break;
-    default: break;
+        case Type::integer: push<std::int64_t>(list, std::move(item)); break;
+        case Type::number: push<double>(list, std::move(item)); break;
+        case Type::string: push<std::string>(list, std::move(item)); break;
+        case Type::boolean: push<bool>(list, std::move(item)); break;
+        default: break;
     }
 }
 
@@ -92,10 +98,10 @@ void push_any(Value &list, Value item) {
 
 Value empty_list(Type type) {
     switch (type) {
-    case Type::integer_list: return Value(std::vector<std::int64_t>{});
-    case Type::number_list: return Value(std::vector<double>{});
-    case Type::string_list: return Value(std::vector<std::string>{});
-    default: return Value(std::vector<bool>{});
+        case Type::integer_list: return Value(std::vector<std::int64_t>{});
+        case Type::number_list: return Value(std::vector<double>{});
+        case Type::string_list: return Value(std::vector<std::string>{});
+        default: return Value(std::vector<bool>{});
     }
 }
 
@@ -114,8 +120,7 @@ Value cell_from_text(const Column &column, std::string_view text, char separator
             if (item > limits.max_list_items)
                 place.fail(what + "more than " + std::to_string(limits.max_list_items) + " items (the limit)");
             const std::string at = what + "item " + std::to_string(item) + ": ";
-            if (element != Type::string && trim(piece).empty())
-                place.fail(at + "empty, expected " + expected(element));
+            if (element != Type::string && trim(piece).empty()) place.fail(at + "empty, expected " + expected(element));
             push_any(list, scalar(element, piece, at, place));
             if (end == text.size()) break;
             start = end + 1;

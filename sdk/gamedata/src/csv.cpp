@@ -17,7 +17,9 @@ namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+bool continuation(unsigned char c) {
+    return (c & 0xC0) == 0x80;
+}
 
 // Walks the text byte by byte, keeping the line and column of the next byte.
 class Cursor {
@@ -91,7 +93,8 @@ std::size_t find_invalid_utf8(std::string_view text) {
             if (!continuation(s[i + k])) return i;
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
-        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
             return i;
         i += len;
     }
@@ -149,7 +152,8 @@ std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source,
                 field.quoted = true;
                 in.step();
                 for (;;) {
-                    if (in.done()) in.fail(field.line, field.column, "unterminated quoted field (the quote opened here)");
+                    if (in.done())
+                        in.fail(field.line, field.column, "unterminated quoted field (the quote opened here)");
                     const char c = in.peek();
                     if (c == '"') {
                         if (!in.next_is('"')) {

@@ -18,7 +18,9 @@ namespace {
 using detail::JsonNode;
 using detail::Place;
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
+}
 
 struct HeaderCell {
     std::string name;
@@ -89,8 +91,8 @@ Table load_csv(std::string_view text, const Schema &schema, const std::string &f
                 continue;
             }
             const CsvField &f = record.fields[where[c]];
-            values.push_back(detail::cell_from_text(columns[c], f.text, schema.separator(),
-                                                    Place{file, f.line, f.column}, limits));
+            values.push_back(
+                detail::cell_from_text(columns[c], f.text, schema.separator(), Place{file, f.line, f.column}, limits));
             places.push_back({f.line, f.column});
         }
         builder.add(std::move(values), record.line, places);
@@ -108,10 +110,10 @@ Value json_cell(const Column &column, const JsonNode &node, char separator, std:
     using Kind = JsonNode::Kind;
     auto scalar_kind = [](Kind k) {
         switch (k) {
-        case Kind::number: return detail::Scalar::number;
-        case Kind::boolean: return detail::Scalar::boolean;
-        case Kind::null: return detail::Scalar::null;
-        default: return detail::Scalar::text;
+            case Kind::number: return detail::Scalar::number;
+            case Kind::boolean: return detail::Scalar::boolean;
+            case Kind::null: return detail::Scalar::null;
+            default: return detail::Scalar::text;
         }
     };
     if (node.kind == Kind::object || (node.kind == Kind::array && !list)) {
@@ -169,7 +171,8 @@ Table load_json(std::string_view text, const Schema &schema, const std::string &
     } else if (root.items.front().kind == Kind::array) {
         // Lord of Pomelo's shape: descriptions, names, then rows.
         for (const JsonNode &row : root.items)
-            if (row.kind != Kind::array) fail_at(row, "expected an array (a row), found " + std::string(detail::kind_name(row.kind)));
+            if (row.kind != Kind::array)
+                fail_at(row, "expected an array (a row), found " + std::string(detail::kind_name(row.kind)));
         if (root.items.size() < 2)
             fail_at(root, "an array of arrays needs a row of column descriptions and a row of column names");
         const JsonNode &names = root.items[1];
@@ -179,9 +182,11 @@ Table load_json(std::string_view text, const Schema &schema, const std::string &
                 fail_at(n, "a column name must be a string, found " + std::string(detail::kind_name(n.kind)));
             header.push_back({trimmed(n.text), position_of(text, n.offset)});
         }
-        const std::vector<int> where = match_header(schema, header, file, position_of(text, names.offset), ignored);
+        const std::vector<int> where =
+            match_header(schema, header, file, {position_of(text, names.offset).line, 0}, ignored);
         if (root.items.size() - 2 > limits.max_rows)
-            fail_at(root.items[2 + limits.max_rows], "more than " + std::to_string(limits.max_rows) + " rows (the limit)");
+            fail_at(root.items[2 + limits.max_rows],
+                    "more than " + std::to_string(limits.max_rows) + " rows (the limit)");
         for (std::size_t r = 2; r < root.items.size(); ++r) {
             const JsonNode &row = root.items[r];
             const TextPosition row_at = position_of(text, row.offset);
@@ -207,9 +212,10 @@ Table load_json(std::string_view text, const Schema &schema, const std::string &
         // One object per row, keyed by column name.
         if (root.items.size() > limits.max_rows)
             fail_at(root.items[limits.max_rows], "more than " + std::to_string(limits.max_rows) + " rows (the limit)");
-        for (const JsonNode &row : root.items) {
+        for (const JsonNode &row : root.items)
             if (row.kind != Kind::object)
                 fail_at(row, "expected an object (a row), found " + std::string(detail::kind_name(row.kind)));
+        for (const JsonNode &row : root.items) {
             const TextPosition row_at = position_of(text, row.offset);
             for (std::size_t k = 0; k < row.keys.size(); ++k) {
                 for (std::size_t j = 0; j < k; ++j)
@@ -320,7 +326,8 @@ Database load_directory(const std::string &dir, const Catalog &catalog, const Lo
     for (; it != end; it.increment(ec)) {
         if (ec) throw DataError(dir, 0, 0, "cannot read the folder: " + ec.message());
         if (++count > options.limits.max_files)
-            throw DataError(dir, 0, 0, "more than " + std::to_string(options.limits.max_files) + " entries (the limit)");
+            throw DataError(dir, 0, 0,
+                            "more than " + std::to_string(options.limits.max_files) + " entries (the limit)");
         const fs::path &p = it->path();
         const std::string filename = p.filename().string();
         const std::string ext = p.extension().string();
@@ -348,8 +355,8 @@ Database load_directory(const std::string &dir, const Catalog &catalog, const Lo
         auto found = files.find(schema.table());
         if (found == files.end())
             throw DataError(dir, 0, 0,
-                            "table " + in_quotes(schema.table()) + " is declared but there is neither " + schema.table() +
-                                ".csv nor " + schema.table() + ".json");
+                            "table " + in_quotes(schema.table()) + " is declared but there is neither " +
+                                schema.table() + ".csv nor " + schema.table() + ".json");
         if (found->second.size() > 1)
             throw DataError(dir, 0, 0,
                             "table " + in_quotes(schema.table()) + " has both " + schema.table() + ".csv and " +

@@ -15,7 +15,7 @@ namespace shd::gamedata::detail {
 struct JsonNode {
     enum class Kind { null, boolean, number, string, array, object };
     Kind kind = Kind::null;
-    std::string text;  // a string's contents, a number as written, "true" / "false"
+    std::string text;               // a string's contents, a number as written, "true" / "false"
     std::vector<JsonNode> items;    // array items, object values
     std::vector<std::string> keys;  // object keys, one per item
     std::size_t offset = 0;         // of the value's first byte in the text

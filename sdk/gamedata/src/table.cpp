@@ -9,23 +9,32 @@ namespace shd::gamedata {
 
 const char *type_name(Type type) noexcept {
     switch (type) {
-    case Type::integer: return "integer";
-    case Type::number: return "number";
-    case Type::string: return "string";
-    case Type::boolean: return "boolean";
-    case Type::integer_list: return "integer list";
-    case Type::number_list: return "number list";
-    case Type::string_list: return "string list";
-    case Type::boolean_list: return "boolean list";
+        case Type::integer: return "integer";
+        case Type::number: return "number";
+        case Type::string: return "string";
+        case Type::boolean: return "boolean";
+        case Type::integer_list: return "integer list";
+        case Type::number_list: return "number list";
+        case Type::string_list: return "string list";
+        case Type::boolean_list: return "boolean list";
     }
     return "?";
 }
 
 namespace {
 
-bool is_list(Type t) { return t >= Type::integer_list; }
+bool is_list(Type t) {
+    return t >= Type::integer_list;
+}
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
+}
+
+// "an integer", "a number", ...
+std::string a(Type type) {
+    return std::string(type == Type::integer || type == Type::integer_list ? "an " : "a ") + type_name(type);
+}
 
 std::string number_text(double d) {
     if (d == 0) d = 0;  // -0 and 0 are one key
@@ -56,7 +65,9 @@ struct Text {
 
 }  // namespace
 
-std::string to_text(const Value &value) { return std::visit(Text{}, value); }
+std::string to_text(const Value &value) {
+    return std::visit(Text{}, value);
+}
 
 // ---- Schema
 
@@ -67,26 +78,39 @@ Schema::Schema(std::string table, std::string id_column) : table_(std::move(tabl
 Schema &Schema::column(const std::string &name, Type type, std::optional<Value> fallback) {
     if (name.empty()) throw std::invalid_argument("table " + in_quotes(table_) + ": a column needs a name");
     if (find(name) >= 0)
-        throw std::invalid_argument("table " + in_quotes(table_) + ": column " + in_quotes(name) + " is declared twice");
+        throw std::invalid_argument("table " + in_quotes(table_) + ": column " + in_quotes(name) +
+                                    " is declared twice");
     if (fallback && type_of(*fallback) != type)
-        throw std::invalid_argument("table " + in_quotes(table_) + ": column " + in_quotes(name) + " is a " +
-                                    type_name(type) + " column, its default a " + type_name(type_of(*fallback)));
+        throw std::invalid_argument("table " + in_quotes(table_) + ": column " + in_quotes(name) + " is " + a(type) +
+                                    " column, its default " + a(type_of(*fallback)));
     columns_.push_back(Column{name, type, std::move(fallback), false, false});
     return *this;
 }
 
-Schema &Schema::integer(const std::string &name) { return column(name, Type::integer); }
+Schema &Schema::integer(const std::string &name) {
+    return column(name, Type::integer);
+}
 Schema &Schema::integer(const std::string &name, std::int64_t fallback) {
     return column(name, Type::integer, Value(fallback));
 }
-Schema &Schema::number(const std::string &name) { return column(name, Type::number); }
-Schema &Schema::number(const std::string &name, double fallback) { return column(name, Type::number, Value(fallback)); }
-Schema &Schema::string(const std::string &name) { return column(name, Type::string); }
+Schema &Schema::number(const std::string &name) {
+    return column(name, Type::number);
+}
+Schema &Schema::number(const std::string &name, double fallback) {
+    return column(name, Type::number, Value(fallback));
+}
+Schema &Schema::string(const std::string &name) {
+    return column(name, Type::string);
+}
 Schema &Schema::string(const std::string &name, std::string fallback) {
     return column(name, Type::string, Value(std::move(fallback)));
 }
-Schema &Schema::boolean(const std::string &name) { return column(name, Type::boolean); }
-Schema &Schema::boolean(const std::string &name, bool fallback) { return column(name, Type::boolean, Value(fallback)); }
+Schema &Schema::boolean(const std::string &name) {
+    return column(name, Type::boolean);
+}
+Schema &Schema::boolean(const std::string &name, bool fallback) {
+    return column(name, Type::boolean, Value(fallback));
+}
 Schema &Schema::integers(const std::string &name, bool optional) {
     return column(name, Type::integer_list,
                   optional ? std::optional<Value>(std::vector<std::int64_t>{}) : std::nullopt);
@@ -95,8 +119,7 @@ Schema &Schema::numbers(const std::string &name, bool optional) {
     return column(name, Type::number_list, optional ? std::optional<Value>(std::vector<double>{}) : std::nullopt);
 }
 Schema &Schema::strings(const std::string &name, bool optional) {
-    return column(name, Type::string_list,
-                  optional ? std::optional<Value>(std::vector<std::string>{}) : std::nullopt);
+    return column(name, Type::string_list, optional ? std::optional<Value>(std::vector<std::string>{}) : std::nullopt);
 }
 Schema &Schema::booleans(const std::string &name, bool optional) {
     return column(name, Type::boolean_list, optional ? std::optional<Value>(std::vector<bool>{}) : std::nullopt);
@@ -125,7 +148,8 @@ Schema &Schema::unique(const std::string &name) {
 }
 
 Schema &Schema::separator(char c) {
-    if (c == '"' || c == '\r' || c == '\n') throw std::invalid_argument("table " + in_quotes(table_) + ": bad list separator");
+    if (c == '"' || c == '\r' || c == '\n')
+        throw std::invalid_argument("table " + in_quotes(table_) + ": bad list separator");
     separator_ = c;
     return *this;
 }
@@ -144,7 +168,7 @@ void Schema::check() const {
     const Column &c = columns_[id];
     if (c.type != Type::integer && c.type != Type::string)
         throw std::invalid_argument("table " + in_quotes(table_) + ": the id column " + in_quotes(id_column_) +
-                                    " must be an integer or a string column, not a " + type_name(c.type) + " column");
+                                    " must be an integer or a string column, not " + a(c.type) + " column");
     if (c.fallback)
         throw std::invalid_argument("table " + in_quotes(table_) + ": the id column " + in_quotes(id_column_) +
                                     " cannot have a default");
@@ -156,8 +180,8 @@ const Value &Row::typed(std::string_view column, Type type) const {
     const int i = column_of(column);
     const Type actual = shape_->schema.columns()[i].type;
     if (actual != type)
-        throw std::logic_error("table " + in_quotes(shape_->schema.table()) + ": column " + in_quotes(column) + " is a " +
-                               type_name(actual) + " column, read as a " + type_name(type));
+        throw std::logic_error("table " + in_quotes(shape_->schema.table()) + ": column " + in_quotes(column) + " is " +
+                               a(actual) + " column, read as " + a(type));
     return values_[i];
 }
 
@@ -169,14 +193,20 @@ int Row::column_of(std::string_view column) const {
     return i;
 }
 
-std::int64_t Row::integer(std::string_view c) const { return std::get<std::int64_t>(typed(c, Type::integer)); }
+std::int64_t Row::integer(std::string_view c) const {
+    return std::get<std::int64_t>(typed(c, Type::integer));
+}
 double Row::number(std::string_view c) const {
     const Value &v = values_[column_of(c)];
     if (const auto *i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
     return std::get<double>(typed(c, Type::number));
 }
-const std::string &Row::string(std::string_view c) const { return std::get<std::string>(typed(c, Type::string)); }
-bool Row::boolean(std::string_view c) const { return std::get<bool>(typed(c, Type::boolean)); }
+const std::string &Row::string(std::string_view c) const {
+    return std::get<std::string>(typed(c, Type::string));
+}
+bool Row::boolean(std::string_view c) const {
+    return std::get<bool>(typed(c, Type::boolean));
+}
 const std::vector<std::int64_t> &Row::integers(std::string_view c) const {
     return std::get<std::vector<std::int64_t>>(typed(c, Type::integer_list));
 }
@@ -189,9 +219,15 @@ const std::vector<std::string> &Row::strings(std::string_view c) const {
 const std::vector<bool> &Row::booleans(std::string_view c) const {
     return std::get<std::vector<bool>>(typed(c, Type::boolean_list));
 }
-const Value &Row::value(std::string_view column) const { return values_[column_of(column)]; }
-std::int64_t Row::id() const { return integer(shape_->schema.id_column()); }
-const std::string &Row::string_id() const { return string(shape_->schema.id_column()); }
+const Value &Row::value(std::string_view column) const {
+    return values_[column_of(column)];
+}
+std::int64_t Row::id() const {
+    return integer(shape_->schema.id_column());
+}
+const std::string &Row::string_id() const {
+    return string(shape_->schema.id_column());
+}
 
 // ---- Table
 
@@ -200,34 +236,44 @@ Table::Table(Table &&) noexcept = default;
 Table &Table::operator=(Table &&) noexcept = default;
 Table::~Table() = default;
 
-const std::string &Table::name() const noexcept { return shape_->schema.table(); }
-const std::string &Table::file() const noexcept { return shape_->file; }
-const Schema &Table::schema() const noexcept { return shape_->schema; }
-const std::vector<std::string> &Table::ignored_columns() const noexcept { return shape_->ignored; }
+const std::string &Table::name() const noexcept {
+    return shape_->schema.table();
+}
+const std::string &Table::file() const noexcept {
+    return shape_->file;
+}
+const Schema &Table::schema() const noexcept {
+    return shape_->schema;
+}
+const std::vector<std::string> &Table::ignored_columns() const noexcept {
+    return shape_->ignored;
+}
 
 std::size_t Table::column_index(std::string_view column) const {
     const int i = shape_->schema.find(column);
-    if (i < 0) throw std::out_of_range("table " + in_quotes(name()) + ": no column " + in_quotes(column) + " is declared");
+    if (i < 0)
+        throw std::out_of_range("table " + in_quotes(name()) + ": no column " + in_quotes(column) + " is declared");
     return static_cast<std::size_t>(i);
 }
 
 namespace {
 
 [[noreturn]] void id_type_mismatch(const Schema &s, const char *given) {
-    throw std::logic_error("table " + in_quotes(s.table()) + ": the id column " + in_quotes(s.id_column()) + " is a " +
-                           type_name(s.columns()[s.find(s.id_column())].type) + " column, looked up with a " + given);
+    throw std::logic_error("table " + in_quotes(s.table()) + ": the id column " + in_quotes(s.id_column()) + " is " +
+                           a(s.columns()[s.find(s.id_column())].type) + " column, looked up with " + given);
 }
 
 }  // namespace
 
 const Row *Table::find(std::int64_t id) const {
-    if (shape_->schema.columns()[shape_->id_column].type != Type::integer) id_type_mismatch(shape_->schema, "integer");
+    if (shape_->schema.columns()[shape_->id_column].type != Type::integer)
+        id_type_mismatch(shape_->schema, "an integer");
     auto it = shape_->integer_ids.find(id);
     return it == shape_->integer_ids.end() ? nullptr : &rows_[it->second];
 }
 
 const Row *Table::find(std::string_view id) const {
-    if (shape_->schema.columns()[shape_->id_column].type != Type::string) id_type_mismatch(shape_->schema, "string");
+    if (shape_->schema.columns()[shape_->id_column].type != Type::string) id_type_mismatch(shape_->schema, "a string");
     auto it = shape_->string_ids.find(std::string(id));
     return it == shape_->string_ids.end() ? nullptr : &rows_[it->second];
 }
@@ -249,8 +295,8 @@ std::vector<const Row *> Table::find_by_value(std::string_view column, const Val
     if (type == Type::number && std::holds_alternative<std::int64_t>(key))
         key = static_cast<double>(std::get<std::int64_t>(key));
     if (is_list(type) || type_of(key) != type)
-        throw std::logic_error("table " + in_quotes(name()) + ": column " + in_quotes(column) + " is a " + type_name(type) +
-                               " column, searched with a " + type_name(type_of(value)));
+        throw std::logic_error("table " + in_quotes(name()) + ": column " + in_quotes(column) + " is " + a(type) +
+                               " column, searched with " + a(type_of(value)));
     std::vector<const Row *> out;
     if (auto index = shape_->indexes.find(c); index != shape_->indexes.end()) {
         if (auto hit = index->second.find(to_text(key)); hit != index->second.end())
@@ -266,7 +312,7 @@ std::vector<const Row *> Table::compare(std::string_view column, double value, b
     const std::size_t c = column_index(column);
     const Type type = shape_->schema.columns()[c].type;
     if (type != Type::integer && type != Type::number)
-        throw std::logic_error("table " + in_quotes(name()) + ": column " + in_quotes(column) + " is a " + type_name(type) +
+        throw std::logic_error("table " + in_quotes(name()) + ": column " + in_quotes(column) + " is " + a(type) +
                                " column, compared with a number");
     std::vector<const Row *> out;
     for (const Row &r : rows_) {
@@ -326,8 +372,8 @@ void TableBuilder::add(std::vector<Value> values, int line, const std::vector<Te
         if (!rows.empty() && shape.schema.columns()[c].unique) {
             throw DataError(shape.file, places[c].line, places[c].column,
                             "duplicate value " + in_quotes(to_text(values[c])) + " in unique column " +
-                                in_quotes(shape.schema.columns()[c].name) + " (first on line " + first_line(rows.front()) +
-                                ")");
+                                in_quotes(shape.schema.columns()[c].name) + " (first on line " +
+                                first_line(rows.front()) + ")");
         }
         rows.push_back(row);
     }

@@ -48,7 +48,9 @@ const char *type_name(Type type) noexcept;
 using Value = std::variant<std::int64_t, double, std::string, bool, std::vector<std::int64_t>, std::vector<double>,
                            std::vector<std::string>, std::vector<bool>>;
 
-inline Type type_of(const Value &value) noexcept { return static_cast<Type>(value.index()); }
+inline Type type_of(const Value &value) noexcept {
+    return static_cast<Type>(value.index());
+}
 
 struct Column {
     std::string name;
