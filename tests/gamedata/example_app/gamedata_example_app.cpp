@@ -16,14 +16,16 @@ namespace {
 // Every table the game reads, with its columns and their types.
 gd::Catalog declare_tables() {
     gd::Catalog catalog;
-    catalog.table("character")  // config/data/character.json, Lord of Pomelo's shape
+    // config/data/character.json, in Lord of Pomelo's shape
+    catalog.table("character")
         .integer("id")
         .string("name")
         .integer("hp")
         .integer("mp", 0)
         .number("walkSpeed")
         .integers("skills", true);
-    catalog.table("fightskill")  // config/data/fightskill.csv
+    // config/data/fightskill.csv
+    catalog.table("fightskill")
         .integer("id")
         .string("name")
         .integer("playerLevel")
@@ -79,9 +81,9 @@ private:
             const gd::Row &skill = db.table("fightskill").row(id);  // a bad reference throws: fail the request
             skills += (skills.empty() ? "" : ",") + shd::json_quote(skill.string("name"));
         }
-        req->respond(R"({"code":200,"name":)" + shd::json_quote(c->string("name")) +
-                     R"(,"hp":)" + std::to_string(c->integer("hp")) + R"(,"walkSpeed":)" +
-                     std::to_string(c->number("walkSpeed")) + R"(,"skills":[)" + skills + "]}");
+        req->respond(R"({"code":200,"name":)" + shd::json_quote(c->string("name")) + R"(,"hp":)" +
+                     std::to_string(c->integer("hp")) + R"(,"walkSpeed":)" + std::to_string(c->number("walkSpeed")) +
+                     R"(,"skills":[)" + skills + "]}");
     }
 
     GameData *data_ = nullptr;  // owned by the app's components
