@@ -302,6 +302,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("data/m.json:1:19: more than 1 rows (the limit)"),
                              json_error("[{\"id\":1,\"hp\":2}, {\"id\":2,\"hp\":2}]", s, l));
         l = Limits{};
+        l.max_columns = 1;
+        CPPUNIT_ASSERT_EQUAL(std::string("data/m.json:1:13: more than 1 column names (the limit)"),
+                             json_error("[[],[\"id\",  \"hp\"]]", s, l));
+        CPPUNIT_ASSERT_EQUAL(std::string("data/m.json:1:15: more than 1 keys in a row (the limit)"),
+                             json_error("[{\"id\":1,\"hp\":2}]", s, l));
+        l = Limits{};
         l.max_cell_bytes = 2;
         CPPUNIT_ASSERT_EQUAL(std::string("data/m.json:1:15: a value longer than 2 bytes (the limit)"),
                              json_error("[{\"id\":1,\"hp\":\"123\"}]", s, l));

@@ -35,8 +35,21 @@ const char *expected(Type t) {
     }
 }
 
+// The start of a bad cell's message, built only when there is one: `column "hp": ` or
+// `column "drops": item 2: `.
+struct Prefix {
+    const std::string &column;
+    std::size_t item = 0;  // 0: not a list item
+    std::string text() const {
+        return "column " + in_quotes(column) + ": " + (item ? "item " + std::to_string(item) + ": " : std::string());
+    }
+};
+std::string operator+(const Prefix &p, const std::string &rest) {
+    return p.text() + rest;
+}
+
 // What a scalar column makes of trimmed, non-empty text; `what` prefixes the message.
-Value scalar(Type type, std::string_view raw, const std::string &what, const Place &place) {
+Value scalar(Type type, std::string_view raw, const Prefix &what, const Place &place) {
     if (type == Type::string) return Value(std::string(raw));
     const std::string_view t = trim(raw);
     // std::from_chars takes a leading '-' but not '+'; a '+' is allowed once, before the digits.
@@ -107,7 +120,7 @@ Value empty_list(Type type) {
 
 Value cell_from_text(const Column &column, std::string_view text, char separator, const Place &place,
                      const Limits &limits) {
-    const std::string what = "column " + in_quotes(column.name) + ": ";
+    const Prefix what{column.name};
     if (is_list(column.type)) {
         Value list = empty_list(column.type);
         if (trim(text).empty()) return list;
@@ -119,7 +132,7 @@ Value cell_from_text(const Column &column, std::string_view text, char separator
             ++item;
             if (item > limits.max_list_items)
                 place.fail(what + "more than " + std::to_string(limits.max_list_items) + " items (the limit)");
-            const std::string at = what + "item " + std::to_string(item) + ": ";
+            const Prefix at{column.name, item};
             if (element != Type::string && trim(piece).empty()) place.fail(at + "empty, expected " + expected(element));
             push_any(list, scalar(element, piece, at, place));
             if (end == text.size()) break;
@@ -140,7 +153,7 @@ Value cell_from_text(const Column &column, std::string_view text, char separator
 
 Value cell_from_scalar(const Column &column, Scalar kind, std::string_view text, char separator, const Place &place,
                        const Limits &limits) {
-    const std::string what = "column " + in_quotes(column.name) + ": ";
+    const Prefix what{column.name};
     if (kind == Scalar::boolean && column.type != Type::boolean)
         place.fail(what + "expected " + (is_list(column.type) ? std::string("a list") : expected(column.type)) +
                    ", found " + std::string(text));
@@ -150,7 +163,7 @@ Value cell_from_scalar(const Column &column, Scalar kind, std::string_view text,
 void append_item(Value &list, const Column &column, Scalar kind, std::string_view text, std::size_t item,
                  const Place &place) {
     const Type element = element_of(column.type);
-    const std::string at = "column " + in_quotes(column.name) + ": item " + std::to_string(item) + ": ";
+    const Prefix at{column.name, item};
     if (kind == Scalar::boolean && element != Type::boolean)
         place.fail(at + "expected " + expected(element) + ", found " + std::string(text));
     if (kind == Scalar::null || (element != Type::string && trim(text).empty()))

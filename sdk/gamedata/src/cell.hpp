@@ -2,6 +2,7 @@
 // cell. Shared by the CSV and JSON loaders.
 #pragma once
 
+#include <shaddock/gamedata/csv.hpp>
 #include <shaddock/gamedata/error.hpp>
 #include <shaddock/gamedata/table.hpp>
 
@@ -10,12 +11,53 @@
 
 namespace shd::gamedata::detail {
 
-// Where a cell is, for its error messages.
+// The position of byte `to`, given that byte `from` (<= to) is at `p` (position_of's rules).
+TextPosition advance_position(std::string_view text, std::size_t from, std::size_t to, TextPosition p);
+
+// Positions of increasing offsets of one text in one pass (an offset before the last starts over from
+// the beginning), for the line of every JSON row.
+class PositionCursor {
+public:
+    explicit PositionCursor(std::string_view text) : text_(text) {}
+    TextPosition operator()(std::size_t offset) {
+        if (offset < at_) {
+            at_ = 0;
+            position_ = {};
+        }
+        if (at_ == 0) {
+            position_ = position_of(text_, offset);
+        } else {
+            position_ = advance_position(text_, at_, offset, position_);
+        }
+        at_ = offset;
+        return position_;
+    }
+
+private:
+    std::string_view text_;
+    std::size_t at_ = 0;
+    TextPosition position_;
+};
+
+// Where a cell is, for its error messages: a line and column (CSV knows them while parsing), or a
+// byte offset into the text (JSON), turned into a line and column only when an error is thrown, so a
+// load stays linear in the size of the file.
 struct Place {
     const std::string &file;
-    int line;
-    int column;
-    [[noreturn]] void fail(const std::string &message) const { throw DataError(file, line, column, message); }
+    int line = 0;
+    int column = 0;
+    std::string_view text = {};
+    std::size_t offset = 0;
+
+    static Place at(const std::string &file, int line, int column) { return Place{file, line, column}; }
+    static Place in(const std::string &file, std::string_view text, std::size_t offset) {
+        return Place{file, 0, 0, text, offset};
+    }
+    [[noreturn]] void fail(const std::string &message) const {
+        if (line > 0) throw DataError(file, line, column, message);
+        const TextPosition p = position_of(text, offset);
+        throw DataError(file, p.line, p.column, message);
+    }
 };
 
 // What a JSON cell (or list item) held, as text for the conversion: a number's text as written, a

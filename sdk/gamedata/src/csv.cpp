@@ -1,5 +1,7 @@
 #include <shaddock/gamedata/csv.hpp>
 
+#include "cell.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -101,10 +103,10 @@ std::size_t find_invalid_utf8(std::string_view text) {
     return std::string_view::npos;
 }
 
-TextPosition position_of(std::string_view text, std::size_t offset) {
-    TextPosition p;
-    std::size_t i = text.substr(0, kBom.size()) == kBom && offset >= kBom.size() ? kBom.size() : 0;
-    for (; i < offset && i < text.size(); ++i) {
+namespace detail {
+
+TextPosition advance_position(std::string_view text, std::size_t from, std::size_t to, TextPosition p) {
+    for (std::size_t i = from; i < to && i < text.size(); ++i) {
         const char c = text[i];
         if (c == '\n' || (c == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
             ++p.line;
@@ -114,6 +116,13 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
         }
     }
     return p;
+}
+
+}  // namespace detail
+
+TextPosition position_of(std::string_view text, std::size_t offset) {
+    const std::size_t start = text.substr(0, kBom.size()) == kBom && offset >= kBom.size() ? kBom.size() : 0;
+    return detail::advance_position(text, start, offset, TextPosition{});
 }
 
 std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source, const Limits &limits) {

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "cell.hpp"
 #include "json_tree.hpp"
@@ -74,6 +76,7 @@ Table load_csv(std::string_view text, const Schema &schema, const std::string &f
     std::vector<std::string> ignored;
     const std::vector<int> where = match_header(schema, header, file, {records[0].line, 0}, ignored);
     const auto &columns = schema.columns();
+    builder.reserve(records.size() - 1);
     for (std::size_t r = 1; r < records.size(); ++r) {
         const CsvRecord &record = records[r];
         if (record.fields.size() != header.size())
@@ -82,18 +85,19 @@ Table load_csv(std::string_view text, const Schema &schema, const std::string &f
                                 (record.fields.size() == 1 ? "" : "s") + ", the header has " +
                                 std::to_string(header.size()));
         std::vector<Value> values;
-        std::vector<TextPosition> places;
+        std::vector<Place> places;
         values.reserve(columns.size());
+        places.reserve(columns.size());
         for (std::size_t c = 0; c < columns.size(); ++c) {
             if (where[c] < 0) {
                 values.push_back(*columns[c].fallback);
-                places.push_back({record.line, 0});
+                places.push_back(Place::at(file, record.line, 0));
                 continue;
             }
             const CsvField &f = record.fields[where[c]];
-            values.push_back(
-                detail::cell_from_text(columns[c], f.text, schema.separator(), Place{file, f.line, f.column}, limits));
-            places.push_back({f.line, f.column});
+            values.push_back(detail::cell_from_text(columns[c], f.text, schema.separator(),
+                                                    Place::at(file, f.line, f.column), limits));
+            places.push_back(Place::at(file, f.line, f.column));
         }
         builder.add(std::move(values), record.line, places);
     }
@@ -104,8 +108,7 @@ Table load_csv(std::string_view text, const Schema &schema, const std::string &f
 // One JSON cell of a column.
 Value json_cell(const Column &column, const JsonNode &node, char separator, std::string_view text,
                 const std::string &file, const Limits &limits) {
-    const TextPosition at = position_of(text, node.offset);
-    const Place place{file, at.line, at.column};
+    const Place place = Place::in(file, text, node.offset);
     const bool list = column.type >= Type::integer_list;
     using Kind = JsonNode::Kind;
     auto scalar_kind = [](Kind k) {
@@ -133,8 +136,7 @@ Value json_cell(const Column &column, const JsonNode &node, char separator, std:
                    " items (the limit)");
     for (std::size_t i = 0; i < node.items.size(); ++i) {
         const JsonNode &item = node.items[i];
-        const TextPosition ia = position_of(text, item.offset);
-        const Place item_place{file, ia.line, ia.column};
+        const Place item_place = Place::in(file, text, item.offset);
         if (item.kind == Kind::array || item.kind == Kind::object)
             item_place.fail("column " + in_quotes(column.name) + ": item " + std::to_string(i + 1) +
                             ": expected a single value, found " + detail::kind_name(item.kind));
@@ -164,6 +166,7 @@ Table load_json(std::string_view text, const Schema &schema, const std::string &
     detail::TableBuilder builder(schema, file);
     const auto &columns = schema.columns();
     std::vector<std::string> ignored;
+    detail::PositionCursor cursor(text);  // rows are visited in file order
     if (root.items.empty()) {
         // No header to check: only a table of optional columns may be empty this way.
         for (const Column &c : columns)
@@ -176,35 +179,39 @@ Table load_json(std::string_view text, const Schema &schema, const std::string &
         if (root.items.size() < 2)
             fail_at(root, "an array of arrays needs a row of column descriptions and a row of column names");
         const JsonNode &names = root.items[1];
+        if (names.items.size() > limits.max_columns)
+            fail_at(names.items[limits.max_columns],
+                    "more than " + std::to_string(limits.max_columns) + " column names (the limit)");
+        const int names_line = cursor(names.offset).line;
         std::vector<HeaderCell> header;
         for (const JsonNode &n : names.items) {
             if (n.kind != Kind::string)
                 fail_at(n, "a column name must be a string, found " + std::string(detail::kind_name(n.kind)));
-            header.push_back({trimmed(n.text), position_of(text, n.offset)});
+            header.push_back({trimmed(n.text), cursor(n.offset)});
         }
-        const std::vector<int> where =
-            match_header(schema, header, file, {position_of(text, names.offset).line, 0}, ignored);
+        const std::vector<int> where = match_header(schema, header, file, {names_line, 0}, ignored);
         if (root.items.size() - 2 > limits.max_rows)
             fail_at(root.items[2 + limits.max_rows],
                     "more than " + std::to_string(limits.max_rows) + " rows (the limit)");
+        builder.reserve(root.items.size() - 2);
         for (std::size_t r = 2; r < root.items.size(); ++r) {
             const JsonNode &row = root.items[r];
-            const TextPosition row_at = position_of(text, row.offset);
+            const TextPosition row_at = cursor(row.offset);
             if (row.items.size() != header.size())
                 fail_at(row, "the row has " + std::to_string(row.items.size()) + " cell" +
                                  (row.items.size() == 1 ? "" : "s") + ", the names row has " +
                                  std::to_string(header.size()));
             std::vector<Value> values;
-            std::vector<TextPosition> places;
+            std::vector<Place> places;
             for (std::size_t c = 0; c < columns.size(); ++c) {
                 if (where[c] < 0) {
                     values.push_back(*columns[c].fallback);
-                    places.push_back(row_at);
+                    places.push_back(Place::at(file, row_at.line, row_at.column));
                     continue;
                 }
                 const JsonNode &cell = row.items[where[c]];
                 values.push_back(json_cell(columns[c], cell, schema.separator(), text, file, limits));
-                places.push_back(position_of(text, cell.offset));
+                places.push_back(Place::in(file, text, cell.offset));
             }
             builder.add(std::move(values), row_at.line, places);
         }
@@ -215,29 +222,34 @@ Table load_json(std::string_view text, const Schema &schema, const std::string &
         for (const JsonNode &row : root.items)
             if (row.kind != Kind::object)
                 fail_at(row, "expected an object (a row), found " + std::string(detail::kind_name(row.kind)));
+        std::unordered_set<std::string> ignored_set;
         for (const JsonNode &row : root.items) {
-            const TextPosition row_at = position_of(text, row.offset);
+            const TextPosition row_at = cursor(row.offset);
+            if (row.keys.size() > limits.max_columns)
+                fail_at(row.items[limits.max_columns],
+                        "more than " + std::to_string(limits.max_columns) + " keys in a row (the limit)");
+            // Each key's item, in one pass (hash lookups: a row may have up to max_columns keys).
+            std::unordered_map<std::string_view, std::size_t> item_of;
+            item_of.reserve(row.keys.size());
             for (std::size_t k = 0; k < row.keys.size(); ++k) {
-                for (std::size_t j = 0; j < k; ++j)
-                    if (row.keys[j] == row.keys[k])
-                        fail_at(row.items[k], "key " + in_quotes(row.keys[k]) + " appears twice in the row");
-                if (schema.find(row.keys[k]) < 0 &&
-                    std::find(ignored.begin(), ignored.end(), row.keys[k]) == ignored.end())
+                if (!item_of.emplace(row.keys[k], k).second)
+                    fail_at(row.items[k], "key " + in_quotes(row.keys[k]) + " appears twice in the row");
+                if (schema.find(row.keys[k]) < 0 && ignored_set.insert(row.keys[k]).second)
                     ignored.push_back(row.keys[k]);
             }
             std::vector<Value> values;
-            std::vector<TextPosition> places;
+            std::vector<Place> places;
             for (const Column &column : columns) {
-                const auto key = std::find(row.keys.begin(), row.keys.end(), column.name);
-                if (key == row.keys.end()) {
+                const auto key = item_of.find(column.name);
+                if (key == item_of.end()) {
                     if (!column.fallback) fail_at(row, "missing column " + in_quotes(column.name) + " in the row");
                     values.push_back(*column.fallback);
-                    places.push_back(row_at);
+                    places.push_back(Place::at(file, row_at.line, row_at.column));
                     continue;
                 }
-                const JsonNode &cell = row.items[key - row.keys.begin()];
+                const JsonNode &cell = row.items[key->second];
                 values.push_back(json_cell(column, cell, schema.separator(), text, file, limits));
-                places.push_back(position_of(text, cell.offset));
+                places.push_back(Place::in(file, text, cell.offset));
             }
             builder.add(std::move(values), row_at.line, places);
         }

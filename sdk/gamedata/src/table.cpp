@@ -350,7 +350,7 @@ TableBuilder::TableBuilder(const Schema &schema, std::string file) {
         if (schema.columns()[c].indexed) table.shape_->indexes[c];
 }
 
-void TableBuilder::add(std::vector<Value> values, int line, const std::vector<TextPosition> &places) {
+void TableBuilder::add(std::vector<Value> values, int line, const std::vector<Place> &places) {
     TableShape &shape = *table.shape_;
     const std::size_t row = table.rows_.size();
     const std::size_t id = shape.id_column;
@@ -358,22 +358,18 @@ void TableBuilder::add(std::vector<Value> values, int line, const std::vector<Te
     if (const auto *i = std::get_if<std::int64_t>(&values[id])) {
         auto [it, fresh] = shape.integer_ids.emplace(*i, row);
         if (!fresh)
-            throw DataError(shape.file, places[id].line, places[id].column,
-                            "duplicate id " + std::to_string(*i) + " (first on line " + first_line(it->second) + ")");
+            places[id].fail("duplicate id " + std::to_string(*i) + " (first on line " + first_line(it->second) + ")");
     } else {
         const std::string &s = std::get<std::string>(values[id]);
         auto [it, fresh] = shape.string_ids.emplace(s, row);
-        if (!fresh)
-            throw DataError(shape.file, places[id].line, places[id].column,
-                            "duplicate id " + in_quotes(s) + " (first on line " + first_line(it->second) + ")");
+        if (!fresh) places[id].fail("duplicate id " + in_quotes(s) + " (first on line " + first_line(it->second) + ")");
     }
     for (auto &[c, index] : shape.indexes) {
         std::vector<std::size_t> &rows = index[to_text(values[c])];
         if (!rows.empty() && shape.schema.columns()[c].unique) {
-            throw DataError(shape.file, places[c].line, places[c].column,
-                            "duplicate value " + in_quotes(to_text(values[c])) + " in unique column " +
-                                in_quotes(shape.schema.columns()[c].name) + " (first on line " +
-                                first_line(rows.front()) + ")");
+            places[c].fail("duplicate value " + in_quotes(to_text(values[c])) + " in unique column " +
+                           in_quotes(shape.schema.columns()[c].name) + " (first on line " + first_line(rows.front()) +
+                           ")");
         }
         rows.push_back(row);
     }

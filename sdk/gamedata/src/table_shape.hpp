@@ -5,6 +5,8 @@
 #include <shaddock/gamedata/error.hpp>
 #include <shaddock/gamedata/table.hpp>
 
+#include "cell.hpp"
+
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,7 +31,8 @@ struct TableBuilder {
     TableBuilder(const Schema &schema, std::string file);
 
     // `places` holds where each value came from (for the duplicate errors).
-    void add(std::vector<Value> values, int line, const std::vector<TextPosition> &places);
+    void add(std::vector<Value> values, int line, const std::vector<Place> &places);
+    void reserve(std::size_t rows) { table.rows_.reserve(rows); }
     void table_ignored(std::vector<std::string> names) { table.shape_->ignored = std::move(names); }
     Table finish() { return std::move(table); }
 

@@ -37,7 +37,7 @@ struct Limits {
     std::size_t max_file_bytes = 32u << 20;  // 32 MiB
     std::size_t max_rows = 1000000;          // data rows of one table
     std::size_t max_columns = 1024;          // fields of one row (declared or not)
-    std::size_t max_cells = 4000000;         // values of one file (JSON: every scalar and container)
+    std::size_t max_cells = 2000000;         // values of one file (JSON: every scalar and container)
     std::size_t max_cell_bytes = 1u << 20;   // one field's text
     std::size_t max_list_items = 65536;      // items of one list cell
     std::size_t max_files = 4096;            // files in the data folder
