@@ -1,6 +1,6 @@
-// The worked example of docs/gamedata.md (tests/gamedata/example_app) in a real shaddock-host: the
-// tables of config/data/ load at start and a handler answers from them, through the npm Pomelo
-// client; then a data file with a bad cell stops the start with the error naming file, line and
+// The worked example of docs/gamedata.md (tests/gamedata/example_app), checked to be the code the page
+// prints, in a real shaddock-host: the tables of config/data/ load at start and a handler answers
+// from them, through the npm Pomelo client; then a data file with a bad cell stops the start with the error naming file, line and
 // column, and the server exits non-zero.
 // Run by CTest (gamedata_example): SHADDOCK_HOST, and SHADDOCK_APPS_DIR holding gamedata_example.so.
 'use strict';
@@ -27,6 +27,12 @@ async function appDir() {
 }
 
 async function main() {
+  // 0. docs/gamedata.md prints the app as it is (from its first #include to the end).
+  const source = fs.readFileSync(path.join(__dirname, 'example_app', 'gamedata_example_app.cpp'), 'utf8');
+  const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'gamedata.md'), 'utf8');
+  t.check('docs/gamedata.md shows the example app as it is',
+          docs.includes('```cpp\n' + source.slice(source.indexOf('#include')) + '```'), 'the worked example differs');
+
   // 1. The tables load and the handler reads them.
   let { dir, clientPort } = await appDir();
   let host = t.runHost(dir);
