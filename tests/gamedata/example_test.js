@@ -1,7 +1,7 @@
 // The worked example of docs/gamedata.md (tests/gamedata/example_app), checked to be the code the page
 // prints, in a real shaddock-host: the tables of config/data/ load at start and a handler answers
-// from them, through the npm Pomelo client; then a data file with a bad cell stops the start with the error naming file, line and
-// column, and the server exits non-zero.
+// from them, through the npm Pomelo client; then a data file with a bad cell stops the start with
+// the error naming file, line and column, and the server exits non-zero.
 // Run by CTest (gamedata_example): SHADDOCK_HOST, and SHADDOCK_APPS_DIR holding gamedata_example.so.
 'use strict';
 const fs = require('node:fs');
