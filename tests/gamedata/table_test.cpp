@@ -67,6 +67,7 @@ class TableTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(lordofpomelo_json_shape);
     CPPUNIT_TEST(json_objects_shape);
     CPPUNIT_TEST(string_ids_and_defaults);
+    CPPUNIT_TEST(csv_description_row);
     CPPUNIT_TEST(cell_conversion);
     CPPUNIT_TEST(csv_errors);
     CPPUNIT_TEST(cell_errors);
@@ -153,6 +154,22 @@ public:
         CPPUNIT_ASSERT(t.row("guard").booleans("flags").empty());  // absent, optional list
         CPPUNIT_ASSERT_EQUAL(std::string("guard"), t.row("guard").string_id());
         CPPUNIT_ASSERT(t.find("nobody") == nullptr);
+    }
+
+    void csv_description_row() {
+        Schema d("d");
+        d.integer("id").string("name").description_row();
+        const Table t = load_table("\xE7\xBC\x96\xE5\x8F\xB7,\xE5\x90\x8D\xE5\xAD\x97\nid,name\n1,Harpy\n", Format::csv,
+                                   d, "d.csv");
+        CPPUNIT_ASSERT_EQUAL(std::string("Harpy"), t.row(1).string("name"));
+        CPPUNIT_ASSERT_EQUAL(3, t.row(1).line());
+        CPPUNIT_ASSERT(t.ignored_columns().empty());
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("data/m.csv: no header row (the file has fewer than two records: descriptions, "
+                        "then names)"),
+            csv_error("id,name\n", d));
+        CPPUNIT_ASSERT_EQUAL(std::string("data/m.csv:2: missing column \"name\" (the header has: id)"),
+                             csv_error("id,name\nid\n", d));
     }
 
     void cell_conversion() {

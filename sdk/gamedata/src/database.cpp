@@ -70,14 +70,19 @@ std::string trimmed(std::string s) {
 Table load_csv(std::string_view text, const Schema &schema, const std::string &file, const Limits &limits) {
     detail::TableBuilder builder(schema, file);
     const std::vector<CsvRecord> records = parse_csv(text, file, limits);
-    if (records.empty()) throw DataError(file, 0, 0, "no header row (the file has no records)");
+    // The names row: the first record, or the second after a row of descriptions.
+    const std::size_t names = schema.has_description_row() ? 1 : 0;
+    if (records.size() <= names)
+        throw DataError(file, 0, 0,
+                        names ? "no header row (the file has fewer than two records: descriptions, then names)"
+                              : "no header row (the file has no records)");
     std::vector<HeaderCell> header;
-    for (const CsvField &f : records[0].fields) header.push_back({trimmed(f.text), {f.line, f.column}});
+    for (const CsvField &f : records[names].fields) header.push_back({trimmed(f.text), {f.line, f.column}});
     std::vector<std::string> ignored;
-    const std::vector<int> where = match_header(schema, header, file, {records[0].line, 0}, ignored);
+    const std::vector<int> where = match_header(schema, header, file, {records[names].line, 0}, ignored);
     const auto &columns = schema.columns();
-    builder.reserve(records.size() - 1);
-    for (std::size_t r = 1; r < records.size(); ++r) {
+    builder.reserve(records.size() - names - 1);
+    for (std::size_t r = names + 1; r < records.size(); ++r) {
         const CsvRecord &record = records[r];
         if (record.fields.size() != header.size())
             throw DataError(file, record.line, 0,

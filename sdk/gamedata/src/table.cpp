@@ -154,6 +154,11 @@ Schema &Schema::separator(char c) {
     return *this;
 }
 
+Schema &Schema::description_row(bool on) {
+    description_row_ = on;
+    return *this;
+}
+
 int Schema::find(std::string_view name) const noexcept {
     for (std::size_t i = 0; i < columns_.size(); ++i)
         if (columns_[i].name == name) return static_cast<int>(i);

@@ -9,7 +9,8 @@
 //
 // File shapes (docs/gamedata.md has examples of each):
 // - `<table>.csv`: RFC 4180 (see csv.hpp); the first record names the columns; '#' lines are
-//   comments (a description row, as Lord of Pomelo's tables have, goes in a '#' line).
+//   comments. A row of descriptions above the names, as Lord of Pomelo's tables have, goes in a '#'
+//   line, or stays a record with Schema::description_row().
 // - `<table>.json`, Lord of Pomelo's shape: an array of arrays, the first the column descriptions
 //   (ignored), the second the column names, then one array per row.
 // - `<table>.json`, the plain shape: an array of objects, one per row, keyed by column name.

@@ -91,11 +91,15 @@ public:
     Schema &unique(const std::string &name);
     // The list item separator in text cells (default ';'). Not '"', '\r' or '\n'.
     Schema &separator(char c);
+    // CSV only: the first record holds column descriptions (not read) and the second the names, as
+    // in Lord of Pomelo's tables (whose JSON form always has both rows). Default: names first.
+    Schema &description_row(bool on = true);
 
     const std::string &table() const noexcept { return table_; }
     const std::string &id_column() const noexcept { return id_column_; }
     const std::vector<Column> &columns() const noexcept { return columns_; }
     char separator() const noexcept { return separator_; }
+    bool has_description_row() const noexcept { return description_row_; }
     // The column's position in columns(), or -1.
     int find(std::string_view name) const noexcept;
 
@@ -110,6 +114,7 @@ private:
     std::string id_column_;
     std::vector<Column> columns_;
     char separator_ = ';';
+    bool description_row_ = false;
 };
 
 class Table;
