@@ -11,6 +11,9 @@
 
 namespace shd::gamedata::detail {
 
+// Refuses a text longer than limits.max_file_bytes or not UTF-8 (DataError naming `file`).
+void check_text(std::string_view text, const std::string &file, const Limits &limits);
+
 // The position of byte `to`, given that byte `from` (<= to) is at `p` (position_of's rules).
 TextPosition advance_position(std::string_view text, std::size_t from, std::size_t to, TextPosition p);
 

@@ -118,6 +118,17 @@ TextPosition advance_position(std::string_view text, std::size_t from, std::size
     return p;
 }
 
+void check_text(std::string_view text, const std::string &file, const Limits &limits) {
+    if (text.size() > limits.max_file_bytes)
+        throw DataError(file, 0, 0,
+                        "the file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                            std::to_string(limits.max_file_bytes));
+    if (const std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+        const TextPosition p = position_of(text, bad);
+        throw DataError(file, p.line, p.column, "not UTF-8 text (byte " + std::to_string(bad) + ")");
+    }
+}
+
 }  // namespace detail
 
 TextPosition position_of(std::string_view text, std::size_t offset) {
@@ -126,14 +137,7 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
 }
 
 std::vector<CsvRecord> parse_csv(std::string_view text, std::string_view source, const Limits &limits) {
-    if (text.size() > limits.max_file_bytes)
-        throw DataError(std::string(source), 0, 0,
-                        "the file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                            std::to_string(limits.max_file_bytes));
-    if (const std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
-        const TextPosition p = position_of(text, bad);
-        throw DataError(std::string(source), p.line, p.column, "not UTF-8 text (byte " + std::to_string(bad) + ")");
-    }
+    detail::check_text(text, std::string(source), limits);
 
     std::vector<CsvRecord> records;
     std::size_t cells = 0;

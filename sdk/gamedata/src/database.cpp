@@ -151,14 +151,7 @@ Value json_cell(const Column &column, const JsonNode &node, char separator, std:
 }
 
 Table load_json(std::string_view text, const Schema &schema, const std::string &file, const Limits &limits) {
-    if (text.size() > limits.max_file_bytes)
-        throw DataError(file, 0, 0,
-                        "the file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                            std::to_string(limits.max_file_bytes));
-    if (const std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
-        const TextPosition p = position_of(text, bad);
-        throw DataError(file, p.line, p.column, "not UTF-8 text (byte " + std::to_string(bad) + ")");
-    }
+    detail::check_text(text, file, limits);
     const JsonNode root = detail::parse_json_tree(text, file, limits);
     auto fail_at = [&](const JsonNode &node, const std::string &message) {
         const TextPosition p = position_of(text, node.offset);
