@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of the Pomelo codec (sdk/pomelo_codec) with clang (no CMake: the codec
+# Builds the libFuzzer targets of the Pomelo codec (sdk/pomelo_codec; and fuzz_gamedata: sdk/gamedata) with clang (no CMake: the codec
 # sources are compiled in with -fsanitize=fuzzer,address,undefined) and runs each for FUZZ_SECONDS
 # seconds, starting from the seed corpus in tests/fuzz/corpus/<target>/. Exits non-zero if a target
 # fails to build or finds a crash; crash inputs are left in <build dir>/artifacts/.
@@ -18,7 +18,7 @@ seconds="${FUZZ_SECONDS:-10}"
 cpu_seconds="${FUZZ_CPU_SECONDS:-}"
 parallel="${FUZZ_PARALLEL:-1}"
 all_targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder fuzz_connector_receive
-         fuzz_master_link fuzz_rpc_frame_reader)  # fuzz_rpc_frame_reader: plugins/rpc/frame_codec.cpp, compiled in with the codec
+         fuzz_master_link fuzz_rpc_frame_reader fuzz_gamedata)  # fuzz_rpc_frame_reader: plugins/rpc/frame_codec.cpp, compiled in with the codec
 targets=("${all_targets[@]}")
 if (( $# > 1 )); then
     targets=("${@:2}")
@@ -29,7 +29,8 @@ fi
 # Sources a target needs beyond the codec (paths from the repository root).
 declare -A extra_sources=(
     [fuzz_connector_receive]="plugins/pomelo_protocol/protocol_connection.cpp plugins/pomelo_protocol/protocol_setup.cpp"
-    [fuzz_master_link]="plugins/cluster/admin_config.cpp plugins/cluster/link_crypto.cpp plugins/cluster/link_messages.cpp")
+    [fuzz_master_link]="plugins/cluster/admin_config.cpp plugins/cluster/link_crypto.cpp plugins/cluster/link_messages.cpp"
+    [fuzz_gamedata]="sdk/gamedata/src/cell.cpp sdk/gamedata/src/csv.cpp sdk/gamedata/src/database.cpp sdk/gamedata/src/json_tree.cpp sdk/gamedata/src/table.cpp")
 
 cxx="$(command -v clang++ || command -v clang++-14 || true)"
 if [[ -z "$cxx" ]]; then
@@ -41,7 +42,7 @@ fi
 # fuzz_connector_receive also includes the protocol plugin's own headers, fuzz_rpc_frame_reader the rpc
 # plugin's: the plugins' receive paths are what those targets test.
 codec="$root/sdk/pomelo_codec"
-common=(-std=c++17 -g -O1 -DRAPIDJSON_HAS_STDSTRING=1 -I "$codec/include" -I "$root/sdk/include"
+common=(-std=c++17 -g -O1 -DRAPIDJSON_HAS_STDSTRING=1 -I "$codec/include" -I "$root/sdk/include" -I "$root/sdk/gamedata/include"
         -I "$root/plugins/pomelo_protocol" -I "$root/plugins/rpc")
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize-ignorelist="$here/ubsan_ignorelist.txt")
 mkdir -p "$out/obj" "$out/artifacts"

@@ -1,7 +1,9 @@
 // Built from the installed SDK package only: the game-logic libraries link into a plugin through
-// Shaddock::path and Shaddock::bt (static libraries; every symbol this file uses must resolve).
+// Shaddock::path, Shaddock::bt and Shaddock::gamedata (static libraries; every symbol this file uses
+// must resolve).
 #include <shaddock/bt/library.hpp>
 #include <shaddock/bt/tree.hpp>
+#include <shaddock/gamedata/database.hpp>
 #include <shaddock/path/tiled_map.hpp>
 
 namespace {
@@ -23,5 +25,9 @@ double installed_game_libraries_probe() {
     Board board;
     shd::bt::Tree tree(library.build(shd::bt::parse_description(R"({"type":"action","name":"step"})", "probe"), board));
     tree.tick();
-    return path.cost + board.steps;
+    shd::gamedata::Schema schema("probe");
+    schema.integer("id").number("cost");
+    const shd::gamedata::Table table =
+        shd::gamedata::load_table("id,cost\n1,2.5\n", shd::gamedata::Format::csv, schema, "probe.csv");
+    return path.cost + board.steps + table.row(1).number("cost");
 }
