@@ -9,16 +9,22 @@ namespace shd::host {
 
 namespace {
 
-std::string text(shd_str s) { return s.data ? std::string(s.data, s.size) : std::string(); }
+std::string text(shd_str s) {
+    return s.data ? std::string(s.data, s.size) : std::string();
+}
 
-void keep(void *ud, shd_str t) { static_cast<std::string *>(ud)->assign(t.data ? t.data : "", t.size); }
+void keep(void *ud, shd_str t) {
+    static_cast<std::string *>(ud)->assign(t.data ? t.data : "", t.size);
+}
 
 // The entries, made noexcept C functions by shd::guard in the constructor.
 shd_status admin_register(AdminRegistry *self, shd_str name, shd_str description, shd_admin_handler_fn fn, void *ud) {
     return self->add(text(name), text(description), fn, ud);
 }
 
-shd_status admin_unregister(AdminRegistry *self, shd_str name) { return self->remove(text(name)); }
+shd_status admin_unregister(AdminRegistry *self, shd_str name) {
+    return self->remove(text(name));
+}
 
 shd_status admin_call(AdminRegistry *self, shd_str name, shd_str request, shd_text_fn answer, void *ud) {
     std::string out;

@@ -2,8 +2,8 @@
 
 #include "link_messages.hpp"
 
-#include <shaddock/cpp/json.hpp>
 #include <shaddock/ext/admin.h>
+#include <shaddock/cpp/json.hpp>
 #include <shaddock/pomelo/json_parse.hpp>
 
 namespace shd::cluster {
@@ -15,7 +15,9 @@ std::string failed(uint64_t req, const std::string &error) {
            "}";
 }
 
-void keep(void *ud, shd_str t) { static_cast<std::string *>(ud)->assign(t.data ? t.data : "", t.size); }
+void keep(void *ud, shd_str t) {
+    static_cast<std::string *>(ud)->assign(t.data ? t.data : "", t.size);
+}
 
 }  // namespace
 
@@ -31,8 +33,10 @@ std::string console_answer(const Host &host, const rapidjson::Value &msg) {
         vt->list(ctx, &keep, &out);
     } else if (op == "enable" || op == "disable") {
         s = vt->set_enabled(ctx, to_shd(name), op == "enable" ? 1 : 0);
-        if (s == SHD_ERR_NOT_FOUND) out = "no admin module " + name + " on this server";
-        else out = R"({"module":)" + json_quote(name) + R"(,"enabled":)" + (op == "enable" ? "true" : "false") + "}";
+        if (s == SHD_ERR_NOT_FOUND)
+            out = "no admin module " + name + " on this server";
+        else
+            out = R"({"module":)" + json_quote(name) + R"(,"enabled":)" + (op == "enable" ? "true" : "false") + "}";
     } else if (op == "call") {
         if (name.empty() || name.size() > kMaxLinkName) return failed(req, "a console call needs a module name");
         std::string body = msg.HasMember("body") ? to_json(msg["body"]) : std::string("null");

@@ -1,9 +1,9 @@
 #include "console_modules.hpp"
 
+#include <shaddock/ext/session.h>
 #include <shaddock/cpp/json.hpp>
 #include <shaddock/cpp/metrics.hpp>
 #include <shaddock/cpp/settings.hpp>
-#include <shaddock/ext/session.h>
 
 #include <rapidjson/document.h>
 
@@ -137,10 +137,10 @@ std::string ConsoleModules::system_info() const {
     auto mem = meminfo();
     return R"({"hostname":)" + json_quote(name) + R"(,"os":)" + json_quote(std::string(u.sysname) + " " + u.release) +
            R"(,"arch":)" + json_quote(u.machine) + R"(,"cpus":)" + std::to_string(::sysconf(_SC_NPROCESSORS_ONLN)) +
-           R"(,"loadavg":[)" + number(load[0]) + "," + number(load[1]) + "," + number(load[2]) +
-           R"(],"memTotalKb":)" + std::to_string(mem["MemTotal"]) + R"(,"memFreeKb":)" +
-           std::to_string(mem["MemFree"]) + R"(,"memAvailableKb":)" + std::to_string(mem["MemAvailable"]) +
-           R"(,"uptimeSeconds":)" + number(uptime) + "}";
+           R"(,"loadavg":[)" + number(load[0]) + "," + number(load[1]) + "," + number(load[2]) + R"(],"memTotalKb":)" +
+           std::to_string(mem["MemTotal"]) + R"(,"memFreeKb":)" + std::to_string(mem["MemFree"]) +
+           R"(,"memAvailableKb":)" + std::to_string(mem["MemAvailable"]) + R"(,"uptimeSeconds":)" + number(uptime) +
+           "}";
 }
 
 std::string ConsoleModules::node_info() const {
@@ -175,8 +175,8 @@ std::string ConsoleModules::node_info() const {
         ++fds;
     return R"({"serverId":)" + json_quote(me.id) + R"(,"serverType":)" + json_quote(me.type) + R"(,"pid":)" +
            std::to_string(::getpid()) + R"(,"rssKb":)" + std::to_string(rss) + R"(,"vmSizeKb":)" + std::to_string(vm) +
-           R"(,"threads":)" + std::to_string(threads) + R"(,"openFiles":)" + std::to_string(fds) +
-           R"(,"cpuSeconds":)" + number(cpu) + R"(,"uptimeMs":)" + std::to_string(host_.now_ms() - started_ms_) + "}";
+           R"(,"threads":)" + std::to_string(threads) + R"(,"openFiles":)" + std::to_string(fds) + R"(,"cpuSeconds":)" +
+           number(cpu) + R"(,"uptimeMs":)" + std::to_string(host_.now_ms() - started_ms_) + "}";
 }
 
 std::string ConsoleModules::last_lines(const std::string &text, size_t lines, const std::string &match) {
@@ -249,7 +249,7 @@ std::string ConsoleModules::watch_summary(const std::string &snapshot_json, cons
     part("pushes", R"({"sent":)" + number(total(family(snap, "shaddock_pushes_sent"))) + R"(,"dropped":)" +
                        number(total(family(snap, "shaddock_pushes_dropped"))) + "}");
     part("lagSeconds", number(total(family(snap, "shaddock_logic_lag_seconds"))));
-    return out;
+    return out + "}";
 }
 
 std::string ConsoleModules::watch_server(const rapidjson::Value &req) const {
@@ -272,8 +272,10 @@ std::string ConsoleModules::watch_server(const rapidjson::Value &req) const {
     }
     if (comd != "logins") {
         std::string summary = watch_summary(Metrics(host_).snapshot(), comd);
-        if (summary.size() > 1) out += "," + summary.substr(1, summary.size() - 1);
-        else out += "}";
+        if (summary.size() > 1)
+            out += "," + summary.substr(1, summary.size() - 1);
+        else
+            out += "}";
         return out;
     }
     return out + "}";
@@ -286,8 +288,8 @@ std::string ConsoleModules::settings(const rapidjson::Value &req) const {
     if (key.empty() || key.size() > 256) throw Error(SHD_ERR_INVALID, "key: expected a text of 1 to 256 bytes");
     if (op == "get") {
         auto v = settings.get(key);
-        return R"({"key":)" + json_quote(key) + R"(,"value":)" + (v ? *v : std::string("null")) +
-               R"(,"set":)" + (v ? "true" : "false") + "}";
+        return R"({"key":)" + json_quote(key) + R"(,"value":)" + (v ? *v : std::string("null")) + R"(,"set":)" +
+               (v ? "true" : "false") + "}";
     }
     if (op == "set") {
         const rapidjson::Value *value = member(req, "value");

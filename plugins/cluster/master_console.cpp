@@ -18,8 +18,9 @@ namespace shd::cluster {
 namespace {
 
 std::string field(const rapidjson::Value &o, const char *key) {
-    return o.IsObject() && o.HasMember(key) && o[key].IsString() ? std::string(o[key].GetString(), o[key].GetStringLength())
-                                                                : std::string();
+    return o.IsObject() && o.HasMember(key) && o[key].IsString()
+               ? std::string(o[key].GetString(), o[key].GetStringLength())
+               : std::string();
 }
 
 bool module_name_ok(const std::string &name) {
@@ -273,8 +274,8 @@ void MasterRole::console_link_closed(const std::string &id) {
         }
         auto cit = console_calls_.find(it->second.first);
         if (cit != console_calls_.end()) {
-            cit->second.results[id] =
-                R"({"id":)" + json_quote(id) + R"(,"ok":false,"error":"its link to the master closed before it answered"})";
+            cit->second.results[id] = R"({"id":)" + json_quote(id) +
+                                      R"(,"ok":false,"error":"its link to the master closed before it answered"})";
             touched.push_back(it->second.first);
         }
         it = console_reqs_.erase(it);
@@ -293,7 +294,8 @@ void MasterRole::console_expire(uint64_t call_id) {
         }
         cit->second.results[it->second.second] =
             R"({"id":)" + json_quote(it->second.second) + R"(,"ok":false,"error":)" +
-            json_quote("no answer within " + std::to_string(options_.console_timeout_ms) + " ms (consoleTimeout)") + "}";
+            json_quote("no answer within " + std::to_string(options_.console_timeout_ms) + " ms (consoleTimeout)") +
+            "}";
         it = console_reqs_.erase(it);
     }
     console_finish_if_done(call_id);

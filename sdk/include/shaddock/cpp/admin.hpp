@@ -15,8 +15,8 @@
 // module: its destructor unregisters every module it added. Everything runs on the logic thread.
 #pragma once
 
-#include <shaddock/cpp/host.hpp>
 #include <shaddock/ext/admin.h>
+#include <shaddock/cpp/host.hpp>
 
 #include <rapidjson/document.h>
 
@@ -48,8 +48,8 @@ public:
     // Registers a module; throws shd::Error (SHD_ERR_EXISTS, SHD_ERR_INVALID) when refused.
     void add(std::string_view name, std::string_view description, AdminHandler fn) {
         auto entry = std::make_unique<Entry>(Entry{std::string(name), std::move(fn)});
-        shd_status s = vt_->register_module(ctx_, to_shd(name), to_shd(description), &AdminModules::trampoline,
-                                            entry.get());
+        shd_status s =
+            vt_->register_module(ctx_, to_shd(name), to_shd(description), &AdminModules::trampoline, entry.get());
         if (s != SHD_OK) throw Error(s, "admin module " + std::string(name) + ": " + status_name(s));
         entries_.push_back(std::move(entry));
     }

@@ -53,8 +53,7 @@ typedef struct shd_admin_v1 {
     /* Calls a module: its answer (a JSON value, or the error message) goes to answer(answer_data, text)
      * during the call. SHD_ERR_NOT_FOUND for an unknown module, SHD_ERR_UNSUPPORTED for a disabled one,
      * SHD_ERR_INVALID when request_json is not one JSON value, else the handler's status. */
-    shd_status(SHD_CALL *call)(void *actx, shd_str name, shd_str request_json, shd_text_fn answer,
-                               void *answer_data);
+    shd_status(SHD_CALL *call)(void *actx, shd_str name, shd_str request_json, shd_text_fn answer, void *answer_data);
     /* Every module as one JSON array, sorted by name, to sink during the call:
      * [{"name":"nodeInfo","description":"...","enabled":true}]. */
     void(SHD_CALL *list)(void *actx, shd_text_fn sink, void *user_data);
