@@ -3,10 +3,10 @@
 // SIGINT/SIGTERM or request_stop within a deadline.
 #pragma once
 
+#include "admin_registry.hpp"
 #include "library_inspector.hpp"
 #include "log.hpp"
 #include "logic_loop.hpp"
-#include "admin_registry.hpp"
 #include "metrics_registry.hpp"
 #include "plugins_config.hpp"
 #include "server_directory.hpp"

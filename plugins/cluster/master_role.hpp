@@ -164,7 +164,7 @@ private:
     struct ConsoleCall {
         AdminCaller caller;
         std::string shown;
-        std::vector<std::string> ids;               // the servers asked, in order
+        std::vector<std::string> ids;                // the servers asked, in order
         std::map<std::string, std::string> results;  // id -> {"id","ok",...} once it answered or failed
         uint64_t timer = 0;
     };

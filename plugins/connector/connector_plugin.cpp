@@ -164,16 +164,16 @@ private:
         std::string op = shd::json_string(req, "op");
         if (op == "add" || op == "remove") {
             if (!req.HasMember("ips") || !req["ips"].IsArray() || req["ips"].Size() > kMaxBlacklist)
-                throw shd::Error(SHD_ERR_INVALID, "ips: expected a list of at most " + std::to_string(kMaxBlacklist) +
-                                                      " IP addresses");
+                throw shd::Error(SHD_ERR_INVALID,
+                                 "ips: expected a list of at most " + std::to_string(kMaxBlacklist) + " IP addresses");
             std::vector<std::string> ips;
             for (const auto &v : req["ips"].GetArray()) {
                 std::string text = v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : shd::to_json(v);
                 boost::system::error_code ec;
                 auto addr = boost::asio::ip::make_address(text, ec);
                 if (ec || !v.IsString())
-                    throw shd::Error(SHD_ERR_INVALID, "ips: " + shd::json_quote(text.substr(0, 64)) +
-                                                          " is not an IP address");
+                    throw shd::Error(SHD_ERR_INVALID,
+                                     "ips: " + shd::json_quote(text.substr(0, 64)) + " is not an IP address");
                 if (addr.is_v6() && addr.to_v6().is_v4_mapped())
                     addr = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, addr.to_v6());
                 ips.push_back(addr.to_string());
@@ -181,8 +181,8 @@ private:
             std::set<std::string> next = blocked_;
             for (const auto &ip : ips) op == "add" ? (void)next.insert(ip) : (void)next.erase(ip);
             if (next.size() > kMaxBlacklist)
-                throw shd::Error(SHD_ERR_INVALID, "the blacklist would hold more than " +
-                                                      std::to_string(kMaxBlacklist) + " addresses");
+                throw shd::Error(SHD_ERR_INVALID,
+                                 "the blacklist would hold more than " + std::to_string(kMaxBlacklist) + " addresses");
             blocked_ = std::move(next);
             io_->set_blocked_addresses(blocked_);
             host().info("blacklist " + op + ": " + std::to_string(ips.size()) + " address(es); " +

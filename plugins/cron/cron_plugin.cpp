@@ -6,9 +6,9 @@
 
 #include <shaddock/cpp/admin.hpp>
 #include <shaddock/cpp/handler.hpp>
+#include <shaddock/cpp/json.hpp>
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
-#include <shaddock/cpp/json.hpp>
 #include <shaddock/cpp/service.hpp>
 
 #include <rapidjson/document.h>
@@ -43,8 +43,9 @@ public:
         host().provide(SHD_CRON_SERVICE_ID, &vtable_, this);
         // The admin console's addCron / removeCron (`shaddock cron add|remove|list`) reach this server here.
         admin_ = std::make_unique<shd::AdminModules>(host());
-        admin_->add("cron", "this server's crons: {\"op\":\"list\"}, {\"op\":\"add\",\"crons\":[...]}, "
-                            "{\"op\":\"remove\",\"ids\":[...]}",
+        admin_->add("cron",
+                    "this server's crons: {\"op\":\"list\"}, {\"op\":\"add\",\"crons\":[...]}, "
+                    "{\"op\":\"remove\",\"ids\":[...]}",
                     [this](const rapidjson::Value &req) { return console(req); });
     }
 

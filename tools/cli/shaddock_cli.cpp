@@ -675,7 +675,8 @@ int run_console_command(State &s, const std::string &json) {
 }
 
 int run_info(State &s) {
-    if (s.words.empty()) throw CliError{kExitUsage, "name the module: systemInfo, nodeInfo, monitorLog, watchServer or components"};
+    if (s.words.empty())
+        throw CliError{kExitUsage, "name the module: systemInfo, nodeInfo, monitorLog, watchServer or components"};
     std::string body = "{";
     if (s.lines) body += R"("lines":)" + std::to_string(s.lines);
     if (!s.match.empty()) body += std::string(body.size() > 1 ? "," : "") + R"("match":)" + shd::json_quote(s.match);
@@ -693,7 +694,8 @@ int run_module(State &s) {
         return run_console_command(s, R"({"t":"admin","cmd":"module","op":"list")" + console_targets(s) + "}");
     }
     if (op != "enable" && op != "disable" && op != "call")
-        throw CliError{kExitUsage, "expected module list, module enable NAME, module disable NAME or module call NAME [JSON]"};
+        throw CliError{kExitUsage,
+                       "expected module list, module enable NAME, module disable NAME or module call NAME [JSON]"};
     if (s.words.size() < 2 || s.words.size() > (op == "call" ? 3u : 2u))
         throw CliError{kExitUsage, "module " + op + (op == "call" ? " NAME [JSON]" : " NAME")};
     std::string body = "null";
@@ -726,10 +728,11 @@ int run_cron(State &s) {
     if (op == "list" && s.words.size() == 1)
         return run_console_command(s, R"({"t":"admin","cmd":"cron","op":"list")" + console_targets(s) + "}");
     if (op == "remove" && s.words.size() == 2)
-        return run_console_command(s, R"({"t":"admin","cmd":"removeCron","id":)" + json_or_string(s.words[1]) +
-                                          console_targets(s) + "}");
+        return run_console_command(
+            s, R"({"t":"admin","cmd":"removeCron","id":)" + json_or_string(s.words[1]) + console_targets(s) + "}");
     if (op != "add" || s.words.size() < 2)
-        throw CliError{kExitUsage, "expected cron add id=ID time='S M H d m w' action=file.method, cron remove ID or cron list"};
+        throw CliError{kExitUsage,
+                       "expected cron add id=ID time='S M H d m w' action=file.method, cron remove ID or cron list"};
     // Pomelo's addCron words: id=.. time=.. action=.. and serverId=.. (the server to add it to).
     std::string cron = "{";
     std::vector<std::string> servers;
@@ -916,21 +919,21 @@ std::vector<Command> commands(State &s) {
         c.options.add(own).add(app_options(s)).add(master_options(s, false)).add(hidden);
     };
     {
-        Command &c = add(
-            "info", "info MODULE [SERVER]... [-t TYPE] [--lines N] [--match TEXT] [--comd WHAT]",
-            "what the servers report: systemInfo, nodeInfo, monitorLog, watchServer, components",
-            "Modules (Pomelo's monitoring modules, answered by each server for itself):\n"
-            "  systemInfo   the machine: host name, OS, CPUs, load average, memory, uptime\n"
-            "  nodeInfo     the server process: pid, resident and virtual memory, threads, open files, CPU time\n"
-            "  monitorLog   the last lines of the server's log, logs/<server id>.log (--lines N, 1-1000, default\n"
-            "               50; --match TEXT keeps the lines that contain TEXT)\n"
-            "  watchServer  connections (open, handshakes, refusals), logins (sessions, bound to a user),\n"
-            "               handlers (requests, errors, mean latency by route), rpc (calls, errors, timeouts,\n"
-            "               mean latency by target type), pushes, logic lag; --comd connections|logins|handlers|\n"
-            "               rpc|pushes shows one part\n"
-            "  components   the plugins and the app the server loaded, in start order\n"
-            "Without SERVER, -i or -t, every server answers, the master included. Read-only: users of any level.",
-            run_info);
+        Command &c =
+            add("info", "info MODULE [SERVER]... [-t TYPE] [--lines N] [--match TEXT] [--comd WHAT]",
+                "what the servers report: systemInfo, nodeInfo, monitorLog, watchServer, components",
+                "Modules (Pomelo's monitoring modules, answered by each server for itself):\n"
+                "  systemInfo   the machine: host name, OS, CPUs, load average, memory, uptime\n"
+                "  nodeInfo     the server process: pid, resident and virtual memory, threads, open files, CPU time\n"
+                "  monitorLog   the last lines of the server's log, logs/<server id>.log (--lines N, 1-1000, default\n"
+                "               50; --match TEXT keeps the lines that contain TEXT)\n"
+                "  watchServer  connections (open, handshakes, refusals), logins (sessions, bound to a user),\n"
+                "               handlers (requests, errors, mean latency by route), rpc (calls, errors, timeouts,\n"
+                "               mean latency by target type), pushes, logic lag; --comd connections|logins|handlers|\n"
+                "               rpc|pushes shows one part\n"
+                "  components   the plugins and the app the server loaded, in start order\n"
+                "Without SERVER, -i or -t, every server answers, the master included. Read-only: users of any level.",
+                run_info);
         po::options_description own("Info");
         own.add_options()("lines", po::value<int>(&s.lines)->value_name("N"), "monitorLog: how many lines")(
             "match", po::value<std::string>(&s.match)->value_name("TEXT"), "monitorLog: only lines with TEXT")(
@@ -959,24 +962,26 @@ std::vector<Command> commands(State &s) {
         console_options(c);
     }
     {
-        Command &c = add("cron", "cron add id=ID time=EXPR action=FILE.METHOD [serverId=ID] | remove ID | list",
-                         "add or remove crons on running servers (Pomelo's addCron / removeCron)",
-                         "add: a cron as in config/crons.json (6-field expression, seconds first; docs/crons.md) on\n"
-                         "the servers named by serverId=ID, -i ID or -t TYPE; the server's app must have registered\n"
-                         "the action. The cron lasts until the server stops. remove: by id, on the servers named\n"
-                         "(default every one). list is read-only; add and remove need a level-1 user.\n"
-                         "Example: shaddock cron add id=7 'time=*/5 * * * * *' action=chatCron.send serverId=chat-server-1",
-                         run_cron);
+        Command &c =
+            add("cron", "cron add id=ID time=EXPR action=FILE.METHOD [serverId=ID] | remove ID | list",
+                "add or remove crons on running servers (Pomelo's addCron / removeCron)",
+                "add: a cron as in config/crons.json (6-field expression, seconds first; docs/crons.md) on\n"
+                "the servers named by serverId=ID, -i ID or -t TYPE; the server's app must have registered\n"
+                "the action. The cron lasts until the server stops. remove: by id, on the servers named\n"
+                "(default every one). list is read-only; add and remove need a level-1 user.\n"
+                "Example: shaddock cron add id=7 'time=*/5 * * * * *' action=chatCron.send serverId=chat-server-1",
+                run_cron);
         console_options(c);
     }
     {
-        Command &c = add("blacklist", "blacklist add IP... | remove IP... | list [-i ID]... [-t TYPE]",
-                         "refuse client addresses at the connectors (Pomelo's blacklist)",
-                         "Every frontend server's connector (or those named) closes a connection from a listed address\n"
-                         "at accept, before its per-IP limits. Addresses are exact IPv4 or IPv6 addresses; the list\n"
-                         "lasts until the server stops (the connector's `blacklist` option holds permanent patterns).\n"
-                         "list is read-only; add and remove need a level-1 user.",
-                         run_blacklist);
+        Command &c =
+            add("blacklist", "blacklist add IP... | remove IP... | list [-i ID]... [-t TYPE]",
+                "refuse client addresses at the connectors (Pomelo's blacklist)",
+                "Every frontend server's connector (or those named) closes a connection from a listed address\n"
+                "at accept, before its per-IP limits. Addresses are exact IPv4 or IPv6 addresses; the list\n"
+                "lasts until the server stops (the connector's `blacklist` option holds permanent patterns).\n"
+                "list is read-only; add and remove need a level-1 user.",
+                run_blacklist);
         console_options(c);
     }
     {
