@@ -13,6 +13,7 @@ namespace shd::cluster {
 
 constexpr size_t kMaxConsoleAnswer = 256 * 1024;  // bytes of a module's answer
 constexpr size_t kMaxConsoleRequest = 64 * 1024;  // bytes of a module's request
+constexpr size_t kMaxConsoleTotal = 8 << 20;      // bytes of every server's answers to one command
 
 // The request's fields: {"t":"console","req":N,"op":"call|list|enable|disable","module":M,"body":B}.
 // Returns the whole answer frame, {"t":"console_result","req":N,"ok":true,"answer":A} or

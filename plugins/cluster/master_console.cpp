@@ -310,7 +310,13 @@ void MasterRole::console_finish_if_done(uint64_t call_id) {
     std::string results = "[", first_error;
     size_t failures = 0;
     for (const auto &id : call.ids) {
-        const std::string &entry = call.results[id];
+        std::string &entry = call.results[id];
+        // Many servers' answers together must still fit the admin user's frames (and its queue).
+        if (results.size() + entry.size() > kMaxConsoleTotal)
+            entry = R"({"id":)" + json_quote(id) + R"(,"ok":false,"error":)" +
+                    json_quote("answer dropped: the servers' answers together would pass " +
+                               std::to_string(kMaxConsoleTotal >> 20) + " MiB; ask fewer servers") +
+                    "}";
         if (results.size() > 1) results += ",";
         results += entry;
         rapidjson::Document d;
