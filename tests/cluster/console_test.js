@@ -111,6 +111,15 @@ async function main(A) {
     try { return JSON.parse(l.out).servers.every((s) => s.state === 'running'); } catch (e) { return false; }
   }, 60000, 'every server running', 200);
 
+  for (const cmd of ['info', 'module', 'settings', 'cron', 'blacklist']) {
+    const h = cli([cmd, '--help']);
+    check(`${cmd} --help: usage, options and exit codes`, h.code === 0 && h.out.startsWith('usage: shaddock ' + cmd) &&
+          /-i \[ --id \] ID/.test(h.out) && /Exit status:/.test(h.out), h.all);
+  }
+  const top = cli(['--help']);
+  check('shaddock --help lists the console commands', ['info MODULE', 'module list', 'settings get', 'cron add', 'blacklist add']
+    .every((c) => top.out.includes('  ' + c)), top.all);
+
   // ---- info ----
   let r = cli(['info', 'nodeInfo', ...d]);
   let a = answers(r.out);
