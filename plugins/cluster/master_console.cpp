@@ -162,12 +162,27 @@ bool MasterRole::is_console_command(const std::string &cmd) {
 void MasterRole::console_command(const AdminCaller &caller, const rapidjson::Value &msg) {
     std::string cmd = field(msg, "cmd"), type = field(msg, "type");
     std::vector<std::string> ids;
-    if (msg.HasMember("ids") && msg["ids"].IsArray())
-        for (const auto &v : msg["ids"].GetArray())
-            if (v.IsString()) ids.emplace_back(v.GetString(), v.GetStringLength());
     ConsolePlan plan;
     std::string error;
     bool planned = plan_console(cmd, msg, plan, error);
+    // A malformed target must not widen a write to every server.
+    if (msg.HasMember("ids")) {
+        const auto &v = msg["ids"];
+        bool strings = v.IsArray();
+        if (strings)
+            for (const auto &id : v.GetArray()) {
+                if (!id.IsString()) strings = false;
+                else ids.emplace_back(id.GetString(), id.GetStringLength());
+            }
+        if (!strings && planned) {
+            planned = false;
+            error = "ids: expected a list of server ids";
+        }
+    }
+    if (msg.HasMember("type") && !msg["type"].IsString() && planned) {
+        planned = false;
+        error = "type: expected a server type";
+    }
     std::string shown = cmd;
     for (const char *key : {"op", "module", "key"})
         if (!field(msg, key).empty()) shown += " " + field(msg, key);

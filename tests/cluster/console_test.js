@@ -159,6 +159,8 @@ async function main(A) {
         a['chat-server-1'].lines.every((l) => l.includes('is running')), r.all);
   r = cli(['info', 'monitorLog', 'chat-server-1', '--lines', '100000', ...d]);
   check('info monitorLog --lines 100000: refused by the server, exit 1', r.code === 1 && /lines: expected a number from 1 to 1000/.test(r.err), r.all);
+  r = cli(['info', 'monitorLog', 'chat-server-1', '--lines', '0', ...d]);
+  check('info monitorLog --lines 0: refused too', r.code === 1 && /lines: expected a number from 1 to 1000/.test(r.err), r.all);
   r = cli(['info', 'scripts', ...d]);
   check('info scripts: no such module (nothing runs code), exit 1', r.code === 1 && /info: module: expected/.test(r.err), r.all);
 
@@ -281,10 +283,16 @@ async function main(A) {
     { t: 'admin', cmd: 'info', module: 5 },
     { t: 'admin', cmd: 'module', op: 'call', module: 'probe', ids: ['chat-server-1'], body: 'x'.repeat(70000) },
   ];
+  bad.push({ t: 'admin', cmd: 'settings', op: 'set', key: 'k', value: 1, ids: [5] },
+           { t: 'admin', cmd: 'settings', op: 'set', key: 'k', value: 1, type: ['chat'] });
   const replies = [];
   for (const m of bad) replies.push(await raw(m));
   check('malformed console commands: each answered with an error, the link stays open',
         replies.every((x) => x && x.t === 'admin_result' && x.ok === false && typeof x.error === 'string' && x.error.length > 0), replies);
+  check('... a malformed target is refused before any server is asked (never widened to every server)',
+        replies[2] && replies[2].error === 'ids: expected a list of server ids' && !replies[2].results &&
+        replies[10] && replies[10].error === 'ids: expected a list of server ids' &&
+        replies[11] && replies[11].error === 'type: expected a server type', replies.slice(10));
   const ok = await raw({ t: 'admin', cmd: 'module', op: 'call', module: 'probe', ids: ['chat-server-1'], body: { echo: 5 } });
   check('... and a good one after them is answered', ok && ok.ok === true && ok.results[0].answer.echo === 5, ok);
   login.conn.destroy();

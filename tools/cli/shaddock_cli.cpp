@@ -89,7 +89,7 @@ struct State {
     bool daemon = false, force = false, json = false;
     std::vector<std::string> ids, words;
     std::string password;
-    int lines = 0;  // info monitorLog
+    int lines = -1;  // info monitorLog (-1: not given)
     std::string match, comd;
 };
 
@@ -678,7 +678,7 @@ int run_info(State &s) {
     if (s.words.empty())
         throw CliError{kExitUsage, "name the module: systemInfo, nodeInfo, monitorLog, watchServer or components"};
     std::string body = "{";
-    if (s.lines) body += R"("lines":)" + std::to_string(s.lines);
+    if (s.lines >= 0) body += R"("lines":)" + std::to_string(s.lines);
     if (!s.match.empty()) body += std::string(body.size() > 1 ? "," : "") + R"("match":)" + shd::json_quote(s.match);
     if (!s.comd.empty()) body += std::string(body.size() > 1 ? "," : "") + R"("comd":)" + shd::json_quote(s.comd);
     body += "}";
