@@ -171,8 +171,10 @@ void MasterRole::console_command(const AdminCaller &caller, const rapidjson::Val
         bool strings = v.IsArray();
         if (strings)
             for (const auto &id : v.GetArray()) {
-                if (!id.IsString()) strings = false;
-                else ids.emplace_back(id.GetString(), id.GetStringLength());
+                if (!id.IsString())
+                    strings = false;
+                else
+                    ids.emplace_back(id.GetString(), id.GetStringLength());
             }
         if (!strings && planned) {
             planned = false;
