@@ -297,6 +297,16 @@ async function main(A) {
   check('... and a good one after them is answered', ok && ok.ok === true && ok.results[0].answer.echo === 5, ok);
   login.conn.destroy();
 
+  // ---- a stopped server ----
+  r = cli(['stop', 'chat-server-1', ...d]);
+  await waitFor(() => {
+    try { return JSON.parse(cli(['list', ...d, '--json']).out).servers.find((x) => x.id === 'chat-server-1').state === 'stopped'; } catch (e) { return false; }
+  }, 30000, 'chat-server-1 stopped', 200).catch(() => {});
+  r = cli(['info', 'nodeInfo', ...d]);
+  a = answers(r.out);
+  check('a stopped server fails at once with "not running"; the others answer, exit 1', r.code === 1 &&
+        /chat-server-1: error: not running/.test(r.err) && a['master-server-1'] && a['connector-server-1'], r.all);
+
   // ---- audit ----
   const mlog = log(A.dir, 'master-server-1');
   check('audit lines for console commands, refusals included',
