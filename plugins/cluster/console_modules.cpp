@@ -110,6 +110,10 @@ std::string by_label(const rapidjson::Value &snap, const char *label, const char
 ConsoleModules::ConsoleModules(const Host &host) : host_(host), started_ms_(host.now_ms()) {}
 
 void ConsoleModules::install() {
+    if (!AdminModules::available(host_)) {
+        host_.warn("this host has no " SHD_ADMIN_SERVICE_ID " service: the admin console's modules are not available here");
+        return;
+    }
     modules_ = std::make_unique<AdminModules>(host_);
     modules_->add("systemInfo", "the machine: host name, CPUs, load average, memory, uptime",
                   [this](const rapidjson::Value &) { return system_info(); });

@@ -77,11 +77,13 @@ public:
         connector_vtable_.encode_push = shd::guard<&ConnectorPlugin::encode_push>;
         host().provide(SHD_SESSION_SERVICE_ID, session_service_->vtable(), &*session_service_);
         host().provide(SHD_CONNECTOR_SERVICE_ID, &connector_vtable_, this);
-        admin_ = std::make_unique<shd::AdminModules>(host());
-        admin_->add("blacklist",
-                    "addresses refused at accept (the admin console's blacklist): "
-                    "{\"op\":\"add|remove|list\",\"ips\":[...]}",
-                    [this](const rapidjson::Value &req) { return blacklist_command(req); });
+        if (shd::AdminModules::available(host())) {  // a host older than shd.admin/1 has none
+            admin_ = std::make_unique<shd::AdminModules>(host());
+            admin_->add("blacklist",
+                        "addresses refused at accept (the admin console's blacklist): "
+                        "{\"op\":\"add|remove|list\",\"ips\":[...]}",
+                        [this](const rapidjson::Value &req) { return blacklist_command(req); });
+        }
     }
 
     // Handlers were registered by the app's configure, so the route list is complete here.

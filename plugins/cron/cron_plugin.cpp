@@ -42,11 +42,13 @@ public:
         vtable_.list = shd::guard<&CronPlugin::list>;
         host().provide(SHD_CRON_SERVICE_ID, &vtable_, this);
         // The admin console's addCron / removeCron (`shaddock cron add|remove|list`) reach this server here.
-        admin_ = std::make_unique<shd::AdminModules>(host());
-        admin_->add("cron",
-                    "this server's crons: {\"op\":\"list\"}, {\"op\":\"add\",\"crons\":[...]}, "
-                    "{\"op\":\"remove\",\"ids\":[...]}",
-                    [this](const rapidjson::Value &req) { return console(req); });
+        if (shd::AdminModules::available(host())) {  // a host older than shd.admin/1 has none
+            admin_ = std::make_unique<shd::AdminModules>(host());
+            admin_->add("cron",
+                        "this server's crons: {\"op\":\"list\"}, {\"op\":\"add\",\"crons\":[...]}, "
+                        "{\"op\":\"remove\",\"ids\":[...]}",
+                        [this](const rapidjson::Value &req) { return console(req); });
+        }
     }
 
     void start() override {

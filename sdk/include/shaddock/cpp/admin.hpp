@@ -39,6 +39,9 @@ public:
         vt_ = found.first;
         ctx_ = found.second;
     }
+    // False on a host older than this service (its modules are optional: register them only when true).
+    static bool available(const Host &host) { return host.find<shd_admin_v1>(SHD_ADMIN_SERVICE_ID).first != nullptr; }
+
     AdminModules(const AdminModules &) = delete;
     AdminModules &operator=(const AdminModules &) = delete;
     ~AdminModules() {
