@@ -111,7 +111,8 @@ ConsoleModules::ConsoleModules(const Host &host) : host_(host), started_ms_(host
 
 void ConsoleModules::install() {
     if (!AdminModules::available(host_)) {
-        host_.warn("this host has no " SHD_ADMIN_SERVICE_ID " service: the admin console's modules are not available here");
+        host_.warn("this host has no " SHD_ADMIN_SERVICE_ID
+                   " service: the admin console's modules are not available here");
         return;
     }
     modules_ = std::make_unique<AdminModules>(host_);
