@@ -199,6 +199,12 @@ void MasterRole::console_command(const AdminCaller &caller, const rapidjson::Val
         return admin_reply(caller, shown, false,
                            "the request is " + std::to_string(plan.body.size()) + " bytes, over the limit of " +
                                std::to_string(kMaxConsoleRequest));
+    // The body goes one level deeper in the server's frame than it came (a setting's value, a cron
+    // entry): refused here, it would otherwise fail the server's depth check and cost it its link.
+    rapidjson::Document depth_check;
+    if (!pomelo::parse_json(plan.body, depth_check, kMaxLinkJsonDepth - 1))
+        return admin_reply(caller, shown, false,
+                           "the request nests deeper than " + std::to_string(kMaxLinkJsonDepth - 1) + " levels");
     if (stopping_) return admin_reply(caller, shown, false, "the master is stopping");
 
     // The servers: by id (the master's own id included), by type ("master" too), else every one (every

@@ -268,6 +268,7 @@ async function main(A) {
   check('blacklist add of something that is not an IP address: refused', r.code === 1 && /is not an IP address/.test(r.err), r.all);
 
   // ---- malformed console messages on the master link ----
+  const logBefore = log(A.dir, 'master-server-1').length;
   const login = await adminLogin(A.port, 'admin', 'admin');
   check('raw admin login', login.ok);
   const raw = async (msg) => { login.conn.send(msg); return login.conn.next(5000); };
@@ -283,6 +284,8 @@ async function main(A) {
     { t: 'admin', cmd: 'info', module: 5 },
     { t: 'admin', cmd: 'module', op: 'call', module: 'probe', ids: ['chat-server-1'], body: 'x'.repeat(70000) },
   ];
+  let nested = 1;
+  for (let i = 0; i < 15; i++) nested = [nested];  // 15 arrays: the master link's 16 levels with the frame
   bad.push({ t: 'admin', cmd: 'settings', op: 'set', key: 'k', value: 1, ids: [5] },
            { t: 'admin', cmd: 'settings', op: 'set', key: 'k', value: 1, type: ['chat'] });
   const replies = [];
@@ -293,9 +296,14 @@ async function main(A) {
         replies[2] && replies[2].error === 'ids: expected a list of server ids' && !replies[2].results &&
         replies[10] && replies[10].error === 'ids: expected a list of server ids' &&
         replies[11] && replies[11].error === 'type: expected a server type', replies.slice(10));
+  const deep = await raw({ t: 'admin', cmd: 'settings', op: 'set', key: 'deep', value: nested, ids: ['chat-server-1'] });
+  check('a value nested as deep as the link allows, one level too deep for the server\'s frame: refused by the master',
+        deep && deep.ok === false && /nests deeper than 15 levels/.test(deep.error), deep);
   const ok = await raw({ t: 'admin', cmd: 'module', op: 'call', module: 'probe', ids: ['chat-server-1'], body: { echo: 5 } });
   check('... and a good one after them is answered', ok && ok.ok === true && ok.results[0].answer.echo === 5, ok);
   login.conn.destroy();
+  check('... and no server lost its link to the master over them',
+        !/left the cluster/.test(log(A.dir, 'master-server-1').slice(logBefore)), log(A.dir, 'master-server-1').slice(logBefore).slice(-1500));
 
   // ---- a stopped server ----
   r = cli(['stop', 'chat-server-1', ...d]);
