@@ -4,6 +4,8 @@
 #include "host_api.hpp"
 #include "load_order.hpp"
 
+#include <shaddock/cpp/json.hpp>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/dll/shared_library_load_mode.hpp>
@@ -48,7 +50,7 @@ shd_str view(const std::string &s) { return shd_str{s.data(), s.size()}; }
 
 // Services the host itself provides: a module may require them without any plugin providing them.
 bool is_builtin_service(const std::string &id) {
-    return id == SHD_SETTINGS_SERVICE_ID || id == SHD_METRICS_SERVICE_ID;
+    return id == SHD_SETTINGS_SERVICE_ID || id == SHD_METRICS_SERVICE_ID || id == SHD_ADMIN_SERVICE_ID;
 }
 
 std::vector<std::string> without_builtins(std::vector<std::string> ids) {
@@ -132,6 +134,23 @@ void ServerRuntime::install_settings(const ServerDirectory &dir) {
     settings_.set("stopTimeout", std::to_string(options_.stop_timeout_ms));
     services_[SHD_SETTINGS_SERVICE_ID] = Service{settings_.vtable(), &settings_, "host"};
     services_[SHD_METRICS_SERVICE_ID] = Service{metrics_.vtable(), &metrics_, "host"};
+    services_[SHD_ADMIN_SERVICE_ID] = Service{admin_.vtable(), &admin_, "host"};
+    // Pomelo's watchServer "components": the plugins and app of this process, in start order.
+    admin_.add_builtin("components", "the plugins and the app of this server, in start order",
+                       [this](const std::string &) { return components_json(); });
+}
+
+std::string ServerRuntime::components_json() const {
+    std::string out = "[";
+    for (const auto &m : modules_) {
+        if (out.size() > 1) out += ",";
+        std::string provides = "[";
+        for (const auto &id : m->facts.provides) provides += (provides.size() > 1 ? "," : "") + shd::json_quote(id);
+        out += R"({"name":)" + shd::json_quote(m->ctx->name) + R"(,"kind":")" + (m->ctx->is_app ? "app" : "plugin") +
+               R"(","version":)" + shd::json_quote(m->facts.version) + R"(,"file":)" + shd::json_quote(m->ctx->file) +
+               R"(,"provides":)" + provides + R"(],"started":)" + (m->started ? "true" : "false") + "}";
+    }
+    return out + "]";
 }
 
 std::string ServerRuntime::resolve_path(const ModuleConfig &cfg, bool is_app) const {

@@ -3,6 +3,7 @@
 // SIGINT/SIGTERM or request_stop within a deadline.
 #pragma once
 
+#include "admin_registry.hpp"
 #include "library_inspector.hpp"
 #include "log.hpp"
 #include "logic_loop.hpp"
@@ -101,6 +102,7 @@ private:
 
     void resolve_identity();
     void install_settings(const ServerDirectory &dir);
+    std::string components_json() const;  // the "components" admin module
     void select_and_inspect();
     void load_modules();
     bool enter(Module &m);
@@ -129,6 +131,7 @@ private:
     std::map<std::string, Service> services_;
     SettingsStore settings_{log_};  // "shd.settings/1", built in
     MetricsRegistry metrics_{log_};  // "shd.metrics/1", built in
+    AdminRegistry admin_{log_};      // "shd.admin/1", built in
     std::vector<std::string> errors_;
 
     std::atomic<bool> stopping_{false};

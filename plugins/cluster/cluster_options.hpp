@@ -54,6 +54,10 @@ inline const OptionTable &cluster_option_table() {
                 .measured_in("ms"),
             opt::integer("adminFailDelay", 1000, 0, 60000, "master: a failed login is answered this late")
                 .measured_in("ms"),
+            opt::integer("consoleTimeout", 5000, 100, 600000,
+                         "master: how long a server gets to answer an admin console request (`shaddock info`, "
+                         "`module`, `settings`, `cron`, `blacklist`)")
+                .measured_in("ms"),
             opt::integer("statsInterval", 1000, 0, 600000,
                          "servers: how often a server sends its figures to the master (`stats` frames: `list`'s "
                          "`stats`, `/metrics`); 0: never")

@@ -6,6 +6,7 @@
 // thread of its own; everything else on the logic thread.
 #include "admin_config.hpp"
 #include "cluster_options.hpp"
+#include "console_modules.hpp"
 #include "master_role.hpp"
 #include "monitor_role.hpp"
 
@@ -48,6 +49,7 @@ public:
             mo.admin_http_host = opts.string("adminHttpHost");
             mo.admin_http_port = static_cast<int>(opts.integer("adminHttpPort"));
             mo.metrics_token = opts.string("metricsToken");
+            mo.console_timeout_ms = static_cast<int>(opts.integer("consoleTimeout"));
             mo.ssh.options = opts.strings("sshOptions");
             mo.ssh.port = static_cast<int>(opts.integer("sshPort"));
             mo.ssh.user = opts.string("sshUser");
@@ -67,6 +69,8 @@ public:
             monitor_->configure();
         }
         host().provide(SHD_CLUSTER_SERVICE_ID, members_.vtable(), &members_);
+        // systemInfo, nodeInfo, monitorLog, watchServer and settings, in every process (master included).
+        console_modules_.install();
     }
 
     void start() override {
@@ -118,6 +122,7 @@ private:
     Membership members_{host()};
     std::unique_ptr<MasterRole> master_;
     std::unique_ptr<MonitorRole> monitor_;
+    ConsoleModules console_modules_{host()};
 };
 
 }  // namespace

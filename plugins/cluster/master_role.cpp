@@ -358,6 +358,8 @@ void MasterRole::on_frame(const std::shared_ptr<FrameLink> &link, const std::str
                 handle_record(p.id);
             else if (t == "stats" && p.registered)
                 handle_stats(p.id, msg);
+            else if (t == "console_result" && p.registered)
+                console_result(p.id, msg);
             else
                 ok = false;
             break;
@@ -594,6 +596,7 @@ void MasterRole::on_link_closed(const std::shared_ptr<FrameLink> &link, const st
     std::string id = it->second;
     link_ids_.erase(it);
     figures_.erase(id);
+    console_link_closed(id);
     auto child = children_.find(id);
     if (child != children_.end() && child->second.link == link) child->second.link.reset();
     members_.remove(id);
@@ -1018,6 +1021,7 @@ void MasterRole::admin_command(const AdminCaller &caller, const rapidjson::Value
         for (const auto &m : fields->GetObject())
             shown += " " + std::string(m.name.GetString()) + "=" +
                      (m.value.IsString() ? m.value.GetString() : to_json(m.value));
+    if (is_console_command(cmd)) return console_command(caller, msg);  // master_console.cpp
     if (cmd == "list")
         return admin_reply(caller, shown, true,
                            R"("master":)" + master_status_json() + R"(,"servers":)" + servers_status_json());

@@ -47,6 +47,7 @@ struct MasterOptions {
     std::string admin_http_host = "127.0.0.1";
     int admin_http_port = 7001;
     std::string metrics_token;  // empty: /metrics needs no token
+    int console_timeout_ms = 5000;  // how long a server gets to answer a console request
 };
 
 class MasterRole {
@@ -157,6 +158,26 @@ private:
     void read_state();
     void write_state();
     std::string state_path() const;
+
+    // master_console.cpp: the admin console (info, module, settings, cron, blacklist), answered by the
+    // servers' admin modules over the master link.
+    struct ConsoleCall {
+        AdminCaller caller;
+        std::string shown;
+        std::vector<std::string> ids;                // the servers asked, in order
+        std::map<std::string, std::string> results;  // id -> {"id","ok",...} once it answered or failed
+        uint64_t timer = 0;
+    };
+    static bool is_console_command(const std::string &cmd);
+    void console_command(const AdminCaller &caller, const rapidjson::Value &msg);
+    void console_record(ConsoleCall &call, const std::string &id, const rapidjson::Value &answer);
+    void console_result(const std::string &id, const rapidjson::Document &msg);
+    void console_link_closed(const std::string &id);
+    void console_expire(uint64_t call_id);
+    void console_finish_if_done(uint64_t call_id);
+    std::map<uint64_t, ConsoleCall> console_calls_;
+    std::map<uint64_t, std::pair<uint64_t, std::string>> console_reqs_;  // req -> (call, server id)
+    uint64_t next_console_ = 1;
 
     // master_http.cpp: the servers' figures and the admin HTTP port.
     void handle_stats(const std::string &id, const rapidjson::Document &msg);

@@ -1,5 +1,6 @@
 #include "monitor_role.hpp"
 
+#include "console_agent.hpp"
 #include "link_crypto.hpp"
 #include "link_messages.hpp"
 
@@ -229,6 +230,9 @@ void MonitorRole::on_frame(const std::string &text) {
         }
     } else if (t == "stop") {
         host_.request_stop("the master asked this server to stop");
+    } else if (t == "console") {
+        // The admin console (console_agent.cpp): one of this server's admin modules answers.
+        if (link_) link_->send(console_answer(host_, msg));
     }
 }
 

@@ -17,13 +17,18 @@
 #include <shaddock/ext/handler.h>
 #include <shaddock/ext/protocol.h>
 #include <shaddock/ext/session.h>
+#include <shaddock/cpp/admin.hpp>
+#include <shaddock/cpp/json.hpp>
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/service.hpp>
+
+#include <boost/asio/ip/address.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -72,6 +77,13 @@ public:
         connector_vtable_.encode_push = shd::guard<&ConnectorPlugin::encode_push>;
         host().provide(SHD_SESSION_SERVICE_ID, session_service_->vtable(), &*session_service_);
         host().provide(SHD_CONNECTOR_SERVICE_ID, &connector_vtable_, this);
+        if (shd::AdminModules::available(host())) {  // a host older than shd.admin/1 has none
+            admin_ = std::make_unique<shd::AdminModules>(host());
+            admin_->add("blacklist",
+                        "addresses refused at accept (the admin console's blacklist): "
+                        "{\"op\":\"add|remove|list\",\"ips\":[...]}",
+                        [this](const rapidjson::Value &req) { return blacklist_command(req); });
+        }
     }
 
     // Handlers were registered by the app's configure, so the route list is complete here.
@@ -147,6 +159,48 @@ public:
     }
 
 private:
+    static constexpr size_t kMaxBlacklist = 10000;
+
+    // The "blacklist" admin module: exact addresses, checked before the per-IP limits at accept.
+    std::string blacklist_command(const rapidjson::Value &req) {
+        std::string op = shd::json_string(req, "op");
+        if (op == "add" || op == "remove") {
+            if (!req.HasMember("ips") || !req["ips"].IsArray() || req["ips"].Size() > kMaxBlacklist)
+                throw shd::Error(SHD_ERR_INVALID,
+                                 "ips: expected a list of at most " + std::to_string(kMaxBlacklist) + " IP addresses");
+            std::vector<std::string> ips;
+            for (const auto &v : req["ips"].GetArray()) {
+                std::string text = v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : shd::to_json(v);
+                boost::system::error_code ec;
+                auto addr = boost::asio::ip::make_address(text, ec);
+                if (ec || !v.IsString())
+                    throw shd::Error(SHD_ERR_INVALID,
+                                     "ips: " + shd::json_quote(text.substr(0, 64)) + " is not an IP address");
+                if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+                    addr = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, addr.to_v6());
+                ips.push_back(addr.to_string());
+            }
+            std::set<std::string> next = blocked_;
+            for (const auto &ip : ips) op == "add" ? (void)next.insert(ip) : (void)next.erase(ip);
+            if (next.size() > kMaxBlacklist)
+                throw shd::Error(SHD_ERR_INVALID,
+                                 "the blacklist would hold more than " + std::to_string(kMaxBlacklist) + " addresses");
+            blocked_ = std::move(next);
+            io_->set_blocked_addresses(blocked_);
+            host().info("blacklist " + op + ": " + std::to_string(ips.size()) + " address(es); " +
+                        std::to_string(blocked_.size()) + " refused at accept now");
+        } else if (op != "list") {
+            throw shd::Error(SHD_ERR_INVALID, "op: expected add, remove or list");
+        }
+        std::string out = R"({"blacklist":[)";
+        bool first = true;
+        for (const auto &ip : blocked_) {
+            out += (first ? "" : ",") + shd::json_quote(ip);
+            first = false;
+        }
+        return out + "]}";
+    }
+
     void finish_stop() {
         if (stopped_) return;
         stopped_ = true;
@@ -218,6 +272,8 @@ private:
     std::optional<SessionService> session_service_;
     std::optional<LogicBridge> bridge_;
     std::unique_ptr<IoServer> io_;
+    std::unique_ptr<shd::AdminModules> admin_;  // the "blacklist" admin module
+    std::set<std::string> blocked_;             // its addresses
     shd_connector_v1 connector_vtable_{};
     bool started_ = false;
     bool stopped_ = false;

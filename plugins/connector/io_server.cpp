@@ -24,6 +24,7 @@
 #include <cerrno>
 
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -201,6 +202,11 @@ struct IoServer::Impl {
         if (addr.is_v6() && addr.to_v6().is_v4_mapped())
             addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
         std::string remote = addr.to_string();
+        if (blocked_address(remote)) {
+            host.debug("client " + remote + ": closed at accept (blacklisted by the admin console)");
+            socket.close(ec);
+            return;
+        }
         if (!blacklist.empty() && blacklist.matches(remote)) {
             host.debug("client " + remote + ": closed at accept (blacklist)");
             socket.close(ec);
@@ -215,6 +221,15 @@ struct IoServer::Impl {
         }
         if (options.no_delay) socket.set_option(tcp::no_delay(true), ec);
         start_intake(std::move(socket), tls.get(), settings, std::move(slot), std::move(remote));
+    }
+
+    bool blocked_address(const std::string &remote) {
+        std::shared_ptr<const std::set<std::string>> now;
+        {
+            std::lock_guard<std::mutex> lock(blocked_mutex);
+            now = blocked;
+        }
+        return now && now->count(remote) != 0;
     }
 
     // At most one line a second: a flood of refusals must not flood the log.
@@ -274,6 +289,8 @@ struct IoServer::Impl {
     const ConnectionSettings &settings;
     Host host;
     PeerBlacklist blacklist;
+    std::mutex blocked_mutex;  // guards `blocked` (set from the logic thread, read at accept)
+    std::shared_ptr<const std::set<std::string>> blocked;
     ConnectionTracker tracker;
     std::unique_ptr<asio::ssl::context> tls;
     std::vector<std::unique_ptr<asio::io_context>> iocs;
@@ -318,6 +335,12 @@ void IoServer::stop(std::function<void()> on_all_closed) {
         impl->acceptor->close(ec);
     });
     impl_->tracker.stop_all("server stopping", std::move(on_all_closed));
+}
+
+void IoServer::set_blocked_addresses(std::set<std::string> ips) {
+    auto next = std::make_shared<const std::set<std::string>>(std::move(ips));
+    std::lock_guard<std::mutex> lock(impl_->blocked_mutex);
+    impl_->blocked = std::move(next);
 }
 
 void IoServer::join() {

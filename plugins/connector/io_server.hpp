@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
+#include <string>
 
 namespace shd::connector {
 
@@ -31,6 +33,10 @@ public:
     int port() const;
     // [any] Open client connections (accepted, not yet closed).
     uint64_t connections() const;
+    // [any] Pomelo's run-time blacklist (the admin console's `shaddock blacklist`): a peer whose address
+    // is one of `ips` (normalised text, IPv4-mapped IPv6 shown as IPv4) is closed at accept, like one
+    // that matches the `blacklist` option's patterns. Replaces the previous set.
+    void set_blocked_addresses(std::set<std::string> ips);
     // Stops accepting and aborts every connection; on_all_closed runs once, on any thread, when the
     // last connection has closed (at once if there is none).
     void stop(std::function<void()> on_all_closed);

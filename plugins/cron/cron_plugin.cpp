@@ -4,7 +4,9 @@
 #include "cron_entry.hpp"
 #include "cron_scheduler.hpp"
 
+#include <shaddock/cpp/admin.hpp>
 #include <shaddock/cpp/handler.hpp>
+#include <shaddock/cpp/json.hpp>
 #include <shaddock/cpp/options.hpp>
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/service.hpp>
@@ -39,6 +41,14 @@ public:
         vtable_.remove_crons = shd::guard<&CronPlugin::remove_crons>;
         vtable_.list = shd::guard<&CronPlugin::list>;
         host().provide(SHD_CRON_SERVICE_ID, &vtable_, this);
+        // The admin console's addCron / removeCron (`shaddock cron add|remove|list`) reach this server here.
+        if (shd::AdminModules::available(host())) {  // a host older than shd.admin/1 has none
+            admin_ = std::make_unique<shd::AdminModules>(host());
+            admin_->add("cron",
+                        "this server's crons: {\"op\":\"list\"}, {\"op\":\"add\",\"crons\":[...]}, "
+                        "{\"op\":\"remove\",\"ids\":[...]}",
+                        [this](const rapidjson::Value &req) { return console(req); });
+        }
     }
 
     void start() override {
@@ -112,7 +122,42 @@ private:
         sink(ud, shd::to_shd(text));
     }
 
+    // The "cron" admin module. Added crons are checked like those of crons.json (the reason of a refusal
+    // goes back to the admin user); a cron for another server is refused rather than skipped.
+    std::string console(const rapidjson::Value &req) {
+        std::string op = shd::json_string(req, "op");
+        if (op == "list") return scheduler_.list_json();
+        if (op == "add") {
+            if (!req.HasMember("crons") || !req["crons"].IsArray() || req["crons"].Empty() || req["crons"].Size() > 100)
+                throw shd::Error(SHD_ERR_INVALID, "crons: expected a list of 1 to 100 entries");
+            for (const auto &c : req["crons"].GetArray()) {
+                std::string sid = c.IsObject() ? shd::json_string(c, "serverId") : std::string();
+                if (!sid.empty() && sid != server_id_)
+                    throw shd::Error(SHD_ERR_INVALID, "serverId " + sid + " is not this server (" + server_id_ + ")");
+            }
+            std::string why;
+            shd_status s = add_crons(
+                this, shd::to_shd(shd::to_json(req["crons"])),
+                [](void *ud, shd_str t) { static_cast<std::string *>(ud)->assign(shd::to_view(t)); }, &why);
+            if (s != SHD_OK) throw shd::Error(s, why.empty() ? std::string(shd::status_name(s)) : why);
+            return scheduler_.list_json();
+        }
+        if (op == "remove") {
+            if (!req.HasMember("ids") || !req["ids"].IsArray())
+                throw shd::Error(SHD_ERR_INVALID, "ids: expected a list of cron ids");
+            std::string removed = "[", unknown = "[";
+            for (const auto &id : req["ids"].GetArray()) {
+                std::string key = shd::to_json(id);
+                std::string &list = scheduler_.remove(key) ? removed : unknown;
+                list += (list.size() > 1 ? "," : "") + key;
+            }
+            return R"({"removed":)" + removed + R"(],"unknown":)" + unknown + "]}";
+        }
+        throw shd::Error(SHD_ERR_INVALID, "op: expected list, add or remove");
+    }
+
     std::string server_id_;
+    std::unique_ptr<shd::AdminModules> admin_;
     CronScheduler scheduler_{host()};
     shd_cron_service_v1 vtable_{};
 };

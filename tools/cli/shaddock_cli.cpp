@@ -89,6 +89,8 @@ struct State {
     bool daemon = false, force = false, json = false;
     std::vector<std::string> ids, words;
     std::string password;
+    int lines = -1;  // info monitorLog (-1: not given)
+    std::string match, comd;
 };
 
 std::string env_default() {
@@ -634,6 +636,137 @@ int run_hash_password(State &s) {
     return kExitOk;
 }
 
+// ---- the admin console: info, module, settings, cron, blacklist -------------------------------------
+
+// A word as a JSON value: JSON when it parses as one, else the word as a JSON string.
+std::string json_or_string(const std::string &word) {
+    rapidjson::Document d;
+    d.Parse(word.c_str(), word.size());
+    return d.HasParseError() ? shd::json_quote(word) : shd::to_json(d);
+}
+
+std::string console_targets(const State &s, const std::vector<std::string> &extra_ids = {}) {
+    std::vector<std::string> ids = s.ids;
+    ids.insert(ids.end(), extra_ids.begin(), extra_ids.end());
+    return R"(,"ids":)" + ids_json(ids) + R"(,"type":)" + shd::json_quote(s.type);
+}
+
+// Sends one console command and prints each server's answer, `<server id>: <answer as JSON>` (errors on
+// stderr); exit 1 when any server failed or the master refused the command.
+int run_console_command(State &s, const std::string &json) {
+    rapidjson::Document reply = admin(s, json, 60000);
+    if (!reply.HasMember("results") || !reply["results"].IsArray()) throw CliError{kExitFailed, reply_error(reply)};
+    if (s.json) {
+        rapidjson::StringBuffer buf;
+        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+        reply["results"].Accept(w);
+        std::cout << buf.GetString() << "\n";
+    } else {
+        for (const auto &r : reply["results"].GetArray()) {
+            bool ok = r.HasMember("ok") && r["ok"].IsBool() && r["ok"].GetBool();
+            if (ok)
+                std::cout << text(r, "id") << ": " << (r.HasMember("answer") ? shd::to_json(r["answer"]) : "null")
+                          << "\n";
+            else
+                std::cerr << text(r, "id") << ": error: " << text(r, "error") << "\n";
+        }
+    }
+    return reply_ok(reply) ? kExitOk : kExitFailed;
+}
+
+int run_info(State &s) {
+    if (s.words.empty())
+        throw CliError{kExitUsage, "name the module: systemInfo, nodeInfo, monitorLog, watchServer or components"};
+    std::string body = "{";
+    if (s.lines >= 0) body += R"("lines":)" + std::to_string(s.lines);
+    if (!s.match.empty()) body += std::string(body.size() > 1 ? "," : "") + R"("match":)" + shd::json_quote(s.match);
+    if (!s.comd.empty()) body += std::string(body.size() > 1 ? "," : "") + R"("comd":)" + shd::json_quote(s.comd);
+    body += "}";
+    std::vector<std::string> servers(s.words.begin() + 1, s.words.end());
+    return run_console_command(s, R"({"t":"admin","cmd":"info","module":)" + shd::json_quote(s.words[0]) +
+                                      R"(,"body":)" + body + console_targets(s, servers) + "}");
+}
+
+int run_module(State &s) {
+    std::string op = s.words.empty() ? "" : s.words[0];
+    if (op == "list") {
+        if (s.words.size() != 1) throw CliError{kExitUsage, "module list takes no other word (-i ID, -t TYPE)"};
+        return run_console_command(s, R"({"t":"admin","cmd":"module","op":"list")" + console_targets(s) + "}");
+    }
+    if (op != "enable" && op != "disable" && op != "call")
+        throw CliError{kExitUsage,
+                       "expected module list, module enable NAME, module disable NAME or module call NAME [JSON]"};
+    if (s.words.size() < 2 || s.words.size() > (op == "call" ? 3u : 2u))
+        throw CliError{kExitUsage, "module " + op + (op == "call" ? " NAME [JSON]" : " NAME")};
+    std::string body = "null";
+    if (s.words.size() == 3) {
+        rapidjson::Document d;
+        d.Parse(s.words[2].c_str(), s.words[2].size());
+        if (d.HasParseError()) throw CliError{kExitUsage, "the request is not JSON: " + s.words[2]};
+        body = shd::to_json(d);
+    }
+    return run_console_command(s, R"({"t":"admin","cmd":"module","op":)" + shd::json_quote(op) + R"(,"module":)" +
+                                      shd::json_quote(s.words[1]) + R"(,"body":)" + body + console_targets(s) + "}");
+}
+
+int run_settings(State &s) {
+    std::string op = s.words.empty() ? "" : s.words[0];
+    std::string json = R"({"t":"admin","cmd":"settings","op":)" + shd::json_quote(op);
+    if (op == "list" && s.words.size() == 1) {
+    } else if (op == "get" && s.words.size() == 2) {
+        json += R"(,"key":)" + shd::json_quote(s.words[1]);
+    } else if (op == "set" && s.words.size() == 3) {
+        json += R"(,"key":)" + shd::json_quote(s.words[1]) + R"(,"value":)" + json_or_string(s.words[2]);
+    } else {
+        throw CliError{kExitUsage, "expected settings get KEY, settings set KEY VALUE or settings list"};
+    }
+    return run_console_command(s, json + console_targets(s) + "}");
+}
+
+int run_cron(State &s) {
+    std::string op = s.words.empty() ? "" : s.words[0];
+    if (op == "list" && s.words.size() == 1)
+        return run_console_command(s, R"({"t":"admin","cmd":"cron","op":"list")" + console_targets(s) + "}");
+    if (op == "remove" && s.words.size() == 2)
+        return run_console_command(
+            s, R"({"t":"admin","cmd":"removeCron","id":)" + json_or_string(s.words[1]) + console_targets(s) + "}");
+    if (op != "add" || s.words.size() < 2)
+        throw CliError{kExitUsage,
+                       "expected cron add id=ID time='S M H d m w' action=file.method, cron remove ID or cron list"};
+    // Pomelo's addCron words: id=.. time=.. action=.. and serverId=.. (the server to add it to).
+    std::string cron = "{";
+    std::vector<std::string> servers;
+    for (size_t i = 1; i < s.words.size(); ++i) {
+        const std::string &w = s.words[i];
+        size_t eq = w.find('=');
+        if (eq == std::string::npos || eq == 0) throw CliError{kExitUsage, "cron add: expected key=value, got " + w};
+        std::string key = w.substr(0, eq), value = w.substr(eq + 1);
+        if (key == "serverId") {
+            servers.push_back(value);
+            continue;
+        }
+        if (key != "id" && key != "time" && key != "action")
+            throw CliError{kExitUsage, "cron add: unknown key " + key + " (id, time, action, serverId)"};
+        cron += (cron.size() > 1 ? "," : "") + shd::json_quote(key) + ":" +
+                (key == "id" ? json_or_string(value) : shd::json_quote(value));
+    }
+    cron += "}";
+    if (servers.empty() && s.ids.empty() && s.type.empty())
+        throw CliError{kExitUsage, "cron add: name the servers: serverId=ID, -i ID or -t TYPE"};
+    return run_console_command(s, R"({"t":"admin","cmd":"addCron","cron":)" + cron + console_targets(s, servers) + "}");
+}
+
+int run_blacklist(State &s) {
+    std::string op = s.words.empty() ? "list" : s.words[0];
+    if (op == "list" && s.words.size() <= 1)
+        return run_console_command(s, R"({"t":"admin","cmd":"blacklist","op":"list")" + console_targets(s) + "}");
+    if ((op != "add" && op != "remove") || s.words.size() < 2)
+        throw CliError{kExitUsage, "expected blacklist add IP..., blacklist remove IP... or blacklist list"};
+    std::vector<std::string> ips(s.words.begin() + 1, s.words.end());
+    return run_console_command(s, R"({"t":"admin","cmd":"blacklist","op":)" + shd::json_quote(op) + R"(,"ips":)" +
+                                      ids_json(ips) + console_targets(s) + "}");
+}
+
 // ---- the command table -----------------------------------------------------------------------------
 
 struct Command {
@@ -771,6 +904,86 @@ std::vector<Command> commands(State &s) {
             "restart this server (repeatable)");
         c.options.add(own).add(app_options(s)).add(master_options(s, true));
     }
+    // The admin console's commands: their servers by -i ID (repeatable) and -t TYPE, else every one.
+    auto console_options = [&s](Command &c, bool with_ids = true) {
+        po::options_description own("Servers");
+        if (with_ids)
+            own.add_options()("id,i", po::value<std::vector<std::string>>(&s.ids)->value_name("ID")->composing(),
+                              "ask this server (repeatable; the master's id asks the master)");
+        own.add_options()("type,t", po::value<std::string>(&s.type)->value_name("TYPE"),
+                          "ask every server of this type (master: the master)")(
+            "json", po::bool_switch(&s.json), "print the servers' answers as one JSON array");
+        po::options_description hidden;
+        hidden.add_options()("words", po::value<std::vector<std::string>>(&s.words)->composing());
+        c.positional.add("words", -1);
+        c.options.add(own).add(app_options(s)).add(master_options(s, false)).add(hidden);
+    };
+    {
+        Command &c =
+            add("info", "info MODULE [SERVER]... [-t TYPE] [--lines N] [--match TEXT] [--comd WHAT]",
+                "what the servers report: systemInfo, nodeInfo, monitorLog, watchServer, components",
+                "Modules (Pomelo's monitoring modules, answered by each server for itself):\n"
+                "  systemInfo   the machine: host name, OS, CPUs, load average, memory, uptime\n"
+                "  nodeInfo     the server process: pid, resident and virtual memory, threads, open files, CPU time\n"
+                "  monitorLog   the last lines of the server's log, logs/<server id>.log (--lines N, 1-1000, default\n"
+                "               50; --match TEXT keeps the lines that contain TEXT)\n"
+                "  watchServer  connections (open, handshakes, refusals), logins (sessions, bound to a user),\n"
+                "               handlers (requests, errors, mean latency by route), rpc (calls, errors, timeouts,\n"
+                "               mean latency by target type), pushes, logic lag; --comd connections|logins|handlers|\n"
+                "               rpc|pushes shows one part\n"
+                "  components   the plugins and the app the server loaded, in start order\n"
+                "Without SERVER, -i or -t, every server answers, the master included. Read-only: users of any level.",
+                run_info);
+        po::options_description own("Info");
+        own.add_options()("lines", po::value<int>(&s.lines)->value_name("N"), "monitorLog: how many lines")(
+            "match", po::value<std::string>(&s.match)->value_name("TEXT"), "monitorLog: only lines with TEXT")(
+            "comd", po::value<std::string>(&s.comd)->value_name("WHAT"), "watchServer: one part");
+        c.options.add(own);
+        console_options(c);
+    }
+    {
+        Command &c = add(
+            "module", "module list|enable NAME|disable NAME|call NAME [JSON] [-i ID]... [-t TYPE]",
+            "list, enable, disable or call the admin modules of the servers",
+            "Admin modules are the built-in ones (shaddock info's, settings, cron, blacklist) and those apps and\n"
+            "plugins register through the SDK service shd.admin/1. `call` sends JSON (default null) to the module\n"
+            "and prints each server's answer; a disabled module refuses calls until it is enabled again. No module\n"
+            "runs code it is sent (Pomelo's `scripts` module, remote code execution, has no equivalent).\n"
+            "list is read-only; enable, disable and call need a level-1 user.",
+            run_module);
+        console_options(c);
+    }
+    {
+        Command &c = add("settings", "settings get KEY | set KEY VALUE | list [-i ID]... [-t TYPE]",
+                         "read or change the app settings of the servers (Pomelo's app.get / app.set)",
+                         "VALUE is JSON (3, true, {\"a\":1}, \"text\"); a word that is not JSON is taken as a string.\n"
+                         "Values over 64 KiB are refused. get and list are read-only; set needs a level-1 user.",
+                         run_settings);
+        console_options(c);
+    }
+    {
+        Command &c =
+            add("cron", "cron add id=ID time=EXPR action=FILE.METHOD [serverId=ID] | remove ID | list",
+                "add or remove crons on running servers (Pomelo's addCron / removeCron)",
+                "add: a cron as in config/crons.json (6-field expression, seconds first; docs/crons.md) on\n"
+                "the servers named by serverId=ID, -i ID or -t TYPE; the server's app must have registered\n"
+                "the action. The cron lasts until the server stops. remove: by id, on the servers named\n"
+                "(default every one). list is read-only; add and remove need a level-1 user.\n"
+                "Example: shaddock cron add id=7 'time=*/5 * * * * *' action=chatCron.send serverId=chat-server-1",
+                run_cron);
+        console_options(c);
+    }
+    {
+        Command &c =
+            add("blacklist", "blacklist add IP... | remove IP... | list [-i ID]... [-t TYPE]",
+                "refuse client addresses at the connectors (Pomelo's blacklist)",
+                "Every frontend server's connector (or those named) closes a connection from a listed address\n"
+                "at accept, before its per-IP limits. Addresses are exact IPv4 or IPv6 addresses; the list\n"
+                "lasts until the server stops (the connector's `blacklist` option holds permanent patterns).\n"
+                "list is read-only; add and remove need a level-1 user.",
+                run_blacklist);
+        console_options(c);
+    }
     {
         Command &c = add("hash-password", "hash-password [--iterations N]",
                          "print a PBKDF2-SHA256 password line for config/adminUser.json",
@@ -794,7 +1007,8 @@ void print_help(std::ostream &out, const std::vector<Command> &cmds) {
 #endif
     for (const auto &c : cmds) out << "  " << c.synopsis << "\n      " << c.summary << "\n";
     out << "  help [COMMAND]\n      this text, or a command's\n\n"
-           "The admin commands (list, stop, kill, add, restart, start -t/-i) log in to the master given by -h HOST\n"
+           "The admin commands (list, stop, kill, add, restart, start -t/-i and the console\n"
+           "commands info, module, settings, cron, blacklist) log in to the master given by -h HOST\n"
            "-P PORT (default: config/master.json of -d DIR, else 127.0.0.1:3005) as -u USER (default admin) of\n"
            "config/adminUser.json; only users of level 1 may change anything, others may list.\n\n"
         << kPasswordHelp << "\n"
