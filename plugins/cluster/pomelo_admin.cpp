@@ -399,32 +399,52 @@ void PomeloAdmin::handle_client(const std::shared_ptr<MqttLink> &link, Client &c
         if (str(msg, "command") == "list") return respond(link, req_id, "", R"({"modules":["__console__"]})");
         return respond(link, req_id, "this master has no pomelo-admin modules to enable or disable", "null");
     }
-    if (module_id != "__console__")
-        return respond(link, req_id,
-                       "module " + printable(module_id) + " is not served by this master (only __console__)", "null");
     if (c.pending >= kMaxPending) return drop(link, "more than " + std::to_string(kMaxPending) + " requests in flight");
     static const rapidjson::Value null_body;
     const rapidjson::Value &body = msg.HasMember("body") ? msg["body"] : null_body;
+    MasterRole::AdminCaller caller;
+    caller.user = c.user;
+    caller.level = c.level;
+    caller.address = link->address();
+    std::weak_ptr<MqttLink> weak = link;
+    // The answer to one request: the client's pending count goes down, `make` shapes the answer.
+    using Make = std::function<void(const std::string &result, std::string &error, std::string &body_json)>;
+    auto answer_with = [this, weak, req_id](Make make) {
+        return [this, weak, req_id, make](const std::string &result) {
+            auto l = weak.lock();
+            if (!l || !links_.count(l)) return;
+            auto it = clients_.find(l.get());
+            if (it != clients_.end() && it->second.pending > 0) --it->second.pending;
+            std::string error, body_json;
+            make(result, error, body_json);
+            respond(l, req_id, error, body_json);
+        };
+    };
+    if (module_id == "watchServer") {
+        // pomelo-cli's `show servers`, `show connections` and `use ID`: answered from `list`.
+        std::string comd = str(body, "comd"), context = str(body, "context");
+        if (comd != "servers" && comd != "connections")
+            return respond(link, req_id, "watchServer " + printable(comd) + " is not served by this master", "null");
+        if (context.empty()) context = "all";
+        ++c.pending;
+        caller.answer = answer_with([comd, context](const std::string &result, std::string &error, std::string &out) {
+            admin_list_to_watch_server(comd, context, result, error, out);
+        });
+        rapidjson::Document list;
+        list.Parse(R"({"cmd":"list"})");
+        return m_.admin_command(caller, list);
+    }
+    if (module_id != "__console__")
+        return respond(link, req_id, "module " + printable(module_id) + " is not served by this master", "null");
     std::string command_json, error;
     if (!console_to_admin_command(body, m_.order_, command_json, error)) return respond(link, req_id, error, "null");
     auto command = std::make_shared<rapidjson::Document>();
     command->Parse(command_json.c_str(), command_json.size());
     std::string signal = str(body, "signal");
     ++c.pending;
-    MasterRole::AdminCaller caller;
-    caller.user = c.user;
-    caller.level = c.level;
-    caller.address = link->address();
-    std::weak_ptr<MqttLink> weak = link;
-    caller.answer = [this, weak, req_id, signal, command](const std::string &result) {
-        auto l = weak.lock();
-        if (!l || !links_.count(l)) return;
-        auto it = clients_.find(l.get());
-        if (it != clients_.end() && it->second.pending > 0) --it->second.pending;
-        std::string error, body_json;
-        admin_result_to_console(signal, *command, result, error, body_json);
-        respond(l, req_id, error, body_json);
-    };
+    caller.answer = answer_with([signal, command](const std::string &result, std::string &error, std::string &out) {
+        admin_result_to_console(signal, *command, result, error, out);
+    });
     m_.admin_command(caller, *command);
 }
 

@@ -143,4 +143,51 @@ void admin_result_to_console(const std::string &signal, const rapidjson::Value &
     }
 }
 
+bool admin_list_to_watch_server(const std::string &comd, const std::string &context, const std::string &result_json,
+                                std::string &error, std::string &body_json) {
+    if (comd != "servers" && comd != "connections") return false;
+    error.clear();
+    body_json = "null";
+    rapidjson::Document r;
+    if (!pomelo::parse_json(result_json, r) || !r.IsObject() || !r.HasMember("ok") || !r["ok"].IsBool() ||
+        !r["ok"].GetBool()) {
+        error = str(r, "error").empty() ? "the server list could not be read" : str(r, "error");
+        return true;
+    }
+    std::string msg = "{";
+    auto add = [&](const rapidjson::Value &s, bool master) {
+        std::string id = str(s, "id");
+        if (context != "all" && context != id) return;
+        std::string entry;
+        if (comd == "servers") {
+            double uptime_min =
+                s.HasMember("uptimeMs") && s["uptimeMs"].IsNumber() ? s["uptimeMs"].GetDouble() / 60000.0 : 0;
+            entry = R"({"serverId":)" + json_quote(id) + R"(,"serverType":)" + json_quote(str(s, "serverType")) +
+                    R"(,"host":)" + json_quote(str(s, "host")) + R"(,"port":)" +
+                    (s.HasMember("port") && s["port"].IsInt() ? std::to_string(s["port"].GetInt()) : "null") +
+                    R"(,"pid":)" +
+                    (s.HasMember("pid") && s["pid"].IsInt64() ? std::to_string(s["pid"].GetInt64()) : "0") +
+                    R"(,"heapUsed":"-","uptime":)" + json_quote(fixed2(uptime_min)) + "}";
+        } else {
+            bool frontend =
+                !master && s.HasMember("clientPort") && s["clientPort"].IsInt() && s["clientPort"].GetInt() > 0;
+            if (!frontend) return;
+            long long conns = 0;
+            if (s.HasMember("stats") && s["stats"].IsObject() && s["stats"].HasMember("connections") &&
+                s["stats"]["connections"].IsInt64())
+                conns = s["stats"]["connections"].GetInt64();
+            entry = R"({"serverId":)" + json_quote(id) + R"(,"totalConnCount":)" + std::to_string(conns) +
+                    R"(,"loginedCount":"-"})";
+        }
+        msg += (msg.size() > 1 ? "," : "") + json_quote(id) + ":" + entry;
+    };
+    if (r.HasMember("master") && r["master"].IsObject()) add(r["master"], true);
+    if (r.HasMember("servers") && r["servers"].IsArray())
+        for (const auto &s : r["servers"].GetArray())
+            if (s.IsObject() && s.HasMember("registered") && s["registered"].IsBool() && s["registered"].GetBool())
+                add(s, false);
+    body_json = R"({"msg":)" + msg + "}}";
+    return true;
+}
+
 }  // namespace shd::cluster

@@ -27,4 +27,13 @@ void admin_result_to_console(const std::string &signal, const rapidjson::Value &
 // with two decimals like Pomelo's; a server has no JavaScript heap, so heapTotal/heapUsed are "-".
 std::string console_list_entry(const rapidjson::Value &status);
 
+// pomelo-cli's `show servers` and `show connections` (watchServer's `servers` and `connections`, also
+// asked by `use ID`), from the result of the `list` admin command: {"msg":{id:{...}}} for `context`
+// ("all" or one server id). Servers: every registered one, the master included, with host, port, pid,
+// uptime (heapUsed "-"); connections: the frontends (those with a client port), their current
+// connections from the servers' figures (loginedCount "-": the master does not know logins).
+// False for another comd.
+bool admin_list_to_watch_server(const std::string &comd, const std::string &context, const std::string &result_json,
+                                std::string &error, std::string &body_json);
+
 }  // namespace shd::cluster

@@ -8,7 +8,7 @@
 // everyone else. Without the option, the port speaks the master link only.
 // Run by CTest (cluster_pomelo_tools): SHADDOCK_HOST, SHADDOCK_CLI.
 'use strict';
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const net = require('net');
@@ -20,6 +20,7 @@ const { startHost, waitFor, alive } = require('./lib/host_process.js');
 const HOST = requiredEnv('SHADDOCK_HOST');
 const CLI = requiredEnv('SHADDOCK_CLI');
 const POMELO = path.resolve(__dirname, '..', '..', 'bench', 'pomelo', 'node_modules', '.bin', 'pomelo');
+const POMELO_CLI = path.resolve(__dirname, 'pomelo_cli', 'node_modules', 'pomelo-cli', 'bin', 'pomelo-cli');
 let passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) { passed++; console.log('ok   ' + name); }
@@ -44,6 +45,25 @@ function shaddock(args, password = 'admin') {
 function listJson(dir) {
   const r = shaddock(['list', '-d', dir, '--json']);
   try { return JSON.parse(r.out); } catch (e) { return null; }
+}
+
+// pomelo-cli, a REPL: driven through its stdin, one line at a time, reading its output.
+function startRepl(args) {
+  const child = spawn(process.execPath, [POMELO_CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.output = '';
+  // eslint-disable-next-line no-control-regex
+  const add = (d) => { child.output += String(d).replace(/\x1b\[[0-9;]*m/g, ''); };
+  child.stdout.on('data', add);
+  child.stderr.on('data', add);
+  child.exited = new Promise((resolve) => child.on('exit', (code) => resolve({ code })));
+  child.stdin.on('error', () => {});
+  return child;
+}
+// Writes a line; the match of `pattern` in what comes after it, or null after ms.
+function say(child, line, pattern, ms = 20000) {
+  const from = child.output.length;
+  child.stdin.write(line + '\n');
+  return waitFor(child, pattern, ms, from);
 }
 
 // `pomelo list`'s table: rows of [serverId, serverType, pid, rss, heapTotal, heapUsed, uptime].
@@ -268,6 +288,56 @@ async function main() {
   l = listJson(dir);
   check('... that server stops and stays stopped; the others run', gone && l && l.servers.find((s) => s.id === 'hello-server-3').pid <= 0 &&
         l.servers.filter((s) => s.id !== 'hello-server-3').every((s) => alive(s.pid)), l);
+
+  // ---- pomelo-cli ----
+  if (fs.existsSync(POMELO_CLI)) {
+    const repl = startRepl(admin(port));
+    const hello = await waitFor(repl, /Welcome to Pomelo interactive client[\s\S]*admin@pomelo : all>/, 20000);
+    check('pomelo-cli logs in and shows its prompt', !!hello, repl.output);
+    const shown = await say(repl, 'show servers', /serverId\s+serverType\s+host\s+port\s+pid\s+heapUsed\(M\)\s+uptime\(m\)[\s\S]*admin@pomelo/);
+    const now = listJson(dir);
+    const servers = now ? [now.master, ...now.servers.filter((s) => s.registered)] : [];
+    check('pomelo-cli show servers: every registered server with host, port and pid', !!shown && servers.length === 3 &&
+          servers.every((s) => new RegExp(`${s.id}\\s+${s.serverType}\\s+127\\.0\\.0\\.1\\s+${s.port}\\s+${s.pid}\\s`).test(shown[0])), repl.output.slice(-1500));
+    const conns = await say(repl, 'show connections', /serverId\s+totalConnCount\s+loginedCount\s*\n\s*\n?admin@pomelo/);
+    check('pomelo-cli show connections: answered (no frontend here: the header only)', !!conns, repl.output.slice(-800));
+    const use = await say(repl, 'use hello-server-2', /switch to server: hello-server-2[\s\S]*admin@pomelo : hello-server-2>/);
+    check('pomelo-cli use ID switches to a server it found in the list', !!use, repl.output.slice(-800));
+    const nouse = await say(repl, 'use no-such-server', /not in pomelo clusters/);
+    check('pomelo-cli use of an unknown id is refused', !!nouse, repl.output.slice(-800));
+    const victim = now && now.servers.find((s) => s.id === 'hello-server-2');
+    await say(repl, 'stop hello-server-2', /do you really want to stop this server/);
+    await say(repl, 'yes', /admin@pomelo/);
+    let stopped = false;
+    for (let i = 0; i < 100 && !stopped; i++) { stopped = victim && !alive(victim.pid); await sleep(100); }
+    check('pomelo-cli stop ID (answered yes) stops that server', stopped, repl.output.slice(-800));
+    const cliPort = await freePort();
+    await say(repl, `add host=127.0.0.1 port=${cliPort} id=hello-server-9 serverType=hello`, /do you really want to add this server/);
+    await say(repl, 'yes', /admin@pomelo/, 60000);
+    const l9 = listJson(dir);
+    const s9 = l9 && l9.servers.find((s) => s.id === 'hello-server-9');
+    check('pomelo-cli add (answered yes) starts the server', s9 && s9.pid > 0 && s9.registered, l9);
+    const quit = await say(repl, 'quit', /bye admin/);
+    const rexit = await Promise.race([repl.exited, sleep(10000).then(() => null)]);
+    if (!rexit) repl.kill('SIGKILL');
+    check('pomelo-cli quit', !!quit && !!rexit, repl.output.slice(-300));
+
+    const weak = startRepl(admin(port, 'watcher', 'watch-pw'));
+    await waitFor(weak, /watcher@pomelo : all>/, 20000);
+    await say(weak, 'stop hello-server-1', /do you really want to stop this server/);
+    const denied = await say(weak, 'yes', /command level not allowed for this user/);
+    check('pomelo-cli as a level-2 user: stop is refused with the master\'s error', !!denied && now && alive(now.servers[0].pid), weak.output.slice(-800));
+    weak.stdin.end();
+    const wexit = await Promise.race([weak.exited, sleep(10000).then(() => null)]);
+    if (!wexit) weak.kill('SIGKILL');
+    const wrongRepl = startRepl(admin(port, 'admin', 'not-the-password'));
+    const wexit2 = await Promise.race([wrongRepl.exited, sleep(20000).then(() => null)]);
+    if (!wexit2) wrongRepl.kill('SIGKILL');
+    check('pomelo-cli with a wrong password prints the failure and exits', !!wexit2 && /client auth failed with username or password error/.test(wrongRepl.output), wrongRepl.output);
+    l = listJson(dir);
+  } else {
+    console.log('skip: pomelo-cli not installed (npm ci in tests/cluster/pomelo_cli)');
+  }
 
   // ---- kill ----
   const pids = [l.master.pid, ...l.servers.filter((s) => s.pid > 0).map((s) => s.pid)];
