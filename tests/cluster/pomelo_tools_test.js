@@ -152,7 +152,7 @@ const USERS = [
 ];
 
 async function main() {
-  const opts = { pomeloAdmin: true, handshakeTimeout: 1500, adminMaxFailures: 3, adminFailWindow: 10000, adminLockout: 2500, adminFailDelay: 400 };
+  const opts = { pomeloAdmin: true, handshakeTimeout: 1500, adminMaxFailures: 3, adminFailWindow: 60000, adminLockout: 2500, adminFailDelay: 400 };
   const { dir, port } = await appDir(opts, USERS);
   const master = startHost(HOST, dir);
   const up = await waitFor(master, /all servers startup in/, 60000);
@@ -377,6 +377,49 @@ async function stopAllAndOptionOff() {
   }
 }
 
+// The chat demo ships with pomeloAdmin on: `pomelo list` shows its servers, and pomelo-cli's `show
+// connections` counts a real Pomelo client on the connector it entered.
+async function chatDemo() {
+  const plugins = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'apps', 'chat', 'config', 'plugins.json'), 'utf8'));
+  check('apps/chat/config turns pomeloAdmin on', plugins.plugins.find((p) => p.name === 'cluster').options.pomeloAdmin === true);
+  let client;
+  try { client = require('../connector/lib/pomelo_js_client'); } catch (e) { console.log('skip: the chat demo part needs tests/interop/node_modules'); return; }
+  const { startChatCluster } = require('../chat/chat_cluster');
+  const cluster = await startChatCluster(HOST);
+  try {
+    const port = JSON.parse(fs.readFileSync(path.join(cluster.dir, 'config', 'master.json'), 'utf8')).port;
+    const list = pomelo(['list', ...admin(port)]);
+    const rows = table(list.out) || [];
+    const ids = Object.values(cluster.servers).flat().map((s) => s.id).concat(['master-server-1']).sort();
+    check('chat demo: pomelo list shows every server of the demo', JSON.stringify(rows.map((r) => r[0]).sort()) === JSON.stringify(ids), list.all);
+    // One user enters through the gate and a connector.
+    const gate = client.loadClient();
+    await client.init(gate, { host: '127.0.0.1', port: cluster.gatePort, log: false });
+    const entry = await client.request(gate, 'gate.gateHandler.queryEntry', { uid: 'ann' });
+    gate.disconnect();
+    const user = client.loadClient();
+    await client.init(user, { host: entry.host, port: entry.port, log: false });
+    await client.request(user, 'connector.entryHandler.enter', { username: 'ann', rid: 'r1' });
+    const connector = cluster.servers.connector.find((c) => c.clientPort === entry.port);
+    const repl = startRepl(admin(port));
+    await waitFor(repl, /admin@pomelo : all>/, 20000);
+    let shown = null;
+    for (let i = 0; i < 20 && !shown; i++) {  // the connector reports its figures every second
+      const m = await say(repl, 'show connections', /serverId\s+totalConnCount\s+loginedCount[\s\S]*?admin@pomelo/);
+      shown = m && new RegExp(`${connector.id}\\s+1\\s+-`).test(m[0]) ? m[0] : null;
+      if (!shown) await sleep(300);
+    }
+    check('chat demo: pomelo-cli show connections lists the frontends (gate, connectors), 1 connection on the one entered', !!shown &&
+          cluster.servers.connector.every((c) => shown.includes(c.id)) && shown.includes('gate-server-1') && !/chat-server/.test(shown),
+          repl.output.slice(-1200));
+    repl.stdin.end();
+    await Promise.race([repl.exited, sleep(5000)]);
+    user.disconnect();
+  } finally {
+    await cluster.stop();
+  }
+}
+
 (async () => {
   if (!fs.existsSync(POMELO)) {
     console.log('skip: bench/pomelo has no node_modules (run npm ci there: tools/dev.sh setup)');
@@ -384,6 +427,7 @@ async function stopAllAndOptionOff() {
   }
   await main();
   await stopAllAndOptionOff();
+  await chatDemo();
 })().catch((e) => { failed++; console.log('FAIL exception: ' + e.stack); }).finally(() => {
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
