@@ -272,6 +272,8 @@ void PomeloAdmin::on_closed(const std::shared_ptr<MqttLink> &link, const std::st
 }
 
 void PomeloAdmin::drop(const std::shared_ptr<MqttLink> &link, const std::string &why) {
+    auto it = clients_.find(link.get());
+    if (it != clients_.end()) it->second.closing = true;
     m_.host_.warn("closing pomelo-admin client " + link->peer() + ": " + why);
     link->close(why);
 }
@@ -280,7 +282,7 @@ void PomeloAdmin::on_packet(const std::shared_ptr<MqttLink> &link, const mqtt::P
     auto it = clients_.find(link.get());
     if (it == clients_.end()) return;
     Client &c = it->second;
-    if (c.state == Client::failing) return;  // its refusal is on the way
+    if (c.closing) return;  // refused or dropped: its close is on the way
     std::string error;
     switch (packet.type) {
         case mqtt::kConnect: {
@@ -317,6 +319,8 @@ void PomeloAdmin::on_packet(const std::shared_ptr<MqttLink> &link, const mqtt::P
 }
 
 void PomeloAdmin::refuse_register(const std::shared_ptr<MqttLink> &link, const std::string &msg) {
+    auto it = clients_.find(link.get());
+    if (it != clients_.end()) it->second.closing = true;
     link->send(mqtt::encode_publish("register", R"({"code":-1,"msg":)" + json_quote(msg) + "}"));
     link->close("refused: " + msg);
 }
@@ -354,7 +358,7 @@ void PomeloAdmin::handle_register(const std::shared_ptr<MqttLink> &link, Client 
                  pbkdf2 ? "refused (a PBKDF2 password cannot be checked over pomelo-admin's md5 login)"
                         : "refused (wrong user name or password)");
         m_.admin_failed(address);
-        c.state = Client::failing;
+        c.closing = true;
         // Slowed like the master link's: the answer comes late, the connection holds its unauthenticated
         // slot meanwhile.
         std::weak_ptr<MqttLink> weak = link;

@@ -92,7 +92,8 @@ public:
 
 private:
     struct Client {
-        enum State { connecting, connected, failing, registered } state = connecting;
+        enum State { connecting, connected, registered } state = connecting;
+        bool closing = false;   // refused or dropped: what it sends from now on is ignored
         std::string client_id;  // MQTT's
         std::string id;         // pomelo-admin's (register's "id")
         std::string user;

@@ -233,6 +233,16 @@ async function main() {
           r.closed && pubs.length === 1 && JSON.parse(pubs[0].payload).code === -1, pubs);
   }
   {
+    // A packet that closes the connection, then a valid login in the same write: never logged in.
+    const logins = () => (master.output.match(/user="ops" address=127\.0\.0\.1 command="login \(pomelo-admin\)" result=ok/g) || []).length;
+    const before = logins();
+    const sub = packet(8, 2, Buffer.concat([Buffer.from([0, 1]), str16('#'), Buffer.from([0])]));
+    const r = await raw(port, [Buffer.concat([CONNECT, sub, register('ops', 'ops-pw')])]);
+    await sleep(300);
+    check('hostile: what follows a packet that closes the connection is not run (no login)', r.closed && publishes(r.data).length === 0 && logins() === before,
+          { closed: r.closed, logins: logins(), before });
+  }
+  {
     const r = await raw(port, [CONNECT], 6000);
     check('hostile: a client that never registers is closed at the handshake deadline (1.5 s)', r.closed && r.ms >= 1300 && r.ms < 5000, r.ms);
   }
