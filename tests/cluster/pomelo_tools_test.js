@@ -374,6 +374,21 @@ async function stopAllAndOptionOff() {
           !!up && /Closing the application/.test(stop.out) && exit && exit.code === 0 && l && l.servers.every((s) => !alive(s.pid)), { out: stop.all, exit });
   }
   {
+    // The production check of the shipped credentials applies with the option on (USERS holds admin/admin).
+    const { dir } = await appDir({ pomeloAdmin: true }, USERS, 1);
+    const prod = path.join(dir, 'config');
+    for (const f of ['master.json', 'servers.json']) {
+      const c = JSON.parse(fs.readFileSync(path.join(prod, f), 'utf8'));
+      fs.writeFileSync(path.join(prod, f), JSON.stringify({ ...c, production: c.development }));
+    }
+    const master = startHost(HOST, dir, ['--env', 'production']);
+    const exit = await Promise.race([master.exited, sleep(20000).then(() => null)]);
+    if (!exit) master.kill('SIGKILL');
+    check('production with pomeloAdmin: the shipped admin/admin is still refused at start', exit && exit.code === 1 &&
+          /config\/adminUser\.json: \[0\]\.password \(user "admin"\) is the shipped development password: refused in production/.test(master.output),
+          { exit, out: master.output.slice(-600) });
+  }
+  {
     const { dir, port } = await appDir({}, USERS, 1);
     const master = startHost(HOST, dir);
     const up = await waitFor(master, /all servers startup in/, 60000);
