@@ -14,7 +14,17 @@ const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
-const { freePort, sleep, requiredEnv } = require('../../tools/node/util.js');
+const util = require('../../tools/node/util.js');
+const { freePort, sleep, requiredEnv } = util;
+// A folder removed when the test passes, kept when it fails (tools/node/util.js's tempDir where it has one).
+const ownDirs = [];
+const tempDir = util.tempDir || ((prefix) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (ownDirs.length === 0)
+    process.on('exit', (code) => { for (const d of ownDirs) if (code === 0) fs.rmSync(d, { recursive: true, force: true }); else console.error(`kept for inspection: ${d}`); });
+  ownDirs.push(dir);
+  return dir;
+});
 const { startHost, waitFor, alive } = require('./lib/host_process.js');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
@@ -75,7 +85,7 @@ function table(out) {
 }
 
 async function appDir(clusterOptions, users, servers = 2) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-pomelo-tools-'));
+  const dir = tempDir('shd-pomelo-tools-');
   fs.mkdirSync(path.join(dir, 'config'));
   const port = await freePort();
   const hellos = [];
