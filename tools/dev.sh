@@ -61,7 +61,7 @@ cmd_setup() {
   fi
   # npm packages for interop tests, pinned by exact version in package-lock.json.
   local d
-  for d in "$ROOT"/tests/interop "$ROOT"/tests/game/reference "$ROOT"/bench/pomelo; do
+  for d in "$ROOT"/tests/interop "$ROOT"/tests/game/reference "$ROOT"/bench/pomelo "$ROOT"/tests/cluster/pomelo_cli; do
     if [[ -f $d/package-lock.json && ( ! -d $d/node_modules || $d/package-lock.json -nt $d/node_modules/.package-lock.json ) ]]; then
       log "npm ci in ${d#$ROOT/}"
       (cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

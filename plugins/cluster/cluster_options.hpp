@@ -72,6 +72,14 @@ inline const OptionTable &cluster_option_table() {
                         "master: when set, `/metrics` asks `Authorization: Bearer <token>` (compared in constant "
                         "time; else 401)")
                 .showing_default("none: no token asked"),
+            opt::boolean("pomeloAdmin", false,
+                         "master: also accept Pomelo's admin clients (npm `pomelo list/stop/kill/add/restart`, "
+                         "pomelo-cli) over MQTT on the master port, with pomelo-admin's weaker md5 login "
+                         "(docs/operations.md, \"Pomelo's own tools\")"),
+            opt::integer("pomeloAdminSniff", 200, 10, 5000,
+                         "master, with `pomeloAdmin`: how long a new connection is watched for an MQTT CONNECT "
+                         "before the master link's challenge is sent")
+                .measured_in("ms"),
         });
     return table;
 }

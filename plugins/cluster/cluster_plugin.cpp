@@ -50,6 +50,8 @@ public:
             mo.admin_http_port = static_cast<int>(opts.integer("adminHttpPort"));
             mo.metrics_token = opts.string("metricsToken");
             mo.console_timeout_ms = static_cast<int>(opts.integer("consoleTimeout"));
+            mo.pomelo_admin = opts.boolean("pomeloAdmin");
+            mo.pomelo_admin_sniff_ms = static_cast<int>(opts.integer("pomeloAdminSniff"));
             mo.ssh.options = opts.strings("sshOptions");
             mo.ssh.port = static_cast<int>(opts.integer("sshPort"));
             mo.ssh.user = opts.string("sshUser");

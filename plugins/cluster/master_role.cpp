@@ -2,6 +2,7 @@
 
 #include "link_crypto.hpp"
 #include "link_messages.hpp"
+#include "pomelo_admin.hpp"
 #include "process_spawner.hpp"
 #include "server_add.hpp"
 
@@ -271,6 +272,12 @@ void MasterRole::start() {
     if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
         throw Error(SHD_ERR_IO, "cannot listen on " + me.host + ":" + std::to_string(me.port) + ": " + ec.message());
+    if (options_.pomelo_admin) {
+        MqttLimits limits;
+        limits.max_queued_bytes = options_.limits.max_queued_bytes;
+        limits.handshake_timeout_ms = options_.limits.handshake_timeout_ms;
+        pomelo_admin_ = std::make_unique<PomeloAdmin>(*this, limits, options_.pomelo_admin_sniff_ms);
+    }
     accept_next();
     host_.info("master listening on " + me.host + ":" + std::to_string(me.port) + " for " +
                std::to_string(order_.size()) + " server(s)");
@@ -304,24 +311,31 @@ void MasterRole::accept_next() {
             return;
         }
         ++unauthenticated_;
-        auto link = std::make_shared<FrameLink>(std::move(socket), options_.limits);
-        std::weak_ptr<FrameLink> weak = link;
-        host_.post([this, link] { on_accepted(link); });
-        link->start(
-            [this, weak](std::string frame) {
-                host_.post([this, weak, frame = std::move(frame)] {
-                    if (auto l = weak.lock()) on_frame(l, frame);
-                });
-            },
-            // Weak here too: a link holding itself in its own callback outlived the master's stop
-            // (LeakSanitizer found the cycle); links_ keeps each link alive until it is closed.
-            [this, weak](std::string reason) {
-                host_.post([this, weak, reason] {
-                    if (auto l = weak.lock()) on_link_closed(l, reason);
-                });
-            });
+        if (pomelo_admin_)
+            pomelo_admin_->sniff(std::move(socket), [this](tcp::socket s) { start_link(std::move(s)); });
+        else
+            start_link(std::move(socket));
         accept_next();
     });
+}
+
+void MasterRole::start_link(tcp::socket socket) {
+    auto link = std::make_shared<FrameLink>(std::move(socket), options_.limits);
+    std::weak_ptr<FrameLink> weak = link;
+    host_.post([this, link] { on_accepted(link); });
+    link->start(
+        [this, weak](std::string frame) {
+            host_.post([this, weak, frame = std::move(frame)] {
+                if (auto l = weak.lock()) on_frame(l, frame);
+            });
+        },
+        // Weak here too: a link holding itself in its own callback outlived the master's stop
+        // (LeakSanitizer found the cycle); links_ keeps each link alive until it is closed.
+        [this, weak](std::string reason) {
+            host_.post([this, weak, reason] {
+                if (auto l = weak.lock()) on_link_closed(l, reason);
+            });
+        });
 }
 
 void MasterRole::on_accepted(const std::shared_ptr<FrameLink> &link) {
@@ -1081,6 +1095,7 @@ void MasterRole::finish_stop_when_done() {
     host_.cancel(supervise_timer_);
     for (const auto &l : links_) l->close("master stopping");
     links_.clear();
+    if (pomelo_admin_) pomelo_admin_->close_all("master stopping");
     link_ids_.clear();
     std::error_code ec;
     std::filesystem::remove(state_path(), ec);  // a clean stop leaves nothing to adopt

@@ -48,7 +48,12 @@ struct MasterOptions {
     int admin_http_port = 7001;
     std::string metrics_token;  // empty: /metrics needs no token
     int console_timeout_ms = 5000;  // how long a server gets to answer a console request
+    // Pomelo's admin clients (`pomelo list`, pomelo-cli) over MQTT on the master port (pomelo_admin.cpp).
+    bool pomelo_admin = false;
+    int pomelo_admin_sniff_ms = 200;  // how long a new connection is watched for an MQTT CONNECT
 };
+
+class PomeloAdmin;
 
 class MasterRole {
 public:
@@ -74,6 +79,8 @@ public:
     void admin_command(const AdminCaller &caller, const rapidjson::Value &msg);
 
 private:
+    friend class PomeloAdmin;  // pomelo_admin.cpp: logins and admin commands of Pomelo's admin clients
+
     struct Child {
         std::string id, type, host, json;
         bool auto_restart = false;
@@ -115,7 +122,8 @@ private:
         bool known_user = false;
     };
 
-    void accept_next();  // [io]
+    void accept_next();                                    // [io]
+    void start_link(boost::asio::ip::tcp::socket socket);  // [io] a master link on an accepted socket
     void on_accepted(const std::shared_ptr<FrameLink> &link);
     void on_frame(const std::shared_ptr<FrameLink> &link, const std::string &text);
     void on_link_closed(const std::shared_ptr<FrameLink> &link, const std::string &reason);
@@ -241,6 +249,7 @@ private:
     std::unique_ptr<ServerStats> own_stats_;        // the master's own figures
     std::map<std::string, HttpRoute> http_routes_;  // by path; fixed once the port is open
     std::unique_ptr<http::Server> http_;            // lives until the role is destroyed (replies may be pending)
+    std::unique_ptr<PomeloAdmin> pomelo_admin_;     // set when options_.pomelo_admin
 };
 
 }  // namespace shd::cluster

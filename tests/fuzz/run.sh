@@ -18,7 +18,7 @@ seconds="${FUZZ_SECONDS:-10}"
 cpu_seconds="${FUZZ_CPU_SECONDS:-}"
 parallel="${FUZZ_PARALLEL:-1}"
 all_targets=(fuzz_package_parser fuzz_message_decoder fuzz_handshake fuzz_protobuf_decoder fuzz_connector_receive
-         fuzz_master_link fuzz_rpc_frame_reader fuzz_gamedata)  # fuzz_rpc_frame_reader: plugins/rpc/frame_codec.cpp, compiled in with the codec
+         fuzz_master_link fuzz_rpc_frame_reader fuzz_gamedata fuzz_pomelo_admin)  # fuzz_rpc_frame_reader: plugins/rpc/frame_codec.cpp, compiled in with the codec
 targets=("${all_targets[@]}")
 if (( $# > 1 )); then
     targets=("${@:2}")
@@ -30,7 +30,8 @@ fi
 declare -A extra_sources=(
     [fuzz_connector_receive]="plugins/pomelo_protocol/protocol_connection.cpp plugins/pomelo_protocol/protocol_setup.cpp"
     [fuzz_master_link]="plugins/cluster/admin_config.cpp plugins/cluster/link_crypto.cpp plugins/cluster/link_messages.cpp"
-    [fuzz_gamedata]="sdk/gamedata/src/cell.cpp sdk/gamedata/src/csv.cpp sdk/gamedata/src/database.cpp sdk/gamedata/src/json_tree.cpp sdk/gamedata/src/table.cpp")
+    [fuzz_gamedata]="sdk/gamedata/src/cell.cpp sdk/gamedata/src/csv.cpp sdk/gamedata/src/database.cpp sdk/gamedata/src/json_tree.cpp sdk/gamedata/src/table.cpp"
+    [fuzz_pomelo_admin]="plugins/cluster/mqtt_codec.cpp plugins/cluster/pomelo_console.cpp")
 
 cxx="$(command -v clang++ || command -v clang++-14 || true)"
 if [[ -z "$cxx" ]]; then
