@@ -48,6 +48,7 @@ public:
             mo.admin_http_host = opts.string("adminHttpHost");
             mo.admin_http_port = static_cast<int>(opts.integer("adminHttpPort"));
             mo.metrics_token = opts.string("metricsToken");
+            mo.admin_session_ttl_s = static_cast<int>(opts.integer("adminSessionTtl"));
             mo.ssh.options = opts.strings("sshOptions");
             mo.ssh.port = static_cast<int>(opts.integer("sshPort"));
             mo.ssh.user = opts.string("sshUser");
