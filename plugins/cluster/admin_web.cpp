@@ -353,7 +353,8 @@ void AdminWeb::command(const Call &call, const Respond &respond) {
     if (!json_body(call, doc, no)) return respond(no);
     std::string cmd;
     if (!short_string(doc, "cmd", cmd) || cmd.empty())
-        return respond(refused(400, "expected {\"cmd\": string, ...} (docs/operations.md, \"Dashboard and HTTP API\")"));
+        return respond(
+            refused(400, "expected {\"cmd\": string, ...} (docs/operations.md, \"Dashboard and HTTP API\")"));
     MasterRole::AdminCaller caller;
     caller.user = s->user;
     caller.level = s->level;
@@ -361,8 +362,8 @@ void AdminWeb::command(const Call &call, const Respond &respond) {
     const bool reader = s->level > 1 && cmd != "list";
     caller.answer = [respond, reader](const std::string &result) {
         rapidjson::Document r;
-        const bool ok = pomelo::parse_json(result, r) && r.IsObject() && r.HasMember("ok") && r["ok"].IsBool() &&
-                        r["ok"].GetBool();
+        const bool ok =
+            pomelo::parse_json(result, r) && r.IsObject() && r.HasMember("ok") && r["ok"].IsBool() && r["ok"].GetBool();
         // Refused for the user's level: 403; any other refusal (an unknown id, a stopping master): 422.
         respond(answer(ok ? 200 : reader ? 403 : 422, result));
     };

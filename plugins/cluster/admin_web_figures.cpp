@@ -104,11 +104,11 @@ std::string server_figures_json(const ServerMetrics &server) {
     static const rapidjson::Value kEmpty(rapidjson::kArrayType);
     const rapidjson::Value &fams = server.families && server.families->IsArray() ? *server.families : kEmpty;
     const std::pair<const char *, const char *> plain[] = {
-        {"connections", "shaddock_connections"},        {"handshakes", "shaddock_handshakes"},
-        {"pushesSent", "shaddock_pushes_sent"},         {"pushesDropped", "shaddock_pushes_dropped"},
-        {"rateLimited", "shaddock_rate_limited"},       {"sendQueueCutoffs", "shaddock_send_queue_cutoffs"},
-        {"requests", "shaddock_client_requests"},       {"requestErrors", "shaddock_client_request_errors"},
-        {"rpcCalls", "shaddock_rpc_calls"},             {"rpcErrors", "shaddock_rpc_errors"},
+        {"connections", "shaddock_connections"},  {"handshakes", "shaddock_handshakes"},
+        {"pushesSent", "shaddock_pushes_sent"},   {"pushesDropped", "shaddock_pushes_dropped"},
+        {"rateLimited", "shaddock_rate_limited"}, {"sendQueueCutoffs", "shaddock_send_queue_cutoffs"},
+        {"requests", "shaddock_client_requests"}, {"requestErrors", "shaddock_client_request_errors"},
+        {"rpcCalls", "shaddock_rpc_calls"},       {"rpcErrors", "shaddock_rpc_errors"},
         {"rpcTimeouts", "shaddock_rpc_timeouts"}};
     for (const auto &[key, name] : plain) out += ",\"" + std::string(key) + "\":" + integer(total(fams, name));
     out += R"(,"lagMs":)" + integer(total(fams, "shaddock_logic_lag_seconds") * 1000) + R"(,"cpuMs":)" +

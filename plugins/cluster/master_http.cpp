@@ -126,7 +126,17 @@ void MasterRole::serve_http(const http::Request &req, http::Reply reply) {
     auto route = http_routes_.find(std::string(target.substr(0, target.find('?'))));
     if (route == http_routes_.end())
         return answer(http::text_response(bhttp::status::not_found, version, "not found\n", keep_alive));
-    if (route->second.metrics_token && !options_.metrics_token.empty()) {
+    const HttpRoute *r = &route->second;
+    if (!r->call && msg.method() != bhttp::verb::get && msg.method() != bhttp::verb::head) {
+        HttpAnswer a;
+        a.status = 405;
+        a.content_type = "text/plain; charset=utf-8";
+        a.body = "only GET and HEAD\n";
+        a.fields.emplace_back("Allow", "GET, HEAD");
+        a.close = true;
+        return answer(to_response(std::move(a), version, keep_alive));
+    }
+    if (r->metrics_token && !options_.metrics_token.empty()) {
         auto auth = msg.find(bhttp::field::authorization);
         std::string_view given =
             auth == msg.end() ? std::string_view() : std::string_view(auth->value().data(), auth->value().size());
@@ -139,16 +149,6 @@ void MasterRole::serve_http(const http::Request &req, http::Reply reply) {
             res->set(bhttp::field::www_authenticate, "Bearer realm=\"shaddock\"");
             return answer(res);
         }
-    }
-    const HttpRoute *r = &route->second;
-    if (!r->call && msg.method() != bhttp::verb::get && msg.method() != bhttp::verb::head) {
-        HttpAnswer a;
-        a.status = 405;
-        a.content_type = "text/plain; charset=utf-8";
-        a.body = "only GET and HEAD\n";
-        a.fields.emplace_back("Allow", "GET, HEAD");
-        a.close = true;
-        return answer(to_response(std::move(a), version, keep_alive));
     }
     // The cluster's state lives on the logic thread: answer from there. The request is copied (the
     // handler's view of it ends with this call).

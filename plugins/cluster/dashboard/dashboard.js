@@ -14,7 +14,8 @@
   let prev = null; // the previous /api/stats answer, by server id
   let busy = new Set(); // servers with a command under way
   const armed = new Map(); // server id -> time a Stop button was first clicked (confirm by a second click)
-  const hist = { tiles: {}, routeRps: new Map(), routeLat: new Map(), serverLag: new Map() };
+  const hist = { tiles: {}, routeRps: new Map(), routeLat: new Map(), serverLag: new Map(), cpu: new Map() };
+  const CPU_WINDOW_MS = 5000; // CPU time comes in clock ticks (10 ms): a share over a few seconds reads better
 
   // ---- HTTP ----
   async function api(path, opts = {}) {
@@ -244,7 +245,7 @@
     tile('lag', t, worstLag, fmtMs(worstLag));
     tile('conn', t, conns, String(conns));
 
-    renderServers(all, by, dt);
+    renderServers(all, by, t);
     renderRoutes([...routes.values()]);
     renderRpc(rpcRows);
     prev = { nowMs: t, by };
@@ -260,13 +261,12 @@
     return td;
   }
 
-  function renderServers(all, by, dt) {
+  function renderServers(all, by, statsNow) {
     const body = $('servers').tBodies[0];
     body.textContent = '';
     const now = Date.now();
     for (const s of all) {
       const f = by[s.id];
-      const before = prev && prev.by[s.id];
       const tr = document.createElement('tr');
       tr.dataset.id = s.id;
       tr.dataset.state = s.state;
@@ -280,7 +280,14 @@
       st.appendChild(pill);
       cell(tr, s.pid > 0 ? String(s.pid) : '–', 'num');
       let cpu = s.cpuPercent;
-      if (f && before && dt > 0 && f.cpuMs >= before.cpuMs) cpu = ((f.cpuMs - before.cpuMs) / (dt * 1000)) * 100;
+      if (f) {
+        const samples = series(hist.cpu, s.id);
+        if (samples.length && f.cpuMs < samples[samples.length - 1].v) samples.length = 0; // restarted
+        samples.push({ t: statsNow, v: f.cpuMs });
+        while (samples.length > 2 && samples[1].t <= statsNow - CPU_WINDOW_MS) samples.shift();
+        const first = samples[0];
+        if (statsNow > first.t) cpu = ((f.cpuMs - first.v) / (statsNow - first.t)) * 100;
+      }
       cell(tr, s.pid > 0 && cpu !== undefined ? cpu.toFixed(1) + ' %' : '–', 'num');
       const rss = f && f.rssBytes ? f.rssBytes : s.rssKb ? s.rssKb * 1024 : 0;
       cell(tr, s.pid > 0 && rss ? fmtBytes(rss) : '–', 'num');
@@ -400,8 +407,14 @@
   function niceMax(v) {
     if (!(v > 0)) return 1;
     const p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+    for (const m of [1, 2, 4, 6, 8, 10]) if (m * p >= v) return m * p;
     return 10 * p;
+  }
+
+  // The time span a chart shows: the last two minutes, or since its first point (at least 20 s).
+  function span(now, points) {
+    const first = Math.min(now, ...points.map((p) => p.t));
+    return Math.min(WINDOW_MS, Math.max(20000, now - first));
   }
 
   function sparkline(canvas, points, color) {
@@ -410,7 +423,8 @@
     const vals = points.filter((p) => p.v !== null && p.t >= now - WINDOW_MS);
     if (vals.length < 2) return;
     const max = niceMax(Math.max(...vals.map((p) => p.v)));
-    const x = (t) => ((t - (now - WINDOW_MS)) / WINDOW_MS) * w;
+    const range = span(now, vals);
+    const x = (t) => ((t - (now - range)) / range) * w;
     const y = (v) => h - 2 - (v / max) * (h - 4);
     ctx.beginPath();
     vals.forEach((p, i) => (i ? ctx.lineTo(x(p.t), y(p.v)) : ctx.moveTo(x(p.t), y(p.v))));
@@ -431,7 +445,8 @@
     const now = Math.max(0, ...lines.map((l) => (l.points.length ? l.points[l.points.length - 1].t : 0)));
     const visible = lines.map((l) => l.points.filter((p) => p.t >= now - WINDOW_MS));
     const max = niceMax(Math.max(0, ...visible.flat().filter((p) => p.v !== null).map((p) => p.v)));
-    const x = (t) => left + ((t - (now - WINDOW_MS)) / WINDOW_MS) * (w - left - right);
+    const range = span(now, visible.flat());
+    const x = (t) => left + ((t - (now - range)) / range) * (w - left - right);
     const y = (v) => top + (1 - v / max) * (h - top - bottom);
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = '#8593a5';
@@ -449,8 +464,9 @@
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'alphabetic';
-    for (const [s, label] of [[120, '−2 min'], [60, '−1 min'], [0, 'now']])
-      ctx.fillText(label, Math.min(w - right - 12, Math.max(left + 16, x(now - s * 1000))), h - 5);
+    const ago = (ms) => (ms >= 60000 ? '−' + +(ms / 60000).toFixed(1) + ' min' : '−' + Math.round(ms / 1000) + ' s');
+    for (const back of [range, range / 2, 0])
+      ctx.fillText(back ? ago(back) : 'now', Math.min(w - right - 12, Math.max(left + 16, x(now - back))), h - 5);
     visible.forEach((pts, i) => {
       ctx.beginPath();
       let pen = false;
@@ -497,7 +513,10 @@
 
   // ---- formats ----
   function fmtRate(v) { return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/\.?0+$/, '') || '0'; }
-  function fmtMs(v) { return v >= 1000 ? (v / 1000).toFixed(2) + ' s' : v >= 10 ? v.toFixed(0) + ' ms' : v.toFixed(v ? 2 : 0) + ' ms'; }
+  function fmtMs(v) {
+    if (v >= 1000) return (v / 1000).toFixed(2) + ' s';
+    return (v >= 10 || Number.isInteger(v) ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2)) + ' ms';
+  }
   function fmtBytes(b) { return b >= 1 << 30 ? (b / (1 << 30)).toFixed(2) + ' GiB' : (b / (1 << 20)).toFixed(1) + ' MiB'; }
   function fmtUptime(ms) {
     const s = Math.floor(ms / 1000);

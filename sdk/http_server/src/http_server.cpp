@@ -179,7 +179,7 @@ private:
 
     // Answers a request that cannot be read on, and closes.
     void fail(bhttp::status status, const char *text) {
-        const unsigned version = body_parser_ ? body_parser_->get().version()
+        const unsigned version = body_parser_                           ? body_parser_->get().version()
                                  : parser_ && parser_->is_header_done() ? parser_->get().version()
                                                                         : 11;
         linger_ = true;
