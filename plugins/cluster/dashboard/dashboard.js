@@ -464,14 +464,15 @@
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'alphabetic';
-    const ago = (ms) => (ms >= 60000 ? '−' + +(ms / 60000).toFixed(1) + ' min' : '−' + Math.round(ms / 1000) + ' s');
+    const ago = (ms) => (ms >= 100000 ? '−' + Math.round(ms / 60000) + ' min' : '−' + Math.round(ms / 1000) + ' s');
     for (const back of [range, range / 2, 0])
       ctx.fillText(back ? ago(back) : 'now', Math.min(w - right - 12, Math.max(left + 16, x(now - back))), h - 5);
     visible.forEach((pts, i) => {
       ctx.beginPath();
       let pen = false;
+      // A second without requests has no latency: the line goes on to the next one that has.
       for (const p of pts) {
-        if (p.v === null || p.v === undefined) { pen = false; continue; }
+        if (p.v === null || p.v === undefined) continue;
         if (pen) ctx.lineTo(x(p.t), y(p.v)); else ctx.moveTo(x(p.t), y(p.v));
         pen = true;
       }
