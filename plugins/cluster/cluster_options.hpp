@@ -68,7 +68,7 @@ inline const OptionTable &cluster_option_table() {
                         "master: when set, `/metrics` asks `Authorization: Bearer <token>` (compared in constant "
                         "time; else 401)")
                 .showing_default("none: no token asked"),
-            opt::integer("adminSessionTtl", 3600, 60, 604800,
+            opt::integer("adminSessionTtl", 3600, 1, 604800,
                          "master: how long a login to the dashboard and HTTP admin API lasts (then log in again)")
                 .measured_in("s"),
         });

@@ -299,6 +299,31 @@ async function main() {
     check('the cluster stops cleanly', done && done.code === 0, JSON.stringify(done));
   }
   if (failed) console.log(out().slice(-4000));
+
+  // Sessions end at their expiry (adminSessionTtl), whatever the browser keeps.
+  const short = await startDashboardCluster(HOST, { clusterOptions: { adminSessionTtl: 2 } });
+  try {
+    const p = short.ports.adminHttp;
+    const r = await request(p, 'POST', '/api/login', { headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: USERS.admin.password }) });
+    const setCookie = (r.headers['set-cookie'] || [])[0] || '';
+    check('adminSessionTtl sets the cookie\'s Max-Age', r.status === 200 && /; Max-Age=2(;|$)/.test(setCookie) &&
+          r.json.expiresInMs === 2000, setCookie);
+    const c = setCookie.split(';')[0];
+    const fresh = await request(p, 'GET', '/api/servers', { headers: { Cookie: c } });
+    check('the session works before its expiry', fresh.status === 200, String(fresh.status));
+    await sleep(2300);
+    const stale = await request(p, 'GET', '/api/servers', { headers: { Cookie: c } });
+    check('after its expiry the same cookie is 401 "expired", and cleared', stale.status === 401 &&
+          /expired/.test(stale.json.error) && /Max-Age=0/.test((stale.headers['set-cookie'] || [])[0] || ''), stale.body);
+    const again = await request(p, 'GET', '/api/servers', { headers: { Cookie: c } });
+    check('an expired session is forgotten (401 again)', again.status === 401, again.body);
+  } catch (e) {
+    check('no exception (session expiry)', false, e.stack);
+  } finally {
+    const done = await short.stop();
+    check('the second cluster stops cleanly', done && done.code === 0, JSON.stringify(done));
+  }
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
