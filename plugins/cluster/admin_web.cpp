@@ -73,7 +73,7 @@ bool json_body(const HttpCall &call, rapidjson::Document &doc, HttpAnswer &refus
     return true;
 }
 
-// A short string member, or nullopt when absent, not a string or too long.
+// A string member of at most 256 bytes; false when absent, not a string or longer.
 bool short_string(const rapidjson::Value &o, const char *key, std::string &out) {
     auto it = o.FindMember(key);
     if (it == o.MemberEnd() || !it->value.IsString() || it->value.GetStringLength() > 256) return false;
@@ -241,9 +241,8 @@ void AdminWeb::login(const Call &call, const Respond &respond) {
     const bool queued = enqueue([this, u, password, known, user, address, respond] {
         const std::string k = u.kdf == "pbkdf2" ? pbkdf2_sha256(password, u.salt, u.iterations) : md5_hex(password);
         const bool ok = known && equal_ct(k, u.key);
-        m_.host_.post([this, ok, known, user, level = u.level, address, respond] {
-            finish_login(ok, known, user, level, address, respond);
-        });
+        m_.host_.post(
+            [this, ok, user, level = u.level, address, respond] { finish_login(ok, user, level, address, respond); });
     });
     if (!queued) {
         Answer a = refused(503, "too many logins at once; try again");
@@ -252,9 +251,8 @@ void AdminWeb::login(const Call &call, const Respond &respond) {
     }
 }
 
-void AdminWeb::finish_login(bool ok, bool known, const std::string &user, int level, const std::string &address,
+void AdminWeb::finish_login(bool ok, const std::string &user, int level, const std::string &address,
                             const Respond &respond) {
-    (void)known;
     if (!ok) {
         m_.audit(user, address, "http login", "refused (wrong user name or password)");
         m_.admin_failed(address);
