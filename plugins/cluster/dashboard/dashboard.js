@@ -232,6 +232,7 @@
     }
 
     const all = [list.master].concat(list.servers);
+    $('cluster-name').textContent = '· ' + list.master.id + ' (' + list.master.host + ':' + list.master.port + ')';
     const up = all.filter((s) => s.state === 'running').length;
     tile('servers', t, up, up + ' / ' + all.length);
     if (prev) {
