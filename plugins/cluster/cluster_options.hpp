@@ -80,6 +80,9 @@ inline const OptionTable &cluster_option_table() {
                          "master, with `pomeloAdmin`: how long a new connection is watched for an MQTT CONNECT "
                          "before the master link's challenge is sent")
                 .measured_in("ms"),
+            opt::integer("adminSessionTtl", 3600, 1, 604800,
+                         "master: how long a login to the dashboard and HTTP admin API lasts (then log in again)")
+                .measured_in("s"),
         });
     return table;
 }

@@ -52,6 +52,7 @@ public:
             mo.console_timeout_ms = static_cast<int>(opts.integer("consoleTimeout"));
             mo.pomelo_admin = opts.boolean("pomeloAdmin");
             mo.pomelo_admin_sniff_ms = static_cast<int>(opts.integer("pomeloAdminSniff"));
+            mo.admin_session_ttl_s = static_cast<int>(opts.integer("adminSessionTtl"));
             mo.ssh.options = opts.strings("sshOptions");
             mo.ssh.port = static_cast<int>(opts.integer("sshPort"));
             mo.ssh.user = opts.string("sshUser");

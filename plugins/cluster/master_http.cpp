@@ -1,7 +1,9 @@
 // MasterRole: what the servers report every second ("stats" frames) and the master's admin HTTP port,
 // served by the project's one HTTP server (shd_http_server). Routes (add_http_route): GET/HEAD
-// /metrics, the Prometheus text of every server (docs/operations.md, "Metrics"). A route answers on
-// the logic thread, where the cluster's state lives. [logic] unless noted.
+// /metrics, the Prometheus text of every server (docs/operations.md, "Metrics"), and the dashboard
+// and HTTP admin API (admin_web.cpp). A route answers on the logic thread, where the cluster's state
+// lives. [logic] unless noted.
+#include "admin_web.hpp"
 #include "link_crypto.hpp"
 #include "master_role.hpp"
 #include "metrics_exposition.hpp"
@@ -27,6 +29,15 @@ http::Response without_body(const std::shared_ptr<http::StringResponse> &full) {
     for (const auto &field : *full) head->set(field.name_string(), field.value());
     head->keep_alive(full->keep_alive());
     return head;
+}
+
+// A route's answer as an HTTP response; every answer says its type is not to be sniffed.
+std::shared_ptr<http::StringResponse> to_response(HttpAnswer a, unsigned version, bool keep_alive) {
+    auto res = http::text_response(static_cast<bhttp::status>(a.status), version, std::move(a.body),
+                                   keep_alive && !a.close, a.content_type);
+    res->set("X-Content-Type-Options", "nosniff");
+    for (const auto &[name, value] : a.fields) res->insert(name, value);
+    return res;
 }
 
 bool loopback(const std::string &address) {
@@ -56,10 +67,15 @@ void MasterRole::start_admin_http() {
     own_stats_ = std::make_unique<ServerStats>(host_);
     own_stats_->start(0, nullptr);
     if (!options_.admin_http) return;
-    add_http_route("/metrics",
-                   HttpRoute{true, [this](const http::RequestMessage &) {
-                                 return HttpAnswer{200, "text/plain; version=0.0.4; charset=utf-8", metrics_text()};
-                             }});
+    HttpRoute metrics;
+    metrics.metrics_token = true;
+    metrics.answer = [this](const http::RequestMessage &) {
+        HttpAnswer a;
+        a.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        a.body = metrics_text();
+        return a;
+    };
+    add_http_route("/metrics", std::move(metrics));
     if (!loopback(options_.admin_http_host) && options_.metrics_token.empty()) {
         const std::string what = "adminHttpHost " + options_.admin_http_host +
                                  " is not a loopback address and metricsToken is empty: /metrics is open to "
@@ -68,8 +84,12 @@ void MasterRole::start_admin_http() {
             throw Error(SHD_ERR_INVALID, what + " (refused in production; set metricsToken)");
         host_.warn(what);
     }
+    admin_web_ = std::make_shared<AdminWeb>(*this);
+    admin_web_->add_routes();
+    http::Limits limits;
+    limits.max_body_bytes = AdminWeb::kMaxBodyBytes;  // POST /api/login and /api/command
     http_ = std::make_unique<http::Server>(
-        http::Limits{}, [this](const http::Request &req, http::Reply reply) { serve_http(req, std::move(reply)); },
+        limits, [this](const http::Request &req, http::Reply reply) { serve_http(req, std::move(reply)); },
         [this](const std::string &line) { host_.warn("admin HTTP: " + line); });
     try {
         http_->start(options_.admin_http_host, options_.admin_http_port);
@@ -83,11 +103,12 @@ void MasterRole::start_admin_http() {
         return;
     }
     host_.info("admin HTTP on http://" + options_.admin_http_host + ":" + std::to_string(http_->port()) +
-               "/ (/metrics" + (options_.metrics_token.empty() ? "" : ", bearer token") + ")");
+               "/ (dashboard; /metrics" + (options_.metrics_token.empty() ? "" : ", bearer token") + ")");
 }
 
 void MasterRole::stop_admin_http() {
     if (http_) http_->stop();
+    if (admin_web_) admin_web_->stop();
     if (own_stats_) own_stats_->stop();
 }
 
@@ -105,7 +126,17 @@ void MasterRole::serve_http(const http::Request &req, http::Reply reply) {
     auto route = http_routes_.find(std::string(target.substr(0, target.find('?'))));
     if (route == http_routes_.end())
         return answer(http::text_response(bhttp::status::not_found, version, "not found\n", keep_alive));
-    if (route->second.metrics_token && !options_.metrics_token.empty()) {
+    const HttpRoute *r = &route->second;
+    if (!r->call && msg.method() != bhttp::verb::get && msg.method() != bhttp::verb::head) {
+        HttpAnswer a;
+        a.status = 405;
+        a.content_type = "text/plain; charset=utf-8";
+        a.body = "only GET and HEAD\n";
+        a.fields.emplace_back("Allow", "GET, HEAD");
+        a.close = true;
+        return answer(to_response(std::move(a), version, keep_alive));
+    }
+    if (r->metrics_token && !options_.metrics_token.empty()) {
         auto auth = msg.find(bhttp::field::authorization);
         std::string_view given =
             auth == msg.end() ? std::string_view() : std::string_view(auth->value().data(), auth->value().size());
@@ -121,12 +152,15 @@ void MasterRole::serve_http(const http::Request &req, http::Reply reply) {
     }
     // The cluster's state lives on the logic thread: answer from there. The request is copied (the
     // handler's view of it ends with this call).
-    auto copy = std::make_shared<http::RequestMessage>(msg);
-    const HttpRoute *r = &route->second;
-    const bool posted = host_.post([answer, copy, r, version, keep_alive] {
-        HttpAnswer a = r->answer(*copy);
-        answer(http::text_response(static_cast<bhttp::status>(a.status), version, std::move(a.body), keep_alive,
-                                   a.content_type));
+    auto call = std::make_shared<HttpCall>(HttpCall{msg, req.body, req.remote_address});
+    const bool posted = host_.post([answer, call, r, version, keep_alive] {
+        if (!r->answer) {
+            r->call(*call, [answer, version, keep_alive](HttpAnswer a) {
+                answer(to_response(std::move(a), version, keep_alive));
+            });
+            return;
+        }
+        answer(to_response(r->answer(call->message), version, keep_alive));
     });
     if (!posted) answer(http::text_response(bhttp::status::service_unavailable, version, "stopping\n", false));
 }

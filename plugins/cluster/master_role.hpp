@@ -30,6 +30,24 @@
 
 namespace shd::cluster {
 
+class AdminWeb;
+
+// An admin HTTP route's answer, made on the logic thread.
+struct HttpAnswer {
+    unsigned status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> fields;  // more header fields (Set-Cookie, Allow...)
+    bool close = false;                                       // close the connection after it
+};
+// One request as a route's `call` sees it (copied off the HTTP thread).
+struct HttpCall {
+    http::RequestMessage message;
+    std::string body;     // a POST's body (at most the port's max_body_bytes)
+    std::string address;  // the peer's IP address
+};
+using HttpRespond = std::function<void(HttpAnswer)>;
+
 struct MasterOptions {
     bool spawn = true;             // start the servers (false: wait for servers started elsewhere)
     int stop_timeout_ms = 8000;    // how long servers get to stop before SIGKILL
@@ -51,6 +69,7 @@ struct MasterOptions {
     // Pomelo's admin clients (`pomelo list`, pomelo-cli) over MQTT on the master port (pomelo_admin.cpp).
     bool pomelo_admin = false;
     int pomelo_admin_sniff_ms = 200;  // how long a new connection is watched for an MQTT CONNECT
+    int admin_session_ttl_s = 3600;  // a dashboard login lasts this long (admin_web.cpp)
 };
 
 class PomeloAdmin;
@@ -192,15 +211,14 @@ private:
     std::string stats_field(const std::string &id) const;  // ',"stats":{...}' or ""
     void start_admin_http();
     void stop_admin_http();
-    // An admin HTTP route's answer, made on the logic thread.
-    struct HttpAnswer {
-        unsigned status = 200;
-        std::string content_type = "application/json";
-        std::string body;
-    };
+    using HttpAnswer = cluster::HttpAnswer;
+    using HttpCall = cluster::HttpCall;
+    using HttpRespond = cluster::HttpRespond;
     struct HttpRoute {
         bool metrics_token = false;  // asks `Authorization: Bearer <metricsToken>` when one is set
-        std::function<HttpAnswer(const http::RequestMessage &)> answer;  // [logic]
+        std::function<HttpAnswer(const http::RequestMessage &)> answer;  // [logic] GET and HEAD (else 405)
+        // [logic] Instead of `answer`: any method; answers through the HttpRespond, once, at once or later.
+        std::function<void(const HttpCall &, HttpRespond)> call;
     };
     // Before start_admin_http (the table is read from the HTTP thread afterwards, never changed).
     void add_http_route(const std::string &path, HttpRoute route);
@@ -250,6 +268,9 @@ private:
     std::map<std::string, HttpRoute> http_routes_;  // by path; fixed once the port is open
     std::unique_ptr<http::Server> http_;            // lives until the role is destroyed (replies may be pending)
     std::unique_ptr<PomeloAdmin> pomelo_admin_;     // set when options_.pomelo_admin
+    // The HTTP admin API and dashboard (admin_web.cpp): login, sessions, commands through admin_command.
+    friend class AdminWeb;
+    std::shared_ptr<AdminWeb> admin_web_;
 };
 
 }  // namespace shd::cluster

@@ -113,11 +113,57 @@ private:
             return close();
         if (ec) return fail(bhttp::status::bad_request, "malformed request");
         auto &req = parser_->get();
-        if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
-            return fail(bhttp::status::method_not_allowed, "only GET and HEAD");
-        // GET and HEAD carry no body here; one announced is refused rather than read.
-        if (parser_->chunked() || (parser_->content_length() && *parser_->content_length() > 0))
-            return fail(bhttp::status::payload_too_large, "request bodies are not accepted");
+        const bool post = req.method() == bhttp::verb::post && limits_.max_body_bytes > 0;
+        if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head && !post)
+            return fail(bhttp::status::method_not_allowed,
+                        limits_.max_body_bytes > 0 ? "only GET, HEAD and POST" : "only GET and HEAD");
+        if (!post) {
+            // GET and HEAD carry no body here; one announced is refused rather than read.
+            if (parser_->chunked() || (parser_->content_length() && *parser_->content_length() > 0))
+                return fail(bhttp::status::payload_too_large, "request bodies are not accepted");
+            body_.clear();
+            return dispatch(req);
+        }
+        // A POST's body: announced by Content-Length, within max_body_bytes, read whole before the
+        // handler sees it.
+        if (parser_->chunked()) return fail(bhttp::status::length_required, "a request body needs Content-Length");
+        const uint64_t length = parser_->content_length() ? *parser_->content_length() : 0;
+        if (length > limits_.max_body_bytes) return fail(bhttp::status::payload_too_large, "request body too large");
+        body_.clear();
+        if (length == 0) return dispatch(req);
+        const auto expect = req.find(bhttp::field::expect);
+        const bool go_ahead = expect != req.end() && beast::iequals(expect->value(), "100-continue");
+        body_parser_.emplace(std::move(*parser_));  // `req` is gone from here on
+        body_parser_->body_limit(length);
+        stream_.expires_after(limits_.body_timeout);
+        auto read_body = [self = shared_from_this()] {
+            bhttp::async_read(self->stream_, self->buffer_, *self->body_parser_,
+                              [self](beast::error_code e, size_t) { self->on_body(e); });
+        };
+        if (go_ahead) {
+            // The client waits for a go-ahead before sending the body (curl does above 1 KiB).
+            static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+            return asio::async_write(stream_, asio::buffer(kContinue, sizeof kContinue - 1),
+                                     [self = shared_from_this(), read_body](beast::error_code e, size_t) {
+                                         if (e) return self->close();
+                                         read_body();
+                                     });
+        }
+        read_body();
+    }
+
+    void on_body(beast::error_code ec) {
+        // A body not complete in time, cut short or malformed: nothing worth answering.
+        if (ec) return close();
+        auto &full = body_parser_->get();
+        body_ = std::move(full.body());
+        head_.emplace(std::move(full.base()));
+        body_parser_.reset();
+        dispatch(*head_);
+    }
+
+    // Hands a complete request to the handler.
+    void dispatch(const RequestMessage &req) {
         // Until the answer comes, the send deadline bounds the wait (a handler that never answers
         // leaves the connection to it).
         stream_.expires_after(limits_.send_timeout);
@@ -128,12 +174,14 @@ private:
                 std::visit([&self](auto &r) { self->send(std::move(r)); }, res);
             });
         };
-        handler_(Request{req, remote_}, std::move(reply));
+        handler_(Request{req, remote_, body_}, std::move(reply));
     }
 
     // Answers a request that cannot be read on, and closes.
     void fail(bhttp::status status, const char *text) {
-        const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+        const unsigned version = body_parser_                           ? body_parser_->get().version()
+                                 : parser_ && parser_->is_header_done() ? parser_->get().version()
+                                                                        : 11;
         linger_ = true;
         send(text_response(status, version, std::string(text) + "\n", false));
     }
@@ -179,6 +227,9 @@ private:
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> body_parser_;  // a POST's body being read
+    std::optional<RequestMessage> head_;                                    // the header of a POST read whole
+    std::string body_;                                                      // its body
     const std::string remote_;
     const Handler &handler_;
     const Limits &limits_;

@@ -1,7 +1,9 @@
 // The project's one HTTP/1.1 server (Boost.Beast), hardened as docs/security.md describes: the request
 // line and headers bounded in size (414 / 431) and in time (a header deadline separate from the
 // keep-alive idle deadline), connections capped in total and per address, every socket close-on-exec,
-// GET and HEAD only (405), request bodies refused (413). It runs one I/O thread of its own.
+// GET and HEAD only (405), request bodies refused (413); a user that asks for them (Limits::max_body_bytes)
+// also gets POST with a body of at most that size, announced by Content-Length and read within
+// body_timeout. It runs one I/O thread of its own.
 //
 // What is answered is the user's: a Handler gets each request that passed those checks and answers
 // it through a Reply, at once or later from any thread (the master answers /metrics after a trip to
@@ -31,6 +33,10 @@ struct Limits {
     std::chrono::milliseconds send_timeout{30000};
     size_t max_connections = 512;
     size_t max_connections_per_address = 32;
+    // Above 0: POST is accepted too, with a body of at most this many bytes announced by
+    // Content-Length (a larger one is 413, a chunked one 411); 0: GET and HEAD only, no body.
+    size_t max_body_bytes = 0;
+    std::chrono::milliseconds body_timeout{5000};  // a POST's body must arrive within this of its header
 };
 
 using RequestMessage = boost::beast::http::request<boost::beast::http::empty_body>;
@@ -41,10 +47,12 @@ using Response =
     std::variant<std::shared_ptr<StringResponse>, std::shared_ptr<FileResponse>, std::shared_ptr<EmptyResponse>>;
 
 // One request as a handler sees it: a GET or HEAD whose header was read within the limits, without
-// a body. Valid during the handler call only; copy what an answer given later needs.
+// a body, or (with Limits::max_body_bytes) a POST with its whole body. Valid during the handler call
+// only; copy what an answer given later needs.
 struct Request {
     const RequestMessage &message;
     const std::string &remote_address;  // the peer's IP address
+    const std::string &body;            // a POST's body (at most max_body_bytes); empty otherwise
 };
 
 // Answers one request. [any thread] Call it exactly once; the response's keep_alive() decides whether
