@@ -69,6 +69,44 @@ bool console_to_admin_command(const rapidjson::Value &body, const std::vector<st
             server += (server.size() > 1 ? "," : "") + json_quote(a.substr(0, eq)) + ":" + json_quote(a.substr(eq + 1));
         }
         command_json = R"({"cmd":"add","server":)" + server + "}}";
+    } else if (signal == "addCron" || signal == "removeCron") {
+        // pomelo-cli's `addCron id=3 action=f.m time=0 0 * * * * serverId=x` (a word without '=' goes on
+        // the value before it: the cron time has spaces) and `removeCron id=3 serverType=t`.
+        std::vector<std::pair<std::string, std::string>> fields;
+        for (const auto &a : args) {
+            size_t eq = a.find('=');
+            if (eq == 0 || (eq == std::string::npos && fields.empty()))
+                return error = "Error server parameters format.", false;
+            if (eq == std::string::npos)
+                fields.back().second += " " + a;
+            else
+                fields.emplace_back(a.substr(0, eq), a.substr(eq + 1));
+        }
+        std::string cron = "{", id = "null", server_id, server_type;
+        for (const auto &[key, value] : fields) {
+            if (key == "serverId") {
+                server_id = value;
+                continue;
+            }
+            if (key == "serverType") {
+                server_type = value;
+                continue;
+            }
+            bool number = !value.empty() && value.size() < 16 &&
+                          value.find_first_not_of("0123456789") == std::string::npos && value[0] != '0';
+            std::string json = key == "id" && number ? value : json_quote(value);
+            if (key == "id") id = json;
+            cron += (cron.size() > 1 ? "," : "") + json_quote(key) + ":" + json;
+        }
+        if (server_id.empty() && server_type.empty()) return error = "Miss necessary server parameters.", false;
+        std::string target = server_id.empty() ? R"("type":)" + json_quote(server_type)
+                                                : R"("ids":)" + quoted_array({server_id});
+        command_json = signal == "addCron" ? R"({"cmd":"addCron","cron":)" + cron + "}," + target + "}"
+                                           : R"({"cmd":"removeCron","id":)" + id + "," + target + "}";
+    } else if (signal == "blacklist") {
+        // `blacklist 1.2.3.4 ...`: every frontend refuses the addresses.
+        if (args.empty()) return error = "blacklist: expected IP addresses", false;
+        command_json = R"({"cmd":"blacklist","op":"add","ips":)" + quoted_array(args) + "}";
     } else {
         // Passed on with Pomelo's fields for admin_command to take or refuse.
         command_json = R"({"cmd":)" + json_quote(signal) + R"(,"args":)" + quoted_array(args) + R"(,"ids":)" +

@@ -204,10 +204,22 @@ public:
         CPPUNIT_ASSERT(parse(cmd).IsObject());
         CPPUNIT_ASSERT(
             console_to_admin_command(parse(R"({"signal":"blacklist","args":["1.2.3.4"]})"), all, cmd, error));
-        CPPUNIT_ASSERT_EQUAL(std::string(R"({"cmd":"blacklist","args":["1.2.3.4"],"ids":[]})"), cmd);
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"cmd":"blacklist","op":"add","ips":["1.2.3.4"]})"), cmd);
+        // pomelo-cli's cron signals: key=value words, a cron time's spaces kept, the target taken out.
+        CPPUNIT_ASSERT(console_to_admin_command(
+            parse(R"({"signal":"addCron","args":["id=7","action=tick.run","time=*/5","*","*","*","*","*","serverId=b-1"]})"),
+            all, cmd, error));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(R"({"cmd":"addCron","cron":{"id":7,"action":"tick.run","time":"*/5 * * * * *"},"ids":["b-1"]})"),
+            cmd);
+        CPPUNIT_ASSERT(console_to_admin_command(parse(R"({"signal":"removeCron","args":["id=x7","serverType=b"]})"),
+                                                all, cmd, error));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"cmd":"removeCron","id":"x7","type":"b"})"), cmd);
         for (const char *bad : {R"({"signal":"add","args":["novalue"]})", R"({"signal":"add","args":["=v"]})",
                                 R"({"signal":"stop","ids":"a-1"})", R"({"signal":"stop","ids":[1]})", R"({"ids":[]})",
-                                R"("list")", "null"}) {
+                                R"("list")", "null", R"({"signal":"addCron","args":["id=1","time=* * * * * *"]})",
+                                R"({"signal":"removeCron","args":["*","id=1","serverId=b-1"]})",
+                                R"({"signal":"blacklist","args":[]})"}) {
             error.clear();
             CPPUNIT_ASSERT_MESSAGE(bad, !console_to_admin_command(parse(bad), all, cmd, error) && !error.empty());
         }

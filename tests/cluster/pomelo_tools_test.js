@@ -447,6 +447,13 @@ async function chatDemo() {
     check('chat demo: pomelo-cli show connections lists the frontends (gate, connectors), 1 connection on the one entered', !!shown &&
           cluster.servers.connector.every((c) => shown.includes(c.id)) && shown.includes('gate-server-1') && !/chat-server/.test(shown),
           repl.output.slice(-1200));
+    // pomelo-cli's blacklist signal becomes the console's blacklist: every frontend refuses the addresses.
+    await say(repl, 'blacklist 10.9.8.7 10.9.8.6', /do you really want to add this blacklist/);
+    await say(repl, 'yes', /admin@pomelo/);
+    const bl = shaddock(['blacklist', 'list', '-d', cluster.dir]);
+    const frontends = cluster.servers.connector.map((c) => c.id).concat(['gate-server-1']);
+    check('chat demo: pomelo-cli blacklist (answered yes) reaches every frontend', bl.code === 0 &&
+          frontends.every((id) => new RegExp(`${id}: .*"10\\.9\\.8\\.7".*"10\\.9\\.8\\.6"`).test(bl.out)), bl.out + repl.output.slice(-600));
     repl.stdin.end();
     await Promise.race([repl.exited, sleep(5000)]);
     user.disconnect();
