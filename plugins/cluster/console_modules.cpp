@@ -1,4 +1,5 @@
 #include "console_modules.hpp"
+#include "process_cpu.hpp"
 
 #include <shaddock/ext/session.h>
 #include <shaddock/cpp/json.hpp>
@@ -158,21 +159,7 @@ std::string ConsoleModules::node_info() const {
         if (line.rfind("VmSize:", 0) == 0) vm = std::atoll(line.c_str() + 7);
         if (line.rfind("Threads:", 0) == 0) threads = std::atoll(line.c_str() + 8);
     }
-    // utime and stime: fields 14 and 15 of /proc/self/stat, after the command name in parentheses.
-    std::string stat = read_small("/proc/self/stat");
-    double cpu = 0;
-    size_t paren = stat.rfind(')');
-    if (paren != std::string::npos) {
-        std::istringstream fields(stat.substr(paren + 1));
-        std::string f;
-        double ut = 0, st = 0;
-        for (int n = 3; n <= 15 && fields >> f; ++n) {
-            if (n == 14) ut = std::atof(f.c_str());
-            if (n == 15) st = std::atof(f.c_str());
-        }
-        long ticks = ::sysconf(_SC_CLK_TCK);
-        if (ticks > 0) cpu = (ut + st) / static_cast<double>(ticks);
-    }
+    const double cpu = process_cpu_seconds();
     size_t fds = 0;
     std::error_code ec;
     for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);

@@ -1,6 +1,6 @@
 // This server's report to the master: every `interval` ms, the snapshot of its "shd.metrics/1"
 // figures (the cluster plugin's own included: the logic loop's lag, the process's CPU time and
-// resident memory from /proc/self/stat). The lag is sampled with shd::LagMeter (toobusy's measure)
+// resident memory). The lag is sampled with shd::LagMeter (toobusy's measure)
 // every 50 ms and reported as the largest lag of the interval. [logic]
 #pragma once
 
@@ -8,10 +8,11 @@
 #include <shaddock/cpp/lag_meter.hpp>
 #include <shaddock/cpp/metrics.hpp>
 
+#include "process_cpu.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <string>
 
 #include <unistd.h>
@@ -61,24 +62,12 @@ private:
     void publish_lag() {
         lag_.set(static_cast<double>(std::max(worst_ms_, meter_.lag(host_.now_ms()))) / 1000.0);
         worst_ms_ = 0;
-        // /proc/self/stat: after the command name in parentheses, field 3 on; utime and stime are
-        // fields 14 and 15 (clock ticks), rss field 24 (pages).
-        std::ifstream in("/proc/self/stat");
-        std::string line;
-        std::getline(in, line);
-        const size_t paren = line.rfind(')');
-        if (paren == std::string::npos) return;
-        std::istringstream fields(line.substr(paren + 1));
-        std::string field;
-        double utime = 0, stime = 0, rss_pages = 0;
-        for (int n = 3; n <= 24 && fields >> field; ++n) {
-            if (n == 14) utime = std::stod(field);
-            if (n == 15) stime = std::stod(field);
-            if (n == 24) rss_pages = std::stod(field);
-        }
-        const long ticks = ::sysconf(_SC_CLK_TCK), page = ::sysconf(_SC_PAGESIZE);
-        if (ticks > 0) cpu_.set((utime + stime) / static_cast<double>(ticks));
-        if (page > 0) rss_.set(rss_pages * static_cast<double>(page));
+        cpu_.set(process_cpu_seconds());
+        // /proc/self/statm: the size, then the resident set, in pages.
+        std::ifstream in("/proc/self/statm");
+        double size_pages = 0, rss_pages = 0;
+        const long page = ::sysconf(_SC_PAGESIZE);
+        if (in >> size_pages >> rss_pages && page > 0) rss_.set(rss_pages * static_cast<double>(page));
     }
 
     Host host_;
