@@ -260,7 +260,6 @@ void AdminWeb::finish_login(bool ok, const std::string &user, int level, const s
                        [respond] { respond(refused(401, "wrong user name or password")); });
         return;
     }
-    m_.failures_.erase(address);
     const uint64_t now = m_.host_.now_ms();
     for (auto it = sessions_.begin(); it != sessions_.end();)
         it = it->second.expires_ms <= now ? sessions_.erase(it) : std::next(it);

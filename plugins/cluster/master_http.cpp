@@ -14,6 +14,9 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include <arpa/inet.h>
+
+#include <cctype>
 #include <memory>
 #include <stdexcept>
 
@@ -42,6 +45,19 @@ std::shared_ptr<http::StringResponse> to_response(HttpAnswer a, unsigned version
 
 bool loopback(const std::string &address) {
     return address.rfind("127.", 0) == 0 || address == "::1" || address == "localhost";
+}
+
+// DNS rebinding: a page of another site whose name is made to resolve to this address would send
+// that name as Host, and the browser would treat the port as that site's. This port answers to
+// addresses, `localhost` and the configured adminHttpHost only (a request without Host is no browser's).
+bool known_host_name(std::string_view host, const std::string &configured) {
+    if (host.empty()) return true;
+    if (host.front() == '[') return host.find(']') != std::string_view::npos;  // an IPv6 address
+    const size_t colon = host.rfind(':');
+    std::string name(host.substr(0, colon));
+    for (char &c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    in_addr v4{};
+    return name == "localhost" || name == configured || ::inet_pton(AF_INET, name.c_str(), &v4) == 1;
 }
 
 }  // namespace
@@ -122,6 +138,11 @@ void MasterRole::serve_http(const http::Request &req, http::Reply reply) {
         else
             reply(std::move(res));
     };
+    auto host = msg.find(bhttp::field::host);
+    if (host != msg.end() && !known_host_name(std::string_view(host->value().data(), host->value().size()),
+                                              options_.admin_http_host))
+        return answer(http::text_response(bhttp::status::misdirected_request, version,
+                                          "unknown host name: use the address (or adminHttpHost)\n", false));
     std::string_view target(msg.target().data(), msg.target().size());
     auto route = http_routes_.find(std::string(target.substr(0, target.find('?'))));
     if (route == http_routes_.end())

@@ -534,7 +534,6 @@ void MasterRole::handle_admin_proof(const std::shared_ptr<FrameLink> &link, Peer
         });
         return;
     }
-    failures_.erase(address);
     p.state = Peer::admin;
     authenticated(p);
     audit(p.user, address, "login", "ok");

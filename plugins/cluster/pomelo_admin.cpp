@@ -371,7 +371,6 @@ void PomeloAdmin::handle_register(const std::shared_ptr<MqttLink> &link, Client 
     for (const auto &[l, other] : clients_)
         if (other.state == Client::registered && other.id == id)
             return refuse_register(link, "id has been registered. id:" + id);
-    m_.failures_.erase(address);
     c.state = Client::registered;
     c.id = id;
     c.level = u->second.level;

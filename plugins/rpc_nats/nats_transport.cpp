@@ -222,8 +222,15 @@ private:
         auto *t = static_cast<NatsTransport *>(closure);
         CallbackScope scope(*t);
         if (scope.live()) {
-            t->handle_request(msg);
-            if (drained(sub, t->request_batch_.size())) t->report_requests();
+            // Nothing may leave a C library's callback: a failure (memory, OpenSSL) drops this message.
+            try {
+                t->handle_request(msg);
+                if (drained(sub, t->request_batch_.size())) t->report_requests();
+            } catch (const std::exception &e) {
+                t->drop("a request", e.what());
+            } catch (...) {
+                t->drop("a request", "unknown exception");
+            }
         }
         natsMsg_Destroy(msg);
     }
@@ -231,8 +238,14 @@ private:
         auto *t = static_cast<NatsTransport *>(closure);
         CallbackScope scope(*t);
         if (scope.live()) {
-            t->handle_reply(msg);
-            if (drained(sub, t->reply_batch_.size())) t->report_replies();
+            try {
+                t->handle_reply(msg);
+                if (drained(sub, t->reply_batch_.size())) t->report_replies();
+            } catch (const std::exception &e) {
+                t->drop("a reply", e.what());
+            } catch (...) {
+                t->drop("a reply", "unknown exception");
+            }
         }
         natsMsg_Destroy(msg);
     }

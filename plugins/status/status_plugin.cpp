@@ -25,6 +25,8 @@
 #include <shaddock/cpp/plugin.hpp>
 #include <shaddock/cpp/service.hpp>
 
+#include <shaddock/pomelo/json_parse.hpp>
+
 #include <rapidjson/document.h>
 
 #include <algorithm>
@@ -43,8 +45,7 @@ using shd::redis::Reply;
 // A JSON array of strings -> its items; false when it is anything else.
 bool parse_uids(shd_str json, std::vector<std::string> &out) {
     rapidjson::Document d;
-    d.Parse(json.data ? json.data : "", json.size);
-    if (d.HasParseError() || !d.IsArray()) return false;
+    if (!shd::pomelo::parse_json(std::string_view(json.data ? json.data : "", json.size), d) || !d.IsArray()) return false;
     for (const auto &u : d.GetArray()) {
         if (!u.IsString()) return false;
         out.emplace_back(u.GetString(), u.GetStringLength());

@@ -3,6 +3,8 @@
 #include <shaddock/cpp/host.hpp>
 #include <shaddock/cpp/json.hpp>
 
+#include <shaddock/pomelo/json_parse.hpp>
+
 #include <rapidjson/document.h>
 
 #include <cctype>
@@ -124,8 +126,8 @@ Param to_param(const rapidjson::Value &v) {
 
 Params bind_value(const Writer &writer, std::string_view value_json) {
     rapidjson::Document doc;
-    doc.Parse(value_json.data(), value_json.size());
-    if (doc.HasParseError()) invalid("the value is not JSON");
+    // Depth-limited: the value may hold what a client sent.
+    if (!pomelo::parse_json(value_json, doc)) invalid("the value is not JSON (or nests too deep)");
     Params out;
     out.reserve(writer.count);
     if (writer.named) {

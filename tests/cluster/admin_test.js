@@ -113,6 +113,16 @@ async function passwordForms() {
   const level = cli(['stop', '-d', dir, '-u', 'ops', 'hello-server-1'], 'ops-pw');
   check('a level-2 user may not stop servers (audited)', level.code === 1 &&
         !!(await waitFor(master, /admin audit: user="ops" .*command="stop hello-server-1" result=refused \(level 2\)/, 2000)), level.out);
+  // A success does not clear the failures: a user who can log in cannot use it to keep guessing
+  // another user's password (failures only expire with adminFailWindow).
+  const bad2 = cli(['list', '-d', dir, '-u', 'plain'], 'wrong-again');
+  const good = cli(['list', '-d', dir, '-u', 'ops'], 'ops-pw');
+  const bad3 = cli(['list', '-d', dir, '-u', 'plain'], 'wrong-again');
+  const bad4 = cli(['list', '-d', dir, '-u', 'plain'], 'wrong-again');
+  const after = cli(['list', '-d', dir, '-u', 'ops'], 'ops-pw');
+  check('a success between failures does not clear them: the address is locked out all the same',
+        bad2.code === 4 && good.code === 0 && bad3.code === 4 && bad4.code === 4 && after.code === 4 &&
+        /too many failed logins/.test(after.out), [bad2, good, bad3, bad4, after].map((x) => [x.code, x.out]));
   const exit = await stopMaster(master);
   check('master stops cleanly', exit && exit.code === 0, exit);
 }

@@ -233,8 +233,18 @@ async function main() {
     check('POST /api/servers is 405 with Allow: GET, HEAD', postServers.status === 405 && postServers.headers.allow === 'GET, HEAD', String(postServers.status));
     const postPage = await request(port, 'POST', '/', { headers: json, body: '{}' });
     check('POST / is 405', postPage.status === 405, String(postPage.status));
-    const put = await raw(port, 'PUT /api/command HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}');
+    const put = await raw(port, 'PUT /api/command HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}');
     check('PUT is 405 and closed', /^HTTP\/1\.1 405/.test(put.got) && put.closed, put.got.slice(0, 60));
+    // DNS rebinding: another site's name made to resolve to the master reaches the port with that name.
+    for (const name of ['rebind.example', `rebind.example:${port}`, '127.0.0.1.rebind.example', 'localhost.example']) {
+      const r = await request(port, 'GET', '/api/servers', { headers: { ...as(admin), Host: name } });
+      const loginR = await request(port, 'POST', '/api/login', { headers: { ...json, Host: name }, body: '{"username":"admin","password":"x"}' });
+      check(`Host ${name} is 421 for the API and the login`, r.status === 421 && loginR.status === 421, JSON.stringify([r.status, loginR.status]));
+    }
+    const byName = await request(port, 'GET', '/api/servers', { headers: { ...as(admin), Host: `LocalHost:${port}` } });
+    const byV6 = await request(port, 'GET', '/api/servers', { headers: { ...as(admin), Host: `[::1]:${port}` } });
+    check('Host localhost (any case) and an IPv6 address are served', byName.status === 200 && byV6.status === 200,
+          JSON.stringify([byName.status, byV6.status]));
     const nothing = await request(port, 'GET', '/api/nothing', { headers: as(admin) });
     check('an unknown route is 404', nothing.status === 404, String(nothing.status));
     const forged = [
@@ -253,17 +263,17 @@ async function main() {
     check('the session cookie is found among others', twoCookies.status === 200 && twoCookies.json.user === 'admin', twoCookies.body);
 
     // Bodies: the HTTP server's bounds.
-    const huge = await raw(port, `POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20000\r\n\r\n`);
+    const huge = await raw(port, `POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 20000\r\n\r\n`);
     check('a body announced above 16 KiB is 413 and closed', /^HTTP\/1\.1 413/.test(huge.got) && huge.closed, huge.got.slice(0, 60));
-    const chunked = await raw(port, 'POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n');
+    const chunked = await raw(port, 'POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n');
     check('a chunked body is 411 and closed', /^HTTP\/1\.1 411/.test(chunked.got) && chunked.closed, chunked.got.slice(0, 60));
     const t0 = Date.now();
-    const stalled = await raw(port, 'POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user', 9000);
+    const stalled = await raw(port, 'POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user', 9000);
     check('a body that never completes is dropped at the body deadline (5 s)', stalled.closed && stalled.got === '' &&
           Date.now() - t0 >= 4500 && Date.now() - t0 < 8000, JSON.stringify([stalled, Date.now() - t0]));
-    const cont = await raw(port, ['POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n', '{}']);
+    const cont = await raw(port, ['POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n', '{}']);
     check('Expect: 100-continue gets 100 Continue, then the answer (400: no user name)', /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400/.test(cont.got), cont.got.slice(0, 80));
-    const pipelined = await raw(port, `POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}GET /api/session HTTP/1.1\r\nHost: x\r\nCookie: ${admin.cookie}\r\nConnection: close\r\n\r\n`);
+    const pipelined = await raw(port, `POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}GET /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${admin.cookie}\r\nConnection: close\r\n\r\n`);
     check('a request pipelined after a body is read as the next request', /^HTTP\/1\.1 400[\s\S]*HTTP\/1\.1 200[\s\S]*"user":"admin"/.test(pipelined.got), pipelined.got.slice(0, 300));
     const longName = await login('a'.repeat(300), 'x');
     check('a user name above 256 bytes is 400', longName.status === 400, longName.body);

@@ -185,19 +185,19 @@ async function main() {
           JSON.stringify(back));
 
     // Hostile input on the admin port: the HTTP server's limits.
-    const longLine = await raw(adminHttpPort, `GET /${'a'.repeat(9000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const longLine = await raw(adminHttpPort, `GET /${'a'.repeat(9000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     check('an oversized request line is answered 414 and closed', /^HTTP\/1\.1 414/.test(longLine.got) && longLine.closed,
           longLine.got.slice(0, 80));
-    const bigHeader = await raw(adminHttpPort, `GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: ${'b'.repeat(9000)}\r\n\r\n`);
+    const bigHeader = await raw(adminHttpPort, `GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ${'b'.repeat(9000)}\r\n\r\n`);
     check('an oversized header is answered 431 and closed', /^HTTP\/1\.1 431/.test(bigHeader.got) && bigHeader.closed,
           bigHeader.got.slice(0, 80));
-    const post = await raw(adminHttpPort, 'POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n');
+    const post = await raw(adminHttpPort, 'POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n');
     check('a POST is answered 405', /^HTTP\/1\.1 405/.test(post.got) && post.closed, post.got.slice(0, 80));
-    const body = await raw(adminHttpPort, 'GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello');
+    const body = await raw(adminHttpPort, 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello');
     check('a request with a body is answered 413', /^HTTP\/1\.1 413/.test(body.got) && body.closed, body.got.slice(0, 80));
     const junk = await raw(adminHttpPort, 'NOT HTTP AT ALL\r\n\r\n');
     check('a malformed request is answered 400 and closed', /^HTTP\/1\.1 400/.test(junk.got) && junk.closed, junk.got.slice(0, 80));
-    const head = await raw(adminHttpPort, `HEAD /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`);
+    const head = await raw(adminHttpPort, `HEAD /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`);
     check('HEAD /metrics answers 200 without a body', /^HTTP\/1\.1 200/.test(head.got) && head.got.endsWith('\r\n\r\n'),
           head.got.slice(-80));
     const after = await get(adminHttpPort, '/metrics', auth);

@@ -21,7 +21,7 @@ std::string parse_error(const char *sql) {
     return "";
 }
 
-std::string bind_error(const Writer &w, const char *value) {
+std::string bind_error(const Writer &w, const std::string &value) {
     try {
         bind_value(w, value);
     } catch (const shd::Error &e) {
@@ -118,7 +118,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("the value has no field \"id\" for :id"), bind_error(named, R"({"x": 1})"));
         CPPUNIT_ASSERT_EQUAL(std::string("the value must be a JSON object with the statement's named parameters"),
                              bind_error(named, "[1, 2]"));
-        CPPUNIT_ASSERT_EQUAL(std::string("the value is not JSON"), bind_error(named, "{x"));
+        CPPUNIT_ASSERT_EQUAL(std::string("the value is not JSON (or nests too deep)"), bind_error(named, "{x"));
+        // A value nested 200,000 deep (a client's body passed on, say) is refused, not parsed recursively.
+        CPPUNIT_ASSERT_EQUAL(std::string("the value is not JSON (or nests too deep)"),
+                             bind_error(named, std::string(200000, '[') + std::string(200000, ']')));
         Writer positional = parse_writer("k", "INSERT INTO e VALUES (?, ?)", Dialect::sqlite);
         CPPUNIT_ASSERT_EQUAL(std::string("the value has 1 item(s); the statement has 2 parameter(s)"),
                              bind_error(positional, "[1]"));
