@@ -263,12 +263,20 @@ void AdminWeb::finish_login(bool ok, const std::string &user, int level, const s
     const uint64_t now = m_.host_.now_ms();
     for (auto it = sessions_.begin(); it != sessions_.end();)
         it = it->second.expires_ms <= now ? sessions_.erase(it) : std::next(it);
-    while (sessions_.size() >= kMaxSessions) {
-        auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto &a, const auto &b) {
-            return a.second.expires_ms < b.second.expires_ms;
-        });
-        sessions_.erase(oldest);
-    }
+    // The user's oldest session makes room first; the oldest of all only past kMaxSessions (more than
+    // kMaxSessions / kMaxSessionsPerUser users logged in).
+    auto oldest = [this](const std::string *of_user) {
+        auto found = sessions_.end();
+        for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
+            if ((!of_user || it->second.user == *of_user) &&
+                (found == sessions_.end() || it->second.expires_ms < found->second.expires_ms))
+                found = it;
+        return found;
+    };
+    while (std::count_if(sessions_.begin(), sessions_.end(), [&](const auto &e) { return e.second.user == user; }) >=
+           static_cast<std::ptrdiff_t>(kMaxSessionsPerUser))
+        sessions_.erase(oldest(&user));
+    while (sessions_.size() >= kMaxSessions) sessions_.erase(oldest(nullptr));
     std::string id, secret, csrf;
     try {
         id = to_hex(random_bytes(16));

@@ -42,6 +42,9 @@ public:
     // Bounds: a login body, sessions kept, password checks waiting.
     static constexpr size_t kMaxBodyBytes = 16384;
     static constexpr size_t kMaxSessions = 1000;
+    // A user's own logins replace only that user's sessions: a read-only user logging in again and
+    // again cannot push an administrator's session out.
+    static constexpr size_t kMaxSessionsPerUser = 32;
     static constexpr size_t kMaxQueuedChecks = 8;
 
 private:

@@ -292,6 +292,14 @@ async function main() {
     const other = await login('admin', USERS.admin.password);
     check('another address still logs in', other.status === 200, other.body);
 
+    // Sessions: a user's logins past 32 replace that user's oldest session, never another user's.
+    const first = await login('monitor', USERS.monitor.password);
+    for (let i = 0; i < 32; i++) await login('monitor', USERS.monitor.password);
+    const firstNow = await request(port, 'GET', '/api/session', { headers: { Cookie: cookieOf(first) } });
+    const adminNow = await request(port, 'GET', '/api/session', { headers: as(admin) });
+    check('33 more logins of one user: its oldest session is gone (401), the admin\'s still served',
+          firstNow.status === 401 && adminNow.status === 200 && adminNow.json.user === 'admin', JSON.stringify([firstNow.status, adminNow.status]));
+
     // Logout ends the session.
     const noCsrfLogout = await request(port, 'POST', '/api/logout', { headers: { Cookie: admin.cookie } });
     check('logout without the CSRF token is 403', noCsrfLogout.status === 403, noCsrfLogout.body);
