@@ -269,7 +269,7 @@ void AdminWeb::finish_login(bool ok, const std::string &user, int level, const s
         auto found = sessions_.end();
         for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
             if ((!of_user || it->second.user == *of_user) &&
-                (found == sessions_.end() || it->second.expires_ms < found->second.expires_ms))
+                (found == sessions_.end() || it->second.serial < found->second.serial))
                 found = it;
         return found;
     };
@@ -287,7 +287,7 @@ void AdminWeb::finish_login(bool ok, const std::string &user, int level, const s
         return respond(refused(500, "cannot make a session"));
     }
     const long ttl = m_.options_.admin_session_ttl_s;
-    sessions_[id] = Session{secret, user, csrf, level, now + static_cast<uint64_t>(ttl) * 1000};
+    sessions_[id] = Session{secret, user, csrf, level, now + static_cast<uint64_t>(ttl) * 1000, next_serial_++};
     m_.audit(user, address, "http login", "ok");
     Answer a = answer(200, R"({"ok":true,"user":)" + json_quote(user) + R"(,"level":)" + std::to_string(level) +
                                R"(,"csrf":")" + csrf + R"(","expiresInMs":)" + std::to_string(ttl * 1000) + "}");

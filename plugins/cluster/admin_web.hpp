@@ -57,6 +57,7 @@ private:
         std::string user, csrf;
         int level = 99;
         uint64_t expires_ms = 0;
+        uint64_t serial = 0;  // order of creation: the oldest goes first
     };
 
     void login(const Call &call, const Respond &respond);
@@ -78,6 +79,7 @@ private:
     bool enqueue(std::function<void()> job);  // false: too many waiting
 
     MasterRole &m_;
+    uint64_t next_serial_ = 0;
     std::map<std::string, Session> sessions_;  // by session id (hex)
     std::mutex mu_;
     std::condition_variable cv_;
