@@ -238,11 +238,13 @@ void AdminWeb::login(const Call &call, const Respond &respond) {
         u.kdf = "md5";
         u.key = to_hex(link_mac(m_.decoy_key_, "decoy", {user}));
     }
-    const bool queued = enqueue([this, u, password, known, user, address, respond] {
+    const uint64_t started_ms = m_.host_.now_ms();
+    const bool queued = enqueue([this, u, password, known, user, address, respond, started_ms] {
         const std::string k = u.kdf == "pbkdf2" ? pbkdf2_sha256(password, u.salt, u.iterations) : md5_hex(password);
         const bool ok = known && equal_ct(k, u.key);
-        m_.host_.post(
-            [this, ok, user, level = u.level, address, respond] { finish_login(ok, user, level, address, respond); });
+        m_.host_.post([this, ok, user, level = u.level, address, respond, started_ms] {
+            finish_login(ok, user, level, address, started_ms, respond);
+        });
     });
     if (!queued) {
         Answer a = refused(503, "too many logins at once; try again");
@@ -252,11 +254,15 @@ void AdminWeb::login(const Call &call, const Respond &respond) {
 }
 
 void AdminWeb::finish_login(bool ok, const std::string &user, int level, const std::string &address,
-                            const Respond &respond) {
+                            uint64_t started_ms, const Respond &respond) {
     if (!ok) {
         m_.audit(user, address, "http login", "refused (wrong user name or password)");
         m_.admin_failed(address);
-        m_.host_.after(static_cast<uint64_t>(m_.options_.admin_fail_delay_ms),
+        // A failure is answered adminFailDelay after the request came, however long its check took: a
+        // PBKDF2 user's slower check would otherwise tell that user apart from an unknown one.
+        const uint64_t delay = static_cast<uint64_t>(m_.options_.admin_fail_delay_ms),
+                       spent = m_.host_.now_ms() - started_ms;
+        m_.host_.after(spent < delay ? delay - spent : 0,
                        [respond] { respond(refused(401, "wrong user name or password")); });
         return;
     }

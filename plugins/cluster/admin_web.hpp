@@ -61,7 +61,8 @@ private:
     };
 
     void login(const Call &call, const Respond &respond);
-    void finish_login(bool ok, const std::string &user, int level, const std::string &address, const Respond &respond);
+    void finish_login(bool ok, const std::string &user, int level, const std::string &address, uint64_t started_ms,
+                      const Respond &respond);
     void logout(const Call &call, const Respond &respond);
     void session(const Call &call, const Respond &respond);
     void servers(const Call &call, const Respond &respond);
