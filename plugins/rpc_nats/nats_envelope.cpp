@@ -8,6 +8,7 @@
 #include <openssl/params.h>
 
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace shd::rpc::nats {
@@ -37,33 +38,42 @@ void update_u16_field(EVP_MAC_CTX *ctx, std::string_view s) {
     update(ctx, s);
 }
 
-// A context keyed with the secret, per thread, copied for each message: keying HMAC (and looking up
-// SHA-256 by name) once per secret rather than once per message.
-EVP_MAC_CTX *keyed(std::string_view secret) {
+// A copy of the context keyed with the secret: keying HMAC (and looking up SHA-256 by name) once per
+// secret rather than once per message. The keyed context is shared by every thread under a lock and
+// kept for the process from a static pointer, never destroyed: a NATS thread still verifying while the
+// process exits finds it, and no copy lives in a thread's storage (a NATS thread that outlives the stop
+// would leave it there, unreachable as far as LeakSanitizer can see).
+std::unique_ptr<EVP_MAC_CTX, MacCtxFree> keyed_copy(std::string_view secret) {
     struct Keyed {
+        std::mutex mu;
         std::string secret;
-        std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx;
+        EVP_MAC_CTX *ctx = nullptr;
     };
-    thread_local Keyed cache;
-    if (cache.ctx && cache.secret == secret) return cache.ctx.get();
-    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(hmac()));
-    char digest[] = "SHA256";
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                           OSSL_PARAM_construct_end()};
-    // An empty key is valid HMAC input; the transport never runs without a secret.
-    static const unsigned char empty = 0;
-    const unsigned char *key = secret.empty() ? &empty : reinterpret_cast<const unsigned char *>(secret.data());
-    if (!ctx || EVP_MAC_init(ctx.get(), key, secret.size(), params) != 1) throw std::runtime_error("HMAC init failed");
-    cache.secret.assign(secret);
-    cache.ctx = std::move(ctx);
-    return cache.ctx.get();
+    static Keyed *const cache = new Keyed;
+    std::lock_guard<std::mutex> lock(cache->mu);
+    if (!cache->ctx || cache->secret != secret) {
+        std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(hmac()));
+        char digest[] = "SHA256";
+        OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_construct_end()};
+        // An empty key is valid HMAC input; the transport never runs without a secret.
+        static const unsigned char empty = 0;
+        const unsigned char *key = secret.empty() ? &empty : reinterpret_cast<const unsigned char *>(secret.data());
+        if (!ctx || EVP_MAC_init(ctx.get(), key, secret.size(), params) != 1)
+            throw std::runtime_error("HMAC init failed");
+        EVP_MAC_CTX_free(cache->ctx);
+        cache->ctx = ctx.release();
+        cache->secret.assign(secret);
+    }
+    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> copy(EVP_MAC_CTX_dup(cache->ctx));
+    if (!copy) throw std::runtime_error("HMAC init failed");
+    return copy;
 }
 
 // Writes the 32-byte MAC to `out`.
 void compute(std::string_view secret, std::string_view subject, std::string_view reply, std::string_view sender,
              std::string_view frame, unsigned char *out) {
-    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_dup(keyed(secret)));
-    if (!ctx) throw std::runtime_error("HMAC init failed");
+    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx = keyed_copy(secret);
     update(ctx.get(), kLabel);
     update_u16_field(ctx.get(), subject);
     update_u16_field(ctx.get(), reply);

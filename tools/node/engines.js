@@ -144,10 +144,13 @@ const KINDS = {
     command: (e) => {
       const args = ['-D', path.join(e.dir, 'data'), '-p', String(e.port), '-c', 'listen_addresses=127.0.0.1',
         '-c', `unix_socket_directories=${e.dir}`, '-c', 'fsync=off', '-c', 'logging_collector=off'];
+      // Spawned as the user directly (not through runuser, which answers SIGTERM by killing the
+      // server 2 s later, leaving its backends and shared memory behind for the next start).
       const asUser = postgresUser();
-      return asUser ? ['runuser', ['-u', asUser, '--', postgresBin('postgres'), ...args]]
-        : [postgresBin('postgres'), args];
+      return [postgresBin('postgres'), args, asUser ? userIds(asUser) : {}];
     },
+    // Fast shutdown: clients are disconnected and the server stops at once (SIGTERM waits for them).
+    stopSignal: 'SIGINT',
     ready: async (e) => {
       try {
         execFileSync(postgresBin('pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(e.port)]);
@@ -163,6 +166,12 @@ const KINDS = {
 // PostgreSQL refuses to run as root: then it runs as the `postgres` user the Debian package makes.
 function postgresUser() {
   return process.getuid && process.getuid() === 0 ? 'postgres' : null;
+}
+
+// The uid and gid of a user, for spawning a process as that user.
+function userIds(user) {
+  const id = (flag) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
 }
 
 function runAs(user, file, args, env = process.env) {
@@ -194,9 +203,9 @@ class Engine {
   // Starts the engine (again) on its port and folder; resolves once it serves.
   async start() {
     if (this.proc) return;
-    const [file, args] = this.spec.command(this);
+    const [file, args, as = {}] = this.spec.command(this);
     const log = fs.openSync(path.join(this.dir, 'engine.log'), 'a');
-    this.proc = spawn(file, args, { stdio: ['ignore', log, log], detached: false });
+    this.proc = spawn(file, args, { stdio: ['ignore', log, log], detached: false, ...as });
     fs.closeSync(log);
     const proc = this.proc;
     this.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
@@ -214,17 +223,18 @@ class Engine {
     if (this.afterReady) await this.afterReady();
   }
 
-  // Stops the process (SIGTERM, SIGKILL after `graceMs`) and waits for its exit; folder and port stay.
+  // Stops the process (SIGTERM or the engine's stop signal, SIGKILL after `graceMs`) and waits for its
+  // exit; folder and port stay.
   async stop(graceMs = 5000) {
     const proc = this.proc;
     if (!proc) return;
     this.resume();
     const exited = this.exited;
-    proc.kill('SIGTERM');
+    proc.kill(this.spec.stopSignal || 'SIGTERM');
     const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
-    // A runuser wrapper ends with its child; a moment for the port to be released.
+    // A moment for the port to be released.
     await sleep(50);
   }
 
