@@ -88,14 +88,14 @@ public:
         std::tie(ha_, ha_ctx_) = host().find<shd_masterha_service_v1>(SHD_MASTERHA_SERVICE_ID);
         if (master_ && ha_) {
             master_->enable_ha([this] { return ha_->fence(ha_ctx_) != 0; });
-            shd_status s = ha_->contend(ha_ctx_, &ClusterPlugin::on_ha_event, this);
+            shd_status s = ha_->contend(ha_ctx_, this, &ClusterPlugin::on_ha_event);
             if (s != SHD_OK) throw shd::Error(s, "master HA: cannot enter the election");
         } else if (master_) {
             master_->start();
         } else {
             monitor_->start();
             if (ha_) {
-                shd_status s = ha_->watch(ha_ctx_, &ClusterPlugin::on_ha_event, this);
+                shd_status s = ha_->watch(ha_ctx_, this, &ClusterPlugin::on_ha_event);
                 if (s != SHD_OK) throw shd::Error(s, "master HA: cannot watch the master info");
             }
         }

@@ -132,7 +132,7 @@ public:
 private:
     enum class Role { none, master, server };
 
-    static shd_status contend(MasterHaPlugin *self, shd_masterha_event_fn fn, void *user) {
+    static shd_status contend(MasterHaPlugin *self, void *user, shd_masterha_event_fn fn) {
         return self->begin(Role::master, fn, user);
     }
     static int32_t fence(MasterHaPlugin *self) {
@@ -141,7 +141,7 @@ private:
                    ? 1
                    : 0;
     }
-    static shd_status watch(MasterHaPlugin *self, shd_masterha_event_fn fn, void *user) {
+    static shd_status watch(MasterHaPlugin *self, void *user, shd_masterha_event_fn fn) {
         return self->begin(Role::server, fn, user);
     }
 

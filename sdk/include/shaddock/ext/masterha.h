@@ -34,6 +34,7 @@ extern "C" {
 #define SHD_MASTERHA_LOST 2
 #define SHD_MASTERHA_MASTER 3
 
+/* Called any number of times (not a one-shot completion: user_data comes before it in the calls). */
 typedef void(SHD_CALL *shd_masterha_event_fn)(void *user_data, int32_t event, shd_str data);
 
 typedef struct shd_masterha_service_v1 {
@@ -42,11 +43,11 @@ typedef struct shd_masterha_service_v1 {
     uint16_t abi_minor;
 
     /* A master process: enter the election; `event` gets ELECTED, then maybe LOST. Once per process. */
-    shd_status(SHD_CALL *contend)(void *sctx, shd_masterha_event_fn event, void *user_data);
+    shd_status(SHD_CALL *contend)(void *sctx, void *user_data, shd_masterha_event_fn event);
     /* A master process: 1 while it leads with a live session, else 0. */
     int32_t(SHD_CALL *fence)(void *sctx);
     /* Any other server: follow the master info; `event` gets MASTER with the info. Once per process. */
-    shd_status(SHD_CALL *watch)(void *sctx, shd_masterha_event_fn event, void *user_data);
+    shd_status(SHD_CALL *watch)(void *sctx, void *user_data, shd_masterha_event_fn event);
 } shd_masterha_service_v1;
 
 #ifdef __cplusplus
