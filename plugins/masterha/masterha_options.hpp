@@ -17,7 +17,7 @@ inline const OptionTable &masterha_option_table() {
                         "base znode: the active master writes its info `{\"id\",\"host\",\"port\"}` as its data"),
             opt::string("lockPath", "/lock",
                         "election folder under `path`: one ephemeral sequential node per master process"),
-            opt::string("username", "", "ZooKeeper digest user; never logged. Required in production"),
+            opt::string("username", "", "ZooKeeper digest user (named in the start line). Required in production"),
             opt::string("password", "", "ZooKeeper digest password; never logged. Required in production"),
             opt::boolean("setACL", true,
                          "with a username: create every znode with the creator-only ACL (`auth` scheme), so only "

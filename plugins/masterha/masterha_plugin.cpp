@@ -109,6 +109,7 @@ public:
             throw shd::Error(SHD_ERR_INVALID,
                              "options username and password: the masterha plugin refuses to start in production "
                              "without ZooKeeper digest credentials");
+        is_primary_ = me.master && primary_id() == me.id;
         info_ = R"({"id":)" + shd::json_quote(me.id) + R"(,"host":)" +
                 shd::json_quote(me.host.empty() ? "127.0.0.1" : me.host) + R"(,"port":)" + std::to_string(me.port) + "}";
         shd::stamp(vtable_);
@@ -131,6 +132,19 @@ public:
 
 private:
     enum class Role { none, master, server };
+
+    // The master.json id: the primary master starts a stopped cluster again, standbys do not.
+    std::string primary_id() {
+        rapidjson::Document d;
+        std::string list = host().list_servers();
+        d.Parse(list.c_str(), list.size());
+        if (d.IsArray())
+            for (const auto &e : d.GetArray())
+                if (e.IsObject() && e.HasMember("serverType") && e["serverType"].IsString() &&
+                    std::string(e["serverType"].GetString()) == "master" && e.HasMember("id") && e["id"].IsString())
+                    return e["id"].GetString();
+        return {};
+    }
 
     static shd_status contend(MasterHaPlugin *self, void *user, shd_masterha_event_fn fn) {
         return self->begin(Role::master, fn, user);
@@ -342,8 +356,7 @@ private:
             struct Stat stat;
             rc = zoo_get(zh_, base_.c_str(), 0, buf.data(), &len, &stat);
             if (rc == ZOK && len > 0 && std::string(buf.data(), len).find(R"("stopped":true)") != std::string::npos &&
-                std::string(buf.data(), len).find(R"("id":)" + shd::json_quote(host().server().id)) == std::string::npos &&
-                host().server().id != primary_id()) {
+                !is_primary_) {
                 fatal("the cluster was stopped (the last master marked " + base_ +
                       " \"stopped\"): this standby does not start it again; start the cluster first");
                 return 0;
@@ -370,19 +383,6 @@ private:
             host().post([this, previous] { host().info("standby: waiting for " + previous + " to go"); });
         }
         return rc == ZOK ? ping_ms : 500;
-    }
-
-    // The master.json id: the primary master starts a stopped cluster again, standbys do not.
-    std::string primary_id() {
-        rapidjson::Document d;
-        std::string list = host().list_servers();
-        d.Parse(list.c_str(), list.size());
-        if (d.IsArray())
-            for (const auto &e : d.GetArray())
-                if (e.IsObject() && e.HasMember("serverType") && e["serverType"].IsString() &&
-                    std::string(e["serverType"].GetString()) == "master" && e.HasMember("id") && e["id"].IsString())
-                    return e["id"].GetString();
-        return {};
     }
 
     // A server: read the master info with a watch; the next change wakes us up.
@@ -419,6 +419,7 @@ private:
 
     std::string server_, base_, lock_dir_, user_, password_, info_;
     bool set_acl_ = true;
+    bool is_primary_ = false;  // the master of master.json (not a standby of masterha.json)
     int timeout_ms_ = 5000;
     shd_masterha_service_v1 vtable_{};
     Role role_ = Role::none;
