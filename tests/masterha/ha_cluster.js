@@ -125,16 +125,30 @@ async function chatUsers(gatePort, names, client) {
     users.push(u);
   }
   let timer = null;
+  // Requests are also counted by the `tag` current when they were sent (a bench run's window).
+  const byTag = {};
+  const tagged = (tag) => byTag[tag] || (byTag[tag] = { sent: 0, answered: 0, errors: 0, slowestMs: 0 });
   return {
     users,
+    tag: 'none',
+    byTag,
     chat(everyMs) {
       timer = setInterval(() => {
         for (const u of users) {
           u.sent++;
           const t = Date.now();
+          const w = tagged(this.tag);
+          w.sent++;
           client.request(u.pomelo, 'chat.chatHandler.send', { content: 'tick ' + u.sent, target: '*' })
-            .then((r) => { if (r && r.route === 'chat.chatHandler.send') { u.answered++; u.worst = Math.max(u.worst || 0, Date.now() - t); } else u.errors++; })
-            .catch(() => { u.errors++; });
+            .then((r) => {
+              if (r && r.route === 'chat.chatHandler.send') {
+                u.answered++;
+                w.answered++;
+                u.worst = Math.max(u.worst || 0, Date.now() - t);
+                w.slowestMs = Math.max(w.slowestMs, Date.now() - t);
+              } else { u.errors++; w.errors++; }
+            })
+            .catch(() => { u.errors++; w.errors++; });
         }
       }, everyMs);
     },
