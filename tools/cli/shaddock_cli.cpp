@@ -1126,7 +1126,7 @@ void print_command_help(std::ostream &out, const Command &c) {
         if (o->long_name() != "ids" && o->long_name() != "words") shown.add(o);
     shown.add_options()("help", "this text");
     out << shown << "\n";
-    if (c.name != "hash-password") out << kPasswordHelp << "\n";
+    if (c.name != "hash-password" && c.name != "masterha") out << kPasswordHelp << "\n";
     out << kExitCodesHelp;
 }
 
