@@ -121,6 +121,7 @@ private:
         try {
             if (self->master_ && event == SHD_MASTERHA_ELECTED) {
                 self->master_->elected();
+                if (self->master_->acting()) self->ha_->acting(self->ha_ctx_);
             } else if (self->master_ && event == SHD_MASTERHA_LOST) {
                 self->master_->abandon();
             } else if (self->monitor_ && event == SHD_MASTERHA_MASTER) {

@@ -93,6 +93,7 @@ public:
     // The ZooKeeper session expired while leading: another master acts by now. Stops acting at once
     // (port, links, supervision), leaves the servers and the state file alone, and stops this process.
     void abandon();
+    bool acting() const { return started_ && !abandoned_; }
 
     // Who asked for an admin command, and where its answer goes: the `shaddock` CLI over the master
     // link, or another admin front end of the master. `answer` is called once with the result object,

@@ -116,6 +116,7 @@ public:
         vtable_.contend = shd::guard<&MasterHaPlugin::contend>;
         vtable_.fence = shd::guard<&MasterHaPlugin::fence, 0>;
         vtable_.watch = shd::guard<&MasterHaPlugin::watch>;
+        vtable_.acting = shd::guard<&MasterHaPlugin::acting>;
         host().provide(SHD_MASTERHA_SERVICE_ID, &vtable_, this);
     }
 
@@ -159,6 +160,8 @@ private:
         return self->begin(Role::server, fn, user);
     }
 
+    static void acting(MasterHaPlugin *self) { self->acting_ = true; }
+
     shd_status begin(Role role, shd_masterha_event_fn fn, void *user) {
         if (role_ != Role::none || !fn) return SHD_ERR_INVALID;
         role_ = role;
@@ -180,7 +183,7 @@ private:
         cv_.notify_all();
         if (worker_.joinable()) worker_.join();
         if (zh_) {
-            if (leader_ && !lost_ && zoo_state(zh_) == ZOO_CONNECTED_STATE) {
+            if (leader_ && acting_ && !lost_ && zoo_state(zh_) == ZOO_CONNECTED_STATE) {
                 std::string stopped = info_.substr(0, info_.size() - 1) + R"(,"stopped":true})";
                 zoo_set(zh_, base_.c_str(), stopped.data(), static_cast<int>(stopped.size()), -1);
             }
@@ -434,6 +437,7 @@ private:
     zhandle_t *zh_ = nullptr;
     std::string my_node_, watched_, last_note_, last_garbage_;
     std::atomic<bool> leader_{false}, lost_{false}, fatal_{false};
+    bool acting_ = false;  // [logic] the cluster acts as the master (see halt)
     std::atomic<int64_t> last_ok_ms_{0};
 };
 

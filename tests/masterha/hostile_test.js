@@ -10,6 +10,7 @@
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
+const net = require('net');
 const path = require('path');
 const engines = require('../../tools/node/engines.js');
 const { sleep, requiredEnv, tempDir, freePort } = require('../../tools/node/util.js');
@@ -48,12 +49,12 @@ async function bareApp(masterha, haOptions, env = 'development') {
 
 async function main() {
   const zk = await engines.start('zookeeper');
-  const app = await ha.makeApp({ zk: zk.url, username: 'shaddock', password: PASSWORD, standbys: 1, path: '/hostile/master' });
+  const app = await ha.makeApp({ zk: zk.url, username: 'shaddock', password: PASSWORD, standbys: 2, path: '/hostile/master' });
   const count = ha.countServers(app.servers);
   const [m1] = app.masters;
   const primary = ha.startHost(HOST, app.dir);
   let serverPids = {};
-  let standbyPid = 0;
+  const standbyPids = {};
   try {
     const up = await ha.waitActive([m1], count, 60000);
     check('the cluster starts with the masterha plugin and digest credentials', !!up, primary.output.slice(-2000));
@@ -95,29 +96,49 @@ async function main() {
     check('the right master info written back changes nothing', restore.status === 0 &&
           ha.allRegistered(await ha.list(m1.port), count) && !/lost the master/.test(primary.output.slice(before)));
 
-    // A clean stop of the cluster (SIGTERM to the active master) is not undone by a standby.
-    const started = ha.masterhaCommand(CLI, app.dir);
-    const standby = ha.standbyPids(started.out);
-    standbyPid = standby['master-server-2'];
+    // A standby elected while its port is taken cannot act: it stops, and the next one leads.
     const logOf = (id) => { try { return fs.readFileSync(path.join(app.dir, 'logs', id + '.log'), 'utf8'); } catch (e) { return ''; } };
+    const waitLog = async (id, re, ms) => { const t0 = Date.now(); while (Date.now() - t0 < ms) { if (re.test(logOf(id))) return true; await sleep(50); } return false; };
+    const started = ha.masterhaCommand(CLI, app.dir);
+    Object.assign(standbyPids, ha.standbyPids(started.out));
+    check('two standbys wait behind the active master', started.code === 0 &&
+          await waitLog(app.masters[1].id, /standby: waiting for/, 10000) && await waitLog(app.masters[2].id, /standby: waiting for/, 10000), started);
+    // The next in line is the standby watching the master's own lock node.
+    const primaryNode = (primary.output.match(/in the election as (\S+)/) || [])[1];
+    const m2 = app.masters.slice(1).find((m) => logOf(m.id).includes(`waiting for ${primaryNode} to go`));
+    const m3 = app.masters.slice(1).find((m) => m !== m2);
+    check('the standbys queue behind the master, each watching the node below its own', !!primaryNode && !!m2, { primaryNode });
+    if (!m2) return;
+    const squatter = net.createServer().listen(m2.port, '127.0.0.1');
+    await new Promise((r) => squatter.once('listening', r));
+    process.kill(primary.pid, 'SIGKILL');
+    const next = await ha.waitActive([m3], count, 30000);
+    check('kill -9 of the master with the next standby\'s port taken: that standby stops, the one after it leads',
+          !!next && /cannot listen on/.test(logOf(m2.id)) && !ha.alive(standbyPids[m2.id]), logOf(m2.id).slice(-1500));
+    check('...with the same servers', next && JSON.stringify(ha.pidsOf(next.answer)) === JSON.stringify(serverPids));
+    await new Promise((r) => squatter.close(r));
+
+    // A clean stop of the cluster (SIGTERM to the active master) is not undone by a standby.
+    const again = ha.masterhaCommand(CLI, app.dir, ['-i', m2.id]);
+    Object.assign(standbyPids, ha.standbyPids(again.out));
+    check('`shaddock masterha -i` starts that standby again', again.code === 0 && await waitLog(m2.id, /standby: waiting for[^\n]*\n(?![\s\S]*cannot listen)/, 10000), again);
+    process.kill(standbyPids[m3.id], 'SIGTERM');
     let t0 = Date.now();
-    while (!/standby: waiting for/.test(logOf('master-server-2')) && Date.now() - t0 < 10000) await sleep(50);
-    check('a standby waits behind the active master', started.code === 0 && /standby: waiting for/.test(logOf('master-server-2')), started);
-    primary.kill('SIGTERM');
-    const exit = await Promise.race([primary.exited, sleep(30000).then(() => null)]);
-    check('the active master stops the cluster cleanly on SIGTERM', exit && exit.code === 0, exit);
+    while (ha.alive(standbyPids[m3.id]) && Date.now() - t0 < 30000) await sleep(50);
+    check('the active master stops the cluster cleanly on SIGTERM', !ha.alive(standbyPids[m3.id]) &&
+          /server stopped cleanly/.test(logOf(m3.id)), logOf(m3.id).slice(-1000));
     t0 = Date.now();
-    while (ha.alive(standbyPid) && Date.now() - t0 < 15000) await sleep(50);
+    while (ha.alive(standbyPids[m2.id]) && Date.now() - t0 < 15000) await sleep(50);
     check('the standby that gets the lock then does not start the cluster again: it stops, saying why',
-          !ha.alive(standbyPid) && /the cluster was stopped .*this standby does not start it again/.test(logOf('master-server-2')),
-          logOf('master-server-2').slice(-1500));
-    check('no server runs any more', Object.values(serverPids).every((p) => !ha.alive(p)) &&
-          !/started \S+ \(pid/.test(logOf('master-server-2')));
+          !ha.alive(standbyPids[m2.id]) && /the cluster was stopped .*this standby does not start it again/.test(logOf(m2.id)),
+          logOf(m2.id).slice(-1500));
+    check('no server runs any more, none was started again', Object.values(serverPids).every((p) => !ha.alive(p)) &&
+          !/started \S+ \(pid/.test(logOf(m2.id)));
   } catch (e) {
     check('no exception', false, e.stack + '\n' + primary.output.slice(-3000));
   } finally {
     try { process.kill(primary.pid, 'SIGKILL'); } catch (e) { /* gone */ }
-    if (standbyPid) { try { process.kill(standbyPid, 'SIGKILL'); } catch (e) { /* gone */ } }
+    for (const pid of Object.values(standbyPids)) { try { process.kill(pid, 'SIGKILL'); } catch (e) { /* gone */ } }
     for (const pid of Object.values(serverPids)) { try { process.kill(pid, 'SIGKILL'); } catch (e) { /* gone */ } }
   }
 

@@ -48,6 +48,11 @@ typedef struct shd_masterha_service_v1 {
     int32_t(SHD_CALL *fence)(void *sctx);
     /* Any other server: follow the master info; `event` gets MASTER with the info. Once per process. */
     shd_status(SHD_CALL *watch)(void *sctx, void *user_data, shd_masterha_event_fn event);
+    /* A master process, once elected and acting (listening, servers started or adopted). Only a master
+     * that acted marks the master info "stopped" when its process stops while it still leads (a clean
+     * stop of the whole cluster), so that a standby does not start the cluster again; one that failed
+     * to act (its port taken, say) just lets the next standby lead. */
+    void(SHD_CALL *acting)(void *sctx);
 } shd_masterha_service_v1;
 
 #ifdef __cplusplus
