@@ -41,7 +41,13 @@ async function main() {
   try {
     const up = await ha.waitActive([m1], count, 60000);
     check('the master of master.json is elected and starts the cluster', !!up, primary.output.slice(-3000));
-    if (!up) return;
+    if (!up) {
+      // What the master has (for the failure and the clean-up).
+      const last = await ha.list(m1.port);
+      if (last && Array.isArray(last.servers)) for (const sv of last.servers) if (sv.pid > 0) serverPids[sv.id] = sv.pid;
+      console.log('last list: ' + JSON.stringify(last));
+      return;
+    }
     const servers = ha.pidsOf(up.answer);
     serverPids = servers;
     const started = ha.masterhaCommand(CLI, app.dir);
@@ -79,6 +85,11 @@ async function main() {
     check('the new master adopted every server: same pids, none started again',
           JSON.stringify(ha.pidsOf(after.answer)) === JSON.stringify(servers),
           { before: servers, after: ha.pidsOf(after.answer) });
+    const cliList = require('child_process').spawnSync(CLI, ['list', '-d', app.dir], { encoding: 'utf8', timeout: 30000,
+      env: { ...process.env, SHADDOCK_ADMIN_PASSWORD: ha.ADMIN_PASSWORD } });
+    check('`shaddock list` without -P answers through the new master (master.json\'s is down: masterha.json\'s standbys are tried)',
+          cliList.status === 0 && cliList.stderr.includes(`using the standby master ${after.master.id}`) &&
+          Object.keys(servers).every((id) => cliList.stdout.includes(id)), cliList.stdout + cliList.stderr);
     check('the gate, whose session had expired, registered with the new master',
           after.answer.servers.some((s) => s.id === 'gate-server-1' && s.registered));
     await sleep(2000);

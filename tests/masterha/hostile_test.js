@@ -58,7 +58,13 @@ async function main() {
   try {
     const up = await ha.waitActive([m1], count, 60000);
     check('the cluster starts with the masterha plugin and digest credentials', !!up, primary.output.slice(-2000));
-    if (!up) return;
+    if (!up) {
+      // What the master has (for the failure and the clean-up).
+      const last = await ha.list(m1.port);
+      if (last && Array.isArray(last.servers)) for (const sv of last.servers) if (sv.pid > 0) serverPids[sv.id] = sv.pid;
+      console.log('last list: ' + JSON.stringify(last));
+      return;
+    }
     serverPids = ha.pidsOf(up.answer);
 
     // Wrong credentials: the same base path, another password.

@@ -91,6 +91,7 @@ struct State {
     std::string password;
     int lines = -1;  // info monitorLog (-1: not given)
     std::string match, comd;
+    bool master_from_config = false;  // no -h/-P: the standbys of masterha.json may answer instead
 };
 
 std::string env_default() {
@@ -132,6 +133,7 @@ MasterConfig read_master(const State &s) {
 // Where the admin commands go: -h/-P, else config/master.json, else Pomelo's 127.0.0.1:3005.
 void resolve_master(State &s) {
     if (!s.host.empty() && s.port) return;
+    s.master_from_config = s.host.empty() && !s.port;
     MasterConfig m = read_master(s);
     if (s.host.empty()) s.host = m.host;
     if (!s.port) s.port = m.port;
@@ -230,6 +232,12 @@ std::string where(const State &s) {
     return s.host + ":" + std::to_string(s.port);
 }
 
+struct Standby {
+    std::string id, host;
+    int port = 0;
+};
+std::vector<Standby> read_standbys(const State &s);
+
 // Logs in (challenge-response; docs/cluster.md, "The master link"), sends one admin command over the
 // sealed link and returns the master's answer. Throws CliError with the exit code of the failure.
 rapidjson::Document admin(State &s, const std::string &json, int answer_ms) {
@@ -240,8 +248,32 @@ rapidjson::Document admin(State &s, const std::string &json, int answer_ms) {
     try {
         c.connect(s.host, s.port, 5000);
     } catch (const std::exception &e) {
-        throw CliError{kExitUnreachable,
-                       "cannot reach the master at " + where(s) + " (" + e.what() + "); is the cluster running?"};
+        // Master HA: when master.json's master is down, the standby that leads now listens on its own port.
+        bool reached = false;
+        if (s.master_from_config) {
+            std::vector<Standby> standbys;
+            try {
+                standbys = read_standbys(s);
+            } catch (...) {
+                // no (valid) masterha.json: nothing else to try (CliError is not a std::exception)
+            }
+            for (const auto &m : standbys) {
+                try {
+                    c.connect(m.host, m.port, 1000);  // the socket is closed and opened again per attempt
+                } catch (const std::exception &) {
+                    continue;
+                }
+                std::cerr << "shaddock: the master at " << where(s) << " is not reachable; using the standby master "
+                          << m.id << " at " << m.host << ":" << m.port << " (config/masterha.json)\n";
+                s.host = m.host;
+                s.port = m.port;
+                reached = true;
+                break;
+            }
+        }
+        if (!reached)
+            throw CliError{kExitUnreachable,
+                           "cannot reach the master at " + where(s) + " (" + e.what() + "); is the cluster running?"};
     }
     auto unreachable = [&](const std::string &why) {
         return CliError{kExitUnreachable, "the master at " + where(s) + " " + why};
@@ -435,7 +467,7 @@ int run_start(State &s) {
 
 // The standby masters of masterha.json (Pomelo's format: {"<env>": [{"id","host","port"}, ...]}, or
 // config/<env>/masterha.json holding the list), checked entry by entry.
-std::vector<std::string> read_standby_ids(const State &s) {
+std::vector<Standby> read_standbys(const State &s) {
     for (const std::string &path : {s.dir + "/config/masterha.json", s.dir + "/config/" + s.env + "/masterha.json"}) {
         std::ifstream in(path);
         if (!in) continue;
@@ -452,7 +484,7 @@ std::vector<std::string> read_standby_ids(const State &s) {
             where += ": " + s.env;
         }
         if (!v->IsArray()) throw CliError{kExitFailed, where + ": expected a list of {\"id\", \"host\", \"port\"}"};
-        std::vector<std::string> ids;
+        std::vector<Standby> standbys;
         int index = 0;
         for (const auto &e : v->GetArray()) {
             std::string at = where + "[" + std::to_string(index++) + "]";
@@ -461,9 +493,10 @@ std::vector<std::string> read_standby_ids(const State &s) {
             if (!e.HasMember("port") || !e["port"].IsInt() || e["port"].GetInt() <= 0 || e["port"].GetInt() > 65535)
                 throw CliError{kExitFailed, at + ".port: expected a port number (1-65535)"};
             if (e.HasMember("host") && !e["host"].IsString()) throw CliError{kExitFailed, at + ".host: expected a string"};
-            ids.emplace_back(e["id"].GetString());
+            standbys.push_back({e["id"].GetString(), e.HasMember("host") ? e["host"].GetString() : "127.0.0.1",
+                                e["port"].GetInt()});
         }
-        return ids;
+        return standbys;
     }
     throw CliError{kExitUsage, s.dir + "/config/masterha.json is missing: it lists the standby masters"};
 }
@@ -471,7 +504,8 @@ std::vector<std::string> read_standby_ids(const State &s) {
 int run_masterha(State &s) {
     if (!fs::is_directory(fs::path(s.dir) / "config"))
         throw CliError{kExitUsage, s.dir + " is not an app directory (it has no config/ folder); give one with -d DIR"};
-    std::vector<std::string> all = read_standby_ids(s), ids;
+    std::vector<std::string> all, ids;
+    for (const auto &m : read_standbys(s)) all.push_back(m.id);
     for (const auto &id : s.ids) {
         if (std::find(all.begin(), all.end(), id) == all.end())
             throw CliError{kExitUsage, "-i " + id + ": not a standby master of config/masterha.json"};
