@@ -200,6 +200,7 @@ void MonitorRole::on_frame(const std::string &text) {
             msg.HasMember("reason") && msg["reason"].IsString() ? msg["reason"].GetString() : "no reason";
         if (msg.HasMember("retry") && msg["retry"].IsBool() && msg["retry"].GetBool()) {
             host_.warn("the master refused this server for now: " + reason + "; retrying");
+            retry_later_ = true;  // not at once: the master says why it may take a moment
             if (link_) link_->close("refused");
             return;
         }
@@ -261,7 +262,15 @@ void MonitorRole::on_closed(const std::string &reason) {
     host_.warn("lost the master (" + reason + "); reconnecting");
     int attempt = ever_registered_ ? 0 : 1;
     uint64_t generation = ++generation_;
-    asio::post(io_, [this, attempt, generation] { connect(attempt, generation); });
+    bool later = retry_later_;
+    retry_later_ = false;
+    asio::post(io_, [this, attempt, generation, later] {
+        if (!later) return connect(attempt, generation);
+        retry_timer_ = std::make_unique<asio::steady_timer>(io_, std::chrono::milliseconds(250));
+        retry_timer_->async_wait([this, attempt, generation](boost::system::error_code e) {
+            if (!e && !stopping_) connect(attempt, generation);
+        });
+    });
 }
 
 void MonitorRole::set_master(const std::string &host, int port, const std::string &id) {

@@ -69,6 +69,7 @@ private:
     bool registered_ = false;
     bool local_started_ = false;
     bool recorded_ = false;
+    bool retry_later_ = false;  // the master refused with "retry": reconnect after a pause
     std::atomic<bool> stopping_{false};  // read by I/O-thread handlers
     std::unique_ptr<ServerStats> stats_;
 };
