@@ -110,6 +110,9 @@ public:
                              "options username and password: the masterha plugin refuses to start in production "
                              "without ZooKeeper digest credentials");
         is_primary_ = me.master && primary_id() == me.id;
+        id_ = me.id;
+        if (me.master && id_.find('/') != std::string::npos)
+            throw shd::Error(SHD_ERR_INVALID, "master id \"" + id_ + "\": it names a lock node, so it cannot contain '/'");
         info_ = R"({"id":)" + shd::json_quote(me.id) + R"(,"host":)" +
                 shd::json_quote(me.host.empty() ? "127.0.0.1" : me.host) + R"(,"port":)" + std::to_string(me.port) + "}";
         shd::stamp(vtable_);
@@ -322,9 +325,10 @@ private:
         }
         if (!ensure(lock_dir_)) return 500;
         if (my_node_.empty()) {
-            std::vector<char> created(lock_dir_.size() + 64);
-            std::string prefix = lock_dir_ + "/lock-";
-            int rc = zoo_create(zh_, prefix.c_str(), info_.data(), static_cast<int>(info_.size()), acl(),
+            std::vector<char> created(lock_dir_.size() + id_.size() + 64);
+            // Pomelo's name and data: "<server id>-<sequence>" holding the server id.
+            std::string prefix = lock_dir_ + "/" + id_ + "-";
+            int rc = zoo_create(zh_, prefix.c_str(), id_.data(), static_cast<int>(id_.size()), acl(),
                                 ZOO_EPHEMERAL_SEQUENTIAL, created.data(), static_cast<int>(created.size()));
             if (rc != ZOK) {
                 if (!refused(rc, "creating a lock node under " + lock_dir_))
@@ -343,7 +347,7 @@ private:
         std::vector<std::string> nodes;
         for (int i = 0; i < children.count; ++i) nodes.emplace_back(children.data[i]);
         deallocate_String_vector(&children);
-        // Sequence numbers are the last 10 digits; other names (not ours) sort by them too.
+        // Sequence numbers are the last 10 digits (ZooKeeper's), whatever the name before them.
         auto seq = [](const std::string &n) { return n.size() >= 10 ? n.substr(n.size() - 10) : n; };
         std::sort(nodes.begin(), nodes.end(), [&](const std::string &a, const std::string &b) { return seq(a) < seq(b); });
         std::string mine = my_node_.substr(lock_dir_.size() + 1);
@@ -420,7 +424,7 @@ private:
         return 60000;  // a watch (or a session event) wakes us up earlier
     }
 
-    std::string server_, base_, lock_dir_, user_, password_, info_;
+    std::string server_, base_, lock_dir_, user_, password_, info_, id_;
     bool set_acl_ = true;
     bool is_primary_ = false;  // the master of master.json (not a standby of masterha.json)
     int timeout_ms_ = 5000;

@@ -50,6 +50,8 @@ async function main() {
     }
     const servers = ha.pidsOf(up.answer);
     serverPids = servers;
+    check("the master's lock node has Pomelo's name, <path>/lock/<server id>-<sequence>",
+          /in the election as \/shaddock\/test\/lock\/master-server-1-\d{10}\n/.test(primary.output), primary.output.slice(-1500));
     const started = ha.masterhaCommand(CLI, app.dir);
     const standby = ha.standbyPids(started.out);
     pids.push(...Object.values(standby));
