@@ -14,6 +14,8 @@ const ServerEntry *ServerDirectory::find(const std::string &id) const {
     if (master && master->id == id) return &*master;
     for (const auto &s : servers)
         if (s.id == id) return &s;
+    for (const auto &s : standby_masters)
+        if (s.id == id) return &s;
     return nullptr;
 }
 
@@ -93,6 +95,24 @@ ServerDirectory load_server_directory(const std::string &app_dir, const std::str
         dir.master = make_entry(master->json, "master", where, master->json.GetAllocator());
         dir.master->is_master = true;
     }
+    if (auto standby = load_config(app_dir, env, "masterha.json")) {
+        const std::string where = standby->shown_name;
+        if (!standby->json.IsArray())
+            throw ConfigError(where + ": expected a list of standby masters [{\"id\", \"host\", \"port\"}], got " +
+                              describe(standby->json));
+        rapidjson::SizeType index = 0;
+        for (auto &entry : standby->json.GetArray()) {
+            std::string at = where + ": [" + std::to_string(index++) + "]";
+            ServerEntry s = make_entry(entry, "master", at, standby->json.GetAllocator());
+            if (s.port <= 0) throw ConfigError(at + ".port: a standby master needs a port (1-65535)");
+            if (dir.master && s.id == dir.master->id)
+                throw ConfigError(at + ".id: \"" + s.id + "\" is master.json's master; a standby needs an id of its own");
+            for (const auto &other : dir.standby_masters)
+                if (other.id == s.id) throw ConfigError(at + ".id: duplicate standby master id \"" + s.id + "\"");
+            s.is_master = true;
+            dir.standby_masters.push_back(std::move(s));
+        }
+    }
     auto servers = load_config(app_dir, env, "servers.json");
     if (!servers) return dir;
     const std::string file = servers->shown_name;
@@ -133,6 +153,9 @@ ServerDirectory load_server_directory(const std::string &app_dir, const std::str
             dir.servers.push_back(std::move(s));
         }
     }
+    for (const auto &m : dir.standby_masters)
+        if (seen.count(m.id))
+            throw ConfigError("masterha.json: standby master id \"" + m.id + "\" is also a server of servers.json");
     return dir;
 }
 

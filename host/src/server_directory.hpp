@@ -23,6 +23,9 @@ struct ServerEntry {
 struct ServerDirectory {
     std::optional<ServerEntry> master;
     std::vector<ServerEntry> servers;  // servers.json order, clusters expanded in place
+    // Standby masters of masterha.json (Pomelo's pomelo-masterha-plugin format: a list of
+    // {"id","host","port"} per environment): each may be run with --server-id and is then a master.
+    std::vector<ServerEntry> standby_masters;
 
     const ServerEntry *find(const std::string &id) const;
 };

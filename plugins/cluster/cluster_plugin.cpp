@@ -10,6 +10,11 @@
 #include "master_role.hpp"
 #include "monitor_role.hpp"
 
+#include <shaddock/ext/masterha.h>
+#include <shaddock/cpp/json.hpp>
+
+#include <rapidjson/document.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -78,10 +83,22 @@ public:
 
     void start() override {
         thread_ = std::thread([this] { io_.run(); });
-        if (master_)
+        // Master HA (plugins/masterha): when its service is there, a master acts only once elected and
+        // the other servers follow the master info of ZooKeeper.
+        std::tie(ha_, ha_ctx_) = host().find<shd_masterha_service_v1>(SHD_MASTERHA_SERVICE_ID);
+        if (master_ && ha_) {
+            master_->enable_ha([this] { return ha_->fence(ha_ctx_) != 0; });
+            shd_status s = ha_->contend(ha_ctx_, this, &ClusterPlugin::on_ha_event);
+            if (s != SHD_OK) throw shd::Error(s, "master HA: cannot enter the election");
+        } else if (master_) {
             master_->start();
-        else
+        } else {
             monitor_->start();
+            if (ha_) {
+                shd_status s = ha_->watch(ha_ctx_, this, &ClusterPlugin::on_ha_event);
+                if (s != SHD_OK) throw shd::Error(s, "master HA: cannot watch the master info");
+            }
+        }
     }
 
     void stop(shd::Done done) override {
@@ -98,6 +115,31 @@ public:
     }
 
 private:
+    // [logic] An event of shd.masterha/1.
+    static void SHD_CALL on_ha_event(void *self_ptr, int32_t event, shd_str data) {
+        auto *self = static_cast<ClusterPlugin *>(self_ptr);
+        try {
+            if (self->master_ && event == SHD_MASTERHA_ELECTED) {
+                self->master_->elected();
+                if (self->master_->acting()) self->ha_->acting(self->ha_ctx_);
+            } else if (self->master_ && event == SHD_MASTERHA_LOST) {
+                self->master_->abandon();
+            } else if (self->monitor_ && event == SHD_MASTERHA_MASTER) {
+                rapidjson::Document d;
+                d.Parse(data.data ? data.data : "", data.size);
+                if (d.IsObject() && d.HasMember("host") && d["host"].IsString() && d.HasMember("port") &&
+                    d["port"].IsInt())
+                    self->monitor_->set_master(d["host"].GetString(), d["port"].GetInt(),
+                                               d.HasMember("id") && d["id"].IsString() ? d["id"].GetString() : "");
+            }
+        } catch (const std::exception &e) {
+            // elected() may fail to listen (the port taken): this process cannot lead; stop it, so its
+            // session ends and the next standby takes the lock.
+            self->host().error(std::string("master HA: ") + e.what());
+            self->host().request_stop(std::string("master HA: ") + e.what());
+        }
+    }
+
     // In production the cluster (master and servers alike) refuses the shipped development credentials
     // and Pomelo's public default token, and needs adminServer.json (without it the master link is not
     // authenticated). The master warns in other environments (MasterRole::configure).
@@ -125,6 +167,8 @@ private:
     Membership members_{host()};
     std::unique_ptr<MasterRole> master_;
     std::unique_ptr<MonitorRole> monitor_;
+    const shd_masterha_service_v1 *ha_ = nullptr;
+    void *ha_ctx_ = nullptr;
     ConsoleModules console_modules_{host()};
 };
 

@@ -133,9 +133,12 @@ void MasterRole::configure() {
     servers.Parse(list.c_str(), list.size());
     if (servers.HasParseError() || !servers.IsArray())
         throw Error(SHD_ERR_INTERNAL, "the host's server list is not a JSON array");
+    primary_id_ = me.id;
     for (const auto &entry : servers.GetArray()) {
         std::string id = json_string(entry, "id");
-        if (id == me.id) continue;
+        // A standby master of masterha.json: master.json's master is not one of its servers.
+        if (json_string(entry, "serverType") == "master") primary_id_ = id;
+        if (id == me.id || json_string(entry, "serverType") == "master") continue;
         Child c;
         c.id = id;
         c.type = json_string(entry, "serverType");
@@ -185,7 +188,45 @@ void MasterRole::configure() {
 }
 
 std::string MasterRole::state_path() const {
-    return host_.server().app_dir + "/logs/" + host_.server().id + ".cluster.json";
+    return host_.server().app_dir + "/logs/" + (fence_ ? primary_id_ : host_.server().id) + ".cluster.json";
+}
+
+void MasterRole::enable_ha(std::function<bool()> fence) {
+    fence_ = std::move(fence);
+    // What configure() adopted is forgotten: the state is read when (and if) this process is elected.
+    for (auto &[id, c] : children_)
+        if (c.adopted) {
+            c.pid = -1;
+            c.adopted = false;
+        }
+    host_.info("master HA: waiting to be elected before acting as the master");
+}
+
+void MasterRole::elected() {
+    if (started_ || stopping_) return;
+    host_.info("master HA: elected; taking over as the active master");
+    read_state();
+    start();
+}
+
+void MasterRole::abandon() {
+    if (abandoned_) return;
+    abandoned_ = true;
+    host_.error("master HA: the ZooKeeper session expired: another master is active by now; this one stops "
+                "acting and exits, leaving the servers to it");
+    stop_admin_http();
+    if (acceptor_)
+        asio::post(io_, [this] {
+            boost::system::error_code ignored;
+            acceptor_->close(ignored);
+        });
+    host_.cancel(supervise_timer_);
+    supervise_timer_ = 0;
+    for (const auto &l : links_) l->close("not the active master any more");
+    links_.clear();
+    if (pomelo_admin_) pomelo_admin_->close_all("not the active master any more");
+    link_ids_.clear();
+    host_.request_stop("master HA: lead lost");
 }
 
 // The servers this master started and the cluster secret, so that a master restarted after a crash
@@ -272,6 +313,7 @@ void MasterRole::start() {
     if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
         throw Error(SHD_ERR_IO, "cannot listen on " + me.host + ":" + std::to_string(me.port) + ": " + ec.message());
+    started_ = true;
     if (options_.pomelo_admin) {
         MqttLimits limits;
         limits.max_queued_bytes = options_.limits.max_queued_bytes;
@@ -404,6 +446,11 @@ void MasterRole::handle_hello(const std::shared_ptr<FrameLink> &link, Peer &p, c
         return;
     }
     p.peer_nonce = hello.nonce;
+    if (fenced()) {
+        // HA: not (or no longer surely) the active master: nobody registers or logs in here.
+        refuse(link, "not the active master (master HA)", hello.role == "server");
+        return;
+    }
     if (hello.role == "server")
         handle_server_hello(link, p, hello);
     else
@@ -705,6 +752,7 @@ void MasterRole::on_exit(Child &child, const std::string &how) {
 // Runs every 100 ms: reaps exited children, logs crashes and restarts those marked auto-restart;
 // watches the servers adopted from a previous master (not our children: polled by pid).
 void MasterRole::supervise() {
+    if (fenced()) return;  // HA: another master may supervise these servers by now
     for (const Exited &e : reap_children()) {
         for (auto &[id, child] : children_) {
             if (child.pid != e.pid || child.adopted) continue;
@@ -1030,6 +1078,9 @@ void MasterRole::admin_command(const AdminCaller &caller, const rapidjson::Value
     if (!type.empty()) shown += " -t " + type;
     for (const auto &id : ids) shown += " " + id;
     const rapidjson::Value *fields = msg.HasMember("server") ? &msg["server"] : nullptr;
+    if (fenced())
+        return admin_reply(caller, shown, false, "not the active master (master HA: its ZooKeeper session is not live)",
+                           "refused (not the active master)");
     if (cmd == "add" && fields && fields->IsObject())
         for (const auto &m : fields->GetObject())
             shown += " " + std::string(m.name.GetString()) + "=" +
@@ -1067,6 +1118,11 @@ void MasterRole::admin_command(const AdminCaller &caller, const rapidjson::Value
 
 void MasterRole::stop(Done done) {
     stopping_ = true;
+    if (abandoned_ || (fence_ && !started_)) {
+        // HA: a master that lost the lead, or a standby never elected, leaves the servers alone.
+        done();
+        return;
+    }
     stop_admin_http();
     stop_done_ = std::make_unique<Done>(done);
     stop_deadline_ms_ = host_.now_ms() + static_cast<uint64_t>(options_.stop_timeout_ms);

@@ -83,6 +83,18 @@ public:
     void start();
     void stop(Done done);
 
+    // Master high availability (plugins/masterha, docs/scaling.md "Master HA"). Before start: this
+    // process only acts once elected. `fence` is asked before every registration, admin command and
+    // supervision round; while it answers false the master refuses and does nothing. The state file
+    // (adoption) becomes the one of master.json's id, shared by every master process of the machine.
+    void enable_ha(std::function<bool()> fence);
+    // Elected: read the state file now (adopt the servers of the previous master), then start().
+    void elected();
+    // The ZooKeeper session expired while leading: another master acts by now. Stops acting at once
+    // (port, links, supervision), leaves the servers and the state file alone, and stops this process.
+    void abandon();
+    bool acting() const { return started_ && !abandoned_; }
+
     // Who asked for an admin command, and where its answer goes: the `shaddock` CLI over the master
     // link, or another admin front end of the master. `answer` is called once with the result object,
     // {"ok":true,...} or {"ok":false,"error":"..."}, possibly after admin_command returned (start, add and
@@ -185,6 +197,7 @@ private:
     void read_state();
     void write_state();
     std::string state_path() const;
+    bool fenced() const { return fence_ && !fence_(); }
 
     // master_console.cpp: the admin console (info, module, settings, cron, blacklist), answered by the
     // servers' admin modules over the master link.
@@ -255,6 +268,10 @@ private:
     uint64_t start_ms_ = 0;
     uint64_t supervise_timer_ = 0;
     bool stopping_ = false;
+    bool started_ = false;
+    std::function<bool()> fence_;  // set in HA mode: true while this process is the active master
+    bool abandoned_ = false;       // HA: the lead was lost; nothing is stopped on the way out
+    std::string primary_id_;       // master.json's id (the state file's name)
     std::unique_ptr<Done> stop_done_;
     uint64_t stop_deadline_ms_ = 0;
 

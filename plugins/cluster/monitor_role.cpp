@@ -71,7 +71,8 @@ void MonitorRole::configure() {
 
 void MonitorRole::start() {
     first_attempt_ms_ = host_.now_ms();
-    asio::post(io_, [this] { connect(0); });
+    uint64_t generation = generation_.load();
+    asio::post(io_, [this, generation] { connect(0, generation); });
     // This server's figures, once a second, while it is registered (docs/operations.md, "Metrics").
     stats_ = std::make_unique<ServerStats>(host_);
     stats_->start(options_.stats_interval_ms, [this](const std::string &snapshot) {
@@ -84,19 +85,28 @@ void MonitorRole::start() {
     });
 }
 
-void MonitorRole::connect(int attempt) {
+void MonitorRole::connect(int attempt, uint64_t generation) {
+    if (generation != generation_.load()) return;  // a newer master address took over
+    std::string master_host;
+    int master_port;
+    {
+        std::lock_guard<std::mutex> lock(address_mutex_);
+        master_host = master_host_;
+        master_port = master_port_;
+    }
     auto socket = std::make_shared<tcp::socket>(io_);
     boost::system::error_code ec;
-    auto address = asio::ip::make_address(master_host_, ec);
+    auto address = asio::ip::make_address(master_host, ec);
     if (ec) {
-        host_.post(
-            [this] { host_.request_stop("config/master.json: host \"" + master_host_ + "\" is not an IP address"); });
+        host_.post([this, master_host] {
+            host_.request_stop("config/master.json: host \"" + master_host + "\" is not an IP address");
+        });
         return;
     }
     socket->async_connect(
-        tcp::endpoint(address, static_cast<unsigned short>(master_port_)),
-        [this, socket, attempt](boost::system::error_code ec) {
-            if (stopping_) return;
+        tcp::endpoint(address, static_cast<unsigned short>(master_port)),
+        [this, socket, attempt, generation](boost::system::error_code ec) {
+            if (stopping_ || generation != generation_.load()) return;
             if (!ec) {
                 auto link = std::make_shared<FrameLink>(std::move(*socket), options_.limits);
                 host_.post([this, link] { on_connected(link); });
@@ -109,6 +119,7 @@ void MonitorRole::connect(int attempt) {
                 delay = 200;
                 if (attempt * 200 >= options_.first_connect_timeout_ms) {
                     host_.post([this] {
+                        std::lock_guard<std::mutex> lock(address_mutex_);
                         host_.error("cannot reach the master at " + master_host_ + ":" + std::to_string(master_port_));
                         host_.request_stop("no master");
                     });
@@ -119,8 +130,8 @@ void MonitorRole::connect(int attempt) {
                 delay = std::min(options_.max_backoff_ms, 250 << std::min(attempt, 8));
             }
             retry_timer_ = std::make_unique<asio::steady_timer>(io_, std::chrono::milliseconds(delay));
-            retry_timer_->async_wait([this, attempt](boost::system::error_code e) {
-                if (!e && !stopping_) connect(attempt + 1);
+            retry_timer_->async_wait([this, attempt, generation](boost::system::error_code e) {
+                if (!e && !stopping_) connect(attempt + 1, generation);
             });
         });
 }
@@ -189,6 +200,7 @@ void MonitorRole::on_frame(const std::string &text) {
             msg.HasMember("reason") && msg["reason"].IsString() ? msg["reason"].GetString() : "no reason";
         if (msg.HasMember("retry") && msg["retry"].IsBool() && msg["retry"].GetBool()) {
             host_.warn("the master refused this server for now: " + reason + "; retrying");
+            retry_later_ = true;  // not at once: the master says why it may take a moment
             if (link_) link_->close("refused");
             return;
         }
@@ -249,7 +261,37 @@ void MonitorRole::on_closed(const std::string &reason) {
     if (stopping_) return;
     host_.warn("lost the master (" + reason + "); reconnecting");
     int attempt = ever_registered_ ? 0 : 1;
-    asio::post(io_, [this, attempt] { connect(attempt); });
+    uint64_t generation = ++generation_;
+    bool later = retry_later_;
+    retry_later_ = false;
+    asio::post(io_, [this, attempt, generation, later] {
+        if (!later) return connect(attempt, generation);
+        retry_timer_ = std::make_unique<asio::steady_timer>(io_, std::chrono::milliseconds(250));
+        retry_timer_->async_wait([this, attempt, generation](boost::system::error_code e) {
+            if (!e && !stopping_) connect(attempt, generation);
+        });
+    });
+}
+
+void MonitorRole::set_master(const std::string &host, int port, const std::string &id) {
+    if (stopping_) return;
+    {
+        std::lock_guard<std::mutex> lock(address_mutex_);
+        if (host == master_host_ && port == master_port_) return;
+        master_host_ = host;
+        master_port_ = port;
+    }
+    host_.info("master HA: the active master is " + (id.empty() ? std::string("?") : id) + " at " + host + ":" +
+               std::to_string(port) + "; registering with it");
+    if (link_) {
+        link_->close("another master is active");
+        return;  // on_closed starts a new chain, to the new address
+    }
+    uint64_t generation = ++generation_;
+    asio::post(io_, [this, generation] {
+        if (retry_timer_) retry_timer_->cancel();
+        connect(0, generation);
+    });
 }
 
 void MonitorRole::stop(Done done) {

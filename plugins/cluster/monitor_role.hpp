@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace shd::cluster {
@@ -35,9 +36,12 @@ public:
     void configure();
     void start();
     void stop(Done done);
+    // Master HA: the active master is at host:port now (the master info of ZooKeeper). A link to
+    // another address is closed and this server registers with the new master at once.
+    void set_master(const std::string &host, int port, const std::string &id);
 
 private:
-    void connect(int attempt);  // [io]
+    void connect(int attempt, uint64_t generation);  // [io]
     void on_connected(std::shared_ptr<FrameLink> link);
     void on_frame(const std::string &text);
     bool handshake(const std::string &t, const rapidjson::Document &msg);
@@ -48,8 +52,12 @@ private:
     Membership &members_;
     boost::asio::io_context &io_;
     MonitorOptions options_;
-    std::string master_host_;
+    std::string master_host_;  // [logic + io: guarded by address_mutex_]
     int master_port_ = 0;
+    std::mutex address_mutex_;
+    // Each (re)connection chain carries the generation it was started in; a newer master address
+    // starts a new chain and the older one ends at its next step.
+    std::atomic<uint64_t> generation_{0};
     std::string token_;
     enum class State { awaiting_challenge, awaiting_welcome, secure } state_ = State::awaiting_challenge;
     std::string master_nonce_, my_nonce_;
@@ -61,6 +69,7 @@ private:
     bool registered_ = false;
     bool local_started_ = false;
     bool recorded_ = false;
+    bool retry_later_ = false;  // the master refused with "retry": reconnect after a pause
     std::atomic<bool> stopping_{false};  // read by I/O-thread handlers
     std::unique_ptr<ServerStats> stats_;
 };

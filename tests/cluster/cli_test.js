@@ -141,7 +141,7 @@ async function allRunning(dir, ids, ms = 60000) {
 const masterLog = (dir) => { try { return fs.readFileSync(path.join(dir, 'logs', 'master-server-1.log'), 'utf8'); } catch (e) { return ''; } };
 
 function helpAndUsage() {
-  const commands = ['start', 'list', 'stop', 'kill', 'add', 'restart', 'hash-password'];
+  const commands = ['start', 'list', 'stop', 'kill', 'add', 'restart', 'hash-password', 'masterha'];
   const top = cli(['--help']);
   check('shaddock --help: exit 0, every command and the exit codes', top.code === 0 &&
         commands.every((c) => top.out.includes('  ' + c + ' ') || top.out.includes('  ' + c + '\n')) &&

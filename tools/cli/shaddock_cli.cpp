@@ -91,6 +91,7 @@ struct State {
     std::string password;
     int lines = -1;  // info monitorLog (-1: not given)
     std::string match, comd;
+    bool master_from_config = false;  // no -h/-P: the standbys of masterha.json may answer instead
 };
 
 std::string env_default() {
@@ -132,6 +133,7 @@ MasterConfig read_master(const State &s) {
 // Where the admin commands go: -h/-P, else config/master.json, else Pomelo's 127.0.0.1:3005.
 void resolve_master(State &s) {
     if (!s.host.empty() && s.port) return;
+    s.master_from_config = s.host.empty() && !s.port;
     MasterConfig m = read_master(s);
     if (s.host.empty()) s.host = m.host;
     if (!s.port) s.port = m.port;
@@ -230,6 +232,12 @@ std::string where(const State &s) {
     return s.host + ":" + std::to_string(s.port);
 }
 
+struct Standby {
+    std::string id, host;
+    int port = 0;
+};
+std::vector<Standby> read_standbys(const State &s);
+
 // Logs in (challenge-response; docs/cluster.md, "The master link"), sends one admin command over the
 // sealed link and returns the master's answer. Throws CliError with the exit code of the failure.
 rapidjson::Document admin(State &s, const std::string &json, int answer_ms) {
@@ -240,8 +248,32 @@ rapidjson::Document admin(State &s, const std::string &json, int answer_ms) {
     try {
         c.connect(s.host, s.port, 5000);
     } catch (const std::exception &e) {
-        throw CliError{kExitUnreachable,
-                       "cannot reach the master at " + where(s) + " (" + e.what() + "); is the cluster running?"};
+        // Master HA: when master.json's master is down, the standby that leads now listens on its own port.
+        bool reached = false;
+        if (s.master_from_config) {
+            std::vector<Standby> standbys;
+            try {
+                standbys = read_standbys(s);
+            } catch (...) {
+                // no (valid) masterha.json: nothing else to try (CliError is not a std::exception)
+            }
+            for (const auto &m : standbys) {
+                try {
+                    c.connect(m.host, m.port, 1000);  // the socket is closed and opened again per attempt
+                } catch (const std::exception &) {
+                    continue;
+                }
+                std::cerr << "shaddock: the master at " << where(s) << " is not reachable; using the standby master "
+                          << m.id << " at " << m.host << ":" << m.port << " (config/masterha.json)\n";
+                s.host = m.host;
+                s.port = m.port;
+                reached = true;
+                break;
+            }
+        }
+        if (!reached)
+            throw CliError{kExitUnreachable,
+                           "cannot reach the master at " + where(s) + " (" + e.what() + "); is the cluster running?"};
     }
     auto unreachable = [&](const std::string &why) {
         return CliError{kExitUnreachable, "the master at " + where(s) + " " + why};
@@ -429,6 +461,95 @@ int run_start(State &s) {
     std::cout << "The application is starting in the background (master pid " << pid << "; logs in " << s.dir
               << "/logs).\n";
     return kExitOk;
+}
+
+// ---- masterha --------------------------------------------------------------------------------------
+
+// The standby masters of masterha.json (Pomelo's format: {"<env>": [{"id","host","port"}, ...]}, or
+// config/<env>/masterha.json holding the list), checked entry by entry.
+std::vector<Standby> read_standbys(const State &s) {
+    for (const std::string &path : {s.dir + "/config/masterha.json", s.dir + "/config/" + s.env + "/masterha.json"}) {
+        std::ifstream in(path);
+        if (!in) continue;
+        std::stringstream buf;
+        buf << in.rdbuf();
+        rapidjson::Document d;
+        d.Parse(buf.str().c_str());
+        if (d.HasParseError()) throw CliError{kExitFailed, path + ": not valid JSON"};
+        const rapidjson::Value *v = &d;
+        std::string where = path;
+        if (d.IsObject()) {
+            if (!d.HasMember(s.env.c_str())) throw CliError{kExitFailed, path + ": no standby masters for environment " + s.env};
+            v = &d[s.env.c_str()];
+            where += ": " + s.env;
+        }
+        if (!v->IsArray()) throw CliError{kExitFailed, where + ": expected a list of {\"id\", \"host\", \"port\"}"};
+        std::vector<Standby> standbys;
+        int index = 0;
+        for (const auto &e : v->GetArray()) {
+            std::string at = where + "[" + std::to_string(index++) + "]";
+            if (!e.IsObject() || !e.HasMember("id") || !e["id"].IsString() || e["id"].GetStringLength() == 0)
+                throw CliError{kExitFailed, at + ".id: expected a non-empty string"};
+            if (!e.HasMember("port") || !e["port"].IsInt() || e["port"].GetInt() <= 0 || e["port"].GetInt() > 65535)
+                throw CliError{kExitFailed, at + ".port: expected a port number (1-65535)"};
+            if (e.HasMember("host") && !e["host"].IsString()) throw CliError{kExitFailed, at + ".host: expected a string"};
+            standbys.push_back({e["id"].GetString(), e.HasMember("host") ? e["host"].GetString() : "127.0.0.1",
+                                e["port"].GetInt()});
+        }
+        return standbys;
+    }
+    throw CliError{kExitUsage, s.dir + "/config/masterha.json is missing: it lists the standby masters"};
+}
+
+int run_masterha(State &s) {
+    if (!fs::is_directory(fs::path(s.dir) / "config"))
+        throw CliError{kExitUsage, s.dir + " is not an app directory (it has no config/ folder); give one with -d DIR"};
+    std::vector<std::string> all, ids;
+    for (const auto &m : read_standbys(s)) all.push_back(m.id);
+    for (const auto &id : s.ids) {
+        if (std::find(all.begin(), all.end(), id) == all.end())
+            throw CliError{kExitUsage, "-i " + id + ": not a standby master of config/masterha.json"};
+        ids.push_back(id);
+    }
+    if (ids.empty()) ids = all;
+    fs::path exe = fs::read_symlink("/proc/self/exe").parent_path() / "shaddock-host";
+    std::vector<std::pair<std::string, pid_t>> started;
+    for (const auto &id : ids) {
+        std::vector<std::string> argv = {exe.string(), "--app-dir", s.dir, "--env", s.env, "--server-id", id};
+        std::vector<char *> cargv;
+        for (auto &a : argv) cargv.push_back(a.data());
+        cargv.push_back(nullptr);
+        pid_t pid = fork();
+        if (pid < 0) throw CliError{kExitFailed, std::string("fork: ") + std::strerror(errno)};
+        if (pid == 0) {
+            setsid();
+            int null = ::open("/dev/null", O_RDWR);  // logs go to <dir>/logs/<id>.log
+            if (null >= 0) {
+                dup2(null, 0);
+                dup2(null, 1);
+                dup2(null, 2);
+            }
+            execv(cargv[0], cargv.data());
+            _exit(127);
+        }
+        started.emplace_back(id, pid);
+    }
+    // A standby that fails (a bad option, no plugin, ZooKeeper refusing its credentials) stops at once.
+    bool failed = false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    for (const auto &[id, pid] : started) {
+        int status = 0;
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            std::cerr << id << ": stopped at once (exit status " << code << "); see " << s.dir << "/logs/" << id
+                      << ".log\n";
+            failed = true;
+        } else {
+            std::cout << id << ": standby master running in the background (pid " << pid << "; logs in " << s.dir
+                      << "/logs/" << id << ".log)\n";
+        }
+    }
+    return failed ? kExitFailed : kExitOk;
 }
 
 // ---- list ------------------------------------------------------------------------------------------
@@ -985,6 +1106,22 @@ std::vector<Command> commands(State &s) {
         console_options(c);
     }
     {
+        Command &c =
+            add("masterha", "masterha [-e ENV] [-d DIR] [-i ID]...",
+                "start the standby masters of config/masterha.json (master HA over ZooKeeper)",
+                "Starts every standby master of config/masterha.json for the environment (or those given with\n"
+                "-i) in the background, each a shaddock-host of that id. With the masterha plugin on the master\n"
+                "(config/plugins.json), they contend for the ZooKeeper lock; when the active master dies or its\n"
+                "session expires, one of them takes over: it adopts the running servers, which register with it.\n"
+                "Start the cluster first (`shaddock start`). Logs in DIR/logs/<id>.log. Stop a standby with\n"
+                "SIGTERM to its pid.",
+                run_masterha);
+        po::options_description own("Masterha");
+        own.add_options()("id,i", po::value<std::vector<std::string>>(&s.ids)->value_name("ID")->composing(),
+                          "start this standby master only (repeatable)");
+        c.options.add(own).add(app_options(s));
+    }
+    {
         Command &c = add("hash-password", "hash-password [--iterations N]",
                          "print a PBKDF2-SHA256 password line for config/adminUser.json",
                          "Reads the password like the admin commands do (SHADDOCK_ADMIN_PASSWORD, --password-file, or\n"
@@ -1023,7 +1160,7 @@ void print_command_help(std::ostream &out, const Command &c) {
         if (o->long_name() != "ids" && o->long_name() != "words") shown.add(o);
     shown.add_options()("help", "this text");
     out << shown << "\n";
-    if (c.name != "hash-password") out << kPasswordHelp << "\n";
+    if (c.name != "hash-password" && c.name != "masterha") out << kPasswordHelp << "\n";
     out << kExitCodesHelp;
 }
 
