@@ -65,4 +65,21 @@ bool server_hello_valid(std::string_view token, std::string_view master_nonce, c
                     hello.mac);
 }
 
+std::string printable(std::string_view s, size_t max) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (size_t i = 0; i < s.size() && i < max; ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') {
+            out += "\\x";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    if (s.size() > max) out += "...";
+    return out;
+}
+
 }  // namespace shd::cluster

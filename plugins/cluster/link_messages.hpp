@@ -19,6 +19,10 @@ bool parse_link_message(std::string_view text, rapidjson::Document &doc);
 // msg["t"], or "" when parse_link_message has not accepted it.
 std::string link_message_type(const rapidjson::Value &msg);
 
+// A peer's string for a log line: control bytes, backslashes and quotes escaped as \xNN, at most
+// `max` bytes (then "...").
+std::string printable(std::string_view s, size_t max = 128);
+
 // A string member, or "" when absent or not a string.
 std::string link_field(const rapidjson::Value &msg, const char *key);
 // A member holding exactly `n` bytes as 2n hex digits.

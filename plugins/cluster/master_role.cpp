@@ -49,24 +49,6 @@ std::string str(const rapidjson::Value &o, const char *key) {
                                                  : std::string();
 }
 
-// A peer's string for a log line: control bytes escaped, at most 128 bytes.
-std::string printable(const std::string &s) {
-    std::string out;
-    for (size_t i = 0; i < s.size() && i < 128; ++i) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == 0x7f || c == '\\') {
-            static const char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        } else {
-            out.push_back(static_cast<char>(c));
-        }
-    }
-    if (s.size() > 128) out += "...";
-    return out;
-}
-
 // A port of a server entry: a number, or a string of digits (Pomelo passes strings); 0 when absent.
 int port_of(const rapidjson::Value &entry, const char *key) {
     if (!entry.IsObject() || !entry.HasMember(key)) return 0;

@@ -2,6 +2,7 @@
 
 #include "frame_link.hpp"
 #include "link_crypto.hpp"
+#include "link_messages.hpp"
 #include "master_role.hpp"
 
 #include <shaddock/cpp/json.hpp>
@@ -21,24 +22,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-// A peer's string for a log line: control bytes escaped, at most 64 bytes.
-std::string printable(const std::string &s) {
-    std::string out;
-    for (size_t i = 0; i < s.size() && i < 64; ++i) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') {
-            static const char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        } else {
-            out.push_back(static_cast<char>(c));
-        }
-    }
-    if (s.size() > 64) out += "...";
-    return out;
-}
 
 std::string str(const rapidjson::Value &o, const char *key) {
     return o.IsObject() && o.HasMember(key) && o[key].IsString()
@@ -264,8 +247,8 @@ void PomeloAdmin::on_closed(const std::shared_ptr<MqttLink> &link, const std::st
     auto it = clients_.find(link.get());
     if (it == clients_.end()) return;
     if (it->second.state == Client::registered)
-        m_.host_.info("pomelo-admin client " + json_quote(printable(it->second.id)) + " of " +
-                      json_quote(printable(it->second.user)) + " from " + link->peer() + " closed (" + reason + ")");
+        m_.host_.info("pomelo-admin client " + json_quote(printable(it->second.id, 64)) + " of " +
+                      json_quote(printable(it->second.user, 64)) + " from " + link->peer() + " closed (" + reason + ")");
     else
         --m_.unauthenticated_;
     clients_.erase(it);
@@ -311,10 +294,10 @@ void PomeloAdmin::on_packet(const std::shared_ptr<MqttLink> &link, const mqtt::P
     rapidjson::Document msg;
     if (!parse_payload(pub.payload, msg)) return drop(link, "a payload that is not a JSON object");
     if (c.state == Client::connected) {
-        if (pub.topic != "register") return drop(link, "\"" + printable(pub.topic) + "\" before register");
+        if (pub.topic != "register") return drop(link, "\"" + printable(pub.topic, 64) + "\" before register");
         return handle_register(link, c, msg);
     }
-    if (pub.topic != "client") return drop(link, "topic \"" + printable(pub.topic) + "\" from an admin client");
+    if (pub.topic != "client") return drop(link, "topic \"" + printable(pub.topic, 64) + "\" from an admin client");
     handle_client(link, c, msg);
 }
 
@@ -330,7 +313,7 @@ void PomeloAdmin::handle_register(const std::shared_ptr<MqttLink> &link, Client 
     std::string type = str(msg, "type"), id = str(msg, "id"), user = str(msg, "username");
     if (type != "client") {
         // Servers register over the sealed master link (adminServer.json tokens), never here.
-        m_.host_.warn("refused a pomelo-admin register of type \"" + printable(type) + "\" from " + link->peer() +
+        m_.host_.warn("refused a pomelo-admin register of type \"" + printable(type, 64) + "\" from " + link->peer() +
                       ": only admin clients use this protocol");
         return refuse_register(link, "only admin clients register here; servers use the master link");
     }
@@ -427,7 +410,7 @@ void PomeloAdmin::handle_client(const std::shared_ptr<MqttLink> &link, Client &c
         // pomelo-cli's `show servers`, `show connections` and `use ID`: answered from `list`.
         std::string comd = str(body, "comd"), context = str(body, "context");
         if (comd != "servers" && comd != "connections")
-            return respond(link, req_id, "watchServer " + printable(comd) + " is not served by this master", "null");
+            return respond(link, req_id, "watchServer " + printable(comd, 64) + " is not served by this master", "null");
         if (context.empty()) context = "all";
         ++c.pending;
         caller.answer = answer_with([comd, context](const std::string &result, std::string &error, std::string &out) {
@@ -438,7 +421,7 @@ void PomeloAdmin::handle_client(const std::shared_ptr<MqttLink> &link, Client &c
         return m_.admin_command(caller, list);
     }
     if (module_id != "__console__")
-        return respond(link, req_id, "module " + printable(module_id) + " is not served by this master", "null");
+        return respond(link, req_id, "module " + printable(module_id, 64) + " is not served by this master", "null");
     std::string command_json, error;
     if (!console_to_admin_command(body, m_.order_, command_json, error)) return respond(link, req_id, error, "null");
     auto command = std::make_shared<rapidjson::Document>();
