@@ -1100,8 +1100,11 @@ void MasterRole::admin_command(const AdminCaller &caller, const rapidjson::Value
 
 void MasterRole::stop(Done done) {
     stopping_ = true;
-    if (abandoned_ || (fence_ && !started_)) {
-        // HA: a master that lost the lead, or a standby never elected, leaves the servers alone.
+    if (abandoned_ || (fence_ && !started_) || fenced()) {
+        // HA: a master that lost the lead, a standby never elected, or a leader cut off from ZooKeeper
+        // (another master may run these servers by now) leaves the servers alone.
+        if (fenced() && !abandoned_)
+            host_.warn("master HA: stopping while cut off from ZooKeeper: the servers are left running");
         done();
         return;
     }

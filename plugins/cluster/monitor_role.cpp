@@ -204,6 +204,15 @@ void MonitorRole::on_frame(const std::string &text) {
             if (link_) link_->close("refused");
             return;
         }
+        if (state_ != State::secure && master_from_ha_) {
+            // Not proved yet, and its address came from ZooKeeper: a refusal that could be anyone's
+            // does not stop this server; it tries again later.
+            host_.warn("the master at " + master_host_ + ":" + std::to_string(master_port_) +
+                       " refused this server before proving itself: " + reason + "; retrying");
+            retry_later_ = true;
+            if (link_) link_->close("refused");
+            return;
+        }
         host_.error("the master refused this server: " + reason);
         host_.request_stop("refused by the master");
         return;
@@ -262,7 +271,9 @@ void MonitorRole::on_closed(const std::string &reason) {
     host_.warn("lost the master (" + reason + "); reconnecting");
     int attempt = ever_registered_ ? 0 : 1;
     uint64_t generation = ++generation_;
-    bool later = retry_later_;
+    // A link that never became secure (a handshake that failed) is tried again a moment later, not at
+    // once: whatever answers there must not have every server spinning on it.
+    bool later = retry_later_ || state_ != State::secure;
     retry_later_ = false;
     asio::post(io_, [this, attempt, generation, later] {
         if (!later) return connect(attempt, generation);
@@ -281,6 +292,7 @@ void MonitorRole::set_master(const std::string &host, int port, const std::strin
         master_host_ = host;
         master_port_ = port;
     }
+    master_from_ha_ = true;
     host_.info("master HA: the active master is " + (id.empty() ? std::string("?") : id) + " at " + host + ":" +
                std::to_string(port) + "; registering with it");
     if (link_) {

@@ -70,6 +70,7 @@ private:
     bool local_started_ = false;
     bool recorded_ = false;
     bool retry_later_ = false;  // the master refused with "retry": reconnect after a pause
+    std::atomic<bool> master_from_ha_{false};  // the address came from ZooKeeper (set_master), not master.json
     std::atomic<bool> stopping_{false};  // read by I/O-thread handlers
     std::unique_ptr<ServerStats> stats_;
 };

@@ -113,6 +113,8 @@ public:
         id_ = me.id;
         if (me.master && id_.find('/') != std::string::npos)
             throw shd::Error(SHD_ERR_INVALID, "master id \"" + id_ + "\": it names a lock node, so it cannot contain '/'");
+        masters_ = configured_masters();
+        session_ms_ = timeout_ms_;
         info_ = R"({"id":)" + shd::json_quote(me.id) + R"(,"host":)" +
                 shd::json_quote(me.host.empty() ? "127.0.0.1" : me.host) + R"(,"port":)" + std::to_string(me.port) + "}";
         shd::stamp(vtable_);
@@ -137,6 +139,31 @@ public:
 private:
     enum class Role { none, master, server };
 
+    // The addresses a master may have: master.json's and masterha.json's ("host:port"). A master info
+    // naming any other is not followed: whoever may write the znode cannot send the servers elsewhere.
+    std::vector<std::string> configured_masters() {
+        std::vector<std::string> out;
+        auto add = [&](const rapidjson::Value &e) {
+            if (e.IsObject() && e.HasMember("host") && e["host"].IsString() && e.HasMember("port") && e["port"].IsInt())
+                out.push_back(std::string(e["host"].GetString()) + ":" + std::to_string(e["port"].GetInt()));
+        };
+        rapidjson::Document d;
+        std::string list = host().list_servers();
+        d.Parse(list.c_str(), list.size());
+        if (d.IsArray())
+            for (const auto &e : d.GetArray())
+                if (e.IsObject() && e.HasMember("serverType") && e["serverType"].IsString() &&
+                    std::string(e["serverType"].GetString()) == "master")
+                    add(e);
+        if (auto text = host().read_config("masterha.json")) {
+            rapidjson::Document m;
+            m.Parse(text->data(), text->size());  // read_config has checked it is JSON
+            if (m.IsArray())
+                for (const auto &e : m.GetArray()) add(e);
+        }
+        return out;
+    }
+
     // The master.json id: the primary master starts a stopped cluster again, standbys do not.
     std::string primary_id() {
         rapidjson::Document d;
@@ -155,7 +182,7 @@ private:
     }
     static int32_t fence(MasterHaPlugin *self) {
         return self->leader_.load() && !self->lost_.load() &&
-                       now_ms() - self->last_ok_ms_.load() < self->timeout_ms_ * 2 / 3
+                       now_ms() - self->last_ok_ms_.load() < static_cast<int64_t>(self->session_ms_.load()) * 2 / 3
                    ? 1
                    : 0;
     }
@@ -186,9 +213,17 @@ private:
         cv_.notify_all();
         if (worker_.joinable()) worker_.join();
         if (zh_) {
-            if (leader_ && acting_ && !lost_ && zoo_state(zh_) == ZOO_CONNECTED_STATE) {
-                std::string stopped = info_.substr(0, info_.size() - 1) + R"(,"stopped":true})";
-                zoo_set(zh_, base_.c_str(), stopped.data(), static_cast<int>(stopped.size()), -1);
+            // Only while the lead is sure (recently confirmed), and only over this master's own info
+            // (a versioned write): a master that lost the lead unnoticed must not mark the new one's.
+            if (acting_ && fence(this) && zoo_state(zh_) == ZOO_CONNECTED_STATE) {
+                std::vector<char> buf(4096);
+                int len = static_cast<int>(buf.size());
+                struct Stat stat;
+                if (zoo_get(zh_, base_.c_str(), 0, buf.data(), &len, &stat) == ZOK && len > 0 &&
+                    std::string(buf.data(), static_cast<size_t>(len)) == info_) {
+                    std::string stopped = info_.substr(0, info_.size() - 1) + R"(,"stopped":true})";
+                    zoo_set(zh_, base_.c_str(), stopped.data(), static_cast<int>(stopped.size()), stat.version);
+                }
             }
             zookeeper_close(zh_);  // our ephemeral node goes at once: a standby takes the lock
             zh_ = nullptr;
@@ -307,20 +342,42 @@ private:
                 sleep_for(100);
                 continue;
             }
+            // ZooKeeper may grant another session timeout than asked (its tickTime bounds): the fence
+            // and the pings follow the one granted.
+            const int granted = zoo_recv_timeout(zh_);
+            if (granted > 0 && granted != session_ms_.load()) {
+                session_ms_ = granted;
+                if (granted != timeout_ms_)
+                    host().post([this, granted] {
+                        host().warn("ZooKeeper granted a session timeout of " + std::to_string(granted) +
+                                    " ms (option timeout asks " + std::to_string(timeout_ms_) + " ms)");
+                    });
+            }
             int wait_ms = role_ == Role::master ? elect() : follow();
+            if (wait_ms < 0) return;  // the lead is lost: this process stops
             if (wait_ms > 0) sleep_for(wait_ms);
         }
     }
 
     // One step of the election; how long to wait for the next.
     int elect() {
-        int ping_ms = std::max(100, timeout_ms_ / 3);
+        int ping_ms = std::max(100, session_ms_.load() / 3);
         if (leader_) {
-            // The lead is kept while the session lives; each answer proves it lives.
+            // The lead is kept while the session lives; each answer proves it lived when it was asked
+            // (a process paused with the question in flight must not count the late answer as now).
             struct Stat stat;
+            const int64_t asked = now_ms();
             int rc = zoo_exists(zh_, my_node_.c_str(), 0, &stat);
-            if (rc == ZOK) last_ok_ms_ = now_ms();
-            else if (rc == ZNONODE) note("the lock node " + my_node_ + " is gone");
+            if (rc == ZOK) {
+                last_ok_ms_ = asked;
+            } else if (rc == ZNONODE) {
+                // Someone deleted the lock node: the next in line leads now. Stop acting at once.
+                host().post([this, node = my_node_] { host().error("master HA: the lock node " + node + " is gone"); });
+                leader_ = false;
+                lost_ = true;
+                emit(SHD_MASTERHA_LOST, "{}");
+                return -1;
+            }
             return ping_ms;
         }
         if (!ensure(lock_dir_)) return 500;
@@ -400,7 +457,8 @@ private:
         int rc = zoo_wget(zh_, base_.c_str(), &MasterHaPlugin::on_watch, this, buf.data(), &len, &stat);
         if (rc == ZNONODE) {
             rc = zoo_wexists(zh_, base_.c_str(), &MasterHaPlugin::on_watch, this, &stat);
-            if (rc == ZNONODE || rc == ZOK) return 60000;  // its creation wakes us up
+            if (rc == ZNONODE) return 60000;  // its creation wakes us up
+            if (rc == ZOK) return 1;          // created meanwhile: read it
         }
         if (rc != ZOK) {
             if (!refused(rc, "reading " + base_)) note("reading " + base_ + ": " + zk_error(rc));
@@ -418,6 +476,19 @@ private:
             }
             return 60000;
         }
+        rapidjson::Document parsed;
+        parsed.Parse(info.c_str(), info.size());  // normalized_info wrote it
+        const std::string where = std::string(parsed["host"].GetString()) + ":" + std::to_string(parsed["port"].GetInt());
+        if (std::find(masters_.begin(), masters_.end(), where) == masters_.end()) {
+            if (data != last_garbage_) {
+                last_garbage_ = data;
+                host().post([this, where] {
+                    host().warn("ZooKeeper: the master info at " + base_ + " names " + where +
+                                ", not a master of config/master.json or config/masterha.json: ignored");
+                });
+            }
+            return 60000;
+        }
         last_garbage_.clear();
         last_note_.clear();
         emit(SHD_MASTERHA_MASTER, info);
@@ -428,6 +499,8 @@ private:
     bool set_acl_ = true;
     bool is_primary_ = false;  // the master of master.json (not a standby of masterha.json)
     int timeout_ms_ = 5000;
+    std::atomic<int> session_ms_{5000};  // the session timeout ZooKeeper granted
+    std::vector<std::string> masters_;    // "host:port" of master.json and masterha.json
     shd_masterha_service_v1 vtable_{};
     Role role_ = Role::none;
     shd_masterha_event_fn event_fn_ = nullptr;

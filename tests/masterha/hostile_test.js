@@ -85,6 +85,13 @@ async function main() {
       check(`garbage written to the master info: ${JSON.stringify(g.slice(0, 24))}`, r.status === 0, r.stderr);
       await sleep(300);
     }
+    // Well-formed, but naming no master of master.json or masterha.json: a writer of the znode cannot
+    // send the servers to an address of its choosing.
+    for (const g of ['{"id":"elsewhere","host":"127.0.0.1","port":1}', '{"id":"m","host":"rebind.example","port":3005}']) {
+      const r = spawnSync(ZK_WRITE, [zk.url, '/hostile/master', g, 'shaddock:' + PASSWORD], { encoding: 'utf8' });
+      check(`a master info naming another address written: ${g}`, r.status === 0, r.stderr);
+      await sleep(300);
+    }
     const noAuth = spawnSync(ZK_WRITE, [zk.url, '/hostile/master', 'x'], { encoding: 'utf8' });
     check('without the digest credentials the master info cannot be written (creator-only ACL)', noAuth.status !== 0 &&
           /not authenticated|NOAUTH|no auth/i.test(noAuth.stderr), noAuth.stderr);
@@ -92,6 +99,9 @@ async function main() {
     const logged = primary.output.slice(before);
     check('servers log the garbage master info and ignore it',
           (logged.match(/is not \{"id","host","port"\}: ignored/g) || []).length >= 7, logged.slice(-2000));
+    check('servers log a master info naming another address and ignore it',
+          /names 127\.0\.0\.1:1, not a master of config\/master\.json or config\/masterha\.json: ignored/.test(logged) &&
+          /names rebind\.example:3005, not a master/.test(logged) && !/registering with it/.test(logged), logged.slice(-2000));
     check('no server crashed or left', Object.values(serverPids).every(ha.alive) && !/left the cluster|killed by signal/.test(logged),
           logged.slice(-2000));
     const still = await ha.list(m1.port);
