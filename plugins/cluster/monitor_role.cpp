@@ -222,8 +222,12 @@ void MonitorRole::on_frame(const std::string &text) {
         return;
     }
     if (t == "registered") {
+        // The first registration takes the master's list as it is. Registering again (with a restarted
+        // or a new master) keeps the servers known before: they are registering again too, one by one,
+        // and dropping them meanwhile would fail the calls and pushes sent to them (a master failover
+        // lost chat broadcasts so); the list's entries replace the ones kept.
+        if (!ever_registered_) members_.clear();
         registered_ = ever_registered_ = true;
-        members_.clear();
         if (msg.HasMember("secret") && msg["secret"].IsString()) members_.secret = msg["secret"].GetString();
         std::string added = "[";
         if (msg.HasMember("servers") && msg["servers"].IsArray()) {
