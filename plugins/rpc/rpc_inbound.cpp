@@ -152,4 +152,20 @@ void RpcService::finish_inbound(InboundCall *call, shd_status status, std::strin
                    " to " + link->peer_id() + ": more than maxQueuedBytes are waiting to be sent");
 }
 
+InboundRequest forwarded_request(const ForwardView &v) {
+    InboundRequest r;
+    r.id = v.id;
+    r.forward = true;
+    r.kind = v.kind;
+    r.msg_id = v.msg_id;
+    r.session_id = v.session_id;
+    r.route_size = static_cast<uint32_t>(v.route.size());
+    r.frontend_id_size = static_cast<uint32_t>(v.frontend_id.size());
+    r.uid_size = static_cast<uint32_t>(v.uid.size());
+    r.settings_size = static_cast<uint32_t>(v.settings.size());
+    r.fields.reserve(v.route.size() + v.frontend_id.size() + v.uid.size() + v.settings.size() + v.body.size());
+    r.fields.append(v.route).append(v.frontend_id).append(v.uid).append(v.settings).append(v.body);
+    return r;
+}
+
 }  // namespace shd::rpc

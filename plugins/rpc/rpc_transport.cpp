@@ -738,18 +738,7 @@ std::string Connection::handle_forward(std::string_view body, std::vector<Inboun
         refuse(v.id, SHD_ERR_INVALID, "\"" + too_deep("body or settings") + "\"");
         return {};
     }
-    InboundRequest &r = requests.emplace_back();
-    r.id = v.id;
-    r.forward = true;
-    r.kind = v.kind;
-    r.msg_id = v.msg_id;
-    r.session_id = v.session_id;
-    r.route_size = static_cast<uint32_t>(v.route.size());
-    r.frontend_id_size = static_cast<uint32_t>(v.frontend_id.size());
-    r.uid_size = static_cast<uint32_t>(v.uid.size());
-    r.settings_size = static_cast<uint32_t>(v.settings.size());
-    r.fields.reserve(v.route.size() + v.frontend_id.size() + v.uid.size() + v.settings.size() + v.body.size());
-    r.fields.append(v.route).append(v.frontend_id).append(v.uid).append(v.settings).append(v.body);
+    requests.push_back(forwarded_request(v));
     return {};
 }
 

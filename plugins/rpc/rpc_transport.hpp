@@ -46,6 +46,9 @@ private:
     std::string_view part(size_t at, size_t size) const { return std::string_view(fields).substr(at, size); }
 };
 
+// A FORWARD frame a transport has read (frame_codec.hpp), as the request the service takes.
+InboundRequest forwarded_request(const ForwardView &v);
+
 struct InboundResponse {
     uint64_t id = 0;
     int32_t status = 0;

@@ -610,18 +610,7 @@ void NatsTransport::handle_request(natsMsg *msg) {
             log(SHD_LOG_WARN, what + ": forward " + std::to_string(v.id) + ": " + too_deep("body or settings"));
             return refuse(reply_base, o.sender, v.id, SHD_ERR_INVALID, "\"" + too_deep("body or settings") + "\"");
         }
-        InboundRequest &r = requests.emplace_back();
-        r.id = v.id;
-        r.forward = true;
-        r.kind = v.kind;
-        r.msg_id = v.msg_id;
-        r.session_id = v.session_id;
-        r.route_size = static_cast<uint32_t>(v.route.size());
-        r.frontend_id_size = static_cast<uint32_t>(v.frontend_id.size());
-        r.uid_size = static_cast<uint32_t>(v.uid.size());
-        r.settings_size = static_cast<uint32_t>(v.settings.size());
-        r.fields.reserve(v.route.size() + v.frontend_id.size() + v.uid.size() + v.settings.size() + v.body.size());
-        r.fields.append(v.route).append(v.frontend_id).append(v.uid).append(v.settings).append(v.body);
+        requests.push_back(forwarded_request(v));
     } else {
         return drop(what, "unexpected frame type " + std::to_string(o.type));
     }
