@@ -154,8 +154,10 @@ async function main() {
       const r = await request(port, 'GET', '/api/stats', { headers: as(monitor) });
       stats = r.json;
       const c = r.json && r.json.servers.find((s) => s.id === 'connector-server-1');
-      return c && echoRoute(c) && echoRoute(c).requests === ECHOES && c.pushesSent >= 2;
-    }, 10000, 'the driven requests in /api/stats').catch((e) => console.log(e.message, JSON.stringify(stats)));
+      // Each server reports on its own timer: wait for every server's first report as well.
+      return c && echoRoute(c) && echoRoute(c).requests === ECHOES && c.pushesSent >= 2 &&
+        r.json.servers.length === 4 && r.json.servers.every((s) => s.rssBytes > 0);
+    }, 10000, 'the driven requests and every server\'s report in /api/stats').catch((e) => console.log(e.message, JSON.stringify(stats)));
     const conn = stats && stats.servers.find((s) => s.id === 'connector-server-1');
     const echo = echoRoute(conn);
     check('per route: the echo requests counted exactly', echo && echo.requests === ECHOES && echo.errors === 0, JSON.stringify(echo));

@@ -135,8 +135,10 @@ async function main() {
       const r = await get(adminHttpPort, '/metrics', auth);
       text = r.body;
       return r.status === 200 && sample(text, 'shaddock_client_requests_total', echoLabels) === ECHO_REQUESTS &&
-        sample(text, 'shaddock_pushes_sent_total', { server_id: 'connector-server-1' }) >= 3;
-    }, 10000, 'the driven requests in /metrics').catch((e) => console.log(e.message + '\n' + text));
+        sample(text, 'shaddock_pushes_sent_total', { server_id: 'connector-server-1' }) >= 3 &&
+        // Each server reports on its own timer: wait for the backend's first report as well.
+        sample(text, 'shaddock_process_resident_memory_bytes', { server_id: 'backend-server-1' }) > 0;
+    }, 10000, 'the driven requests and every server\'s report in /metrics').catch((e) => console.log(e.message + '\n' + text));
     const okRes = await get(adminHttpPort, '/metrics', auth);
     check('/metrics with the token is 200, text/plain version 0.0.4',
           okRes.status === 200 && /^text\/plain; version=0\.0\.4/.test(okRes.headers['content-type'] || ''),
