@@ -1,6 +1,7 @@
 #include "server_runtime.hpp"
 
 #include "config_files.hpp"
+#include "env_refs.hpp"
 #include "host_api.hpp"
 #include "load_order.hpp"
 
@@ -176,7 +177,12 @@ void ServerRuntime::select_and_inspect() {
         m->ctx->name = cfg.name;
         m->ctx->file = path;
         m->ctx->is_app = is_app;
-        m->ctx->options_json = cfg.options_json;
+        try {
+            m->ctx->options_json = expand_env_refs(cfg.options_json, cfg.where + ".options");
+        } catch (const ConfigError &e) {
+            problems.push_back(e.what());
+            return;
+        }
         if (cfg.path.empty() && !fs::exists(path)) {
             auto avail = list_libraries(is_app ? options_.apps_dir : options_.plugins_dir);
             std::string msg = cfg.where + ".name: no " + (is_app ? "app" : "plugin") + " \"" + cfg.name + "\" in " +

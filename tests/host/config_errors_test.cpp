@@ -4,6 +4,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstdlib>
+
 namespace {
 
 using shd::test::Outcome;
@@ -36,6 +38,9 @@ class ConfigErrorsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(server_entry_is_checked);
     CPPUNIT_TEST(per_env_folder_is_used);
     CPPUNIT_TEST(top_level_env_key_is_used);
+    CPPUNIT_TEST(options_take_environment_references);
+    CPPUNIT_TEST(unset_environment_reference_is_an_error);
+    CPPUNIT_TEST(other_environments_entries_are_not_expanded);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -159,6 +164,54 @@ public:
         SHD_ASSERT_CONTAINS(out.output,
                             R"(stop_soon: server dev-game-1 type game env development options {"from":"development"})");
         SHD_ASSERT_NOT_CONTAINS(out.output, "prod-game-1");
+    }
+
+    // ${NAME} and ${NAME:-default} in option strings; a whole reference to a number or a boolean
+    // becomes one; $$ is a literal $; keys and other files are untouched.
+    void options_take_environment_references() {
+        ::setenv("SHD_TEST_REF_HOST", "10.1.2.3", 1);
+        ::setenv("SHD_TEST_REF_PORT", "6380", 1);
+        ::setenv("SHD_TEST_REF_FLAG", "true", 1);
+        ::setenv("SHD_TEST_REF_EMPTY", "", 1);
+        ::unsetenv("SHD_TEST_REF_UNSET");
+        TempAppDir app("env-refs");
+        app.write("config/servers.json", R"({"game": [{"id": "game-1"}]})");
+        app.write("config/plugins.json", R"({"plugins": [{"name": "stop_soon", "options": {
+            "url": "redis://${SHD_TEST_REF_HOST}:${SHD_TEST_REF_PORT}/0", "port": "${SHD_TEST_REF_PORT}",
+            "on": "${SHD_TEST_REF_FLAG}", "d": "${SHD_TEST_REF_UNSET:-7}", "e": "${SHD_TEST_REF_EMPTY:-fallback}",
+            "price": "$$5", "list": ["${SHD_TEST_REF_HOST}"], "${SHD_TEST_REF_HOST}": 1}}]})");
+        Outcome out = shd::test::run_host(app, {"--env", "development", "--plugins-dir", SHD_TEST_PLUGIN_DIR});
+        SHD_ASSERT_EXIT(out, 0);
+        SHD_ASSERT_CONTAINS(out.output, R"(options {"url":"redis://10.1.2.3:6380/0","port":6380,"on":true,"d":7,)"
+                                        R"("e":"fallback","price":"$5","list":["10.1.2.3"],"${SHD_TEST_REF_HOST}":1})");
+    }
+
+    void unset_environment_reference_is_an_error() {
+        ::unsetenv("SHD_TEST_REF_UNSET");
+        Outcome out = run_with(kOneServer, R"({"plugins": [{"name": "greeter", "options": {"password": "${SHD_TEST_REF_UNSET}"}}]})");
+        SHD_ASSERT_EXIT(out, 2);
+        SHD_ASSERT_CONTAINS(out.output, "config/plugins.json: plugins[0].options.password: ${SHD_TEST_REF_UNSET} is not set "
+                                        "in the environment (set it, or give a default: ${SHD_TEST_REF_UNSET:-value})");
+        Outcome open = run_with(kOneServer, R"({"plugins": [{"name": "greeter", "options": {"a": {"b": "x${OOPS"}}}]})");
+        SHD_ASSERT_EXIT(open, 2);
+        SHD_ASSERT_CONTAINS(open.output, "config/plugins.json: plugins[0].options.a.b: \"x${OOPS\": a reference ${...} is not closed");
+        Outcome bad = run_with(kOneServer, R"({"plugins": [{"name": "greeter", "options": {"a": "${1X}"}}]})");
+        SHD_ASSERT_EXIT(bad, 2);
+        SHD_ASSERT_CONTAINS(bad.output, "plugins[0].options.a: \"${1X}\": expected ${NAME} or ${NAME:-default}");
+    }
+
+    // An entry of another environment (or server type) may name variables this run does not set.
+    void other_environments_entries_are_not_expanded() {
+        ::unsetenv("SHD_TEST_REF_UNSET");
+        TempAppDir app("env-refs-other");
+        app.write("config/servers.json", R"({"game": [{"id": "game-1"}]})");
+        app.write("config/plugins.json", R"({"plugins": [
+            {"name": "stop_soon", "env": "development", "options": {"from": "development"}},
+            {"name": "greeter", "env": "scaled", "options": {"password": "${SHD_TEST_REF_UNSET}"}},
+            {"name": "greeter", "serverTypes": "other", "options": {"password": "${SHD_TEST_REF_UNSET}"}}]})");
+        Outcome out = shd::test::run_host(app, {"--env", "development", "--plugins-dir", SHD_TEST_PLUGIN_DIR});
+        SHD_ASSERT_EXIT(out, 0);
+        SHD_ASSERT_CONTAINS(out.output, R"(options {"from":"development"})");
     }
 };
 
