@@ -5,6 +5,9 @@
 #   tools/dev.sh build            configure and build into build/ (Ninja + ccache)
 #   tools/dev.sh run [APP_DIR]    setup, build, then run the app's cluster in the foreground (Ctrl-C stops);
 #                                 default: the chat demo (config/ = apps/chat/config), web client on :3001
+#   tools/dev.sh scaled [APP_DIR] the same on local engines (tools/engines.sh up): the app's `scaled`
+#                                 environment, its master in the foreground and the standby masters of
+#                                 masterha.json in the background; Ctrl-C stops them, the engines stay up
 #   tools/dev.sh test [ARGS...]   setup, build, then run the whole test suite (ARGS go to ctest)
 #   tools/dev.sh test --sanitize address,undefined [ARGS...]
 #                                 the same in build-asan/, built with AddressSanitizer + UBSan: any report
@@ -95,6 +98,44 @@ cmd_run() {
   exec "$BUILD/bin/shaddock-host" --app-dir "$app_dir"
 }
 
+# The `scaled` environment (docs/scaling.md, "The chat demo on engines"): Redis, NATS and ZooKeeper
+# from tools/engines.sh, handed to the configuration through the environment.
+cmd_scaled() {
+  local app_dir="${1:-$ROOT}"
+  app_dir="$(cd "$app_dir" && pwd)"
+  "$ROOT/tools/engines.sh" up --only redis,nats,zookeeper
+  eval "$("$ROOT/tools/engines.sh" env)"
+  local id master_log before
+  id=$(node -e 'const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write((m.scaled || m).id)' \
+       "$app_dir/config/master.json")
+  master_log="$app_dir/logs/$id.log"
+  before=$(stat -c %s "$master_log" 2>/dev/null || echo 0)
+  log "starting the scaled cluster of $app_dir (Ctrl-C stops the cluster and the standby masters)"
+  "$BUILD/bin/shaddock-host" --app-dir "$app_dir" --env scaled &
+  local master=$! standbys=""
+  # The standbys enter the election after the master, so the master of master.json leads.
+  local i
+  for ((i = 0; i < 600; i++)); do
+    tail -c +$((before + 1)) "$master_log" 2>/dev/null | grep -q "all servers startup in" && break
+    kill -0 "$master" 2>/dev/null || break
+    sleep 0.1
+  done
+  local out
+  if out=$("$BUILD/bin/shaddock" masterha -d "$app_dir" -e scaled); then
+    printf '%s\n' "$out"
+    standbys=$(printf '%s\n' "$out" | sed -n 's/.*(pid \([0-9]*\).*/\1/p' | tr '\n' ' ')
+  else
+    log "the standby masters did not start: $out"
+  fi
+  trap 'kill -TERM $master $standbys 2>/dev/null || true' INT TERM
+  local status=0
+  wait "$master" || status=$?
+  # The cluster stops with whichever master leads; the standbys go with it.
+  kill -TERM $standbys 2>/dev/null || true
+  log "stopped; the engines still run (tools/engines.sh down stops them)"
+  return "$status"
+}
+
 cmd_test() {
   local start=$SECONDS status=0
   if [[ -z $SANITIZE ]]; then
@@ -157,8 +198,9 @@ case "$cmd" in
   setup) cmd_setup ;;
   build) cmd_build ;;
   run) cmd_setup; cmd_build; cmd_run "$@" ;;
+  scaled) cmd_setup; cmd_build; cmd_scaled "$@" ;;
   test) cmd_setup; cmd_build; cmd_test "$@" ;;
   bench) cmd_setup; cmd_build; cmd_bench "$@" ;;
-  help|-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
+  help|-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) log "unknown command: $cmd (try: tools/dev.sh help)"; exit 2 ;;
 esac

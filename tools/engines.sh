@@ -1,10 +1,12 @@
 #!/bin/sh
-# tools/engines.sh up|down|status: local Redis, NATS, ZooKeeper and PostgreSQL for the demo and for
+# tools/engines.sh up|down|status|env: local Redis, NATS, ZooKeeper and PostgreSQL for the demo and for
 # trying the engine plugins (docs/scaling.md), started through tools/node/engines.js on free loopback
 # ports with generated credentials.
 #
 #   tools/engines.sh up [--only redis,nats,zookeeper,postgres]   start them (in the background)
 #   tools/engines.sh status [--json]                              where they are, with credentials
+#   tools/engines.sh env                                          shell lines exporting them for the
+#                                                                 demo's `scaled` environment: eval "$(tools/engines.sh env)"
 #   tools/engines.sh down [--forget]                              stop them, remove their data
 #
 # The state (ports, credentials, folders, the keeper's pid) is .engines/state.json at the root of the
@@ -44,8 +46,9 @@ case "${1:-}" in
     if pid=$(keeper_pid); then echo "engines already up (pid $pid):"; show; exit 0; fi
     mkdir -p "$DIR"
     rm -f "$STATE"
-    # The keeper outlives this script; its engines die with it.
-    nohup node "$ROOT/tools/node/engines.js" serve "$STATE" $only >"$LOG" 2>&1 &
+    # The keeper outlives this script; its engines die with it. Its own session: a Ctrl-C meant for
+    # the terminal's foreground job (tools/dev.sh scaled) does not reach it.
+    nohup setsid node "$ROOT/tools/node/engines.js" serve "$STATE" $only >"$LOG" 2>&1 &
     keeper=$!
     i=0
     while [ ! -f "$STATE" ]; do
@@ -58,6 +61,10 @@ case "${1:-}" in
     ;;
   status)
     if pid=$(keeper_pid); then show "${2:-}"; else echo "engines are down"; exit 3; fi
+    ;;
+  env)
+    if ! keeper_pid >/dev/null; then echo "engines are down (tools/engines.sh up starts them)" >&2; exit 3; fi
+    node "$ROOT/tools/node/engines.js" env "$STATE"
     ;;
   down)
     if ! pid=$(keeper_pid); then
@@ -77,7 +84,7 @@ case "${1:-}" in
     if [ "${2:-}" = "--forget" ]; then rm -f "$DIR/kept.json"; fi
     ;;
   *)
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -5,14 +5,21 @@
 //   connector.entryHandler.enter {username, rid} -> {users:[...]} (or {code:500, error:true})
 //   chat.chatHandler.send {content, target}      -> pushes onChat {msg, from, target}; answers {route}
 //   chatRemote.add / chatRemote.kick             -> push onAdd / onLeave to the room
+//
+// A room's members live in the chat server's own channel (the default), or in Redis when the
+// global_channel plugin is loaded (the `scaled` environment: docs/scaling.md), where a chat server
+// restarted keeps its rooms; private messages then find the user through the status plugin.
 #include <shaddock/cpp/app.hpp>
 #include <shaddock/cpp/cluster.hpp>
+#include <shaddock/cpp/global_channel.hpp>
 #include <shaddock/cpp/handler.hpp>
 #include <shaddock/cpp/rpc.hpp>
+#include <shaddock/cpp/status.hpp>
 #include <shaddock/ext/channel.h>
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +61,13 @@ public:
         auto [channels, cctx] = host().find<shd_channel_service_v1>(SHD_CHANNEL_SERVICE_ID);
         channels_ = channels;
         channels_ctx_ = cctx;
+        if (host().server().type != "chat") return;
+        global_.emplace(host());
+        status_.emplace(host());
+        if (!global_->available()) global_.reset();
+        if (!status_->available()) status_.reset();
+        if (global_) host().info(std::string("rooms are global channels in Redis") +
+                                 (status_ ? "; private messages go through the status service" : ""));
     }
 
 private:
@@ -109,6 +123,11 @@ private:
         std::string target = shd::json_string(body, "target");
         std::string param = R"({"msg":)" + shd::json_quote(shd::json_string(body, "content")) + R"(,"from":)" +
                             shd::json_quote(from) + R"(,"target":)" + shd::json_quote(target) + "}";
+        if (global_) {
+            if (target == "*") global_->push_message("connector", "onChat", param, rid);
+            else if (status_) status_->push_by_uids({target + "*" + rid}, "onChat", param, {});
+            return req->respond(R"({"route":"chat.chatHandler.send"})");
+        }
         if (!channels_ || !channels_->exists(channels_ctx_, shd::to_shd(rid))) return req->respond(R"({"route":"chat.chatHandler.send"})");
         if (target == "*") {
             channels_->push_message(channels_ctx_, shd::to_shd(rid), shd::to_shd("onChat"), shd::to_shd(param),
@@ -141,9 +160,10 @@ private:
     // chatRemote.add(uid, sid, name, flag): announce, then join (so the newcomer does not get its own onAdd).
     void remote_add(const std::string &args, const shd::RpcReply &reply) {
         rapidjson::Document a = shd::parse_json_or_empty(args);
-        if (!a.IsArray() || a.Size() < 3 || !channels_) return reply.fail(SHD_ERR_INVALID, "\"add needs [uid, sid, name]\"");
+        if (!a.IsArray() || a.Size() < 3 || !(channels_ || global_)) return reply.fail(SHD_ERR_INVALID, "\"add needs [uid, sid, name]\"");
         std::string uid = a[0].IsString() ? a[0].GetString() : "", sid = a[1].IsString() ? a[1].GetString() : "",
                     name = a[2].IsString() ? a[2].GetString() : "";
+        if (global_) return global_add(uid, sid, name, reply);
         channels_->create(channels_ctx_, shd::to_shd(name));
         // Pomelo's old pushMessage form: the whole object, route included, is the body.
         std::string param = R"({"route":"onAdd","user":)" + shd::json_quote(user_name(uid)) + "}";
@@ -156,9 +176,10 @@ private:
     // chatRemote.kick(uid, sid, name): leave, then tell the others.
     void remote_kick(const std::string &args, const shd::RpcReply &reply) {
         rapidjson::Document a = shd::parse_json_or_empty(args);
-        if (!a.IsArray() || a.Size() < 3 || !channels_) return reply.fail(SHD_ERR_INVALID, "\"kick needs [uid, sid, name]\"");
+        if (!a.IsArray() || a.Size() < 3 || !(channels_ || global_)) return reply.fail(SHD_ERR_INVALID, "\"kick needs [uid, sid, name]\"");
         std::string uid = a[0].IsString() ? a[0].GetString() : "", sid = a[1].IsString() ? a[1].GetString() : "",
                     name = a[2].IsString() ? a[2].GetString() : "";
+        if (global_) return global_kick(uid, sid, name, reply);
         if (channels_->exists(channels_ctx_, shd::to_shd(name))) {
             channels_->leave(channels_ctx_, shd::to_shd(name), shd::to_shd(uid), shd::to_shd(sid));
             std::string param = R"({"route":"onLeave","user":)" + shd::json_quote(user_name(uid)) + "}";
@@ -168,7 +189,28 @@ private:
         reply.ok("[]");
     }
 
+    // The same two remotes on a global channel. Redis runs the commands of one connection in order, so
+    // the onAdd push reads the members before the newcomer is added.
+    void global_add(const std::string &uid, const std::string &sid, const std::string &name, const shd::RpcReply &reply) {
+        global_->push_message("connector", "onAdd", R"({"route":"onAdd","user":)" + shd::json_quote(user_name(uid)) + "}", name);
+        global_->add(name, uid, sid);
+        global_->get_members_by_channel_name("connector", name, [reply](shd_status status, std::vector<std::string> uids) {
+            if (status != SHD_OK) return reply.fail(status, "\"the room's members could not be read\"");
+            std::string names = "[";
+            for (const auto &u : uids) names += (names.size() > 1 ? "," : "") + shd::json_quote(user_name(u));
+            reply.ok("[" + names + "]]");
+        });
+    }
+
+    void global_kick(const std::string &uid, const std::string &sid, const std::string &name, const shd::RpcReply &reply) {
+        global_->leave(name, uid, sid);
+        global_->push_message("connector", "onLeave", R"({"route":"onLeave","user":)" + shd::json_quote(user_name(uid)) + "}", name);
+        reply.ok("[]");
+    }
+
     std::unique_ptr<shd::Handlers> handlers_;
+    std::optional<shd::GlobalChannelService> global_;
+    std::optional<shd::StatusService> status_;
     std::optional<shd::Rpc> rpc_;
     const shd_channel_service_v1 *channels_ = nullptr;
     void *channels_ctx_ = nullptr;

@@ -97,9 +97,15 @@ ServerDirectory load_server_directory(const std::string &app_dir, const std::str
     }
     if (auto standby = load_config(app_dir, env, "masterha.json")) {
         const std::string where = standby->shown_name;
-        if (!standby->json.IsArray())
-            throw ConfigError(where + ": expected a list of standby masters [{\"id\", \"host\", \"port\"}], got " +
-                              describe(standby->json));
+        // Pomelo's form is a list per environment: a file of other environments' lists only gives
+        // this one no standby.
+        bool other_envs_only = standby->json.IsObject() && standby->json.MemberCount() > 0;
+        if (other_envs_only)
+            for (const auto &m : standby->json.GetObject()) other_envs_only = other_envs_only && m.value.IsArray();
+        if (!standby->json.IsArray() && !other_envs_only)
+            throw ConfigError(where + ": expected a list of standby masters [{\"id\", \"host\", \"port\"}] (or one per "
+                              "environment: {\"" + env + "\": [...]}), got " + describe(standby->json));
+        if (other_envs_only) standby->json.SetArray();
         rapidjson::SizeType index = 0;
         for (auto &entry : standby->json.GetArray()) {
             std::string at = where + ": [" + std::to_string(index++) + "]";

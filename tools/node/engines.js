@@ -301,7 +301,30 @@ process.on('exit', () => {
   }
 });
 
-module.exports = { start, closeAll, KINDS: Object.keys(KINDS) };
+// The environment variables the demo's `scaled` configuration reads (apps/chat/config/plugins.json,
+// docs/plugins-json.md "Options from the environment") for running engines: `list` maps a kind to
+// an engine returned by start() or to its entry in the keeper's state file.
+function environment(list) {
+  const env = {};
+  const set = (name, value) => { if (value !== undefined && value !== null && value !== '') env[name] = String(value); };
+  for (const [kind, engine] of Object.entries(list)) {
+    if (!engine || engine.error) continue;
+    const e = { ...(engine.options || {}), ...engine };
+    if (kind === 'redis') {
+      set('SHADDOCK_REDIS_HOST', e.host); set('SHADDOCK_REDIS_PORT', e.port); set('SHADDOCK_REDIS_PASSWORD', e.password);
+    } else if (kind === 'nats') {
+      set('SHADDOCK_NATS_URL', e.url); set('SHADDOCK_NATS_TOKEN', e.token);
+    } else if (kind === 'zookeeper') {
+      set('SHADDOCK_ZOOKEEPER', e.url);
+    } else if (kind === 'postgres') {
+      set('SHADDOCK_POSTGRES_HOST', e.host); set('SHADDOCK_POSTGRES_PORT', e.port); set('SHADDOCK_POSTGRES_USER', e.user);
+      set('SHADDOCK_POSTGRES_PASSWORD', e.password); set('SHADDOCK_POSTGRES_DATABASE', e.database);
+    }
+  }
+  return env;
+}
+
+module.exports = { start, closeAll, environment, KINDS: Object.keys(KINDS) };
 
 // `node engines.js serve STATE_FILE [kind,...]`: the keeper behind `tools/engines.sh up`. Starts the
 // engines (default: all), each with generated credentials where it takes some, writes STATE_FILE
@@ -355,8 +378,16 @@ async function serve(stateFile, kinds) {
 
 if (require.main === module) {
   const [command, stateFile, list] = process.argv.slice(2);
+  if (command === 'env' && stateFile) {
+    // `node engines.js env STATE_FILE`: shell lines exporting environment() of the running engines.
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    const quote = (v) => "'" + v.replace(/'/g, "'\\''") + "'";
+    for (const [name, value] of Object.entries(environment(state.engines))) console.log(`export ${name}=${quote(value)}`);
+    process.exit(0);
+  }
   if (command !== 'serve' || !stateFile) {
-    console.error('usage: node engines.js serve STATE_FILE [redis,nats,zookeeper,postgres]');
+    console.error('usage: node engines.js serve STATE_FILE [redis,nats,zookeeper,postgres]\n' +
+                  '       node engines.js env STATE_FILE');
     process.exit(2);
   }
   const kinds = list ? list.split(',').filter(Boolean) : Object.keys(KINDS);

@@ -65,6 +65,18 @@ class Checks {
     }
   }
 
+  // A named verdict: counted and printed, with `detail` shown when it fails.
+  check(name, ok, detail) {
+    if (ok) {
+      this.passed++;
+      console.log('ok   ' + name);
+      return true;
+    }
+    this.failed++;
+    console.log('FAIL ' + name + (detail !== undefined ? ': ' + (typeof detail === 'string' ? detail : JSON.stringify(detail)) : ''));
+    return false;
+  }
+
   fail(name, e) {
     this.failed++;
     console.log('FAIL ' + name + ': ' + (e && e.stack ? e.stack : e));
