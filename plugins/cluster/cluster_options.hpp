@@ -43,8 +43,8 @@ inline const OptionTable &cluster_option_table() {
                          "both: output queued for a peer that does not read; past it the link is closed")
                 .measured_in("bytes"),
             opt::integer("adoptTimeout", 10000, 0, 600000,
-                         "master: after a restart, how long servers of the previous master get to register again "
-                         "before they are replaced")
+                         "master: after a restart or a master HA takeover, how long servers of the previous master "
+                         "get to register again before they are replaced or started")
                 .measured_in("ms"),
             opt::integer("adminMaxFailures", 5, 1, 1000000,
                          "master: failed admin logins from one address within `adminFailWindow`..."),

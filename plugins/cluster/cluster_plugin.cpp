@@ -120,7 +120,7 @@ private:
         auto *self = static_cast<ClusterPlugin *>(self_ptr);
         try {
             if (self->master_ && event == SHD_MASTERHA_ELECTED) {
-                self->master_->elected();
+                self->master_->elected(std::string(data.data ? data.data : "", data.size));
                 if (self->master_->acting()) self->ha_->acting(self->ha_ctx_);
             } else if (self->master_ && event == SHD_MASTERHA_LOST) {
                 self->master_->abandon();

@@ -184,10 +184,33 @@ void MasterRole::enable_ha(std::function<bool()> fence) {
     host_.info("master HA: waiting to be elected before acting as the master");
 }
 
-void MasterRole::elected() {
+void MasterRole::elected(const std::string &info) {
     if (started_ || stopping_) return;
     host_.info("master HA: elected; taking over as the active master");
-    read_state();
+    std::set<std::string> listed = read_state();
+    // Was another master active? Then servers may run that the state file does not account for: on
+    // another machine's standby, all of them.
+    rapidjson::Document d;
+    std::string previous;
+    if (pomelo::parse_json(info, d) && d.IsObject() && d.HasMember("previous") && d["previous"].IsObject() &&
+        !truthy(d["previous"], "stopped"))
+        previous = str(d["previous"], "id");
+    if (!previous.empty() && previous != host_.server().id) {
+        uint64_t deadline = host_.now_ms() + static_cast<uint64_t>(options_.adopt_timeout_ms);
+        int awaited = 0;
+        for (auto &[id, c] : children_) {
+            if (c.pid > 0 || listed.count(id)) continue;
+            c.awaiting = true;
+            c.adopt_deadline_ms = deadline;
+            ++awaited;
+        }
+        learn_secret_ = listed.empty();
+        if (awaited > 0)
+            host_.info("taking over from " + printable(previous) + ": waiting up to " +
+                       std::to_string(options_.adopt_timeout_ms) + " ms for " + std::to_string(awaited) +
+                       " server(s) this machine has no record of to register before starting any" +
+                       (learn_secret_ ? " (the cluster secret comes from the first one)" : ""));
+    }
     start();
 }
 
@@ -218,7 +241,7 @@ void MasterRole::write_state() {
     bool first = true;
     for (const auto &id : order_) {
         const Child &c = children_.at(id);
-        if (c.pid <= 0) continue;
+        if (c.pid <= 0 || c.by_link) continue;  // a by_link pid is another host's: nothing to check here
         out += std::string(first ? "" : ",") + R"({"id":)" + json_quote(id) + R"(,"pid":)" + std::to_string(c.pid) +
                (c.added ? R"(,"entry":)" + c.json : std::string()) + "}";
         first = false;
@@ -236,18 +259,20 @@ void MasterRole::write_state() {
     std::filesystem::rename(tmp, path, ec);
 }
 
-void MasterRole::read_state() {
+std::set<std::string> MasterRole::read_state() {
+    std::set<std::string> listed;
     std::ifstream in(state_path());
-    if (!in) return;
+    if (!in) return listed;
     std::stringstream buf;
     buf << in.rdbuf();
     rapidjson::Document d;
     if (!pomelo::parse_json(buf.str(), d) || !d.IsObject() || !d.HasMember("servers") || !d["servers"].IsArray())
-        return;
+        return listed;
     uint64_t now = host_.now_ms();
     int adopted = 0;
     for (const auto &s : d["servers"].GetArray()) {
         if (!s.IsObject() || !s.HasMember("pid") || !s["pid"].IsInt()) continue;
+        listed.insert(str(s, "id"));
         auto it = children_.find(str(s, "id"));
         // A server added at run time (`shaddock add`) comes back with the entry it was started with.
         if (it == children_.end() && s.HasMember("entry") && s["entry"].IsObject() && !str(s, "id").empty() &&
@@ -277,6 +302,7 @@ void MasterRole::read_state() {
     if (adopted > 0)
         host_.info(std::to_string(adopted) + " server(s) of a previous master still run: waiting up to " +
                    std::to_string(options_.adopt_timeout_ms) + " ms for them to register again");
+    return listed;
 }
 
 void MasterRole::start() {
@@ -308,7 +334,7 @@ void MasterRole::start() {
     start_ms_ = host_.now_ms();
     if (options_.spawn)
         for (const auto &id : order_)
-            if (children_.at(id).pid <= 0) spawn(children_.at(id));
+            if (children_.at(id).pid <= 0 && !children_.at(id).awaiting) spawn(children_.at(id));
     write_state();
     supervise_timer_ = host_.every(100, [this] { supervise(); });
     start_admin_http();
@@ -587,6 +613,28 @@ void MasterRole::handle_register(const std::shared_ptr<FrameLink> &link, Peer &p
     }
     p.registered = true;
     Child &child = children_.at(p.id);
+    std::string secret = str(msg, "secret");
+    if (learn_secret_ && secret.size() == 48 && secret.find_first_not_of("0123456789abcdef") == std::string::npos) {
+        members_.secret = secret;
+        learn_secret_ = false;
+        host_.info("took the cluster secret over from " + p.id + " (its RPC links stay valid)");
+        write_state();
+    } else if (!secret.empty() && secret != members_.secret) {
+        host_.warn(p.id + " held another cluster secret than this master's: it takes this one (RPC links it "
+                   "made before may be refused until they are made again)");
+    }
+    if (child.pid <= 0) {
+        // Nothing of ours runs it: adopt it as it is, watched by its link.
+        int reported = msg.HasMember("pid") && msg["pid"].IsInt() ? msg["pid"].GetInt() : 0;
+        child.pid = reported > 0 ? reported : 0;
+        child.by_link = true;
+        child.local = false;
+        child.awaiting = false;
+        child.adopt_deadline_ms = 0;
+        child.started_ms = host_.now_ms();
+        host_.info("adopted " + p.id + " (pid " + std::to_string(reported) + " on " + link->peer() +
+                   "), which no process of this master runs: watched by its link");
+    }
     // The member list carries the master's own servers.json entry for the id, whatever else was sent.
     std::string entry = child.json;
     members_.add(entry);
@@ -645,6 +693,8 @@ void MasterRole::on_link_closed(const std::shared_ptr<FrameLink> &link, const st
     broadcast(R"({"t":"remove","ids":[)" + json_quote(id) + "]}");
     host_.emit("remove_servers", "[" + json_quote(id) + "]");
     host_.info("server " + id + " left the cluster (" + reason + ")");
+    if (child != children_.end() && child->second.by_link && !child->second.link && !fenced())
+        on_exit(child->second, "left: its link closed (adopted over its link: no process here to watch)");
 }
 
 void MasterRole::broadcast(const std::string &json, const std::string &except_id) {
@@ -692,6 +742,8 @@ void MasterRole::on_exit(Child &child, const std::string &how) {
     const std::string &id = child.id;
     child.pid = -1;
     child.adopted = false;
+    child.by_link = false;
+    child.awaiting = false;
     child.last_exit = how;
     write_state();
     if (child.restarting && !stopping_) {  // `shaddock restart`: the old process is gone, start the new one
@@ -731,13 +783,17 @@ void MasterRole::on_exit(Child &child, const std::string &how) {
     });
 }
 
+void MasterRole::signal_child(Child &c, int sig) {
+    if (c.pid > 0 && !c.by_link) ::kill(c.pid, sig);
+}
+
 // Runs every 100 ms: reaps exited children, logs crashes and restarts those marked auto-restart;
 // watches the servers adopted from a previous master (not our children: polled by pid).
 void MasterRole::supervise() {
     if (fenced()) return;  // HA: another master may supervise these servers by now
     for (const Exited &e : reap_children()) {
         for (auto &[id, child] : children_) {
-            if (child.pid != e.pid || child.adopted) continue;
+            if (child.pid != e.pid || child.adopted || child.by_link) continue;
             on_exit(child, e.how);
             break;
         }
@@ -753,15 +809,21 @@ void MasterRole::supervise() {
                        ", started by a previous master) did not register again in " +
                        std::to_string(options_.adopt_timeout_ms) + " ms: replacing it");
             child.replacing = true;
-            ::kill(child.pid, SIGKILL);
+            signal_child(child, SIGKILL);
         }
     }
     for (auto &[id, child] : children_) {
+        if (child.awaiting && !child.link && now > child.adopt_deadline_ms && !stopping_) {
+            child.awaiting = false;
+            host_.warn(id + " did not register with this master in " + std::to_string(options_.adopt_timeout_ms) +
+                       " ms: starting it");
+            spawn(child);
+        }
         if (child.restarting && child.pid > 0 && child.restart_deadline_ms && now > child.restart_deadline_ms) {
             host_.warn(id + " did not stop for its restart in " + std::to_string(options_.stop_timeout_ms) +
                        " ms: SIGKILL");
             child.restart_deadline_ms = 0;
-            ::kill(child.pid, SIGKILL);
+            signal_child(child, SIGKILL);
         }
     }
     check_waiters();
@@ -784,7 +846,7 @@ void MasterRole::stop_servers(const std::vector<std::string> &ids) {
         if (c.link)
             c.link->send(R"({"t":"stop","reason":"stopped by the master"})");
         else if (c.pid > 0)
-            ::kill(c.pid, SIGTERM);
+            signal_child(c, SIGTERM);
     }
 }
 
@@ -1009,7 +1071,7 @@ void MasterRole::admin_restart(const AdminCaller &caller, const std::string &sho
             if (c->link)
                 c->link->send(R"({"t":"stop","reason":"restarted by the master"})");
             else
-                ::kill(c->pid, SIGTERM);
+                signal_child(*c, SIGTERM);
         } else {
             c->stopping = false;
             spawn(*c);
@@ -1023,7 +1085,7 @@ void MasterRole::admin_kill(const AdminCaller &caller, const std::string &shown,
     std::string pids = std::to_string(::getpid());
     for (const auto &id : order_) {
         const Child &c = children_.at(id);
-        if (c.pid > 0 && c.local) pids += "," + std::to_string(c.pid);
+        if (c.pid > 0 && c.local && !c.by_link) pids += "," + std::to_string(c.pid);
     }
     admin_reply(caller, shown, true,
                 R"("force":)" + std::string(force ? "true" : "false") + R"(,"pids":[)" + pids + "]");
@@ -1031,7 +1093,8 @@ void MasterRole::admin_kill(const AdminCaller &caller, const std::string &shown,
         if (c.pid <= 0) continue;
         c.stopping = true;
         c.restarting = false;
-        ::kill(c.pid, force ? SIGKILL : SIGTERM);
+        if (c.by_link && c.link) c.link->send(R"({"t":"stop","reason":"killed by the master"})");
+        signal_child(c, force ? SIGKILL : SIGTERM);
     }
     host_.request_stop(std::string("admin command kill") + (force ? " -f" : ""));
 }
@@ -1126,8 +1189,13 @@ void MasterRole::finish_stop_when_done() {
     for (auto &[id, c] : children_) {
         if (c.pid <= 0) continue;
         if (host_.now_ms() >= stop_deadline_ms_) {
+            if (c.by_link) {
+                host_.warn(id + " did not confirm its stop in time (it runs on " + c.host + ", no process of ours)");
+                c.pid = -1;
+                continue;
+            }
             host_.warn(id + " did not stop in time: SIGKILL");
-            ::kill(c.pid, SIGKILL);
+            signal_child(c, SIGKILL);
         }
         alive = true;
     }

@@ -89,7 +89,12 @@ public:
     // (adoption) becomes the one of master.json's id, shared by every master process of the machine.
     void enable_ha(std::function<bool()> fence);
     // Elected: read the state file now (adopt the servers of the previous master), then start().
-    void elected();
+    // `info` is the masterha event's data: this master's info, with "previous", the master info found
+    // in ZooKeeper before. When a previous master was active, the servers the state file does not
+    // account for (all of them for a standby on another machine) are given adoptTimeout to register
+    // over their links before any is started here, and the cluster secret is learnt from the first
+    // server that registers.
+    void elected(const std::string &info = {});
     // The ZooKeeper session expired while leading: another master acts by now. Stops acting at once
     // (port, links, supervision), leaves the servers and the state file alone, and stops this process.
     void abandon();
@@ -118,6 +123,11 @@ private:
         pid_t pid = -1;
         bool adopted = false;  // pid is a server a previous master started (not our child)
         uint64_t adopt_deadline_ms = 0;
+        // Adopted over its link (it registered while no process of this master ran it: a standby on
+        // another machine took over, say): pid is what the server reported on its own host, and
+        // nothing here may signal it; its link is its only sign of life.
+        bool by_link = false;
+        bool awaiting = false;  // a takeover waits until adopt_deadline_ms for it to register before starting it
         bool replacing = false;  // killed because it did not re-register: spawn when gone
         bool stopping = false;   // a stop was asked: no restart
         bool recorded = false;
@@ -194,7 +204,8 @@ private:
     void check_waiters();
     void stop_servers(const std::vector<std::string> &ids);
     void finish_stop_when_done();
-    void read_state();
+    std::set<std::string> read_state();  // the ids the state file lists
+    void signal_child(Child &c, int sig);  // SIGTERM/SIGKILL a process of ours; never a by_link one
     void write_state();
     std::string state_path() const;
     bool fenced() const { return fence_ && !fence_(); }
@@ -270,6 +281,7 @@ private:
     bool stopping_ = false;
     bool started_ = false;
     std::function<bool()> fence_;  // set in HA mode: true while this process is the active master
+    bool learn_secret_ = false;    // a takeover without the previous secret: take the first registering server's
     bool abandoned_ = false;       // HA: the lead was lost; nothing is stopped on the way out
     std::string primary_id_;       // master.json's id (the state file's name)
     std::unique_ptr<Done> stop_done_;

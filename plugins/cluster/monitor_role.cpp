@@ -184,7 +184,12 @@ bool MonitorRole::handshake(const std::string &t, const rapidjson::Document &msg
     LinkKeys keys = derive_link_keys(token_, master_nonce_, my_nonce_, server_who(me.id, me.type));
     link_->secure(keys.peer_to_master, keys.master_to_peer);
     state_ = State::secure;
-    link_->send(R"({"t":"register","pid":)" + std::to_string(::getpid()) + R"(,"server":)" + self_json_ + "}");
+    // The cluster secret it holds goes along (the link is sealed by now): a master that took over
+    // without the previous one's state (a standby on another machine) takes it, so the RPC links
+    // between servers stay valid.
+    link_->send(R"({"t":"register","pid":)" + std::to_string(::getpid()) +
+                (members_.secret.empty() ? std::string() : R"(,"secret":)" + json_quote(members_.secret)) +
+                R"(,"server":)" + self_json_ + "}");
     return true;
 }
 

@@ -84,6 +84,15 @@ std::string normalized_info(const std::string &data) {
 
 const char *zk_error(int rc) { return zerror(rc); }
 
+// The ELECTED event's data: `info` (this master's) with "previous", the master info found in the base
+// path before, marked "stopped" when that master stopped the cluster cleanly; garbage there is left out.
+std::string elected_info(const std::string &info, const std::string &previous) {
+    std::string prev = normalized_info(previous);
+    if (prev.empty()) return info;
+    if (previous.find(R"("stopped":true)") != std::string::npos) prev.insert(prev.size() - 1, R"(,"stopped":true)");
+    return info.substr(0, info.size() - 1) + R"(,"previous":)" + prev + "}";
+}
+
 class MasterHaPlugin : public shd::Plugin {
 public:
     using shd::Plugin::Plugin;
@@ -419,8 +428,8 @@ private:
             int len = static_cast<int>(buf.size());
             struct Stat stat;
             rc = zoo_get(zh_, base_.c_str(), 0, buf.data(), &len, &stat);
-            if (rc == ZOK && len > 0 && std::string(buf.data(), len).find(R"("stopped":true)") != std::string::npos &&
-                !is_primary_) {
+            std::string previous = rc == ZOK && len > 0 ? std::string(buf.data(), len) : std::string();
+            if (previous.find(R"("stopped":true)") != std::string::npos && !is_primary_) {
                 fatal("the cluster was stopped (the last master marked " + base_ +
                       " \"stopped\"): this standby does not start it again; start the cluster first");
                 return 0;
@@ -433,7 +442,7 @@ private:
             }
             last_ok_ms_ = now_ms();
             leader_ = true;
-            emit(SHD_MASTERHA_ELECTED, info_);
+            emit(SHD_MASTERHA_ELECTED, elected_info(info_, previous));
             return ping_ms;
         }
         // Watch the next lower node; its deletion wakes us up.

@@ -8,7 +8,9 @@
  *  - On a master process (the one of master.json or a standby of masterha.json), `contend` enters the
  *    leader election. `event` is then called on the logic thread with SHD_MASTERHA_ELECTED once this
  *    process holds the lock and has written its master info to the base path (act as the master from
- *    then on), and with SHD_MASTERHA_LOST when its ZooKeeper session expired while it was the leader
+ *    then on; the data is that info as JSON {"id","host","port"}, with "previous": the info found there
+ *    before, {"id","host","port"} plus "stopped":true when that master stopped the cluster cleanly,
+ *    absent when there was none), and with SHD_MASTERHA_LOST when its ZooKeeper session expired while it was the leader
  *    (another master may act by now: stop acting at once). `fence` is true while this process is the
  *    leader and its session has been heard from within two thirds of the session timeout: a master
  *    checks it before it accepts a registration or an admin command.
