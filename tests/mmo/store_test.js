@@ -8,21 +8,18 @@
 //   node store_test.js postgres   a real PostgreSQL (tools/node/engines.js), the schema with BIGSERIAL ids
 // Run by CTest (mmo_store, mmo_store_postgres): SHADDOCK_HOST, SHADDOCK_APPS_DIR (the probe app).
 'use strict';
-const { execFileSync, spawn } = require('child_process');
+const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, waitFor } = require('../connector/lib/harness');
 const { Checks, requiredEnv, tempDir } = require('../../tools/node/util');
-const { APP } = require('./mmo_cluster');
-const engines = require('../../tools/node/engines');
+const { APP, testDatabase, usePostgres } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 const PROBE = path.join(__dirname, 'store_probe', 'config');
 const INTERVAL = 500;
-const POSTGRES = process.argv[2] === 'postgres';
-const PG_PASSWORD = 'mmo-store-test';
 
 // The probe's config with free ports, the MMO app's schema and a short sync interval.
 async function prepare(pg) {
@@ -40,13 +37,7 @@ async function prepare(pg) {
   const sync = plugins.plugins.find((p) => p.name === 'sync');
   sync.options.init = appSync.options.init;
   sync.options.interval = INTERVAL;
-  if (pg) {
-    Object.assign(sync.options, { database: 'postgresql', host: '127.0.0.1', port: pg.port, user: pg.user, dbname: pg.database,
-                                  password: PG_PASSWORD });
-    delete sync.options.file;
-    // PostgreSQL's auto-numbered ids (README: "PostgreSQL instead of SQLite").
-    sync.options.init = sync.options.init.map((sql) => sql.replace('id INTEGER PRIMARY KEY', 'id BIGSERIAL PRIMARY KEY'));
-  }
+  if (pg) usePostgres(sync.options, pg);
   fs.writeFileSync(path.join(dir, 'config', 'plugins.json'), JSON.stringify(plugins));
   return { dir, port: c.clientPort };
 }
@@ -69,12 +60,9 @@ async function start(dir, port) {
 
 async function main() {
   const checks = new Checks();
-  const pg = POSTGRES ? await engines.start('postgres', { password: PG_PASSWORD }) : null;
-  const { dir, port } = await prepare(pg);
-  const q = pg
-    ? (sql) => execFileSync('psql', ['-h', '127.0.0.1', '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-At', '-F', '|', '-c', sql],
-                            { env: { ...process.env, PGPASSWORD: PG_PASSWORD }, encoding: 'utf8' }).trim()
-    : (sql) => execFileSync('sqlite3', [path.join(dir, 'data', 'mmo.db'), sql], { encoding: 'utf8' }).trim();
+  const db = await testDatabase(process.argv[2]);
+  const { dir, port } = await prepare(db.pg);
+  const q = (sql) => db.query(dir, sql);
   let probe = await start(dir, port);
   const call = (route, msg) => client.request(probe.pomelo, 'connector.probe.' + route, msg);
   let player;
@@ -146,7 +134,7 @@ async function main() {
   } finally {
     try { probe.pomelo.disconnect(); } catch (e) { /* closed */ }
     await probe.stop();
-    if (pg) await pg.close();
+    await db.close();
   }
   checks.finish();
 }
