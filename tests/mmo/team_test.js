@@ -5,7 +5,7 @@
 // and onChat reaching the team's members.
 // Run by CTest (mmo_team): SHADDOCK_HOST, SHADDOCK_APPS_DIR (the probe app).
 'use strict';
-const { spawn } = require('child_process');
+const { spawnCluster } = require('./mmo_cluster');
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
@@ -27,16 +27,9 @@ async function startProbe() {
   fs.writeFileSync(path.join(dir, 'config', 'master.json'),
                    JSON.stringify({ development: { id: 'master-server-1', host: '127.0.0.1', port: await freePort() } }));
   fs.copyFileSync(path.join(PROBE, 'plugins.json'), path.join(dir, 'config', 'plugins.json'));
-  const master = spawn(HOST, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  master.stdout.on('data', (d) => { out += d; });
-  master.stderr.on('data', (d) => { out += d; });
-  const exited = new Promise((r) => master.on('exit', () => r()));
-  await waitFor(() => /all servers startup in/.test(out), 60000, 'the probe to start').catch((e) => {
-    master.kill('SIGKILL');
-    throw new Error(e.message + '\n' + out.slice(-3000));
-  });
-  return { port: servers.development.connector[0].clientPort, stop: () => { master.kill('SIGTERM'); return exited; } };
+  const { stop } = await spawnCluster(HOST, dir);
+  const port = JSON.parse(fs.readFileSync(path.join(dir, 'config', 'servers.json'), 'utf8')).development.connector[0].clientPort;
+  return { port, stop };
 }
 
 // Player i: a bound session recording the team pushes.

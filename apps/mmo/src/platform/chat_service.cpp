@@ -66,6 +66,8 @@ public:
 private:
     struct Member {
         std::string name, frontend;
+        int64_t player_id = 0;
+        std::string session;  // "<frontendId>#<sid>" of the login that added it
         std::set<std::string> channels;
     };
 
@@ -77,11 +79,13 @@ private:
         rapidjson::Document a = shd::parse_json_or_empty(args);
         std::string uid = arg(a, 0), name = arg(a, 1), frontend = arg(a, 2), channel = arg(a, 3);
         if (uid.empty() || name.empty() || frontend.empty() || channel.empty())
-            return reply.fail(SHD_ERR_INVALID, "\"add needs [uid, name, frontendId, channel]\"");
+            return reply.fail(SHD_ERR_INVALID, "\"add needs [uid, name, frontendId, channel, playerId]\"");
         Member &m = members_[uid];
         if (!m.name.empty() && m.name != name) by_name_.erase(m.name);
         m.name = name;
         m.frontend = frontend;
+        if (a.Size() > 4 && a[4].IsInt64()) m.player_id = a[4].GetInt64();
+        m.session = arg(a, 5);
         by_name_[name] = uid;
         channels_.get_channel(channel, true).add(uid, frontend);
         m.channels.insert(channel);
@@ -90,10 +94,12 @@ private:
 
     void kick(const std::string &args, const shd::RpcReply &reply) {
         rapidjson::Document a = shd::parse_json_or_empty(args);
-        std::string uid = arg(a, 0), channel = arg(a, 1);
+        std::string uid = arg(a, 0), channel = arg(a, 1), session = arg(a, 2);
         auto it = members_.find(uid);
         if (it == members_.end()) return reply.ok("[null]");
         Member &m = it->second;
+        // The close of a session the user has already replaced (a second login) leaves the new one be.
+        if (!session.empty() && !m.session.empty() && session != m.session) return reply.ok("[null]");
         for (auto c = m.channels.begin(); c != m.channels.end();) {
             if (!channel.empty() && *c != channel) {
                 ++c;
@@ -101,6 +107,9 @@ private:
             }
             shd::Channel ch = channels_.get_channel(*c);
             ch.leave(uid, m.frontend);
+            // Logging out: the area's other players are told (lordofpomelo's onUserLeave).
+            if (channel.empty() && m.player_id != 0 && c->rfind("area_", 0) == 0)
+                ch.push_message("onUserLeave", "{\"code\":200,\"playerId\":" + std::to_string(m.player_id) + "}");
             if (ch.get_user_amount() == 0) channels_.destroy_channel(*c);
             c = m.channels.erase(c);
         }

@@ -9,6 +9,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -85,6 +86,22 @@ void Database::connect() {
     session_ = std::move(s);
 }
 
+// Servers start together and run the schema's init statements at once: SQLite may be locked past
+// the busy timeout, and PostgreSQL refuses a second concurrent CREATE TABLE IF NOT EXISTS of the same
+// table. A few tries apart let the first one finish.
+void Database::connect_with_retries() {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            connect();
+            return;
+        } catch (...) {
+            session_.reset();
+            if (attempt == 5) throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+    }
+}
+
 void Database::loop() {
     for (;;) {
         Task t;
@@ -98,7 +115,7 @@ void Database::loop() {
         bool ok = true;
         std::string error;
         try {
-            if (!session_) connect();
+            if (!session_) connect_with_retries();
             t.job(*session_);
         } catch (const Poco::Exception &e) {
             ok = false;

@@ -48,6 +48,7 @@ private:
     };
     void loop();
     void connect();
+    void connect_with_retries();
 
     shd::Host host_;
     bool postgresql_ = false;
