@@ -45,6 +45,7 @@ Database::Database(const shd::Host &host) : host_(host) {
     }
     postgresql_ = o.dialect == shd::sync::Dialect::postgresql;
     connection_ = o.connection();
+    password_ = o.pg_password;
     init_sql_ = o.worker.init_sql;
     connect_timeout_s_ = o.connect_timeout_s;
     if (!postgresql_) std::filesystem::create_directories(std::filesystem::path(o.sqlite_file).parent_path());
@@ -132,7 +133,9 @@ void Database::loop() {
                 session_.reset();
             }
         }
-        if (!ok && !postgresql_ && error.find(connection_) != std::string::npos) error = "database error";
+        // Never a password in a message that may be logged.
+        if (!ok && !password_.empty())
+            for (size_t at; (at = error.find(password_)) != std::string::npos;) error.replace(at, password_.size(), "********");
         if (t.done) {
             Done done = std::move(t.done);
             host_.post([done, ok, error] { done(ok, error); });
