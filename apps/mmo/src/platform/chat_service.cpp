@@ -5,6 +5,7 @@
 
 #include <shaddock/cpp/channel.hpp>
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -12,6 +13,8 @@ namespace mmo {
 namespace {
 
 constexpr size_t kMaxContentBytes = 200;
+// Messages per player: a burst of 10, then one a second.
+constexpr double kChatBurst = 10, kChatPerSecond = 1;
 constexpr size_t kMaxRawContentBytes = 4096;
 
 // Drops everything from '<' to the next '>' (an unclosed '<' drops the rest), as lordofpomelo
@@ -66,6 +69,8 @@ public:
 private:
     struct Member {
         std::string name, frontend;
+        double tokens = kChatBurst;  // the chat rate: a token bucket
+        uint64_t refilled_ms = 0;
         int64_t player_id = 0;
         std::string session;  // "<frontendId>#<sid>" of the login that added it
         std::set<std::string> channels;
@@ -121,6 +126,16 @@ private:
         reply.ok("[null]");
     }
 
+    bool take_token(Member &m) {
+        uint64_t now = ctx_.host.now_ms();
+        if (m.refilled_ms == 0) m.refilled_ms = now;
+        m.tokens = std::min(kChatBurst, m.tokens + static_cast<double>(now - m.refilled_ms) / 1000.0 * kChatPerSecond);
+        m.refilled_ms = now;
+        if (m.tokens < 1) return false;
+        m.tokens -= 1;
+        return true;
+    }
+
     void send(const shd::RequestPtr &req) {
         shd::Session &session = req->session();
         rapidjson::Document body = req->json();
@@ -131,6 +146,7 @@ private:
         if (!body.IsObject() || content_it == body.MemberEnd() || !content_it->value.IsString() ||
             content_it->value.GetStringLength() > kMaxRawContentBytes)
             return req->respond(code_body(code::fail));
+        if (!take_token(me->second)) return req->respond(R"({"code":500,"error":"too many messages"})");
         std::string content = strip_tags(content_it->value.GetString());
         if (content.empty() || content.size() > kMaxContentBytes) return req->respond(code_body(code::fail));
         std::string scope = shd::json_string(body, "scope");

@@ -5,7 +5,7 @@
 // sender is not in it), "279106" private (the player named toName; 3004 when offline).
 // The sender's name, ids and area come from the session, never from the body; HTML tags are
 // stripped and the content is limited to 200 bytes after stripping (longer, empty or not a string:
-// 500).
+// 500). A player may send a burst of 10 messages, then one a second (faster: 500 "too many messages").
 //
 // Membership comes from the other servers:
 //   chatRemote.add [uid, playerName, frontendId, channel, playerId, session]
