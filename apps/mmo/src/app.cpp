@@ -78,6 +78,7 @@ public:
     }
 
 private:
+    // Destroyed bottom-up: the parts that use the store, the database and the context go first.
     std::unique_ptr<mmo::AppContext> ctx_;
     mmo::MmoConfig config_;
     std::unique_ptr<mmo::Database> db_;
