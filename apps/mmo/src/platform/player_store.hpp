@@ -59,7 +59,13 @@ public:
     void load(uint64_t player_id, RecordFn done);
 
     // Write-behind (merged by id). False when not queued: no sync plugin here, the queue is full, or
-    // the record lacks a field of the statement (logged).
+    // the record lacks a field of the statement (logged). What each writes (the record must hold these;
+    // other fields are ignored):
+    //   player      level, experience, attackValue, defenceValue, hitRate, dodgeRate, walkSpeed,
+    //               attackSpeed, hp, mp, maxHp, maxMp, areaId, x, y, skillPoint, by id
+    //   bag         items (an array, stored as JSON text), itemCount, by playerId
+    //   equipments  weapon, armor, helmet, necklace, ring, belt, shoes, amulet, legguard, by playerId
+    //   task        taskState, startTime, taskData (an object, stored as JSON text), by id
     bool save_player(std::string_view player_json);
     bool save_bag(std::string_view bag_json);
     bool save_equipments(std::string_view equipments_json);
