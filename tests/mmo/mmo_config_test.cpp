@@ -32,7 +32,9 @@ std::string error_of(const std::string &text, const std::string &env) {
     return "";
 }
 
-bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string &s, const std::string &part) {
+    return s.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -62,21 +64,26 @@ public:
         CPPUNIT_ASSERT(contains(error_of("[]", "development"), "config/mmo.json"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {}})", "development"), "token.secret"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secretEnv": "UNSET"}})", "development"), "UNSET"));
-        CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secret": "s", "expireMs": "1"}})", "development"), "token.expireMs"));
-        CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secret": "s"}, "login": {"passwordIterations": 10}})", "development"),
-                                "login.passwordIterations"));
-        CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secret": "s"}, "login": {"maxBodyBytes": 1000000}})", "development"),
-                                "login.maxBodyBytes"));
+        CPPUNIT_ASSERT(
+            contains(error_of(R"({"token": {"secret": "s", "expireMs": "1"}})", "development"), "token.expireMs"));
+        CPPUNIT_ASSERT(
+            contains(error_of(R"({"token": {"secret": "s"}, "login": {"passwordIterations": 10}})", "development"),
+                     "login.passwordIterations"));
+        CPPUNIT_ASSERT(
+            contains(error_of(R"({"token": {"secret": "s"}, "login": {"maxBodyBytes": 1000000}})", "development"),
+                     "login.maxBodyBytes"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secret": "s"}, "login": []})", "development"), "login"));
     }
 
     void production_needs_a_real_secret_from_the_environment() {
-        CPPUNIT_ASSERT(contains(error_of(std::string(R"({"token": {"secret": ")") + kDevSecret + "\"}}", "production"), "token.secret"));
+        CPPUNIT_ASSERT(contains(error_of(std::string(R"({"token": {"secret": ")") + kDevSecret + "\"}}", "production"),
+                                "token.secret"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secretEnv": "DEV_SECRET"}})", "production"), "token.secret"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secretEnv": "SHORT_SECRET"}})", "production"), "32 bytes"));
         CPPUNIT_ASSERT_EQUAL(std::string(), error_of(R"({"token": {"secretEnv": "LONG_SECRET"}})", "production"));
         // The shipped file: production reads the secret from MMO_TOKEN_SECRET.
-        CPPUNIT_ASSERT_EQUAL(std::string(), error_of(std::string(R"({"token": {"secret": ")") + kDevSecret + "\"}}", "development"));
+        CPPUNIT_ASSERT_EQUAL(std::string(),
+                             error_of(std::string(R"({"token": {"secret": ")") + kDevSecret + "\"}}", "development"));
     }
 };
 

@@ -5,6 +5,8 @@
 
 namespace mmo {
 
-std::unique_ptr<WorldModule> install_world(AppContext &) { return nullptr; }
+std::unique_ptr<WorldModule> install_world(AppContext &) {
+    return nullptr;
+}
 
 }  // namespace mmo

@@ -5,8 +5,8 @@
 #include "platform/hero_kinds.hpp"
 #include "platform/player_store.hpp"
 
-#include <random>
 #include <cctype>
+#include <random>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -156,23 +156,24 @@ private:
         creating_.insert(session.id());
 
         std::uniform_int_distribution<int> rx(kBornMinX, kBornMaxX), ry(kBornMinY, kBornMaxY);
-        std::string player = "{\"userId\":" + std::to_string(it->second.uid) + ",\"kindId\":" + std::to_string(kind->id) +
-                             ",\"name\":" + shd::json_quote(name) + ",\"kindName\":" + shd::json_quote(kind->name) +
-                             ",\"country\":0,\"rank\":0,\"level\":1,\"experience\":0,\"attackValue\":" +
-                             std::to_string(kind->attack) + ",\"defenceValue\":" + std::to_string(kind->defence) +
-                             ",\"hitRate\":" + std::to_string(kind->hit_rate) + ",\"dodgeRate\":" +
-                             std::to_string(kind->dodge_rate) + ",\"walkSpeed\":" + std::to_string(kind->walk_speed) +
-                             ",\"attackSpeed\":" + std::to_string(kind->attack_speed) + ",\"hp\":" +
-                             std::to_string(kind->hp) + ",\"mp\":" + std::to_string(kind->mp) + ",\"maxHp\":" +
-                             std::to_string(kind->hp) + ",\"maxMp\":" + std::to_string(kind->mp) + ",\"areaId\":" +
-                             std::to_string(kBornArea) + ",\"x\":" + std::to_string(rx(rng_)) + ",\"y\":" +
-                             std::to_string(ry(rng_)) + ",\"skillPoint\":0}";
+        std::string player =
+            "{\"userId\":" + std::to_string(it->second.uid) + ",\"kindId\":" + std::to_string(kind->id) +
+            ",\"name\":" + shd::json_quote(name) + ",\"kindName\":" + shd::json_quote(kind->name) +
+            ",\"country\":0,\"rank\":0,\"level\":1,\"experience\":0,\"attackValue\":" + std::to_string(kind->attack) +
+            ",\"defenceValue\":" + std::to_string(kind->defence) + ",\"hitRate\":" + std::to_string(kind->hit_rate) +
+            ",\"dodgeRate\":" + std::to_string(kind->dodge_rate) +
+            ",\"walkSpeed\":" + std::to_string(kind->walk_speed) +
+            ",\"attackSpeed\":" + std::to_string(kind->attack_speed) + ",\"hp\":" + std::to_string(kind->hp) +
+            ",\"mp\":" + std::to_string(kind->mp) + ",\"maxHp\":" + std::to_string(kind->hp) +
+            ",\"maxMp\":" + std::to_string(kind->mp) + ",\"areaId\":" + std::to_string(kBornArea) +
+            ",\"x\":" + std::to_string(rx(rng_)) + ",\"y\":" + std::to_string(ry(rng_)) + ",\"skillPoint\":0}";
         auto self = shared_from_this();
         uint64_t sid = session.id();
         ctx_.players->create_player(player, kBagSlots, [self, req, sid](int c, const std::string &created) {
             self->creating_.erase(sid);
             auto it = self->logins_.find(sid);
-            if (c != code::ok || it == self->logins_.end()) return req->respond(code_body(c == code::ok ? code::fail : c));
+            if (c != code::ok || it == self->logins_.end())
+                return req->respond(code_body(c == code::ok ? code::fail : c));
             rapidjson::Document p = shd::parse_json_or_empty(created);
             self->after_login(req->session(), p);
             req->respond(R"({"code":200,"user":{"id":)" + std::to_string(it->second.uid) + R"(,"name":)" +
@@ -191,9 +192,10 @@ private:
             ctx_.rpc->to_server("*", "area", "playerRemote", "playerLeave",
                                 R"([{"playerId":)" + std::to_string(login.player_id) + R"(,"instanceId":null}])",
                                 [](shd_status, const std::string &) {});
-        ctx_.rpc->call("chat", "{}", "chatRemote", "kick",
-                       "[" + shd::json_quote(std::to_string(login.uid)) + ",null," + shd::json_quote(session_tag(sid)) + "]",
-                       [](shd_status, const std::string &) {});
+        ctx_.rpc->call(
+            "chat", "{}", "chatRemote", "kick",
+            "[" + shd::json_quote(std::to_string(login.uid)) + ",null," + shd::json_quote(session_tag(sid)) + "]",
+            [](shd_status, const std::string &) {});
         if (login.player_id != 0)
             ctx_.rpc->call("manager", "{}", "teamRemote", "memberOffline", "[" + std::to_string(login.player_id) + "]",
                            [](shd_status, const std::string &) {});

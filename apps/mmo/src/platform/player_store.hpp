@@ -52,7 +52,8 @@ public:
     // Creates a hero: the player row from `player` (a player record without id), then empty
     // equipments, a bag of `bag_slots` slots and fight skill 1. done: code 200 with the player
     // record (id set); 501 the name is taken; 500 on a database error.
-    void create_player(const std::string &player_json, int bag_slots, std::function<void(int code, const std::string &player)> done);
+    void create_player(const std::string &player_json, int bag_slots,
+                       std::function<void(int code, const std::string &player)> done);
 
     // The full record of a player: {player, bag, equipments, fightSkills, tasks}; ok false when the
     // player does not exist or the database failed.
@@ -80,8 +81,8 @@ public:
 
     // Direct writes: a new task row (done gets the task record with its id) and a learned or
     // upgraded skill (insert or update of (playerId, skillId)).
-    void create_task(uint64_t player_id, int kind_id, int task_state, uint64_t start_time, const std::string &task_data_json,
-                     RecordFn done);
+    void create_task(uint64_t player_id, int kind_id, int task_state, uint64_t start_time,
+                     const std::string &task_data_json, RecordFn done);
     void save_fight_skill(uint64_t player_id, int skill_id, int level, int type, DoneFn done = {});
 
     // Writes everything queued now (server stop); done once it is in.
