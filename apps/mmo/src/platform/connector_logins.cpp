@@ -5,7 +5,11 @@
 #include "platform/hero_kinds.hpp"
 #include "platform/player_store.hpp"
 
+#include <shaddock/cpp/cluster.hpp>
+#include <shaddock/cpp/session.hpp>
+
 #include <cctype>
+#include <functional>
 #include <random>
 #include <unordered_map>
 #include <unordered_set>
@@ -93,8 +97,26 @@ private:
         auto self = shared_from_this();
         ctx_.players->players_of_user(login.uid, [self, req, login](bool ok, const std::string &players) {
             if (!ok) return req->respond(refused(code::fail));
-            self->bind(req, login, players);
+            self->kick_elsewhere(login.uid, [self, req, login, players] { self->bind(req, login, players); });
         });
+    }
+
+    // One session per user across the connectors: a client may connect to any connector, not only
+    // the gate's choice, so the user's sessions on the other connectors are kicked before this one
+    // is bound (their close tells the areas, the chat and the manager). then() runs once every other
+    // connector answered; one that cannot be asked holds no live session to keep.
+    void kick_elsewhere(uint64_t uid, std::function<void()> then) {
+        std::vector<std::string> others;
+        for (const shd::ServerEntry &c : shd::Cluster(ctx_.host).servers_by_type("connector"))
+            if (c.id != ctx_.server.id) others.push_back(c.id);
+        if (others.empty()) return then();
+        auto left = std::make_shared<size_t>(others.size());
+        auto done = std::make_shared<std::function<void()>>(std::move(then));
+        shd::BackendSessionService sessions(ctx_.host);
+        for (const std::string &id : others)
+            sessions.kick_by_uid(id, std::to_string(uid), "logged in elsewhere", [left, done](shd_status) {
+                if (--*left == 0) (*done)();
+            });
     }
 
     void bind(const shd::RequestPtr &req, Login login, const std::string &players_json) {

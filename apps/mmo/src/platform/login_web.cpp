@@ -15,6 +15,7 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <unordered_map>
@@ -115,10 +116,23 @@ private:
                 return reply(
                     json_answer(bhttp::status::bad_request, version,
                                 R"({"code":500,"error":"expected a JSON object with a name and a password"})"));
+            // Each request costs a password hash on the one database thread: a flood from many
+            // addresses (each under its own limit) would queue them without end and hold every
+            // login behind it. Beyond the bound the answer is at once.
+            if (pending_.fetch_add(1) >= config_.max_pending_hashes) {
+                pending_.fetch_sub(1);
+                return reply(json_answer(bhttp::status::service_unavailable, version,
+                                         R"({"code":500,"error":"the server is busy, try again"})"));
+            }
+            // The slot is given back when the reply is gone, answered or dropped.
+            std::shared_ptr<void> slot(nullptr, [this](void *) { pending_.fetch_sub(1); });
+            shd::http::Reply done = [slot, reply = std::move(reply)](shd::http::Response res) {
+                reply(std::move(res));
+            };
             if (reg)
-                register_user(name, password, version, std::move(reply));
+                register_user(name, password, version, std::move(done));
             else
-                login(name, password, version, std::move(reply));
+                login(name, password, version, std::move(done));
             return;
         }
         reply(serve_file(m));
@@ -229,6 +243,7 @@ private:
     Database &db_;
     shd::web::FileResponder files_;
     AttemptLimiter limiter_;
+    std::atomic<int> pending_{0};  // register/login requests at the database thread
     std::unique_ptr<shd::http::Server> server_;
 };
 
