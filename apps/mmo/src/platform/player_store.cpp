@@ -238,6 +238,15 @@ void PlayerStore::create_player(const std::string &player_json, int bag_slots,
             // One transaction: a hero exists with its bag, equipments and first skill, or not at all.
             s.begin();
             try {
+                // One hero per user, checked where the row is written: the connectors' own check reads
+                // on connections of their own, so two of them could both have seen none.
+                Poco::Int64 user = int_field(p, "userId");
+                std::vector<Poco::Int64> has;
+                s << sql_text(s, "SELECT id FROM player WHERE userId = ?"), use(user), into(has), now;
+                if (!has.empty()) {
+                    s.rollback();
+                    return;  // 500
+                }
                 Poco::Int64 v[19];
                 const char *ints[] = {"userId",      "kindId",       "country", "rank",      "level",     "experience",
                                       "attackValue", "defenceValue", "hitRate", "dodgeRate", "walkSpeed", "hp",

@@ -51,7 +51,8 @@ public:
 
     // Creates a hero: the player row from `player` (a player record without id), then empty
     // equipments, a bag of `bag_slots` slots and fight skill 1. done: code 200 with the player
-    // record (id set); 501 the name is taken; 500 on a database error.
+    // record (id set); 501 the name is taken; 500 when the user has a hero already (one per user,
+    // checked in the transaction) or on a database error.
     void create_player(const std::string &player_json, int bag_slots,
                        std::function<void(int code, const std::string &player)> done);
 
