@@ -3,7 +3,9 @@
 //   an entry on the other connector kicks the first session;
 // - two entry requests in flight on one connection: only one of them logs in;
 // - a flood of register/login requests cannot queue unbounded password hashing on the web server:
-//   beyond login.maxPendingHashes the answer is 503 at once, and the server answers again after.
+//   beyond login.maxPendingHashes the answer is 503 at once, and the server answers again after;
+// - guessing one account's password from many addresses: after login.failuresPerName wrong
+//   passwords in a minute, that name's logins answer 429 (other names are not concerned).
 // Run by CTest (mmo_security): SHADDOCK_HOST.
 'use strict';
 const assert = require('assert');
@@ -31,7 +33,8 @@ async function connectTo(cluster, index, token) {
 function slowHashing(dir) {
   const file = path.join(dir, 'config', 'mmo.json');
   const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
-  Object.assign(cfg.development.login, { passwordIterations: 400000, maxPendingHashes: 2, attemptsPerMinute: 1000 });
+  Object.assign(cfg.development.login, { passwordIterations: 400000, maxPendingHashes: 2, attemptsPerMinute: 1000,
+                                          failuresPerName: 3 });
   fs.writeFileSync(file, JSON.stringify(cfg));
 }
 
@@ -70,8 +73,9 @@ async function main() {
     });
 
     await checks.run('a burst of logins beyond the hashing queue answers 503, and the server answers after', async () => {
+      await account(cluster, 'dave');  // its wrong passwords here count against dave only
       const burst = [];
-      for (let i = 0; i < 10; i++) burst.push(httpPost(cluster.webPort, '/login', { username: 'alice', password: 'wrong' + i }));
+      for (let i = 0; i < 10; i++) burst.push(httpPost(cluster.webPort, '/login', { username: 'dave', password: 'wrong' + i }));
       const answers = await Promise.all(burst);
       const busy = answers.filter((a) => a.status === 503);
       const done = answers.filter((a) => a.status === 200);
@@ -81,6 +85,20 @@ async function main() {
       for (const a of done) assert.strictEqual(a.body.code, 501);
       const r = await httpPost(cluster.webPort, '/login', { username: 'alice', password: 'secret-alice' });
       assert.strictEqual(r.body.code, 200, JSON.stringify(r));
+    });
+
+    await checks.run('wrong passwords for one name beyond login.failuresPerName answer 429, for that name only', async () => {
+      await account(cluster, 'carol');
+      for (let i = 0; i < 3; i++) {
+        const r = await httpPost(cluster.webPort, '/login', { username: 'carol', password: 'guess' + i });
+        assert.deepStrictEqual([r.status, r.body.code], [200, 501], JSON.stringify(r));
+      }
+      for (const password of ['guess3', 'secret-carol']) {
+        const r = await httpPost(cluster.webPort, '/login', { username: 'carol', password });
+        assert.deepStrictEqual([r.status, r.body.code], [429, 500], JSON.stringify(r));
+      }
+      const other = await httpPost(cluster.webPort, '/login', { username: 'bob', password: 'secret-bob' });
+      assert.strictEqual(other.body.code, 200, JSON.stringify(other));
     });
   } finally {
     for (const p of open) try { p.disconnect(); } catch (e) { /* closed */ }
