@@ -1,4 +1,5 @@
 // The MMO demo's login path against a hostile client (apps/mmo), with the real npm Pomelo client:
+// - names and passwords made of SQL are stored and compared as text;
 // - a client that picks its connector itself (not the gate's) cannot hold two sessions of one user:
 //   an entry on the other connector kicks the first session;
 // - two entry requests in flight on one connection: only one of them logs in;
@@ -47,6 +48,18 @@ async function main() {
   try {
     const alice = await account(cluster, 'alice');
     const bob = await account(cluster, 'bob');
+
+    await checks.run('a name made of SQL registers and logs in as text; the tables are still there', async () => {
+      const name = "x'); DROP TABLE mmo_user;--";
+      const r = await httpPost(cluster.webPort, '/register', { name, password: "p' OR '1'='1" });
+      assert.strictEqual(r.body.code, 200, JSON.stringify(r));
+      const wrong = await httpPost(cluster.webPort, '/login', { username: name, password: "' OR '1'='1" });
+      assert.strictEqual(wrong.body.code, 501, JSON.stringify(wrong));
+      const ok = await httpPost(cluster.webPort, '/login', { username: name, password: "p' OR '1'='1" });
+      assert.deepStrictEqual([ok.body.code, ok.body.uid], [200, r.body.uid], JSON.stringify(ok));
+      const again = await httpPost(cluster.webPort, '/login', { username: 'alice', password: 'secret-alice' });
+      assert.strictEqual(again.body.code, 200, JSON.stringify(again));
+    });
 
     await checks.run('an entry on the other connector kicks the user\'s session on the first', async () => {
       const first = await connectTo(cluster, 0, alice.token);
