@@ -1,5 +1,7 @@
 // The MMO demo's login path against a hostile client (apps/mmo), with the real npm Pomelo client:
 // - names and passwords made of SQL are stored and compared as text;
+// - bytes that are not UTF-8 (overlong forms a lenient decoder reads as "<") are refused in chat
+//   content and in account names;
 // - a client that picks its connector itself (not the gate's) cannot hold two sessions of one user:
 //   an entry on the other connector kicks the first session;
 // - two entry requests in flight on one connection: only one of them logs in;
@@ -15,6 +17,7 @@ const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { waitFor } = require('../connector/lib/harness');
 const { Checks, requiredEnv } = require('../../tools/node/util');
+const { WireClient, Package, Message } = require('../connector/lib/wire_client');
 const { prepareAppDir, startMmoCluster, httpPost, account } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
@@ -27,6 +30,16 @@ async function connectTo(cluster, index, token) {
   await client.init(pomelo, { host: '127.0.0.1', port: cluster.servers.connector[index].clientPort, log: false });
   const res = token === undefined ? null : await client.request(pomelo, 'connector.entryHandler.entry', { token });
   return { pomelo, res };
+}
+
+// A request whose body is the given bytes, as a client other than the npm one can send them.
+function rawRequest(wire, route, bytes) {
+  const id = ++wire.reqId;
+  return new Promise((resolve) => {
+    wire.callbacks.set(id, resolve);
+    wire.routeOf.set(id, route);
+    wire.sendRaw(Package.encode(Package.TYPE_DATA, Message.encode(id, Message.TYPE_REQUEST, 0, route, bytes)));
+  });
 }
 
 // Slow hashes and a small hashing queue, so that a burst of requests overflows it; attempts per
@@ -59,6 +72,31 @@ async function main() {
       assert.deepStrictEqual([ok.body.code, ok.body.uid], [200, r.body.uid], JSON.stringify(ok));
       const again = await httpPost(cluster.webPort, '/login', { username: 'alice', password: 'secret-alice' });
       assert.strictEqual(again.body.code, 200, JSON.stringify(again));
+    });
+
+    await checks.run('chat content that is not UTF-8 (overlong "<", a lone surrogate, 0xff) is refused', async () => {
+      const erin = await account(cluster, 'erin');
+      const wire = await WireClient.connect({ port: cluster.servers.connector[0].clientPort, transport: 'ws' });
+      try {
+        await wire.handshake();
+        assert.strictEqual((await wire.request('connector.entryHandler.entry', { token: erin.token })).code, 200);
+        const made = await wire.request('connector.roleHandler.createPlayer', { name: 'Erin', roleId: 210 });
+        assert.strictEqual(made.code, 200, JSON.stringify(made));
+        const send = (content) => rawRequest(wire, 'chat.chatHandler.send', Buffer.concat([
+          Buffer.from('{"scope":"D41313","content":"'), content, Buffer.from('"}')]));
+        // Lenient decoders read C0 BC as "<": past the tag stripping, into other players' pages.
+        for (const bad of [[0xc0, 0xbc, 0x62, 0xc0, 0xbe, 0x78], [0xed, 0xa0, 0x80], [0x61, 0xff], [0xf4, 0x90, 0x80, 0x80], [0xe4, 0xbd]])
+          assert.deepStrictEqual(await send(Buffer.from(bad)), { code: 500 }, Buffer.from(bad).toString('hex'));
+        assert.deepStrictEqual(await send(Buffer.from('你好 \u{1F600}')), { code: 200 });
+      } finally {
+        wire.close();
+      }
+    });
+
+    await checks.run('a name that is not UTF-8 is refused at register (400)', async () => {
+      const body = Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xc0, 0xbc]), Buffer.from('","password":"pw"}')]);
+      const r = await httpPost(cluster.webPort, '/register', body);
+      assert.deepStrictEqual([r.status, r.body.code], [400, 500], JSON.stringify(r));
     });
 
     await checks.run('an entry on the other connector kicks the user\'s session on the first', async () => {

@@ -2,6 +2,7 @@
 
 #include "platform/app_context.hpp"
 #include "platform/codes.hpp"
+#include "platform/utf8.hpp"
 
 #include <shaddock/cpp/channel.hpp>
 
@@ -145,7 +146,8 @@ private:
         if (uid.empty() || me == members_.end()) return req->respond(code_body(code::fail));  // no hero online
         auto content_it = body.IsObject() ? body.FindMember("content") : body.MemberEnd();
         if (!body.IsObject() || content_it == body.MemberEnd() || !content_it->value.IsString() ||
-            content_it->value.GetStringLength() > kMaxRawContentBytes)
+            content_it->value.GetStringLength() > kMaxRawContentBytes ||
+            !valid_utf8({content_it->value.GetString(), content_it->value.GetStringLength()}))
             return req->respond(code_body(code::fail));
         if (!take_token(me->second)) return req->respond(R"({"code":500,"error":"too many messages"})");
         std::string content = strip_tags(content_it->value.GetString());

@@ -5,6 +5,7 @@
 #include "platform/credentials.hpp"
 #include "platform/database.hpp"
 #include "platform/mmo_config.hpp"
+#include "platform/utf8.hpp"
 
 #include "file_responder.hpp"
 
@@ -33,10 +34,10 @@ uint64_t wall_ms() {
             .count());
 }
 
-// Names and passwords as the endpoint accepts them: 1..32 bytes of printable characters (UTF-8
-// allowed, no control characters) for a name, 1..128 bytes for a password.
+// Names and passwords as the endpoint accepts them: 1..32 bytes of printable characters (strict
+// UTF-8, no control characters) for a name, 1..128 bytes for a password.
 bool sane_text(const std::string &s, size_t max) {
-    if (s.empty() || s.size() > max) return false;
+    if (s.empty() || s.size() > max || !valid_utf8(s)) return false;
     for (unsigned char c : s)
         if (c < 0x20 || c == 0x7f) return false;
     return true;
