@@ -1,4 +1,5 @@
 // The MMO demo's login path against a hostile client (apps/mmo), with the real npm Pomelo client:
+// - a POST another site's page could make (not application/json) is refused;
 // - names and passwords made of SQL are stored and compared as text;
 // - bytes that are not UTF-8 (overlong forms a lenient decoder reads as "<") are refused in chat
 //   content and in account names;
@@ -99,6 +100,21 @@ async function main() {
       assert.deepStrictEqual([r.status, r.body.code], [400, 500], JSON.stringify(r));
     });
 
+    await checks.run('a login or register another site\'s page could send (not application/json) is 415', async () => {
+      // A cross-site form or no-cors fetch can POST text/plain with a JSON body: a visitor's browser
+      // would guess passwords or register names from the visitor's address. application/json needs
+      // a CORS preflight, which this server does not grant.
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+        for (const [route, body] of [['/login', { username: 'alice', password: 'secret-alice' }], ['/register', { name: 'mallory', password: 'pw' }]]) {
+          const r = await httpPost(cluster.webPort, route, body, { 'Content-Type': type });
+          assert.deepStrictEqual([r.status, r.body.code], [415, 500], type + ' ' + route + ' ' + JSON.stringify(r));
+        }
+      }
+      const ok = await httpPost(cluster.webPort, '/login', { username: 'alice', password: 'secret-alice' },
+                                { 'Content-Type': 'application/json; charset=utf-8' });
+      assert.strictEqual(ok.body.code, 200, JSON.stringify(ok));
+    });
+
     await checks.run('an entry on the other connector kicks the user\'s session on the first', async () => {
       const first = await connectTo(cluster, 0, alice.token);
       open.push(first.pomelo);
@@ -126,7 +142,7 @@ async function main() {
     await checks.run('a burst of logins beyond the hashing queue answers 503, and the server answers after', async () => {
       await account(cluster, 'dave');  // its wrong passwords here count against dave only
       const burst = [];
-      for (let i = 0; i < 10; i++) burst.push(httpPost(cluster.webPort, '/login', { username: 'dave', password: 'wrong' + i }));
+      for (let i = 0; i < 20; i++) burst.push(httpPost(cluster.webPort, '/login', { username: 'dave', password: 'wrong' + i }));
       const answers = await Promise.all(burst);
       const busy = answers.filter((a) => a.status === 503);
       const done = answers.filter((a) => a.status === 200);

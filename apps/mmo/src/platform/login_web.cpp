@@ -17,6 +17,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -40,6 +41,18 @@ bool sane_text(const std::string &s, size_t max) {
     if (s.empty() || s.size() > max || !valid_utf8(s)) return false;
     for (unsigned char c : s)
         if (c < 0x20 || c == 0x7f) return false;
+    return true;
+}
+
+// "application/json", any case, with or without parameters ("; charset=utf-8").
+bool json_content_type(boost::beast::string_view value) {
+    std::string_view v(value.data(), value.size());
+    std::string_view type = v.substr(0, v.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    constexpr std::string_view want = "application/json";
+    if (type.size() != want.size()) return false;
+    for (size_t i = 0; i < want.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(type[i])) != want[i]) return false;
     return true;
 }
 
@@ -123,6 +136,12 @@ private:
             std::string_view target(m.target().data(), m.target().size());
             if (target != "/register" && target != "/login")
                 return reply(json_answer(bhttp::status::not_found, version, code_body(code::fail)));
+            // Only what a page of this origin sends: another site's page can POST text/plain (a form,
+            // a no-cors fetch) from its visitors' browsers without asking, but application/json
+            // needs a CORS preflight, which this server never grants.
+            if (!json_content_type(m[bhttp::field::content_type]))
+                return reply(json_answer(bhttp::status::unsupported_media_type, version,
+                                         R"({"code":500,"error":"expected Content-Type: application/json"})"));
             if (!limiter_.allow(r.remote_address, wall_ms()))
                 return reply(json_answer(bhttp::status::too_many_requests, version,
                                          R"({"code":500,"error":"too many attempts, wait a minute"})"));
