@@ -75,7 +75,7 @@ async function main() {
       assert.strictEqual(again.body.code, 200, JSON.stringify(again));
     });
 
-    await checks.run('chat content that is not UTF-8 (overlong "<", a lone surrogate, 0xff) is refused', async () => {
+    await checks.run('chat content that is not UTF-8 (overlong "<", a lone surrogate, 0xff) is refused; invisible and bidi characters dropped', async () => {
       const erin = await account(cluster, 'erin');
       const wire = await WireClient.connect({ port: cluster.servers.connector[0].clientPort, transport: 'ws' });
       try {
@@ -88,7 +88,14 @@ async function main() {
         // Lenient decoders read C0 BC as "<": past the tag stripping, into other players' pages.
         for (const bad of [[0xc0, 0xbc, 0x62, 0xc0, 0xbe, 0x78], [0xed, 0xa0, 0x80], [0x61, 0xff], [0xf4, 0x90, 0x80, 0x80], [0xe4, 0xbd]])
           assert.deepStrictEqual(await send(Buffer.from(bad)), { code: 500 }, Buffer.from(bad).toString('hex'));
+        const heard = wire.nextPush('onChat', 10000);
         assert.deepStrictEqual(await send(Buffer.from('你好 \u{1F600}')), { code: 200 });
+        assert.strictEqual((await heard).content, '你好 \u{1F600}');
+        // Invisible and direction-changing characters, and C1 controls, are dropped: they would let a
+        // line show other text than it holds.
+        const cleaned = wire.nextPush('onChat', 10000);
+        assert.deepStrictEqual(await send(Buffer.from('a\u202eb\u200bc\u2066d\u0085e\ufefff')), { code: 200 });
+        assert.strictEqual((await cleaned).content, 'abcdef');
       } finally {
         wire.close();
       }
