@@ -142,7 +142,7 @@ private:
             if (!json_content_type(m[bhttp::field::content_type]))
                 return reply(json_answer(bhttp::status::unsupported_media_type, version,
                                          R"({"code":500,"error":"expected Content-Type: application/json"})"));
-            if (!limiter_.allow(r.remote_address, wall_ms()))
+            if (!limiter_.allow(limit_key(r.remote_address), wall_ms()))
                 return reply(json_answer(bhttp::status::too_many_requests, version,
                                          R"({"code":500,"error":"too many attempts, wait a minute"})"));
             rapidjson::Document body = shd::parse_json_or_empty(r.body);
