@@ -1,0 +1,69 @@
+// The MMO demo (a port of lordofpomelo): one app for every server type. configure() builds the shared
+// context and installs the parts of this server's type:
+//   gate       gate.gateHandler.queryEntry
+//   connector  connector.entryHandler.entry, connector.roleHandler.createPlayer, connector.timeSyncHandler.timeSync
+//   auth       authRemote.auth (token check)
+//   chat       chat.chatHandler.send
+//   web        the HTTP login/register endpoint and the web client's files
+//   area, path the game world (area/area_module.hpp)
+#include "area/area_module.hpp"
+#include "platform/app_context.hpp"
+#include "platform/database.hpp"
+#include "platform/gate_handler.hpp"
+#include "platform/login_web.hpp"
+#include "platform/mmo_config.hpp"
+
+#include <shaddock/cpp/app.hpp>
+#include <shaddock/ext/handler.h>
+#include <shaddock/ext/rpc.h>
+
+#include <memory>
+
+namespace {
+
+class MmoApp : public shd::App {
+public:
+    using shd::App::App;
+
+    void configure() override {
+        ctx_ = std::make_unique<mmo::AppContext>(host());
+        mmo::AppContext &ctx = *ctx_;
+        ctx.areas.load(host());
+        if (host().find<shd_handler_service_v1>(SHD_HANDLER_SERVICE_ID).first)
+            ctx.handlers = std::make_unique<shd::Handlers>(host());
+        if (host().find<shd_rpc_v1>(SHD_RPC_SERVICE_ID).first) {
+            ctx.rpc.emplace(host());
+            mmo::install_area_route(*ctx.rpc);
+        }
+        const std::string &type = ctx.server.type;
+        if (type == "web" || type == "auth" || type == "connector" || type == "area") {
+            config_ = mmo::load_mmo_config(host());
+            db_ = std::make_unique<mmo::Database>(host());
+        }
+        if (type == "gate") mmo::install_gate_handler(ctx);
+        if (type == "area" || type == "path") world_ = mmo::install_world(ctx);
+    }
+
+    void start() override {
+        if (ctx_->server.type == "web") web_ = mmo::start_login_web(*ctx_, config_, *db_);
+        if (world_) world_->start();
+    }
+
+    void stop(shd::Done done) override {
+        if (web_) mmo::stop_login_web(*web_);
+        if (!world_) return done();
+        world_->stop([done] { done(); });
+    }
+
+private:
+    std::unique_ptr<mmo::AppContext> ctx_;
+    mmo::MmoConfig config_;
+    std::unique_ptr<mmo::Database> db_;
+    std::shared_ptr<mmo::LoginWeb> web_;
+    std::unique_ptr<mmo::WorldModule> world_;
+};
+
+}  // namespace
+
+// Required services: none for all types (the web server has no handler service).
+SHADDOCK_APP(MmoApp, "mmo", "0.1.0", "")
