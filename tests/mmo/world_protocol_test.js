@@ -2,8 +2,8 @@
 // enter scene 1 and see each other (enterScene, onAddEntities), one moves and the other gets onMove,
 // invalid paths are refused (through a wall, a teleporting start, too long), a player kills a mob
 // (onAttack KILLED with exp), picks its drop (onPickItem), dies and is revived (onRevive); requests
-// of players absent or dead are refused (playerFilter), the per-player rate holds, and hostile bodies
-// get errors while the server goes on.
+// of players absent or dead are refused (playerFilter), the per-player rate holds, hostile bodies get
+// errors while the server goes on, and a player talks to a traverse NPC and changes to the oasis.
 // Run by CTest (mmo_world_protocol): SHADDOCK_HOST.
 'use strict';
 const assert = require('assert');
@@ -223,6 +223,14 @@ async function main() {
         if (route === 'area.playerHandler.enterScene') continue;  // entering again is allowed
         assert.strictEqual(r.code, 500, route + ' ' + JSON.stringify(msg).slice(0, 80) + ' -> ' + JSON.stringify(r));
       }
+      // No traverse NPC of the desert leads to the ice: no way there from here.
+      const far = await req(ben, 'area.playerHandler.changeArea', { areaId: 1, target: 3, triggerByPlayer: 1 });
+      assert.strictEqual(far.success, false, JSON.stringify(far));
+      assert.match(far.error, /no way/);
+      for (const target of ['2', 0, -3, 99, 1.5]) {
+        const r = await req(ben, 'area.playerHandler.changeArea', { target });
+        assert.ok(r.code === 500 && !r.success, JSON.stringify(target) + ' -> ' + JSON.stringify(r));
+      }
       ben.pomelo.notify('area.playerHandler.changeView', { width: 'wide' });
       ben.pomelo.notify('area.playerHandler.npcTalk', { targetId: { x: 1 } });
       ben.pomelo.notify('area.fightHandler.useSkill', { skillId: 99, playerId: annScene.curPlayer.id });
@@ -239,6 +247,25 @@ async function main() {
     await checks.run('a player leaving is announced to the area (onUserLeave)', async () => {
       ben.pomelo.disconnect();
       await until(() => ann.pomelo.pushes.onUserLeave.some((m) => m.playerId === benScene.curPlayer.id), 'onUserLeave');
+    });
+    await checks.run('changeArea: an instance refused, then through NPC 301 to the oasis', async () => {
+      const instance = await req(ann, 'area.playerHandler.changeArea', { areaId: 1, target: 4 });
+      assert.strictEqual(instance.success, false, JSON.stringify(instance));
+      const npc = (annScene.entities.npc || []).find((n) => n.kindId === 301);
+      assert.ok(npc, 'NPC 301 in view of the birth place');
+      ann.pomelo.notify('area.playerHandler.npcTalk', { targetId: npc.entityId });
+      await until(() => last(ann, 'onNPCTalk', (m) => m.npc === npc.entityId), 'onNPCTalk', 20000);
+      const talk = last(ann, 'onNPCTalk', (m) => m.npc === npc.entityId);
+      assert.strictEqual(talk.action, 'changeArea');
+      assert.deepStrictEqual(talk.params, { target: 2 });
+      assert.ok(typeof talk.npcword === 'string' && talk.npcword.length > 0);
+      const r = await req(ann, 'area.playerHandler.changeArea', { areaId: 1, target: 2, triggerByPlayer: 1 });
+      assert.deepStrictEqual({ areaId: r.areaId, target: r.target, success: r.success }, { areaId: 1, target: 2, success: true }, JSON.stringify(r));
+      const oasis = await req(ann, 'area.playerHandler.enterScene', {});
+      assert.strictEqual(oasis.map.name, 'oasis', JSON.stringify(oasis).slice(0, 200));
+      assert.strictEqual(oasis.curPlayer.areaId, 2);
+      assert.ok(oasis.curPlayer.experience > 0, 'the experience of the kill went along');
+      assert.ok(oasis.curPlayer.bag.items.length >= 1, 'and the picked item');
     });
   } finally {
     for (const p of open) { try { p.disconnect(); } catch (e) { /* closed */ } }

@@ -91,6 +91,7 @@ class WorldTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rate_limit);
     CPPUNIT_TEST(enter_scene_body);
     CPPUNIT_TEST(player_kills_a_desert_mob);
+    CPPUNIT_TEST(bag_equipment_and_skills);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -414,6 +415,8 @@ public:
         const std::string body = sink.of("onNPCTalk", p.id)[0].body;
         CPPUNIT_ASSERT(contains(body, "\"action\":\"changeArea\",\"params\":{\"target\":2}"));
         CPPUNIT_ASSERT(std::hypot(p.x - 900, p.y - 500) <= 100);
+        CPPUNIT_ASSERT(area.near_traverse_npc(p, 2, 200));
+        CPPUNIT_ASSERT(!area.near_traverse_npc(p, 3, 200));
         sink.pushes.clear();
         CPPUNIT_ASSERT(area.npc_talk(p, npcs[1]));
         CPPUNIT_ASSERT(run_until(area, [&] { return !sink.of("onNPCTalk", p.id).empty(); }));
@@ -477,6 +480,72 @@ public:
                                        std::to_string(nearest->y) + " player at " + std::to_string(p.x) + "," + std::to_string(p.y),
                                    run_until(area, [&] { return area.entity(id) == nullptr; }, 40000));
         }
+    }
+
+    void bag_equipment_and_skills() {
+        RecordingSink sink;
+        Area area(data(), field_kind(), field_map(), sink);
+        PlayerRecord r = hero(1, 500, 500);
+        r.hp = 50;
+        r.bag[0] = BagSlot{1, EntityType::item};        // Minor Potion: +100 hp, level 1
+        r.bag[1] = BagSlot{13, EntityType::item};       // Divine Potion: level 90
+        r.bag[2] = BagSlot{1001, EntityType::equipment}; // Rusty Blade: level 1 weapon
+        r.bag[3] = BagSlot{1010, EntityType::equipment}; // Bronze Blade: level 5 weapon
+        Player &p = area.add_player(r);
+        CPPUNIT_ASSERT(area.use_item(p, 1));
+        CPPUNIT_ASSERT_EQUAL(150, p.hp);
+        CPPUNIT_ASSERT_EQUAL(0, p.bag[0].id);
+        CPPUNIT_ASSERT(!area.use_item(p, 1));    // empty now
+        CPPUNIT_ASSERT(!area.use_item(p, 2));    // level too low
+        CPPUNIT_ASSERT(!area.use_item(p, 3));    // not an item
+        CPPUNIT_ASSERT(!area.use_item(p, 0));
+        CPPUNIT_ASSERT(!area.use_item(p, 999));
+        const int base = p.total_attack();
+        int bag_index = -1;
+        CPPUNIT_ASSERT(area.equip(p, 3, bag_index));
+        CPPUNIT_ASSERT_EQUAL(0, bag_index);
+        CPPUNIT_ASSERT_EQUAL(1001, p.equipments["weapon"]);
+        CPPUNIT_ASSERT_EQUAL(base + data().equipment(1001)->attack, p.total_attack());
+        CPPUNIT_ASSERT(!area.equip(p, 4, bag_index));  // level 5 piece
+        CPPUNIT_ASSERT(!area.equip(p, 2, bag_index));  // a potion
+        p.level = 5;
+        CPPUNIT_ASSERT(area.equip(p, 4, bag_index));   // the old blade goes back to that slot
+        CPPUNIT_ASSERT_EQUAL(4, bag_index);
+        CPPUNIT_ASSERT_EQUAL(1001, p.bag[3].id);
+        CPPUNIT_ASSERT_EQUAL(base + data().equipment(1010)->attack, p.total_attack());
+        CPPUNIT_ASSERT(area.unequip(p, "weapon", true, bag_index));
+        CPPUNIT_ASSERT_EQUAL(1, bag_index);
+        CPPUNIT_ASSERT_EQUAL(base, p.total_attack());
+        CPPUNIT_ASSERT(!area.unequip(p, "weapon", true, bag_index));
+        CPPUNIT_ASSERT(!area.unequip(p, "crown", true, bag_index));
+        CPPUNIT_ASSERT(area.drop_item(p, 1));
+        CPPUNIT_ASSERT(!area.drop_item(p, 1));
+        // Skills: learning needs the level, upgrading a point and required + 5 x skill level.
+        CPPUNIT_ASSERT(area.learn_skill(p, 3));        // level 5 skill
+        CPPUNIT_ASSERT(!area.learn_skill(p, 3));       // known
+        CPPUNIT_ASSERT(!area.learn_skill(p, 4));       // level 15
+        CPPUNIT_ASSERT(!area.learn_skill(p, 99));
+        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));     // no skill point
+        p.skill_point = 2;
+        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));     // level 5 < 5 + 5
+        p.level = 10;
+        CPPUNIT_ASSERT(area.upgrade_skill(p, 3));
+        CPPUNIT_ASSERT_EQUAL(2, p.skills[3]);
+        CPPUNIT_ASSERT_EQUAL(1, p.skill_point);
+        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));     // 10 < 5 + 10
+        // Skill 3 works on a target: 10 mp, factor 1.5.
+        area.add_mob_for_test(204, 1, {540, 500});
+        CPPUNIT_ASSERT(area.attack(p, area.mobs().at(0)->id));
+        p.mp = 0;
+        CPPUNIT_ASSERT_EQUAL(int(kNoEnoughMp), area.use_skill(p, 3).result);
+        p.mp = 20;
+        const AttackOutcome hit = area.use_skill(p, 3);
+        CPPUNIT_ASSERT_EQUAL(int(kSuccess), hit.result);
+        CPPUNIT_ASSERT_EQUAL(10, p.mp);
+        CPPUNIT_ASSERT_EQUAL(int(kNotCooldown), area.use_skill(p, 3).result);
+        CPPUNIT_ASSERT_EQUAL(int(kAttackError), area.use_skill(p, 5).result);  // not learned
+        // A traverse NPC near the player is the way out.
+        CPPUNIT_ASSERT(!area.near_traverse_npc(p, 2, 200));
     }
 };
 

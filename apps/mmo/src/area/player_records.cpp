@@ -25,6 +25,10 @@ public:
         records_[record.id] = record;
         done(true);
     }
+    void save_skill(std::int64_t player_id, int skill_id, int level) override {
+        auto it = records_.find(player_id);
+        if (it != records_.end()) it->second.skills[skill_id] = level;
+    }
 
 private:
     const world::GameData &data_;

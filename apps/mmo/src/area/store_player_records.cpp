@@ -64,6 +64,10 @@ public:
         store_.flush_equipments(equipments_json(r), one);
     }
 
+    void save_skill(std::int64_t player_id, int skill_id, int level) override {
+        store_.save_fight_skill(static_cast<std::uint64_t>(player_id), skill_id, level, 1);
+    }
+
     ~StoreRecords() override { *alive_ = false; }
 
 private:

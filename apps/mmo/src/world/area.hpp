@@ -110,6 +110,17 @@ public:
     bool pick(Player &p, EntityId item);              // false: no such item
     bool npc_talk(Player &p, EntityId npc);           // false: no such NPC
     void change_view(Player &p, double width, double height);
+    // A traverse NPC to `target_area` within `distance` px of the player (the only way out of a scene).
+    bool near_traverse_npc(const Player &p, int target_area, double distance) const;
+
+    // The bag, equipment and skills (area_items.cpp). Indexes are bag keys (1..size); each returns
+    // false, changing nothing, when the rules say no.
+    bool use_item(Player &p, int index);
+    bool drop_item(Player &p, int index);
+    bool equip(Player &p, int index, int &bag_index);               // the old piece goes to that slot
+    bool unequip(Player &p, const std::string &slot, bool put_in_bag, int &bag_index);
+    bool learn_skill(Player &p, int skill_id);
+    bool upgrade_skill(Player &p, int skill_id);
 
     // The rules the brains and handlers share.
     AttackOutcome try_attack(Character &attacker, Character &target, int skill_id);
