@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace Poco::Data {
@@ -47,10 +48,12 @@ private:
     };
     void loop();
     void connect();
+    void connect_with_retries();
 
     shd::Host host_;
     bool postgresql_ = false;
-    std::string connection_;
+    std::string connection_;  // holds the PostgreSQL password: never logged
+    std::string password_;
     std::vector<std::string> init_sql_;
     int connect_timeout_s_ = 5;
     std::unique_ptr<Poco::Data::Session> session_;  // database thread only
@@ -61,5 +64,10 @@ private:
     bool stopping_ = false;
     std::thread thread_;
 };
+
+// [database thread] A statement's text for the session's database: the '?' markers as they are for
+// SQLite, numbered $1, $2, ... for PostgreSQL (whose connector takes no '?'). The statements of the
+// app hold no '?' inside string literals.
+std::string sql_text(Poco::Data::Session &s, std::string_view sql);
 
 }  // namespace mmo
