@@ -92,6 +92,7 @@ class WorldTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(enter_scene_body);
     CPPUNIT_TEST(player_kills_a_desert_mob);
     CPPUNIT_TEST(bag_equipment_and_skills);
+    CPPUNIT_TEST(tasks);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -546,6 +547,57 @@ public:
         CPPUNIT_ASSERT_EQUAL(int(kAttackError), area.use_skill(p, 5).result);  // not learned
         // A traverse NPC near the player is the way out.
         CPPUNIT_ASSERT(!area.near_traverse_npc(p, 2, 200));
+    }
+
+    void tasks() {
+        RecordingSink sink;
+        Area area(data(), field_kind(), field_map(), sink);
+        PlayerRecord r = hero(1, 500, 500);
+        r.attack = 5000;  // one blow a mob
+        r.hp = r.max_hp = 100000;
+        Player &p = area.add_player(r);
+        const TaskKind *first = area.next_task(p);
+        CPPUNIT_ASSERT(first && first->id == 1);
+        CPPUNIT_ASSERT_EQUAL(201, first->mob_kind);
+        CPPUNIT_ASSERT_EQUAL(5, first->count);
+        CPPUNIT_ASSERT(!area.can_start_task(p, 2));  // not the next one
+        CPPUNIT_ASSERT(area.can_start_task(p, 1));
+        area.start_task(p, 1, 77);
+        CPPUNIT_ASSERT(!area.can_start_task(p, 1));  // taken
+        CPPUNIT_ASSERT_EQUAL(1, area.next_task(p)->id);  // still the unfinished one
+        CPPUNIT_ASSERT(contains(area.enter_scene_json(p), "\"curTasks\":[{\"acceptTalk\":"));
+        // A mob of another kind does not count; five scorpions do.
+        area.add_mob_for_test(202, 1, {540, 500});
+        EntityId other = area.mobs().back()->id;
+        CPPUNIT_ASSERT(area.attack(p, other));
+        CPPUNIT_ASSERT(run_until(area, [&] { return area.entity(other) == nullptr; }));
+        CPPUNIT_ASSERT(sink.of("onUpdateTaskData", p.id).empty());
+        for (int i = 0; i < 5; ++i) {
+            area.add_mob_for_test(201, 1, {540, 500});
+            EntityId id = area.mobs().back()->id;
+            CPPUNIT_ASSERT(area.attack(p, id));
+            CPPUNIT_ASSERT(run_until(area, [&] { return area.entity(id) == nullptr; }));
+        }
+        auto updates = sink.of("onUpdateTaskData", p.id);
+        CPPUNIT_ASSERT_EQUAL(size_t(5), updates.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"77\":{\"mobKilled\":5,\"playerKilled\":0}}"), updates.back().body);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), sink.of("onTaskCompleted", p.id).size());
+        CPPUNIT_ASSERT_EQUAL(1, p.tasks[0].state);
+        const std::int64_t exp = p.experience;
+        const int level = p.level;
+        const size_t items = area.ground_items().size();
+        std::vector<std::int64_t> ids = area.hand_over_tasks(p);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), ids.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(77), ids[0]);
+        CPPUNIT_ASSERT(p.level > level || p.experience == exp + 60);
+        CPPUNIT_ASSERT_EQUAL(items + 2, area.ground_items().size());  // its two reward pieces
+        CPPUNIT_ASSERT(contains(sink.of("onDropItems", p.id).at(0).body, "{\"dropItems\":[{\"entityId\":"));
+        CPPUNIT_ASSERT(area.hand_over_tasks(p).empty());  // once
+        CPPUNIT_ASSERT_EQUAL(2, area.next_task(p)->id);
+        p.level = 9;
+        CPPUNIT_ASSERT(!area.can_start_task(p, 2));  // level 10
+        p.level = 10;
+        CPPUNIT_ASSERT(area.can_start_task(p, 2));
     }
 };
 

@@ -64,6 +64,10 @@ void AreaServer::install_handlers() {
     h.on("area.playerHandler.upgradeSkill", [this](shd::RequestPtr r) { upgrade_skill(r); });
     h.on("area.equipHandler.equip", [this](shd::RequestPtr r) { equip(r); });
     h.on("area.equipHandler.unEquip", [this](shd::RequestPtr r) { unequip(r); });
+    h.on("area.taskHandler.getNewTask", [this](shd::RequestPtr r) { get_new_task(r); });
+    h.on("area.taskHandler.startTask", [this](shd::RequestPtr r) { start_task(r); });
+    h.on("area.taskHandler.handoverTask", [this](shd::RequestPtr r) { hand_over_task(r); });
+    h.on("area.taskHandler.getHistoryTasks", [this](shd::RequestPtr r) { get_history_tasks(r); });
     if (ctx_.rpc) {
         // playerRemote.playerLeave({playerId, instanceId}) or (playerId): the connector, on a closed session.
         ctx_.rpc->remote("playerRemote", "playerLeave", [this](const std::string &args, shd::RpcReply reply) {
@@ -263,6 +267,49 @@ void AreaServer::upgrade_skill(const shd::RequestPtr &req) {
     if (!area_->upgrade_skill(*p, static_cast<int>(skill))) return req->respond(R"({"code":200,"status":false})");
     records_->save_skill(p->player_id, static_cast<int>(skill), p->skills[static_cast<int>(skill)]);
     req->respond(R"({"code":200,"status":true})");
+}
+
+// Tasks: the player is always the session's (lordofpomelo reads playerId from the body).
+void AreaServer::get_new_task(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    const world::TaskKind *next = area_->next_task(*p);
+    req->respond("{\"code\":200,\"task\":" + (next ? next->row_json : std::string("null")) + "}");
+}
+
+void AreaServer::start_task(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::uint64_t kind = 0;
+    if (!read_id(req->json(), "taskId", kind) || kind > 100000) return fail(req, "startTask needs {taskId}: a task kind");
+    const std::int64_t pid = p->player_id;
+    if (starting_task_.count(pid) || !area_->can_start_task(*p, static_cast<int>(kind))) return fail(req, "that task cannot be started now");
+    starting_task_[pid] = static_cast<int>(kind);
+    records_->create_task(pid, static_cast<int>(kind), static_cast<std::int64_t>(ctx_.host.now_ms()), [this, req, pid, kind](std::int64_t row) {
+        starting_task_.erase(pid);
+        auto it = by_player_.find(pid);
+        world::Player *p = it == by_player_.end() ? nullptr : area_->player(it->second);
+        if (!p || row <= 0 || !area_->can_start_task(*p, static_cast<int>(kind))) return fail(req, "the task could not be started");
+        const world::TaskState &t = area_->start_task(*p, static_cast<int>(kind), row);
+        req->respond("{\"code\":200,\"taskData\":" + area_->task_json(t) + "}");
+    });
+}
+
+void AreaServer::hand_over_task(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::string ids = "[";
+    for (std::int64_t id : area_->hand_over_tasks(*p)) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    req->respond("{\"code\":200,\"ids\":" + ids + "]}");
+}
+
+void AreaServer::get_history_tasks(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::string tasks = "[";
+    for (const world::TaskState &t : p->tasks)
+        if (t.state == 2) tasks += (tasks.size() > 1 ? "," : "") + area_->task_json(t);
+    req->respond("{\"code\":200,\"route\":\"onGetHistoryTasks\",\"reTasks\":" + tasks + "]}");
 }
 
 // {version:{table: mtime}} -> {data:{table: rows}, version:{table: mtime}}: the tables the client

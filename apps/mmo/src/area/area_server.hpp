@@ -5,7 +5,8 @@
 //
 // Routes: area.playerHandler.{enterScene, changeView, move, pickItem, npcTalk, changeArea, useItem,
 // dropItem, learnSkill, upgradeSkill}, area.equipHandler.{equip, unEquip}, area.fightHandler.{attack,
-// useSkill}, area.resourceHandler.{loadResource, loadAreaResource}; remote playerRemote.playerLeave.
+// useSkill}, area.taskHandler.{getNewTask, startTask, handoverTask, getHistoryTasks},
+// area.resourceHandler.{loadResource, loadAreaResource}; remote playerRemote.playerLeave.
 // Logic thread only.
 #pragma once
 #include "area/area_module.hpp"
@@ -63,6 +64,10 @@ private:
     void unequip(const shd::RequestPtr &req);
     void learn_skill(const shd::RequestPtr &req);
     void upgrade_skill(const shd::RequestPtr &req);
+    void get_new_task(const shd::RequestPtr &req);
+    void start_task(const shd::RequestPtr &req);
+    void hand_over_task(const shd::RequestPtr &req);
+    void get_history_tasks(const shd::RequestPtr &req);
     // Takes the player out of the scene and saves it now (moved to new_area's birth place when > 0);
     // done(the record, once saved; nullopt if the player was not here or the save failed).
     void remove_and_save(std::int64_t player_id, int new_area, std::function<void(std::optional<world::PlayerRecord>)> done);
@@ -79,6 +84,7 @@ private:
     std::uint64_t tick_timer_ = 0;
     std::uint64_t save_timer_ = 0;
     std::int64_t started_ms_ = 0;
+    std::unordered_map<std::int64_t, int> starting_task_;  // player id -> task kind being created
 };
 
 }  // namespace mmo

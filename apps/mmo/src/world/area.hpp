@@ -41,6 +41,7 @@ struct PlayerRecord {
     std::vector<BagSlot> bag;                // 20 slots; id 0 = empty
     std::map<std::string, int> equipments;   // slot -> equipment id
     std::map<int, int> skills;               // skill id -> level
+    std::vector<TaskState> tasks;
     // A new character of a kind at a point (the kind's stats, skill 1, an empty bag).
     static PlayerRecord fresh(const CharacterKind &kind, std::int64_t id, const std::string &name, double x, double y);
 };
@@ -122,6 +123,17 @@ public:
     bool learn_skill(Player &p, int skill_id);
     bool upgrade_skill(Player &p, int skill_id);
 
+    // Tasks (area_tasks.cpp, §3.7). next_task: the unfinished one, else the next kind not taken
+    // (nullptr: none left). can_start: that next kind, not taken, level enough.
+    const TaskKind *next_task(const Player &p) const;
+    bool can_start_task(const Player &p, int kind) const;
+    TaskState &start_task(Player &p, int kind, std::int64_t row_id);
+    // Hands over the done tasks: exp and their equipment dropped by the player (onDropItems);
+    // returns their row ids.
+    std::vector<std::int64_t> hand_over_tasks(Player &p);
+    // {acceptTalk, workTalk, finishTalk, item, name, id, type, exp, taskData, taskState, completeCondition}
+    std::string task_json(const TaskState &t) const;
+
     // The rules the brains and handlers share.
     AttackOutcome try_attack(Character &attacker, Character &target, int skill_id);
     int try_pick(Player &p, GroundItem &item);  // kSuccess, or 4 not in range, 5 bag full (PICK_* below)
@@ -159,6 +171,7 @@ private:
     void kill(Character &attacker, Character &target, std::string &items_json, std::int64_t &exp_out);
     void drop_items(Player &killer, Mob &mob, std::string &items_json);
     void gain_exp(Player &p, std::int64_t exp);
+    void count_kill(Player &killer, const Character &victim);
     Point random_birth_point();
 
     // Pushes.
