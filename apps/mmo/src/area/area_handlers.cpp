@@ -76,7 +76,8 @@ void AreaServer::install_handlers() {
             std::int64_t pid = 0;
             if (a.IsArray() && !a.Empty()) {
                 const rapidjson::Value &first = a[0];
-                if (first.IsInt64()) pid = first.GetInt64();
+                if (first.IsInt64())
+                    pid = first.GetInt64();
                 else if (first.IsObject() && first.HasMember("playerId") && first["playerId"].IsInt64())
                     pid = first["playerId"].GetInt64();
             }
@@ -95,18 +96,21 @@ void AreaServer::enter_scene(const shd::RequestPtr &req) {
     if (!area_of(req->session())) return fail(req, "no area here for this session");
     // Entering again (a reconnect): the old entity goes first, saved.
     auto enter = [this, req, pid, uid, frontend, name] {
-        records_->load(pid, name, [this, req, pid, uid, frontend](std::optional<world::PlayerRecord> rec, const std::string &error) {
-            if (!rec) return fail(req, error.empty() ? "no such player" : error);
-            world::Area *area = area_of(req->session());
-            if (!area) return fail(req, "no area here for this session");
-            // The database says where the player is; the session's serverId sent it here.
-            if (ctx_.players && rec->area_id != area->id()) return fail(req, "the player is in area " + std::to_string(rec->area_id));
-            if (by_player_.count(pid)) return fail(req, "the player entered twice at once");
-            world::Player &p = area->add_player(*rec);
-            clients_[p.id] = Client{uid, frontend, pid, area, req->session().get_string("instanceId").value_or("")};
-            by_player_[pid] = p.id;
-            req->respond(area->enter_scene_json(p));
-        });
+        records_->load(
+            pid, name,
+            [this, req, pid, uid, frontend](std::optional<world::PlayerRecord> rec, const std::string &error) {
+                if (!rec) return fail(req, error.empty() ? "no such player" : error);
+                world::Area *area = area_of(req->session());
+                if (!area) return fail(req, "no area here for this session");
+                // The database says where the player is; the session's serverId sent it here.
+                if (ctx_.players && rec->area_id != area->id())
+                    return fail(req, "the player is in area " + std::to_string(rec->area_id));
+                if (by_player_.count(pid)) return fail(req, "the player entered twice at once");
+                world::Player &p = area->add_player(*rec);
+                clients_[p.id] = Client{uid, frontend, pid, area, req->session().get_string("instanceId").value_or("")};
+                by_player_[pid] = p.id;
+                req->respond(area->enter_scene_json(p));
+            });
     };
     if (by_player_.count(pid)) return leave(pid, enter);
     enter();
@@ -137,7 +141,8 @@ void AreaServer::move(const shd::RequestPtr &req) {
     points.reserve(path.Size());
     for (const rapidjson::Value &pt : path.GetArray()) {
         double x = 0, y = 0;
-        if (!read_number(pt, "x", x) || !read_number(pt, "y", y)) return fail(req, "a path point is {x, y} with numbers");
+        if (!read_number(pt, "x", x) || !read_number(pt, "y", y))
+            return fail(req, "a path point is {x, y} with numbers");
         points.push_back({x, y});
     }
     const world::MoveCheck check = area->move(*p, points);
@@ -196,7 +201,8 @@ void AreaServer::change_area(const shd::RequestPtr &req) {
     world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t target = 0;
-    if (!read_id(req->json(), "target", target) || target > 1000) return fail(req, "changeArea needs {target}: an area id");
+    if (!read_id(req->json(), "target", target) || target > 1000)
+        return fail(req, "changeArea needs {target}: an area id");
     const int from = area->id();
     auto refuse = [req, from, target](const std::string &why) {
         req->respond("{\"code\":500,\"areaId\":" + std::to_string(from) + ",\"target\":" + std::to_string(target) +
@@ -208,17 +214,21 @@ void AreaServer::change_area(const shd::RequestPtr &req) {
     const std::int64_t pid = p->player_id;
     // Saved where it goes, then the session follows: serverId, areaId, instanceId.
     auto move = [this, req, refuse, pid, from, target](const std::string &server, const std::string &instance) {
-        remove_and_save(pid, static_cast<int>(target), [req, refuse, server, instance, from, target](std::optional<world::PlayerRecord> saved) {
-            if (!saved) return refuse("the player could not be saved");
-            shd::Session &s = req->session();
-            s.set_string("serverId", server);
-            s.set("areaId", std::to_string(target));
-            s.set("instanceId", instance.empty() ? "null" : shd::json_quote(instance));
-            s.push_all([req, from, target](shd_status status) {
-                if (status != SHD_OK) return req->respond(R"({"code":500,"success":false,"error":"the session could not be moved"})");
-                req->respond("{\"code\":200,\"areaId\":" + std::to_string(from) + ",\"target\":" + std::to_string(target) + ",\"success\":true}");
+        remove_and_save(
+            pid, static_cast<int>(target),
+            [req, refuse, server, instance, from, target](std::optional<world::PlayerRecord> saved) {
+                if (!saved) return refuse("the player could not be saved");
+                shd::Session &s = req->session();
+                s.set_string("serverId", server);
+                s.set("areaId", std::to_string(target));
+                s.set("instanceId", instance.empty() ? "null" : shd::json_quote(instance));
+                s.push_all([req, from, target](shd_status status) {
+                    if (status != SHD_OK)
+                        return req->respond(R"({"code":500,"success":false,"error":"the session could not be moved"})");
+                    req->respond("{\"code\":200,\"areaId\":" + std::to_string(from) +
+                                 ",\"target\":" + std::to_string(target) + ",\"success\":true}");
+                });
             });
-        });
     };
     if (kind->type == 1) {
         const std::string server = ctx_.areas.server_of(kind->id);
@@ -232,7 +242,8 @@ void AreaServer::change_area(const shd::RequestPtr &req) {
                         [refuse, move](shd_status status, const std::string &result) {
                             rapidjson::Document r = shd::parse_json_or_empty(result);
                             const bool made = status == SHD_OK && r.IsArray() && r.Size() >= 2 && r[1].IsObject() &&
-                                              r[1].HasMember("code") && r[1]["code"].IsInt() && r[1]["code"].GetInt() == 200;
+                                              r[1].HasMember("code") && r[1]["code"].IsInt() &&
+                                              r[1]["code"].GetInt() == 200;
                             if (!made) return refuse("no instance could be opened");
                             const std::string server = shd::json_string(r[1], "serverId");
                             const std::string instance = shd::json_string(r[1], "instanceId");
@@ -248,8 +259,8 @@ void AreaServer::use_item(const shd::RequestPtr &req) {
     std::uint64_t index = 0;
     if (!read_id(req->json(), "index", index) || index > 1000) return fail(req, "useItem needs {index}: a bag slot");
     const bool ok = area->use_item(*p, static_cast<int>(index));
-    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + ",\"hp\":" + std::to_string(p->hp) +
-                 ",\"mp\":" + std::to_string(p->mp) + "}");
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") +
+                 ",\"hp\":" + std::to_string(p->hp) + ",\"mp\":" + std::to_string(p->mp) + "}");
 }
 
 void AreaServer::drop_item(const shd::RequestPtr &req) {
@@ -270,7 +281,8 @@ void AreaServer::equip(const shd::RequestPtr &req) {
     if (!read_id(req->json(), "index", index) || index > 1000) return fail(req, "equip needs {index}: a bag slot");
     int bag_index = 0;
     const bool ok = area->equip(*p, static_cast<int>(index), bag_index);
-    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + ",\"bagIndex\":" + std::to_string(bag_index) + "}");
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") +
+                 ",\"bagIndex\":" + std::to_string(bag_index) + "}");
 }
 
 void AreaServer::unequip(const shd::RequestPtr &req) {
@@ -280,10 +292,12 @@ void AreaServer::unequip(const shd::RequestPtr &req) {
     rapidjson::Document body = req->json();
     const std::string slot = shd::json_string(body, "type");
     if (slot.empty() || slot.size() > 16) return fail(req, "unEquip needs {type: a slot name, putInBag}");
-    const bool put = body.IsObject() && body.HasMember("putInBag") && body["putInBag"].IsBool() ? body["putInBag"].GetBool() : true;
+    const bool put =
+        body.IsObject() && body.HasMember("putInBag") && body["putInBag"].IsBool() ? body["putInBag"].GetBool() : true;
     int bag_index = 0;
     const bool ok = area->unequip(*p, slot, put, bag_index);
-    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + ",\"bagIndex\":" + std::to_string(bag_index) + "}");
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") +
+                 ",\"bagIndex\":" + std::to_string(bag_index) + "}");
 }
 
 void AreaServer::learn_skill(const shd::RequestPtr &req) {
@@ -322,18 +336,22 @@ void AreaServer::start_task(const shd::RequestPtr &req) {
     world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t kind = 0;
-    if (!read_id(req->json(), "taskId", kind) || kind > 100000) return fail(req, "startTask needs {taskId}: a task kind");
+    if (!read_id(req->json(), "taskId", kind) || kind > 100000)
+        return fail(req, "startTask needs {taskId}: a task kind");
     const std::int64_t pid = p->player_id;
-    if (starting_task_.count(pid) || !area->can_start_task(*p, static_cast<int>(kind))) return fail(req, "that task cannot be started now");
+    if (starting_task_.count(pid) || !area->can_start_task(*p, static_cast<int>(kind)))
+        return fail(req, "that task cannot be started now");
     starting_task_[pid] = static_cast<int>(kind);
-    records_->create_task(pid, static_cast<int>(kind), static_cast<std::int64_t>(ctx_.host.now_ms()), [this, req, pid, kind](std::int64_t row) {
-        starting_task_.erase(pid);
-        world::Area *area = nullptr;
-        world::Player *p = player_of(pid, &area);
-        if (!p || row <= 0 || !area->can_start_task(*p, static_cast<int>(kind))) return fail(req, "the task could not be started");
-        const world::TaskState &t = area->start_task(*p, static_cast<int>(kind), row);
-        req->respond("{\"code\":200,\"taskData\":" + area->task_json(t) + "}");
-    });
+    records_->create_task(pid, static_cast<int>(kind), static_cast<std::int64_t>(ctx_.host.now_ms()),
+                          [this, req, pid, kind](std::int64_t row) {
+                              starting_task_.erase(pid);
+                              world::Area *area = nullptr;
+                              world::Player *p = player_of(pid, &area);
+                              if (!p || row <= 0 || !area->can_start_task(*p, static_cast<int>(kind)))
+                                  return fail(req, "the task could not be started");
+                              const world::TaskState &t = area->start_task(*p, static_cast<int>(kind), row);
+                              req->respond("{\"code\":200,\"taskData\":" + area->task_json(t) + "}");
+                          });
 }
 
 void AreaServer::hand_over_task(const shd::RequestPtr &req) {
@@ -360,7 +378,8 @@ void AreaServer::get_history_tasks(const shd::RequestPtr &req) {
 void AreaServer::load_resource(const shd::RequestPtr &req) {
     static const char *const tables[] = {"fightskill", "equipment", "item", "character", "npc"};
     rapidjson::Document body = req->json();
-    const rapidjson::Value *have = body.IsObject() && body.HasMember("version") && body["version"].IsObject() ? &body["version"] : nullptr;
+    const rapidjson::Value *have =
+        body.IsObject() && body.HasMember("version") && body["version"].IsObject() ? &body["version"] : nullptr;
     std::string data = "{", version = "{";
     for (const char *t : tables) {
         const std::string file = ctx_.server.app_dir + "/config/data/" + t + ".json";
@@ -395,8 +414,8 @@ void AreaServer::load_area_resource(const shd::RequestPtr &req) {
         return out + "]";
     };
     req->respond("{\"code\":200,\"players\":" + list(players) + ",\"mobs\":" + list(mobs) + ",\"npcs\":" + list(npcs) +
-                 ",\"items\":" + list(items) + ",\"equipments\":" + list(equipments) + ",\"mapName\":" +
-                 shd::json_quote(area->kind().name) + "}");
+                 ",\"items\":" + list(items) + ",\"equipments\":" + list(equipments) +
+                 ",\"mapName\":" + shd::json_quote(area->kind().name) + "}");
 }
 
 }  // namespace mmo

@@ -16,7 +16,8 @@ std::unique_ptr<WorldModule> install_world(AppContext &ctx) {
     for (const auto &[area_id, server] : ctx.areas.all())
         if (server == ctx.server.id) return std::make_unique<AreaServer>(ctx, area_id);
     rapidjson::Document me = shd::parse_json_or_empty(ctx.server.json);
-    if (me.IsObject() && me.HasMember("instance") && me["instance"].IsTrue()) return std::make_unique<AreaServer>(ctx, 0);
+    if (me.IsObject() && me.HasMember("instance") && me["instance"].IsTrue())
+        return std::make_unique<AreaServer>(ctx, 0);
     return nullptr;
 }
 

@@ -2,9 +2,9 @@
 
 #include "platform/app_context.hpp"
 
+#include <shaddock/ext/channel.h>
 #include <shaddock/cpp/cluster.hpp>
 #include <shaddock/cpp/json.hpp>
-#include <shaddock/ext/channel.h>
 
 #include <stdexcept>
 
@@ -15,7 +15,9 @@ namespace {
 constexpr std::int64_t kTickMs = 100;
 constexpr std::int64_t kSaveMs = 1000;
 
-const shd_channel_service_v1 *channel_table(const void *p) { return static_cast<const shd_channel_service_v1 *>(p); }
+const shd_channel_service_v1 *channel_table(const void *p) {
+    return static_cast<const shd_channel_service_v1 *>(p);
+}
 
 }  // namespace
 
@@ -24,23 +26,27 @@ AreaServer::AreaServer(AppContext &ctx, int area_id) : ctx_(ctx) {
     instance_server_ = area_id == 0;
     if (!instance_server_) {
         if (!data_->area(area_id))
-            throw std::runtime_error("config/data/area.json: no area " + std::to_string(area_id) + " (servers.json gives it to " + ctx.server.id + ")");
+            throw std::runtime_error("config/data/area.json: no area " + std::to_string(area_id) +
+                                     " (servers.json gives it to " + ctx.server.id + ")");
         make_area(area_id, "");
     }
     records_ = ctx.players ? store_player_records(*ctx.players) : memory_player_records(*data_);
     install_handlers();
     if (instance_server_ && ctx.rpc)
-        ctx.rpc->remote("areaRemote", "create", [this](const std::string &args, shd::RpcReply reply) { create_instance(args, reply); });
+        ctx.rpc->remote("areaRemote", "create",
+                        [this](const std::string &args, shd::RpcReply reply) { create_instance(args, reply); });
 }
 
 world::Area &AreaServer::make_area(int area_id, const std::string &instance) {
     const world::AreaKind &kind = *data_->area(area_id);
     world::SceneMap map = world::SceneMap::load(ctx_.server.app_dir + kind.map_path, kind.width, kind.height);
     world::AreaOptions options;
-    options.seed = static_cast<std::uint32_t>(ctx_.host.now_ms() ^ static_cast<std::uint64_t>(area_id) * 2654435761u ^ areas_.size());
+    options.seed = static_cast<std::uint32_t>(ctx_.host.now_ms() ^ static_cast<std::uint64_t>(area_id) * 2654435761u ^
+                                              areas_.size());
     // A test may ask every kill to drop something (servers.json: "minDrops"), so it can pick one at once.
     rapidjson::Document me = shd::parse_json_or_empty(ctx_.server.json);
-    if (me.IsObject() && me.HasMember("minDrops") && me["minDrops"].IsInt()) options.min_drops = std::max(0, std::min(2, me["minDrops"].GetInt()));
+    if (me.IsObject() && me.HasMember("minDrops") && me["minDrops"].IsInt())
+        options.min_drops = std::max(0, std::min(2, me["minDrops"].GetInt()));
     auto area = std::make_unique<world::Area>(*data_, kind, std::move(map), *this, options);
     world::Area &ref = *area;
     areas_[instance] = std::move(area);
@@ -53,7 +59,8 @@ world::Area &AreaServer::make_area(int area_id, const std::string &instance) {
 // areaRemote.create [{areaId, instanceId}] (the manager's): an instance of a dungeon scene, once.
 void AreaServer::create_instance(const std::string &args, const shd::RpcReply &reply) {
     rapidjson::Document a = shd::parse_json_or_empty(args);
-    if (!a.IsArray() || a.Empty() || !a[0].IsObject()) return reply.fail(SHD_ERR_INVALID, R"("create needs [{areaId, instanceId}]")");
+    if (!a.IsArray() || a.Empty() || !a[0].IsObject())
+        return reply.fail(SHD_ERR_INVALID, R"("create needs [{areaId, instanceId}]")");
     const rapidjson::Value &o = a[0];
     const int area_id = o.HasMember("areaId") && o["areaId"].IsInt() ? o["areaId"].GetInt() : 0;
     const std::string instance = shd::json_string(o, "instanceId");
@@ -83,7 +90,8 @@ void AreaServer::close_idle_instances() {
         it = areas_.erase(it);
         if (!ctx_.rpc) continue;
         for (const std::string &manager : shd::Cluster(ctx_.host).server_ids_by_type("manager"))
-            ctx_.rpc->to_server(manager, "manager", "instanceRemote", "remove", "[" + shd::json_quote(id) + "]", [](shd_status, const std::string &) {});
+            ctx_.rpc->to_server(manager, "manager", "instanceRemote", "remove", "[" + shd::json_quote(id) + "]",
+                                [](shd_status, const std::string &) {});
     }
 }
 
@@ -115,8 +123,10 @@ void AreaServer::stop(std::function<void()> done) {
     };
     for (const auto &kv : clients_) {
         world::Player *p = kv.second.area ? kv.second.area->player(kv.first) : nullptr;
-        if (p) records_->save_now(kv.second.area->record_of(*p), [finish](bool) { finish(); });
-        else finish();
+        if (p)
+            records_->save_now(kv.second.area->record_of(*p), [finish](bool) { finish(); });
+        else
+            finish();
     }
     finish();
 }
@@ -139,12 +149,14 @@ void AreaServer::push(const std::vector<world::EntityId> &to, const char *route,
         auto it = clients_.find(id);
         if (it == clients_.end()) continue;
         if (receivers.size() > 1) receivers += ",";
-        receivers += "{\"uid\":" + shd::json_quote(it->second.uid) + ",\"sid\":" + shd::json_quote(it->second.frontend) + "}";
+        receivers +=
+            "{\"uid\":" + shd::json_quote(it->second.uid) + ",\"sid\":" + shd::json_quote(it->second.frontend) + "}";
     }
     if (receivers.size() == 1) return;
     receivers += "]";
-    channel_table(channels_)->push_by_uids(channels_ctx_, shd::to_shd(route), shd::to_shd(body), shd::to_shd(receivers),
-                                           [](void *, shd_status, shd_str) {}, nullptr);
+    channel_table(channels_)->push_by_uids(
+        channels_ctx_, shd::to_shd(route), shd::to_shd(body), shd::to_shd(receivers),
+        [](void *, shd_status, shd_str) {}, nullptr);
 }
 
 std::int64_t AreaServer::session_player_id(shd::Session &s) const {
@@ -197,7 +209,8 @@ world::Player *AreaServer::filter(const shd::RequestPtr &req, world::Area *&area
     return p;
 }
 
-void AreaServer::remove_and_save(std::int64_t player_id, int new_area, std::function<void(std::optional<world::PlayerRecord>)> done) {
+void AreaServer::remove_and_save(std::int64_t player_id, int new_area,
+                                 std::function<void(std::optional<world::PlayerRecord>)> done) {
     auto it = by_player_.find(player_id);
     if (it == by_player_.end()) return done(std::nullopt);
     const world::EntityId id = it->second;
@@ -218,7 +231,8 @@ void AreaServer::remove_and_save(std::int64_t player_id, int new_area, std::func
     for (const auto &kv : clients_)
         if (kv.second.area == area) everyone.push_back(kv.first);
     push(everyone, "onUserLeave", "{\"code\":200,\"playerId\":" + std::to_string(player_id) + "}");
-    records_->save_now(record, [record, done](bool ok) { done(ok ? std::optional<world::PlayerRecord>(record) : std::nullopt); });
+    records_->save_now(
+        record, [record, done](bool ok) { done(ok ? std::optional<world::PlayerRecord>(record) : std::nullopt); });
 }
 
 void AreaServer::leave(std::int64_t player_id, std::function<void()> done) {

@@ -82,13 +82,14 @@ private:
     void get_history_tasks(const shd::RequestPtr &req);
     // Takes the player out of the scene and saves it now (moved to new_area's birth place when > 0);
     // done(the record, once saved; nullopt if the player was not here or the save failed).
-    void remove_and_save(std::int64_t player_id, int new_area, std::function<void(std::optional<world::PlayerRecord>)> done);
+    void remove_and_save(std::int64_t player_id, int new_area,
+                         std::function<void(std::optional<world::PlayerRecord>)> done);
     void load_area_resource(const shd::RequestPtr &req);
 
     AppContext &ctx_;
     std::unique_ptr<world::GameData> data_;
     std::map<std::string, std::unique_ptr<world::Area>> areas_;  // by instance id ("": the scene of a scene server)
-    std::map<std::string, std::int64_t> idle_since_;            // instances without players: since when (ms)
+    std::map<std::string, std::int64_t> idle_since_;             // instances without players: since when (ms)
     bool instance_server_ = false;
     std::uint64_t idle_timer_ = 0;
     std::unique_ptr<PlayerRecords> records_;
