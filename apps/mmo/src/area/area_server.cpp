@@ -30,7 +30,7 @@ AreaServer::AreaServer(AppContext &ctx, int area_id) : ctx_(ctx) {
                                      " (servers.json gives it to " + ctx.server.id + ")");
         make_area(area_id, "");
     }
-    records_ = ctx.players ? store_player_records(*ctx.players) : memory_player_records(*data_);
+    records_ = ctx.players ? store_player_records(*ctx.players, *data_) : memory_player_records(*data_);
     install_handlers();
     if (instance_server_ && ctx.rpc)
         ctx.rpc->remote("areaRemote", "create",

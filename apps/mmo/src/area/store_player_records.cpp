@@ -32,7 +32,7 @@ double number_of(const rapidjson::Value &o, const char *key, double fallback = 0
 
 class StoreRecords : public PlayerRecords {
 public:
-    explicit StoreRecords(PlayerStore &store) : store_(store) {}
+    StoreRecords(PlayerStore &store, const world::GameData &data) : store_(store), data_(data) {}
 
     void load(std::int64_t player_id, const std::string &, Loaded done) override {
         if (player_id <= 0) return done(std::nullopt, "no such player");
@@ -216,17 +216,21 @@ private:
                ",\"playerKilled\":" + std::to_string(t.player_killed) + "}}";
     }
 
-    static const char *kind_name(int kind) { return kind == 211 ? "Alchemist" : "Angle"; }
+    std::string kind_name(int kind) const {
+        const world::CharacterKind *k = data_.character(kind);
+        return k ? k->name : std::string();
+    }
 
     PlayerStore &store_;
+    const world::GameData &data_;
     std::map<std::int64_t, Rows> rows_;  // per loaded player: the row ids and columns the game does not change
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace
 
-std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store) {
-    return std::make_unique<StoreRecords>(store);
+std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store, const world::GameData &data) {
+    return std::make_unique<StoreRecords>(store, data);
 }
 
 }  // namespace mmo
