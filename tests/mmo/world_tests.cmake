@@ -20,3 +20,8 @@ endif()
 if(TARGET mmo)
   shd_add_node_test(mmo_world_instance SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_instance_test.js TIMEOUT 180 LABELS mmo)
 endif()
+#   mmo_world_persistence  write-behind of a walk, direct skill and task rows, kill -9 of the area
+#                    server and the next login entering where the database has the player
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_persistence SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_persistence_test.js TIMEOUT 180 LABELS mmo)
+endif()
