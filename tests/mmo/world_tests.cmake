@@ -25,3 +25,8 @@ endif()
 if(TARGET mmo)
   shd_add_node_test(mmo_world_persistence SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_persistence_test.js TIMEOUT 180 LABELS mmo)
 endif()
+#   mmo_world_persistence_postgres  the same against PostgreSQL (label engines)
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_persistence_postgres SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_persistence_test.js ARGS postgres
+    TIMEOUT 180 LABELS mmo engines)
+endif()
