@@ -92,7 +92,11 @@ private:
     // Teams (area_teams.cpp).
     void install_team_handlers();
     void create_team(const shd::RequestPtr &req);
-    void leave_team(const shd::RequestPtr &req, bool disband);
+    void leave_team(const shd::RequestPtr &req);
+    void disband_team(const shd::RequestPtr &req);
+    void leave_or_disband(const shd::RequestPtr &req, bool disband);
+    // Asks the manager whether the player is still in its team (and captain), fixes the keys, then().
+    void refresh_team(std::int64_t player_id, std::function<void()> then);
     void invite_join_team(const shd::RequestPtr &req);
     void invite_join_team_reply(const shd::RequestPtr &req);
     void apply_join_team(const shd::RequestPtr &req);
