@@ -193,6 +193,8 @@ async function main() {
       assert.strictEqual(bobCave.map.name, 'cave');
       assert.ok((bobCave.entities.player || []).some((p) => p.id === ann.id && p.teamId === teamId),
         'bob sees ann in the same instance: ' + JSON.stringify(bobCave.entities.player));
+      // The captain is on its way already: the drag is for the members only (sent with bob's).
+      assert.deepStrictEqual(ann.pomelo.pushes.onDragMember2gameCopy, []);
       // No leaving or disbanding inside a team instance.
       assert.strictEqual((await team(bob, 'leaveTeam', { playerId: bob.id, teamId })).code, 500);
       assert.strictEqual((await team(ann, 'disbandTeam', { playerId: ann.id, teamId })).code, 500);
