@@ -193,6 +193,8 @@ async function main() {
       assert.strictEqual(bobCave.map.name, 'cave');
       assert.ok((bobCave.entities.player || []).some((p) => p.id === ann.id && p.teamId === teamId),
         'bob sees ann in the same instance: ' + JSON.stringify(bobCave.entities.player));
+      // The team's copy of bob says where it is now.
+      await pushed(ann, 'onUpdateTeam', (m) => m[bob.id] && m[bob.id].instanceId === '5_' + teamId, 'bob in the cave');
       // The captain is on its way already: the drag is for the members only (sent with bob's).
       assert.deepStrictEqual(ann.pomelo.pushes.onDragMember2gameCopy, []);
       // No leaving or disbanding inside a team instance.

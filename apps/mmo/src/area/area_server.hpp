@@ -110,6 +110,9 @@ private:
     // Every player here in that team leaves it (the team ended).
     void clear_team(std::int64_t team_id);
     void forget_team_offers(std::int64_t player_id);
+    // The manager's copy of a team member (teamRemote.updateMemberInfo -> onUpdateTeam), sent when its
+    // level, hp, mp or instance changed since the last one.
+    void update_team_member(const world::Player &p);
 
     AppContext &ctx_;
     std::unique_ptr<world::GameData> data_;
@@ -129,6 +132,7 @@ private:
     std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> invites_;  // (invitee, captain) -> team
     std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> applies_;  // (captain, applicant) -> team
     std::map<std::int64_t, std::string> team_names_;                         // the teams made here
+    std::unordered_map<std::int64_t, std::string> team_sent_;  // player id -> the member last sent
     std::unordered_map<std::int64_t, std::int64_t> last_enter_;              // player id -> ms of its last enterScene
     struct Resource {
         std::string name;

@@ -153,6 +153,16 @@ void AreaServer::clear_team(std::int64_t team_id) {
     team_names_.erase(team_id);
 }
 
+void AreaServer::update_team_member(const world::Player &p) {
+    if (p.team_id <= 0) return;
+    std::string member = team_member_json(p);
+    std::string &sent = team_sent_[p.player_id];
+    if (sent == member) return;
+    sent = member;
+    team_call("updateMemberInfo", "[" + std::to_string(p.team_id) + "," + member + "]",
+              [](const rapidjson::Value *) {});
+}
+
 void AreaServer::forget_team_offers(std::int64_t player_id) {
     for (auto *offers : {&invites_, &applies_})
         for (auto it = offers->begin(); it != offers->end();)
