@@ -46,6 +46,7 @@ async function registerAndCreate(browser, url, name, heroName, role) {
   await page.click('#register');
   await page.waitForSelector('#create:not([hidden])', { timeout: 15000 });
   await page.click(`.hero-choice[data-role="${role}"]`);
+  if (SHOTS && role === 211) await page.screenshot({ path: path.join(SHOTS, 'mmo-create.png') });
   await page.fill('#hero-name', heroName);
   await page.click('#create-btn');
   await until(page, () => window.__mmo.S.state === 'playing', null, `${heroName} to enter the scene`);
@@ -73,7 +74,6 @@ async function main() {
 
     await checks.run('two players register, create heroes and enter the desert', async () => {
       ann = await registerAndCreate(browser, world.url, 'ann', 'Ann', 210);
-      if (SHOTS) await ann.screenshot({ path: path.join(SHOTS, 'mmo-login-done.png') });
       ben = await registerAndCreate(browser, world.url, 'ben', 'Ben', 211);
       const reg = logOf('http /register').map((l) => l.body.name).join();
       if (reg !== 'ann,ben') throw new Error('registrations ' + reg);
@@ -141,6 +141,7 @@ async function main() {
       const a = logOf('area.fightHandler.attack')[0];
       if (!a.binary || a.body.targetId !== mobId) throw new Error('attack ' + JSON.stringify(a));
       await until(ben, (id) => window.__mmo.entities().some((e) => e.entityId === id && e.hp === 20), mobId, 'Ben to see the mob hit');
+      if (SHOTS) await ben.screenshot({ path: path.join(SHOTS, 'mmo-fight.png') });
       await ann.keyboard.press('2');
       await waitFor(() => logOf('area.fightHandler.useSkill').length === 1, 10000, 'useSkill');
       const u = logOf('area.fightHandler.useSkill')[0].body;

@@ -80,6 +80,20 @@
     g.fillStyle = palette[2]; g.beginPath(); g.ellipse(cx - rad * 0.3, cy - rad * 0.3, rad * 0.35, rad * 0.22, 0.6, 0, 7); g.fill();
   }
 
+  function drawPatches(g, t, cx, cy, size) {
+    g.globalAlpha = 0.5;
+    for (var i = 0; i < 10; i++) {
+      var px = (cx + hash(cx, cy, i)) * size, py = (cy + hash(cx, cy, i + 50)) * size;
+      g.fillStyle = t.ground[1 + (i % 2)];
+      g.beginPath(); g.ellipse(px, py, 30 + hash(cx, cy, i + 90) * 60, 14 + hash(cx, cy, i + 70) * 26, 0, 0, 7); g.fill();
+    }
+    g.globalAlpha = 1;
+  }
+  function drawDetails(g, t, cx, cy, size) {
+    for (var j = 0; j < 26; j++)
+      drawGroundDetail(g, t.detail, (cx + hash(cx, cy, j + 200)) * size, (cy + hash(cx, cy, j + 300)) * size, hash(cx, cy, j + 400));
+  }
+
   // One square chunk of the map (size px) drawn into its own canvas.
   function drawChunk(theme, pathMap, cx, cy, size) {
     var t = THEMES[theme], c = document.createElement('canvas');
@@ -87,17 +101,14 @@
     var g = c.getContext('2d'), ox = cx * size, oy = cy * size;
     g.fillStyle = t.ground[0]; g.fillRect(0, 0, size, size);
     g.translate(-ox, -oy);
-    // Large soft patches (dunes, meadows, drifts), then small details.
-    for (var i = 0; i < 10; i++) {
-      var px = ox + hash(cx, cy, i) * size, py = oy + hash(cx, cy, i + 50) * size;
-      g.fillStyle = t.ground[1 + (i % 2)]; g.globalAlpha = 0.5;
-      g.beginPath(); g.ellipse(px, py, 30 + hash(cx, cy, i + 90) * 60, 14 + hash(cx, cy, i + 70) * 26, 0, 0, 7); g.fill();
-    }
-    g.globalAlpha = 1;
-    for (var j = 0; j < 26; j++) {
-      var dx = ox + hash(cx, cy, j + 200) * size, dy = oy + hash(cx, cy, j + 300) * size;
-      drawGroundDetail(g, t.detail, dx, dy, hash(cx, cy, j + 400));
-    }
+    // Large soft patches (dunes, meadows, drifts), then small details. Each chunk's decorations are
+    // placed from its own seed; the neighbours' are drawn too, so those crossing a border match up.
+    for (var pass = 0; pass < 2; pass++)
+      for (var ny = cy - 1; ny <= cy + 1; ny++)
+        for (var nx = cx - 1; nx <= cx + 1; nx++) {
+          if (pass === 0) drawPatches(g, t, nx, ny, size);
+          else drawDetails(g, t, nx, ny, size);
+        }
     var tw = pathMap.tileW, th = pathMap.tileH;
     var free = function (x, y) { return !pathMap.tileBlocked(x, y); };
     var x0 = Math.floor(ox / tw) - 1, y0 = Math.floor(oy / th) - 1;

@@ -157,7 +157,7 @@
     onUpgrade: function (m) {
       Object.assign(S.me, m);
       var e = scene.me();
-      if (e) { Object.assign(e, { level: m.level, hp: m.hp, maxHp: m.maxHp, mp: m.mp, maxMp: m.maxMp }); scene.floater(e.x, e.y, 'LEVEL UP!', '#ffe45c', true); }
+      if (e) { Object.assign(e, { level: m.level, hp: m.hp, maxHp: m.maxHp, mp: m.mp, maxMp: m.maxMp }); scene.floater(e, 'LEVEL UP!', '#ffe45c', true); }
       ui.refreshPanels(S);
     },
     onNPCTalk: function (m) { ui.npcDialog(S, m, changeArea); },
@@ -216,7 +216,7 @@
     }
     if (t && (r.result === RESULT.SUCCESS || r.result === RESULT.KILLED)) {
       t.hp = Math.max(0, (t.hp || 0) - (r.damage || 0));
-      scene.floater(t.x, t.y, '-' + (r.damage || 0), t.entityId === scene.myId ? '#ff5a4d' : '#ffe066');
+      scene.floater(t, '-' + (r.damage || 0), t.entityId === scene.myId ? '#ff5a4d' : '#ffe066');
       if (r.result === RESULT.KILLED) {
         t.hp = 0; t.died = true; t.path = null;
         if (t.type === 'mob') t.fadeAt = performance.now() + 1500;
@@ -224,7 +224,7 @@
         if (t.entityId === scene.myId) ui.notice('You died. Reviving in ' + Math.round((m.reviveTime || 5000) / 1000) + ' s…');
       }
       if (t.entityId === scene.myId) S.me.hp = t.hp;
-    } else if (t && r.result === RESULT.MISS) scene.floater(t.x, t.y, 'miss', '#ddd');
+    } else if (t && r.result === RESULT.MISS) scene.floater(t, 'miss', '#ddd');
     if (Array.isArray(r.items) && r.items.length) {
       r.items.forEach(function (it) { scene.add(it.type || 'item', it); });
     }

@@ -83,8 +83,9 @@
 
   function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
 
-  Scene.prototype.floater = function (x, y, text, color, big) {
-    this.floaters.push({ x: x, y: y, text: text, color: color, big: !!big, at: performance.now(), life: 1200 });
+  // A rising number or word over an entity (drawn from above its name label).
+  Scene.prototype.floater = function (ent, text, color, big) {
+    this.floaters.push({ x: ent.x, y: ent.y - this.height(ent) - 24, text: text, color: color, big: !!big, at: performance.now(), life: 1200 });
   };
 
   Scene.prototype.chunk = function (cx, cy) {
@@ -178,7 +179,7 @@
       g.globalAlpha = 1 - age * age;
       g.font = (f.big ? 'bold 20px' : 'bold 15px') + ' sans-serif';
       g.fillStyle = f.color;
-      g.strokeText(f.text, f.x, f.y - 60 - age * 40); g.fillText(f.text, f.x, f.y - 60 - age * 40);
+      g.strokeText(f.text, f.x, f.y - age * 40); g.fillText(f.text, f.x, f.y - age * 40);
     }
     g.globalAlpha = 1;
   };
