@@ -8,7 +8,10 @@
 //   area, path the game world (area/area_module.hpp)
 #include "area/area_module.hpp"
 #include "platform/app_context.hpp"
+#include "platform/database.hpp"
 #include "platform/gate_handler.hpp"
+#include "platform/login_web.hpp"
+#include "platform/mmo_config.hpp"
 
 #include <shaddock/cpp/app.hpp>
 #include <shaddock/ext/handler.h>
@@ -33,21 +36,30 @@ public:
             mmo::install_area_route(*ctx.rpc);
         }
         const std::string &type = ctx.server.type;
+        if (type == "web" || type == "auth" || type == "connector" || type == "area") {
+            config_ = mmo::load_mmo_config(host());
+            db_ = std::make_unique<mmo::Database>(host());
+        }
         if (type == "gate") mmo::install_gate_handler(ctx);
         if (type == "area" || type == "path") world_ = mmo::install_world(ctx);
     }
 
     void start() override {
+        if (ctx_->server.type == "web") web_ = mmo::start_login_web(*ctx_, config_, *db_);
         if (world_) world_->start();
     }
 
     void stop(shd::Done done) override {
+        if (web_) mmo::stop_login_web(*web_);
         if (!world_) return done();
         world_->stop([done] { done(); });
     }
 
 private:
     std::unique_ptr<mmo::AppContext> ctx_;
+    mmo::MmoConfig config_;
+    std::unique_ptr<mmo::Database> db_;
+    std::shared_ptr<mmo::LoginWeb> web_;
     std::unique_ptr<mmo::WorldModule> world_;
 };
 

@@ -1,0 +1,8 @@
+# The game model (apps/mmo/src/world), without a server.
+#   mmo_world_unit   formulas, data and maps of config/, combat, exp and level-up, drops and pick-up,
+#                    respawn, mob aggro and chase, revive, path verification (walls, teleports, length)
+if(NOT TARGET mmo_world)
+  add_subdirectory(${PROJECT_SOURCE_DIR}/apps/mmo/src/world ${CMAKE_CURRENT_BINARY_DIR}/world)
+endif()
+shd_add_cppunit_test(mmo_world_unit SOURCES ${CMAKE_CURRENT_LIST_DIR}/world_unit_test.cpp LIBS mmo_world LABELS mmo)
+target_compile_definitions(mmo_world_unit PRIVATE MMO_APP_DIR="${PROJECT_SOURCE_DIR}/apps/mmo")
