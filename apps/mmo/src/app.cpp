@@ -3,19 +3,25 @@
 //   gate       gate.gateHandler.queryEntry
 //   connector  connector.entryHandler.entry, connector.roleHandler.createPlayer, connector.timeSyncHandler.timeSync
 //   auth       authRemote.auth (token check)
+//   every server with RPC: the area route (the session's serverId) and the chat route (the one chat server)
 //   chat       chat.chatHandler.send
 //   web        the HTTP login/register endpoint and the web client's files
 //   area, path the game world (area/area_module.hpp)
 #include "area/area_module.hpp"
 #include "platform/app_context.hpp"
+#include "platform/auth_remote.hpp"
+#include "platform/chat_service.hpp"
+#include "platform/connector_logins.hpp"
 #include "platform/database.hpp"
 #include "platform/gate_handler.hpp"
 #include "platform/login_web.hpp"
 #include "platform/mmo_config.hpp"
+#include "platform/player_store.hpp"
 
 #include <shaddock/cpp/app.hpp>
 #include <shaddock/ext/handler.h>
 #include <shaddock/ext/rpc.h>
+#include <shaddock/ext/sync.h>
 
 #include <memory>
 
@@ -34,13 +40,25 @@ public:
         if (host().find<shd_rpc_v1>(SHD_RPC_SERVICE_ID).first) {
             ctx.rpc.emplace(host());
             mmo::install_area_route(*ctx.rpc);
+            // One chat server holds every channel (as lordofpomelo's): its first one.
+            ctx.rpc->route("chat", [](const std::string &, const std::vector<std::string> &candidates) {
+                return candidates.empty() ? std::string() : candidates.front();
+            });
         }
         const std::string &type = ctx.server.type;
         if (type == "web" || type == "auth" || type == "connector" || type == "area") {
             config_ = mmo::load_mmo_config(host());
             db_ = std::make_unique<mmo::Database>(host());
         }
+        if (type == "connector" || type == "area") {
+            bool with_sync = host().find<shd_sync_service_v1>(SHD_SYNC_SERVICE_ID).first != nullptr;
+            players_ = std::make_unique<mmo::PlayerStore>(host(), *db_, with_sync);
+            ctx.players = players_.get();
+        }
         if (type == "gate") mmo::install_gate_handler(ctx);
+        if (type == "auth") mmo::install_auth_remote(ctx, config_, *db_);
+        if (type == "connector") keep_.push_back(mmo::install_connector_logins(ctx));
+        if (type == "chat") keep_.push_back(mmo::install_chat_service(ctx));
         if (type == "area" || type == "path") world_ = mmo::install_world(ctx);
     }
 
@@ -59,7 +77,9 @@ private:
     std::unique_ptr<mmo::AppContext> ctx_;
     mmo::MmoConfig config_;
     std::unique_ptr<mmo::Database> db_;
+    std::unique_ptr<mmo::PlayerStore> players_;
     std::shared_ptr<mmo::LoginWeb> web_;
+    std::vector<std::shared_ptr<void>> keep_;  // the installed parts of this server
     std::unique_ptr<mmo::WorldModule> world_;
 };
 

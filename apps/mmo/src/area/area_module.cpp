@@ -1,10 +1,16 @@
-// Stub: the game world fills this in (see area_module.hpp).
+// The world's entry point (area_module.hpp): an AreaServer on each scene server.
 #include "area/area_module.hpp"
 
+#include "area/area_server.hpp"
 #include "platform/app_context.hpp"
 
 namespace mmo {
 
-std::unique_ptr<WorldModule> install_world(AppContext &) { return nullptr; }
+std::unique_ptr<WorldModule> install_world(AppContext &ctx) {
+    if (ctx.server.type != "area" || !ctx.handlers) return nullptr;
+    for (const auto &[area_id, server] : ctx.areas.all())
+        if (server == ctx.server.id) return std::make_unique<AreaServer>(ctx, area_id);
+    return nullptr;  // an instance server: no scene of its own yet
+}
 
 }  // namespace mmo

@@ -1,0 +1,72 @@
+// An area server: one scene (world::Area) behind lordofpomelo's area routes. It ticks the scene every
+// 100 ms, turns the scene's pushes into pushes to the players' frontends, checks every request
+// (playerFilter: present and alive; the body's types and ranges; a per-player rate) and saves the
+// players it holds (write-behind every second, directly on leave).
+//
+// Routes: area.playerHandler.{enterScene, changeView, move, pickItem, npcTalk},
+// area.fightHandler.{attack, useSkill}, area.resourceHandler.{loadResource, loadAreaResource};
+// remote playerRemote.playerLeave. Logic thread only.
+#pragma once
+#include "area/area_module.hpp"
+#include "area/player_records.hpp"
+#include "world/area.hpp"
+
+#include <shaddock/cpp/handler.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace mmo {
+
+struct AppContext;
+
+class AreaServer : public WorldModule, public world::PushSink {
+public:
+    // Throws (naming the file) when the game data or the scene's map cannot be read.
+    AreaServer(AppContext &ctx, int area_id);
+    ~AreaServer() override;
+    void start() override;
+    void stop(std::function<void()> done) override;
+    void push(const std::vector<world::EntityId> &to, const char *route, const std::string &body) override;
+
+private:
+    struct Client {
+        std::string uid;
+        std::string frontend;
+        std::int64_t player_id = 0;
+    };
+    void install_handlers();
+    void tick();
+    void save_dirty();
+    // playerFilter: the session's player, present and alive; answers the error itself and returns
+    // nullptr otherwise. `rate` also takes a request token.
+    world::Player *filter(const shd::RequestPtr &req, bool rate = true);
+    std::int64_t session_player_id(shd::Session &s) const;
+    void leave(std::int64_t player_id, std::function<void()> done);
+
+    void enter_scene(const shd::RequestPtr &req);
+    void change_view(const shd::RequestPtr &req);
+    void move(const shd::RequestPtr &req);
+    void attack(const shd::RequestPtr &req);
+    void use_skill(const shd::RequestPtr &req);
+    void pick_item(const shd::RequestPtr &req);
+    void npc_talk(const shd::RequestPtr &req);
+    void load_resource(const shd::RequestPtr &req);
+    void load_area_resource(const shd::RequestPtr &req);
+
+    AppContext &ctx_;
+    std::unique_ptr<world::GameData> data_;
+    std::unique_ptr<world::Area> area_;
+    std::unique_ptr<PlayerRecords> records_;
+    std::unordered_map<world::EntityId, Client> clients_;          // entity id -> where its pushes go
+    std::unordered_map<std::int64_t, world::EntityId> by_player_;  // player id -> entity id
+    const void *channels_ = nullptr;
+    void *channels_ctx_ = nullptr;
+    std::uint64_t tick_timer_ = 0;
+    std::uint64_t save_timer_ = 0;
+    std::int64_t started_ms_ = 0;
+};
+
+}  // namespace mmo

@@ -1,0 +1,30 @@
+// Where an area server gets a player's record on enterScene and puts it back (write-behind saves while
+// playing, a direct save on leave). The area code sees only this interface; memory_player_records()
+// keeps records in the process (a new player of kind 210 at the birth place for an unknown id), for a
+// server without the platform's store.
+#pragma once
+#include "world/area.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mmo {
+
+class PlayerRecords {
+public:
+    virtual ~PlayerRecords() = default;
+    // [logic] The record of a player, or nullopt (unknown id, or the store failed: `error` says which).
+    using Loaded = std::function<void(std::optional<world::PlayerRecord>, const std::string &error)>;
+    virtual void load(std::int64_t player_id, const std::string &name_hint, Loaded done) = 0;
+    // [logic] Write-behind: the latest record per player is written within the store's interval.
+    virtual void save(const world::PlayerRecord &record) = 0;
+    // [logic] Written now (leave, area change); done(ok) on the logic thread.
+    virtual void save_now(const world::PlayerRecord &record, std::function<void(bool ok)> done) = 0;
+};
+
+std::unique_ptr<PlayerRecords> memory_player_records(const world::GameData &data);
+
+}  // namespace mmo

@@ -1,0 +1,169 @@
+#include "platform/chat_service.hpp"
+
+#include "platform/app_context.hpp"
+#include "platform/codes.hpp"
+
+#include <shaddock/cpp/channel.hpp>
+
+#include <set>
+#include <unordered_map>
+
+namespace mmo {
+namespace {
+
+constexpr size_t kMaxContentBytes = 200;
+constexpr size_t kMaxRawContentBytes = 4096;
+
+// Drops everything from '<' to the next '>' (an unclosed '<' drops the rest), as lordofpomelo
+// stripped tags, and control characters.
+std::string strip_tags(const std::string &in) {
+    std::string out;
+    bool in_tag = false;
+    for (char c : in) {
+        if (in_tag) {
+            in_tag = c != '>';
+            continue;
+        }
+        if (c == '<') {
+            in_tag = true;
+            continue;
+        }
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) continue;
+        out += c;
+    }
+    size_t b = out.find_first_not_of(' '), e = out.find_last_not_of(' ');
+    return b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
+}
+
+// A session setting that may be a number or a numeric string.
+std::string setting_text(const shd::Session &s, const char *key) {
+    auto v = s.get(key);
+    if (!v) return {};
+    if (!v->empty() && (*v)[0] == '"') return s.get_string(key).value_or("");
+    return *v == "null" ? std::string() : *v;
+}
+
+}  // namespace
+
+class ChatService : public std::enable_shared_from_this<ChatService> {
+public:
+    explicit ChatService(AppContext &ctx) : ctx_(ctx), channels_(ctx.host) {}
+
+    void install() {
+        std::weak_ptr<ChatService> weak = shared_from_this();
+        ctx_.handlers->on("chat.chatHandler.send", [weak](shd::RequestPtr req) {
+            if (auto s = weak.lock()) s->send(req);
+        });
+        ctx_.rpc->remote("chatRemote", "add", [weak](const std::string &args, shd::RpcReply reply) {
+            if (auto s = weak.lock()) s->add(args, reply);
+        });
+        ctx_.rpc->remote("chatRemote", "kick", [weak](const std::string &args, shd::RpcReply reply) {
+            if (auto s = weak.lock()) s->kick(args, reply);
+        });
+    }
+
+private:
+    struct Member {
+        std::string name, frontend;
+        std::set<std::string> channels;
+    };
+
+    static std::string arg(const rapidjson::Value &a, rapidjson::SizeType i) {
+        return a.IsArray() && a.Size() > i && a[i].IsString() ? std::string(a[i].GetString(), a[i].GetStringLength()) : "";
+    }
+
+    void add(const std::string &args, const shd::RpcReply &reply) {
+        rapidjson::Document a = shd::parse_json_or_empty(args);
+        std::string uid = arg(a, 0), name = arg(a, 1), frontend = arg(a, 2), channel = arg(a, 3);
+        if (uid.empty() || name.empty() || frontend.empty() || channel.empty())
+            return reply.fail(SHD_ERR_INVALID, "\"add needs [uid, name, frontendId, channel]\"");
+        Member &m = members_[uid];
+        if (!m.name.empty() && m.name != name) by_name_.erase(m.name);
+        m.name = name;
+        m.frontend = frontend;
+        by_name_[name] = uid;
+        channels_.get_channel(channel, true).add(uid, frontend);
+        m.channels.insert(channel);
+        reply.ok("[null]");
+    }
+
+    void kick(const std::string &args, const shd::RpcReply &reply) {
+        rapidjson::Document a = shd::parse_json_or_empty(args);
+        std::string uid = arg(a, 0), channel = arg(a, 1);
+        auto it = members_.find(uid);
+        if (it == members_.end()) return reply.ok("[null]");
+        Member &m = it->second;
+        for (auto c = m.channels.begin(); c != m.channels.end();) {
+            if (!channel.empty() && *c != channel) {
+                ++c;
+                continue;
+            }
+            shd::Channel ch = channels_.get_channel(*c);
+            ch.leave(uid, m.frontend);
+            if (ch.get_user_amount() == 0) channels_.destroy_channel(*c);
+            c = m.channels.erase(c);
+        }
+        if (channel.empty()) {
+            auto n = by_name_.find(m.name);
+            if (n != by_name_.end() && n->second == uid) by_name_.erase(n);
+            members_.erase(it);
+        }
+        reply.ok("[null]");
+    }
+
+    void send(const shd::RequestPtr &req) {
+        shd::Session &session = req->session();
+        rapidjson::Document body = req->json();
+        std::string uid = session.uid();
+        auto me = members_.find(uid);
+        if (uid.empty() || me == members_.end()) return req->respond(code_body(code::fail));  // no hero online
+        auto content_it = body.IsObject() ? body.FindMember("content") : body.MemberEnd();
+        if (!body.IsObject() || content_it == body.MemberEnd() || !content_it->value.IsString() ||
+            content_it->value.GetStringLength() > kMaxRawContentBytes)
+            return req->respond(code_body(code::fail));
+        std::string content = strip_tags(content_it->value.GetString());
+        if (content.empty() || content.size() > kMaxContentBytes) return req->respond(code_body(code::fail));
+        std::string scope = shd::json_string(body, "scope");
+        std::string player_id = setting_text(session, "playerId");
+        std::string msg = "{\"playerId\":" + (player_id.empty() ? std::string("null") : player_id) +
+                          ",\"uid\":" + shd::json_quote(uid) + ",\"content\":" + shd::json_quote(content) +
+                          ",\"scope\":" + shd::json_quote(scope) + ",\"kind\":0,\"from\":" + shd::json_quote(me->second.name) + "}";
+        std::string channel;
+        if (scope == "D41313") {
+            channel = "pomelo";
+        } else if (scope == "F7A900") {
+            std::string area = setting_text(session, "areaId");
+            if (area.empty()) return req->respond(code_body(code::fail));
+            channel = "area_" + area;
+        } else if (scope == "0897f7") {
+            std::string team = setting_text(session, "teamId");
+            if (team.empty() || team == "0") return req->respond(code_body(code::fail));
+            channel = "team_" + team;
+        } else if (scope == "279106") {
+            auto target = by_name_.find(shd::json_string(body, "toName"));
+            if (target == by_name_.end()) return req->respond(code_body(code::chat_user_offline));
+            const Member &to = members_.at(target->second);
+            channels_.push_message_by_uids("onChat", msg, {{target->second, to.frontend}});
+            return req->respond(code_body(code::ok));
+        } else {
+            return req->respond(code_body(code::fail));
+        }
+        shd::Channel ch = channels_.get_channel(channel);
+        if (!ch.exists()) return req->respond(code_body(code::fail));
+        ch.push_message("onChat", msg);
+        req->respond(code_body(code::ok));
+    }
+
+    AppContext &ctx_;
+    shd::ChannelService channels_;
+    std::unordered_map<std::string, Member> members_;      // by uid
+    std::unordered_map<std::string, std::string> by_name_;  // player name -> uid
+};
+
+std::shared_ptr<ChatService> install_chat_service(AppContext &ctx) {
+    auto chat = std::make_shared<ChatService>(ctx);
+    chat->install();
+    return chat;
+}
+
+}  // namespace mmo

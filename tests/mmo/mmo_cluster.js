@@ -1,0 +1,125 @@
+// Starts the MMO demo (apps/mmo) as a real cluster on free ports, for the mmo tests, and the client
+// steps of its login flow (HTTP register/login, gate, connector entry) with the real npm Pomelo client.
+'use strict';
+const { spawn } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+const path = require('path');
+const client = require('../connector/lib/pomelo_js_client');
+const { freePort, waitFor } = require('../connector/lib/harness');
+const { tempDir } = require('../../tools/node/util');
+
+const APP = path.join(__dirname, '..', '..', 'apps', 'mmo');
+
+// A copy of the app's config folder with every port free; `syncInterval` (ms) shortens the
+// write-behind. The database and the logs live in the folder, so a second start on it keeps both.
+async function prepareAppDir({ syncInterval = 60000 } = {}) {
+  const dir = tempDir('shd-mmo-');
+  fs.mkdirSync(path.join(dir, 'config'));
+  for (const f of fs.readdirSync(path.join(APP, 'config'))) {
+    const from = path.join(APP, 'config', f);
+    if (fs.statSync(from).isFile()) fs.copyFileSync(from, path.join(dir, 'config', f));
+  }
+  // The web client's files and the game data stay where they are.
+  fs.symlinkSync(path.join(APP, 'web-server'), path.join(dir, 'web-server'));
+  for (const sub of ['data', 'map'])
+    if (fs.existsSync(path.join(APP, 'config', sub))) fs.symlinkSync(path.join(APP, 'config', sub), path.join(dir, 'config', sub));
+  const servers = JSON.parse(fs.readFileSync(path.join(APP, 'config', 'servers.json'), 'utf8')).development;
+  for (const list of Object.values(servers))
+    for (const s of list) {
+      if (s.port) s.port = await freePort();
+      if (s.clientPort) s.clientPort = await freePort();
+      if (s.httpPort) s.httpPort = await freePort();
+    }
+  fs.writeFileSync(path.join(dir, 'config', 'servers.json'), JSON.stringify({ development: servers }));
+  fs.writeFileSync(path.join(dir, 'config', 'master.json'),
+                   JSON.stringify({ id: 'master-server-1', host: '127.0.0.1', port: await freePort() }));
+  const plugins = JSON.parse(fs.readFileSync(path.join(APP, 'config', 'plugins.json'), 'utf8'));
+  plugins.plugins.find((p) => p.name === 'sync').options.interval = syncInterval;
+  fs.writeFileSync(path.join(dir, 'config', 'plugins.json'), JSON.stringify(plugins));
+  return dir;
+}
+
+// Resolves to {dir, servers, gatePort, webPort, output(), stop(), kill()} once every server is up.
+async function startMmoCluster(host, dir) {
+  const servers = JSON.parse(fs.readFileSync(path.join(dir, 'config', 'servers.json'), 'utf8')).development;
+  const master = spawn(host, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  master.stdout.on('data', (d) => { out += d; });
+  master.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise((r) => master.on('exit', (code, signal) => r({ code, signal })));
+  try {
+    await waitFor(() => /all servers startup in/.test(out), 60000, 'the mmo cluster to start');
+  } catch (e) {
+    master.kill('SIGKILL');
+    throw new Error(e.message + '\n' + out.slice(-3000));
+  }
+  return {
+    dir, servers, gatePort: servers.gate[0].clientPort, webPort: servers.web[0].httpPort,
+    output: () => out,
+    stop: () => { master.kill('SIGTERM'); return exited; },
+  };
+}
+
+// One HTTP request to the web server: resolves to {status, body (parsed JSON or text)}.
+function httpPost(port, urlPath, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const data = typeof body === 'string' ? body : JSON.stringify(body);
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'POST',
+                               headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), ...headers } },
+                             (res) => {
+                               let text = '';
+                               res.on('data', (d) => { text += d; });
+                               res.on('end', () => {
+                                 let parsed = text;
+                                 try { parsed = JSON.parse(text); } catch (e) { /* text */ }
+                                 resolve({ status: res.statusCode, body: parsed });
+                               });
+                             });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+// The token of a uid issued `ms` (wall clock) with the development secret of config/mmo.json: what
+// the web server's tokens look like (apps/mmo/src/platform/credentials.hpp).
+function makeToken(secret, uid, ms) {
+  const field = (s) => { const b = Buffer.from(String(s)); const len = Buffer.alloc(2); len.writeUInt16BE(b.length); return Buffer.concat([len, b]); };
+  const mac = crypto.createHmac('sha256', secret)
+    .update(Buffer.concat([Buffer.from('mmo.token/1'), Buffer.from([0]), field(uid), field(ms)])).digest('hex');
+  return `${uid}|${ms}|${mac}`;
+}
+
+function developmentSecret() {
+  return JSON.parse(fs.readFileSync(path.join(APP, 'config', 'mmo.json'), 'utf8')).development.token.secret;
+}
+
+// Registers (or logs in) over HTTP and returns {uid, token}.
+async function account(cluster, name, password = 'secret-' + name) {
+  let r = await httpPost(cluster.webPort, '/register', { name, password });
+  if (r.body.code === 501) r = await httpPost(cluster.webPort, '/login', { username: name, password });
+  if (r.body.code !== 200) throw new Error('login of ' + name + ': ' + JSON.stringify(r));
+  return { uid: r.body.uid, token: r.body.token };
+}
+
+// gate -> queryEntry -> connector -> entry {token}: {pomelo, entry (the connector's address), res}.
+// `pushes` lists the push routes to record (pomelo.pushes[route] = [...]).
+async function connect(cluster, uid, token, pushes = ['onChat']) {
+  const gate = client.loadClient();
+  await client.init(gate, { host: '127.0.0.1', port: cluster.gatePort, log: false });
+  const entry = await client.request(gate, 'gate.gateHandler.queryEntry', { uid });
+  gate.disconnect();
+  if (entry.code !== 200) throw new Error('queryEntry: ' + JSON.stringify(entry));
+  const pomelo = client.loadClient();
+  pomelo.pushes = {};
+  for (const r of pushes) { pomelo.pushes[r] = []; pomelo.on(r, (m) => pomelo.pushes[r].push(m)); }
+  pomelo.closed = false;
+  pomelo.on('disconnect', () => { pomelo.closed = true; });
+  pomelo.on('onKick', () => { pomelo.kicked = true; });
+  await client.init(pomelo, { host: entry.host, port: entry.port, log: false });
+  const res = await client.request(pomelo, 'connector.entryHandler.entry', { token });
+  return { pomelo, entry, res };
+}
+
+module.exports = { APP, prepareAppDir, startMmoCluster, httpPost, makeToken, developmentSecret, account, connect };
