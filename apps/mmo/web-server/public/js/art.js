@@ -125,20 +125,20 @@
     210: { body: '#3f6fb5', trim: '#d8d8e0', cape: '#b23a3a', hair: '#6b4423', weapon: 'sword' },
     211: { body: '#6c3f99', trim: '#e3c15a', cape: '#41306b', hair: '#d9d2c5', weapon: 'staff' },
   };
-  // Mob shapes by kind: body colour, belly, size, and features.
+  // Mobs by kind (config/data/character.json): a body plan, colours and size.
   var MOBS = {
-    201: { body: '#8c6d4f', belly: '#c7a98a', size: 1.0, ears: true, tail: true },
-    202: { body: '#7a4f8f', belly: '#c9a2d8', size: 0.9, wings: true },
-    203: { body: '#4d8a3c', belly: '#b9d77a', size: 1.9, wings: true, horns: true, tail: true },
-    204: { body: '#6f7680', belly: '#a9b0b8', size: 2.2, horns: true },
-    205: { body: '#b5532f', belly: '#e39a6b', size: 1.1, horns: true, tail: true },
-    206: { body: '#3f6f7f', belly: '#8fc2cf', size: 1.2, ears: true },
-    207: { body: '#5a5a2e', belly: '#a3a36a', size: 1.3, tail: true },
-    208: { body: '#9c2f2f', belly: '#e0835f', size: 1.6, horns: true, wings: true },
-    209: { body: '#d6dbe6', belly: '#ffffff', size: 1.4, ears: true, tail: true },
+    201: { shape: 'scorpion', body: '#b8742f', belly: '#e6b577', size: 1.35 },   // Sand Scorpion
+    202: { shape: 'bird', body: '#7a4f8f', belly: '#d3b0e0', size: 1.0 },       // Harpy
+    203: { shape: 'dragon', body: '#4d8a3c', belly: '#c4dc86', size: 2.0, wings: true },  // Bulb Dragon
+    204: { shape: 'golem', body: '#7d7f86', belly: '#a7aab2', size: 1.5 },      // Stone Golem
+    205: { shape: 'beast', body: '#b08850', belly: '#e0c79a', size: 1.0, ears: 'sharp' },  // Dune Wolf
+    206: { shape: 'beast', body: '#e9eef3', belly: '#ffffff', size: 1.35, ears: 'round' }, // Ice Bear
+    207: { shape: 'wraith', body: '#9fc4e8', belly: '#e8f4ff', size: 1.1 },     // Frost Wraith
+    208: { shape: 'dragon', body: '#a3352a', belly: '#e59a62', size: 1.6 },     // Sand Tyrant
+    209: { shape: 'serpent', body: '#4f8a3a', belly: '#c9d98a', size: 1.0 },    // Reed Serpent
   };
   function mobLook(kindId) {
-    return MOBS[kindId] || { body: 'hsl(' + ((kindId * 47) % 360) + ',35%,45%)', belly: '#ddd', size: 1.1, ears: kindId % 2 === 0, tail: true };
+    return MOBS[kindId] || { shape: 'beast', body: 'hsl(' + ((kindId * 47) % 360) + ',35%,45%)', belly: '#ddd', size: 1.1, ears: 'sharp' };
   }
 
   function shadow(g, w) {
@@ -202,36 +202,139 @@
     }
   }
 
+  // A mob at the origin facing right (mirrored for left); `up` hides the face. Each body plan moves
+  // its own way: legs for beasts, a scuttle for scorpions, flapping for birds, floating for wraiths.
   function drawMob(g, kindId, dir, action, t) {
     var m = mobLook(kindId), s = m.size, up = /Up$/.test(dir), left = /^Left/.test(dir);
     shadow(g, 16 * s);
-    if (action === 'Dead') { g.globalAlpha *= Math.max(0.15, 0.8 - t * 0.4); g.scale(1, 0.55); }
+    if (action === 'Dead') { g.globalAlpha *= Math.max(0.2, 0.85 - t * 0.4); g.scale(1, 0.5); }
     if (left) g.scale(-1, 1);
     g.scale(s, s);
-    var walk = action === 'Walk' ? Math.sin(t * 10) : 0;
-    var lunge = action === 'Attack' ? Math.sin(Math.min(1, t / 0.4) * Math.PI) * 6 : 0;
-    g.translate(lunge, -Math.abs(walk) * 1.5);
-    g.fillStyle = m.body;
-    for (var k = 0; k < 4; k++) g.fillRect(-11 + k * 6 + (k % 2 ? walk : -walk) * 2, -9, 4, 9);  // legs
-    if (m.tail) { g.strokeStyle = m.body; g.lineWidth = 3; g.beginPath(); g.moveTo(-12, -16); g.quadraticCurveTo(-22, -20 + walk * 3, -20, -30); g.stroke(); }
-    if (m.wings) {
-      var flap = Math.sin(t * 8) * 0.4;
-      g.fillStyle = m.belly; g.globalAlpha *= 0.9;
-      g.beginPath(); g.moveTo(-2, -22); g.lineTo(-16, -40 - flap * 10); g.lineTo(-4, -30); g.fill();
-      g.globalAlpha /= 0.9;
-    }
-    g.fillStyle = m.body; g.beginPath(); g.ellipse(0, -17, 14, 9, 0, 0, 7); g.fill();
-    g.fillStyle = m.belly; g.beginPath(); g.ellipse(1, -13, 9, 4, 0, 0, 7); g.fill();
-    // head, turned away when facing up
-    g.fillStyle = m.body; g.beginPath(); g.arc(12, -25, 7, 0, 7); g.fill();
-    if (m.ears) { g.beginPath(); g.moveTo(8, -30); g.lineTo(10, -37); g.lineTo(13, -31); g.fill(); g.beginPath(); g.moveTo(13, -31); g.lineTo(16, -37); g.lineTo(17, -29); g.fill(); }
-    if (m.horns) { g.fillStyle = '#eee2c4'; g.beginPath(); g.moveTo(9, -30); g.lineTo(6, -40); g.lineTo(12, -31); g.fill(); g.beginPath(); g.moveTo(14, -31); g.lineTo(18, -40); g.lineTo(17, -29); g.fill(); }
-    if (!up) { g.fillStyle = '#ffe14d'; g.beginPath(); g.arc(15, -26, 1.8, 0, 7); g.fill(); g.fillStyle = '#111'; g.fillRect(15, -27, 1, 2); }
-    if (m.wings) {
-      var flap2 = Math.sin(t * 8 + 1) * 0.4;
-      g.fillStyle = m.belly; g.beginPath(); g.moveTo(2, -22); g.lineTo(-10, -44 + flap2 * 10); g.lineTo(4, -30); g.fill();
-    }
+    var walk = action === 'Walk' ? Math.sin(t * 11) : 0;
+    var lunge = action === 'Attack' ? Math.sin(Math.min(1, t / 0.4) * Math.PI) : 0;
+    g.translate(lunge * 7, 0);
+    (MOB_SHAPES[m.shape] || MOB_SHAPES.beast)(g, m, walk, lunge, up, t);
   }
+
+  function eye(g, x, y, up, color) {
+    if (up) return;
+    g.fillStyle = color || '#ffe14d'; g.beginPath(); g.arc(x, y, 1.8, 0, 7); g.fill();
+    g.fillStyle = '#111'; g.fillRect(x, y - 1, 1, 2);
+  }
+  function ellipse(g, color, x, y, rx, ry, rot) {
+    g.fillStyle = color; g.beginPath(); g.ellipse(x, y, rx, ry, rot || 0, 0, 7); g.fill();
+  }
+
+  var MOB_SHAPES = {
+    beast: function (g, m, walk, lunge, up, t) {
+      g.translate(0, -Math.abs(walk) * 1.5);
+      g.fillStyle = m.body;
+      for (var k = 0; k < 4; k++) g.fillRect(-11 + k * 6 + (k % 2 ? walk : -walk) * 2.5, -9, 4, 9);
+      g.strokeStyle = m.body; g.lineWidth = 3;
+      g.beginPath(); g.moveTo(-12, -16); g.quadraticCurveTo(-21, -18 + walk * 3, -20, -26); g.stroke();
+      ellipse(g, m.body, 0, -17, 14, 9);
+      ellipse(g, m.belly, 1, -13, 9, 4);
+      ellipse(g, m.body, 12, -24, 7, 6.5);
+      ellipse(g, m.belly, 17, -22, 4, 3);  // muzzle
+      g.fillStyle = m.body;
+      if (m.ears === 'round') { g.beginPath(); g.arc(8, -30, 3, 0, 7); g.arc(15, -30, 3, 0, 7); g.fill(); }
+      else { g.beginPath(); g.moveTo(7, -28); g.lineTo(9, -37); g.lineTo(12, -29); g.fill(); g.beginPath(); g.moveTo(12, -29); g.lineTo(16, -37); g.lineTo(17, -27); g.fill(); }
+      eye(g, 14, -26, up, m.ears === 'round' ? '#222' : '#ffe14d');
+      if (!up) { g.fillStyle = '#222'; g.beginPath(); g.arc(20.5, -23, 1.4, 0, 7); g.fill(); }
+    },
+    scorpion: function (g, m, walk, lunge, up, t) {
+      g.strokeStyle = m.body; g.lineWidth = 1.6;
+      for (var k = 0; k < 3; k++) {  // six scuttling legs
+        var sw = Math.sin(t * 18 + k * 2) * (walk ? 3 : 0.5);
+        g.beginPath(); g.moveTo(-6 + k * 5, -7); g.lineTo(-10 + k * 5 + sw, 0); g.stroke();
+        g.beginPath(); g.moveTo(-4 + k * 5, -7); g.lineTo(-1 + k * 5 - sw, 0); g.stroke();
+      }
+      ellipse(g, m.body, 0, -8, 13, 5.5);
+      g.strokeStyle = m.belly; g.lineWidth = 1;
+      for (var j = -6; j <= 6; j += 4) { g.beginPath(); g.moveTo(j, -12.5); g.lineTo(j, -4); g.stroke(); }
+      // the tail curls over the back, striking forward in an attack
+      var seg = [[-11, -9], [-16, -15], [-17, -22], [-14, -29 + lunge * 4], [-7 + lunge * 8, -32 + lunge * 6]];
+      for (var i = 0; i < seg.length; i++) ellipse(g, i % 2 ? m.body : m.belly, seg[i][0], seg[i][1], 5 - i * 0.4, 4.5 - i * 0.4);
+      g.fillStyle = '#3b2412'; g.beginPath(); g.moveTo(seg[4][0] + 2, seg[4][1]); g.lineTo(seg[4][0] + 7, seg[4][1] + 4); g.lineTo(seg[4][0], seg[4][1] + 3); g.fill();
+      // pincers
+      ellipse(g, m.body, 15 + lunge * 3, -9, 5, 3, -0.3);
+      g.fillStyle = m.belly; g.beginPath(); g.moveTo(19 + lunge * 3, -11); g.lineTo(24 + lunge * 3, -13); g.lineTo(20 + lunge * 3, -8); g.fill();
+      eye(g, 11, -11, up, '#111');
+    },
+    bird: function (g, m, walk, lunge, up, t) {
+      var flap = Math.sin(t * (walk ? 14 : 6)), hover = -14 + Math.sin(t * 4) * 2;
+      g.translate(0, hover);
+      g.strokeStyle = '#c9a13a'; g.lineWidth = 2;
+      g.beginPath(); g.moveTo(-2, 0); g.lineTo(-3, 8); g.moveTo(3, 0); g.lineTo(4, 8); g.stroke();
+      ellipse(g, m.belly, -6, -20 - flap * 12, 15, 5, -0.6 - flap * 0.5);  // far wing
+      ellipse(g, m.body, 0, -8, 8, 11);
+      ellipse(g, m.belly, 2, -6, 5, 7);
+      g.fillStyle = '#f0c8a0'; g.beginPath(); g.arc(4, -22, 6, 0, 7); g.fill();  // a harpy's face
+      g.fillStyle = m.body; g.beginPath(); g.arc(3, -24, 6.4, Math.PI * 0.9, Math.PI * 2.1); g.fill();
+      eye(g, 7, -22, up, '#d12');
+      ellipse(g, m.body, 4, -18 - flap * 12, 16, 5, -0.4 - flap * 0.5);  // near wing
+    },
+    dragon: function (g, m, walk, lunge, up, t) {
+      g.translate(0, -Math.abs(walk) * 1.2);
+      g.fillStyle = m.body;
+      g.fillRect(-9 - walk * 2, -10, 5, 10); g.fillRect(5 + walk * 2, -10, 5, 10);
+      g.strokeStyle = m.body; g.lineWidth = 5; g.lineCap = 'round';
+      g.beginPath(); g.moveTo(-12, -14); g.quadraticCurveTo(-26, -12 + walk * 2, -30, -22); g.stroke();
+      g.lineCap = 'butt';
+      if (m.wings) {
+        var flap = Math.sin(t * 5) * 0.3;
+        g.fillStyle = m.belly; g.beginPath(); g.moveTo(-4, -24); g.lineTo(-22, -48 - flap * 12); g.lineTo(-14, -30); g.lineTo(-8, -40 - flap * 10); g.lineTo(2, -26); g.fill();
+      }
+      ellipse(g, m.body, 0, -18, 15, 11);
+      ellipse(g, m.belly, 3, -14, 9, 6);
+      g.strokeStyle = m.body; g.lineWidth = 6;
+      g.beginPath(); g.moveTo(8, -22); g.lineTo(14, -32); g.stroke();
+      ellipse(g, m.body, 17, -34, 8, 6, 0.2);
+      g.fillStyle = '#efe2c0'; g.beginPath(); g.moveTo(13, -38); g.lineTo(10, -47); g.lineTo(16, -39); g.fill();
+      if (lunge > 0.2) { ellipse(g, 'rgba(255,150,40,' + lunge + ')', 30, -33, 7 * lunge, 4 * lunge); }
+      eye(g, 19, -36, up, '#ff7b1c');
+    },
+    golem: function (g, m, walk, lunge, up, t) {
+      g.translate(0, -Math.abs(walk) * 1);
+      g.fillStyle = m.body;
+      g.fillRect(-9 + walk * 2, -14, 7, 14); g.fillRect(3 - walk * 2, -14, 7, 14);
+      g.fillStyle = m.belly; g.fillRect(-12, -36, 24, 23);
+      g.fillStyle = m.body; g.fillRect(-12, -36, 24, 5); g.fillRect(-4, -28, 3, 12);
+      g.fillStyle = m.body; g.fillRect(-18, -34 - lunge * 6, 7, 18); g.fillRect(11, -34 - lunge * 8, 7, 18);  // arms
+      g.fillStyle = m.belly; g.fillRect(-6, -46, 12, 10);
+      g.fillStyle = '#6de3ff'; if (!up) { g.fillRect(-1, -43, 2.5, 2.5); g.fillRect(3, -43, 2.5, 2.5); }
+      g.strokeStyle = 'rgba(40,40,45,0.5)'; g.lineWidth = 1;
+      g.beginPath(); g.moveTo(-10, -20); g.lineTo(-4, -24); g.lineTo(2, -18); g.stroke();
+    },
+    wraith: function (g, m, walk, lunge, up, t) {
+      var hover = -10 + Math.sin(t * 3) * 3;
+      g.translate(0, hover);
+      g.globalAlpha *= 0.85;
+      g.fillStyle = m.body;
+      g.beginPath(); g.moveTo(-11, -30); g.quadraticCurveTo(0, -48, 11, -30);
+      for (var k = 0; k <= 4; k++) g.lineTo(11 - k * 5.5, -2 + (k % 2 ? -6 : 0) + Math.sin(t * 6 + k) * 2);
+      g.closePath(); g.fill();
+      ellipse(g, m.belly, 0, -32, 7, 8);
+      g.fillStyle = 'rgba(20,30,60,0.8)'; g.beginPath(); g.arc(2, -33, 5.5, 0, 7); g.fill();  // the hood's shadow
+      if (!up) { ellipse(g, '#7ff', 0, -34, 1.6, 1.6); ellipse(g, '#7ff', 4, -34, 1.6, 1.6); }
+      g.strokeStyle = m.body; g.lineWidth = 3;
+      g.beginPath(); g.moveTo(8, -24); g.quadraticCurveTo(16 + lunge * 8, -22, 18 + lunge * 10, -14); g.stroke();
+    },
+    serpent: function (g, m, walk, lunge, up, t) {
+      var wave = t * (walk ? 9 : 3);
+      g.lineCap = 'round';
+      for (var i = 0; i < 8; i++) {  // body segments along a travelling wave, tail first
+        var x = -20 + i * 4.5, y = -4 + Math.sin(wave - i * 0.8) * 3;
+        ellipse(g, i % 2 ? m.body : m.belly, x, y, 4.5, 3.5);
+      }
+      g.strokeStyle = m.body; g.lineWidth = 6;
+      g.beginPath(); g.moveTo(14, -5); g.quadraticCurveTo(18 + lunge * 6, -16, 16 + lunge * 8, -24); g.stroke();
+      g.lineCap = 'butt';
+      ellipse(g, m.body, 18 + lunge * 8, -26, 6, 4.5, 0.2);
+      if (!up) { g.strokeStyle = '#d22'; g.lineWidth = 1; g.beginPath(); g.moveTo(23 + lunge * 8, -25); g.lineTo(27 + lunge * 8, -24); g.stroke(); }
+      eye(g, 19 + lunge * 8, -27, up, '#ffde3a');
+    },
+  };
 
   function drawNpc(g, kindId, t, traverse) {
     if (traverse) {  // a traveller's circle of runes under NPCs that take players to other scenes

@@ -62,9 +62,26 @@
   // Data tables (names of items, equipment, skills): optional, the game plays without them.
   function loadResources() {
     Net.request(S.client, 'area.resourceHandler.loadResource', { version: {} }).then(function (res) {
-      if (res && res.data && typeof res.data === 'object') S.data = res.data;
+      if (res && res.data && typeof res.data === 'object')
+        for (var name in res.data) S.data[name] = tableById(res.data[name]);
+      for (var id in scene.entities) if (scene.entities[id].type === 'npc') markTraverse(scene.entities[id]);
       ui.refreshPanels(S);
     });
+  }
+
+  // A data table as rows keyed by id. The server sends config/data tables as they are stored
+  // (a row of column titles, a row of field names, then value rows); an object keyed by id passes.
+  function tableById(table) {
+    if (!Array.isArray(table)) return table && typeof table === 'object' ? table : {};
+    var fields = table[1], out = {};
+    if (!Array.isArray(fields)) return out;
+    for (var i = 2; i < table.length; i++) {
+      if (!Array.isArray(table[i])) continue;
+      var row = {};
+      for (var f = 0; f < fields.length; f++) row[fields[f]] = table[i][f];
+      if (row.id !== undefined) out[row.id] = row;
+    }
+    return out;
   }
 
   function enterArea() {
@@ -107,7 +124,7 @@
     }
   }
   function markTraverse(ent) {
-    var npcs = S.data.npc, row = npcs && (npcs[ent.kindId] || (Array.isArray(npcs) && npcs.find(function (r) { return r && r.id === ent.kindId; })));
+    var row = S.data.npc && S.data.npc[ent.kindId];
     ent.traverse = !!(row && Number(row.kindType) === 1);
   }
 

@@ -13,12 +13,8 @@
     return e;
   }
 
-  // A row of a data table from loadResource: an object keyed by id, or an array of rows.
-  function row(table, id) {
-    if (!table) return null;
-    if (Array.isArray(table)) return table.find(function (r) { return r && r.id === id; }) || null;
-    return table[id] || null;
-  }
+  // A row of a data table from loadResource (game.js keys every table by id).
+  function row(table, id) { return (table && table[id]) || null; }
 
   function itemName(S, type, id) {
     var r = row(S.data[type === 'equipment' ? 'equipment' : 'item'], id);
