@@ -1,5 +1,10 @@
-# The MMO's HTML5 client in headless Chromium (included from tests/CMakeLists.txt).
+# The MMO's HTML5 client (apps/mmo/web-server/public) in headless Chromium: against a protocol
+# stand-in (every client feature) and against the real cluster.
 if(EXISTS /usr/bin/chromium)
   shd_add_node_test(mmo_browser SCRIPT ${CMAKE_CURRENT_LIST_DIR}/browser_test.js TIMEOUT 120 LABELS mmo browser
     ARGS ${CMAKE_CURRENT_BINARY_DIR}/mmo-screenshots)
+  if(TARGET mmo)
+    shd_add_node_test(mmo_browser_real SCRIPT ${CMAKE_CURRENT_LIST_DIR}/browser_real_test.js TIMEOUT 180 LABELS mmo browser
+      ARGS ${CMAKE_CURRENT_BINARY_DIR}/mmo-screenshots)
+  endif()
 endif()

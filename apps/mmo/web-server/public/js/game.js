@@ -414,7 +414,7 @@
       return Object.keys(scene.entities).map(function (k) {
         var e = scene.entities[k];
         return { entityId: e.entityId, id: e.id, type: e.type, kindId: e.kindId, name: e.name, x: e.x, y: e.y, hp: e.hp,
-                 maxHp: e.maxHp, died: !!e.died, moving: !!e.path, action: e.action, dir: e.dir, teamId: e.teamId };
+                 maxHp: e.maxHp, level: e.level, died: !!e.died, moving: !!e.path, action: e.action, dir: e.dir, teamId: e.teamId };
       });
     },
     worldToScreen: function (x, y) { return { x: x - scene.cam.x, y: y - scene.cam.y }; },

@@ -1,0 +1,221 @@
+// The MMO's HTML5 client against the real cluster (apps/mmo on free ports, mmo_cluster.js) in headless
+// Chromium: two players register through the page (HTTP on the web server), create heroes and enter
+// the desert (a real enterScene: the 4200x2800 map, its weightMap, mobs and NPCs); each sees the
+// other; one walks (a client-side path the area server accepts) while the other watches; an NPC
+// talks; world and private chat; then the first walks to the level-1 scorpions, fights until a kill
+// leaves a drop and picks it into the bag. Every step is read from the page (window.__mmo).
+// Usage: node browser_real_test.js <screenshot folder>   (run by CTest, mmo_browser_real)
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { requireInterop } = require('../connector/lib/harness');
+const { Checks, requiredEnv } = require('../../tools/node/util');
+const { prepareAppDir, startMmoCluster } = require('./mmo_cluster');
+const { chromium } = requireInterop('playwright-core');
+
+const HOST = requiredEnv('SHADDOCK_HOST');
+const SHOTS = process.argv[2];
+const checks = new Checks();
+const VIEW = { width: 1000, height: 700 };
+
+const S = (page, expr) => page.evaluate(expr);
+const ents = (page) => page.evaluate(() => window.__mmo.entities());
+async function until(page, fn, arg, what, ms = 20000) {
+  try {
+    await page.waitForFunction(fn, arg, { timeout: ms, polling: 50 });
+  } catch (e) {
+    const st = await page.evaluate(() => ({ state: window.__mmo.S.state, error: window.__mmo.S.lastError, pushes: window.__mmo.S.pushes }));
+    throw new Error(`waiting for ${what}: ${e.message.split('\n')[0]}; page ${JSON.stringify(st)}`);
+  }
+}
+
+async function clickWorld(page, x, y) {
+  const s = await page.evaluate(([wx, wy]) => window.__mmo.worldToScreen(wx, wy), [x, y]);
+  if (s.x < 0 || s.y < 0 || s.x >= VIEW.width || s.y >= VIEW.height) throw new Error(`(${x},${y}) is off screen at ${JSON.stringify(s)}`);
+  await page.mouse.click(s.x, s.y);
+}
+
+async function enter(browser, url, name, heroName, role) {
+  const page = await (await browser.newContext({ viewport: VIEW })).newPage();
+  page.on('pageerror', (e) => checks.fail(`no script error on ${name}'s page`, e));
+  await page.goto(url);
+  await page.fill('#username', name);
+  await page.fill('#password', 'secret-' + name);
+  await page.click('#register');
+  await page.waitForSelector('#create:not([hidden])', { timeout: 20000 });
+  await page.click(`.hero-choice[data-role="${role}"]`);
+  await page.fill('#hero-name', heroName);
+  await page.click('#create-btn');
+  await until(page, () => window.__mmo.S.state === 'playing', null, `${heroName} to enter the scene`, 30000);
+  return page;
+}
+
+// Walks by clicks on free ground toward (x, y) until within `near` px: each click aims at most 280 px
+// ahead (so the point is on screen) at a point the client's own map says is reachable.
+async function approach(page, x, y, near) {
+  for (let i = 0; i < 20; i++) {
+    const step = await page.evaluate(([tx, ty, nr]) => {
+      const me = window.__mmo.scene.me(), pm = window.__mmo.scene.pathMap;
+      const d = Math.hypot(tx - me.x, ty - me.y);
+      if (d <= nr) return null;
+      const k = Math.min(1, 280 / d);
+      for (let r = 0; r < 200; r += 20)
+        for (let a = 0; a < 6.28; a += 0.7) {
+          const px = Math.round(me.x + (tx - me.x) * k + r * Math.cos(a)), py = Math.round(me.y + (ty - me.y) * k + r * Math.sin(a));
+          if (pm.reachable(px, py) && window.__mmo.findPath({ x: me.x, y: me.y }, { x: px, y: py })) return { x: px, y: py };
+        }
+      return { stuck: true };
+    }, [x, y, near]);
+    if (!step) return;
+    if (step.stuck) throw new Error('no reachable point toward ' + x + ',' + y);
+    await clickWorld(page, step.x, step.y);
+    await until(page, () => { const e = window.__mmo.scene.me(); return e && !e.path && !e.died; }, null, 'the walk to end');
+  }
+  throw new Error('did not get near ' + x + ',' + y);
+}
+
+// The app folder of the test: the real config, with a quieter desert. Its mob zones keep their places
+// and kinds, but only the level-1 scorpions spawn, two at a time, so a level-1 hero is not swarmed on
+// the way (the full desert sends level-6 scorpions at anyone walking past their zone).
+async function appDir() {
+  const dir = await prepareAppDir();
+  const maps = path.join(dir, 'config', 'map'), real = fs.realpathSync(maps);
+  fs.unlinkSync(maps);
+  fs.cpSync(real, maps, { recursive: true });
+  const desert = JSON.parse(fs.readFileSync(path.join(maps, 'desert.json'), 'utf8'));
+  for (const layer of desert.layers)
+    for (const o of layer.objects || [])
+      if (layer.name === 'mob') o.properties.mobNum = o.properties.mobId === 201 && o.properties.level === 1 ? 2 : 0;
+  fs.writeFileSync(path.join(maps, 'desert.json'), JSON.stringify(desert));
+  return dir;
+}
+
+// Clicks an entity where the page draws it now, walking closer first when it is off screen.
+async function clickEntity(page, id, lift) {
+  const where = () => page.evaluate((i) => {
+    const e = window.__mmo.scene.entities[i];
+    if (!e) return null;
+    const s = window.__mmo.worldToScreen(e.x, e.y);
+    return { x: e.x, y: e.y, onScreen: s.x > 20 && s.y > 60 && s.x < innerWidth - 20 && s.y < innerHeight - 60 };
+  }, id);
+  let e = await where();
+  if (e && !e.onScreen) { await approach(page, e.x, e.y, 150); e = await where(); }
+  if (!e) return false;
+  await clickWorld(page, e.x, e.y - lift);
+  return true;
+}
+
+async function main() {
+  const cluster = await startMmoCluster(HOST, await appDir());
+  const url = `http://127.0.0.1:${cluster.webPort}/?gate=${cluster.gatePort}`;
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+             '--disable-component-update', '--disable-sync'],
+    });
+    let ann, ben, annId, benId;
+
+    await checks.run('two players register through the page, create heroes and enter the real desert', async () => {
+      ann = await enter(browser, url, 'ann', 'Ann', 210);
+      ben = await enter(browser, url, 'ben', 'Ben', 211);
+      const map = await S(ann, () => { const m = window.__mmo.scene.map; return { w: m.width, h: m.height, cols: m.weightMap.length, theme: window.__mmo.scene.theme }; });
+      if (map.w !== 4200 || map.h !== 2800 || map.cols !== 210 || map.theme !== 'desert') throw new Error('map ' + JSON.stringify(map));
+      const blocked = await S(ann, () => window.__mmo.scene.pathMap.blocked.reduce((a, b) => a + b, 0));
+      if (blocked < 100) throw new Error('only ' + blocked + ' blocked tiles');
+      const list = await ents(ann);
+      if (!list.some((e) => e.type === 'mob') || !list.some((e) => e.type === 'npc')) throw new Error('no mobs or NPCs around');
+      annId = await S(ann, () => window.__mmo.scene.myId);
+      benId = await S(ben, () => window.__mmo.scene.myId);
+      if (SHOTS) await ben.screenshot({ path: path.join(SHOTS, 'mmo-real-desert.png') });
+    });
+
+    await checks.run('each sees the other', async () => {
+      await until(ann, (id) => window.__mmo.entities().some((e) => e.entityId === id && e.name === 'Ben'), benId, 'Ann to see Ben');
+      await until(ben, (id) => window.__mmo.entities().some((e) => e.entityId === id && e.name === 'Ann'), annId, 'Ben to see Ann');
+    });
+
+    await checks.run('Ann walks a client-side path the server accepts; Ben sees her move and stop there', async () => {
+      const to = await S(ann, () => {
+        const me = window.__mmo.scene.me(), pm = window.__mmo.scene.pathMap;
+        for (let dx = 220; dx > 60; dx -= 20)
+          for (const dy of [0, 60, -60, 120]) if (pm.reachable(me.x + dx, me.y + dy) && window.__mmo.findPath(me, { x: me.x + dx, y: me.y + dy })) return { x: Math.round(me.x + dx), y: Math.round(me.y + dy) };
+        return null;
+      });
+      if (!to) throw new Error('no reachable point beside Ann');
+      await clickWorld(ann, to.x, to.y);
+      await until(ben, (id) => window.__mmo.entities().some((e) => e.entityId === id && e.moving), annId, 'Ben to see Ann walk');
+      await until(ben, ([id, x, y]) => window.__mmo.entities().some((e) => e.entityId === id && !e.moving && Math.hypot(e.x - x, e.y - y) < 3), [annId, to.x, to.y], 'Ann to stop at the point on Ben\'s screen');
+      await until(ann, () => !window.__mmo.scene.me().path, null, 'Ann to arrive');
+      if (await S(ann, () => window.__mmo.S.moveRefused)) throw new Error('the server refused the move');
+    });
+
+    await checks.run('clicking an NPC brings its words', async () => {
+      const npc = (await ents(ann)).filter((e) => e.type === 'npc').sort((a, b) => a.x - b.x)[0];
+      await clickWorld(ann, npc.x, npc.y - 20);
+      await ann.waitForSelector('#npc-dialog:not([hidden]) .npc-word', { timeout: 20000 });
+      if (!(await ann.textContent('#npc-dialog .npc-word')).trim()) throw new Error('no words');
+      await ann.click('#npc-dialog button:last-child');
+    });
+
+    await checks.run('world chat reaches Ben; Ben\'s private answer reaches Ann', async () => {
+      await ann.fill('#chat-text', 'hello desert');
+      await ann.press('#chat-text', 'Enter');
+      await until(ben, () => document.getElementById('chat-log').textContent.includes('[World] Ann: hello desert'), null, 'the world line');
+      await ben.selectOption('#chat-scope', 'private');
+      await ben.fill('#chat-to', 'Ann');
+      await ben.fill('#chat-text', 'right behind you');
+      await ben.press('#chat-text', 'Enter');
+      await until(ann, () => document.getElementById('chat-log').textContent.includes('[Private] Ben: right behind you'), null, 'the private line');
+    });
+
+    await checks.run('Ann fights level-1 scorpions until one drops something, and picks it into her bag', async () => {
+      const zone = { x: 646, y: 1000 };  // the level-1 Sand Scorpion zone of config/map/desert.json
+      let picked = false, kills = 0, shot = false;
+      for (let round = 0; round < 12 && !picked; round++) {
+        if (await S(ann, () => window.__mmo.scene.me().died))
+          await until(ann, () => !window.__mmo.scene.me().died, null, 'the revive', 20000);
+        await approach(ann, zone.x, zone.y, 260);
+        const mob = await S(ann, () => {
+          const me = window.__mmo.scene.me();
+          return window.__mmo.entities().filter((e) => e.type === 'mob' && !e.died && e.kindId === 201 && window.__mmo.scene.entities[e.entityId].level === 1)
+            .sort((a, b) => Math.hypot(a.x - me.x, a.y - me.y) - Math.hypot(b.x - me.x, b.y - me.y))[0] || null;
+        });
+        if (!mob) { await ann.waitForTimeout(1000); continue; }  // all dead: the zone respawns in 5 s
+        if (!(await clickEntity(ann, mob.entityId, 12))) continue;
+        // The server's brain chases and strikes; the mob dies, or Ann does (and revives at the birth point).
+        await until(ann, (id) => { const e = window.__mmo.scene.entities[id]; return !e || e.died || window.__mmo.scene.me().died; }, mob.entityId, 'the fight to end', 30000);
+        if (SHOTS && !shot) { shot = true; await ann.screenshot({ path: path.join(SHOTS, 'mmo-real-fight.png') }); }
+        if (await S(ann, () => window.__mmo.scene.me().died)) { console.log('  (Ann died in round ' + round + ')'); continue; }
+        kills++;
+        const drop = await S(ann, () => {
+          const me = window.__mmo.scene.me();
+          return window.__mmo.entities().filter((e) => (e.type === 'item' || e.type === 'equipment'))
+            .sort((a, b) => Math.hypot(a.x - me.x, a.y - me.y) - Math.hypot(b.x - me.x, b.y - me.y))[0] || null;
+        });
+        if (!drop) { console.log('  (kill ' + kills + ' dropped nothing)'); continue; }
+        if (!(await clickEntity(ann, drop.entityId, 8))) continue;
+        await until(ann, (id) => !window.__mmo.scene.entities[id], drop.entityId, 'the pick');
+        picked = await S(ann, () => (window.__mmo.S.me.bag.items || []).length > 0);
+      }
+      if (!kills) throw new Error('no kill');
+      if (!picked) throw new Error('no drop picked after ' + kills + ' kills');
+      if ((await S(ann, () => window.__mmo.S.pushes.onAttack || 0)) < 2) throw new Error('no onAttack pushes');
+      await ann.keyboard.press('b');
+      await ann.waitForSelector('#panel-bag:not([hidden]) .slot.full', { timeout: 5000 });
+      if (SHOTS) await ann.screenshot({ path: path.join(SHOTS, 'mmo-real-bag.png') });
+    });
+  } catch (e) {
+    checks.fail('no exception', e);
+  } finally {
+    if (browser) await browser.close();
+    const exit = await cluster.stop();
+    if (checks.failed) console.log(cluster.output().split('\n').filter((l) => /WARN|ERROR/.test(l)).slice(-30).join('\n'));
+    await checks.run('the cluster stops cleanly', () => { if (exit.code !== 0) throw new Error(JSON.stringify(exit)); });
+  }
+  checks.finish();
+}
+
+if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
+main();
