@@ -101,7 +101,7 @@
     var g = this.g, cw = this.canvas.width, ch = this.canvas.height;
     g.setTransform(1, 0, 0, 1, 0, 0);
     g.fillStyle = '#1d1a17'; g.fillRect(0, 0, cw, ch);
-    if (!this.map) return;
+    if (!this.map) { this.drawBackdrop(g, cw, ch); return; }
     g.translate(-Math.round(this.cam.x), -Math.round(this.cam.y));
     var x0 = Math.max(0, Math.floor(this.cam.x / CHUNK)), y0 = Math.max(0, Math.floor(this.cam.y / CHUNK));
     var x1 = Math.min(Math.ceil(this.map.width / CHUNK) - 1, Math.floor((this.cam.x + cw) / CHUNK));
@@ -117,6 +117,22 @@
     this.drawFloaters(g, now);
     g.setTransform(1, 0, 0, 1, 0, 0);
     this.drawMinimap(g, cw);
+  };
+
+  // Behind the login and hero forms: open desert drifting slowly under a dusk tint.
+  Scene.prototype.drawBackdrop = function (g, cw, ch) {
+    if (!this.backdrop) this.backdrop = { pm: { tileW: 20, tileH: 20, cols: 0, rows: 0, tileBlocked: function () { return false; } }, chunks: new Map() };
+    var b = this.backdrop, t = performance.now() / 1000, ox = t * 12, oy = t * 5;
+    for (var cy = Math.floor(oy / CHUNK); cy * CHUNK < oy + ch; cy++)
+      for (var cx = Math.floor(ox / CHUNK); cx * CHUNK < ox + cw; cx++) {
+        var key = cx + ',' + cy, c = b.chunks.get(key);
+        if (!c) { c = Art.drawChunk('desert', b.pm, cx, cy, CHUNK); b.chunks.set(key, c); }
+        g.drawImage(c, Math.round(cx * CHUNK - ox), Math.round(cy * CHUNK - oy));
+      }
+    if (b.chunks.size > 64) b.chunks.clear();
+    var grad = g.createLinearGradient(0, 0, 0, ch);
+    grad.addColorStop(0, 'rgba(40,20,50,0.55)'); grad.addColorStop(1, 'rgba(20,10,5,0.75)');
+    g.fillStyle = grad; g.fillRect(0, 0, cw, ch);
   };
 
   // Entities on screen, drawn back to front: ground items first, then by y, then by x.
