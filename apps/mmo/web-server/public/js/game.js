@@ -257,8 +257,11 @@
     if (!found) { ui.notice('You cannot go there.'); return null; }
     var path = found.path.map(function (p) { return { x: Math.round(p.x), y: Math.round(p.y) }; });
     // Walking starts at once; the server verifies the path and corrects us through onPathCheckout.
+    // The server starts the walk half a round trip later: play it that much slower, so both end together.
+    var speed = S.me.walkSpeed || me.walkSpeed || 240, dist = found.cost;
+    if (dist > 0 && S.rtt > 0) speed = dist / (dist / speed + S.rtt / 2000);
     scene.targetId = null;
-    scene.walk(me, path, S.me.walkSpeed || me.walkSpeed || 240, 0);
+    scene.walk(me, path, speed, 0);
     S.moveRequests++;
     S.client.request('area.playerHandler.move', { path: path }, function (res) {
       if (!res || res.code !== 200) { scene.stop(me); ui.notice('The server refused that move.'); S.moveRefused = (S.moveRefused || 0) + 1; }
