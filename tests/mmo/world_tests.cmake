@@ -6,3 +6,8 @@ if(NOT TARGET mmo_world)
 endif()
 shd_add_cppunit_test(mmo_world_unit SOURCES ${CMAKE_CURRENT_LIST_DIR}/world_unit_test.cpp LIBS mmo_world LABELS mmo)
 target_compile_definitions(mmo_world_unit PRIVATE MMO_APP_DIR="${PROJECT_SOURCE_DIR}/apps/mmo")
+#   mmo_world_protocol  the area routes and pushes over the wire with the real npm Pomelo client
+#                    (tests/mmo/world_protocol_test.js: see its header)
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_protocol SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_protocol_test.js TIMEOUT 180 LABELS mmo)
+endif()

@@ -90,6 +90,7 @@ class WorldTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(npc_talk_and_traverse);
     CPPUNIT_TEST(rate_limit);
     CPPUNIT_TEST(enter_scene_body);
+    CPPUNIT_TEST(player_kills_a_desert_mob);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -450,6 +451,32 @@ public:
         CPPUNIT_ASSERT(contains(body, "\"equipments\":{\"weapon\":0,"));
         CPPUNIT_ASSERT(contains(body, "\"fightSkills\":[{\"id\":1,\"level\":1}]"));
         CPPUNIT_ASSERT(contains(body, "\"map\":{\"name\":\"desert\",\"width\":4200,\"height\":2800,\"tileW\":20,\"tileH\":20,\"weightMap\":[{\"collisions\":"));
+    }
+
+    // On the real desert map, with its walls, for many seeds: a player walks from the birth place to
+    // the nearest level-1 mob and kills it (a tough one: the mobs it passes may gang up on it).
+    void player_kills_a_desert_mob() {
+        const AreaKind &desert = *data().area(1);
+        const SceneMap map = SceneMap::load(data().app_dir + desert.map_path, desert.width, desert.height);
+        for (std::uint32_t seed = 1; seed <= 30; ++seed) {
+            RecordingSink sink;
+            AreaOptions options;
+            options.seed = seed;
+            Area area(data(), desert, map, sink, options);
+            PlayerRecord tough = hero(1, 400, 150);
+            tough.hp = tough.max_hp = 100000;
+            Player &p = area.add_player(tough);
+            Mob *nearest = nullptr;
+            for (Mob *m : area.mobs())
+                if (m->level == 1 && (!nearest || std::hypot(m->x - p.x, m->y - p.y) < std::hypot(nearest->x - p.x, nearest->y - p.y)))
+                    nearest = m;
+            CPPUNIT_ASSERT(nearest);
+            const EntityId id = nearest->id;
+            CPPUNIT_ASSERT(area.attack(p, id));
+            CPPUNIT_ASSERT_MESSAGE("seed " + std::to_string(seed) + " mob at " + std::to_string(nearest->x) + "," +
+                                       std::to_string(nearest->y) + " player at " + std::to_string(p.x) + "," + std::to_string(p.y),
+                                   run_until(area, [&] { return area.entity(id) == nullptr; }, 40000));
+        }
     }
 };
 

@@ -29,7 +29,7 @@ AreaServer::AreaServer(AppContext &ctx, int area_id) : ctx_(ctx) {
     rapidjson::Document me = shd::parse_json_or_empty(ctx.server.json);
     if (me.IsObject() && me.HasMember("minDrops") && me["minDrops"].IsInt()) options.min_drops = std::max(0, std::min(2, me["minDrops"].GetInt()));
     area_ = std::make_unique<world::Area>(*data_, *kind, std::move(map), *this, options);
-    records_ = memory_player_records(*data_);
+    records_ = ctx.players ? store_player_records(*ctx.players) : memory_player_records(*data_);
     install_handlers();
 }
 

@@ -1,7 +1,7 @@
 // Where an area server gets a player's record on enterScene and puts it back (write-behind saves while
-// playing, a direct save on leave). The area code sees only this interface; memory_player_records()
-// keeps records in the process (a new player of kind 210 at the birth place for an unknown id), for a
-// server without the platform's store.
+// playing, a direct save on leave). The area code sees only this interface: store_player_records()
+// is the game database (platform/player_store.hpp); memory_player_records() keeps records in the
+// process (a new player of kind 210 at the birth place for an unknown id), for a server without one.
 #pragma once
 #include "world/area.hpp"
 
@@ -26,5 +26,9 @@ public:
 };
 
 std::unique_ptr<PlayerRecords> memory_player_records(const world::GameData &data);
+
+class PlayerStore;
+// The platform's store (the game database, saves through the sync plugin).
+std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store);
 
 }  // namespace mmo

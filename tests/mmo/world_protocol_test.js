@@ -1,0 +1,249 @@
+// The game world over the wire (apps/mmo area servers), with the real npm Pomelo client: two players
+// enter scene 1 and see each other (enterScene, onAddEntities), one moves and the other gets onMove,
+// invalid paths are refused (through a wall, a teleporting start, too long), a player kills a mob
+// (onAttack KILLED with exp), picks its drop (onPickItem), dies and is revived (onRevive); requests
+// of players absent or dead are refused (playerFilter), the per-player rate holds, and hostile bodies
+// get errors while the server goes on.
+// Run by CTest (mmo_world_protocol): SHADDOCK_HOST.
+'use strict';
+const assert = require('assert');
+const fs = require('fs');
+const path = require('path');
+const client = require('../connector/lib/pomelo_js_client');
+const { waitFor } = require('../connector/lib/harness');
+const { Checks, requiredEnv } = require('../../tools/node/util');
+const { prepareAppDir, startMmoCluster, account, connect } = require('./mmo_cluster');
+
+const HOST = requiredEnv('SHADDOCK_HOST');
+const PUSHES = ['onAddEntities', 'onRemoveEntities', 'onMove', 'onPathCheckout', 'onAttack', 'onRevive', 'onPickItem', 'onUpgrade', 'onNPCTalk', 'onUserLeave'];
+
+// Registers, logs in, creates a hero and returns {pomelo, uid, hero}.
+async function hero(cluster, name) {
+  const a = await account(cluster, name);
+  const c = await connect(cluster, a.uid, a.token, PUSHES);
+  assert.strictEqual(c.res.code, 200, JSON.stringify(c.res));
+  const r = await client.request(c.pomelo, 'connector.roleHandler.createPlayer', { name, roleId: 210 });
+  assert.strictEqual(r.code, 200, JSON.stringify(r));
+  return { pomelo: c.pomelo, uid: a.uid, hero: r.player };
+}
+
+// A request that fails the check instead of hanging when no answer comes.
+const req = (p, route, msg) => Promise.race([
+  client.request(p.pomelo, route, msg),
+  new Promise((_, reject) => setTimeout(() => reject(new Error('no answer to ' + route)), 20000).unref()),
+]);
+const last = (p, route, pred = () => true) => p.pomelo.pushes[route].filter(pred).slice(-1)[0];
+const until = (cond, what, ms = 20000) => waitFor(cond, ms, what, 20);
+
+// The blocked tiles of enterScene's map (weightMap: per column, runs of blocked rows).
+function blockedTiles(map) {
+  const blocked = new Set();
+  map.weightMap.forEach((col, x) => {
+    for (const run of col.collisions) for (let y = run.start; y < run.start + run.length; y++) blocked.add(x + ',' + y);
+  });
+  return blocked;
+}
+
+function segmentBlocked(blocked, a, b, tile) {
+  const n = Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / 4);
+  for (let i = 0; i <= n; i++) {
+    const x = a.x + (b.x - a.x) * i / n;
+    const y = a.y + (b.y - a.y) * i / n;
+    if (blocked.has(Math.floor(x / tile) + ',' + Math.floor(y / tile))) return true;
+  }
+  return false;
+}
+
+async function main() {
+  const checks = new Checks();
+  const dir = await prepareAppDir();
+  // Every kill in scene 1 drops something, so the test can pick it at once.
+  const serversFile = path.join(dir, 'config', 'servers.json');
+  const servers = JSON.parse(fs.readFileSync(serversFile, 'utf8'));
+  servers.development.area.find((s) => s.area === 1).minDrops = 1;
+  fs.writeFileSync(serversFile, JSON.stringify(servers));
+  const cluster = await startMmoCluster(HOST, dir);
+  const open = [];
+  try {
+    const ann = await hero(cluster, 'ann');
+    const ben = await hero(cluster, 'ben');
+    open.push(ann.pomelo, ben.pomelo);
+    let annScene, benScene;
+
+    await checks.run('playerFilter: area requests before enterScene are refused', async () => {
+      const r = await req(ann, 'area.playerHandler.move', { path: [{ x: 400, y: 150 }, { x: 420, y: 150 }] });
+      assert.strictEqual(r.code, 500, JSON.stringify(r));
+    });
+
+    await checks.run('loadResource and loadAreaResource answer the tables and the kinds of scene 1', async () => {
+      const res = await req(ann, 'area.resourceHandler.loadResource', { version: {} });
+      assert.strictEqual(res.code, 200);
+      for (const t of ['fightskill', 'equipment', 'item', 'character', 'npc']) {
+        assert.ok(Array.isArray(res.data[t]) && res.data[t].length > 2, t);
+        assert.ok(Number.isInteger(res.version[t]), t);
+      }
+      const again = await req(ann, 'area.resourceHandler.loadResource', { version: res.version });
+      assert.deepStrictEqual(again.data, {});
+      const area = await req(ann, 'area.resourceHandler.loadAreaResource', {});
+      assert.strictEqual(area.mapName, 'desert');
+      assert.ok(area.mobs.includes(201) && area.npcs.includes(301), JSON.stringify(area));
+    });
+
+    await checks.run('two players enter scene 1 and see each other', async () => {
+      annScene = await req(ann, 'area.playerHandler.enterScene', {});
+      assert.strictEqual(annScene.curPlayer.name, 'ann', JSON.stringify(annScene).slice(0, 300));
+      assert.strictEqual(annScene.curPlayer.nextLevelExp, 58);
+      assert.strictEqual(annScene.map.name, 'desert');
+      assert.strictEqual(annScene.map.weightMap.length, 4200 / 20);
+      benScene = await req(ben, 'area.playerHandler.enterScene', {});
+      const annId = annScene.curPlayer.entityId;
+      const benId = benScene.curPlayer.entityId;
+      assert.ok(benScene.entities.player.some((p) => p.entityId === annId && p.name === 'ann'));
+      await until(() => ann.pomelo.pushes.onAddEntities.some((m) => (m.player || []).some((p) => p.entityId === benId)), 'onAddEntities of ben');
+      const seen = last(ann, 'onAddEntities').player.find((p) => p.entityId === benId);
+      for (const f of ['id', 'entityId', 'name', 'kindId', 'kindName', 'type', 'x', 'y', 'hp', 'mp', 'maxHp', 'maxMp', 'level', 'walkSpeed', 'areaId'])
+        assert.ok(f in seen, f);
+      ann.pomelo.notify('area.playerHandler.changeView', { width: 1280, height: 720 });
+    });
+
+    const annId = () => annScene.curPlayer.entityId;
+    const benId = () => benScene.curPlayer.entityId;
+    const annPos = { x: annScene ? annScene.curPlayer.x : 0, y: annScene ? annScene.curPlayer.y : 0 };
+
+    await checks.run('a move is answered 200 and the other player gets onMove', async () => {
+      const to = { x: 360 + Math.floor(Math.random() * 90), y: 100 + Math.floor(Math.random() * 90) };
+      const r = await req(ann, 'area.playerHandler.move', { path: [annPos, to] });
+      assert.strictEqual(r.code, 200, JSON.stringify(r));
+      await until(() => last(ben, 'onMove', (m) => m.entityId === annId()), 'onMove at ben');
+      const m = last(ben, 'onMove', (x) => x.entityId === annId());
+      assert.strictEqual(m.speed, 240);
+      assert.deepStrictEqual(m.path[m.path.length - 1], to);
+      assert.ok(!ann.pomelo.pushes.onMove.some((x) => x.entityId === annId()), 'the mover gets no onMove of its own move');
+      Object.assign(annPos, to);
+      await new Promise((r2) => setTimeout(r2, 800));  // arrived (at most ~160 px at 240 px/s)
+    });
+
+    await checks.run('invalid paths are refused: through a wall, a teleporting start, too long', async () => {
+      const blocked = blockedTiles(annScene.map);
+      // A free point whose straight line from the player crosses a wall.
+      let across = null;
+      for (let x = 10; x < 2400 && !across; x += 20) {
+        for (let y = 10; y < 2400 && !across; y += 20) {
+          const p = { x, y };
+          if (blocked.has(Math.floor(x / 20) + ',' + Math.floor(y / 20))) continue;
+          if (Math.hypot(x - annPos.x, y - annPos.y) < 2000 && segmentBlocked(blocked, annPos, p, 20)) across = p;
+        }
+      }
+      assert.ok(across, 'the map has a wall near the birth place');
+      const wall = await req(ann, 'area.playerHandler.move', { path: [annPos, across] });
+      assert.strictEqual(wall.code, 500, JSON.stringify(wall));
+      const teleport = await req(ann, 'area.playerHandler.move', { path: [{ x: annPos.x + 600, y: annPos.y + 300 }, { x: annPos.x + 620, y: annPos.y + 300 }] });
+      assert.strictEqual(teleport.code, 500, JSON.stringify(teleport));
+      const zigzag = [annPos];
+      for (let i = 0; i < 40; i++) zigzag.push({ x: i % 2 ? 351 : 466, y: annPos.y });
+      const long = await req(ann, 'area.playerHandler.move', { path: zigzag });
+      assert.strictEqual(long.code, 500, JSON.stringify(long));
+      assert.match(long.error, /longer/);
+    });
+
+    let drop = null;
+    await checks.run('a player attacks a mob until it dies: onAttack KILLED with exp and the drop', async () => {
+      // Mobs on the way may gang up on the player and kill it first (that is the game): then it
+      // enters again for a fresh view, once revived, and tries the next weak mob.
+      for (let attempt = 0; attempt < 4 && !drop; attempt++) {
+        const mobs = (annScene.entities.mob || []).filter((m) => m.level <= 3);
+        assert.ok(mobs.length, 'a weak mob in view');
+        mobs.sort((a, b) => Math.hypot(a.x - annPos.x, a.y - annPos.y) - Math.hypot(b.x - annPos.x, b.y - annPos.y));
+        const target = mobs[attempt % mobs.length];
+        const deaths = ann.pomelo.pushes.onAttack.filter((m) => m.target === annId() && m.result.result === 2).length;
+        const r = await req(ann, 'area.fightHandler.attack', { targetId: target.entityId });
+        if (r.code !== 200) { annScene = await req(ann, 'area.playerHandler.enterScene', {}); continue; }  // gone meanwhile
+        const killedIt = (m) => m.attacker === annId() && m.target === target.entityId && m.result.result === 2;
+        const died = () => ann.pomelo.pushes.onAttack.filter((m) => m.target === annId() && m.result.result === 2).length > deaths;
+        await until(() => last(ann, 'onAttack', killedIt) || died(), 'the kill', 40000);
+        if (!last(ann, 'onAttack', killedIt)) {
+          await until(() => last(ann, 'onRevive', (m) => m.entityId === annId()), 'onRevive', 15000);
+          annScene = await req(ann, 'area.playerHandler.enterScene', {});
+          Object.assign(annPos, { x: annScene.curPlayer.x, y: annScene.curPlayer.y });
+          continue;
+        }
+        const kill = last(ann, 'onAttack', killedIt);
+        assert.ok(kill.exp > 0, JSON.stringify(kill));
+        assert.ok(ann.pomelo.pushes.onAttack.some((m) => m.attacker === annId() && m.result.result === 1 && m.result.damage > 0));
+        assert.ok(Array.isArray(kill.result.items) && kill.result.items.length >= 1, JSON.stringify(kill));
+        drop = kill.result.items[0];
+        for (const f of ['entityId', 'kindId', 'x', 'y', 'playerId', 'type']) assert.ok(f in drop, f);
+        // The brain walked the player there: the server's onMove reaches the mover too.
+        assert.ok(ann.pomelo.pushes.onMove.some((m) => m.entityId === annId()));
+      }
+      assert.ok(drop, 'a mob killed within 4 attempts');
+    });
+
+    await checks.run('the player picks the drop: onPickItem', async () => {
+      assert.ok(drop, 'a drop');
+      const r = await req(ann, 'area.playerHandler.pickItem', { targetId: drop.entityId });
+      assert.strictEqual(r.code, 200, JSON.stringify(r));
+      await until(() => last(ann, 'onPickItem', (m) => m.item === drop.entityId), 'onPickItem');
+      const picked = last(ann, 'onPickItem', (m) => m.item === drop.entityId);
+      assert.strictEqual(picked.player, annId());
+      assert.strictEqual(picked.index, 1);
+      const again = await req(ann, 'area.playerHandler.pickItem', { targetId: drop.entityId });
+      assert.strictEqual(again.code, 500, 'gone');
+    });
+
+    await checks.run('a killed player is refused while dead and revived after 5 s (onRevive)', async () => {
+      const r = await req(ben, 'area.fightHandler.attack', { targetId: annId() });
+      assert.strictEqual(r.code, 200, JSON.stringify(r));
+      await until(() => last(ben, 'onAttack', (m) => m.target === annId() && m.result.result === 2), 'ann killed', 40000);
+      const killed = last(ben, 'onAttack', (m) => m.target === annId() && m.result.result === 2);
+      assert.strictEqual(killed.reviveTime, 5000);
+      const dead = await req(ann, 'area.playerHandler.move', { path: [annPos, { x: annPos.x + 10, y: annPos.y }] });
+      assert.strictEqual(dead.code, 500, JSON.stringify(dead));
+      await until(() => last(ann, 'onRevive', (m) => m.entityId === annId()), 'onRevive', 15000);
+      const rev = last(ann, 'onRevive', (m) => m.entityId === annId());
+      assert.ok(rev.hp > 0 && rev.x >= 346 && rev.x <= 471 && rev.y >= 81 && rev.y <= 209, JSON.stringify(rev));
+    });
+
+    await checks.run('hostile bodies get errors, never a crash', async () => {
+      const bad = [
+        ['area.playerHandler.move', {}], ['area.playerHandler.move', { path: 'x' }], ['area.playerHandler.move', { path: [1, 2] }],
+        ['area.playerHandler.move', { path: [{ x: 'a', y: 1 }, { x: 2, y: 2 }] }],
+        ['area.playerHandler.move', { path: new Array(200).fill({ x: 400, y: 150 }) }],
+        ['area.playerHandler.move', { path: [{ x: 400, y: 150 }, { x: 1e300, y: -1e300 }] }],
+        ['area.playerHandler.pickItem', { targetId: 'abc' }], ['area.playerHandler.pickItem', { targetId: -1 }],
+        ['area.playerHandler.pickItem', { targetId: 1e20 }], ['area.playerHandler.pickItem', { targetId: 987654321 }],
+        ['area.playerHandler.pickItem', [1, 2, 3]], ['area.fightHandler.attack', { targetId: 987654 }],
+        ['area.fightHandler.attack', { targetId: benId() }],  // oneself
+        ['area.playerHandler.enterScene', 'not an object'],
+      ];
+      for (const [route, msg] of bad) {
+        const r = await req(ben, route, msg);
+        if (route === 'area.playerHandler.enterScene') continue;  // entering again is allowed
+        assert.strictEqual(r.code, 500, route + ' ' + JSON.stringify(msg).slice(0, 80) + ' -> ' + JSON.stringify(r));
+      }
+      ben.pomelo.notify('area.playerHandler.changeView', { width: 'wide' });
+      ben.pomelo.notify('area.playerHandler.npcTalk', { targetId: { x: 1 } });
+      ben.pomelo.notify('area.fightHandler.useSkill', { skillId: 99, playerId: annScene.curPlayer.id });
+      // Still serving.
+      const area = await req(ben, 'area.resourceHandler.loadAreaResource', {});
+      assert.strictEqual(area.mapName, 'desert');
+    });
+
+    await checks.run('a flood of requests is cut by the per-player rate', async () => {
+      const answers = await Promise.all(Array.from({ length: 60 }, () => req(ben, 'area.playerHandler.pickItem', { targetId: 987654321 })));
+      assert.ok(answers.some((a) => a.error === 'too many requests'), JSON.stringify(answers.slice(-3)));
+    });
+
+    await checks.run('a player leaving is announced to the area (onUserLeave)', async () => {
+      ben.pomelo.disconnect();
+      await until(() => ann.pomelo.pushes.onUserLeave.some((m) => m.playerId === benScene.curPlayer.id), 'onUserLeave');
+    });
+  } finally {
+    for (const p of open) { try { p.disconnect(); } catch (e) { /* closed */ } }
+    const { code, signal } = await cluster.stop();
+    if (code !== 0) console.log('cluster exit', code, signal, cluster.output().slice(-2000));
+  }
+  checks.finish();
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
