@@ -3,15 +3,15 @@
 // tampered, expired and unknown-user tokens refused with 1001/1002/1003), a hero created with
 // connector.roleHandler.createPlayer (and its hostile cases refused), entry again returning the
 // hero, and a second login of the same user kicking the first session.
-// Run by CTest (mmo_entry): SHADDOCK_HOST.
+//   node entry_test.js            SQLite (the default database)
+//   node entry_test.js postgres   a real PostgreSQL (tools/node/engines.js)
+// Run by CTest (mmo_entry, mmo_entry_postgres): SHADDOCK_HOST.
 'use strict';
-const { execFileSync } = require('child_process');
-const path = require('path');
 const assert = require('assert');
 const client = require('../connector/lib/pomelo_js_client');
 const { waitFor } = require('../connector/lib/harness');
 const { Checks, requiredEnv } = require('../../tools/node/util');
-const { prepareAppDir, startMmoCluster, makeToken, developmentSecret, account, connect } = require('./mmo_cluster');
+const { testDatabase, prepareAppDir, startMmoCluster, makeToken, developmentSecret, account, connect } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 
@@ -25,7 +25,8 @@ async function gateAnswer(cluster, msg) {
 
 async function main() {
   const checks = new Checks();
-  const dir = await prepareAppDir();
+  const db = await testDatabase(process.argv[2]);
+  const dir = await prepareAppDir({ pg: db.pg });
   const cluster = await startMmoCluster(HOST, dir);
   const secret = developmentSecret();
   const open = [];
@@ -105,8 +106,7 @@ async function main() {
                                             dodgeRate: 13, walkSpeed: 240, attackSpeed: 1.2, skillPoint: 0 }))
         assert.strictEqual(hero[k], v, k);
       assert.ok(hero.x >= 346 && hero.x <= 471 && hero.y >= 81 && hero.y <= 209, JSON.stringify(hero));
-      const db = path.join(dir, 'data', 'mmo.db');
-      const q = (sql) => execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+      const q = (sql) => db.query(dir, sql);
       assert.strictEqual(q(`SELECT itemCount, items FROM bag WHERE playerId = ${hero.id}`), '20|[]');
       assert.strictEqual(q(`SELECT skillId, level FROM fight_skill WHERE playerId = ${hero.id}`), '1|1');
       assert.strictEqual(q(`SELECT weapon + armor + helmet + necklace + ring + belt + shoes + amulet + legguard FROM equipments WHERE playerId = ${hero.id}`), '0');
@@ -147,6 +147,7 @@ async function main() {
   } finally {
     for (const p of open) try { p.disconnect(); } catch (e) { /* closed */ }
     await cluster.stop();
+    await db.close();
   }
   checks.finish();
 }

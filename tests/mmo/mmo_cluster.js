@@ -1,7 +1,7 @@
 // Starts the MMO demo (apps/mmo) as a real cluster on free ports, for the mmo tests, and the client
 // steps of its login flow (HTTP register/login, gate, connector entry) with the real npm Pomelo client.
 'use strict';
-const { spawn } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
@@ -11,10 +11,38 @@ const { freePort, waitFor } = require('../connector/lib/harness');
 const { tempDir } = require('../../tools/node/util');
 
 const APP = path.join(__dirname, '..', '..', 'apps', 'mmo');
+const PG_PASSWORD = 'mmo-test-password';
+
+// The game database of a test: SQLite in the app folder (pg null), or a PostgreSQL engine started by
+// tools/node/engines.js. query(dir, sql) answers rows as "a|b" lines either way.
+async function testDatabase(kind) {
+  if (kind !== 'postgres') {
+    return { pg: null, query: (dir, sql) => execFileSync('sqlite3', [path.join(dir, 'data', 'mmo.db'), sql], { encoding: 'utf8' }).trim(),
+             close: async () => {} };
+  }
+  const engines = require('../../tools/node/engines');
+  const pg = await engines.start('postgres', { password: PG_PASSWORD });
+  return {
+    pg,
+    query: (dir, sql) => execFileSync('psql', ['-h', '127.0.0.1', '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-At',
+                                                '-F', '|', '-c', sql], { env: { ...process.env, PGPASSWORD: PG_PASSWORD }, encoding: 'utf8' }).trim(),
+    close: () => pg.close(),
+  };
+}
+
+// The sync entry's options for a PostgreSQL engine: its address and the schema with BIGSERIAL ids
+// (README: "PostgreSQL instead of SQLite").
+function usePostgres(options, pg) {
+  Object.assign(options, { database: 'postgresql', host: '127.0.0.1', port: pg.port, user: pg.user, dbname: pg.database,
+                           password: PG_PASSWORD });
+  delete options.file;
+  options.init = options.init.map((sql) => sql.replace('id INTEGER PRIMARY KEY', 'id BIGSERIAL PRIMARY KEY'));
+}
 
 // A copy of the app's config folder with every port free; `syncInterval` (ms) shortens the
-// write-behind. The database and the logs live in the folder, so a second start on it keeps both.
-async function prepareAppDir({ syncInterval = 60000 } = {}) {
+// write-behind; `pg` (testDatabase) puts the database there. The database (SQLite) and the logs live
+// in the folder, so a second start on it keeps both.
+async function prepareAppDir({ syncInterval = 60000, pg = null } = {}) {
   const dir = tempDir('shd-mmo-');
   fs.mkdirSync(path.join(dir, 'config'));
   for (const f of fs.readdirSync(path.join(APP, 'config'))) {
@@ -36,7 +64,9 @@ async function prepareAppDir({ syncInterval = 60000 } = {}) {
   fs.writeFileSync(path.join(dir, 'config', 'master.json'),
                    JSON.stringify({ id: 'master-server-1', host: '127.0.0.1', port: await freePort() }));
   const plugins = JSON.parse(fs.readFileSync(path.join(APP, 'config', 'plugins.json'), 'utf8'));
-  plugins.plugins.find((p) => p.name === 'sync').options.interval = syncInterval;
+  const sync = plugins.plugins.find((p) => p.name === 'sync').options;
+  sync.interval = syncInterval;
+  if (pg) usePostgres(sync, pg);
   fs.writeFileSync(path.join(dir, 'config', 'plugins.json'), JSON.stringify(plugins));
   return dir;
 }
@@ -122,4 +152,4 @@ async function connect(cluster, uid, token, pushes = ['onChat']) {
   return { pomelo, entry, res };
 }
 
-module.exports = { APP, prepareAppDir, startMmoCluster, httpPost, makeToken, developmentSecret, account, connect };
+module.exports = { APP, testDatabase, usePostgres, prepareAppDir, startMmoCluster, httpPost, makeToken, developmentSecret, account, connect };

@@ -3,8 +3,9 @@
 //   gate       gate.gateHandler.queryEntry
 //   connector  connector.entryHandler.entry, connector.roleHandler.createPlayer, connector.timeSyncHandler.timeSync
 //   auth       authRemote.auth (token check)
-//   every server with RPC: the area route (the session's serverId) and the chat route (the one chat server)
-//   chat       chat.chatHandler.send
+//   every server with RPC: the area route (the session's serverId), the chat and manager routes (the one of each)
+//   chat       chat.chatHandler.send, chatRemote.add/kick
+//   manager    teamRemote.* (teams)
 //   web        the HTTP login/register endpoint and the web client's files
 //   area, path the game world (area/area_module.hpp)
 #include "area/area_module.hpp"
@@ -17,6 +18,7 @@
 #include "platform/login_web.hpp"
 #include "platform/mmo_config.hpp"
 #include "platform/player_store.hpp"
+#include "platform/team_manager.hpp"
 
 #include <shaddock/cpp/app.hpp>
 #include <shaddock/ext/handler.h>
@@ -40,10 +42,11 @@ public:
         if (host().find<shd_rpc_v1>(SHD_RPC_SERVICE_ID).first) {
             ctx.rpc.emplace(host());
             mmo::install_area_route(*ctx.rpc);
-            // One chat server holds every channel (as lordofpomelo's): its first one.
-            ctx.rpc->route("chat", [](const std::string &, const std::vector<std::string> &candidates) {
-                return candidates.empty() ? std::string() : candidates.front();
-            });
+            // One chat server holds every channel and one manager every team (as lordofpomelo's): the first.
+            for (const char *single : {"chat", "manager"})
+                ctx.rpc->route(single, [](const std::string &, const std::vector<std::string> &candidates) {
+                    return candidates.empty() ? std::string() : candidates.front();
+                });
         }
         const std::string &type = ctx.server.type;
         if (type == "web" || type == "auth" || type == "connector" || type == "area") {
@@ -59,6 +62,7 @@ public:
         if (type == "auth") mmo::install_auth_remote(ctx, config_, *db_);
         if (type == "connector") keep_.push_back(mmo::install_connector_logins(ctx));
         if (type == "chat") keep_.push_back(mmo::install_chat_service(ctx));
+        if (type == "manager") keep_.push_back(mmo::install_team_manager(ctx));
         if (type == "area" || type == "path") world_ = mmo::install_world(ctx);
     }
 

@@ -38,7 +38,7 @@ void install_auth_remote(AppContext &ctx, const MmoConfig &config, Database &db)
         db.run(
             [uid, name](Poco::Data::Session &s) {
                 Poco::Int64 id = static_cast<Poco::Int64>(uid);
-                s << "SELECT name FROM mmo_user WHERE id = ?", use(id), into(*name), now;
+                s << sql_text(s, "SELECT name FROM mmo_user WHERE id = ?"), use(id), into(*name), now;
             },
             [&ctx, uid, name, reply](bool ok, const std::string &error) {
                 if (!ok) {

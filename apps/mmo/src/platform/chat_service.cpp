@@ -35,12 +35,13 @@ std::string strip_tags(const std::string &in) {
     return b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
 }
 
-// A session setting that may be a number or a numeric string.
+// A numeric session setting (a number or a string of digits) as its digits; "" otherwise.
 std::string setting_text(const shd::Session &s, const char *key) {
     auto v = s.get(key);
     if (!v) return {};
-    if (!v->empty() && (*v)[0] == '"') return s.get_string(key).value_or("");
-    return *v == "null" ? std::string() : *v;
+    std::string text = !v->empty() && (*v)[0] == '"' ? s.get_string(key).value_or("") : *v;
+    if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return {};
+    return text;
 }
 
 }  // namespace
@@ -136,9 +137,17 @@ private:
             if (area.empty()) return req->respond(code_body(code::fail));
             channel = "area_" + area;
         } else if (scope == "0897f7") {
+            // The team channel is the manager's (lordofpomelo's teamRemote.chatInTeam).
             std::string team = setting_text(session, "teamId");
-            if (team.empty() || team == "0") return req->respond(code_body(code::fail));
-            channel = "team_" + team;
+            if (team.empty() || team == "0" || player_id.empty() || !ctx_.rpc) return req->respond(code_body(code::fail));
+            ctx_.rpc->call("manager", "{}", "teamRemote", "chatInTeam", "[" + team + "," + player_id + "," + msg + "]",
+                           [req](shd_status s, const std::string &result) {
+                               rapidjson::Document r = shd::parse_json_or_empty(result);
+                               bool ok = s == SHD_OK && r.IsArray() && r.Size() > 1 && r[1].IsObject() &&
+                                         r[1].HasMember("result") && r[1]["result"] == 1;
+                               req->respond(code_body(ok ? code::ok : code::fail));
+                           });
+            return;
         } else if (scope == "279106") {
             auto target = by_name_.find(shd::json_string(body, "toName"));
             if (target == by_name_.end()) return req->respond(code_body(code::chat_user_offline));

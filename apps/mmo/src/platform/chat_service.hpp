@@ -1,17 +1,18 @@
 // The chat server (lordofpomelo's chat): chat.chatHandler.send {scope, content, toName} -> {code}
 // and pushes onChat {playerId, uid, content, scope, kind:0, from}. Scopes (the original's colour
 // strings): "D41313" world (channel pomelo), "F7A900" area (area_<the sender's areaId>), "0897f7"
-// team (team_<the sender's teamId>), "279106" private (the player named toName; 3004 when offline).
+// team (the manager's teamRemote.chatInTeam for the sender's teamId; 500 without a team or when the
+// sender is not in it), "279106" private (the player named toName; 3004 when offline).
 // The sender's name, ids and area come from the session, never from the body; HTML tags are
 // stripped and the content is limited to 200 bytes after stripping (longer, empty or not a string:
 // 500).
 //
 // Membership comes from the other servers:
-//   chatRemote.add [uid, playerName, frontendId, channel]   joins a channel (pomelo, area_N, team_N)
+//   chatRemote.add [uid, playerName, frontendId, channel]   joins a channel (pomelo, area_N)
 //   chatRemote.kick [uid, channel?]                          leaves it, or every channel and the
 //                                                            player list when channel is absent
-// The connector adds world and area channels at login and kicks at logout; an area change or a
-// team moves the area_/team_ channels the same way. One chat server holds every channel.
+// The connector adds world and area channels at login and kicks at logout; an area change moves
+// the area_ channel the same way. One chat server holds every channel.
 #pragma once
 #include <memory>
 

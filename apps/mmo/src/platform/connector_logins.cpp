@@ -189,6 +189,9 @@ private:
                                 [](shd_status, const std::string &) {});
         ctx_.rpc->call("chat", "{}", "chatRemote", "kick", "[" + shd::json_quote(std::to_string(login.uid)) + "]",
                        [](shd_status, const std::string &) {});
+        if (login.player_id != 0)
+            ctx_.rpc->call("manager", "{}", "teamRemote", "memberOffline", "[" + std::to_string(login.player_id) + "]",
+                           [](shd_status, const std::string &) {});
     }
 
     AppContext &ctx_;

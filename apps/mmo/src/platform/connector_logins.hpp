@@ -7,7 +7,8 @@
 // (serverId, playerId, playername, areaId) and joins the world and area chat channels. When the
 // session closes, every area server is told (playerRemote.playerLeave {playerId, instanceId}: the
 // connector does not follow area changes, which the areas make in the session; an area ignores a
-// player it does not hold) and the chat server forgets the player (chatRemote.kick).
+// player it does not hold), the chat server forgets the player (chatRemote.kick) and the manager
+// takes it out of its team (teamRemote.memberOffline).
 #pragma once
 #include <memory>
 

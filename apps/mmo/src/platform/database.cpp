@@ -123,4 +123,17 @@ void Database::loop() {
     }
 }
 
+std::string sql_text(Poco::Data::Session &s, std::string_view sql) {
+    if (s.connector() != Poco::Data::PostgreSQL::Connector::KEY) return std::string(sql);
+    std::string out;
+    int n = 0;
+    for (char c : sql) {
+        if (c == '?')
+            out += "$" + std::to_string(++n);
+        else
+            out += c;
+    }
+    return out;
+}
+
 }  // namespace mmo

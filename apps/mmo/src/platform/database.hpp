@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace Poco::Data {
@@ -61,5 +62,10 @@ private:
     bool stopping_ = false;
     std::thread thread_;
 };
+
+// [database thread] A statement's text for the session's database: the '?' markers as they are for
+// SQLite, numbered $1, $2, ... for PostgreSQL (whose connector takes no '?'). The statements of the
+// app hold no '?' inside string literals.
+std::string sql_text(Poco::Data::Session &s, std::string_view sql);
 
 }  // namespace mmo

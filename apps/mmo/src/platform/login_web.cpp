@@ -132,7 +132,7 @@ private:
             [out, name, password, iterations](Poco::Data::Session &s) {
                 std::vector<Poco::Int64> found;
                 std::string n = name;
-                s << "SELECT id FROM mmo_user WHERE name = ?", use(n), into(found), now;
+                s << sql_text(s, "SELECT id FROM mmo_user WHERE name = ?"), use(n), into(found), now;
                 if (!found.empty()) {
                     out->code = code::duplicate;
                     return;
@@ -140,8 +140,8 @@ private:
                 std::string hash = hash_password(password, iterations);
                 Poco::Int64 t = static_cast<Poco::Int64>(wall_ms());
                 std::vector<Poco::Int64> id;
-                s << "INSERT INTO mmo_user (name, password, loginCount, origin, lastLoginTime) VALUES (?, ?, 1, '', ?) "
-                     "RETURNING id",
+                s << sql_text(s, "INSERT INTO mmo_user (name, password, loginCount, origin, lastLoginTime) VALUES (?, ?, 1, '', ?) "
+                     "RETURNING id"),
                     use(n), use(hash), use(t), into(id), now;
                 if (id.empty()) return;
                 out->uid = static_cast<uint64_t>(id[0]);
@@ -164,14 +164,14 @@ private:
                 std::vector<Poco::Int64> ids;
                 std::vector<std::string> hashes;
                 std::string n = name;
-                s << "SELECT id, password FROM mmo_user WHERE name = ?", use(n), into(ids), into(hashes), now;
+                s << sql_text(s, "SELECT id, password FROM mmo_user WHERE name = ?"), use(n), into(ids), into(hashes), now;
                 if (ids.empty()) return;  // 500: no such user, as lordofpomelo
                 if (!verify_password(password, hashes[0])) {
                     out->code = code::duplicate;  // 501: wrong password
                     return;
                 }
                 Poco::Int64 t = static_cast<Poco::Int64>(wall_ms()), id = ids[0];
-                s << "UPDATE mmo_user SET loginCount = loginCount + 1, lastLoginTime = ? WHERE id = ?", use(t), use(id),
+                s << sql_text(s, "UPDATE mmo_user SET loginCount = loginCount + 1, lastLoginTime = ? WHERE id = ?"), use(t), use(id),
                     now;
                 out->uid = static_cast<uint64_t>(id);
                 out->code = code::ok;

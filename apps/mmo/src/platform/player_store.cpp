@@ -82,7 +82,7 @@ void write_value(Writer &w, const Poco::Dynamic::Var &v, Col type) {
 // Every row of `sql` (one bound integer) as a JSON object of `cols`.
 std::vector<std::string> rows(Poco::Data::Session &s, const std::string &sql, Poco::Int64 key, const std::vector<Column> &cols) {
     Poco::Data::Statement st(s);
-    st << sql, use(key);
+    st << sql_text(s, sql), use(key);
     st.execute();
     Poco::Data::RecordSet rs(st);
     std::vector<std::string> out;
@@ -218,7 +218,7 @@ void PlayerStore::create_player(const std::string &player_json, int bag_slots,
             rapidjson::Document p = shd::parse_json_or_empty(player_json);
             std::string name = shd::json_string(p, "name"), kind_name = shd::json_string(p, "kindName");
             std::vector<Poco::Int64> taken;
-            s << "SELECT id FROM player WHERE name = ?", use(name), into(taken), now;
+            s << sql_text(s, "SELECT id FROM player WHERE name = ?"), use(name), into(taken), now;
             if (!taken.empty()) {
                 out->code = 501;
                 return;
@@ -233,19 +233,19 @@ void PlayerStore::create_player(const std::string &player_json, int bag_slots,
                 for (size_t i = 0; i < 19; ++i) v[i] = int_field(p, ints[i]);
                 double attack_speed = p.HasMember("attackSpeed") && p["attackSpeed"].IsNumber() ? p["attackSpeed"].GetDouble() : 1;
                 std::vector<Poco::Int64> id;
-                s << "INSERT INTO player (userId, kindId, name, country, rank, level, experience, attackValue, "
+                s << sql_text(s, "INSERT INTO player (userId, kindId, name, country, rank, level, experience, attackValue, "
                      "defenceValue, hitRate, dodgeRate, walkSpeed, attackSpeed, hp, mp, maxHp, maxMp, areaId, x, y, "
                      "kindName, skillPoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                     "RETURNING id",
+                     "RETURNING id"),
                     use(v[0]), use(v[1]), use(name), use(v[2]), use(v[3]), use(v[4]), use(v[5]), use(v[6]), use(v[7]),
                     use(v[8]), use(v[9]), use(v[10]), use(attack_speed), use(v[11]), use(v[12]), use(v[13]), use(v[14]),
                     use(v[15]), use(v[16]), use(v[17]), use(kind_name), use(v[18]), into(id), now;
                 if (id.empty()) throw std::runtime_error("no id for the new player");
                 Poco::Int64 pid = id[0];
                 Poco::Int64 slots = bag_slots;
-                s << "INSERT INTO equipments (playerId) VALUES (?)", use(pid), now;
-                s << "INSERT INTO bag (playerId, items, itemCount) VALUES (?, '[]', ?)", use(pid), use(slots), now;
-                s << "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, 1, 1, 1)", use(pid), now;
+                s << sql_text(s, "INSERT INTO equipments (playerId) VALUES (?)"), use(pid), now;
+                s << sql_text(s, "INSERT INTO bag (playerId, items, itemCount) VALUES (?, '[]', ?)"), use(pid), use(slots), now;
+                s << sql_text(s, "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, 1, 1, 1)"), use(pid), now;
                 s.commit();
                 std::vector<std::string> created = rows(s, "SELECT " + select_list(kPlayer) + " FROM player WHERE id = ?", pid, kPlayer);
                 if (created.empty()) return;
@@ -302,7 +302,7 @@ void PlayerStore::create_task(uint64_t player_id, int kind_id, int task_state, u
                         start = static_cast<Poco::Int64>(start_time);
             std::string data = task_data_json;
             std::vector<Poco::Int64> id;
-            s << "INSERT INTO task (playerId, kindId, taskState, startTime, taskData) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            s << sql_text(s, "INSERT INTO task (playerId, kindId, taskState, startTime, taskData) VALUES (?, ?, ?, ?, ?) RETURNING id"),
                 use(pid), use(kind), use(state), use(start), use(data), into(id), now;
             if (id.empty()) return;
             auto task = rows(s, "SELECT " + select_list(kTask) + " FROM task WHERE id = ?", id[0], kTask);
@@ -318,8 +318,8 @@ void PlayerStore::save_fight_skill(uint64_t player_id, int skill_id, int level, 
     impl_->db.run(
         [=](Poco::Data::Session &s) {
             Poco::Int64 pid = static_cast<Poco::Int64>(player_id), sk = skill_id, lv = level, ty = type;
-            s << "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, ?, ?, ?) "
-                 "ON CONFLICT (playerId, skillId) DO UPDATE SET level = excluded.level, type = excluded.type",
+            s << sql_text(s, "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT (playerId, skillId) DO UPDATE SET level = excluded.level, type = excluded.type"),
                 use(pid), use(sk), use(lv), use(ty), now;
         },
         [done, h = impl_->host](bool ok, const std::string &error) {

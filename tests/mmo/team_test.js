@@ -1,0 +1,144 @@
+// The MMO demo's teams on the manager server (apps/mmo/src/platform/team_manager.hpp) through a
+// probe app (team_probe/): create, join (full at 3: -1, already in: -2, in another team: -3), team
+// chat to members only, kick-out and disband by the captain only, a member going offline, the
+// captain leaving ending the team, with the pushes onUpdateTeam, onTeammateLeaveTeam, onDisbandTeam
+// and onChat reaching the team's members.
+// Run by CTest (mmo_team): SHADDOCK_HOST, SHADDOCK_APPS_DIR (the probe app).
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const assert = require('assert');
+const client = require('../connector/lib/pomelo_js_client');
+const { freePort, sleep, waitFor } = require('../connector/lib/harness');
+const { Checks, requiredEnv, tempDir } = require('../../tools/node/util');
+
+const HOST = requiredEnv('SHADDOCK_HOST');
+const PROBE = path.join(__dirname, 'team_probe', 'config');
+const PUSHES = ['onUpdateTeam', 'onTeammateLeaveTeam', 'onDisbandTeam', 'onChat'];
+
+async function startProbe() {
+  const dir = tempDir('shd-mmo-team-');
+  fs.mkdirSync(path.join(dir, 'config'));
+  const servers = JSON.parse(fs.readFileSync(path.join(PROBE, 'servers.json'), 'utf8'));
+  for (const list of Object.values(servers.development))
+    for (const s of list) { s.port = await freePort(); if (s.clientPort) s.clientPort = await freePort(); }
+  fs.writeFileSync(path.join(dir, 'config', 'servers.json'), JSON.stringify(servers));
+  fs.writeFileSync(path.join(dir, 'config', 'master.json'),
+                   JSON.stringify({ development: { id: 'master-server-1', host: '127.0.0.1', port: await freePort() } }));
+  fs.copyFileSync(path.join(PROBE, 'plugins.json'), path.join(dir, 'config', 'plugins.json'));
+  const master = spawn(HOST, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  master.stdout.on('data', (d) => { out += d; });
+  master.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise((r) => master.on('exit', () => r()));
+  await waitFor(() => /all servers startup in/.test(out), 60000, 'the probe to start').catch((e) => {
+    master.kill('SIGKILL');
+    throw new Error(e.message + '\n' + out.slice(-3000));
+  });
+  return { port: servers.development.connector[0].clientPort, stop: () => { master.kill('SIGTERM'); return exited; } };
+}
+
+// Player i: a bound session recording the team pushes.
+async function player(port, i) {
+  const pomelo = client.loadClient();
+  pomelo.pushes = {};
+  for (const r of PUSHES) { pomelo.pushes[r] = []; pomelo.on(r, (m) => pomelo.pushes[r].push(m)); }
+  await client.init(pomelo, { host: '127.0.0.1', port, log: false });
+  assert.deepStrictEqual(await client.request(pomelo, 'connector.teamProbe.login', { uid: 'u' + i }), { code: 200 });
+  const member = { playerId: i, uid: 'u' + i, frontendId: 'connector-server-1', name: 'P' + i, kindId: 210, level: i, hp: 100 + i,
+                   mp: 20, maxHp: 220, maxMp: 20 };
+  return { pomelo, member, i };
+}
+
+async function main() {
+  const checks = new Checks();
+  const probe = await startProbe();
+  const ps = [];
+  try {
+    for (let i = 1; i <= 5; i++) ps.push(await player(probe.port, i));
+    const [p1, p2, p3, p4, p5] = ps;
+    const call = async (method, args) => {
+      const r = await client.request(p1.pomelo, 'connector.teamProbe.call', { method, args });
+      assert.strictEqual(r.status, 0, JSON.stringify(r));
+      return r.result[1];
+    };
+    let teamId;
+    await checks.run('createTeam: the creator is captain; onUpdateTeam reaches it', async () => {
+      const r = await call('createTeam', [p1.member]);
+      assert.strictEqual(r.result, 1);
+      teamId = r.teamId;
+      assert.ok(teamId > 0 && typeof r.teamName === 'string' && r.teamName.length > 0);
+      await waitFor(() => p1.pomelo.pushes.onUpdateTeam.length === 1, 10000, 'onUpdateTeam');
+      assert.deepStrictEqual(p1.pomelo.pushes.onUpdateTeam[0], {
+        1: { name: 'P1', kindId: 210, hp: 101, mp: 20, maxHp: 220, maxMp: 20, level: 1, teamId, isCaptain: true, instanceId: null } });
+    });
+    await checks.run('joinTeam: 1 up to three members, -1 full, -2 already in, -3 in another team, -4 no such team', async () => {
+      assert.strictEqual((await call('joinTeam', [teamId, p2.member])).result, 1);
+      assert.strictEqual((await call('joinTeam', [teamId, p3.member])).result, 1);
+      assert.strictEqual((await call('joinTeam', [teamId, p4.member])).result, -1);
+      assert.strictEqual((await call('joinTeam', [teamId, p2.member])).result, -2);
+      assert.strictEqual((await call('createTeam', [p2.member])).result, -3);
+      assert.strictEqual((await call('joinTeam', [teamId + 100, p4.member])).result, -4);
+      assert.strictEqual((await call('joinTeam', [teamId, { playerId: 'x' }])).result, -4);
+      await waitFor(() => p3.pomelo.pushes.onUpdateTeam.length >= 1, 10000, 'onUpdateTeam to the third');
+      const last = p1.pomelo.pushes.onUpdateTeam[p1.pomelo.pushes.onUpdateTeam.length - 1];
+      assert.deepStrictEqual(Object.keys(last).sort(), ['1', '2', '3']);
+      assert.strictEqual(last[2].isCaptain, false);
+      const team = (await call('getTeam', [teamId])).team;
+      assert.deepStrictEqual(team.members.map((m) => m.playerId), [1, 2, 3]);
+      assert.strictEqual(team.captainId, 1);
+    });
+    await checks.run('chatInTeam reaches the members only; a non-member is refused', async () => {
+      const body = { playerId: 2, uid: 'u2', content: 'team!', scope: '0897f7', kind: 0, from: 'P2' };
+      assert.strictEqual((await call('chatInTeam', [teamId, 2, body])).result, 1);
+      await waitFor(() => [p1, p2, p3].every((p) => p.pomelo.pushes.onChat.length === 1), 10000, 'team onChat');
+      assert.deepStrictEqual(p3.pomelo.pushes.onChat[0], body);
+      assert.strictEqual((await call('chatInTeam', [teamId, 4, body])).result, -4);
+      await sleep(300);
+      assert.strictEqual(p4.pomelo.pushes.onChat.length, 0);
+      assert.strictEqual(p1.pomelo.pushes.onChat.length, 1);
+    });
+    await checks.run('updateMemberInfo pushes the new figures', async () => {
+      assert.strictEqual((await call('updateMemberInfo', [teamId, { ...p3.member, hp: 5, level: 9 }])).result, 1);
+      await waitFor(() => p1.pomelo.pushes.onUpdateTeam.some((u) => u[3] && u[3].hp === 5 && u[3].level === 9), 10000, 'update');
+    });
+    await checks.run('kickOut by the captain only; the kicked one and the others are told', async () => {
+      assert.strictEqual((await call('kickOut', [teamId, 2, 3])).result, -4);
+      assert.strictEqual((await call('kickOut', [teamId, 1, 3])).result, 1);
+      await waitFor(() => p3.pomelo.pushes.onTeammateLeaveTeam.length === 1 && p2.pomelo.pushes.onTeammateLeaveTeam.length === 1,
+                    10000, 'onTeammateLeaveTeam');
+      assert.deepStrictEqual(p2.pomelo.pushes.onTeammateLeaveTeam[0], { playerId: 3 });
+      assert.deepStrictEqual((await call('getTeam', [teamId])).team.members.map((m) => m.playerId), [1, 2]);
+    });
+    await checks.run('a member going offline leaves the team', async () => {
+      assert.strictEqual((await call('memberOffline', [2])).result, 1);
+      assert.deepStrictEqual((await call('getTeam', [teamId])).team.members.map((m) => m.playerId), [1]);
+      assert.strictEqual((await call('memberOffline', [2])).result, 1, 'a player in no team: nothing to do');
+    });
+    await checks.run('disbandTeam by the captain only; onDisbandTeam reaches every member', async () => {
+      assert.strictEqual((await call('joinTeam', [teamId, p4.member])).result, 1);
+      assert.strictEqual((await call('disbandTeam', [teamId, 4])).result, -4);
+      assert.strictEqual((await call('disbandTeam', [teamId, 1])).result, 1);
+      await waitFor(() => p1.pomelo.pushes.onDisbandTeam.length === 1 && p4.pomelo.pushes.onDisbandTeam.length === 1, 10000,
+                    'onDisbandTeam');
+      assert.deepStrictEqual(p4.pomelo.pushes.onDisbandTeam[0], [1, 4]);
+      assert.strictEqual((await call('getTeam', [teamId])).result, -4);
+      assert.strictEqual((await call('createTeam', [p4.member])).result, 1, 'free to make a team again');
+    });
+    await checks.run('the captain leaving ends the team', async () => {
+      const t = (await call('createTeam', [p5.member])).teamId;
+      assert.strictEqual((await call('joinTeam', [t, p3.member])).result, 1);
+      assert.strictEqual((await call('leaveTeam', [t, 5])).result, 1);
+      await waitFor(() => p3.pomelo.pushes.onDisbandTeam.length === 1, 10000, 'onDisbandTeam');
+      assert.deepStrictEqual(p3.pomelo.pushes.onDisbandTeam[0], [5, 3]);
+      assert.strictEqual((await call('getTeam', [t])).result, -4);
+    });
+  } finally {
+    for (const p of ps) try { p.pomelo.disconnect(); } catch (e) { /* closed */ }
+    await probe.stop();
+  }
+  checks.finish();
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
