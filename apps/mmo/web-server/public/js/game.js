@@ -245,7 +245,10 @@
     if (Array.isArray(r.items) && r.items.length) {
       r.items.forEach(function (it) { scene.add(it.type || 'item', it); });
     }
-    if (a && a.entityId === scene.myId && typeof m.exp === 'number') { S.me.experience = m.exp; ui.refreshPanels(S); }
+    if (a && a.entityId === scene.myId) {
+      if (typeof m.exp === 'number') S.me.experience = m.exp;
+      if (r.mpUse > 0) S.me.mp = Math.max(0, (S.me.mp || 0) - r.mpUse);
+    }
   }
 
   // ---- actions -------------------------------------------------------------------------------
@@ -400,9 +403,15 @@
     skill: useSkill,
   });
   $('scene').addEventListener('click', clickScene);
+  // A hand over anything clickable: mobs, items, NPCs, other players.
+  $('scene').addEventListener('mousemove', function (ev) {
+    if (S.state !== 'playing') return;
+    ev.target.style.cursor = scene.pick(ev.offsetX, ev.offsetY) ? 'pointer' : '';
+  });
   window.addEventListener('keydown', function (ev) {
     if (S.state !== 'playing' || /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName)) return;
-    if (ev.key >= '1' && ev.key <= '9') useSkill(Number(ev.key));
+    if (ev.key === 'Enter') { ev.preventDefault(); $('chat-text').focus(); }
+    else if (ev.key >= '1' && ev.key <= '9') useSkill(Number(ev.key));
     else if (ev.key === 'b' || ev.key === 'B') ui.toggle('bag');
     else if (ev.key === 'e' || ev.key === 'E') ui.toggle('equip');
   });
