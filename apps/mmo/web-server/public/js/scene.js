@@ -45,7 +45,9 @@
   // Starts walking `path` at `speed` px/s; `ahead` ms of it count as already walked (network delay).
   Scene.prototype.walk = function (ent, path, speed, ahead) {
     if (!Array.isArray(path) || path.length < 2 || !(speed > 0)) return;
-    ent.path = path.map(function (p) { return { x: Number(p.x), y: Number(p.y) }; });
+    var pts = path.map(function (p) { return { x: Number(p && p.x), y: Number(p && p.y) }; });
+    if (!pts.every(function (p) { return isFinite(p.x) && isFinite(p.y); })) return;  // a broken path: ignore it
+    ent.path = pts;
     ent.pathIdx = 1; ent.speed = speed;
     this.setAction(ent, 'Walk');
     if (ahead > 0) this.advance(ent, speed * ahead / 1000);
