@@ -162,6 +162,8 @@ async function main() {
         const died = () => ann.pomelo.pushes.onAttack.filter((m) => m.target === annId() && m.result.result === 2).length > deaths;
         await until(() => last(ann, 'onAttack', killedIt) || died(), 'the kill', 40000);
         if (!last(ann, 'onAttack', killedIt)) {
+          console.log(`attempt ${attempt}: mob ${target.entityId} (level ${target.level} at ${target.x},${target.y}) not killed: ann died ` +
+                      JSON.stringify(ann.pomelo.pushes.onAttack.filter((m) => m.target === annId()).slice(-3)));
           await until(() => last(ann, 'onRevive', (m) => m.entityId === annId()), 'onRevive', 15000);
           annScene = await req(ann, 'area.playerHandler.enterScene', {});
           Object.assign(annPos, { x: annScene.curPlayer.x, y: annScene.curPlayer.y });

@@ -52,8 +52,8 @@ const characterColumns = [
 ];
 
 const characters = [
-  { id: 201, name: 'Sand Scorpion', englishName: 'scorpion', kindType: 'mob', hp: 80, mp: 10, attackValue: 14, defenceValue: 6, hitRate: 80, dodgeRate: 8, attackSpeed: 1, walkSpeed: 160, upgradeParam: 0.3, baseExp: 8 },
-  { id: 202, name: 'Harpy', englishName: 'harpy', kindType: 'mob', hp: 60, mp: 20, attackValue: 12, defenceValue: 4, hitRate: 85, dodgeRate: 12, attackSpeed: 1.2, walkSpeed: 200, upgradeParam: 0.3, baseExp: 6 },
+  { id: 201, name: 'Sand Scorpion', englishName: 'scorpion', kindType: 'mob', hp: 80, mp: 10, attackValue: 9, defenceValue: 6, hitRate: 80, dodgeRate: 8, attackSpeed: 1, walkSpeed: 160, upgradeParam: 0.3, baseExp: 8 },
+  { id: 202, name: 'Harpy', englishName: 'harpy', kindType: 'mob', hp: 60, mp: 20, attackValue: 10, defenceValue: 4, hitRate: 85, dodgeRate: 12, attackSpeed: 1.2, walkSpeed: 200, upgradeParam: 0.3, baseExp: 6 },
   { id: 203, name: 'Bulb Dragon', englishName: 'dragon', kindType: 'mob', hp: 15000, mp: 500, attackValue: 120, defenceValue: 60, hitRate: 95, dodgeRate: 10, attackSpeed: 1, walkSpeed: 360, upgradeParam: 0.05, baseExp: 60 },
   { id: 204, name: 'Stone Golem', englishName: 'golem', kindType: 'mob', hp: 200, mp: 0, attackValue: 18, defenceValue: 14, hitRate: 75, dodgeRate: 2, attackSpeed: 0.8, walkSpeed: 120, upgradeParam: 0.3, baseExp: 12 },
   { id: 205, name: 'Dune Wolf', englishName: 'wolf', kindType: 'mob', hp: 110, mp: 10, attackValue: 16, defenceValue: 7, hitRate: 85, dodgeRate: 10, attackSpeed: 1.2, walkSpeed: 220, upgradeParam: 0.3, baseExp: 9 },
@@ -199,7 +199,7 @@ const TILE = 20;
 const sceneDesigns = {
   1: {
     birth: { x: 346, y: 81, width: 125, height: 128 }, npcs: [301, 302, 303, 304], collisions: 70,
-    zones: [[201, 1, 10], [202, 3, 10], [201, 6, 10], [205, 10, 10], [202, 14, 10], [205, 18, 10], [204, 24, 8], [208, 30, 1]],
+    zones: [[201, 1, 6], [202, 3, 8], [201, 6, 10], [205, 10, 10], [202, 14, 10], [205, 18, 10], [204, 24, 8], [208, 30, 1]],
   },
   2: {
     birth: { x: 400, y: 300, width: 160, height: 140 }, npcs: [305, 306, 307, 308], collisions: 145,
@@ -228,21 +228,30 @@ function buildScene(area) {
   const reserved = [design.birth];
   let nextId = 1;
 
-  // Mob zones: rectangles of 360-520 px spread over the map, kept apart.
+  // Mob zones: rectangles of 360-520 px, kept apart, the weakest nearest the birth place: zone i (in
+  // the design's order, by level) goes where its distance from the birth place is closest to the
+  // i-th step between 600 px and most of the map's diagonal.
   const zones = [];
-  for (const [mobId, level, mobNum] of design.zones) {
+  const birthCentre = { x: design.birth.x + design.birth.width / 2, y: design.birth.y + design.birth.height / 2 };
+  const far = 0.8 * Math.hypot(width, height);
+  design.zones.forEach(([mobId, level, mobNum], i) => {
     const boss = mobNum === 1;
-    for (let attempt = 0; attempt < 500; attempt++) {
+    const want = design.zones.length === 1 ? 500 : 600 + (far - 600) * i / (design.zones.length - 1);
+    let best = null;
+    for (let attempt = 0; attempt < 600; attempt++) {
       const w = boss ? 300 : ri(360, 520);
       const h = boss ? 300 : ri(300, 440);
       const r = { x: ri(40, width - w - 40), y: ri(40, height - h - 40), width: w, height: h };
-      if (reserved.some((o) => overlaps(o, r, attempt < 400 ? 120 : 20))) continue;
-      reserved.push(r);
-      zones.push({ id: nextId++, name: `zone${zones.length + 1}`, type: 'mob', x: r.x, y: r.y, width: w, height: h,
-        properties: { mobId, level, mobNum, mobName: characters.find((c) => c.id === mobId).name, refreshTime: 5000 } });
-      break;
+      if (reserved.some((o) => overlaps(o, r, 100))) continue;
+      const d = Math.abs(Math.hypot(r.x + w / 2 - birthCentre.x, r.y + h / 2 - birthCentre.y) - want);
+      if (!best || d < best.d) best = { r, d };
     }
-  }
+    if (!best) return;
+    const r = best.r;
+    reserved.push(r);
+    zones.push({ id: nextId++, name: `zone${zones.length + 1}`, type: 'mob', x: r.x, y: r.y, width: r.width, height: r.height,
+      properties: { mobId, level, mobNum, mobName: characters.find((c) => c.id === mobId).name, refreshTime: 5000 } });
+  });
   if (zones.length !== design.zones.length) throw new Error(`${area.name}: could not place every mob zone`);
 
   // NPCs stand in a row right of the birth rectangle.
