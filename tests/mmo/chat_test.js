@@ -16,7 +16,7 @@ const WORLD = 'D41313', AREA = 'F7A900', TEAM = '0897f7', PRIVATE = '279106';
 // A user with a hero, logged in: {pomelo, uid, hero}.
 async function player(cluster, name, hero) {
   const a = await account(cluster, name);
-  const c = await connect(cluster, a.uid, a.token);
+  const c = await connect(cluster, a.uid, a.token, ['onChat', 'onUserLeave']);
   assert.strictEqual(c.res.code, 200);
   const r = await client.request(c.pomelo, 'connector.roleHandler.createPlayer', { name: hero, roleId: 211 });
   assert.strictEqual(r.code, 200, JSON.stringify(r));
@@ -61,8 +61,14 @@ async function main() {
     await checks.run('private to a name that is not online answers 3004, also after its player left', async () => {
       assert.deepStrictEqual(await send(ann, { scope: PRIVATE, content: 'hi', toName: 'Nobody' }), { code: 3004 });
       ben.pomelo.disconnect();
-      await waitFor(async () => (await send(ann, { scope: PRIVATE, content: 'hi', toName: 'Ben' })).code === 3004, 10000,
-                    'Ben to be offline');
+      // Polled slowly: Ann's messages are rate-limited (one a second after a burst of 10).
+      await waitFor(async () => (await send(ann, { scope: PRIVATE, content: 'hi', toName: 'Ben' })).code === 3004, 20000,
+                    'Ben to be offline', 400);
+    });
+
+    await checks.run('the area\'s players get onUserLeave {code:200, playerId} when one logs out', async () => {
+      await waitFor(() => ann.pomelo.pushes.onUserLeave.length && cat.pomelo.pushes.onUserLeave.length, 10000, 'onUserLeave');
+      for (const p of [ann, cat]) assert.deepStrictEqual(p.pomelo.pushes.onUserLeave, [{ code: 200, playerId: ben.hero.id }]);
     });
 
     await checks.run('long, empty, tag-only or non-string content, an unknown scope and team without a team answer 500', async () => {
@@ -72,6 +78,26 @@ async function main() {
         assert.deepStrictEqual(await send(ann, msg), { code: 500 }, JSON.stringify(msg));
       await sleep(300);
       assert.strictEqual(cat.pomelo.pushes.onChat.length, 2);
+    });
+
+    await checks.run('a second login of a user keeps it in the chat after the first session closes', async () => {
+      const a = await account(cluster, 'cat');
+      const c = await connect(cluster, a.uid, a.token, ['onChat', 'onUserLeave']);
+      players.push({ pomelo: c.pomelo });
+      assert.strictEqual(c.res.player.name, 'Cat');
+      await waitFor(() => cat.pomelo.closed, 10000, 'the first session of cat to close');
+      await sleep(500);  // the close's kick reaches the chat server
+      // Ann may have used up her burst: tried until a message is accepted (the push is the check).
+      await waitFor(async () => (await send(ann, { scope: PRIVATE, content: 'still there?', toName: 'Cat' })).code === 200, 20000,
+                    'a private message accepted', 400);
+      await waitFor(() => c.pomelo.pushes.onChat.some((m) => m.content === 'still there?'), 10000, 'the private message');
+    });
+
+    await checks.run('a player sending faster than a burst of 10 then one a second is refused', async () => {
+      const answers = [];
+      for (let i = 0; i < 25; i++) answers.push((await send(ann, { scope: AREA, content: 'spam ' + i })).code);
+      assert.ok(answers.filter((c) => c === 500).length >= 5, answers.join(','));
+      assert.ok(answers.filter((c) => c === 200).length >= 1, answers.join(','));
     });
 
     await checks.run('a session without a hero cannot chat', async () => {

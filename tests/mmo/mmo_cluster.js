@@ -71,25 +71,61 @@ async function prepareAppDir({ syncInterval = 60000, pg = null } = {}) {
   return dir;
 }
 
-// Resolves to {dir, servers, gatePort, webPort, output(), stop(), kill()} once every server is up.
-async function startMmoCluster(host, dir) {
-  const servers = JSON.parse(fs.readFileSync(path.join(dir, 'config', 'servers.json'), 'utf8')).development;
-  const master = spawn(host, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  master.stdout.on('data', (d) => { out += d; });
-  master.stderr.on('data', (d) => { out += d; });
-  const exited = new Promise((r) => master.on('exit', (code, signal) => r({ code, signal })));
-  try {
-    await waitFor(() => /all servers startup in/.test(out), 60000, 'the mmo cluster to start');
-  } catch (e) {
-    master.kill('SIGKILL');
-    throw new Error(e.message + '\n' + out.slice(-3000));
+// New free ports for every server of the folder's servers.json and for its master.
+async function reassignPorts(dir) {
+  const file = path.join(dir, 'config', 'servers.json');
+  const servers = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const list of Object.values(servers.development))
+    for (const s of list)
+      for (const key of ['port', 'clientPort', 'httpPort']) if (s[key]) s[key] = await freePort();
+  fs.writeFileSync(file, JSON.stringify(servers));
+  const masterFile = path.join(dir, 'config', 'master.json');
+  const master = JSON.parse(fs.readFileSync(masterFile, 'utf8'));
+  (master.development || master).port = await freePort();
+  fs.writeFileSync(masterFile, JSON.stringify(master));
+}
+
+// Stops a master and, through it, its servers; SIGKILL only if it is still there after 20 s (a killed
+// master leaves its servers running).
+async function stopMaster(master, exited) {
+  master.kill('SIGTERM');
+  const timer = setTimeout(() => master.kill('SIGKILL'), 20000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// Spawns the master on the app folder; resolves to {master, output(), exited} once every server is
+// up. Free ports are only free when chosen: when another process took one meanwhile (a server
+// failing to start with "Address already in use"), the cluster is stopped and started again on new
+// ports.
+async function spawnCluster(host, dir, attempts = 4) {
+  for (let attempt = 1; ; attempt++) {
+    const master = spawn(host, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let gone = false;
+    master.stdout.on('data', (d) => { out += d; });
+    master.stderr.on('data', (d) => { out += d; });
+    const exited = new Promise((r) => master.on('exit', (code, signal) => { gone = true; r({ code, signal }); }));
+    const portTaken = () => /failed in start[^\n]*Address already in use/.test(out) || (gone && /Address already in use/.test(out));
+    try {
+      await waitFor(() => /all servers startup in/.test(out) || gone || portTaken(), 60000, 'the cluster to start');
+    } catch (e) {
+      await stopMaster(master, exited);
+      throw new Error(e.message + '\n' + out.slice(-3000));
+    }
+    if (/all servers startup in/.test(out)) return { master, output: () => out, exited, stop: () => stopMaster(master, exited) };
+    await stopMaster(master, exited);
+    if (attempt >= attempts || !portTaken()) throw new Error('the cluster did not start\n' + out.slice(-3000));
+    console.log(`     (a port was taken meanwhile: starting again on new ports, attempt ${attempt + 1})`);
+    await reassignPorts(dir);
   }
-  return {
-    dir, servers, gatePort: servers.gate[0].clientPort, webPort: servers.web[0].httpPort,
-    output: () => out,
-    stop: () => { master.kill('SIGTERM'); return exited; },
-  };
+}
+
+// Resolves to {dir, servers, gatePort, webPort, output(), stop()} once every server is up.
+async function startMmoCluster(host, dir) {
+  const { output, stop } = await spawnCluster(host, dir);
+  const servers = JSON.parse(fs.readFileSync(path.join(dir, 'config', 'servers.json'), 'utf8')).development;
+  return { dir, servers, gatePort: servers.gate[0].clientPort, webPort: servers.web[0].httpPort, output, stop };
 }
 
 // One HTTP request to the web server: resolves to {status, body (parsed JSON or text)}.
@@ -152,4 +188,4 @@ async function connect(cluster, uid, token, pushes = ['onChat']) {
   return { pomelo, entry, res };
 }
 
-module.exports = { APP, testDatabase, usePostgres, prepareAppDir, startMmoCluster, httpPost, makeToken, developmentSecret, account, connect };
+module.exports = { APP, testDatabase, usePostgres, prepareAppDir, spawnCluster, startMmoCluster, httpPost, makeToken, developmentSecret, account, connect };

@@ -8,14 +8,13 @@
 //   node store_test.js postgres   a real PostgreSQL (tools/node/engines.js), the schema with BIGSERIAL ids
 // Run by CTest (mmo_store, mmo_store_postgres): SHADDOCK_HOST, SHADDOCK_APPS_DIR (the probe app).
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
 const client = require('../connector/lib/pomelo_js_client');
 const { freePort, waitFor } = require('../connector/lib/harness');
 const { Checks, requiredEnv, tempDir } = require('../../tools/node/util');
-const { APP, testDatabase, usePostgres } = require('./mmo_cluster');
+const { APP, testDatabase, usePostgres, spawnCluster } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 const PROBE = path.join(__dirname, 'store_probe', 'config');
@@ -42,28 +41,21 @@ async function prepare(pg) {
   return { dir, port: c.clientPort };
 }
 
-async function start(dir, port) {
-  const master = spawn(HOST, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  master.stdout.on('data', (d) => { out += d; });
-  master.stderr.on('data', (d) => { out += d; });
-  const exited = new Promise((r) => master.on('exit', (code, signal) => r({ code, signal })));
-  await waitFor(() => /all servers startup in/.test(out), 60000, 'the probe to start').catch((e) => {
-    master.kill('SIGKILL');
-    throw new Error(e.message + '\n' + out.slice(-3000));
-  });
-  const pid = Number((out.match(/started connector-server-1 \(pid (\d+)/) || [])[1]);
+async function start(dir) {
+  const { output, stop } = await spawnCluster(HOST, dir);
+  const pid = Number((output().match(/started connector-server-1 \(pid (\d+)/) || [])[1]);
+  const port = JSON.parse(fs.readFileSync(path.join(dir, 'config', 'servers.json'), 'utf8')).development.connector[0].clientPort;
   const pomelo = client.loadClient();
   await client.init(pomelo, { host: '127.0.0.1', port, log: false });
-  return { pomelo, pid, output: () => out, stop: () => { master.kill('SIGTERM'); return exited; }, master, exited };
+  return { pomelo, pid, output, stop };
 }
 
 async function main() {
   const checks = new Checks();
   const db = await testDatabase(process.argv[2]);
-  const { dir, port } = await prepare(db.pg);
+  const { dir } = await prepare(db.pg);
   const q = (sql) => db.query(dir, sql);
-  let probe = await start(dir, port);
+  let probe = await start(dir);
   const call = (route, msg) => client.request(probe.pomelo, 'connector.probe.' + route, msg);
   let player;
   try {
@@ -126,7 +118,7 @@ async function main() {
       await probe.stop();
       const x = q(`SELECT x FROM player WHERE id = ${player.id}`);
       assert.ok(x === '300' || x === '400', 'x = ' + x);
-      probe = await start(dir, port);
+      probe = await start(dir);
       const r = await call('load', { id: player.id });
       assert.strictEqual(String(r.record.player.x), x);
       assert.strictEqual(r.record.bag.items.length, 1);

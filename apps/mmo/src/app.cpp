@@ -5,7 +5,7 @@
 //   auth       authRemote.auth (token check)
 //   every server with RPC: the area route (the session's serverId), the chat and manager routes (the one of each)
 //   chat       chat.chatHandler.send, chatRemote.add/kick
-//   manager    teamRemote.* (teams)
+//   manager    teamRemote.* (teams), instanceRemote.* (which instance server holds which instance)
 //   web        the HTTP login/register endpoint and the web client's files
 //   area, path the game world (area/area_module.hpp)
 #include "area/area_module.hpp"
@@ -15,6 +15,7 @@
 #include "platform/connector_logins.hpp"
 #include "platform/database.hpp"
 #include "platform/gate_handler.hpp"
+#include "platform/instance_manager.hpp"
 #include "platform/login_web.hpp"
 #include "platform/mmo_config.hpp"
 #include "platform/player_store.hpp"
@@ -62,7 +63,10 @@ public:
         if (type == "auth") mmo::install_auth_remote(ctx, config_, *db_);
         if (type == "connector") keep_.push_back(mmo::install_connector_logins(ctx));
         if (type == "chat") keep_.push_back(mmo::install_chat_service(ctx));
-        if (type == "manager") keep_.push_back(mmo::install_team_manager(ctx));
+        if (type == "manager") {
+            keep_.push_back(mmo::install_team_manager(ctx));
+            keep_.push_back(mmo::install_instance_manager(ctx));
+        }
         if (type == "area" || type == "path") world_ = mmo::install_world(ctx);
     }
 
@@ -78,6 +82,7 @@ public:
     }
 
 private:
+    // Destroyed bottom-up: the parts that use the store, the database and the context go first.
     std::unique_ptr<mmo::AppContext> ctx_;
     mmo::MmoConfig config_;
     std::unique_ptr<mmo::Database> db_;

@@ -5,6 +5,7 @@
 
 #include <shaddock/cpp/channel.hpp>
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -12,6 +13,8 @@ namespace mmo {
 namespace {
 
 constexpr size_t kMaxContentBytes = 200;
+// Messages per player: a burst of 10, then one a second.
+constexpr double kChatBurst = 10, kChatPerSecond = 1;
 constexpr size_t kMaxRawContentBytes = 4096;
 
 // Drops everything from '<' to the next '>' (an unclosed '<' drops the rest), as lordofpomelo
@@ -66,6 +69,10 @@ public:
 private:
     struct Member {
         std::string name, frontend;
+        double tokens = kChatBurst;  // the chat rate: a token bucket
+        uint64_t refilled_ms = 0;
+        int64_t player_id = 0;
+        std::string session;  // "<frontendId>#<sid>" of the login that added it
         std::set<std::string> channels;
     };
 
@@ -77,11 +84,13 @@ private:
         rapidjson::Document a = shd::parse_json_or_empty(args);
         std::string uid = arg(a, 0), name = arg(a, 1), frontend = arg(a, 2), channel = arg(a, 3);
         if (uid.empty() || name.empty() || frontend.empty() || channel.empty())
-            return reply.fail(SHD_ERR_INVALID, "\"add needs [uid, name, frontendId, channel]\"");
+            return reply.fail(SHD_ERR_INVALID, "\"add needs [uid, name, frontendId, channel, playerId]\"");
         Member &m = members_[uid];
         if (!m.name.empty() && m.name != name) by_name_.erase(m.name);
         m.name = name;
         m.frontend = frontend;
+        if (a.Size() > 4 && a[4].IsInt64()) m.player_id = a[4].GetInt64();
+        m.session = arg(a, 5);
         by_name_[name] = uid;
         channels_.get_channel(channel, true).add(uid, frontend);
         m.channels.insert(channel);
@@ -90,10 +99,12 @@ private:
 
     void kick(const std::string &args, const shd::RpcReply &reply) {
         rapidjson::Document a = shd::parse_json_or_empty(args);
-        std::string uid = arg(a, 0), channel = arg(a, 1);
+        std::string uid = arg(a, 0), channel = arg(a, 1), session = arg(a, 2);
         auto it = members_.find(uid);
         if (it == members_.end()) return reply.ok("[null]");
         Member &m = it->second;
+        // The close of a session the user has already replaced (a second login) leaves the new one be.
+        if (!session.empty() && !m.session.empty() && session != m.session) return reply.ok("[null]");
         for (auto c = m.channels.begin(); c != m.channels.end();) {
             if (!channel.empty() && *c != channel) {
                 ++c;
@@ -101,6 +112,9 @@ private:
             }
             shd::Channel ch = channels_.get_channel(*c);
             ch.leave(uid, m.frontend);
+            // Logging out: the area's other players are told (lordofpomelo's onUserLeave).
+            if (channel.empty() && m.player_id != 0 && c->rfind("area_", 0) == 0)
+                ch.push_message("onUserLeave", "{\"code\":200,\"playerId\":" + std::to_string(m.player_id) + "}");
             if (ch.get_user_amount() == 0) channels_.destroy_channel(*c);
             c = m.channels.erase(c);
         }
@@ -110,6 +124,16 @@ private:
             members_.erase(it);
         }
         reply.ok("[null]");
+    }
+
+    bool take_token(Member &m) {
+        uint64_t now = ctx_.host.now_ms();
+        if (m.refilled_ms == 0) m.refilled_ms = now;
+        m.tokens = std::min(kChatBurst, m.tokens + static_cast<double>(now - m.refilled_ms) / 1000.0 * kChatPerSecond);
+        m.refilled_ms = now;
+        if (m.tokens < 1) return false;
+        m.tokens -= 1;
+        return true;
     }
 
     void send(const shd::RequestPtr &req) {
@@ -122,6 +146,7 @@ private:
         if (!body.IsObject() || content_it == body.MemberEnd() || !content_it->value.IsString() ||
             content_it->value.GetStringLength() > kMaxRawContentBytes)
             return req->respond(code_body(code::fail));
+        if (!take_token(me->second)) return req->respond(R"({"code":500,"error":"too many messages"})");
         std::string content = strip_tags(content_it->value.GetString());
         if (content.empty() || content.size() > kMaxContentBytes) return req->respond(code_body(code::fail));
         std::string scope = shd::json_string(body, "scope");

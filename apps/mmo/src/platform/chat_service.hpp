@@ -5,12 +5,15 @@
 // sender is not in it), "279106" private (the player named toName; 3004 when offline).
 // The sender's name, ids and area come from the session, never from the body; HTML tags are
 // stripped and the content is limited to 200 bytes after stripping (longer, empty or not a string:
-// 500).
+// 500). A player may send a burst of 10 messages, then one a second (faster: 500 "too many messages").
 //
 // Membership comes from the other servers:
-//   chatRemote.add [uid, playerName, frontendId, channel]   joins a channel (pomelo, area_N)
-//   chatRemote.kick [uid, channel?]                          leaves it, or every channel and the
-//                                                            player list when channel is absent
+//   chatRemote.add [uid, playerName, frontendId, channel, playerId, session]
+//        joins a channel (pomelo, area_N); session names the login ("<frontendId>#<sid>")
+//   chatRemote.kick [uid, channel?, session?]
+//        leaves the channel; without one (logout) every channel and the player list, pushing
+//        onUserLeave {code:200, playerId} to the area channels the player was in. With a session
+//        other than the one that added the player (an older login's close), nothing happens.
 // The connector adds world and area channels at login and kicks at logout; an area change moves
 // the area_ channel the same way. One chat server holds every channel.
 #pragma once

@@ -67,6 +67,9 @@ private:
         std::string player_name;
     };
 
+    // Names one login to the chat server, so an older session's close cannot undo a newer login.
+    std::string session_tag(uint64_t sid) const { return ctx_.server.id + "#" + std::to_string(sid); }
+
     static std::string refused(int c) { return "{\"code\":" + std::to_string(c) + ",\"player\":null}"; }
 
     void entry(const shd::RequestPtr &req) {
@@ -133,7 +136,8 @@ private:
         for (const std::string &channel : {std::string("pomelo"), "area_" + std::to_string(area)})
             ctx_.rpc->call("chat", "{}", "chatRemote", "add",
                            "[" + shd::json_quote(uid) + "," + shd::json_quote(login.player_name) + "," +
-                               shd::json_quote(ctx_.server.id) + "," + shd::json_quote(channel) + "]",
+                               shd::json_quote(ctx_.server.id) + "," + shd::json_quote(channel) + "," +
+                               std::to_string(login.player_id) + "," + shd::json_quote(session_tag(session.id())) + "]",
                            [](shd_status, const std::string &) {});
     }
 
@@ -187,7 +191,8 @@ private:
             ctx_.rpc->to_server("*", "area", "playerRemote", "playerLeave",
                                 R"([{"playerId":)" + std::to_string(login.player_id) + R"(,"instanceId":null}])",
                                 [](shd_status, const std::string &) {});
-        ctx_.rpc->call("chat", "{}", "chatRemote", "kick", "[" + shd::json_quote(std::to_string(login.uid)) + "]",
+        ctx_.rpc->call("chat", "{}", "chatRemote", "kick",
+                       "[" + shd::json_quote(std::to_string(login.uid)) + ",null," + shd::json_quote(session_tag(sid)) + "]",
                        [](shd_status, const std::string &) {});
         if (login.player_id != 0)
             ctx_.rpc->call("manager", "{}", "teamRemote", "memberOffline", "[" + std::to_string(login.player_id) + "]",

@@ -9,6 +9,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -44,6 +45,7 @@ Database::Database(const shd::Host &host) : host_(host) {
     }
     postgresql_ = o.dialect == shd::sync::Dialect::postgresql;
     connection_ = o.connection();
+    password_ = o.pg_password;
     init_sql_ = o.worker.init_sql;
     connect_timeout_s_ = o.connect_timeout_s;
     if (!postgresql_) std::filesystem::create_directories(std::filesystem::path(o.sqlite_file).parent_path());
@@ -85,6 +87,22 @@ void Database::connect() {
     session_ = std::move(s);
 }
 
+// Servers start together and run the schema's init statements at once: SQLite may be locked past
+// the busy timeout, and PostgreSQL refuses a second concurrent CREATE TABLE IF NOT EXISTS of the same
+// table. A few tries apart let the first one finish.
+void Database::connect_with_retries() {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            connect();
+            return;
+        } catch (...) {
+            session_.reset();
+            if (attempt == 5) throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+    }
+}
+
 void Database::loop() {
     for (;;) {
         Task t;
@@ -98,7 +116,7 @@ void Database::loop() {
         bool ok = true;
         std::string error;
         try {
-            if (!session_) connect();
+            if (!session_) connect_with_retries();
             t.job(*session_);
         } catch (const Poco::Exception &e) {
             ok = false;
@@ -115,7 +133,9 @@ void Database::loop() {
                 session_.reset();
             }
         }
-        if (!ok && !postgresql_ && error.find(connection_) != std::string::npos) error = "database error";
+        // Never a password in a message that may be logged.
+        if (!ok && !password_.empty())
+            for (size_t at; (at = error.find(password_)) != std::string::npos;) error.replace(at, password_.size(), "********");
         if (t.done) {
             Done done = std::move(t.done);
             host_.post([done, ok, error] { done(ok, error); });

@@ -48,10 +48,12 @@ private:
     };
     void loop();
     void connect();
+    void connect_with_retries();
 
     shd::Host host_;
     bool postgresql_ = false;
-    std::string connection_;
+    std::string connection_;  // holds the PostgreSQL password: never logged
+    std::string password_;
     std::vector<std::string> init_sql_;
     int connect_timeout_s_ = 5;
     std::unique_ptr<Poco::Data::Session> session_;  // database thread only

@@ -1,11 +1,12 @@
-// The MMO demo's teams on the manager server (apps/mmo/src/platform/team_manager.hpp) through a
-// probe app (team_probe/): create, join (full at 3: -1, already in: -2, in another team: -3), team
+// The MMO demo's manager server (apps/mmo/src/platform/team_manager.hpp, instance_manager.hpp)
+// through a probe app (manager_probe/). Teams: create, join (full at 3: -1, already in: -2, in another team: -3), team
 // chat to members only, kick-out and disband by the captain only, a member going offline, the
 // captain leaving ending the team, with the pushes onUpdateTeam, onTeammateLeaveTeam, onDisbandTeam
-// and onChat reaching the team's members.
-// Run by CTest (mmo_team): SHADDOCK_HOST, SHADDOCK_APPS_DIR (the probe app).
+// and onChat reaching the team's members. Instances: made on the instance servers in turn, the same
+// key answering the same instance, a refused creation answering 500, a removed one made again.
+// Run by CTest (mmo_manager): SHADDOCK_HOST, SHADDOCK_APPS_DIR (the probe app).
 'use strict';
-const { spawn } = require('child_process');
+const { spawnCluster } = require('./mmo_cluster');
 const fs = require('fs');
 const path = require('path');
 const assert = require('assert');
@@ -14,11 +15,11 @@ const { freePort, sleep, waitFor } = require('../connector/lib/harness');
 const { Checks, requiredEnv, tempDir } = require('../../tools/node/util');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
-const PROBE = path.join(__dirname, 'team_probe', 'config');
+const PROBE = path.join(__dirname, 'manager_probe', 'config');
 const PUSHES = ['onUpdateTeam', 'onTeammateLeaveTeam', 'onDisbandTeam', 'onChat'];
 
 async function startProbe() {
-  const dir = tempDir('shd-mmo-team-');
+  const dir = tempDir('shd-mmo-manager-');
   fs.mkdirSync(path.join(dir, 'config'));
   const servers = JSON.parse(fs.readFileSync(path.join(PROBE, 'servers.json'), 'utf8'));
   for (const list of Object.values(servers.development))
@@ -27,16 +28,9 @@ async function startProbe() {
   fs.writeFileSync(path.join(dir, 'config', 'master.json'),
                    JSON.stringify({ development: { id: 'master-server-1', host: '127.0.0.1', port: await freePort() } }));
   fs.copyFileSync(path.join(PROBE, 'plugins.json'), path.join(dir, 'config', 'plugins.json'));
-  const master = spawn(HOST, ['--app-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  master.stdout.on('data', (d) => { out += d; });
-  master.stderr.on('data', (d) => { out += d; });
-  const exited = new Promise((r) => master.on('exit', () => r()));
-  await waitFor(() => /all servers startup in/.test(out), 60000, 'the probe to start').catch((e) => {
-    master.kill('SIGKILL');
-    throw new Error(e.message + '\n' + out.slice(-3000));
-  });
-  return { port: servers.development.connector[0].clientPort, stop: () => { master.kill('SIGTERM'); return exited; } };
+  const { stop } = await spawnCluster(HOST, dir);
+  const port = JSON.parse(fs.readFileSync(path.join(dir, 'config', 'servers.json'), 'utf8')).development.connector[0].clientPort;
+  return { port, stop };
 }
 
 // Player i: a bound session recording the team pushes.
@@ -133,6 +127,38 @@ async function main() {
       await waitFor(() => p3.pomelo.pushes.onDisbandTeam.length === 1, 10000, 'onDisbandTeam');
       assert.deepStrictEqual(p3.pomelo.pushes.onDisbandTeam[0], [5, 3]);
       assert.strictEqual((await call('getTeam', [t])).result, -4);
+    });
+    const instance = async (method, args) => {
+      const r = await client.request(p1.pomelo, 'connector.teamProbe.call', { service: 'instanceRemote', method, args });
+      assert.strictEqual(r.status, 0, JSON.stringify(r));
+      return r.result[1];
+    };
+    const made = async (serverId) => {
+      const r = await client.request(p1.pomelo, 'connector.teamProbe.made', { serverId });
+      assert.strictEqual(r.status, 0, JSON.stringify(r));
+      return r.result[0];
+    };
+    await checks.run('instances: made on the instance servers in turn; one key, one instance', async () => {
+      const a = await instance('create', [{ areaId: 4, id: 1 }]);
+      const b = await instance('create', [{ areaId: 5, id: 7 }]);
+      assert.deepStrictEqual([a.code, a.instanceId, b.code, b.instanceId], [200, '4_1', 200, '5_7']);
+      assert.deepStrictEqual([a.serverId, b.serverId].sort(), ['instance-server-1', 'instance-server-2']);
+      assert.deepStrictEqual(await instance('create', [{ areaId: 4, id: 1 }]), a);
+      assert.deepStrictEqual(await instance('find', ['4_1']), { code: 200, serverId: a.serverId });
+      assert.deepStrictEqual(await made(a.serverId), ['4_1']);
+      assert.deepStrictEqual(await made(b.serverId), ['5_7']);
+    });
+    await checks.run('instances: a bad request or a refused creation answers 500; a removed one is made again', async () => {
+      for (const args of [[], [{ areaId: '4', id: 1 }], [{ areaId: 4 }], ['4_1']])
+        assert.deepStrictEqual(await instance('create', args), { code: 500 }, JSON.stringify(args));
+      assert.deepStrictEqual(await instance('create', [{ areaId: 99, id: 1 }]), { code: 500 });
+      assert.deepStrictEqual(await instance('find', ['99_1']), { code: 500 });
+      const before = (await instance('find', ['4_1'])).serverId;
+      assert.deepStrictEqual(await instance('remove', ['4_1']), { code: 200 });
+      assert.deepStrictEqual(await instance('find', ['4_1']), { code: 500 });
+      const again = await instance('create', [{ areaId: 4, id: 1 }]);
+      assert.strictEqual(again.code, 200);
+      assert.deepStrictEqual((await made(again.serverId)).filter((i) => i === '4_1').length, again.serverId === before ? 2 : 1);
     });
   } finally {
     for (const p of ps) try { p.pomelo.disconnect(); } catch (e) { /* closed */ }
