@@ -141,19 +141,27 @@ async function main() {
     await checks.run('each sees the other', async () => {
       await until(ann, (id) => window.__mmo.entities().some((e) => e.entityId === id && e.name === 'Ben'), benId, 'Ann to see Ben');
       await until(ben, (id) => window.__mmo.entities().some((e) => e.entityId === id && e.name === 'Ann'), annId, 'Ben to see Ann');
+      const kinds = [(await ents(ben)).find((e) => e.entityId === annId).kindId, (await ents(ann)).find((e) => e.entityId === benId).kindId];
+      if (kinds.join() !== '210,211') throw new Error('heroes drawn as kinds ' + kinds + ' (chosen 210 and 211)');
     });
 
     await checks.run('Ann walks a client-side path the server accepts; Ben sees her move and stop there', async () => {
       const to = await S(ann, () => {
         const me = window.__mmo.scene.me(), pm = window.__mmo.scene.pathMap;
-        for (let dx = 220; dx > 60; dx -= 20)
-          for (const dy of [0, 60, -60, 120]) if (pm.reachable(me.x + dx, me.y + dy) && window.__mmo.findPath(me, { x: me.x + dx, y: me.y + dy })) return { x: Math.round(me.x + dx), y: Math.round(me.y + dy) };
+        // Leftwards: away from the mob zones east and south of the birth place.
+        for (let dx = -220; dx < -60; dx += 20)
+          for (const dy of [0, -60, 60]) if (pm.reachable(me.x + dx, me.y + dy) && window.__mmo.findPath(me, { x: me.x + dx, y: me.y + dy })) return { x: Math.round(me.x + dx), y: Math.round(me.y + dy) };
         return null;
       });
       if (!to) throw new Error('no reachable point beside Ann');
       await clickWorld(ann, to.x, to.y);
       await until(ben, (id) => window.__mmo.entities().some((e) => e.entityId === id && e.moving), annId, 'Ben to see Ann walk');
-      await until(ben, ([id, x, y]) => window.__mmo.entities().some((e) => e.entityId === id && !e.moving && Math.hypot(e.x - x, e.y - y) < 3), [annId, to.x, to.y], 'Ann to stop at the point on Ben\'s screen');
+      try {
+        await until(ben, ([id, x, y]) => window.__mmo.entities().some((e) => e.entityId === id && !e.moving && Math.hypot(e.x - x, e.y - y) < 3), [annId, to.x, to.y], 'Ann to stop at the point on Ben\'s screen');
+      } catch (e) {
+        const seen = (await ents(ben)).find((x) => x.entityId === annId), self = await S(ann, () => window.__mmo.scene.me());
+        throw new Error(e.message + ` (target ${JSON.stringify(to)}, Ben sees ${JSON.stringify(seen)}, Ann is at ${self.x},${self.y})`);
+      }
       await until(ann, () => !window.__mmo.scene.me().path, null, 'Ann to arrive');
       if (await S(ann, () => window.__mmo.S.moveRefused)) throw new Error('the server refused the move');
     });
@@ -202,7 +210,11 @@ async function main() {
         });
         if (!drop) { console.log('  (kill ' + kills + ' dropped nothing)'); continue; }
         if (!(await clickEntity(ann, drop.entityId, 8))) continue;
-        await until(ann, (id) => !window.__mmo.scene.entities[id], drop.entityId, 'the pick');
+        try {
+          await until(ann, (id) => !window.__mmo.scene.entities[id] || window.__mmo.scene.me().died, drop.entityId, 'the pick');
+        } catch (e) {
+          console.log('  (the drop was not picked: ' + e.message.split(';')[0] + ')');
+        }
         picked = await S(ann, () => (window.__mmo.S.me.bag.items || []).length > 0);
       }
       if (!kills) throw new Error('no kill');
