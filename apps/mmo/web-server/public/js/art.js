@@ -349,7 +349,7 @@
     g.fillStyle = '#e8c39e'; g.beginPath(); g.arc(0, -38, 7, 0, 7); g.fill();
     g.fillStyle = '#eee'; g.beginPath(); g.moveTo(-5, -35); g.lineTo(5, -35); g.lineTo(0, -26); g.fill();  // beard
     g.fillStyle = 'hsl(' + hue + ',40%,30%)'; g.beginPath(); g.arc(0, -41, 7.5, Math.PI, 0); g.fill();
-    var y = -58 + Math.sin(t * 3) * 2;  // the quest marker
+    var y = -80 + Math.sin(t * 3) * 2;  // the quest marker, above the name label
     g.fillStyle = '#ffd21f'; g.strokeStyle = '#5a3d00'; g.lineWidth = 1.5;
     g.font = 'bold 16px sans-serif'; g.textAlign = 'center';
     g.strokeText('!', 0, y); g.fillText('!', 0, y);
