@@ -3,7 +3,8 @@
 // chat to members only, kick-out and disband by the captain only, a member going offline, the
 // captain leaving ending the team, with the pushes onUpdateTeam, onTeammateLeaveTeam, onDisbandTeam
 // and onChat reaching the team's members. Instances: made on the instance servers in turn, the same
-// key answering the same instance, a refused creation answering 500, a removed one made again.
+// key answering the same instance, a refused creation answering 500, a removed one made again. The
+// area route: a session's area requests go to the server its serverId names, and fail without one.
 // Run by CTest (mmo_manager): SHADDOCK_HOST, SHADDOCK_APPS_DIR (the probe app).
 'use strict';
 const { spawnCluster } = require('./mmo_cluster');
@@ -159,6 +160,16 @@ async function main() {
       const again = await instance('create', [{ areaId: 4, id: 1 }]);
       assert.strictEqual(again.code, 200);
       assert.deepStrictEqual((await made(again.serverId)).filter((i) => i === '4_1').length, again.serverId === before ? 2 : 1);
+    });
+    await checks.run('the area route: a session\'s area requests go to its serverId; none without one', async () => {
+      const none = await client.request(p2.pomelo, 'area.probe.where', {});
+      assert.deepStrictEqual(none, { code: 500 });
+      for (const id of ['instance-server-2', 'instance-server-1', 'instance-server-2']) {
+        assert.deepStrictEqual(await client.request(p2.pomelo, 'connector.teamProbe.goto', { serverId: id }), { code: 200 });
+        assert.deepStrictEqual(await client.request(p2.pomelo, 'area.probe.where', {}), { serverId: id });
+      }
+      assert.deepStrictEqual(await client.request(p2.pomelo, 'connector.teamProbe.goto', { serverId: 'no-such-server' }), { code: 200 });
+      assert.deepStrictEqual(await client.request(p2.pomelo, 'area.probe.where', {}), { code: 500 });
     });
   } finally {
     for (const p of ps) try { p.pomelo.disconnect(); } catch (e) { /* closed */ }

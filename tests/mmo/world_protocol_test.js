@@ -2,8 +2,9 @@
 // enter scene 1 and see each other (enterScene, onAddEntities), one moves and the other gets onMove,
 // invalid paths are refused (through a wall, a teleporting start, too long), a player kills a mob
 // (onAttack KILLED with exp), picks its drop (onPickItem), dies and is revived (onRevive); requests
-// of players absent or dead are refused (playerFilter), the per-player rate holds, and hostile bodies
-// get errors while the server goes on.
+// of players absent or dead are refused (playerFilter), the per-player rate holds, hostile bodies get
+// errors while the server goes on, tasks are offered, started and counted, and a player talks to a
+// traverse NPC and changes to the oasis.
 // Run by CTest (mmo_world_protocol): SHADDOCK_HOST.
 'use strict';
 const assert = require('assert');
@@ -15,7 +16,8 @@ const { Checks, requiredEnv } = require('../../tools/node/util');
 const { prepareAppDir, startMmoCluster, account, connect } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
-const PUSHES = ['onAddEntities', 'onRemoveEntities', 'onMove', 'onPathCheckout', 'onAttack', 'onRevive', 'onPickItem', 'onUpgrade', 'onNPCTalk', 'onUserLeave'];
+const PUSHES = ['onAddEntities', 'onRemoveEntities', 'onMove', 'onPathCheckout', 'onAttack', 'onRevive', 'onPickItem', 'onUpgrade',
+                'onNPCTalk', 'onUserLeave', 'onUpdateTaskData', 'onTaskCompleted'];
 
 // Registers, logs in, creates a hero and returns {pomelo, uid, hero}.
 async function hero(cluster, name) {
@@ -146,12 +148,32 @@ async function main() {
       assert.match(long.error, /longer/);
     });
 
+    let task = null;
+    await checks.run('tasks: getNewTask offers the first, startTask starts it once, nothing to hand over yet', async () => {
+      const offer = await req(ann, 'area.taskHandler.getNewTask', { playerId: 12345 });
+      assert.strictEqual(offer.code, 200);
+      assert.strictEqual(offer.task.id, 1, JSON.stringify(offer));
+      assert.strictEqual(offer.task.completeCondition, '{"201":5}');
+      const started = await req(ann, 'area.taskHandler.startTask', { taskId: 1 });
+      assert.strictEqual(started.code, 200, JSON.stringify(started));
+      task = started.taskData;
+      assert.ok(task.id > 0 && task.taskState === 0 && task.name === offer.task.name, JSON.stringify(task));
+      assert.strictEqual((await req(ann, 'area.taskHandler.startTask', { taskId: 1 })).code, 500, 'started twice');
+      assert.strictEqual((await req(ann, 'area.taskHandler.startTask', { taskId: 3 })).code, 500, 'out of turn');
+      assert.deepStrictEqual((await req(ann, 'area.taskHandler.handoverTask', {})).ids, []);
+      const history = await req(ann, 'area.taskHandler.getHistoryTasks', {});
+      assert.deepStrictEqual(history.reTasks, []);
+      assert.strictEqual(history.route, 'onGetHistoryTasks');
+    });
+
     let drop = null;
     await checks.run('a player attacks a mob until it dies: onAttack KILLED with exp and the drop', async () => {
       // Mobs on the way may gang up on the player and kill it first (that is the game): then it
       // enters again for a fresh view, once revived, and tries the next weak mob.
       for (let attempt = 0; attempt < 4 && !drop; attempt++) {
-        const mobs = (annScene.entities.mob || []).filter((m) => m.level <= 3);
+        // Scorpions first: they count for the task.
+        let mobs = (annScene.entities.mob || []).filter((m) => m.level <= 3 && m.kindId === 201);
+        if (!mobs.length) mobs = (annScene.entities.mob || []).filter((m) => m.level <= 3);
         assert.ok(mobs.length, 'a weak mob in view');
         mobs.sort((a, b) => Math.hypot(a.x - annPos.x, a.y - annPos.y) - Math.hypot(b.x - annPos.x, b.y - annPos.y));
         const target = mobs[attempt % mobs.length];
@@ -177,6 +199,10 @@ async function main() {
         for (const f of ['entityId', 'kindId', 'x', 'y', 'playerId', 'type']) assert.ok(f in drop, f);
         // The brain walked the player there: the server's onMove reaches the mover too.
         assert.ok(ann.pomelo.pushes.onMove.some((m) => m.entityId === annId()));
+        if (target.kindId === 201 && task) {
+          await until(() => ann.pomelo.pushes.onUpdateTaskData.length, 'onUpdateTaskData');
+          assert.deepStrictEqual(ann.pomelo.pushes.onUpdateTaskData[0], { [task.id]: { mobKilled: 1, playerKilled: 0 } });
+        }
       }
       assert.ok(drop, 'a mob killed within 4 attempts');
     });
@@ -223,6 +249,14 @@ async function main() {
         if (route === 'area.playerHandler.enterScene') continue;  // entering again is allowed
         assert.strictEqual(r.code, 500, route + ' ' + JSON.stringify(msg).slice(0, 80) + ' -> ' + JSON.stringify(r));
       }
+      // No traverse NPC of the desert leads to the ice: no way there from here.
+      const far = await req(ben, 'area.playerHandler.changeArea', { areaId: 1, target: 3, triggerByPlayer: 1 });
+      assert.strictEqual(far.success, false, JSON.stringify(far));
+      assert.match(far.error, /no way/);
+      for (const target of ['2', 0, -3, 99, 1.5]) {
+        const r = await req(ben, 'area.playerHandler.changeArea', { target });
+        assert.ok(r.code === 500 && !r.success, JSON.stringify(target) + ' -> ' + JSON.stringify(r));
+      }
       ben.pomelo.notify('area.playerHandler.changeView', { width: 'wide' });
       ben.pomelo.notify('area.playerHandler.npcTalk', { targetId: { x: 1 } });
       ben.pomelo.notify('area.fightHandler.useSkill', { skillId: 99, playerId: annScene.curPlayer.id });
@@ -240,10 +274,29 @@ async function main() {
       ben.pomelo.disconnect();
       await until(() => ann.pomelo.pushes.onUserLeave.some((m) => m.playerId === benScene.curPlayer.id), 'onUserLeave');
     });
+    await checks.run('changeArea: an instance refused, then through NPC 301 to the oasis', async () => {
+      const instance = await req(ann, 'area.playerHandler.changeArea', { areaId: 1, target: 4 });
+      assert.strictEqual(instance.success, false, JSON.stringify(instance));
+      const npc = (annScene.entities.npc || []).find((n) => n.kindId === 301);
+      assert.ok(npc, 'NPC 301 in view of the birth place');
+      ann.pomelo.notify('area.playerHandler.npcTalk', { targetId: npc.entityId });
+      await until(() => last(ann, 'onNPCTalk', (m) => m.npc === npc.entityId), 'onNPCTalk', 20000);
+      const talk = last(ann, 'onNPCTalk', (m) => m.npc === npc.entityId);
+      assert.strictEqual(talk.action, 'changeArea');
+      assert.deepStrictEqual(talk.params, { target: 2 });
+      assert.ok(typeof talk.npcword === 'string' && talk.npcword.length > 0);
+      const r = await req(ann, 'area.playerHandler.changeArea', { areaId: 1, target: 2, triggerByPlayer: 1 });
+      assert.deepStrictEqual({ areaId: r.areaId, target: r.target, success: r.success }, { areaId: 1, target: 2, success: true }, JSON.stringify(r));
+      const oasis = await req(ann, 'area.playerHandler.enterScene', {});
+      assert.strictEqual(oasis.map.name, 'oasis', JSON.stringify(oasis).slice(0, 200));
+      assert.strictEqual(oasis.curPlayer.areaId, 2);
+      assert.ok(oasis.curPlayer.experience > 0, 'the experience of the kill went along');
+      assert.ok(oasis.curPlayer.bag.items.length >= 1, 'and the picked item');
+      assert.ok(oasis.curPlayer.curTasks.some((t) => t.id === task.id && t.taskState === 0), JSON.stringify(oasis.curPlayer.curTasks));
+    });
   } finally {
     for (const p of open) { try { p.disconnect(); } catch (e) { /* closed */ } }
-    const { code, signal } = await cluster.stop();
-    if (code !== 0) console.log('cluster exit', code, signal, cluster.output().slice(-2000));
+    await cluster.stop();
   }
   checks.finish();
 }

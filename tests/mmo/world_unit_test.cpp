@@ -91,6 +91,8 @@ class WorldTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rate_limit);
     CPPUNIT_TEST(enter_scene_body);
     CPPUNIT_TEST(player_kills_a_desert_mob);
+    CPPUNIT_TEST(bag_equipment_and_skills);
+    CPPUNIT_TEST(tasks);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -414,6 +416,8 @@ public:
         const std::string body = sink.of("onNPCTalk", p.id)[0].body;
         CPPUNIT_ASSERT(contains(body, "\"action\":\"changeArea\",\"params\":{\"target\":2}"));
         CPPUNIT_ASSERT(std::hypot(p.x - 900, p.y - 500) <= 100);
+        CPPUNIT_ASSERT(area.near_traverse_npc(p, 2, 200));
+        CPPUNIT_ASSERT(!area.near_traverse_npc(p, 3, 200));
         sink.pushes.clear();
         CPPUNIT_ASSERT(area.npc_talk(p, npcs[1]));
         CPPUNIT_ASSERT(run_until(area, [&] { return !sink.of("onNPCTalk", p.id).empty(); }));
@@ -477,6 +481,123 @@ public:
                                        std::to_string(nearest->y) + " player at " + std::to_string(p.x) + "," + std::to_string(p.y),
                                    run_until(area, [&] { return area.entity(id) == nullptr; }, 40000));
         }
+    }
+
+    void bag_equipment_and_skills() {
+        RecordingSink sink;
+        Area area(data(), field_kind(), field_map(), sink);
+        PlayerRecord r = hero(1, 500, 500);
+        r.hp = 50;
+        r.bag[0] = BagSlot{1, EntityType::item};        // Minor Potion: +100 hp, level 1
+        r.bag[1] = BagSlot{13, EntityType::item};       // Divine Potion: level 90
+        r.bag[2] = BagSlot{1001, EntityType::equipment}; // Rusty Blade: level 1 weapon
+        r.bag[3] = BagSlot{1010, EntityType::equipment}; // Bronze Blade: level 5 weapon
+        Player &p = area.add_player(r);
+        CPPUNIT_ASSERT(area.use_item(p, 1));
+        CPPUNIT_ASSERT_EQUAL(150, p.hp);
+        CPPUNIT_ASSERT_EQUAL(0, p.bag[0].id);
+        CPPUNIT_ASSERT(!area.use_item(p, 1));    // empty now
+        CPPUNIT_ASSERT(!area.use_item(p, 2));    // level too low
+        CPPUNIT_ASSERT(!area.use_item(p, 3));    // not an item
+        CPPUNIT_ASSERT(!area.use_item(p, 0));
+        CPPUNIT_ASSERT(!area.use_item(p, 999));
+        const int base = p.total_attack();
+        int bag_index = -1;
+        CPPUNIT_ASSERT(area.equip(p, 3, bag_index));
+        CPPUNIT_ASSERT_EQUAL(0, bag_index);
+        CPPUNIT_ASSERT_EQUAL(1001, p.equipments["weapon"]);
+        CPPUNIT_ASSERT_EQUAL(base + data().equipment(1001)->attack, p.total_attack());
+        CPPUNIT_ASSERT(!area.equip(p, 4, bag_index));  // level 5 piece
+        CPPUNIT_ASSERT(!area.equip(p, 2, bag_index));  // a potion
+        p.level = 5;
+        CPPUNIT_ASSERT(area.equip(p, 4, bag_index));   // the old blade goes back to that slot
+        CPPUNIT_ASSERT_EQUAL(4, bag_index);
+        CPPUNIT_ASSERT_EQUAL(1001, p.bag[3].id);
+        CPPUNIT_ASSERT_EQUAL(base + data().equipment(1010)->attack, p.total_attack());
+        CPPUNIT_ASSERT(area.unequip(p, "weapon", true, bag_index));
+        CPPUNIT_ASSERT_EQUAL(1, bag_index);
+        CPPUNIT_ASSERT_EQUAL(base, p.total_attack());
+        CPPUNIT_ASSERT(!area.unequip(p, "weapon", true, bag_index));
+        CPPUNIT_ASSERT(!area.unequip(p, "crown", true, bag_index));
+        CPPUNIT_ASSERT(area.drop_item(p, 1));
+        CPPUNIT_ASSERT(!area.drop_item(p, 1));
+        // Skills: learning needs the level, upgrading a point and required + 5 x skill level.
+        CPPUNIT_ASSERT(area.learn_skill(p, 3));        // level 5 skill
+        CPPUNIT_ASSERT(!area.learn_skill(p, 3));       // known
+        CPPUNIT_ASSERT(!area.learn_skill(p, 4));       // level 15
+        CPPUNIT_ASSERT(!area.learn_skill(p, 99));
+        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));     // no skill point
+        p.skill_point = 2;
+        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));     // level 5 < 5 + 5
+        p.level = 10;
+        CPPUNIT_ASSERT(area.upgrade_skill(p, 3));
+        CPPUNIT_ASSERT_EQUAL(2, p.skills[3]);
+        CPPUNIT_ASSERT_EQUAL(1, p.skill_point);
+        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));     // 10 < 5 + 10
+        // Skill 3 works on a target: 10 mp, factor 1.5.
+        area.add_mob_for_test(204, 1, {540, 500});
+        CPPUNIT_ASSERT(area.attack(p, area.mobs().at(0)->id));
+        p.mp = 0;
+        CPPUNIT_ASSERT_EQUAL(int(kNoEnoughMp), area.use_skill(p, 3).result);
+        p.mp = 20;
+        const AttackOutcome hit = area.use_skill(p, 3);
+        CPPUNIT_ASSERT_EQUAL(int(kSuccess), hit.result);
+        CPPUNIT_ASSERT_EQUAL(10, p.mp);
+        CPPUNIT_ASSERT_EQUAL(int(kNotCooldown), area.use_skill(p, 3).result);
+        CPPUNIT_ASSERT_EQUAL(int(kAttackError), area.use_skill(p, 5).result);  // not learned
+        // A traverse NPC near the player is the way out.
+        CPPUNIT_ASSERT(!area.near_traverse_npc(p, 2, 200));
+    }
+
+    void tasks() {
+        RecordingSink sink;
+        Area area(data(), field_kind(), field_map(), sink);
+        PlayerRecord r = hero(1, 500, 500);
+        r.attack = 5000;  // one blow a mob
+        r.hp = r.max_hp = 100000;
+        Player &p = area.add_player(r);
+        const TaskKind *first = area.next_task(p);
+        CPPUNIT_ASSERT(first && first->id == 1);
+        CPPUNIT_ASSERT_EQUAL(201, first->mob_kind);
+        CPPUNIT_ASSERT_EQUAL(5, first->count);
+        CPPUNIT_ASSERT(!area.can_start_task(p, 2));  // not the next one
+        CPPUNIT_ASSERT(area.can_start_task(p, 1));
+        area.start_task(p, 1, 77);
+        CPPUNIT_ASSERT(!area.can_start_task(p, 1));  // taken
+        CPPUNIT_ASSERT_EQUAL(1, area.next_task(p)->id);  // still the unfinished one
+        CPPUNIT_ASSERT(contains(area.enter_scene_json(p), "\"curTasks\":[{\"acceptTalk\":"));
+        // A mob of another kind does not count; five scorpions do.
+        area.add_mob_for_test(202, 1, {540, 500});
+        EntityId other = area.mobs().back()->id;
+        CPPUNIT_ASSERT(area.attack(p, other));
+        CPPUNIT_ASSERT(run_until(area, [&] { return area.entity(other) == nullptr; }));
+        CPPUNIT_ASSERT(sink.of("onUpdateTaskData", p.id).empty());
+        for (int i = 0; i < 5; ++i) {
+            area.add_mob_for_test(201, 1, {540, 500});
+            EntityId id = area.mobs().back()->id;
+            CPPUNIT_ASSERT(area.attack(p, id));
+            CPPUNIT_ASSERT(run_until(area, [&] { return area.entity(id) == nullptr; }));
+        }
+        auto updates = sink.of("onUpdateTaskData", p.id);
+        CPPUNIT_ASSERT_EQUAL(size_t(5), updates.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"77\":{\"mobKilled\":5,\"playerKilled\":0}}"), updates.back().body);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), sink.of("onTaskCompleted", p.id).size());
+        CPPUNIT_ASSERT_EQUAL(1, p.tasks[0].state);
+        const std::int64_t exp = p.experience;
+        const int level = p.level;
+        const size_t items = area.ground_items().size();
+        std::vector<std::int64_t> ids = area.hand_over_tasks(p);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), ids.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(77), ids[0]);
+        CPPUNIT_ASSERT(p.level > level || p.experience == exp + 60);
+        CPPUNIT_ASSERT_EQUAL(items + 2, area.ground_items().size());  // its two reward pieces
+        CPPUNIT_ASSERT(contains(sink.of("onDropItems", p.id).at(0).body, "{\"dropItems\":[{\"entityId\":"));
+        CPPUNIT_ASSERT(area.hand_over_tasks(p).empty());  // once
+        CPPUNIT_ASSERT_EQUAL(2, area.next_task(p)->id);
+        p.level = 9;
+        CPPUNIT_ASSERT(!area.can_start_task(p, 2));  // level 10
+        p.level = 10;
+        CPPUNIT_ASSERT(area.can_start_task(p, 2));
     }
 };
 

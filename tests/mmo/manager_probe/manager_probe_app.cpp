@@ -6,8 +6,11 @@
 //   connector.teamProbe.call {method, args, service?}  -> {status, result}: <service>.<method>(...args)
 //                                                          (service: teamRemote by default)
 //   instance servers: areaRemote.create [{areaId, instanceId}] answers [null] and counts the call,
-//   except for areaId 99 (an error); connector.teamProbe.made {} -> {made:{serverId: [instanceId...]}}
+//   except for areaId 99 (an error); connector.teamProbe.made {serverId} -> the instances it made
+// And the area route (platform/area_directory.hpp): connector.teamProbe.goto {serverId} sets the
+// session's serverId; area.probe.where {} answers {serverId} of the area server that got it.
 #include "platform/app_context.hpp"
+#include "platform/area_directory.hpp"
 #include "platform/instance_manager.hpp"
 #include "platform/team_manager.hpp"
 
@@ -25,6 +28,7 @@ public:
         ctx_ = std::make_unique<mmo::AppContext>(host());
         ctx_->handlers = std::make_unique<shd::Handlers>(host());
         ctx_->rpc.emplace(host());
+        mmo::install_area_route(*ctx_->rpc);
         if (ctx_->server.type == "manager") {
             manager_ = mmo::install_team_manager(*ctx_);
             instances_ = mmo::install_instance_manager(*ctx_);
@@ -37,6 +41,9 @@ public:
                     return reply.fail(SHD_ERR_INVALID, "\"no such area\"");
                 made_.push_back(shd::json_string(a[0], "instanceId"));
                 reply.ok("[null]");
+            });
+            ctx_->handlers->on("area.probe.where", [this](shd::RequestPtr req) {
+                req->respond(R"({"serverId":)" + shd::json_quote(ctx_->server.id) + "}");
             });
             ctx_->rpc->remote("probeRemote", "made", [this](const std::string &, shd::RpcReply reply) {
                 std::string list;
@@ -58,6 +65,10 @@ public:
                 req->respond("{\"status\":" + std::to_string(static_cast<int>(s)) + ",\"result\":" +
                              (s == SHD_OK ? result : "null") + "}");
             });
+        });
+        ctx_->handlers->on("connector.teamProbe.goto", [](shd::RequestPtr req) {
+            req->session().set_string("serverId", shd::json_string(req->json(), "serverId"));
+            req->respond(req->session().push("serverId") == SHD_OK ? R"({"code":200})" : R"({"code":500})");
         });
         ctx_->handlers->on("connector.teamProbe.made", [this](shd::RequestPtr req) {
             ctx_->rpc->to_server(shd::json_string(req->json(), "serverId"), "area", "probeRemote", "made", "[]",

@@ -57,6 +57,17 @@ void AreaServer::install_handlers() {
     h.on("area.fightHandler.useSkill", [this](shd::RequestPtr r) { use_skill(r); });
     h.on("area.resourceHandler.loadResource", [this](shd::RequestPtr r) { load_resource(r); });
     h.on("area.resourceHandler.loadAreaResource", [this](shd::RequestPtr r) { load_area_resource(r); });
+    h.on("area.playerHandler.changeArea", [this](shd::RequestPtr r) { change_area(r); });
+    h.on("area.playerHandler.useItem", [this](shd::RequestPtr r) { use_item(r); });
+    h.on("area.playerHandler.dropItem", [this](shd::RequestPtr r) { drop_item(r); });
+    h.on("area.playerHandler.learnSkill", [this](shd::RequestPtr r) { learn_skill(r); });
+    h.on("area.playerHandler.upgradeSkill", [this](shd::RequestPtr r) { upgrade_skill(r); });
+    h.on("area.equipHandler.equip", [this](shd::RequestPtr r) { equip(r); });
+    h.on("area.equipHandler.unEquip", [this](shd::RequestPtr r) { unequip(r); });
+    h.on("area.taskHandler.getNewTask", [this](shd::RequestPtr r) { get_new_task(r); });
+    h.on("area.taskHandler.startTask", [this](shd::RequestPtr r) { start_task(r); });
+    h.on("area.taskHandler.handoverTask", [this](shd::RequestPtr r) { hand_over_task(r); });
+    h.on("area.taskHandler.getHistoryTasks", [this](shd::RequestPtr r) { get_history_tasks(r); });
     if (ctx_.rpc) {
         // playerRemote.playerLeave({playerId, instanceId}) or (playerId): the connector, on a closed session.
         ctx_.rpc->remote("playerRemote", "playerLeave", [this](const std::string &args, shd::RpcReply reply) {
@@ -84,6 +95,8 @@ void AreaServer::enter_scene(const shd::RequestPtr &req) {
     auto enter = [this, req, pid, uid, frontend, name] {
         records_->load(pid, name, [this, req, pid, uid, frontend](std::optional<world::PlayerRecord> rec, const std::string &error) {
             if (!rec) return fail(req, error.empty() ? "no such player" : error);
+            // The database says where the player is; the session's serverId sent it here.
+            if (ctx_.players && rec->area_id != area_->id()) return fail(req, "the player is in area " + std::to_string(rec->area_id));
             if (by_player_.count(pid)) return fail(req, "the player entered twice at once");
             world::Player &p = area_->add_player(*rec);
             clients_[p.id] = Client{uid, frontend, pid};
@@ -161,6 +174,142 @@ void AreaServer::npc_talk(const shd::RequestPtr &req) {
     if (!read_id(req->json(), "targetId", target)) return fail(req, "npcTalk needs {targetId}: an entity id");
     if (!area_->npc_talk(*p, target)) return fail(req, "no such NPC");
     req->respond(R"({"code":200})");
+}
+
+// changeArea {target} -> {areaId, target, success}: only to a scene a traverse NPC near the player
+// leads to (lordofpomelo trusts the client's word). The record is saved at the new scene's birth
+// place before the session points at the new server; the client then enters the scene again.
+void AreaServer::change_area(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::uint64_t target = 0;
+    if (!read_id(req->json(), "target", target) || target > 1000) return fail(req, "changeArea needs {target}: an area id");
+    const int from = area_->id();
+    auto refuse = [req, from, target](const std::string &why) {
+        req->respond("{\"code\":500,\"areaId\":" + std::to_string(from) + ",\"target\":" + std::to_string(target) +
+                     ",\"success\":false,\"error\":" + shd::json_quote(why) + "}");
+    };
+    const world::AreaKind *kind = data_->area(static_cast<int>(target));
+    if (!kind || kind->id == from) return refuse("no such area to go to");
+    if (kind->type != 1) return refuse("instances are not open yet");
+    const std::string server = ctx_.areas.server_of(kind->id);
+    if (server.empty()) return refuse("no server holds that area");
+    if (!area_->near_traverse_npc(*p, kind->id, 150)) return refuse("no way to that area from here");
+    const std::int64_t pid = p->player_id;
+    remove_and_save(pid, kind->id, [req, refuse, server, from, target](std::optional<world::PlayerRecord> saved) {
+        if (!saved) return refuse("the player could not be saved");
+        shd::Session &s = req->session();
+        s.set_string("serverId", server);
+        s.set("areaId", std::to_string(target));
+        s.push_all([req, from, target](shd_status status) {
+            if (status != SHD_OK) return req->respond(R"({"code":500,"success":false,"error":"the session could not be moved"})");
+            req->respond("{\"code\":200,\"areaId\":" + std::to_string(from) + ",\"target\":" + std::to_string(target) + ",\"success\":true}");
+        });
+    });
+}
+
+void AreaServer::use_item(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::uint64_t index = 0;
+    if (!read_id(req->json(), "index", index) || index > 1000) return fail(req, "useItem needs {index}: a bag slot");
+    const bool ok = area_->use_item(*p, static_cast<int>(index));
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + ",\"hp\":" + std::to_string(p->hp) +
+                 ",\"mp\":" + std::to_string(p->mp) + "}");
+}
+
+void AreaServer::drop_item(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::uint64_t index = 0;
+    if (!read_id(req->json(), "index", index) || index > 1000) return fail(req, "dropItem needs {index}: a bag slot");
+    const bool ok = area_->drop_item(*p, static_cast<int>(index));
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + "}");
+}
+
+void AreaServer::equip(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::uint64_t index = 0;
+    if (!read_id(req->json(), "index", index) || index > 1000) return fail(req, "equip needs {index}: a bag slot");
+    int bag_index = 0;
+    const bool ok = area_->equip(*p, static_cast<int>(index), bag_index);
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + ",\"bagIndex\":" + std::to_string(bag_index) + "}");
+}
+
+void AreaServer::unequip(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    rapidjson::Document body = req->json();
+    const std::string slot = shd::json_string(body, "type");
+    if (slot.empty() || slot.size() > 16) return fail(req, "unEquip needs {type: a slot name, putInBag}");
+    const bool put = body.IsObject() && body.HasMember("putInBag") && body["putInBag"].IsBool() ? body["putInBag"].GetBool() : true;
+    int bag_index = 0;
+    const bool ok = area_->unequip(*p, slot, put, bag_index);
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + ",\"bagIndex\":" + std::to_string(bag_index) + "}");
+}
+
+void AreaServer::learn_skill(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::uint64_t skill = 0;
+    if (!read_id(req->json(), "skillId", skill) || skill > 1000) return fail(req, "learnSkill needs {skillId}");
+    if (!area_->learn_skill(*p, static_cast<int>(skill))) return req->respond(R"({"code":200,"status":false})");
+    records_->save_skill(p->player_id, static_cast<int>(skill), 1);
+    req->respond("{\"code\":200,\"status\":true,\"skill\":{\"id\":" + std::to_string(skill) + ",\"level\":1}}");
+}
+
+void AreaServer::upgrade_skill(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::uint64_t skill = 0;
+    if (!read_id(req->json(), "skillId", skill) || skill > 1000) return fail(req, "upgradeSkill needs {skillId}");
+    if (!area_->upgrade_skill(*p, static_cast<int>(skill))) return req->respond(R"({"code":200,"status":false})");
+    records_->save_skill(p->player_id, static_cast<int>(skill), p->skills[static_cast<int>(skill)]);
+    req->respond(R"({"code":200,"status":true})");
+}
+
+// Tasks: the player is always the session's (lordofpomelo reads playerId from the body).
+void AreaServer::get_new_task(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    const world::TaskKind *next = area_->next_task(*p);
+    req->respond("{\"code\":200,\"task\":" + (next ? next->row_json : std::string("null")) + "}");
+}
+
+void AreaServer::start_task(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::uint64_t kind = 0;
+    if (!read_id(req->json(), "taskId", kind) || kind > 100000) return fail(req, "startTask needs {taskId}: a task kind");
+    const std::int64_t pid = p->player_id;
+    if (starting_task_.count(pid) || !area_->can_start_task(*p, static_cast<int>(kind))) return fail(req, "that task cannot be started now");
+    starting_task_[pid] = static_cast<int>(kind);
+    records_->create_task(pid, static_cast<int>(kind), static_cast<std::int64_t>(ctx_.host.now_ms()), [this, req, pid, kind](std::int64_t row) {
+        starting_task_.erase(pid);
+        auto it = by_player_.find(pid);
+        world::Player *p = it == by_player_.end() ? nullptr : area_->player(it->second);
+        if (!p || row <= 0 || !area_->can_start_task(*p, static_cast<int>(kind))) return fail(req, "the task could not be started");
+        const world::TaskState &t = area_->start_task(*p, static_cast<int>(kind), row);
+        req->respond("{\"code\":200,\"taskData\":" + area_->task_json(t) + "}");
+    });
+}
+
+void AreaServer::hand_over_task(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::string ids = "[";
+    for (std::int64_t id : area_->hand_over_tasks(*p)) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    req->respond("{\"code\":200,\"ids\":" + ids + "]}");
+}
+
+void AreaServer::get_history_tasks(const shd::RequestPtr &req) {
+    world::Player *p = filter(req);
+    if (!p) return;
+    std::string tasks = "[";
+    for (const world::TaskState &t : p->tasks)
+        if (t.state == 2) tasks += (tasks.size() > 1 ? "," : "") + area_->task_json(t);
+    req->respond("{\"code\":200,\"route\":\"onGetHistoryTasks\",\"reTasks\":" + tasks + "]}");
 }
 
 // {version:{table: mtime}} -> {data:{table: rows}, version:{table: mtime}}: the tables the client

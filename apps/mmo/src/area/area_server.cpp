@@ -119,24 +119,29 @@ world::Player *AreaServer::filter(const shd::RequestPtr &req, bool rate) {
     return p;
 }
 
-void AreaServer::leave(std::int64_t player_id, std::function<void()> done) {
+void AreaServer::remove_and_save(std::int64_t player_id, int new_area, std::function<void(std::optional<world::PlayerRecord>)> done) {
     auto it = by_player_.find(player_id);
-    if (it == by_player_.end()) return done();
+    if (it == by_player_.end()) return done(std::nullopt);
     const world::EntityId id = it->second;
     by_player_.erase(it);
     world::Player *p = area_->player(id);
-    if (!p) {
-        clients_.erase(id);
-        return done();
-    }
-    const world::PlayerRecord record = area_->record_of(*p);
-    area_->remove_player(id);
     clients_.erase(id);
+    if (!p) return done(std::nullopt);
+    world::PlayerRecord record = area_->record_of(*p);
+    if (new_area > 0) {
+        record.area_id = new_area;
+        record.x = record.y = -1;  // off the map: the new scene picks a birth point
+    }
+    area_->remove_player(id);
     // lordofpomelo's onUserLeave to the area channel.
     std::vector<world::EntityId> everyone;
     for (const auto &kv : clients_) everyone.push_back(kv.first);
     push(everyone, "onUserLeave", "{\"code\":200,\"playerId\":" + std::to_string(player_id) + "}");
-    records_->save_now(record, [done](bool) { done(); });
+    records_->save_now(record, [record, done](bool ok) { done(ok ? std::optional<world::PlayerRecord>(record) : std::nullopt); });
+}
+
+void AreaServer::leave(std::int64_t player_id, std::function<void()> done) {
+    remove_and_save(player_id, 0, [done](std::optional<world::PlayerRecord>) { done(); });
 }
 
 }  // namespace mmo

@@ -3,9 +3,11 @@
 // (playerFilter: present and alive; the body's types and ranges; a per-player rate) and saves the
 // players it holds (write-behind every second, directly on leave).
 //
-// Routes: area.playerHandler.{enterScene, changeView, move, pickItem, npcTalk},
-// area.fightHandler.{attack, useSkill}, area.resourceHandler.{loadResource, loadAreaResource};
-// remote playerRemote.playerLeave. Logic thread only.
+// Routes: area.playerHandler.{enterScene, changeView, move, pickItem, npcTalk, changeArea, useItem,
+// dropItem, learnSkill, upgradeSkill}, area.equipHandler.{equip, unEquip}, area.fightHandler.{attack,
+// useSkill}, area.taskHandler.{getNewTask, startTask, handoverTask, getHistoryTasks},
+// area.resourceHandler.{loadResource, loadAreaResource}; remote playerRemote.playerLeave.
+// Logic thread only.
 #pragma once
 #include "area/area_module.hpp"
 #include "area/player_records.hpp"
@@ -15,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -54,6 +57,20 @@ private:
     void pick_item(const shd::RequestPtr &req);
     void npc_talk(const shd::RequestPtr &req);
     void load_resource(const shd::RequestPtr &req);
+    void change_area(const shd::RequestPtr &req);
+    void use_item(const shd::RequestPtr &req);
+    void drop_item(const shd::RequestPtr &req);
+    void equip(const shd::RequestPtr &req);
+    void unequip(const shd::RequestPtr &req);
+    void learn_skill(const shd::RequestPtr &req);
+    void upgrade_skill(const shd::RequestPtr &req);
+    void get_new_task(const shd::RequestPtr &req);
+    void start_task(const shd::RequestPtr &req);
+    void hand_over_task(const shd::RequestPtr &req);
+    void get_history_tasks(const shd::RequestPtr &req);
+    // Takes the player out of the scene and saves it now (moved to new_area's birth place when > 0);
+    // done(the record, once saved; nullopt if the player was not here or the save failed).
+    void remove_and_save(std::int64_t player_id, int new_area, std::function<void(std::optional<world::PlayerRecord>)> done);
     void load_area_resource(const shd::RequestPtr &req);
 
     AppContext &ctx_;
@@ -67,6 +84,7 @@ private:
     std::uint64_t tick_timer_ = 0;
     std::uint64_t save_timer_ = 0;
     std::int64_t started_ms_ = 0;
+    std::unordered_map<std::int64_t, int> starting_task_;  // player id -> task kind being created
 };
 
 }  // namespace mmo

@@ -50,9 +50,23 @@ public:
         store_.save_player(player_json(r));
         store_.save_bag(bag_json(r));
         store_.save_equipments(equipments_json(r));
+        for (const world::TaskState &t : r.tasks)
+            if (t.row_id > 0) store_.save_task(task_json(r.id, t));
+    }
+
+    void create_task(std::int64_t player_id, int kind, std::int64_t start_time, std::function<void(std::int64_t)> done) override {
+        auto alive = alive_;
+        store_.create_task(static_cast<std::uint64_t>(player_id), kind, 0, static_cast<std::uint64_t>(std::max<std::int64_t>(0, start_time)),
+                           R"({"mobKilled":0,"playerKilled":0})", [alive, done](bool ok, const std::string &json) {
+                               if (!*alive) return;
+                               rapidjson::Document d = shd::parse_json_or_empty(json);
+                               done(ok ? int_of(d, "id") : 0);
+                           });
     }
 
     void save_now(const world::PlayerRecord &r, std::function<void(bool)> done) override {
+        for (const world::TaskState &t : r.tasks)
+            if (t.row_id > 0) store_.flush_task(task_json(r.id, t));
         auto left = std::make_shared<int>(3);
         auto all_ok = std::make_shared<bool>(true);
         auto one = [left, all_ok, done](bool ok) {
@@ -62,6 +76,10 @@ public:
         store_.flush_player(player_json(r), one);
         store_.flush_bag(bag_json(r), one);
         store_.flush_equipments(equipments_json(r), one);
+    }
+
+    void save_skill(std::int64_t player_id, int skill_id, int level) override {
+        store_.save_fight_skill(static_cast<std::uint64_t>(player_id), skill_id, level, 1);
     }
 
     ~StoreRecords() override { *alive_ = false; }
@@ -123,6 +141,26 @@ private:
             for (const rapidjson::Value &s : d["fightSkills"].GetArray())
                 r.skills[static_cast<int>(int_of(s, "skillId"))] = static_cast<int>(int_of(s, "level", 1));
         }
+        if (d.HasMember("tasks") && d["tasks"].IsArray()) {
+            for (const rapidjson::Value &t : d["tasks"].GetArray()) {
+                world::TaskState task;
+                task.row_id = int_of(t, "id");
+                task.kind = static_cast<int>(int_of(t, "kindId"));
+                task.state = static_cast<int>(std::clamp<std::int64_t>(int_of(t, "taskState"), 0, 2));
+                task.start_time = int_of(t, "startTime");
+                if (t.HasMember("taskData")) {
+                    rapidjson::Document data;
+                    const rapidjson::Value *v = &t["taskData"];
+                    if (v->IsString()) {
+                        data = shd::parse_json_or_empty(v->GetString());
+                        v = &data;
+                    }
+                    task.mob_killed = static_cast<int>(int_of(*v, "mobKilled"));
+                    task.player_killed = static_cast<int>(int_of(*v, "playerKilled"));
+                }
+                if (task.row_id > 0 && task.kind > 0) r.tasks.push_back(task);
+            }
+        }
         r.skills.erase(0);
         if (r.skills.empty()) r.skills[1] = 1;
         return r;
@@ -162,6 +200,12 @@ private:
             out += ",\"" + std::string(slot) + "\":" + std::to_string(it == r.equipments.end() ? 0 : it->second);
         }
         return out + "}";
+    }
+
+    static std::string task_json(std::int64_t player_id, const world::TaskState &t) {
+        return "{\"id\":" + std::to_string(t.row_id) + ",\"playerId\":" + std::to_string(player_id) + ",\"kindId\":" +
+               std::to_string(t.kind) + ",\"taskState\":" + std::to_string(t.state) + ",\"startTime\":" + std::to_string(t.start_time) +
+               ",\"taskData\":{\"mobKilled\":" + std::to_string(t.mob_killed) + ",\"playerKilled\":" + std::to_string(t.player_killed) + "}}";
     }
 
     static const char *kind_name(int kind) { return kind == 211 ? "Alchemist" : "Angle"; }

@@ -36,12 +36,15 @@ int64_t integer(const rapidjson::Value *obj, const std::string &path, const char
 }  // namespace
 
 MmoConfig load_mmo_config(const shd::Host &host) {
-    MmoConfig c;
     auto text = host.read_config("mmo.json");
     if (!text) throw std::runtime_error(std::string(kFile) + " is missing (the token secret is there)");
-    rapidjson::Document doc = shd::parse_json_or_empty(*text);
+    return parse_mmo_config(*text, host.server().env, [](const char *n) -> const char * { return std::getenv(n); });
+}
+
+MmoConfig parse_mmo_config(const std::string &text, const std::string &env, const char *(*getenv)(const char *)) {
+    MmoConfig c;
+    rapidjson::Document doc = shd::parse_json_or_empty(text);
     if (!doc.IsObject()) bad("(top level)", "an object");
-    const std::string env = host.server().env;
     // Either the file's top level is already this environment's object, or it holds one per environment.
     const rapidjson::Value *root = &doc;
     if (auto it = doc.FindMember(env.c_str()); it != doc.MemberEnd()) {
@@ -52,7 +55,7 @@ MmoConfig load_mmo_config(const shd::Host &host) {
     const rapidjson::Value *login = section(*root, "login");
     std::string env_var = token ? shd::json_string(*token, "secretEnv") : std::string();
     if (!env_var.empty()) {
-        const char *v = std::getenv(env_var.c_str());
+        const char *v = getenv(env_var.c_str());
         c.token_secret = v ? v : "";
         if (c.token_secret.empty()) bad("token.secretEnv", "the environment variable " + env_var + " to be set");
     } else if (token) {

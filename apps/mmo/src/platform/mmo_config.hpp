@@ -28,4 +28,7 @@ struct MmoConfig {
 // key on a wrong value.
 MmoConfig load_mmo_config(const shd::Host &host);
 
+// The same from the file's text, for environment `env`; `getenv` reads token.secretEnv's variable.
+MmoConfig parse_mmo_config(const std::string &text, const std::string &env, const char *(*getenv)(const char *));
+
 }  // namespace mmo

@@ -325,6 +325,7 @@ Player &Area::add_player(const PlayerRecord &r) {
     p->bag = r.bag;
     p->bag.resize(std::max<size_t>(p->bag.size(), 20));
     p->equipments = r.equipments;
+    p->tasks = r.tasks;
     for (const auto &[slot, equip_id] : p->equipments) {
         if (const EquipmentKind *k = data_.equipment(equip_id)) {
             p->equip_attack += k->attack;
@@ -376,6 +377,7 @@ PlayerRecord Area::record_of(const Player &p) const {
     r.bag = p.bag;
     r.equipments = p.equipments;
     r.skills = p.skills;
+    r.tasks = p.tasks;
     return r;
 }
 
@@ -431,7 +433,15 @@ std::string Area::enter_scene_json(const Player &p) const {
         cur += std::string(any ? "," : "") + "{\"id\":" + std::to_string(id) + ",\"level\":" + std::to_string(level) + "}";
         any = true;
     }
-    cur += "],\"curTasks\":[]}";
+    cur += "],\"curTasks\":[";
+    any = false;
+    for (const TaskState &t : p.tasks) {
+        if (t.state >= 2) continue;
+        if (any) cur += ",";
+        cur += task_json(t);
+        any = true;
+    }
+    cur += "]}";
     out += cur;
     out += ",\"map\":" + map_.client_json(kind_.name) + "}";
     return out;

@@ -41,6 +41,7 @@ struct PlayerRecord {
     std::vector<BagSlot> bag;                // 20 slots; id 0 = empty
     std::map<std::string, int> equipments;   // slot -> equipment id
     std::map<int, int> skills;               // skill id -> level
+    std::vector<TaskState> tasks;
     // A new character of a kind at a point (the kind's stats, skill 1, an empty bag).
     static PlayerRecord fresh(const CharacterKind &kind, std::int64_t id, const std::string &name, double x, double y);
 };
@@ -110,6 +111,28 @@ public:
     bool pick(Player &p, EntityId item);              // false: no such item
     bool npc_talk(Player &p, EntityId npc);           // false: no such NPC
     void change_view(Player &p, double width, double height);
+    // A traverse NPC to `target_area` within `distance` px of the player (the only way out of a scene).
+    bool near_traverse_npc(const Player &p, int target_area, double distance) const;
+
+    // The bag, equipment and skills (area_items.cpp). Indexes are bag keys (1..size); each returns
+    // false, changing nothing, when the rules say no.
+    bool use_item(Player &p, int index);
+    bool drop_item(Player &p, int index);
+    bool equip(Player &p, int index, int &bag_index);               // the old piece goes to that slot
+    bool unequip(Player &p, const std::string &slot, bool put_in_bag, int &bag_index);
+    bool learn_skill(Player &p, int skill_id);
+    bool upgrade_skill(Player &p, int skill_id);
+
+    // Tasks (area_tasks.cpp, §3.7). next_task: the unfinished one, else the next kind not taken
+    // (nullptr: none left). can_start: that next kind, not taken, level enough.
+    const TaskKind *next_task(const Player &p) const;
+    bool can_start_task(const Player &p, int kind) const;
+    TaskState &start_task(Player &p, int kind, std::int64_t row_id);
+    // Hands over the done tasks: exp and their equipment dropped by the player (onDropItems);
+    // returns their row ids.
+    std::vector<std::int64_t> hand_over_tasks(Player &p);
+    // {acceptTalk, workTalk, finishTalk, item, name, id, type, exp, taskData, taskState, completeCondition}
+    std::string task_json(const TaskState &t) const;
 
     // The rules the brains and handlers share.
     AttackOutcome try_attack(Character &attacker, Character &target, int skill_id);
@@ -148,6 +171,7 @@ private:
     void kill(Character &attacker, Character &target, std::string &items_json, std::int64_t &exp_out);
     void drop_items(Player &killer, Mob &mob, std::string &items_json);
     void gain_exp(Player &p, std::int64_t exp);
+    void count_kill(Player &killer, const Character &victim);
     Point random_birth_point();
 
     // Pushes.

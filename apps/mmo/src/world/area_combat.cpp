@@ -90,11 +90,13 @@ void Area::kill(Character &attacker, Character &target, std::string &items_json,
             gain_exp(killer, formula::kill_exp(k ? k->base_exp : 1, killer.level, mob.level));
             exp_out = killer.experience;
             drop_items(killer, mob, items_json);
+            count_kill(killer, mob);
         }
         if (mob.zone < zones_.size()) zones_[mob.zone]->count--;
         return;  // try_attack removes it once onAttack is out
     }
     auto &victim = static_cast<Player &>(target);
+    if (attacker.type == EntityType::player) count_kill(static_cast<Player &>(attacker), victim);
     victim.revive_at = now_ + options_.revive_ms;
     victim.dirty = true;
     for (auto &kv : entities_) {

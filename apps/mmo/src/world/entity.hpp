@@ -89,6 +89,16 @@ struct BagSlot {
     EntityType type = EntityType::item;
 };
 
+// A player's task (§3.7). state: 0 running, 1 done but not handed over, 2 handed over.
+struct TaskState {
+    std::int64_t row_id = 0;  // the database row
+    int kind = 0;
+    int state = 0;
+    std::int64_t start_time = 0;
+    int mob_killed = 0, player_killed = 0;
+    bool dirty = false;  // changed since the last save
+};
+
 // The 9 equipment slots, in the order Lord of Pomelo lists them.
 extern const char *const kEquipSlots[9];
 
@@ -103,6 +113,7 @@ struct Player : Character {
     int range = 2;               // AOI range in towers
     std::vector<BagSlot> bag;    // slot i is key i+1
     std::map<std::string, int> equipments;
+    std::vector<TaskState> tasks;
     int equip_attack = 0, equip_defence = 0;  // sums of the equipped pieces
     std::int64_t revive_at = 0;  // when dead: the ms of the revive
     bool dirty = false;          // changed since the last save
