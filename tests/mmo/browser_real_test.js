@@ -3,7 +3,8 @@
 // the desert (a real enterScene: the 4200x2800 map, its weightMap, mobs and NPCs); each sees the
 // other; one walks (a client-side path the area server accepts) while the other watches; an NPC
 // talks; world and private chat; then the first walks to the level-1 scorpions, fights until a kill
-// leaves a drop and picks it into the bag. Every step is read from the page (window.__mmo).
+// leaves a drop, picks it into the bag and uses or wears it, and travels to the oasis through the
+// Caravan Master. Every step is read from the page (window.__mmo).
 // Usage: node browser_real_test.js <screenshot folder>   (run by CTest, mmo_browser_real)
 'use strict';
 const fs = require('fs');
@@ -29,9 +30,13 @@ async function until(page, fn, arg, what, ms = 20000) {
   }
 }
 
+// Clicks the canvas at a world point; throws when the point is off screen or under a panel.
 async function clickWorld(page, x, y) {
-  const s = await page.evaluate(([wx, wy]) => window.__mmo.worldToScreen(wx, wy), [x, y]);
-  if (s.x < 0 || s.y < 0 || s.x >= VIEW.width || s.y >= VIEW.height) throw new Error(`(${x},${y}) is off screen at ${JSON.stringify(s)}`);
+  const s = await page.evaluate(([wx, wy]) => {
+    const p = window.__mmo.worldToScreen(wx, wy);
+    return { x: p.x, y: p.y, canvas: document.elementFromPoint(p.x, p.y) === document.getElementById('scene') };
+  }, [x, y]);
+  if (!s.canvas) throw new Error(`(${x},${y}) is off screen or under a panel at ${JSON.stringify(s)}`);
   await page.mouse.click(s.x, s.y);
 }
 
@@ -51,7 +56,8 @@ async function enter(browser, url, name, heroName, role) {
 }
 
 // Walks by clicks on free ground toward (x, y) until within `near` px: each click aims at most 280 px
-// ahead (so the point is on screen) at a point the client's own map says is reachable.
+// ahead (so the point is on screen) at a point the client's own map says is reachable, where no
+// entity stands.
 async function approach(page, x, y, near) {
   for (let i = 0; i < 20; i++) {
     const step = await page.evaluate(([tx, ty, nr]) => {
@@ -62,6 +68,9 @@ async function approach(page, x, y, near) {
       for (let r = 0; r < 200; r += 20)
         for (let a = 0; a < 6.28; a += 0.7) {
           const px = Math.round(me.x + (tx - me.x) * k + r * Math.cos(a)), py = Math.round(me.y + (ty - me.y) * k + r * Math.sin(a));
+          const sc = window.__mmo.worldToScreen(px, py);
+          // The click must reach the ground: on the canvas (not under a panel), with no entity there.
+          if (document.elementFromPoint(sc.x, sc.y) !== document.getElementById('scene') || window.__mmo.scene.pick(sc.x, sc.y)) continue;
           if (pm.reachable(px, py) && window.__mmo.findPath({ x: me.x, y: me.y }, { x: px, y: py })) return { x: px, y: py };
         }
       return { stuck: true };
@@ -76,24 +85,25 @@ async function approach(page, x, y, near) {
 
 // The app folder of the test: the real config, with a quieter desert. Its mob zones keep their places
 // and kinds, but only the level-1 scorpions spawn, two at a time, so a level-1 hero is not swarmed.
-// Resolves to {dir, zone: the centre of that zone}.
+// Resolves to {dir, zone: the centre of that zone, caravan: where the Caravan Master (NPC 301) stands}.
 async function appDir() {
   const dir = await prepareAppDir();
   const maps = path.join(dir, 'config', 'map'), real = fs.realpathSync(maps);
   fs.unlinkSync(maps);
   fs.cpSync(real, maps, { recursive: true });
   const desert = JSON.parse(fs.readFileSync(path.join(maps, 'desert.json'), 'utf8'));
-  let zone = null;
+  let zone = null, caravan = null;
   for (const layer of desert.layers)
     for (const o of layer.objects || []) {
+      if (layer.name === 'npc' && o.properties.id === 301) caravan = { x: Math.round(o.x), y: Math.round(o.y) };
       if (layer.name !== 'mob') continue;
       const weakest = o.properties.mobId === 201 && o.properties.level === 1;
       o.properties.mobNum = weakest ? 2 : 0;
       if (weakest) zone = { x: Math.round(o.x + o.width / 2), y: Math.round(o.y + o.height / 2) };
     }
-  if (!zone) throw new Error('config/map/desert.json has no level-1 Sand Scorpion zone');
+  if (!zone || !caravan) throw new Error('config/map/desert.json lacks the level-1 Sand Scorpion zone or NPC 301');
   fs.writeFileSync(path.join(maps, 'desert.json'), JSON.stringify(desert));
-  return { dir, zone };
+  return { dir, zone, caravan };
 }
 
 // Clicks an entity where the page draws it now, walking closer first when it is off screen.
@@ -102,7 +112,8 @@ async function clickEntity(page, id, lift) {
     const e = window.__mmo.scene.entities[i];
     if (!e) return null;
     const s = window.__mmo.worldToScreen(e.x, e.y);
-    return { x: e.x, y: e.y, onScreen: s.x > 20 && s.y > 60 && s.x < innerWidth - 20 && s.y < innerHeight - 60 };
+    const lifted = { x: s.x, y: s.y - 10 };
+    return { x: e.x, y: e.y, onScreen: document.elementFromPoint(lifted.x, lifted.y) === document.getElementById('scene') };
   }, id);
   let e = await where();
   if (e && !e.onScreen) { await approach(page, e.x, e.y, 150); e = await where(); }
@@ -112,7 +123,7 @@ async function clickEntity(page, id, lift) {
 }
 
 async function main() {
-  const { dir, zone } = await appDir();
+  const { dir, zone, caravan } = await appDir();
   const cluster = await startMmoCluster(HOST, dir);
   const url = `http://127.0.0.1:${cluster.webPort}/?gate=${cluster.gatePort}`;
   let browser;
@@ -150,11 +161,16 @@ async function main() {
         const me = window.__mmo.scene.me(), pm = window.__mmo.scene.pathMap;
         // Leftwards: away from the mob zones east and south of the birth place.
         for (let dx = -220; dx < -60; dx += 20)
-          for (const dy of [0, -60, 60]) if (pm.reachable(me.x + dx, me.y + dy) && window.__mmo.findPath(me, { x: me.x + dx, y: me.y + dy })) return { x: Math.round(me.x + dx), y: Math.round(me.y + dy) };
+          for (const dy of [0, -60, 60]) {
+            const x = Math.round(me.x + dx), y = Math.round(me.y + dy), sc = window.__mmo.worldToScreen(x, y);
+            if (document.elementFromPoint(sc.x, sc.y) !== document.getElementById('scene') || window.__mmo.scene.pick(sc.x, sc.y)) continue;
+            if (pm.reachable(x, y) && window.__mmo.findPath(me, { x, y })) return { x, y };
+          }
         return null;
       });
       if (!to) throw new Error('no reachable point beside Ann');
       await clickWorld(ann, to.x, to.y);
+      await until(ann, () => window.__mmo.S.moveRequests === 1, null, 'the move request');
       await until(ben, (id) => window.__mmo.entities().some((e) => e.entityId === id && e.moving), annId, 'Ben to see Ann walk');
       try {
         await until(ben, ([id, x, y]) => window.__mmo.entities().some((e) => e.entityId === id && !e.moving && Math.hypot(e.x - x, e.y - y) < 3), [annId, to.x, to.y], 'Ann to stop at the point on Ben\'s screen');
@@ -223,6 +239,35 @@ async function main() {
       await ann.keyboard.press('b');
       await ann.waitForSelector('#panel-bag:not([hidden]) .slot.full', { timeout: 5000 });
       if (SHOTS) await ann.screenshot({ path: path.join(SHOTS, 'mmo-real-bag.png') });
+    });
+
+    await checks.run('the drop is used (a potion) or worn (equipment) from the bag panel', async () => {
+      const slot = await S(ann, () => window.__mmo.S.me.bag.items[0]);
+      await ann.click(`.slot.full[data-key="${slot.key}"]`);
+      await ann.click('.slot-menu button');  // the first action: Use or Equip
+      if (slot.type === 'equipment') {
+        await ann.click('#btn-equip');
+        await ann.waitForSelector('#panel-equip:not([hidden]) #equip-list li.worn', { timeout: 10000 });
+      } else {
+        await until(ann, (k) => !document.querySelector(`.slot.full[data-key="${k}"]`), slot.key, 'the potion to leave the bag');
+      }
+      if (await S(ann, () => window.__mmo.S.me.bag.items.some((it) => it.key === 0))) throw new Error('bag keys broken');
+    });
+
+    await checks.run('the Caravan Master takes Ann to the oasis (changeArea, a new enterScene); Ben sees her go', async () => {
+      if (await S(ann, () => window.__mmo.scene.me().died)) await until(ann, () => !window.__mmo.scene.me().died, null, 'the revive');
+      await approach(ann, caravan.x, caravan.y, 250);
+      const npc = (await ents(ann)).find((e) => e.type === 'npc' && e.kindId === 301);
+      if (!npc) throw new Error('no Caravan Master (301) in sight');
+      await ann.evaluate(() => { document.getElementById('npc-dialog').hidden = true; });
+      await clickEntity(ann, npc.entityId, 20);
+      await ann.waitForSelector('#npc-travel', { timeout: 20000 });
+      await ann.click('#npc-travel');
+      await until(ann, () => window.__mmo.S.areaId === 2 && window.__mmo.S.state === 'playing', null, 'the oasis');
+      const map = await S(ann, () => ({ w: window.__mmo.scene.map.width, h: window.__mmo.scene.map.height, theme: window.__mmo.scene.theme }));
+      if (map.w !== 6000 || map.h !== 4000 || map.theme !== 'oasis') throw new Error('oasis map ' + JSON.stringify(map));
+      await until(ben, (id) => !window.__mmo.scene.entities[id], annId, 'Ann to leave Ben\'s desert');
+      if (SHOTS) { await ann.waitForTimeout(300); await ann.screenshot({ path: path.join(SHOTS, 'mmo-real-oasis.png') }); }
     });
   } catch (e) {
     checks.fail('no exception', e);

@@ -30,10 +30,13 @@ async function until(page, fn, arg, what, ms = 15000) {
   }
 }
 
-// Clicks the canvas at a world point of the player's current view.
+// Clicks the canvas at a world point of the player's current view (not under a panel).
 async function clickWorld(page, x, y) {
-  const s = await page.evaluate(([wx, wy]) => window.__mmo.worldToScreen(wx, wy), [x, y]);
-  if (s.x < 0 || s.y < 0 || s.x >= VIEW.width || s.y >= VIEW.height) throw new Error(`(${x},${y}) is off screen at ${JSON.stringify(s)}`);
+  const s = await page.evaluate(([wx, wy]) => {
+    const p = window.__mmo.worldToScreen(wx, wy);
+    return { x: p.x, y: p.y, canvas: document.elementFromPoint(p.x, p.y) === document.getElementById('scene') };
+  }, [x, y]);
+  if (!s.canvas) throw new Error(`(${x},${y}) is off screen or under a panel at ${JSON.stringify(s)}`);
   await page.mouse.click(s.x, s.y);
 }
 

@@ -329,7 +329,13 @@
   }
 
   var bagActions = {
-    use: function (slot) { S.client.request('area.playerHandler.useItem', { index: slot.key }, function (r) { if (r && (r.code === 200 || r.status)) { dropFromBag(slot.key); } }); },
+    use: function (slot) {
+      S.client.request('area.playerHandler.useItem', { index: slot.key }, function (r) {
+        if (!r || !r.status) { ui.notice('You cannot use that now.'); return; }
+        dropFromBag(slot.key);
+        drink(S.data.item && S.data.item[slot.id]);
+      });
+    },
     equip: function (slot) {
       S.client.request('area.equipHandler.equip', { index: slot.key }, function (r) {
         if (!r || !r.status) { ui.notice('You cannot equip that.'); return; }
@@ -352,6 +358,15 @@
       });
     },
   };
+  // A potion's effect as the server applies it (item.json hp and mp, up to the maxima).
+  function drink(item) {
+    var me = scene.me();
+    if (!item || !me) return;
+    S.me.hp = me.hp = Math.min(S.me.maxHp || me.maxHp, (me.hp || 0) + (Number(item.hp) || 0));
+    S.me.mp = Math.min(S.me.maxMp || 0, (S.me.mp || 0) + (Number(item.mp) || 0));
+    if (item.hp > 0) scene.floater(me, '+' + item.hp, '#6f6');
+  }
+
   function dropFromBag(key) {
     S.me.bag.items = S.me.bag.items.filter(function (it) { return it.key !== key; });
     ui.refreshPanels(S);
