@@ -3,7 +3,7 @@
 // protocol over WebSocket (with the app's route dictionary and the client proto of
 // area.fightHandler.attack, decoded here by the npm pomelo-protobuf), and just enough of the game for
 // every client feature: two scenes with collisions, a mob that dies and drops an item, picking, chat,
-// an NPC that sends players to the other scene. The real rules live in the area server; this checks
+// teams (create, invite, team chat, disband), an NPC that sends players to the other scene. The real rules live in the area server; this checks
 // the client's side of the protocol (LORDOFPOMELO.md §2) and lets a test push anything it wants.
 'use strict';
 const fs = require('fs');
@@ -55,7 +55,8 @@ async function startFakeWorld() {
   const sessions = new Set();
   const entities = new Map();   // entityId -> entity (players, mobs, npcs, items)
   const log = [];               // every request/notify: {route, body, uid}
-  let nextEntity = 1, nextUid = 1;
+  const teams = new Map();       // teamId -> {id, name, members: [session]}
+  let nextEntity = 1, nextUid = 1, nextTeam = 1;
 
   entities.set(nextEntity, { entityId: nextEntity++, type: 'npc', kindId: 301, areaId: 1, x: 300, y: 180 });
   const spawnMob = () => {
@@ -196,9 +197,40 @@ async function startFakeWorld() {
       Object.assign(s.player, { areaId: b.target, x: 120, y: 120 });
       return { areaId: b.areaId, target: b.target, success: true };
     },
+    'area.teamHandler.createTeam': (s) => {
+      if (s.player.teamId) return;
+      const team = { id: nextTeam++, name: 'Team ' + nextTeam, members: [s] };
+      teams.set(team.id, team);
+      joinTeam(team, s, 1);
+    },
+    'area.teamHandler.inviteJoinTeam': (s, b) => {
+      const to = [...sessions].find((x) => x.player && x.player.id === b.inviteeId);
+      if (to && s.player.isCaptain) push(to, 'onInviteJoinTeam', { id: s.player.id, name: s.player.name, level: s.player.level, teamId: s.player.teamId });
+    },
+    'area.teamHandler.inviteJoinTeamReply': (s, b) => {
+      const team = teams.get(b.teamId), captain = team && team.members.find((x) => x.player.id === b.captainId);
+      if (!captain) return;
+      push(captain, 'onInviteJoinTeamReply', { reply: b.reply });
+      if (b.reply === 1 && !s.player.teamId) { team.members.push(s); joinTeam(team, s, 0); }
+    },
+    'area.teamHandler.disbandTeam': (s) => {
+      const team = teams.get(s.player.teamId);
+      if (!team || !s.player.isCaptain) return;
+      teams.delete(team.id);
+      const ids = team.members.map((m) => m.player.id);
+      for (const m of team.members) {
+        push(m, 'onDisbandTeam', ids);
+        Object.assign(m.player, { teamId: 0, isCaptain: 0 });
+        toArea(m.player.areaId, 'onTeamMemberStatusChange', { playerId: m.player.id, teamId: 0, isCaptain: 0, teamName: '' });
+      }
+    },
     'chat.chatHandler.send': (s, b) => {
       const msg = { playerId: s.player.id, uid: s.uid, content: String(b.content), scope: b.scope, kind: 0, from: s.player.name };
-      if (b.scope === '279106') {
+      if (b.scope === '0897f7') {
+        const team = teams.get(s.player.teamId);
+        if (!team) return { code: 500 };
+        for (const m of team.members) push(m, 'onChat', msg);
+      } else if (b.scope === '279106') {
         const to = [...sessions].find((x) => x.player && x.player.name === b.toName);
         if (!to) return { code: 3004 };
         push(to, 'onChat', msg);
@@ -206,6 +238,19 @@ async function startFakeWorld() {
       return { code: 200 };
     },
   });
+
+  // A member joins: everyone in the area sees its flag, every member gets the team's table.
+  function joinTeam(team, s, isCaptain) {
+    Object.assign(s.player, { teamId: team.id, isCaptain });
+    toArea(s.player.areaId, isCaptain ? 'onTeamCaptainStatusChange' : 'onTeamMemberStatusChange',
+           { playerId: s.player.id, teamId: team.id, isCaptain, teamName: team.name });
+    const table = {};
+    for (const m of team.members) {
+      const p = m.player;
+      table[p.id] = { name: p.name, kindId: p.kindId, hp: p.hp, mp: p.mp, maxHp: p.maxHp, maxMp: p.maxMp, level: p.level, teamId: team.id, isCaptain: p.isCaptain, instanceId: 0 };
+    }
+    for (const m of team.members) push(m, 'onUpdateTeam', table);
+  }
 
   // One hit of 10 (15 for skill 2) on the session's target; the mob dies at 0 and drops a potion.
   function hit(s, skillId) {

@@ -3,7 +3,8 @@
 // create heroes and enter the desert; one walks around a wall (client-side A* on the weightMap) while
 // the other sees it move; a far onPathCheckout snaps, a near one does not; a mob is fought (the
 // attack's body as pomelo-protobuf, a skill on key 2) until it dies and drops a potion, which is
-// picked into the bag; world and private chat; an NPC sends a player to the oasis; a player logs in
+// picked into the bag; world and private chat; a team made from the player menu, with team chat; an
+// NPC sends a player to the oasis; a player logs in
 // again with the password. Every step is read back from the page (window.__mmo) or the server's log.
 // Usage: node browser_test.js <screenshot folder>   (run by CTest, mmo_browser)
 'use strict';
@@ -187,6 +188,30 @@ async function main() {
       await ben.fill('#chat-text', 'anyone?');
       await ben.press('#chat-text', 'Enter');
       await until(ben, () => document.getElementById('chat-log').textContent.includes('Nobody is not online'), null, 'the offline notice');
+    });
+
+    await checks.run('teams: Ann creates one, invites Ben from his menu, he accepts; team chat; Ann disbands it', async () => {
+      await ann.click('#btn-team');
+      await ann.click('#team-create');
+      await until(ann, () => window.__mmo.S.me.teamId > 0 && window.__mmo.S.me.isCaptain === 1 && document.querySelectorAll('#team-list li').length === 1, null, 'Ann\'s team');
+      const benNow = await byId(ann, benId);
+      await clickWorld(ann, benNow.x, benNow.y - 25);
+      await ann.click('#player-menu button:has-text("Invite to team")');
+      await ben.waitForSelector('.confirm button.accept', { timeout: 10000 });
+      await ben.click('.confirm button.accept');
+      await until(ann, () => document.querySelectorAll('#team-list li').length === 2, null, 'two members on Ann\'s panel');
+      const teamId = await ann.evaluate(() => window.__mmo.S.me.teamId);
+      await until(ben, (t) => window.__mmo.S.me.teamId === t && Object.keys(window.__mmo.S.team).length === 2, teamId, 'Ben in the team');
+      await until(ann, ([id, t]) => window.__mmo.entities().some((e) => e.entityId === id && e.teamId === t), [benId, teamId], 'Ben\'s flag on Ann\'s screen');
+      await ben.selectOption('#chat-scope', 'team');
+      await ben.fill('#chat-text', 'to the team');
+      await ben.press('#chat-text', 'Enter');
+      await until(ann, () => document.getElementById('chat-log').textContent.includes('[Team] Ben: to the team'), null, 'the team line');
+      if (SHOTS) await ann.screenshot({ path: path.join(SHOTS, 'mmo-team.png') });
+      if (await ann.isHidden('#team-disband')) throw new Error('no disband button for the captain');
+      await ann.click('#team-disband');
+      await until(ben, () => !window.__mmo.S.me.teamId && Object.keys(window.__mmo.S.team).length === 0, null, 'the team to end for Ben');
+      await ann.click('#btn-team');
     });
 
     await checks.run('the NPC offers travel; changeArea then a new enterScene puts Ann in the oasis; Ben sees her leave', async () => {
