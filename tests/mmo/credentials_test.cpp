@@ -35,9 +35,9 @@ public:
 
     void malformed_hashes_verify_nothing() {
         std::string h = hash_password("x", 1000);
-        for (const std::string &bad : {std::string("x"), std::string(""), std::string("pbkdf2-sha256:"),
-                                       std::string("pbkdf2-sha256:10:00:00"), h.substr(0, h.size() - 2),
-                                       "md5:" + h, std::string("pbkdf2-sha256:abc:00112233445566778899:00")})
+        for (const std::string &bad :
+             {std::string("x"), std::string(""), std::string("pbkdf2-sha256:"), std::string("pbkdf2-sha256:10:00:00"),
+              h.substr(0, h.size() - 2), "md5:" + h, std::string("pbkdf2-sha256:abc:00112233445566778899:00")})
             CPPUNIT_ASSERT_MESSAGE(bad, !verify_password("x", bad));
     }
 
@@ -69,7 +69,8 @@ public:
         for (const std::string &bad :
              {"43|1800000000000|" + mac, "42|1800000000001|" + mac, "42|1800000000000|" + mac.substr(1) + "0",
               "42|1800000000000|" + std::string(64, '0'), std::string("42|1800000000000"), std::string(""),
-              std::string("|||"), "-42|1800000000000|" + mac, "42 |1800000000000|" + mac, t + "0", std::string(200, '1')})
+              std::string("|||"), "-42|1800000000000|" + mac, "42 |1800000000000|" + mac, t + "0",
+              std::string(200, '1')})
             CPPUNIT_ASSERT_MESSAGE(bad, check_token(secret, bad, kNow, 60000, uid) == TokenCheck::invalid);
     }
 };

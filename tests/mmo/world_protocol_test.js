@@ -219,6 +219,31 @@ async function main() {
       assert.strictEqual(again.code, 500, 'gone');
     });
 
+    await checks.run('bag, equipment and skills over the wire: useItem, dropItem, equip, unEquip, learnSkill, upgradeSkill', async () => {
+      const used = await req(ann, 'area.playerHandler.useItem', { index: 1 });
+      assert.strictEqual(used.code, 200, JSON.stringify(used));
+      assert.strictEqual(used.status, drop.type === 'item', JSON.stringify([used, drop]));
+      if (drop.type === 'equipment') {
+        const worn = await req(ann, 'area.equipHandler.equip', { index: 1 });
+        assert.strictEqual(worn.code, 200);
+        if (worn.status) {
+          const off = await req(ann, 'area.equipHandler.unEquip', { type: 'weapon', putInBag: true });
+          assert.strictEqual(off.code, 200);
+        }
+      }
+      assert.strictEqual((await req(ann, 'area.playerHandler.dropItem', { index: 20 })).status, false);
+      assert.strictEqual((await req(ann, 'area.equipHandler.unEquip', { type: 'crown' })).status, false);
+      const learned = await req(ann, 'area.playerHandler.learnSkill', { skillId: 2 });
+      assert.deepStrictEqual(learned, { code: 200, status: true, skill: { id: 2, level: 1 } });
+      assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 2 })).status, false, 'twice');
+      assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 8 })).status, false, 'level 80');
+      assert.strictEqual((await req(ann, 'area.playerHandler.upgradeSkill', { skillId: 2 })).status, false, 'no skill point');
+      for (const [route, msg] of [['area.playerHandler.useItem', { index: 'a' }], ['area.equipHandler.equip', { index: -1 }],
+                                  ['area.equipHandler.unEquip', { type: 7 }], ['area.playerHandler.learnSkill', {}]]) {
+        assert.strictEqual((await req(ann, route, msg)).code, 500, route);
+      }
+    });
+
     await checks.run('a killed player is refused while dead and revived after 5 s (onRevive)', async () => {
       const r = await req(ben, 'area.fightHandler.attack', { targetId: annId() });
       assert.strictEqual(r.code, 200, JSON.stringify(r));
@@ -291,7 +316,11 @@ async function main() {
       assert.strictEqual(oasis.map.name, 'oasis', JSON.stringify(oasis).slice(0, 200));
       assert.strictEqual(oasis.curPlayer.areaId, 2);
       assert.ok(oasis.curPlayer.experience > 0, 'the experience of the kill went along');
-      assert.ok(oasis.curPlayer.bag.items.length >= 1, 'and the picked item');
+      if (drop.type === 'equipment') {
+        assert.ok(oasis.curPlayer.bag.items.some((i) => i.id === drop.kindId) || Object.values(oasis.curPlayer.equipments).includes(drop.kindId),
+                  'and the picked piece ' + JSON.stringify([oasis.curPlayer.bag, oasis.curPlayer.equipments]));
+      }
+      assert.ok(oasis.curPlayer.fightSkills.some((f) => f.id === 2), 'the learned skill went along');
       assert.ok(oasis.curPlayer.curTasks.some((t) => t.id === task.id && t.taskState === 0), JSON.stringify(oasis.curPlayer.curTasks));
     });
   } finally {

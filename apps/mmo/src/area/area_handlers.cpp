@@ -4,6 +4,7 @@
 
 #include "platform/app_context.hpp"
 
+#include <shaddock/cpp/cluster.hpp>
 #include <shaddock/cpp/json.hpp>
 
 #include <cmath>
@@ -75,7 +76,8 @@ void AreaServer::install_handlers() {
             std::int64_t pid = 0;
             if (a.IsArray() && !a.Empty()) {
                 const rapidjson::Value &first = a[0];
-                if (first.IsInt64()) pid = first.GetInt64();
+                if (first.IsInt64())
+                    pid = first.GetInt64();
                 else if (first.IsObject() && first.HasMember("playerId") && first["playerId"].IsInt64())
                     pid = first["playerId"].GetInt64();
             }
@@ -91,36 +93,44 @@ void AreaServer::enter_scene(const shd::RequestPtr &req) {
     const std::string uid = req->session().uid();
     const std::string frontend = req->session().frontend_id();
     const std::string name = req->session().get_string("playername").value_or("player" + std::to_string(pid));
+    if (!area_of(req->session())) return fail(req, "no area here for this session");
     // Entering again (a reconnect): the old entity goes first, saved.
     auto enter = [this, req, pid, uid, frontend, name] {
-        records_->load(pid, name, [this, req, pid, uid, frontend](std::optional<world::PlayerRecord> rec, const std::string &error) {
-            if (!rec) return fail(req, error.empty() ? "no such player" : error);
-            // The database says where the player is; the session's serverId sent it here.
-            if (ctx_.players && rec->area_id != area_->id()) return fail(req, "the player is in area " + std::to_string(rec->area_id));
-            if (by_player_.count(pid)) return fail(req, "the player entered twice at once");
-            world::Player &p = area_->add_player(*rec);
-            clients_[p.id] = Client{uid, frontend, pid};
-            by_player_[pid] = p.id;
-            req->respond(area_->enter_scene_json(p));
-        });
+        records_->load(
+            pid, name,
+            [this, req, pid, uid, frontend](std::optional<world::PlayerRecord> rec, const std::string &error) {
+                if (!rec) return fail(req, error.empty() ? "no such player" : error);
+                world::Area *area = area_of(req->session());
+                if (!area) return fail(req, "no area here for this session");
+                // The database says where the player is; the session's serverId sent it here.
+                if (ctx_.players && rec->area_id != area->id())
+                    return fail(req, "the player is in area " + std::to_string(rec->area_id));
+                if (by_player_.count(pid)) return fail(req, "the player entered twice at once");
+                world::Player &p = area->add_player(*rec);
+                clients_[p.id] = Client{uid, frontend, pid, area, req->session().get_string("instanceId").value_or("")};
+                by_player_[pid] = p.id;
+                req->respond(area->enter_scene_json(p));
+            });
     };
     if (by_player_.count(pid)) return leave(pid, enter);
     enter();
 }
 
 void AreaServer::change_view(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     rapidjson::Document body = req->json();
     double w = 0, h = 0;
     if (!read_number(body, "width", w) || !read_number(body, "height", h) || w < 0 || h < 0 || w > 100000 || h > 100000)
         return fail(req, "changeView needs {width, height}: numbers of canvas pixels");
-    area_->change_view(*p, w, h);
+    area->change_view(*p, w, h);
     req->respond(R"({"code":200})");
 }
 
 void AreaServer::move(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     rapidjson::Document body = req->json();
     if (!body.IsObject() || !body.HasMember("path") || !body["path"].IsArray())
@@ -131,184 +141,235 @@ void AreaServer::move(const shd::RequestPtr &req) {
     points.reserve(path.Size());
     for (const rapidjson::Value &pt : path.GetArray()) {
         double x = 0, y = 0;
-        if (!read_number(pt, "x", x) || !read_number(pt, "y", y)) return fail(req, "a path point is {x, y} with numbers");
+        if (!read_number(pt, "x", x) || !read_number(pt, "y", y))
+            return fail(req, "a path point is {x, y} with numbers");
         points.push_back({x, y});
     }
-    const world::MoveCheck check = area_->move(*p, points);
+    const world::MoveCheck check = area->move(*p, points);
     if (check != world::MoveCheck::ok) return fail(req, world::to_string(check));
     req->respond(R"({"route":"area.playerHandler.move","code":200})");
 }
 
 void AreaServer::attack(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t target = 0;
     if (!read_id(req->json(), "targetId", target)) return fail(req, "attack needs {targetId}: an entity id");
-    if (!area_->attack(*p, target)) return fail(req, "no such target to attack");
+    if (!area->attack(*p, target)) return fail(req, "no such target to attack");
     req->respond(R"({"code":200})");
 }
 
 void AreaServer::use_skill(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t skill = 0;
     // The player is the session's, never the body's playerId (lordofpomelo trusts the body).
     if (!read_id(req->json(), "skillId", skill) || skill > 1000) return fail(req, "useSkill needs {skillId}");
-    const world::AttackOutcome out = area_->use_skill(*p, static_cast<int>(skill));
+    const world::AttackOutcome out = area->use_skill(*p, static_cast<int>(skill));
     req->respond("{\"code\":200,\"result\":" + std::to_string(out.result) + "}");
 }
 
 void AreaServer::pick_item(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t target = 0;
     if (!read_id(req->json(), "targetId", target)) return fail(req, "pickItem needs {targetId}: an entity id");
-    if (!area_->pick(*p, target)) return fail(req, "no such item");
+    if (!area->pick(*p, target)) return fail(req, "no such item");
     req->respond(R"({"code":200})");
 }
 
 void AreaServer::npc_talk(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t target = 0;
     if (!read_id(req->json(), "targetId", target)) return fail(req, "npcTalk needs {targetId}: an entity id");
-    if (!area_->npc_talk(*p, target)) return fail(req, "no such NPC");
+    if (!area->npc_talk(*p, target)) return fail(req, "no such NPC");
     req->respond(R"({"code":200})");
 }
 
-// changeArea {target} -> {areaId, target, success}: only to a scene a traverse NPC near the player
-// leads to (lordofpomelo trusts the client's word). The record is saved at the new scene's birth
-// place before the session points at the new server; the client then enters the scene again.
+// changeArea {target} -> {areaId, target, success}: only to an area a traverse NPC near the player
+// leads to (lordofpomelo trusts the client's word). A scene: its server; a dungeon: an instance the
+// manager allocates (instanceRemote.create, keyed by the player's id: there are no teams yet). The
+// record is saved at the new area's birth place before the session points at the new server; the
+// client then enters the scene again.
 void AreaServer::change_area(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t target = 0;
-    if (!read_id(req->json(), "target", target) || target > 1000) return fail(req, "changeArea needs {target}: an area id");
-    const int from = area_->id();
+    if (!read_id(req->json(), "target", target) || target > 1000)
+        return fail(req, "changeArea needs {target}: an area id");
+    const int from = area->id();
     auto refuse = [req, from, target](const std::string &why) {
         req->respond("{\"code\":500,\"areaId\":" + std::to_string(from) + ",\"target\":" + std::to_string(target) +
                      ",\"success\":false,\"error\":" + shd::json_quote(why) + "}");
     };
     const world::AreaKind *kind = data_->area(static_cast<int>(target));
     if (!kind || kind->id == from) return refuse("no such area to go to");
-    if (kind->type != 1) return refuse("instances are not open yet");
-    const std::string server = ctx_.areas.server_of(kind->id);
-    if (server.empty()) return refuse("no server holds that area");
-    if (!area_->near_traverse_npc(*p, kind->id, 150)) return refuse("no way to that area from here");
+    if (!area->near_traverse_npc(*p, kind->id, 150)) return refuse("no way to that area from here");
     const std::int64_t pid = p->player_id;
-    remove_and_save(pid, kind->id, [req, refuse, server, from, target](std::optional<world::PlayerRecord> saved) {
-        if (!saved) return refuse("the player could not be saved");
-        shd::Session &s = req->session();
-        s.set_string("serverId", server);
-        s.set("areaId", std::to_string(target));
-        s.push_all([req, from, target](shd_status status) {
-            if (status != SHD_OK) return req->respond(R"({"code":500,"success":false,"error":"the session could not be moved"})");
-            req->respond("{\"code\":200,\"areaId\":" + std::to_string(from) + ",\"target\":" + std::to_string(target) + ",\"success\":true}");
-        });
-    });
+    // Saved where it goes, then the session follows: serverId, areaId, instanceId.
+    auto move = [this, req, refuse, pid, from, target](const std::string &server, const std::string &instance) {
+        remove_and_save(
+            pid, static_cast<int>(target),
+            [req, refuse, server, instance, from, target](std::optional<world::PlayerRecord> saved) {
+                if (!saved) return refuse("the player could not be saved");
+                shd::Session &s = req->session();
+                s.set_string("serverId", server);
+                s.set("areaId", std::to_string(target));
+                s.set("instanceId", instance.empty() ? "null" : shd::json_quote(instance));
+                s.push_all([req, from, target](shd_status status) {
+                    if (status != SHD_OK)
+                        return req->respond(R"({"code":500,"success":false,"error":"the session could not be moved"})");
+                    req->respond("{\"code\":200,\"areaId\":" + std::to_string(from) +
+                                 ",\"target\":" + std::to_string(target) + ",\"success\":true}");
+                });
+            });
+    };
+    if (kind->type == 1) {
+        const std::string server = ctx_.areas.server_of(kind->id);
+        if (server.empty()) return refuse("no server holds that area");
+        return move(server, "");
+    }
+    const std::vector<std::string> managers = shd::Cluster(ctx_.host).server_ids_by_type("manager");
+    if (managers.empty() || !ctx_.rpc) return refuse("no manager to open an instance");
+    ctx_.rpc->to_server(managers.front(), "manager", "instanceRemote", "create",
+                        "[{\"areaId\":" + std::to_string(target) + ",\"id\":" + std::to_string(pid) + "}]",
+                        [refuse, move](shd_status status, const std::string &result) {
+                            rapidjson::Document r = shd::parse_json_or_empty(result);
+                            const bool made = status == SHD_OK && r.IsArray() && r.Size() >= 2 && r[1].IsObject() &&
+                                              r[1].HasMember("code") && r[1]["code"].IsInt() &&
+                                              r[1]["code"].GetInt() == 200;
+                            if (!made) return refuse("no instance could be opened");
+                            const std::string server = shd::json_string(r[1], "serverId");
+                            const std::string instance = shd::json_string(r[1], "instanceId");
+                            if (server.empty() || instance.empty()) return refuse("no instance could be opened");
+                            move(server, instance);
+                        });
 }
 
 void AreaServer::use_item(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t index = 0;
     if (!read_id(req->json(), "index", index) || index > 1000) return fail(req, "useItem needs {index}: a bag slot");
-    const bool ok = area_->use_item(*p, static_cast<int>(index));
-    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + ",\"hp\":" + std::to_string(p->hp) +
-                 ",\"mp\":" + std::to_string(p->mp) + "}");
+    const bool ok = area->use_item(*p, static_cast<int>(index));
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") +
+                 ",\"hp\":" + std::to_string(p->hp) + ",\"mp\":" + std::to_string(p->mp) + "}");
 }
 
 void AreaServer::drop_item(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t index = 0;
     if (!read_id(req->json(), "index", index) || index > 1000) return fail(req, "dropItem needs {index}: a bag slot");
-    const bool ok = area_->drop_item(*p, static_cast<int>(index));
+    const bool ok = area->drop_item(*p, static_cast<int>(index));
     req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + "}");
 }
 
 void AreaServer::equip(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t index = 0;
     if (!read_id(req->json(), "index", index) || index > 1000) return fail(req, "equip needs {index}: a bag slot");
     int bag_index = 0;
-    const bool ok = area_->equip(*p, static_cast<int>(index), bag_index);
-    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + ",\"bagIndex\":" + std::to_string(bag_index) + "}");
+    const bool ok = area->equip(*p, static_cast<int>(index), bag_index);
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") +
+                 ",\"bagIndex\":" + std::to_string(bag_index) + "}");
 }
 
 void AreaServer::unequip(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     rapidjson::Document body = req->json();
     const std::string slot = shd::json_string(body, "type");
     if (slot.empty() || slot.size() > 16) return fail(req, "unEquip needs {type: a slot name, putInBag}");
-    const bool put = body.IsObject() && body.HasMember("putInBag") && body["putInBag"].IsBool() ? body["putInBag"].GetBool() : true;
+    const bool put =
+        body.IsObject() && body.HasMember("putInBag") && body["putInBag"].IsBool() ? body["putInBag"].GetBool() : true;
     int bag_index = 0;
-    const bool ok = area_->unequip(*p, slot, put, bag_index);
-    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") + ",\"bagIndex\":" + std::to_string(bag_index) + "}");
+    const bool ok = area->unequip(*p, slot, put, bag_index);
+    req->respond(std::string("{\"code\":200,\"status\":") + (ok ? "true" : "false") +
+                 ",\"bagIndex\":" + std::to_string(bag_index) + "}");
 }
 
 void AreaServer::learn_skill(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t skill = 0;
     if (!read_id(req->json(), "skillId", skill) || skill > 1000) return fail(req, "learnSkill needs {skillId}");
-    if (!area_->learn_skill(*p, static_cast<int>(skill))) return req->respond(R"({"code":200,"status":false})");
+    if (!area->learn_skill(*p, static_cast<int>(skill))) return req->respond(R"({"code":200,"status":false})");
     records_->save_skill(p->player_id, static_cast<int>(skill), 1);
     req->respond("{\"code\":200,\"status\":true,\"skill\":{\"id\":" + std::to_string(skill) + ",\"level\":1}}");
 }
 
 void AreaServer::upgrade_skill(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t skill = 0;
     if (!read_id(req->json(), "skillId", skill) || skill > 1000) return fail(req, "upgradeSkill needs {skillId}");
-    if (!area_->upgrade_skill(*p, static_cast<int>(skill))) return req->respond(R"({"code":200,"status":false})");
+    if (!area->upgrade_skill(*p, static_cast<int>(skill))) return req->respond(R"({"code":200,"status":false})");
     records_->save_skill(p->player_id, static_cast<int>(skill), p->skills[static_cast<int>(skill)]);
     req->respond(R"({"code":200,"status":true})");
 }
 
 // Tasks: the player is always the session's (lordofpomelo reads playerId from the body).
 void AreaServer::get_new_task(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
-    const world::TaskKind *next = area_->next_task(*p);
+    const world::TaskKind *next = area->next_task(*p);
     req->respond("{\"code\":200,\"task\":" + (next ? next->row_json : std::string("null")) + "}");
 }
 
 void AreaServer::start_task(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::uint64_t kind = 0;
-    if (!read_id(req->json(), "taskId", kind) || kind > 100000) return fail(req, "startTask needs {taskId}: a task kind");
+    if (!read_id(req->json(), "taskId", kind) || kind > 100000)
+        return fail(req, "startTask needs {taskId}: a task kind");
     const std::int64_t pid = p->player_id;
-    if (starting_task_.count(pid) || !area_->can_start_task(*p, static_cast<int>(kind))) return fail(req, "that task cannot be started now");
+    if (starting_task_.count(pid) || !area->can_start_task(*p, static_cast<int>(kind)))
+        return fail(req, "that task cannot be started now");
     starting_task_[pid] = static_cast<int>(kind);
-    records_->create_task(pid, static_cast<int>(kind), static_cast<std::int64_t>(ctx_.host.now_ms()), [this, req, pid, kind](std::int64_t row) {
-        starting_task_.erase(pid);
-        auto it = by_player_.find(pid);
-        world::Player *p = it == by_player_.end() ? nullptr : area_->player(it->second);
-        if (!p || row <= 0 || !area_->can_start_task(*p, static_cast<int>(kind))) return fail(req, "the task could not be started");
-        const world::TaskState &t = area_->start_task(*p, static_cast<int>(kind), row);
-        req->respond("{\"code\":200,\"taskData\":" + area_->task_json(t) + "}");
-    });
+    records_->create_task(pid, static_cast<int>(kind), static_cast<std::int64_t>(ctx_.host.now_ms()),
+                          [this, req, pid, kind](std::int64_t row) {
+                              starting_task_.erase(pid);
+                              world::Area *area = nullptr;
+                              world::Player *p = player_of(pid, &area);
+                              if (!p || row <= 0 || !area->can_start_task(*p, static_cast<int>(kind)))
+                                  return fail(req, "the task could not be started");
+                              const world::TaskState &t = area->start_task(*p, static_cast<int>(kind), row);
+                              req->respond("{\"code\":200,\"taskData\":" + area->task_json(t) + "}");
+                          });
 }
 
 void AreaServer::hand_over_task(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::string ids = "[";
-    for (std::int64_t id : area_->hand_over_tasks(*p)) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    for (std::int64_t id : area->hand_over_tasks(*p)) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
     req->respond("{\"code\":200,\"ids\":" + ids + "]}");
 }
 
 void AreaServer::get_history_tasks(const shd::RequestPtr &req) {
-    world::Player *p = filter(req);
+    world::Area *area = nullptr;
+    world::Player *p = filter(req, area);
     if (!p) return;
     std::string tasks = "[";
     for (const world::TaskState &t : p->tasks)
-        if (t.state == 2) tasks += (tasks.size() > 1 ? "," : "") + area_->task_json(t);
+        if (t.state == 2) tasks += (tasks.size() > 1 ? "," : "") + area->task_json(t);
     req->respond("{\"code\":200,\"route\":\"onGetHistoryTasks\",\"reTasks\":" + tasks + "]}");
 }
 
@@ -317,7 +378,8 @@ void AreaServer::get_history_tasks(const shd::RequestPtr &req) {
 void AreaServer::load_resource(const shd::RequestPtr &req) {
     static const char *const tables[] = {"fightskill", "equipment", "item", "character", "npc"};
     rapidjson::Document body = req->json();
-    const rapidjson::Value *have = body.IsObject() && body.HasMember("version") && body["version"].IsObject() ? &body["version"] : nullptr;
+    const rapidjson::Value *have =
+        body.IsObject() && body.HasMember("version") && body["version"].IsObject() ? &body["version"] : nullptr;
     std::string data = "{", version = "{";
     for (const char *t : tables) {
         const std::string file = ctx_.server.app_dir + "/config/data/" + t + ".json";
@@ -337,10 +399,12 @@ void AreaServer::load_resource(const shd::RequestPtr &req) {
 
 // The kinds present in the scene, so the client loads their art first.
 void AreaServer::load_area_resource(const shd::RequestPtr &req) {
+    world::Area *area = area_of(req->session());
+    if (!area) return fail(req, "no area here for this session");
     std::set<int> players, mobs, npcs, items, equipments;
-    for (world::Mob *m : area_->mobs()) mobs.insert(m->kind_id);
-    for (const world::NpcSpec &n : area_->map().npcs()) npcs.insert(n.kind);
-    for (world::GroundItem *g : area_->ground_items())
+    for (world::Mob *m : area->mobs()) mobs.insert(m->kind_id);
+    for (const world::NpcSpec &n : area->map().npcs()) npcs.insert(n.kind);
+    for (world::GroundItem *g : area->ground_items())
         (g->type == world::EntityType::item ? items : equipments).insert(g->kind_id);
     players.insert(210);
     players.insert(211);
@@ -350,8 +414,8 @@ void AreaServer::load_area_resource(const shd::RequestPtr &req) {
         return out + "]";
     };
     req->respond("{\"code\":200,\"players\":" + list(players) + ",\"mobs\":" + list(mobs) + ",\"npcs\":" + list(npcs) +
-                 ",\"items\":" + list(items) + ",\"equipments\":" + list(equipments) + ",\"mapName\":" +
-                 shd::json_quote(area_->kind().name) + "}");
+                 ",\"items\":" + list(items) + ",\"equipments\":" + list(equipments) +
+                 ",\"mapName\":" + shd::json_quote(area->kind().name) + "}");
 }
 
 }  // namespace mmo

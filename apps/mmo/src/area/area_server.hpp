@@ -14,8 +14,10 @@
 #include "world/area.hpp"
 
 #include <shaddock/cpp/handler.hpp>
+#include <shaddock/cpp/rpc.hpp>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,7 +29,8 @@ struct AppContext;
 
 class AreaServer : public WorldModule, public world::PushSink {
 public:
-    // Throws (naming the file) when the game data or the scene's map cannot be read.
+    // A scene server (area_id > 0), or an instance server (0: areas made on the manager's request,
+    // areaRemote.create). Throws (naming the file) when the game data or a map cannot be read.
     AreaServer(AppContext &ctx, int area_id);
     ~AreaServer() override;
     void start() override;
@@ -39,13 +42,22 @@ private:
         std::string uid;
         std::string frontend;
         std::int64_t player_id = 0;
+        world::Area *area = nullptr;
+        std::string instance;  // "" on a scene server
     };
     void install_handlers();
     void tick();
     void save_dirty();
     // playerFilter: the session's player, present and alive; answers the error itself and returns
     // nullptr otherwise. `rate` also takes a request token.
-    world::Player *filter(const shd::RequestPtr &req, bool rate = true);
+    world::Player *filter(const shd::RequestPtr &req, world::Area *&area, bool rate = true);
+    // A player here, and its area; nullptr when absent.
+    world::Player *player_of(std::int64_t player_id, world::Area **area);
+    // The area a session's requests are for: the scene, or the session's instance (nullptr: none here).
+    world::Area *area_of(shd::Session &s);
+    world::Area &make_area(int area_id, const std::string &instance);
+    void create_instance(const std::string &args, const shd::RpcReply &reply);
+    void close_idle_instances();
     std::int64_t session_player_id(shd::Session &s) const;
     void leave(std::int64_t player_id, std::function<void()> done);
 
@@ -70,12 +82,16 @@ private:
     void get_history_tasks(const shd::RequestPtr &req);
     // Takes the player out of the scene and saves it now (moved to new_area's birth place when > 0);
     // done(the record, once saved; nullopt if the player was not here or the save failed).
-    void remove_and_save(std::int64_t player_id, int new_area, std::function<void(std::optional<world::PlayerRecord>)> done);
+    void remove_and_save(std::int64_t player_id, int new_area,
+                         std::function<void(std::optional<world::PlayerRecord>)> done);
     void load_area_resource(const shd::RequestPtr &req);
 
     AppContext &ctx_;
     std::unique_ptr<world::GameData> data_;
-    std::unique_ptr<world::Area> area_;
+    std::map<std::string, std::unique_ptr<world::Area>> areas_;  // by instance id ("": the scene of a scene server)
+    std::map<std::string, std::int64_t> idle_since_;             // instances without players: since when (ms)
+    bool instance_server_ = false;
+    std::uint64_t idle_timer_ = 0;
     std::unique_ptr<PlayerRecords> records_;
     std::unordered_map<world::EntityId, Client> clients_;          // entity id -> where its pushes go
     std::unordered_map<std::int64_t, world::EntityId> by_player_;  // player id -> entity id

@@ -32,7 +32,8 @@ PathServer::PathServer(AppContext &ctx) : data_(world::GameData::load(ctx.server
 
 std::string PathServer::find_path(const std::string &args_json) const {
     rapidjson::Document a = shd::parse_json_or_empty(args_json);
-    if (!a.IsArray() || a.Empty() || !a[0].IsObject() || !a[0].HasMember("areaId") || !a[0]["areaId"].IsInt()) return "null";
+    if (!a.IsArray() || a.Empty() || !a[0].IsObject() || !a[0].HasMember("areaId") || !a[0]["areaId"].IsInt())
+        return "null";
     auto it = maps_.find(a[0]["areaId"].GetInt());
     shd::path::Point from, to;
     if (it == maps_.end() || !read_point(a[0], "start", from) || !read_point(a[0], "end", to)) return "null";

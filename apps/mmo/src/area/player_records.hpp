@@ -26,7 +26,8 @@ public:
     // [logic] A learned or upgraded skill, written now (skills change rarely and matter).
     virtual void save_skill(std::int64_t player_id, int skill_id, int level) = 0;
     // [logic] A new task row (state 0); done(its row id, or 0 on failure).
-    virtual void create_task(std::int64_t player_id, int kind, std::int64_t start_time, std::function<void(std::int64_t row_id)> done) = 0;
+    virtual void create_task(std::int64_t player_id, int kind, std::int64_t start_time,
+                             std::function<void(std::int64_t row_id)> done) = 0;
 };
 
 std::unique_ptr<PlayerRecords> memory_player_records(const world::GameData &data);

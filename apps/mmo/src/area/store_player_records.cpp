@@ -37,13 +37,15 @@ public:
     void load(std::int64_t player_id, const std::string &, Loaded done) override {
         if (player_id <= 0) return done(std::nullopt, "no such player");
         auto alive = alive_;
-        store_.load(static_cast<std::uint64_t>(player_id), [this, alive, player_id, done](bool ok, const std::string &json) {
-            if (!*alive) return;
-            if (!ok) return done(std::nullopt, "the player could not be loaded");
-            rapidjson::Document d = shd::parse_json_or_empty(json);
-            if (!d.IsObject() || !d.HasMember("player") || !d["player"].IsObject()) return done(std::nullopt, "the player's record is broken");
-            done(parse(player_id, d), "");
-        });
+        store_.load(static_cast<std::uint64_t>(player_id),
+                    [this, alive, player_id, done](bool ok, const std::string &json) {
+                        if (!*alive) return;
+                        if (!ok) return done(std::nullopt, "the player could not be loaded");
+                        rapidjson::Document d = shd::parse_json_or_empty(json);
+                        if (!d.IsObject() || !d.HasMember("player") || !d["player"].IsObject())
+                            return done(std::nullopt, "the player's record is broken");
+                        done(parse(player_id, d), "");
+                    });
     }
 
     void save(const world::PlayerRecord &r) override {
@@ -54,9 +56,11 @@ public:
             if (t.row_id > 0) store_.save_task(task_json(r.id, t));
     }
 
-    void create_task(std::int64_t player_id, int kind, std::int64_t start_time, std::function<void(std::int64_t)> done) override {
+    void create_task(std::int64_t player_id, int kind, std::int64_t start_time,
+                     std::function<void(std::int64_t)> done) override {
         auto alive = alive_;
-        store_.create_task(static_cast<std::uint64_t>(player_id), kind, 0, static_cast<std::uint64_t>(std::max<std::int64_t>(0, start_time)),
+        store_.create_task(static_cast<std::uint64_t>(player_id), kind, 0,
+                           static_cast<std::uint64_t>(std::max<std::int64_t>(0, start_time)),
                            R"({"mobKilled":0,"playerKilled":0})", [alive, done](bool ok, const std::string &json) {
                                if (!*alive) return;
                                rapidjson::Document d = shd::parse_json_or_empty(json);
@@ -127,7 +131,8 @@ private:
                     if (key < 1 || key > static_cast<std::int64_t>(r.bag.size())) continue;
                     const std::string type = shd::json_string(it, "type");
                     r.bag[static_cast<size_t>(key - 1)] =
-                        world::BagSlot{static_cast<int>(int_of(it, "id")), type == "equipment" ? world::EntityType::equipment : world::EntityType::item};
+                        world::BagSlot{static_cast<int>(int_of(it, "id")),
+                                       type == "equipment" ? world::EntityType::equipment : world::EntityType::item};
                 }
             }
         }
@@ -171,14 +176,15 @@ private:
         auto n = [](const char *k, long long v) { return "\"" + std::string(k) + "\":" + std::to_string(v); };
         char speed[32];
         std::snprintf(speed, sizeof speed, "%.6g", r.attack_speed);
-        return "{" + n("id", r.id) + "," + n("userId", r.user_id) + "," + n("kindId", r.kind_id) + ",\"name\":" + shd::json_quote(r.name) +
-               "," + n("country", rows.country) + "," + n("rank", rows.rank) + "," + n("level", r.level) + "," +
-               n("experience", r.experience) + "," + n("attackValue", r.attack) + "," + n("defenceValue", r.defence) + "," +
-               n("hitRate", r.hit_rate) + "," + n("dodgeRate", r.dodge_rate) + "," + n("walkSpeed", static_cast<long long>(r.walk_speed)) +
-               ",\"attackSpeed\":" + speed + "," + n("hp", r.hp) + "," + n("mp", r.mp) + "," + n("maxHp", r.max_hp) + "," +
-               n("maxMp", r.max_mp) + "," + n("areaId", r.area_id) + "," + n("x", static_cast<long long>(r.x)) + "," +
-               n("y", static_cast<long long>(r.y)) + ",\"kindName\":" + shd::json_quote(kind_name(r.kind_id)) + "," +
-               n("skillPoint", r.skill_point) + "}";
+        return "{" + n("id", r.id) + "," + n("userId", r.user_id) + "," + n("kindId", r.kind_id) +
+               ",\"name\":" + shd::json_quote(r.name) + "," + n("country", rows.country) + "," + n("rank", rows.rank) +
+               "," + n("level", r.level) + "," + n("experience", r.experience) + "," + n("attackValue", r.attack) +
+               "," + n("defenceValue", r.defence) + "," + n("hitRate", r.hit_rate) + "," +
+               n("dodgeRate", r.dodge_rate) + "," + n("walkSpeed", static_cast<long long>(r.walk_speed)) +
+               ",\"attackSpeed\":" + speed + "," + n("hp", r.hp) + "," + n("mp", r.mp) + "," + n("maxHp", r.max_hp) +
+               "," + n("maxMp", r.max_mp) + "," + n("areaId", r.area_id) + "," + n("x", static_cast<long long>(r.x)) +
+               "," + n("y", static_cast<long long>(r.y)) + ",\"kindName\":" + shd::json_quote(kind_name(r.kind_id)) +
+               "," + n("skillPoint", r.skill_point) + "}";
     }
 
     std::string bag_json(const world::PlayerRecord &r) {
@@ -203,9 +209,11 @@ private:
     }
 
     static std::string task_json(std::int64_t player_id, const world::TaskState &t) {
-        return "{\"id\":" + std::to_string(t.row_id) + ",\"playerId\":" + std::to_string(player_id) + ",\"kindId\":" +
-               std::to_string(t.kind) + ",\"taskState\":" + std::to_string(t.state) + ",\"startTime\":" + std::to_string(t.start_time) +
-               ",\"taskData\":{\"mobKilled\":" + std::to_string(t.mob_killed) + ",\"playerKilled\":" + std::to_string(t.player_killed) + "}}";
+        return "{\"id\":" + std::to_string(t.row_id) + ",\"playerId\":" + std::to_string(player_id) +
+               ",\"kindId\":" + std::to_string(t.kind) + ",\"taskState\":" + std::to_string(t.state) +
+               ",\"startTime\":" + std::to_string(t.start_time) +
+               ",\"taskData\":{\"mobKilled\":" + std::to_string(t.mob_killed) +
+               ",\"playerKilled\":" + std::to_string(t.player_killed) + "}}";
     }
 
     static const char *kind_name(int kind) { return kind == 211 ? "Alchemist" : "Angle"; }
@@ -217,6 +225,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store) { return std::make_unique<StoreRecords>(store); }
+std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store) {
+    return std::make_unique<StoreRecords>(store);
+}
 
 }  // namespace mmo

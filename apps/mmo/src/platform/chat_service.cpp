@@ -77,7 +77,8 @@ private:
     };
 
     static std::string arg(const rapidjson::Value &a, rapidjson::SizeType i) {
-        return a.IsArray() && a.Size() > i && a[i].IsString() ? std::string(a[i].GetString(), a[i].GetStringLength()) : "";
+        return a.IsArray() && a.Size() > i && a[i].IsString() ? std::string(a[i].GetString(), a[i].GetStringLength())
+                                                              : "";
     }
 
     void add(const std::string &args, const shd::RpcReply &reply) {
@@ -153,7 +154,8 @@ private:
         std::string player_id = setting_text(session, "playerId");
         std::string msg = "{\"playerId\":" + (player_id.empty() ? std::string("null") : player_id) +
                           ",\"uid\":" + shd::json_quote(uid) + ",\"content\":" + shd::json_quote(content) +
-                          ",\"scope\":" + shd::json_quote(scope) + ",\"kind\":0,\"from\":" + shd::json_quote(me->second.name) + "}";
+                          ",\"scope\":" + shd::json_quote(scope) +
+                          ",\"kind\":0,\"from\":" + shd::json_quote(me->second.name) + "}";
         std::string channel;
         if (scope == "D41313") {
             channel = "pomelo";
@@ -164,7 +166,8 @@ private:
         } else if (scope == "0897f7") {
             // The team channel is the manager's (lordofpomelo's teamRemote.chatInTeam).
             std::string team = setting_text(session, "teamId");
-            if (team.empty() || team == "0" || player_id.empty() || !ctx_.rpc) return req->respond(code_body(code::fail));
+            if (team.empty() || team == "0" || player_id.empty() || !ctx_.rpc)
+                return req->respond(code_body(code::fail));
             ctx_.rpc->call("manager", "{}", "teamRemote", "chatInTeam", "[" + team + "," + player_id + "," + msg + "]",
                            [req](shd_status s, const std::string &result) {
                                rapidjson::Document r = shd::parse_json_or_empty(result);
@@ -190,7 +193,7 @@ private:
 
     AppContext &ctx_;
     shd::ChannelService channels_;
-    std::unordered_map<std::string, Member> members_;      // by uid
+    std::unordered_map<std::string, Member> members_;       // by uid
     std::unordered_map<std::string, std::string> by_name_;  // player name -> uid
 };
 

@@ -39,7 +39,8 @@ bool verify_password(const std::string &password, const std::string &stored) {
     uint64_t iterations = 0;
     std::string salt, key;
     if (!parse_u64(rest.substr(0, a), iterations) || iterations < 1000 || iterations > 10000000) return false;
-    if (!shd::cluster::from_hex(rest.substr(a + 1, b - a - 1), salt) || !shd::cluster::from_hex(rest.substr(b + 1), key))
+    if (!shd::cluster::from_hex(rest.substr(a + 1, b - a - 1), salt) ||
+        !shd::cluster::from_hex(rest.substr(b + 1), key))
         return false;
     return shd::cluster::equal_ct(shd::cluster::pbkdf2_sha256(password, salt, static_cast<int>(iterations)), key);
 }

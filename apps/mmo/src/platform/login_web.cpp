@@ -15,6 +15,7 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <unordered_map>
@@ -27,7 +28,8 @@ namespace {
 
 uint64_t wall_ms() {
     return static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
 }
 
 // Names and passwords as the endpoint accepts them: 1..32 bytes of printable characters (UTF-8
@@ -87,7 +89,8 @@ public:
             limits, [this](const shd::http::Request &r, shd::http::Reply reply) { handle(r, std::move(reply)); },
             [h = ctx_.host](const std::string &line) { h.warn("login web: " + line); });
         server_->start(host, port->value.GetInt());
-        ctx_.host.info("login web on " + host + ":" + std::to_string(server_->port()) + ", files from " + files_.root());
+        ctx_.host.info("login web on " + host + ":" + std::to_string(server_->port()) + ", files from " +
+                       files_.root());
     }
     void stop() {
         if (server_) server_->stop();
@@ -110,12 +113,26 @@ private:
             std::string name = shd::json_string(body, reg ? "name" : "username");
             std::string password = shd::json_string(body, "password");
             if (!sane_text(name, 32) || !sane_text(password, 128))
-                return reply(json_answer(bhttp::status::bad_request, version,
-                                         R"({"code":500,"error":"expected a JSON object with a name and a password"})"));
+                return reply(
+                    json_answer(bhttp::status::bad_request, version,
+                                R"({"code":500,"error":"expected a JSON object with a name and a password"})"));
+            // Each request costs a password hash on the one database thread: a flood from many
+            // addresses (each under its own limit) would queue them without end and hold every
+            // login behind it. Beyond the bound the answer is at once.
+            if (pending_.fetch_add(1) >= config_.max_pending_hashes) {
+                pending_.fetch_sub(1);
+                return reply(json_answer(bhttp::status::service_unavailable, version,
+                                         R"({"code":500,"error":"the server is busy, try again"})"));
+            }
+            // The slot is given back when the reply is gone, answered or dropped.
+            std::shared_ptr<void> slot(nullptr, [this](void *) { pending_.fetch_sub(1); });
+            shd::http::Reply done = [slot, reply = std::move(reply)](shd::http::Response res) {
+                reply(std::move(res));
+            };
             if (reg)
-                register_user(name, password, version, std::move(reply));
+                register_user(name, password, version, std::move(done));
             else
-                login(name, password, version, std::move(reply));
+                login(name, password, version, std::move(done));
             return;
         }
         reply(serve_file(m));
@@ -140,8 +157,10 @@ private:
                 std::string hash = hash_password(password, iterations);
                 Poco::Int64 t = static_cast<Poco::Int64>(wall_ms());
                 std::vector<Poco::Int64> id;
-                s << sql_text(s, "INSERT INTO mmo_user (name, password, loginCount, origin, lastLoginTime) VALUES (?, ?, 1, '', ?) "
-                     "RETURNING id"),
+                s << sql_text(
+                    s,
+                    "INSERT INTO mmo_user (name, password, loginCount, origin, lastLoginTime) VALUES (?, ?, 1, '', ?) "
+                    "RETURNING id"),
                     use(n), use(hash), use(t), into(id), now;
                 if (id.empty()) return;
                 out->uid = static_cast<uint64_t>(id[0]);
@@ -164,15 +183,16 @@ private:
                 std::vector<Poco::Int64> ids;
                 std::vector<std::string> hashes;
                 std::string n = name;
-                s << sql_text(s, "SELECT id, password FROM mmo_user WHERE name = ?"), use(n), into(ids), into(hashes), now;
+                s << sql_text(s, "SELECT id, password FROM mmo_user WHERE name = ?"), use(n), into(ids), into(hashes),
+                    now;
                 if (ids.empty()) return;  // 500: no such user, as lordofpomelo
                 if (!verify_password(password, hashes[0])) {
                     out->code = code::duplicate;  // 501: wrong password
                     return;
                 }
                 Poco::Int64 t = static_cast<Poco::Int64>(wall_ms()), id = ids[0];
-                s << sql_text(s, "UPDATE mmo_user SET loginCount = loginCount + 1, lastLoginTime = ? WHERE id = ?"), use(t), use(id),
-                    now;
+                s << sql_text(s, "UPDATE mmo_user SET loginCount = loginCount + 1, lastLoginTime = ? WHERE id = ?"),
+                    use(t), use(id), now;
                 out->uid = static_cast<uint64_t>(id);
                 out->code = code::ok;
             },
@@ -186,8 +206,9 @@ private:
     void answer(int c, uint64_t uid, unsigned version, const shd::http::Reply &reply) {
         if (c != code::ok) return reply(json_answer(bhttp::status::ok, version, code_body(c)));
         std::string token = make_token(config_.token_secret, uid, wall_ms());
-        reply(json_answer(bhttp::status::ok, version,
-                          R"({"code":200,"token":)" + shd::json_quote(token) + R"(,"uid":)" + std::to_string(uid) + "}"));
+        reply(
+            json_answer(bhttp::status::ok, version,
+                        R"({"code":200,"token":)" + shd::json_quote(token) + R"(,"uid":)" + std::to_string(uid) + "}"));
     }
 
     // GET/HEAD of a file under web-server/public. [I/O thread]
@@ -195,7 +216,8 @@ private:
         const bool keep_alive = req.keep_alive();
         const unsigned version = req.version();
         shd::web::Resolved r = files_.resolve(std::string_view(req.target().data(), req.target().size()));
-        if (r.status != bhttp::status::ok) return shd::http::text_response(r.status, version, "not found\n", keep_alive);
+        if (r.status != bhttp::status::ok)
+            return shd::http::text_response(r.status, version, "not found\n", keep_alive);
         boost::beast::error_code ec;
         bhttp::file_body::value_type body;
         body.open(r.file.c_str(), boost::beast::file_mode::scan, ec);
@@ -221,6 +243,7 @@ private:
     Database &db_;
     shd::web::FileResponder files_;
     AttemptLimiter limiter_;
+    std::atomic<int> pending_{0};  // register/login requests at the database thread
     std::unique_ptr<shd::http::Server> server_;
 };
 
@@ -230,6 +253,8 @@ std::shared_ptr<LoginWeb> start_login_web(AppContext &ctx, const MmoConfig &conf
     return web;
 }
 
-void stop_login_web(LoginWeb &web) { web.stop(); }
+void stop_login_web(LoginWeb &web) {
+    web.stop();
+}
 
 }  // namespace mmo

@@ -38,9 +38,9 @@ struct PlayerRecord {
     int area_id = 1;
     double x = 0, y = 0;
     int skill_point = 0;
-    std::vector<BagSlot> bag;                // 20 slots; id 0 = empty
-    std::map<std::string, int> equipments;   // slot -> equipment id
-    std::map<int, int> skills;               // skill id -> level
+    std::vector<BagSlot> bag;               // 20 slots; id 0 = empty
+    std::map<std::string, int> equipments;  // slot -> equipment id
+    std::map<int, int> skills;              // skill id -> level
     std::vector<TaskState> tasks;
     // A new character of a kind at a point (the kind's stats, skill 1, an empty bag).
     static PlayerRecord fresh(const CharacterKind &kind, std::int64_t id, const std::string &name, double x, double y);
@@ -48,12 +48,12 @@ struct PlayerRecord {
 
 struct AreaOptions {
     std::uint32_t seed = 1;
-    int min_drops = 0;            // at least this many drops per kill (tests; 0 = the formula alone)
-    double move_slack = 1.5;      // a client path may be this much longer than walkSpeed allows since the last move
-    double start_tolerance = 100; // px between the player and a client path's first point
+    int min_drops = 0;             // at least this many drops per kill (tests; 0 = the formula alone)
+    double move_slack = 1.5;       // a client path may be this much longer than walkSpeed allows since the last move
+    double start_tolerance = 100;  // px between the player and a client path's first point
     size_t max_path_points = 64;
-    double max_path_seconds = 10; // a client path may be at most this many seconds of walking (times the slack)
-    double rate_per_second = 10;  // requests a player may make per second on average
+    double max_path_seconds = 10;  // a client path may be at most this many seconds of walking (times the slack)
+    double rate_per_second = 10;   // requests a player may make per second on average
     double rate_burst = 20;
     std::int64_t item_life_ms = 30000;
     std::int64_t revive_ms = 5000;
@@ -106,10 +106,10 @@ public:
     // Consumes one request token; false when the player exceeds the rate.
     bool allow_request(Player &p);
     MoveCheck move(Player &p, const std::vector<Point> &path);
-    bool attack(Player &p, EntityId target);         // false: no such live character
-    AttackOutcome use_skill(Player &p, int skill_id); // one attack on the current target
-    bool pick(Player &p, EntityId item);              // false: no such item
-    bool npc_talk(Player &p, EntityId npc);           // false: no such NPC
+    bool attack(Player &p, EntityId target);           // false: no such live character
+    AttackOutcome use_skill(Player &p, int skill_id);  // one attack on the current target
+    bool pick(Player &p, EntityId item);               // false: no such item
+    bool npc_talk(Player &p, EntityId npc);            // false: no such NPC
     void change_view(Player &p, double width, double height);
     // A traverse NPC to `target_area` within `distance` px of the player (the only way out of a scene).
     bool near_traverse_npc(const Player &p, int target_area, double distance) const;
@@ -118,7 +118,7 @@ public:
     // false, changing nothing, when the rules say no.
     bool use_item(Player &p, int index);
     bool drop_item(Player &p, int index);
-    bool equip(Player &p, int index, int &bag_index);               // the old piece goes to that slot
+    bool equip(Player &p, int index, int &bag_index);  // the old piece goes to that slot
     bool unequip(Player &p, const std::string &slot, bool put_in_bag, int &bag_index);
     bool learn_skill(Player &p, int skill_id);
     bool upgrade_skill(Player &p, int skill_id);

@@ -45,14 +45,17 @@ void Area::count_kill(Player &killer, const Character &victim) {
         const TaskKind *kind = data_.task(t.kind);
         if (!kind) continue;
         int *counter = nullptr;
-        if (kind->type == 0 && victim.type == EntityType::mob && victim.kind_id == kind->mob_kind) counter = &t.mob_killed;
-        if (kind->type == 1 && victim.type == EntityType::player && victim.level >= killer.level) counter = &t.player_killed;
+        if (kind->type == 0 && victim.type == EntityType::mob && victim.kind_id == kind->mob_kind)
+            counter = &t.mob_killed;
+        if (kind->type == 1 && victim.type == EntityType::player && victim.level >= killer.level)
+            counter = &t.player_killed;
         if (!counter) continue;
         ++*counter;
         t.dirty = true;
         killer.dirty = true;
-        push({killer.id}, "onUpdateTaskData", "{\"" + std::to_string(t.row_id) + "\":{\"mobKilled\":" + std::to_string(t.mob_killed) +
-                                                  ",\"playerKilled\":" + std::to_string(t.player_killed) + "}}");
+        push({killer.id}, "onUpdateTaskData",
+             "{\"" + std::to_string(t.row_id) + "\":{\"mobKilled\":" + std::to_string(t.mob_killed) +
+                 ",\"playerKilled\":" + std::to_string(t.player_killed) + "}}");
         if (*counter >= kind->count) {
             t.state = 1;
             push({killer.id}, "onTaskCompleted", "{\"taskId\":" + std::to_string(t.row_id) + "}");
@@ -116,9 +119,10 @@ std::string Area::task_json(const TaskState &t) const {
     text("finishTalk", k ? k->finish_talk : "");
     text("item", k ? k->item_text : "");
     text("name", k ? k->name : "");
-    out += ",\"id\":" + std::to_string(t.row_id) + ",\"kindId\":" + std::to_string(t.kind) + ",\"type\":" +
-           std::to_string(k ? k->type : 0) + ",\"exp\":" + std::to_string(k ? k->exp : 0);
-    text("taskData", "{\"mobKilled\":" + std::to_string(t.mob_killed) + ",\"playerKilled\":" + std::to_string(t.player_killed) + "}");
+    out += ",\"id\":" + std::to_string(t.row_id) + ",\"kindId\":" + std::to_string(t.kind) +
+           ",\"type\":" + std::to_string(k ? k->type : 0) + ",\"exp\":" + std::to_string(k ? k->exp : 0);
+    text("taskData", "{\"mobKilled\":" + std::to_string(t.mob_killed) +
+                         ",\"playerKilled\":" + std::to_string(t.player_killed) + "}");
     out += ",\"taskState\":" + std::to_string(t.state);
     text("completeCondition", k ? k->complete_condition : "{}");
     return out + "}";

@@ -5,7 +5,8 @@
 
 namespace mmo::world {
 
-const char *const kEquipSlots[9] = {"weapon", "armor", "helmet", "necklace", "ring", "belt", "shoes", "legguard", "amulet"};
+const char *const kEquipSlots[9] = {"weapon", "armor", "helmet",   "necklace", "ring",
+                                    "belt",   "shoes", "legguard", "amulet"};
 
 const char *type_name(EntityType t) {
     switch (t) {
@@ -38,7 +39,9 @@ void json_quote(std::string &out, const std::string &s) {
 namespace {
 
 // Positions are whole pixels on the wire, as Lord of Pomelo floors them.
-std::string px(double v) { return std::to_string(static_cast<long long>(std::floor(v))); }
+std::string px(double v) {
+    return std::to_string(static_cast<long long>(std::floor(v)));
+}
 
 void field(std::string &out, const char *name, long long v) {
     out += ",\"";
@@ -65,7 +68,9 @@ void field(std::string &out, const char *name, const std::string &v) {
 
 }  // namespace
 
-void Character::add_hate(EntityId who, int points) { haters[who] += points; }
+void Character::add_hate(EntityId who, int points) {
+    haters[who] += points;
+}
 
 EntityId Character::most_hated() const {
     EntityId best = 0;

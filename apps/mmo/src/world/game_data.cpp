@@ -16,24 +16,71 @@ namespace {
 
 gd::Catalog catalog() {
     gd::Catalog c;
-    c.table("area").description_row().integer("id").string("name").integer("type").integer("level")
-        .number("width").number("height").string("path").number("towerWidth").number("towerHeight");
-    c.table("character").description_row().integer("id").string("name").string("englishName")
-        .string("kindType").integer("hp").integer("mp").integer("attackValue").integer("defenceValue")
-        .integer("hitRate").integer("dodgeRate").number("attackSpeed").number("walkSpeed")
-        .number("upgradeParam").integer("baseExp");
-    c.table("fightskill").description_row().integer("id").string("name").integer("playerLevel")
-        .number("cooltime").integer("mp").number("attackParam").number("upgradeParam").number("distance");
+    c.table("area")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .integer("type")
+        .integer("level")
+        .number("width")
+        .number("height")
+        .string("path")
+        .number("towerWidth")
+        .number("towerHeight");
+    c.table("character")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .string("englishName")
+        .string("kindType")
+        .integer("hp")
+        .integer("mp")
+        .integer("attackValue")
+        .integer("defenceValue")
+        .integer("hitRate")
+        .integer("dodgeRate")
+        .number("attackSpeed")
+        .number("walkSpeed")
+        .number("upgradeParam")
+        .integer("baseExp");
+    c.table("fightskill")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .integer("playerLevel")
+        .number("cooltime")
+        .integer("mp")
+        .number("attackParam")
+        .number("upgradeParam")
+        .number("distance");
     c.table("experience").description_row().integer("id").integer("exp");
-    c.table("item").description_row().integer("id").string("name").integer("heroLevel").integer("hp")
+    c.table("item").description_row().integer("id").string("name").integer("heroLevel").integer("hp").integer("mp");
+    c.table("equipment")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .string("kind")
+        .integer("heroLevel")
+        .integer("attackValue")
+        .integer("defenceValue")
+        .integer("hp")
         .integer("mp");
-    c.table("equipment").description_row().integer("id").string("name").string("kind")
-        .integer("heroLevel").integer("attackValue").integer("defenceValue").integer("hp").integer("mp");
     c.table("npc").description_row().integer("id").string("name").integer("kindType").integer("targetArea");
     c.table("talk").description_row().integer("id").integer("npc").string("npcword").string("myword");
-    c.table("task").description_row().integer("id").string("name").integer("type").integer("npc").integer("level")
-        .string("desc").string("completeCondition").integer("exp").string("item").string("acceptTalk")
-        .string("workTalk").string("finishTalk");
+    c.table("task")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .integer("type")
+        .integer("npc")
+        .integer("level")
+        .string("desc")
+        .string("completeCondition")
+        .integer("exp")
+        .string("item")
+        .string("acceptTalk")
+        .string("workTalk")
+        .string("finishTalk");
     c.table("team").description_row().integer("id").string("teamName");
     return c;
 }
@@ -163,24 +210,41 @@ GameData GameData::load(const std::string &app_dir) {
             json_quote(out, v);
             return out;
         };
-        t.row_json = "{\"id\":" + std::to_string(t.id) + ",\"name\":" + q(t.name) + ",\"type\":" + std::to_string(t.type) +
-                     ",\"npc\":" + std::to_string(r.integer("npc")) + ",\"level\":" + std::to_string(t.level) +
-                     ",\"desc\":" + q(desc) + ",\"completeCondition\":" + q(t.complete_condition) + ",\"exp\":" +
-                     std::to_string(t.exp) + ",\"item\":" + q(t.item_text) + ",\"acceptTalk\":" + q(t.accept_talk) +
+        t.row_json = "{\"id\":" + std::to_string(t.id) + ",\"name\":" + q(t.name) +
+                     ",\"type\":" + std::to_string(t.type) + ",\"npc\":" + std::to_string(r.integer("npc")) +
+                     ",\"level\":" + std::to_string(t.level) + ",\"desc\":" + q(desc) +
+                     ",\"completeCondition\":" + q(t.complete_condition) + ",\"exp\":" + std::to_string(t.exp) +
+                     ",\"item\":" + q(t.item_text) + ",\"acceptTalk\":" + q(t.accept_talk) +
                      ",\"workTalk\":" + q(t.work_talk) + ",\"finishTalk\":" + q(t.finish_talk) + "}";
         g.tasks_[t.id] = t;
     }
     return g;
 }
 
-const CharacterKind *GameData::character(int id) const { return lookup(characters_, id); }
-const SkillKind *GameData::skill(int id) const { return lookup(skills_, id); }
-const ItemKind *GameData::item(int id) const { return lookup(items_, id); }
-const EquipmentKind *GameData::equipment(int id) const { return lookup(equipments_, id); }
-const NpcKind *GameData::npc(int id) const { return lookup(npcs_, id); }
-const AreaKind *GameData::area(int id) const { return lookup(areas_, id); }
-const TalkRow *GameData::talk(int npc_kind) const { return lookup(talks_, npc_kind); }
-const TaskKind *GameData::task(int id) const { return lookup(tasks_, id); }
+const CharacterKind *GameData::character(int id) const {
+    return lookup(characters_, id);
+}
+const SkillKind *GameData::skill(int id) const {
+    return lookup(skills_, id);
+}
+const ItemKind *GameData::item(int id) const {
+    return lookup(items_, id);
+}
+const EquipmentKind *GameData::equipment(int id) const {
+    return lookup(equipments_, id);
+}
+const NpcKind *GameData::npc(int id) const {
+    return lookup(npcs_, id);
+}
+const AreaKind *GameData::area(int id) const {
+    return lookup(areas_, id);
+}
+const TalkRow *GameData::talk(int npc_kind) const {
+    return lookup(talks_, npc_kind);
+}
+const TaskKind *GameData::task(int id) const {
+    return lookup(tasks_, id);
+}
 
 std::int64_t GameData::next_level_exp(int level) const {
     if (level < 1 || level > static_cast<int>(level_exp_.size())) return 0;
