@@ -56,6 +56,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(1024), c.max_body_bytes);
         CPPUNIT_ASSERT_EQUAL(30, c.attempts_per_minute);
         CPPUNIT_ASSERT_EQUAL(32, c.max_pending_hashes);
+        CPPUNIT_ASSERT_EQUAL(10, c.failures_per_name);
         MmoConfig top = parse_mmo_config(R"({"token": {"secretEnv": "LONG_SECRET"}})", "development", &test_env);
         CPPUNIT_ASSERT_EQUAL(std::string(test_env("LONG_SECRET")), top.token_secret);
         CPPUNIT_ASSERT_EQUAL(int64_t(6 * 3600 * 1000), top.token_expire_ms);

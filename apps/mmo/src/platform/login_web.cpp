@@ -5,6 +5,7 @@
 #include "platform/credentials.hpp"
 #include "platform/database.hpp"
 #include "platform/mmo_config.hpp"
+#include "platform/utf8.hpp"
 
 #include "file_responder.hpp"
 
@@ -16,8 +17,10 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <unordered_map>
 
 namespace mmo {
@@ -32,12 +35,24 @@ uint64_t wall_ms() {
             .count());
 }
 
-// Names and passwords as the endpoint accepts them: 1..32 bytes of printable characters (UTF-8
-// allowed, no control characters) for a name, 1..128 bytes for a password.
+// Names and passwords as the endpoint accepts them: 1..32 bytes of printable characters (strict
+// UTF-8, no control characters) for a name, 1..128 bytes for a password.
 bool sane_text(const std::string &s, size_t max) {
-    if (s.empty() || s.size() > max) return false;
+    if (s.empty() || s.size() > max || !valid_utf8(s)) return false;
     for (unsigned char c : s)
         if (c < 0x20 || c == 0x7f) return false;
+    return true;
+}
+
+// "application/json", any case, with or without parameters ("; charset=utf-8").
+bool json_content_type(boost::beast::string_view value) {
+    std::string_view v(value.data(), value.size());
+    std::string_view type = v.substr(0, v.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    constexpr std::string_view want = "application/json";
+    if (type.size() != want.size()) return false;
+    for (size_t i = 0; i < want.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(type[i])) != want[i]) return false;
     return true;
 }
 
@@ -45,15 +60,23 @@ shd::http::Response json_answer(bhttp::status status, unsigned version, const st
     return shd::http::text_response(status, version, body, true, "application/json; charset=utf-8");
 }
 
-// A fixed one-minute window of attempts per address. [the HTTP server's I/O thread]
+// Fixed one-minute windows of counts per key (a client address, an account name).
 class AttemptLimiter {
 public:
     explicit AttemptLimiter(int per_minute) : per_minute_(per_minute) {}
-    bool allow(const std::string &address, uint64_t now) {
-        if (windows_.size() > 100000) windows_.clear();  // a flood of addresses: start over
-        Window &w = windows_[address];
-        if (now - w.start >= 60000) w = Window{now, 0};
-        return ++w.count <= per_minute_;
+    // Counts one and tells whether it is within the limit.
+    bool allow(const std::string &key, uint64_t now) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return ++window(key, now).count <= per_minute_;
+    }
+    // Whether the key has reached the limit, without counting.
+    bool exhausted(const std::string &key, uint64_t now) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return window(key, now).count >= per_minute_;
+    }
+    void add(const std::string &key, uint64_t now) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++window(key, now).count;
     }
 
 private:
@@ -61,7 +84,14 @@ private:
         uint64_t start = 0;
         int count = 0;
     };
+    Window &window(const std::string &key, uint64_t now) {
+        if (windows_.size() > 100000) windows_.clear();  // a flood of keys: start over
+        Window &w = windows_[key];
+        if (now - w.start >= 60000) w = Window{now, 0};
+        return w;
+    }
     int per_minute_;
+    std::mutex mutex_;  // the I/O thread counts attempts, the logic thread wrong passwords
     std::unordered_map<std::string, Window> windows_;
 };
 
@@ -74,7 +104,8 @@ public:
           config_(config),
           db_(db),
           files_((std::filesystem::path(ctx.server.app_dir) / "web-server" / "public").string()),
-          limiter_(config.attempts_per_minute) {}
+          limiter_(config.attempts_per_minute),
+          failures_(config.failures_per_name) {}
 
     void start() {
         rapidjson::Document me = shd::parse_json_or_empty(ctx_.server.json);
@@ -105,7 +136,13 @@ private:
             std::string_view target(m.target().data(), m.target().size());
             if (target != "/register" && target != "/login")
                 return reply(json_answer(bhttp::status::not_found, version, code_body(code::fail)));
-            if (!limiter_.allow(r.remote_address, wall_ms()))
+            // Only what a page of this origin sends: another site's page can POST text/plain (a form,
+            // a no-cors fetch) from its visitors' browsers without asking, but application/json
+            // needs a CORS preflight, which this server never grants.
+            if (!json_content_type(m[bhttp::field::content_type]))
+                return reply(json_answer(bhttp::status::unsupported_media_type, version,
+                                         R"({"code":500,"error":"expected Content-Type: application/json"})"));
+            if (!limiter_.allow(limit_key(r.remote_address), wall_ms()))
                 return reply(json_answer(bhttp::status::too_many_requests, version,
                                          R"({"code":500,"error":"too many attempts, wait a minute"})"));
             rapidjson::Document body = shd::parse_json_or_empty(r.body);
@@ -116,6 +153,12 @@ private:
                 return reply(
                     json_answer(bhttp::status::bad_request, version,
                                 R"({"code":500,"error":"expected a JSON object with a name and a password"})"));
+            // Guesses at one account from many addresses (each under its own limit): the name rests
+            // for the rest of the minute, even for its owner's right password.
+            if (!reg && failures_.exhausted(name, wall_ms()))
+                return reply(
+                    json_answer(bhttp::status::too_many_requests, version,
+                                R"({"code":500,"error":"too many wrong passwords for this name, wait a minute"})"));
             // Each request costs a password hash on the one database thread: a flood from many
             // addresses (each under its own limit) would queue them without end and hold every
             // login behind it. Beyond the bound the answer is at once.
@@ -196,8 +239,9 @@ private:
                 out->uid = static_cast<uint64_t>(id);
                 out->code = code::ok;
             },
-            [this, out, version, reply](bool ok, const std::string &error) {
+            [this, out, name, version, reply](bool ok, const std::string &error) {
                 if (!ok) ctx_.host.warn("login: " + error);
+                if (ok && out->code == code::duplicate) failures_.add(name, wall_ms());
                 answer(ok ? out->code : code::fail, out->uid, version, reply);
             });
     }
@@ -242,7 +286,8 @@ private:
     const MmoConfig &config_;
     Database &db_;
     shd::web::FileResponder files_;
-    AttemptLimiter limiter_;
+    AttemptLimiter limiter_;       // attempts per client address
+    AttemptLimiter failures_;      // wrong passwords per account name
     std::atomic<int> pending_{0};  // register/login requests at the database thread
     std::unique_ptr<shd::http::Server> server_;
 };

@@ -69,6 +69,7 @@ MmoConfig parse_mmo_config(const std::string &text, const std::string &env, cons
         static_cast<int>(integer(login, "login", "passwordIterations", c.password_iterations, 1000, 10000000));
     c.max_body_bytes = static_cast<size_t>(integer(login, "login", "maxBodyBytes", 1024, 64, 65536));
     c.attempts_per_minute = static_cast<int>(integer(login, "login", "attemptsPerMinute", 30, 1, 100000));
+    c.failures_per_name = static_cast<int>(integer(login, "login", "failuresPerName", 10, 1, 100000));
     c.max_pending_hashes = static_cast<int>(integer(login, "login", "maxPendingHashes", 32, 1, 100000));
     return c;
 }
