@@ -2,7 +2,8 @@
 // Chromium: two players register through the page (HTTP on the web server), create heroes and enter
 // the desert (a real enterScene: the 4200x2800 map, its weightMap, mobs and NPCs); each sees the
 // other; one walks (a client-side path the area server accepts) while the other watches; an NPC
-// talks; world and private chat; then the first walks to the level-1 scorpions, fights until a kill
+// talks; world and private chat; a task taken from the task panel; then the first walks to the
+// level-1 scorpions (the kills counted for the task), fights until a kill
 // leaves a drop, picks it into the bag and uses or wears it, and travels to the oasis through the
 // Caravan Master. Every step is read from the page (window.__mmo).
 // Usage: node browser_real_test.js <screenshot folder>   (run by CTest, mmo_browser_real)
@@ -201,6 +202,17 @@ async function main() {
       await until(ann, () => document.getElementById('chat-log').textContent.includes('[Private] Ben: right behind you'), null, 'the private line');
     });
 
+    await checks.run('Ann asks for a task in the task panel and accepts it', async () => {
+      await ann.click('#btn-task');
+      await ann.click('#task-ask');
+      await ann.waitForSelector('#task-accept', { timeout: 10000 });
+      const offered = await S(ann, () => window.__mmo.S.offeredTask);
+      if (!offered || offered.name !== 'Scorpion Plague') throw new Error('offered ' + JSON.stringify(offered));
+      await ann.click('#task-accept');
+      await until(ann, () => /Killed 0 \/ 5/.test(document.getElementById('task-body').textContent), null, 'the task to run');
+      await ann.click('#btn-task');
+    });
+
     await checks.run('Ann fights level-1 scorpions until one drops something, and picks it into her bag', async () => {
       let picked = false, kills = 0, shot = false;
       for (let round = 0; round < 12 && !picked; round++) {
@@ -236,6 +248,7 @@ async function main() {
       if (!kills) throw new Error('no kill');
       if (!picked) throw new Error('no drop picked after ' + kills + ' kills');
       if ((await S(ann, () => window.__mmo.S.pushes.onAttack || 0)) < 2) throw new Error('no onAttack pushes');
+      await until(ann, () => /Killed [1-5] \/ 5/.test(document.getElementById('task-body').textContent), null, 'the kill counted for the task (onUpdateTaskData)');
       await ann.keyboard.press('b');
       await ann.waitForSelector('#panel-bag:not([hidden]) .slot.full', { timeout: 5000 });
       if (SHOTS) await ann.screenshot({ path: path.join(SHOTS, 'mmo-real-bag.png') });

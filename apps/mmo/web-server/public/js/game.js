@@ -180,8 +180,14 @@
     onNPCTalk: function (m) { ui.npcDialog(S, m, changeArea); },
     onUserLeave: function (m) { var e = scene.byPlayerId(m.playerId); if (e) scene.remove(e.entityId); },
     onChat: function (m) { S.chat.push(m); ui.chatLine(m, scopeName(m.scope)); },
-    onUpdateTaskData: function (m) { ui.notice('Task progress: ' + JSON.stringify(m)); },
-    onTaskCompleted: function (m) { ui.notice('Task completed: ' + (m.taskId || '')); },
+    onUpdateTaskData: function (m) {
+      (S.me.curTasks || []).forEach(function (t) { if (m[t.id]) t.taskData = m[t.id]; });
+      ui.refreshTasks(S);
+    },
+    onTaskCompleted: function (m) {
+      (S.me.curTasks || []).forEach(function (t) { if (t.id === m.taskId) { t.taskState = 1; ui.notice(t.name + ': done. Hand it over.'); } });
+      ui.refreshTasks(S);
+    },
     onDropItems: function (m) { addEntities({ equipment: Array.isArray(m) ? m : (m.dropItems || []) }); },
     onTeamCaptainStatusChange: teamStatus,
     onTeamMemberStatusChange: teamStatus,
@@ -372,6 +378,32 @@
     ui.refreshPanels(S);
   }
 
+  var taskActions = {
+    ask: function () {
+      Net.request(S.client, 'area.taskHandler.getNewTask', { playerId: S.me.id }).then(function (r) {
+        S.offeredTask = r && r.code === 200 ? r.task : null;
+        if (!S.offeredTask) ui.notice('No task for you now.');
+        ui.refreshTasks(S);
+      });
+    },
+    start: function (taskId) {
+      Net.request(S.client, 'area.taskHandler.startTask', { playerId: S.me.id, taskId: taskId }).then(function (r) {
+        if (!r || r.code !== 200 || !r.taskData) { ui.notice('That task cannot be started now.'); return; }
+        S.offeredTask = null;
+        (S.me.curTasks = S.me.curTasks || []).push(r.taskData);
+        ui.refreshTasks(S);
+      });
+    },
+    handover: function () {
+      Net.request(S.client, 'area.taskHandler.handoverTask', { playerId: S.me.id }).then(function (r) {
+        if (!r || r.code !== 200) { ui.notice('Nothing to hand over.'); return; }
+        S.me.curTasks = (S.me.curTasks || []).filter(function (t) { return t.taskState !== 1; });
+        ui.notice('Task handed over: your reward lies at your feet.');
+        ui.refreshTasks(S);
+      });
+    },
+  };
+
   var teamActions = {
     create: function () { S.client.notify('area.teamHandler.createTeam', {}); },
     leave: function () { S.client.notify('area.teamHandler.leaveTeam', { playerId: S.me.id, teamId: S.me.teamId }); },
@@ -415,6 +447,7 @@
     chat: sendChat,
     bag: bagActions,
     team: teamActions,
+    task: taskActions,
     skill: useSkill,
   });
   $('scene').addEventListener('click', clickScene);

@@ -51,6 +51,7 @@
       $('btn-bag').addEventListener('click', function () { UI.toggle('bag'); });
       $('btn-equip').addEventListener('click', function () { UI.toggle('equip'); });
       $('btn-team').addEventListener('click', function () { UI.toggle('team'); });
+      $('btn-task').addEventListener('click', function () { UI.toggle('task'); });
       $('team-create').addEventListener('click', function () { cb.team.create(); });
       $('team-leave').addEventListener('click', function () { cb.team.leave(); });
       $('team-disband').addEventListener('click', function () { cb.team.disband(); });
@@ -79,7 +80,7 @@
 
     refreshPanels: function (S) {
       if (!S.me) return;
-      renderBag(S); renderEquip(S); renderSkills(S); UI.refreshTeam(S);
+      renderBag(S); renderEquip(S); renderSkills(S); UI.refreshTeam(S); UI.refreshTasks(S);
     },
 
     refreshTeam: function (S) {
@@ -98,6 +99,25 @@
       $('team-create').hidden = inTeam;
       $('team-leave').hidden = !inTeam || S.me.isCaptain;
       $('team-disband').hidden = !inTeam || !S.me.isCaptain;
+    },
+
+    // The task panel: the running or finished task with its progress, or an offer to take one.
+    refreshTasks: function (S) {
+      var body = $('task-body'), task = (S.me.curTasks || []).find(function (t) { return t.taskState === 0 || t.taskState === 1; });
+      body.innerHTML = '';
+      if (task) {
+        body.appendChild(el('div', 'task-name', task.name));
+        body.appendChild(el('p', 'talk', task.taskState === 1 ? task.finishTalk : task.workTalk));
+        var need = parseJson(task.completeCondition), done = parseJson(task.taskData);
+        var kinds = Object.keys(need);
+        if (kinds.length) body.appendChild(el('div', 'progress', 'Killed ' + (done.mobKilled || done.playerKilled || 0) + ' / ' + need[kinds[0]]));
+        if (task.taskState === 1) button(body, 'Hand over', 'task-handover', cb.task.handover);
+      } else if (S.offeredTask) {
+        body.appendChild(el('div', 'task-name', S.offeredTask.name));
+        body.appendChild(el('p', 'talk', S.offeredTask.acceptTalk || String(S.offeredTask.desc || '').split(';')[0]));
+        body.appendChild(el('div', '', 'Reward: ' + S.offeredTask.exp + ' exp'));
+        button(body, 'Accept', 'task-accept', function () { cb.task.start(S.offeredTask.id); });
+      } else button(body, 'Ask for a task', 'task-ask', cb.task.ask);
     },
 
     notice: function (text) {
@@ -165,6 +185,16 @@
     },
     hideMenu: function () { $('player-menu').hidden = true; },
   };
+
+  function parseJson(v) {
+    if (v && typeof v === 'object') return v;
+    try { var o = JSON.parse(v); return o && typeof o === 'object' ? o : {}; } catch (e) { return {}; }
+  }
+  function button(parent, text, id, fn) {
+    var b = el('button', '', text);
+    b.id = id; b.addEventListener('click', fn);
+    parent.appendChild(b);
+  }
 
   function bar(id, v, max, label) {
     var b = $(id), frac = max > 0 ? Math.max(0, Math.min(1, (v || 0) / max)) : 0;
