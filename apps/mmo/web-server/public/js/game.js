@@ -477,7 +477,7 @@
                  maxHp: e.maxHp, level: e.level, died: !!e.died, moving: !!e.path, action: e.action, dir: e.dir, teamId: e.teamId };
       });
     },
-    worldToScreen: function (x, y) { return { x: x - scene.cam.x, y: y - scene.cam.y }; },
+    worldToScreen: function (x, y) { scene.updateCamera(); return { x: x - scene.cam.x, y: y - scene.cam.y }; },
     findPath: function (a, b) { return scene.pathMap && scene.pathMap.findPath(a, b); },
     moveTo: moveTo,
   };

@@ -74,13 +74,19 @@
       if (e.fadeAt && now > e.fadeAt) delete this.entities[k];
     }
     this.floaters = this.floaters.filter(function (f) { return now - f.at < f.life; });
+    this.updateCamera();
+  };
+
+  // The camera follows the player, clamped to the map (centred when the map is smaller than the
+  // view). Also called before turning a click into world coordinates, so a click always meets the
+  // camera of the player's present position, not of the last frame.
+  Scene.prototype.updateCamera = function () {
     var me = this.me(), cw = this.canvas.width, ch = this.canvas.height;
-    if (me && this.map) {
-      this.cam.x = clamp(me.x - cw / 2, 0, Math.max(0, this.map.width - cw));
-      this.cam.y = clamp(me.y - ch / 2, 0, Math.max(0, this.map.height - ch));
-      if (this.map.width < cw) this.cam.x = (this.map.width - cw) / 2;
-      if (this.map.height < ch) this.cam.y = (this.map.height - ch) / 2;
-    }
+    if (!me || !this.map) return;
+    this.cam.x = clamp(me.x - cw / 2, 0, Math.max(0, this.map.width - cw));
+    this.cam.y = clamp(me.y - ch / 2, 0, Math.max(0, this.map.height - ch));
+    if (this.map.width < cw) this.cam.x = (this.map.width - cw) / 2;
+    if (this.map.height < ch) this.cam.y = (this.map.height - ch) / 2;
   };
 
   function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
@@ -237,6 +243,7 @@
 
   // The entity under a screen point (topmost first), or null.
   Scene.prototype.pick = function (sx, sy) {
+    this.updateCamera();
     var wx = sx + this.cam.x, wy = sy + this.cam.y, list = this.visible(this.canvas.width, this.canvas.height);
     for (var i = list.length - 1; i >= 0; i--) {
       var e = list[i], h = this.height(e), w = e.type === 'mob' ? 18 * Art.mobLook(e.kindId).size : 14;
