@@ -2,7 +2,7 @@
 // talks to the arena herald (NPC 302), changes area to the arena (4): the manager opens an instance on
 // an instance server and the session follows it; enterScene there answers the arena's map; the
 // instance's NPC 305 leads back to the desert, where the player enters again. A second player gets
-// an instance of its own.
+// an instance of its own; one logging out inside its instance comes back in the desert.
 // Run by CTest (mmo_world_instance): SHADDOCK_HOST.
 'use strict';
 const assert = require('assert');
@@ -12,9 +12,11 @@ const { Checks, requiredEnv } = require('../../tools/node/util');
 const { prepareAppDir, startMmoCluster, account, connect } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
+const accounts = {};
 
 async function hero(cluster, name) {
   const a = await account(cluster, name);
+  accounts[name] = a;
   const c = await connect(cluster, a.uid, a.token, ['onNPCTalk', 'onAddEntities']);
   assert.strictEqual(c.res.code, 200, JSON.stringify(c.res));
   const r = await client.request(c.pomelo, 'connector.roleHandler.createPlayer', { name, roleId: 211 });
@@ -78,6 +80,21 @@ async function main() {
       assert.ok(desert.curPlayer.x >= 346 && desert.curPlayer.x <= 471, 'at the birth place');
       const move = await req(dan, 'area.playerHandler.move', { path: [{ x: desert.curPlayer.x, y: desert.curPlayer.y }, { x: 400, y: 150 }] });
       assert.strictEqual(move.code, 200, JSON.stringify(move));
+    });
+
+    await checks.run('logging out inside a dungeon and in again: back in the desert at the birth place', async () => {
+      eve.disconnect();
+      await new Promise((r) => setTimeout(r, 500));
+      const again = await connect(cluster, accounts.eve.uid, accounts.eve.token, ['onNPCTalk']);
+      open.push(again.pomelo);
+      assert.strictEqual(again.res.code, 200, JSON.stringify(again.res));
+      let scene = await req(again.pomelo, 'area.playerHandler.enterScene', {});
+      // The logout's save may land just after the new login's read: then the connector still sent it to
+      // the first scene, and the area put it at its birth place all the same.
+      assert.strictEqual(scene.map.name, 'desert', JSON.stringify(scene).slice(0, 200));
+      assert.strictEqual(scene.curPlayer.areaId, 1);
+      assert.ok(scene.curPlayer.x >= 346 && scene.curPlayer.x <= 471 && scene.curPlayer.y >= 81 && scene.curPlayer.y <= 209,
+                JSON.stringify(scene.curPlayer));
     });
   } finally {
     for (const p of open) { try { p.disconnect(); } catch (e) { /* closed */ } }

@@ -17,7 +17,7 @@ const { prepareAppDir, startMmoCluster, account, connect } = require('./mmo_clus
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 const PUSHES = ['onAddEntities', 'onRemoveEntities', 'onMove', 'onPathCheckout', 'onAttack', 'onRevive', 'onPickItem', 'onUpgrade',
-                'onNPCTalk', 'onUserLeave', 'onUpdateTaskData', 'onTaskCompleted'];
+                'onNPCTalk', 'onUserLeave', 'onUpdateTaskData', 'onTaskCompleted', 'onChat'];
 
 // Registers, logs in, creates a hero and returns {pomelo, uid, hero}.
 async function hero(cluster, name) {
@@ -321,6 +321,10 @@ async function main() {
                   'and the picked piece ' + JSON.stringify([oasis.curPlayer.bag, oasis.curPlayer.equipments]));
       }
       assert.ok(oasis.curPlayer.fightSkills.some((f) => f.id === 2), 'the learned skill went along');
+      // The area chat followed: an area message now goes to the oasis channel, which holds ann.
+      const said = await req(ann, 'chat.chatHandler.send', { scope: 'F7A900', content: 'hello oasis' });
+      assert.strictEqual(said.code, 200, JSON.stringify(said));
+      await until(() => ann.pomelo.pushes.onChat.some((m) => m.content === 'hello oasis'), 'onChat in the oasis');
       assert.ok(oasis.curPlayer.curTasks.some((t) => t.id === task.id && t.taskState === 0), JSON.stringify(oasis.curPlayer.curTasks));
     });
   } finally {

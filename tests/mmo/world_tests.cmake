@@ -20,3 +20,13 @@ endif()
 if(TARGET mmo)
   shd_add_node_test(mmo_world_instance SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_instance_test.js TIMEOUT 180 LABELS mmo)
 endif()
+#   mmo_world_persistence  write-behind of a walk, direct skill and task rows, kill -9 of the area
+#                    server and the next login entering where the database has the player
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_persistence SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_persistence_test.js TIMEOUT 180 LABELS mmo)
+endif()
+#   mmo_world_persistence_postgres  the same against PostgreSQL (label engines)
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_persistence_postgres SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_persistence_test.js ARGS postgres
+    TIMEOUT 180 LABELS mmo engines)
+endif()

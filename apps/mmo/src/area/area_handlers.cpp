@@ -102,9 +102,13 @@ void AreaServer::enter_scene(const shd::RequestPtr &req) {
                 if (!rec) return fail(req, error.empty() ? "no such player" : error);
                 world::Area *area = area_of(req->session());
                 if (!area) return fail(req, "no area here for this session");
-                // The database says where the player is; the session's serverId sent it here.
-                if (ctx_.players && rec->area_id != area->id())
-                    return fail(req, "the player is in area " + std::to_string(rec->area_id));
+                // The session's serverId (set by the servers only) sent the player here. A record of
+                // another area (a logout inside a dungeon: the connector sends the player to the first
+                // scene) starts at this area's birth place.
+                if (rec->area_id != area->id()) {
+                    rec->area_id = area->id();
+                    rec->x = rec->y = -1;
+                }
                 if (by_player_.count(pid)) return fail(req, "the player entered twice at once");
                 world::Player &p = area->add_player(*rec);
                 clients_[p.id] = Client{uid, frontend, pid, area, req->session().get_string("instanceId").value_or("")};
@@ -191,6 +195,21 @@ void AreaServer::npc_talk(const shd::RequestPtr &req) {
     req->respond(R"({"code":200})");
 }
 
+// The area chat channel follows the player (the chat server's chatRemote, as the connector joins it
+// at login): out of area_<from>, into area_<to>.
+void AreaServer::move_area_chat(shd::Session &s, const std::string &name, std::int64_t player_id, int from, int to) {
+    if (!ctx_.rpc) return;
+    const std::string uid = shd::json_quote(s.uid());
+    ctx_.rpc->call("chat", "{}", "chatRemote", "kick",
+                   "[" + uid + "," + shd::json_quote("area_" + std::to_string(from)) + "]",
+                   [](shd_status, const std::string &) {});
+    ctx_.rpc->call("chat", "{}", "chatRemote", "add",
+                   "[" + uid + "," + shd::json_quote(name) + "," + shd::json_quote(s.frontend_id()) + "," +
+                       shd::json_quote("area_" + std::to_string(to)) + "," + std::to_string(player_id) + "," +
+                       shd::json_quote(s.frontend_id() + "#" + std::to_string(s.id())) + "]",
+                   [](shd_status, const std::string &) {});
+}
+
 // changeArea {target} -> {areaId, target, success}: only to an area a traverse NPC near the player
 // leads to (lordofpomelo trusts the client's word). A scene: its server; a dungeon: an instance the
 // manager allocates (instanceRemote.create, keyed by the player's id: there are no teams yet). The
@@ -216,12 +235,13 @@ void AreaServer::change_area(const shd::RequestPtr &req) {
     auto move = [this, req, refuse, pid, from, target](const std::string &server, const std::string &instance) {
         remove_and_save(
             pid, static_cast<int>(target),
-            [req, refuse, server, instance, from, target](std::optional<world::PlayerRecord> saved) {
+            [this, req, refuse, server, instance, from, target](std::optional<world::PlayerRecord> saved) {
                 if (!saved) return refuse("the player could not be saved");
                 shd::Session &s = req->session();
                 s.set_string("serverId", server);
                 s.set("areaId", std::to_string(target));
                 s.set("instanceId", instance.empty() ? "null" : shd::json_quote(instance));
+                move_area_chat(s, saved->name, saved->id, from, static_cast<int>(target));
                 s.push_all([req, from, target](shd_status status) {
                     if (status != SHD_OK)
                         return req->respond(R"({"code":500,"success":false,"error":"the session could not be moved"})");

@@ -30,7 +30,7 @@ AreaServer::AreaServer(AppContext &ctx, int area_id) : ctx_(ctx) {
                                      " (servers.json gives it to " + ctx.server.id + ")");
         make_area(area_id, "");
     }
-    records_ = ctx.players ? store_player_records(*ctx.players) : memory_player_records(*data_);
+    records_ = ctx.players ? store_player_records(*ctx.players, *data_) : memory_player_records(*data_);
     install_handlers();
     if (instance_server_ && ctx.rpc)
         ctx.rpc->remote("areaRemote", "create",
@@ -226,11 +226,14 @@ void AreaServer::remove_and_save(std::int64_t player_id, int new_area,
         record.x = record.y = -1;  // off the map: the new scene picks a birth point
     }
     area->remove_player(id);
-    // lordofpomelo's onUserLeave to the area channel.
-    std::vector<world::EntityId> everyone;
-    for (const auto &kv : clients_)
-        if (kv.second.area == area) everyone.push_back(kv.first);
-    push(everyone, "onUserLeave", "{\"code\":200,\"playerId\":" + std::to_string(player_id) + "}");
+    // lordofpomelo's onUserLeave to the area, on an area change (on a logout the chat server tells the
+    // area channel).
+    if (new_area > 0) {
+        std::vector<world::EntityId> everyone;
+        for (const auto &kv : clients_)
+            if (kv.second.area == area) everyone.push_back(kv.first);
+        push(everyone, "onUserLeave", "{\"code\":200,\"playerId\":" + std::to_string(player_id) + "}");
+    }
     records_->save_now(
         record, [record, done](bool ok) { done(ok ? std::optional<world::PlayerRecord>(record) : std::nullopt); });
 }

@@ -58,6 +58,7 @@ private:
     world::Area &make_area(int area_id, const std::string &instance);
     void create_instance(const std::string &args, const shd::RpcReply &reply);
     void close_idle_instances();
+    void move_area_chat(shd::Session &s, const std::string &name, std::int64_t player_id, int from, int to);
     std::int64_t session_player_id(shd::Session &s) const;
     void leave(std::int64_t player_id, std::function<void()> done);
 

@@ -34,6 +34,6 @@ std::unique_ptr<PlayerRecords> memory_player_records(const world::GameData &data
 
 class PlayerStore;
 // The platform's store (the game database, saves through the sync plugin).
-std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store);
+std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store, const world::GameData &data);
 
 }  // namespace mmo

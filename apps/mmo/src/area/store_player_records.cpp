@@ -32,7 +32,7 @@ double number_of(const rapidjson::Value &o, const char *key, double fallback = 0
 
 class StoreRecords : public PlayerRecords {
 public:
-    explicit StoreRecords(PlayerStore &store) : store_(store) {}
+    StoreRecords(PlayerStore &store, const world::GameData &data) : store_(store), data_(data) {}
 
     void load(std::int64_t player_id, const std::string &, Loaded done) override {
         if (player_id <= 0) return done(std::nullopt, "no such player");
@@ -48,12 +48,27 @@ public:
                     });
     }
 
+    // A moving player changes every second, its bag, equipment and tasks seldom: those are queued
+    // only when they differ from what was queued last.
     void save(const world::PlayerRecord &r) override {
         store_.save_player(player_json(r));
-        store_.save_bag(bag_json(r));
-        store_.save_equipments(equipments_json(r));
+        Rows &rows = rows_[r.id];
+        if (std::string bag = bag_json(r); bag != rows.last_bag) {
+            store_.save_bag(bag);
+            rows.last_bag = std::move(bag);
+        }
+        if (std::string equipments = equipments_json(r); equipments != rows.last_equipments) {
+            store_.save_equipments(equipments);
+            rows.last_equipments = std::move(equipments);
+        }
+        std::string tasks;
         for (const world::TaskState &t : r.tasks)
-            if (t.row_id > 0) store_.save_task(task_json(r.id, t));
+            if (t.row_id > 0) tasks += task_json(r.id, t);
+        if (tasks != rows.last_tasks) {
+            for (const world::TaskState &t : r.tasks)
+                if (t.row_id > 0) store_.save_task(task_json(r.id, t));
+            rows.last_tasks = std::move(tasks);
+        }
     }
 
     void create_task(std::int64_t player_id, int kind, std::int64_t start_time,
@@ -91,6 +106,7 @@ public:
 private:
     struct Rows {
         std::int64_t bag = 0, equipments = 0, country = 0, rank = 0;
+        std::string last_bag, last_equipments, last_tasks;  // what save() queued last
     };
 
     world::PlayerRecord parse(std::int64_t player_id, const rapidjson::Document &d) {
@@ -216,17 +232,21 @@ private:
                ",\"playerKilled\":" + std::to_string(t.player_killed) + "}}";
     }
 
-    static const char *kind_name(int kind) { return kind == 211 ? "Alchemist" : "Angle"; }
+    std::string kind_name(int kind) const {
+        const world::CharacterKind *k = data_.character(kind);
+        return k ? k->name : std::string();
+    }
 
     PlayerStore &store_;
+    const world::GameData &data_;
     std::map<std::int64_t, Rows> rows_;  // per loaded player: the row ids and columns the game does not change
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace
 
-std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store) {
-    return std::make_unique<StoreRecords>(store);
+std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store, const world::GameData &data) {
+    return std::make_unique<StoreRecords>(store, data);
 }
 
 }  // namespace mmo
