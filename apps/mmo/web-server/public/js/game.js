@@ -1,6 +1,6 @@
 // The game page: login → gate → connector → entry (→ createPlayer) → loadAreaResource → enterScene →
 // changeView; then the scene fed by the area's pushes, mouse and keyboard input, the HUD, bag,
-// equipment, chat and team panels. window.__mmo exposes the state for tests and debugging.
+// equipment, chat, team and task panels. window.__mmo exposes the state for tests and debugging.
 (function (MMO) {
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
@@ -22,6 +22,7 @@
   // ---- login and entering --------------------------------------------------------------------
 
   function loginAs(name, password, isRegister) {
+    if (S.client) { S.client.disconnect(); S.client = null; }  // a failed attempt's connection
     ui.status(isRegister ? 'registering…' : 'logging in…');
     var step = isRegister ? Net.register(name, password) : Net.login(name, password);
     return step.then(function (res) {
@@ -214,6 +215,7 @@
   function bindPushes(client) {
     Object.keys(handlers).forEach(function (route) {
       client.on(route, function (m) {
+        if (client !== S.client) return;  // a connection given up on (a new login replaced it)
         S.pushes[route] = (S.pushes[route] || 0) + 1;
         try { handlers[route](m || {}); } catch (e) { fail(route, e); }
       });
