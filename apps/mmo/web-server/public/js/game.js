@@ -85,15 +85,21 @@
     return out;
   }
 
+  // loadAreaResource then enterScene. The area answers enterScene at most once a second per player
+  // (each one reads the database): a refusal is tried again a little later, a few times.
   function enterArea() {
     S.state = 'loading'; ui.status('loading the area…');
+    var enter = function (triesLeft) {
+      return Net.request(S.client, 'area.playerHandler.enterScene', {}).then(function (res) {
+        if (res && res.map && res.curPlayer) return res;
+        if (triesLeft > 0) return new Promise(function (r) { setTimeout(r, 1100); }).then(function () { return enter(triesLeft - 1); });
+        throw new Error('enterScene answered ' + JSON.stringify(res).slice(0, 200));
+      });
+    };
     return Net.request(S.client, 'area.resourceHandler.loadAreaResource', {}).then(function (res) {
       S.areaResource = res;
-      return Net.request(S.client, 'area.playerHandler.enterScene', {});
-    }).then(function (res) {
-      if (!res || !res.map || !res.curPlayer) throw new Error('enterScene answered ' + JSON.stringify(res).slice(0, 200));
-      setupScene(res);
-    }).catch(function (e) { fail('enterScene', e); });
+      return enter(3);
+    }).then(setupScene).catch(function (e) { fail('enterScene', e); });
   }
 
   function setupScene(res) {
