@@ -274,6 +274,9 @@ async function main() {
         if (route === 'area.playerHandler.enterScene') continue;  // entering again is allowed
         assert.strictEqual(r.code, 500, route + ' ' + JSON.stringify(msg).slice(0, 80) + ' -> ' + JSON.stringify(r));
       }
+      // Entering loads from the database: at most once a second.
+      const again = await req(ben, 'area.playerHandler.enterScene', {});
+      assert.strictEqual(again.error, 'too many requests', JSON.stringify(again).slice(0, 100));
       // No traverse NPC of the desert leads to the ice: no way there from here.
       const far = await req(ben, 'area.playerHandler.changeArea', { areaId: 1, target: 3, triggerByPlayer: 1 });
       assert.strictEqual(far.success, false, JSON.stringify(far));

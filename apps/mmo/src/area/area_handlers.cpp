@@ -94,6 +94,11 @@ void AreaServer::enter_scene(const shd::RequestPtr &req) {
     const std::string frontend = req->session().frontend_id();
     const std::string name = req->session().get_string("playername").value_or("player" + std::to_string(pid));
     if (!area_of(req->session())) return fail(req, "no area here for this session");
+    // Entering loads the record from the database: once a second per player at most.
+    const std::int64_t now = static_cast<std::int64_t>(ctx_.host.now_ms());
+    auto last = last_enter_.find(pid);
+    if (last != last_enter_.end() && now - last->second < 1000) return fail(req, "too many requests");
+    last_enter_[pid] = now;
     // Entering again (a reconnect): the old entity goes first, saved.
     auto enter = [this, req, pid, uid, frontend, name] {
         records_->load(
@@ -396,23 +401,29 @@ void AreaServer::get_history_tasks(const shd::RequestPtr &req) {
 // {version:{table: mtime}} -> {data:{table: rows}, version:{table: mtime}}: the tables the client
 // lacks or has in another version (lordofpomelo compares file times too).
 void AreaServer::load_resource(const shd::RequestPtr &req) {
-    static const char *const tables[] = {"fightskill", "equipment", "item", "character", "npc"};
+    // The tables are read once: the game data does not change while the server runs.
+    if (resources_.empty()) {
+        for (const char *t : {"fightskill", "equipment", "item", "character", "npc"}) {
+            const std::string file = ctx_.server.app_dir + "/config/data/" + t + ".json";
+            std::error_code ec;
+            const auto mtime = std::filesystem::last_write_time(file, ec);
+            const std::string text = read_file(file);
+            resources_.push_back(Resource{t,
+                                          ec ? 0 : static_cast<long long>(mtime.time_since_epoch().count() / 1000000),
+                                          text.empty() ? "[]" : text});
+        }
+    }
     rapidjson::Document body = req->json();
     const rapidjson::Value *have =
         body.IsObject() && body.HasMember("version") && body["version"].IsObject() ? &body["version"] : nullptr;
     std::string data = "{", version = "{";
-    for (const char *t : tables) {
-        const std::string file = ctx_.server.app_dir + "/config/data/" + t + ".json";
-        std::error_code ec;
-        const auto mtime = std::filesystem::last_write_time(file, ec);
-        const long long stamp = ec ? 0 : static_cast<long long>(mtime.time_since_epoch().count() / 1000000);
+    for (const Resource &r : resources_) {
         if (version.size() > 1) version += ",";
-        version += "\"" + std::string(t) + "\":" + std::to_string(stamp);
-        const bool current = have && have->HasMember(t) && (*have)[t].IsInt64() && (*have)[t].GetInt64() == stamp;
-        if (current) continue;
+        version += "\"" + r.name + "\":" + std::to_string(r.stamp);
+        const char *name = r.name.c_str();
+        if (have && have->HasMember(name) && (*have)[name].IsInt64() && (*have)[name].GetInt64() == r.stamp) continue;
         if (data.size() > 1) data += ",";
-        const std::string text = read_file(file);
-        data += "\"" + std::string(t) + "\":" + (text.empty() ? "[]" : text);
+        data += "\"" + r.name + "\":" + r.text;
     }
     req->respond("{\"code\":200,\"data\":" + data + "},\"version\":" + version + "}}");
 }

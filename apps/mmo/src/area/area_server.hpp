@@ -101,7 +101,15 @@ private:
     std::uint64_t tick_timer_ = 0;
     std::uint64_t save_timer_ = 0;
     std::int64_t started_ms_ = 0;
-    std::unordered_map<std::int64_t, int> starting_task_;  // player id -> task kind being created
+    std::unordered_map<std::int64_t, int> starting_task_;
+    std::unordered_map<std::int64_t, std::int64_t> last_enter_;  // player id -> ms of its last enterScene
+    struct Resource {
+        std::string name;
+        long long stamp;
+        std::string text;
+    };
+    std::vector<Resource>
+        resources_;  // the tables loadResource sends, read on first use  // player id -> task kind being created
 };
 
 }  // namespace mmo
