@@ -2,10 +2,10 @@
 // Chromium: two players register through the page (HTTP on the web server), create heroes and enter
 // the desert (a real enterScene: the 4200x2800 map, its weightMap, mobs and NPCs); each sees the
 // other; one walks (a client-side path the area server accepts) while the other watches; an NPC
-// talks; world and private chat; a task taken from the task panel; then the first walks to the
-// level-1 scorpions (the kills counted for the task), fights until a kill
-// leaves a drop, picks it into the bag and uses or wears it, and travels to the oasis through the
-// Caravan Master. Every step is read from the page (window.__mmo).
+// talks; world and private chat; a task taken from the task panel; a skill learned; then the first
+// walks to the level-1 scorpions and fights them (key 2 included, the kills counted for the task)
+// until a kill leaves a drop, picks it into the bag and uses or wears it, and travels to the oasis
+// through the Caravan Master. Every step is read from the page (window.__mmo).
 // Usage: node browser_real_test.js <screenshot folder>   (run by CTest, mmo_browser_real)
 'use strict';
 const fs = require('fs');
@@ -213,6 +213,16 @@ async function main() {
       await ann.click('#btn-task');
     });
 
+    await checks.run('Ann learns Sudden Attack in the skills panel; it lands on key 2', async () => {
+      await ann.click('#btn-skills');
+      await ann.click('#skill-list li[data-skill="2"] button.learn');
+      await until(ann, () => (window.__mmo.S.me.fightSkills || []).some((sk) => sk.id === 2), null, 'the learned skill');
+      await ann.waitForSelector('#skill-list li[data-skill="2"]:not(:has(button.learn))', { timeout: 5000 });
+      const second = await ann.getAttribute('#skill-bar .skill:nth-child(2)', 'title');
+      if (!/Sudden Attack/.test(second || '')) throw new Error('key 2 holds ' + second);
+      await ann.click('#btn-skills');
+    });
+
     await checks.run('Ann fights level-1 scorpions until one drops something, and picks it into her bag', async () => {
       let picked = false, kills = 0, shot = false;
       for (let round = 0; round < 12 && !picked; round++) {
@@ -226,6 +236,10 @@ async function main() {
         });
         if (!mob) { await ann.waitForTimeout(1000); continue; }  // all dead: the zone respawns in 5 s
         if (!(await clickEntity(ann, mob.entityId, 12))) continue;
+        // Once she strikes, key 2: Sudden Attack on the same target (a miss of range or cooldown shows nothing).
+        const struck = await S(ann, () => window.__mmo.S.skillUses[1] || 0);
+        await ann.waitForFunction((n) => (window.__mmo.S.skillUses[1] || 0) > n || window.__mmo.scene.me().died, struck, { timeout: 20000 }).catch(() => {});
+        await ann.keyboard.press('2');
         // The server's brain chases and strikes; the mob dies, or Ann does (and revives at the birth point).
         await until(ann, (id) => { const e = window.__mmo.scene.entities[id]; return !e || e.died || window.__mmo.scene.me().died; }, mob.entityId, 'the fight to end', 30000);
         if (SHOTS && !shot) { shot = true; await ann.screenshot({ path: path.join(SHOTS, 'mmo-real-fight.png') }); }
@@ -248,6 +262,7 @@ async function main() {
       if (!kills) throw new Error('no kill');
       if (!picked) throw new Error('no drop picked after ' + kills + ' kills');
       if ((await S(ann, () => window.__mmo.S.pushes.onAttack || 0)) < 2) throw new Error('no onAttack pushes');
+      if (!(await S(ann, () => window.__mmo.S.skillUses[2]))) throw new Error('Sudden Attack never struck: ' + JSON.stringify(await S(ann, () => window.__mmo.S.skillUses)));
       await until(ann, () => /Killed [1-5] \/ 5/.test(document.getElementById('task-body').textContent), null, 'the kill counted for the task (onUpdateTaskData)');
       await ann.keyboard.press('b');
       await ann.waitForSelector('#panel-bag:not([hidden]) .slot.full', { timeout: 5000 });

@@ -10,7 +10,7 @@
 
   var S = {
     state: 'login', client: null, uid: null, player: null, me: null, areaId: null, rtt: 0,
-    data: {}, pushes: {}, chat: [], team: {}, lastError: null, moveRequests: 0,
+    data: {}, pushes: {}, chat: [], team: {}, lastError: null, moveRequests: 0, skillUses: {},
   };
   var scene = new MMO.Scene($('scene'));
 
@@ -260,6 +260,7 @@
       r.items.forEach(function (it) { scene.add(it.type || 'item', it); });
     }
     if (a && a.entityId === scene.myId) {
+      S.skillUses[m.skillId] = (S.skillUses[m.skillId] || 0) + 1;
       if (typeof m.exp === 'number') S.me.experience = m.exp;
       if (r.mpUse > 0) S.me.mp = Math.max(0, (S.me.mp || 0) - r.mpUse);
     }
@@ -412,6 +413,24 @@
     },
   };
 
+  var skillActions = {
+    learn: function (skillId) {
+      Net.request(S.client, 'area.playerHandler.learnSkill', { skillId: skillId }).then(function (r) {
+        if (!r || !r.status) { ui.notice('You cannot learn that yet.'); return; }
+        (S.me.fightSkills = S.me.fightSkills || []).push(r.skill || { id: skillId, level: 1 });
+        ui.refreshPanels(S);
+      });
+    },
+    upgrade: function (skillId) {
+      Net.request(S.client, 'area.playerHandler.upgradeSkill', { skillId: skillId }).then(function (r) {
+        if (!r || !r.status) { ui.notice('You cannot upgrade that yet.'); return; }
+        (S.me.fightSkills || []).forEach(function (sk) { if (sk.id === skillId) sk.level = (sk.level || 1) + 1; });
+        S.me.skillPoint = Math.max(0, (S.me.skillPoint || 0) - 1);
+        ui.refreshPanels(S);
+      });
+    },
+  };
+
   var teamActions = {
     create: function () { S.client.notify('area.teamHandler.createTeam', {}); },
     leave: function () { S.client.notify('area.teamHandler.leaveTeam', { playerId: S.me.id, teamId: S.me.teamId }); },
@@ -456,6 +475,7 @@
     bag: bagActions,
     team: teamActions,
     task: taskActions,
+    skills: skillActions,
     skill: useSkill,
   });
   $('scene').addEventListener('click', clickScene);

@@ -52,6 +52,7 @@
       $('btn-equip').addEventListener('click', function () { UI.toggle('equip'); });
       $('btn-team').addEventListener('click', function () { UI.toggle('team'); });
       $('btn-task').addEventListener('click', function () { UI.toggle('task'); });
+      $('btn-skills').addEventListener('click', function () { UI.toggle('skills'); });
       $('team-create').addEventListener('click', function () { cb.team.create(); });
       $('team-leave').addEventListener('click', function () { cb.team.leave(); });
       $('team-disband').addEventListener('click', function () { cb.team.disband(); });
@@ -80,7 +81,7 @@
 
     refreshPanels: function (S) {
       if (!S.me) return;
-      renderBag(S); renderEquip(S); renderSkills(S); UI.refreshTeam(S); UI.refreshTasks(S);
+      renderBag(S); renderEquip(S); renderSkills(S); renderSkillList(S); UI.refreshTeam(S); UI.refreshTasks(S);
     },
 
     refreshTeam: function (S) {
@@ -262,6 +263,28 @@
       }
       bar.appendChild(b);
     }
+  }
+
+  // Every skill of the fightskill table: learned ones with their level (and an upgrade while skill
+  // points last), the ones the hero's level allows with a Learn button, the others locked.
+  function renderSkillList(S) {
+    var list = $('skill-list'), table = S.data.fightskill || {}, learned = {};
+    (S.me.fightSkills || []).forEach(function (sk) { learned[sk.id] = sk.level || 1; });
+    list.innerHTML = '';
+    Object.keys(table).map(Number).sort(function (a, b) { return a - b; }).forEach(function (id) {
+      var r = table[id], need = Number(r.playerLevel) || 1, li = el('li', (S.me.level || 1) < need && !learned[id] ? 'locked' : '');
+      li.dataset.skill = id;
+      li.appendChild(el('span', 'skill-name', r.name || 'Skill ' + id));
+      if (learned[id]) {
+        li.appendChild(el('span', '', 'level ' + learned[id]));
+        if (S.me.skillPoint > 0) { var up = el('button', 'small', 'upgrade'); up.addEventListener('click', function () { cb.skills.upgrade(id); }); li.appendChild(up); }
+      } else if ((S.me.level || 1) >= need) {
+        var b = el('button', 'small learn', 'learn');
+        b.addEventListener('click', function () { cb.skills.learn(id); });
+        li.appendChild(b);
+      } else li.appendChild(el('span', '', 'from level ' + need));
+      list.appendChild(li);
+    });
   }
 
   // A small canvas icon for a bag slot, drawn like the item on the ground.
