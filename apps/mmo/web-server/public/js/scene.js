@@ -181,7 +181,7 @@
   };
 
   Scene.prototype.drawLabel = function (g, e) {
-    if (e.type === 'item' || e.type === 'equipment') return;
+    if (e.type === 'item' || e.type === 'equipment' || e.fadeAt) return;  // a fading corpse has no label
     var top = e.y - this.height(e) - 6, x = Math.round(e.x);
     var name = e.type === 'mob' ? (e.kindName || e.englishName || 'mob') + ' Lv' + (e.level || 1) : (e.name || e.kindName || '');
     g.font = '12px sans-serif'; g.textAlign = 'center'; g.lineWidth = 3; g.strokeStyle = 'rgba(0,0,0,0.75)';
