@@ -20,6 +20,10 @@ endif()
 if(TARGET mmo)
   shd_add_node_test(mmo_world_instance SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_instance_test.js TIMEOUT 180 LABELS mmo)
 endif()
+#   mmo_world_team  teams: invite, apply, full, kick, disband, pushes, hostile bodies, the cave drag
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_team SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_team_test.js TIMEOUT 180 LABELS mmo)
+endif()
 #   mmo_world_persistence  write-behind of a walk, direct skill and task rows, kill -9 of the area
 #                    server and the next login entering where the database has the player
 if(TARGET mmo)

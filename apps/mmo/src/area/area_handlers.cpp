@@ -38,6 +38,12 @@ bool read_number(const rapidjson::Value &body, const char *key, double &out) {
     return std::isfinite(out);
 }
 
+// A session key holding a JSON integer; 0 otherwise.
+std::int64_t session_int(shd::Session &s, const char *key) {
+    rapidjson::Document d = shd::parse_json_or_empty(s.get(key).value_or(""));
+    return d.IsInt64() ? d.GetInt64() : 0;
+}
+
 std::string read_file(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;
@@ -69,6 +75,7 @@ void AreaServer::install_handlers() {
     h.on("area.taskHandler.startTask", [this](shd::RequestPtr r) { start_task(r); });
     h.on("area.taskHandler.handoverTask", [this](shd::RequestPtr r) { hand_over_task(r); });
     h.on("area.taskHandler.getHistoryTasks", [this](shd::RequestPtr r) { get_history_tasks(r); });
+    install_team_handlers();
     if (ctx_.rpc) {
         // playerRemote.playerLeave({playerId, instanceId}) or (playerId): the connector, on a closed session.
         ctx_.rpc->remote("playerRemote", "playerLeave", [this](const std::string &args, shd::RpcReply reply) {
@@ -115,6 +122,10 @@ void AreaServer::enter_scene(const shd::RequestPtr &req) {
                     rec->x = rec->y = -1;
                 }
                 if (by_player_.count(pid)) return fail(req, "the player entered twice at once");
+                // The team is the session's (set by the area that made or joined it).
+                const std::int64_t team = session_int(req->session(), "teamId");
+                rec->team_id = team > 0 ? team : 0;
+                rec->is_captain = team > 0 && session_int(req->session(), "isCaptain") == 1;
                 world::Player &p = area->add_player(*rec);
                 clients_[p.id] = Client{uid, frontend, pid, area, req->session().get_string("instanceId").value_or("")};
                 by_player_[pid] = p.id;
@@ -217,7 +228,8 @@ void AreaServer::move_area_chat(shd::Session &s, const std::string &name, std::i
 
 // changeArea {target} -> {areaId, target, success}: only to an area a traverse NPC near the player
 // leads to (lordofpomelo trusts the client's word). A scene: its server; a dungeon: an instance the
-// manager allocates (instanceRemote.create, keyed by the player's id: there are no teams yet). The
+// manager allocates (instanceRemote.create, keyed by the player's id, or by the team's for a team
+// instance, which only a captain opens and its members then follow into). The
 // record is saved at the new area's birth place before the session points at the new server; the
 // client then enters the scene again.
 void AreaServer::change_area(const shd::RequestPtr &req) {
@@ -234,10 +246,18 @@ void AreaServer::change_area(const shd::RequestPtr &req) {
     };
     const world::AreaKind *kind = data_->area(static_cast<int>(target));
     if (!kind || kind->id == from) return refuse("no such area to go to");
-    if (!area->near_traverse_npc(*p, kind->id, 150)) return refuse("no way to that area from here");
+    // A team instance is the team's: the captain opens it through its NPC and drags the members, who
+    // follow from wherever they are once it is open.
+    const bool team_instance = kind->type == 3;
+    if (team_instance && p->team_id <= 0) return refuse("a team instance needs a team");
+    const bool follower = team_instance && !p->is_captain;
+    if (!follower && !area->near_traverse_npc(*p, kind->id, 150)) return refuse("no way to that area from here");
     const std::int64_t pid = p->player_id;
+    const std::int64_t team = p->team_id;
     // Saved where it goes, then the session follows: serverId, areaId, instanceId.
-    auto move = [this, req, refuse, pid, from, target](const std::string &server, const std::string &instance) {
+    std::function<void(const std::string &, const std::string &)> move = [this, req, refuse, pid, from, target](
+                                                                             const std::string &server,
+                                                                             const std::string &instance) {
         remove_and_save(
             pid, static_cast<int>(target),
             [this, req, refuse, server, instance, from, target](std::optional<world::PlayerRecord> saved) {
@@ -262,8 +282,32 @@ void AreaServer::change_area(const shd::RequestPtr &req) {
     }
     const std::vector<std::string> managers = shd::Cluster(ctx_.host).server_ids_by_type("manager");
     if (managers.empty() || !ctx_.rpc) return refuse("no manager to open an instance");
+    const std::string id = std::to_string(team_instance ? team : pid);
+    if (follower) {
+        // A member only enters an instance its captain opened.
+        return ctx_.rpc->to_server(
+            managers.front(), "manager", "instanceRemote", "find",
+            "[" + shd::json_quote(std::to_string(target) + "_" + id) + "]",
+            [refuse, move, instance = std::to_string(target) + "_" + id](shd_status status, const std::string &result) {
+                rapidjson::Document r = shd::parse_json_or_empty(result);
+                const std::string server = status == SHD_OK && r.IsArray() && r.Size() >= 2 && r[1].IsObject()
+                                               ? shd::json_string(r[1], "serverId")
+                                               : "";
+                if (server.empty()) return refuse("the captain has not opened the team instance");
+                move(server, instance);
+            });
+    }
+    if (team_instance) {
+        // Once the captain is on its way, the members are told to follow (onDragMember2gameCopy).
+        move = [this, move, team, pid, target](const std::string &server, const std::string &instance) {
+            move(server, instance);
+            ctx_.rpc->call("manager", "{}", "teamRemote", "dragMember2gameCopy",
+                           "[" + std::to_string(team) + "," + std::to_string(pid) + "," + std::to_string(target) + "]",
+                           [](shd_status, const std::string &) {});
+        };
+    }
     ctx_.rpc->to_server(managers.front(), "manager", "instanceRemote", "create",
-                        "[{\"areaId\":" + std::to_string(target) + ",\"id\":" + std::to_string(pid) + "}]",
+                        "[{\"areaId\":" + std::to_string(target) + ",\"id\":" + id + "}]",
                         [refuse, move](shd_status status, const std::string &result) {
                             rapidjson::Document r = shd::parse_json_or_empty(result);
                             const bool made = status == SHD_OK && r.IsArray() && r.Size() >= 2 && r[1].IsObject() &&

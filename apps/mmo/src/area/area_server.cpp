@@ -239,6 +239,7 @@ void AreaServer::remove_and_save(std::int64_t player_id, int new_area,
 }
 
 void AreaServer::leave(std::int64_t player_id, std::function<void()> done) {
+    forget_team_offers(player_id);
     remove_and_save(player_id, 0, [done](std::optional<world::PlayerRecord>) { done(); });
 }
 

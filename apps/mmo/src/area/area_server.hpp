@@ -6,7 +6,9 @@
 // Routes: area.playerHandler.{enterScene, changeView, move, pickItem, npcTalk, changeArea, useItem,
 // dropItem, learnSkill, upgradeSkill}, area.equipHandler.{equip, unEquip}, area.fightHandler.{attack,
 // useSkill}, area.taskHandler.{getNewTask, startTask, handoverTask, getHistoryTasks},
-// area.resourceHandler.{loadResource, loadAreaResource}; remote playerRemote.playerLeave.
+// area.resourceHandler.{loadResource, loadAreaResource}, area.teamHandler.{createTeam, disbandTeam,
+// leaveTeam, inviteJoinTeam, inviteJoinTeamReply, applyJoinTeam, applyJoinTeamReply, kickOut} (on the
+// manager's teamRemote); remote playerRemote.playerLeave.
 // Logic thread only.
 #pragma once
 #include "area/area_module.hpp"
@@ -87,6 +89,24 @@ private:
                          std::function<void(std::optional<world::PlayerRecord>)> done);
     void load_area_resource(const shd::RequestPtr &req);
 
+    // Teams (area_teams.cpp).
+    void install_team_handlers();
+    void create_team(const shd::RequestPtr &req);
+    void leave_team(const shd::RequestPtr &req, bool disband);
+    void invite_join_team(const shd::RequestPtr &req);
+    void invite_join_team_reply(const shd::RequestPtr &req);
+    void apply_join_team(const shd::RequestPtr &req);
+    void apply_join_team_reply(const shd::RequestPtr &req);
+    void kick_out(const shd::RequestPtr &req);
+    // Calls the manager's teamRemote.<method>; done(the answer's object, or null when it failed).
+    void team_call(const char *method, const std::string &args, std::function<void(const rapidjson::Value *)> done);
+    std::string team_member_json(const world::Player &p) const;
+    // The player's team keys: its entity, its frontend session (teamId, isCaptain) and an AOI push.
+    void set_team(world::Player &p, std::int64_t team_id, bool captain);
+    // Every player here in that team leaves it (the team ended).
+    void clear_team(std::int64_t team_id);
+    void forget_team_offers(std::int64_t player_id);
+
     AppContext &ctx_;
     std::unique_ptr<world::GameData> data_;
     std::map<std::string, std::unique_ptr<world::Area>> areas_;  // by instance id ("": the scene of a scene server)
@@ -102,7 +122,10 @@ private:
     std::uint64_t save_timer_ = 0;
     std::int64_t started_ms_ = 0;
     std::unordered_map<std::int64_t, int> starting_task_;
-    std::unordered_map<std::int64_t, std::int64_t> last_enter_;  // player id -> ms of its last enterScene
+    std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> invites_;  // (invitee, captain) -> team
+    std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> applies_;  // (captain, applicant) -> team
+    std::map<std::int64_t, std::string> team_names_;                         // the teams made here
+    std::unordered_map<std::int64_t, std::int64_t> last_enter_;              // player id -> ms of its last enterScene
     struct Resource {
         std::string name;
         long long stamp;

@@ -77,6 +77,7 @@ public:
         on("updateMemberInfo", &TeamManager::update_member);
         on("chatInTeam", &TeamManager::chat_in_team);
         on("getTeam", &TeamManager::get_team);
+        on("dragMember2gameCopy", &TeamManager::drag_members);
         on("memberOffline", &TeamManager::member_offline);
     }
 
@@ -164,6 +165,17 @@ private:
         if (!t || in == team_of_.end() || in->second != t->id || a.Size() < 3 || !a[2].IsObject())
             return reply.ok(answer(kError));
         channels_.get_channel(channel_name(t->id)).push_message("onChat", shd::to_json(a[2]));
+        reply.ok(answer(kOk));
+    }
+
+    // The captain entered a team instance: the members follow (their clients change area to target).
+    void drag_members(const rapidjson::Value &a, const shd::RpcReply &reply) {
+        Team *t = team(arg_int(a, 0));
+        const int64_t target = arg_int(a, 2);
+        if (!t || t->captain != arg_int(a, 1) || target <= 0) return reply.ok(answer(kError));
+        channels_.get_channel(channel_name(t->id))
+            .push_message("onDragMember2gameCopy",
+                          "{\"teamId\":" + std::to_string(t->id) + ",\"target\":" + std::to_string(target) + "}");
         reply.ok(answer(kOk));
     }
 

@@ -328,6 +328,8 @@ Player &Area::add_player(const PlayerRecord &r) {
     p->attack_speed = r.attack_speed > 0 ? r.attack_speed : 1.2;
     p->area_id = kind_.id;
     p->skill_point = r.skill_point;
+    p->team_id = r.team_id;
+    p->is_captain = r.is_captain;
     p->skills = r.skills.empty() ? std::map<int, int>{{1, 1}} : r.skills;
     p->bag = r.bag;
     p->bag.resize(std::max<size_t>(p->bag.size(), 20));

@@ -42,6 +42,9 @@ struct PlayerRecord {
     std::map<std::string, int> equipments;  // slot -> equipment id
     std::map<int, int> skills;              // skill id -> level
     std::vector<TaskState> tasks;
+    // The team, from the session (not stored: teams live on the manager).
+    std::int64_t team_id = 0;
+    bool is_captain = false;
     // A new character of a kind at a point (the kind's stats, skill 1, an empty bag).
     static PlayerRecord fresh(const CharacterKind &kind, std::int64_t id, const std::string &name, double x, double y);
 };
@@ -98,6 +101,8 @@ public:
     Entity *entity(EntityId id) const;
     Player *player(EntityId id) const;
     Player *player_by_id(std::int64_t player_id) const;
+    // The players who see p (p included): the receivers of its AOI-scoped pushes.
+    std::vector<EntityId> watchers_of(const Player &p) const { return player_watchers(p.pos()); }
     size_t player_count() const { return players_.size(); }
     std::vector<Mob *> mobs() const;
     std::vector<GroundItem *> ground_items() const;

@@ -106,7 +106,7 @@ void Player::write_json(std::string &out) const {
     field(out, "walkSpeed", walk_speed);
     field(out, "areaId", static_cast<long long>(area_id));
     field(out, "range", static_cast<long long>(range));
-    out += ",\"teamId\":0,\"isCaptain\":0}";
+    out += ",\"teamId\":" + std::to_string(team_id) + ",\"isCaptain\":" + (is_captain ? "1" : "0") + "}";
 }
 
 void Player::write_stripped(std::string &out) const {
@@ -132,7 +132,7 @@ void Player::write_stripped(std::string &out) const {
     field(out, "dodgeRate", static_cast<long long>(dodge_rate));
     field(out, "nextLevelExp", static_cast<long long>(next_level_exp));
     field(out, "skillPoint", static_cast<long long>(skill_point));
-    out += ",\"teamId\":0,\"isCaptain\":0}";
+    out += ",\"teamId\":" + std::to_string(team_id) + ",\"isCaptain\":" + (is_captain ? "1" : "0") + "}";
 }
 
 void Mob::write_json(std::string &out) const {

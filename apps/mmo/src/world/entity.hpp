@@ -110,6 +110,9 @@ struct Player : Character {
     int skill_point = 0;
     std::int64_t next_level_exp = 0;
     int range = 2;             // AOI range in towers
+    // The team (the manager's; 0 none) as the session keys teamId and isCaptain say.
+    std::int64_t team_id = 0;
+    bool is_captain = false;
     std::vector<BagSlot> bag;  // slot i is key i+1
     std::map<std::string, int> equipments;
     std::vector<TaskState> tasks;
