@@ -82,7 +82,8 @@ async function approach(page, x, y, near) {
     await clickWorld(page, step.x, step.y);
     await until(page, () => { const e = window.__mmo.scene.me(); return e && !e.path && !e.died; }, null, 'the walk to end');
   }
-  throw new Error('did not get near ' + x + ',' + y);
+  const st = await page.evaluate(() => ({ at: [window.__mmo.scene.me().x, window.__mmo.scene.me().y], refused: window.__mmo.S.moveRefused || 0, moves: window.__mmo.S.moveRequests }));
+  throw new Error('did not get near ' + x + ',' + y + ': ' + JSON.stringify(st));
 }
 
 // The app folder of the test: the real config, with a quieter desert. Its mob zones keep their places
