@@ -120,6 +120,12 @@ async function main() {
       const m = last(ben, 'onMove', (x) => x.entityId === annId());
       assert.strictEqual(m.speed, 240);
       assert.deepStrictEqual(m.path[m.path.length - 1], to);
+      // onMove goes as protobuf (config/serverProtos.json, in the handshake): every field declared
+      // arrives decoded, nothing dropped.
+      const protos = JSON.parse(global.localStorage.getItem('protos') || '{}');
+      assert.ok(protos.server && protos.server.onMove && protos.server.onRemoveEntities && protos.server.onRevive,
+        'server protos in the handshake: ' + JSON.stringify(protos).slice(0, 200));
+      assert.deepStrictEqual(Object.keys(m).sort(), ['entityId', 'path', 'speed']);
       assert.ok(!ann.pomelo.pushes.onMove.some((x) => x.entityId === annId()), 'the mover gets no onMove of its own move');
       Object.assign(annPos, to);
       await new Promise((r2) => setTimeout(r2, 800));  // arrived (at most ~160 px at 240 px/s)
@@ -255,6 +261,7 @@ async function main() {
       await until(() => last(ann, 'onRevive', (m) => m.entityId === annId()), 'onRevive', 15000);
       const rev = last(ann, 'onRevive', (m) => m.entityId === annId());
       assert.ok(rev.hp > 0 && rev.x >= 346 && rev.x <= 471 && rev.y >= 81 && rev.y <= 209, JSON.stringify(rev));
+      assert.deepStrictEqual(Object.keys(rev).sort(), ['entityId', 'hp', 'x', 'y']);  // protobuf: all declared
     });
 
     await checks.run('hostile bodies get errors, never a crash', async () => {
@@ -301,6 +308,9 @@ async function main() {
     await checks.run('a player leaving is announced to the area (onUserLeave)', async () => {
       ben.pomelo.disconnect();
       await until(() => ann.pomelo.pushes.onUserLeave.some((m) => m.playerId === benScene.curPlayer.id), 'onUserLeave');
+      // ben's entity leaves ann's view: onRemoveEntities (protobuf) names it.
+      await until(() => ann.pomelo.pushes.onRemoveEntities.some((m) => m.entities.includes(benId())), 'onRemoveEntities of ben');
+      assert.ok(ann.pomelo.pushes.onRemoveEntities.every((m) => Object.keys(m).join() === 'entities'));
     });
     await checks.run('changeArea: an instance refused, then through NPC 301 to the oasis', async () => {
       const instance = await req(ann, 'area.playerHandler.changeArea', { areaId: 1, target: 4 });

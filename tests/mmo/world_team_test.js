@@ -2,8 +2,8 @@
 // the desert. ann creates a team (a notify, as lordofpomelo's client sends it) and invites bob, who
 // accepts; cat applies, is rejected, applies again and is accepted; dan is refused as a fourth member
 // (-1); bob (not the captain) cannot kick; the pushes each one gets; hostile bodies get errors; team
-// chat reaches the team (the session keys); a kick; a captain leaving disbands; and ann entering the
-// cave (a team instance) drags bob into the same instance.
+// chat reaches the team (the session keys); a kick; a captain leaving or logging out ends its team;
+// and ann entering the cave (a team instance) drags bob into the same instance.
 // Run by CTest (mmo_world_team): SHADDOCK_HOST.
 'use strict';
 const assert = require('assert');
@@ -158,14 +158,25 @@ async function main() {
       assert.strictEqual((await team(dan, 'createTeam', {})).code, 200);
     });
 
+    await checks.run('a captain logging out ends its team: the member is free again', async () => {
+      const own = await pushed(dan, 'onTeamCaptainStatusChange', (m) => m.playerId === dan.id && m.teamId > 0);
+      await team(dan, 'inviteJoinTeam', { inviteeId: eve.id, teamId: own.teamId });
+      await pushed(eve, 'onInviteJoinTeam', (m) => m.teamId === own.teamId);
+      assert.deepStrictEqual(await team(eve, 'inviteJoinTeamReply', { captainId: dan.id, teamId: own.teamId, reply: 1 }), { code: 200, result: 1 });
+      dan.pomelo.disconnect();
+      await pushed(eve, 'onDisbandTeam', (m) => Array.isArray(m) && m.includes(eve.id));
+      const mine = await team(eve, 'createTeam', {});
+      assert.strictEqual(mine.code, 200, JSON.stringify(mine));
+    });
+
     await checks.run('the captain entering the cave drags the members into the same instance', async () => {
       const guide = (ann.scene.entities.npc || []).find((n) => n.kindId === 303);
       assert.ok(guide, 'the cave guide in view');
       // bob cannot open it: not the captain and nothing is open yet.
       const early = await req(bob.pomelo, 'area.playerHandler.changeArea', { areaId: 1, target: 5 });
       assert.strictEqual(early.success, false, JSON.stringify(early));
-      const solo = await req(eve.pomelo, 'area.playerHandler.changeArea', { areaId: 1, target: 5 });
-      assert.strictEqual(solo.success, false, 'no team, no cave: ' + JSON.stringify(solo));
+      const other = await req(eve.pomelo, 'area.playerHandler.changeArea', { areaId: 1, target: 5 });
+      assert.strictEqual(other.success, false, 'another team\'s captain far from the guide: ' + JSON.stringify(other));
       ann.pomelo.notify('area.playerHandler.npcTalk', { targetId: guide.entityId });
       await pushed(ann, 'onNPCTalk', (m) => m.npc === guide.entityId);
       const r = await req(ann.pomelo, 'area.playerHandler.changeArea', { areaId: 1, target: 5, triggerByPlayer: 1 });
@@ -182,6 +193,10 @@ async function main() {
       assert.strictEqual(bobCave.map.name, 'cave');
       assert.ok((bobCave.entities.player || []).some((p) => p.id === ann.id && p.teamId === teamId),
         'bob sees ann in the same instance: ' + JSON.stringify(bobCave.entities.player));
+      // The team's copy of bob says where it is now.
+      await pushed(ann, 'onUpdateTeam', (m) => m[bob.id] && m[bob.id].instanceId === '5_' + teamId, 'bob in the cave');
+      // The captain is on its way already: the drag is for the members only (sent with bob's).
+      assert.deepStrictEqual(ann.pomelo.pushes.onDragMember2gameCopy, []);
       // No leaving or disbanding inside a team instance.
       assert.strictEqual((await team(bob, 'leaveTeam', { playerId: bob.id, teamId })).code, 500);
       assert.strictEqual((await team(ann, 'disbandTeam', { playerId: ann.id, teamId })).code, 500);

@@ -130,6 +130,8 @@ void AreaServer::enter_scene(const shd::RequestPtr &req) {
                 clients_[p.id] = Client{uid, frontend, pid, area, req->session().get_string("instanceId").value_or("")};
                 by_player_[pid] = p.id;
                 req->respond(area->enter_scene_json(p));
+                // The team sees where the member is now (its instanceId).
+                update_team_member(p);
             });
     };
     if (by_player_.count(pid)) return leave(pid, enter);

@@ -139,7 +139,10 @@ void AreaServer::tick() {
 
 void AreaServer::save_dirty() {
     for (auto &kv : areas_)
-        for (world::Player *p : kv.second->take_dirty()) records_->save(kv.second->record_of(*p));
+        for (world::Player *p : kv.second->take_dirty()) {
+            records_->save(kv.second->record_of(*p));
+            update_team_member(*p);
+        }
 }
 
 void AreaServer::push(const std::vector<world::EntityId> &to, const char *route, const std::string &body) {
@@ -240,6 +243,7 @@ void AreaServer::remove_and_save(std::int64_t player_id, int new_area,
 
 void AreaServer::leave(std::int64_t player_id, std::function<void()> done) {
     forget_team_offers(player_id);
+    team_sent_.erase(player_id);
     remove_and_save(player_id, 0, [done](std::optional<world::PlayerRecord>) { done(); });
 }
 

@@ -92,7 +92,11 @@ private:
     // Teams (area_teams.cpp).
     void install_team_handlers();
     void create_team(const shd::RequestPtr &req);
-    void leave_team(const shd::RequestPtr &req, bool disband);
+    void leave_team(const shd::RequestPtr &req);
+    void disband_team(const shd::RequestPtr &req);
+    void leave_or_disband(const shd::RequestPtr &req, bool disband);
+    // Asks the manager whether the player is still in its team (and captain), fixes the keys, then().
+    void refresh_team(std::int64_t player_id, std::function<void()> then);
     void invite_join_team(const shd::RequestPtr &req);
     void invite_join_team_reply(const shd::RequestPtr &req);
     void apply_join_team(const shd::RequestPtr &req);
@@ -106,6 +110,9 @@ private:
     // Every player here in that team leaves it (the team ended).
     void clear_team(std::int64_t team_id);
     void forget_team_offers(std::int64_t player_id);
+    // The manager's copy of a team member (teamRemote.updateMemberInfo -> onUpdateTeam), sent when its
+    // level, hp, mp or instance changed since the last one.
+    void update_team_member(const world::Player &p);
 
     AppContext &ctx_;
     std::unique_ptr<world::GameData> data_;
@@ -125,6 +132,7 @@ private:
     std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> invites_;  // (invitee, captain) -> team
     std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> applies_;  // (captain, applicant) -> team
     std::map<std::int64_t, std::string> team_names_;                         // the teams made here
+    std::unordered_map<std::int64_t, std::string> team_sent_;  // player id -> the member last sent
     std::unordered_map<std::int64_t, std::int64_t> last_enter_;              // player id -> ms of its last enterScene
     struct Resource {
         std::string name;

@@ -51,14 +51,50 @@ int result_of(const rapidjson::Value *r) {
 
 void AreaServer::install_team_handlers() {
     shd::Handlers &h = *ctx_.handlers;
-    h.on("area.teamHandler.createTeam", [this](shd::RequestPtr r) { create_team(r); });
-    h.on("area.teamHandler.leaveTeam", [this](shd::RequestPtr r) { leave_team(r, false); });
-    h.on("area.teamHandler.disbandTeam", [this](shd::RequestPtr r) { leave_team(r, true); });
-    h.on("area.teamHandler.inviteJoinTeam", [this](shd::RequestPtr r) { invite_join_team(r); });
-    h.on("area.teamHandler.inviteJoinTeamReply", [this](shd::RequestPtr r) { invite_join_team_reply(r); });
-    h.on("area.teamHandler.applyJoinTeam", [this](shd::RequestPtr r) { apply_join_team(r); });
-    h.on("area.teamHandler.applyJoinTeamReply", [this](shd::RequestPtr r) { apply_join_team_reply(r); });
-    h.on("area.teamHandler.kickOut", [this](shd::RequestPtr r) { kick_out(r); });
+    // Each route first passes the filter and the rate, then the player's team is checked with the
+    // manager (a team may have ended elsewhere: the captain logged out, a kick on another server).
+    auto on = [this, &h](const char *route, void (AreaServer::*fn)(const shd::RequestPtr &)) {
+        h.on(route, [this, fn](shd::RequestPtr r) {
+            world::Area *area = nullptr;
+            world::Player *p = filter(r, area);
+            if (!p) return;
+            refresh_team(p->player_id, [this, fn, r] { (this->*fn)(r); });
+        });
+    };
+    on("area.teamHandler.createTeam", &AreaServer::create_team);
+    on("area.teamHandler.leaveTeam", &AreaServer::leave_team);
+    on("area.teamHandler.disbandTeam", &AreaServer::disband_team);
+    on("area.teamHandler.inviteJoinTeam", &AreaServer::invite_join_team);
+    on("area.teamHandler.inviteJoinTeamReply", &AreaServer::invite_join_team_reply);
+    on("area.teamHandler.applyJoinTeam", &AreaServer::apply_join_team);
+    on("area.teamHandler.applyJoinTeamReply", &AreaServer::apply_join_team_reply);
+    on("area.teamHandler.kickOut", &AreaServer::kick_out);
+}
+
+void AreaServer::refresh_team(std::int64_t player_id, std::function<void()> then) {
+    world::Player *p = player_of(player_id, nullptr);
+    if (!p || p->team_id <= 0) return then();
+    const std::int64_t team = p->team_id;
+    team_call("getTeam", "[" + std::to_string(team) + "]", [this, player_id, team, then](const rapidjson::Value *r) {
+        world::Player *p = player_of(player_id, nullptr);
+        // Only a definite answer changes the keys (not a manager out of reach).
+        if (p && r && p->team_id == team) {
+            bool member = false;
+            const rapidjson::Value *t =
+                result_of(r) == 1 && r->HasMember("team") && (*r)["team"].IsObject() ? &(*r)["team"] : nullptr;
+            if (t && t->HasMember("members") && (*t)["members"].IsArray())
+                for (const rapidjson::Value &m : (*t)["members"].GetArray())
+                    member = member || (m.IsObject() && m.HasMember("playerId") && m["playerId"].IsInt64() &&
+                                        m["playerId"].GetInt64() == player_id);
+            const bool captain = t && t->HasMember("captainId") && (*t)["captainId"].IsInt64() &&
+                                 (*t)["captainId"].GetInt64() == player_id;
+            if (!member)
+                set_team(*p, 0, false);
+            else if (captain != p->is_captain)
+                set_team(*p, team, captain);
+        }
+        then();
+    });
 }
 
 void AreaServer::team_call(const char *method, const std::string &args,
@@ -117,6 +153,16 @@ void AreaServer::clear_team(std::int64_t team_id) {
     team_names_.erase(team_id);
 }
 
+void AreaServer::update_team_member(const world::Player &p) {
+    if (p.team_id <= 0) return;
+    std::string member = team_member_json(p);
+    std::string &sent = team_sent_[p.player_id];
+    if (sent == member) return;
+    sent = member;
+    team_call("updateMemberInfo", "[" + std::to_string(p.team_id) + "," + member + "]",
+              [](const rapidjson::Value *) {});
+}
+
 void AreaServer::forget_team_offers(std::int64_t player_id) {
     for (auto *offers : {&invites_, &applies_})
         for (auto it = offers->begin(); it != offers->end();)
@@ -125,7 +171,7 @@ void AreaServer::forget_team_offers(std::int64_t player_id) {
 
 void AreaServer::create_team(const shd::RequestPtr &req) {
     world::Area *area = nullptr;
-    world::Player *p = filter(req, area);
+    world::Player *p = filter(req, area, false);
     if (!p) return;
     if (p->team_id > 0) return fail(req, "already in a team");
     const std::int64_t pid = p->player_id;
@@ -144,9 +190,16 @@ void AreaServer::create_team(const shd::RequestPtr &req) {
 }
 
 // leaveTeam / disbandTeam {playerId, teamId}: the player's own team, never inside a team instance.
-void AreaServer::leave_team(const shd::RequestPtr &req, bool disband) {
+void AreaServer::leave_team(const shd::RequestPtr &req) {
+    leave_or_disband(req, false);
+}
+void AreaServer::disband_team(const shd::RequestPtr &req) {
+    leave_or_disband(req, true);
+}
+
+void AreaServer::leave_or_disband(const shd::RequestPtr &req, bool disband) {
     world::Area *area = nullptr;
-    world::Player *p = filter(req, area);
+    world::Player *p = filter(req, area, false);
     if (!p) return;
     rapidjson::Document body = req->json();
     const std::int64_t team = body_id(body, "teamId");
@@ -175,7 +228,7 @@ void AreaServer::leave_team(const shd::RequestPtr &req, bool disband) {
 // inviteJoinTeam {inviteeId, teamId}: the captain invites a player of this area in no team.
 void AreaServer::invite_join_team(const shd::RequestPtr &req) {
     world::Area *area = nullptr;
-    world::Player *p = filter(req, area);
+    world::Player *p = filter(req, area, false);
     if (!p) return;
     rapidjson::Document body = req->json();
     const std::int64_t team = body_id(body, "teamId"), invitee_id = body_id(body, "inviteeId");
@@ -194,7 +247,7 @@ void AreaServer::invite_join_team(const shd::RequestPtr &req) {
 // inviteJoinTeamReply {captainId, teamId, reply}: the invitee answers an invitation it has.
 void AreaServer::invite_join_team_reply(const shd::RequestPtr &req) {
     world::Area *area = nullptr;
-    world::Player *p = filter(req, area);
+    world::Player *p = filter(req, area, false);
     if (!p) return;
     rapidjson::Document body = req->json();
     const std::int64_t team = body_id(body, "teamId"), captain_id = body_id(body, "captainId");
@@ -227,7 +280,7 @@ void AreaServer::invite_join_team_reply(const shd::RequestPtr &req) {
 // applyJoinTeam {captainId, teamId}: a player in no team asks the captain of a team in this area.
 void AreaServer::apply_join_team(const shd::RequestPtr &req) {
     world::Area *area = nullptr;
-    world::Player *p = filter(req, area);
+    world::Player *p = filter(req, area, false);
     if (!p) return;
     rapidjson::Document body = req->json();
     const std::int64_t team = body_id(body, "teamId"), captain_id = body_id(body, "captainId");
@@ -246,7 +299,7 @@ void AreaServer::apply_join_team(const shd::RequestPtr &req) {
 // applyJoinTeamReply {applicantId, teamId, reply}: the captain answers an application it has.
 void AreaServer::apply_join_team_reply(const shd::RequestPtr &req) {
     world::Area *area = nullptr;
-    world::Player *p = filter(req, area);
+    world::Player *p = filter(req, area, false);
     if (!p) return;
     rapidjson::Document body = req->json();
     const std::int64_t team = body_id(body, "teamId"), applicant_id = body_id(body, "applicantId");
@@ -281,7 +334,7 @@ void AreaServer::apply_join_team_reply(const shd::RequestPtr &req) {
 // kickOut {teamId, kickedPlayerId}: the captain only (the manager checks it again).
 void AreaServer::kick_out(const shd::RequestPtr &req) {
     world::Area *area = nullptr;
-    world::Player *p = filter(req, area);
+    world::Player *p = filter(req, area, false);
     if (!p) return;
     rapidjson::Document body = req->json();
     const std::int64_t team = body_id(body, "teamId"), kicked = body_id(body, "kickedPlayerId");

@@ -169,13 +169,18 @@ private:
     }
 
     // The captain entered a team instance: the members follow (their clients change area to target).
+    // Not the captain: it is on its way already, and a second changeArea from it would be refused.
     void drag_members(const rapidjson::Value &a, const shd::RpcReply &reply) {
         Team *t = team(arg_int(a, 0));
         const int64_t target = arg_int(a, 2);
         if (!t || t->captain != arg_int(a, 1) || target <= 0) return reply.ok(answer(kError));
-        channels_.get_channel(channel_name(t->id))
-            .push_message("onDragMember2gameCopy",
-                          "{\"teamId\":" + std::to_string(t->id) + ",\"target\":" + std::to_string(target) + "}");
+        std::vector<shd::ChannelMember> members;
+        for (const Member &m : t->members)
+            if (m.player_id != t->captain) members.push_back({m.uid, m.frontend});
+        if (!members.empty())
+            channels_.push_message_by_uids(
+                "onDragMember2gameCopy",
+                "{\"teamId\":" + std::to_string(t->id) + ",\"target\":" + std::to_string(target) + "}", members);
         reply.ok(answer(kOk));
     }
 
