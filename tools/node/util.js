@@ -7,7 +7,12 @@ const os = require('node:os');
 const path = require('node:path');
 
 // A port nobody listens on right now (the kernel's choice, then released).
-function freePort() {
+// The kernel may hand the same ephemeral port out again right after it was closed: a test that asks
+// for several ports before any of them is bound (a cluster's servers.json) would then configure two
+// servers on one port. A port given out once is never given out again by this process.
+const givenPorts = new Set();
+
+function onePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -17,6 +22,17 @@ function freePort() {
       srv.close(() => resolve(port));
     });
   });
+}
+
+async function freePort() {
+  for (let i = 0; i < 100; i++) {
+    const port = await onePort();
+    if (!givenPorts.has(port)) {
+      givenPorts.add(port);
+      return port;
+    }
+  }
+  throw new Error('freePort: no fresh port after 100 tries');
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
