@@ -84,6 +84,11 @@ async function main() {
         assert.ok(Array.isArray(res.data[t]) && res.data[t].length > 2, t);
         assert.ok(Number.isInteger(res.version[t]), t);
       }
+      // The client's skill list is this table: the tutorial's Sand Spear (skill 9) reaches it whole.
+      const fields = res.data.fightskill[1];
+      const spear = res.data.fightskill.find((row) => row[0] === 9);
+      assert.ok(spear, 'skill 9 in fightskill');
+      assert.deepStrictEqual(['name', 'playerLevel', 'mp', 'distance'].map((f) => spear[fields.indexOf(f)]), ['Sand Spear', 10, 12, 250]);
       const again = await req(ann, 'area.resourceHandler.loadResource', { version: res.version });
       assert.deepStrictEqual(again.data, {});
       const area = await req(ann, 'area.resourceHandler.loadAreaResource', {});
@@ -243,6 +248,7 @@ async function main() {
       assert.deepStrictEqual(learned, { code: 200, status: true, skill: { id: 2, level: 1 } });
       assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 2 })).status, false, 'twice');
       assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 8 })).status, false, 'level 80');
+      assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 9 })).status, false, 'level 10');
       assert.strictEqual((await req(ann, 'area.playerHandler.upgradeSkill', { skillId: 2 })).status, false, 'no skill point');
       for (const [route, msg] of [['area.playerHandler.useItem', { index: 'a' }], ['area.equipHandler.equip', { index: -1 }],
                                   ['area.equipHandler.unEquip', { type: 7 }], ['area.playerHandler.learnSkill', {}]]) {

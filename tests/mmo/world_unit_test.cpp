@@ -96,6 +96,7 @@ class WorldTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(enter_scene_body);
     CPPUNIT_TEST(player_kills_a_desert_mob);
     CPPUNIT_TEST(bag_equipment_and_skills);
+    CPPUNIT_TEST(sand_spear_reaches_further);
     CPPUNIT_TEST(tasks);
     CPPUNIT_TEST_SUITE_END();
 
@@ -568,6 +569,47 @@ public:
         CPPUNIT_ASSERT_EQUAL(int(kAttackError), area.use_skill(p, 5).result);  // not learned
         // A traverse NPC near the player is the way out.
         CPPUNIT_ASSERT(!area.near_traverse_npc(p, 2, 200));
+    }
+
+    // The skill of apps/mmo/docs/tutorial-new-skill.md: Sand Spear (9) is learned from level 10 and hits
+    // a mob 200 px away, where the 100 px skills answer "not in range"; 250 px is its limit.
+    void sand_spear_reaches_further() {
+        const SkillKind *spear = data().skill(9);
+        CPPUNIT_ASSERT(spear);
+        CPPUNIT_ASSERT_EQUAL(std::string("Sand Spear"), spear->name);
+        CPPUNIT_ASSERT_EQUAL(10, spear->player_level);
+        CPPUNIT_ASSERT_EQUAL(12, spear->mp);
+        CPPUNIT_ASSERT_EQUAL(250.0, spear->distance);
+        RecordingSink sink;
+        Area area(data(), field_kind(), field_map(), sink);
+        Player &p = area.add_player(hero(1, 500, 500));
+        CPPUNIT_ASSERT(!area.learn_skill(p, 9));  // level 1
+        p.level = 10;
+        CPPUNIT_ASSERT(area.learn_skill(p, 9));
+        CPPUNIT_ASSERT(area.learn_skill(p, 2));
+        area.add_mob_for_test(208, 1, {700, 500});  // the 3000 hp tyrant: one hit does not kill it
+        const EntityId near_id = area.mobs().at(0)->id;
+        area.add_mob_for_test(208, 1, {500, 760});  // 260 px
+        const EntityId far_id = area.mobs().at(1)->id;
+        CPPUNIT_ASSERT(area.attack(p, far_id));
+        p.mp = 100;
+        CPPUNIT_ASSERT_EQUAL(int(kNotInRange), area.use_skill(p, 9).result);
+        CPPUNIT_ASSERT(area.attack(p, near_id));
+        CPPUNIT_ASSERT_EQUAL(int(kNotInRange), area.use_skill(p, 2).result);
+        CPPUNIT_ASSERT_EQUAL(100, p.mp);  // nothing spent on a miss of range
+        sink.pushes.clear();
+        const AttackOutcome hit = area.use_skill(p, 9);
+        CPPUNIT_ASSERT_EQUAL(int(kSuccess), hit.result);
+        CPPUNIT_ASSERT(hit.damage > 0);
+        CPPUNIT_ASSERT_EQUAL(88, p.mp);
+        CPPUNIT_ASSERT_EQUAL(int(kNotCooldown), area.use_skill(p, 9).result);  // 8 s cooldown
+        auto pushed = sink.of("onAttack", p.id);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), pushed.size());
+        CPPUNIT_ASSERT(contains(pushed[0].body, "\"skillId\":9"));
+        CPPUNIT_ASSERT(contains(pushed[0].body, "\"mpUse\":12"));
+        // The enterScene body lists it among the hero's fightSkills, which is how the client's skill bar
+        // finds it.
+        CPPUNIT_ASSERT(contains(area.enter_scene_json(p), "{\"id\":9,\"level\":1}"));
     }
 
     void tasks() {
