@@ -208,6 +208,14 @@ async function main() {
         assert.ok(Array.isArray(kill.result.items) && kill.result.items.length >= 1, JSON.stringify(kill));
         drop = kill.result.items[0];
         for (const f of ['entityId', 'kindId', 'x', 'y', 'playerId', 'type']) assert.ok(f in drop, f);
+        // onAttack goes as protobuf: every field the server sends arrives (the original's proto dropped mpUse).
+        assert.ok(JSON.parse(global.localStorage.getItem('protos') || '{}').server.onAttack, 'the onAttack proto');
+        assert.deepStrictEqual(Object.keys(kill).sort(), ['attacker', 'exp', 'result', 'skillId', 'target']);
+        assert.deepStrictEqual(Object.keys(kill.result).sort(), ['damage', 'items', 'mpUse', 'result']);
+        assert.strictEqual(kill.skillId, 1);
+        assert.strictEqual(kill.result.mpUse, 0);
+        assert.deepStrictEqual(Object.keys(drop).sort(), ['entityId', 'kindId', 'kindName', 'playerId', 'type', 'x', 'y']);
+        assert.ok(typeof drop.kindName === 'string' && drop.kindName.length > 0 && ['item', 'equipment'].includes(drop.type), JSON.stringify(drop));
         // The brain walked the player there: the server's onMove reaches the mover too.
         assert.ok(ann.pomelo.pushes.onMove.some((m) => m.entityId === annId()));
         if (target.kindId === 201 && task) {
@@ -262,6 +270,7 @@ async function main() {
       await until(() => last(ben, 'onAttack', (m) => m.target === annId() && m.result.result === 2), 'ann killed', 40000);
       const killed = last(ben, 'onAttack', (m) => m.target === annId() && m.result.result === 2);
       assert.strictEqual(killed.reviveTime, 5000);
+      assert.deepStrictEqual(Object.keys(killed).sort(), ['attacker', 'result', 'reviveTime', 'skillId', 'target']);
       const dead = await req(ann, 'area.playerHandler.move', { path: [annPos, { x: annPos.x + 10, y: annPos.y }] });
       assert.strictEqual(dead.code, 500, JSON.stringify(dead));
       await until(() => last(ann, 'onRevive', (m) => m.entityId === annId()), 'onRevive', 15000);
