@@ -234,6 +234,7 @@ async function main() {
       const picked = last(ann, 'onPickItem', (m) => m.item === drop.entityId);
       assert.strictEqual(picked.player, annId());
       assert.strictEqual(picked.index, 1);
+      assert.deepStrictEqual(Object.keys(picked).sort(), ['index', 'item', 'player']);  // protobuf: all declared
       const again = await req(ann, 'area.playerHandler.pickItem', { targetId: drop.entityId });
       assert.strictEqual(again.code, 500, 'gone');
     });
@@ -338,6 +339,11 @@ async function main() {
       assert.strictEqual(talk.action, 'changeArea');
       assert.deepStrictEqual(talk.params, { target: 2 });
       assert.ok(typeof talk.npcword === 'string' && talk.npcword.length > 0);
+      // onNPCTalk goes as protobuf: the fields lordofpomelo's proto dropped (player, kindId) arrive.
+      assert.deepStrictEqual(Object.keys(talk).sort(), ['action', 'kindId', 'myword', 'npc', 'npcword', 'params', 'player']);
+      assert.strictEqual(talk.kindId, 301);
+      assert.strictEqual(talk.player, annId());
+      assert.ok(typeof talk.myword === 'string' && talk.myword.length > 0);
       const r = await req(ann, 'area.playerHandler.changeArea', { areaId: 1, target: 2, triggerByPlayer: 1 });
       assert.deepStrictEqual({ areaId: r.areaId, target: r.target, success: r.success }, { areaId: 1, target: 2, success: true }, JSON.stringify(r));
       const oasis = await req(ann, 'area.playerHandler.enterScene', {});
