@@ -84,6 +84,11 @@ async function main() {
         assert.ok(Array.isArray(res.data[t]) && res.data[t].length > 2, t);
         assert.ok(Number.isInteger(res.version[t]), t);
       }
+      // The client's skill list is this table: the tutorial's Sand Spear (skill 9) reaches it whole.
+      const fields = res.data.fightskill[1];
+      const spear = res.data.fightskill.find((row) => row[0] === 9);
+      assert.ok(spear, 'skill 9 in fightskill');
+      assert.deepStrictEqual(['name', 'playerLevel', 'mp', 'distance'].map((f) => spear[fields.indexOf(f)]), ['Sand Spear', 10, 12, 250]);
       const again = await req(ann, 'area.resourceHandler.loadResource', { version: res.version });
       assert.deepStrictEqual(again.data, {});
       const area = await req(ann, 'area.resourceHandler.loadAreaResource', {});
@@ -203,6 +208,14 @@ async function main() {
         assert.ok(Array.isArray(kill.result.items) && kill.result.items.length >= 1, JSON.stringify(kill));
         drop = kill.result.items[0];
         for (const f of ['entityId', 'kindId', 'x', 'y', 'playerId', 'type']) assert.ok(f in drop, f);
+        // onAttack goes as protobuf: every field the server sends arrives (the original's proto dropped mpUse).
+        assert.ok(JSON.parse(global.localStorage.getItem('protos') || '{}').server.onAttack, 'the onAttack proto');
+        assert.deepStrictEqual(Object.keys(kill).sort(), ['attacker', 'exp', 'result', 'skillId', 'target']);
+        assert.deepStrictEqual(Object.keys(kill.result).sort(), ['damage', 'items', 'mpUse', 'result']);
+        assert.strictEqual(kill.skillId, 1);
+        assert.strictEqual(kill.result.mpUse, 0);
+        assert.deepStrictEqual(Object.keys(drop).sort(), ['entityId', 'kindId', 'kindName', 'playerId', 'type', 'x', 'y']);
+        assert.ok(typeof drop.kindName === 'string' && drop.kindName.length > 0 && ['item', 'equipment'].includes(drop.type), JSON.stringify(drop));
         // The brain walked the player there: the server's onMove reaches the mover too.
         assert.ok(ann.pomelo.pushes.onMove.some((m) => m.entityId === annId()));
         if (target.kindId === 201 && task) {
@@ -221,6 +234,7 @@ async function main() {
       const picked = last(ann, 'onPickItem', (m) => m.item === drop.entityId);
       assert.strictEqual(picked.player, annId());
       assert.strictEqual(picked.index, 1);
+      assert.deepStrictEqual(Object.keys(picked).sort(), ['index', 'item', 'player']);  // protobuf: all declared
       const again = await req(ann, 'area.playerHandler.pickItem', { targetId: drop.entityId });
       assert.strictEqual(again.code, 500, 'gone');
     });
@@ -243,6 +257,7 @@ async function main() {
       assert.deepStrictEqual(learned, { code: 200, status: true, skill: { id: 2, level: 1 } });
       assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 2 })).status, false, 'twice');
       assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 8 })).status, false, 'level 80');
+      assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 9 })).status, false, 'level 10');
       assert.strictEqual((await req(ann, 'area.playerHandler.upgradeSkill', { skillId: 2 })).status, false, 'no skill point');
       for (const [route, msg] of [['area.playerHandler.useItem', { index: 'a' }], ['area.equipHandler.equip', { index: -1 }],
                                   ['area.equipHandler.unEquip', { type: 7 }], ['area.playerHandler.learnSkill', {}]]) {
@@ -256,6 +271,7 @@ async function main() {
       await until(() => last(ben, 'onAttack', (m) => m.target === annId() && m.result.result === 2), 'ann killed', 40000);
       const killed = last(ben, 'onAttack', (m) => m.target === annId() && m.result.result === 2);
       assert.strictEqual(killed.reviveTime, 5000);
+      assert.deepStrictEqual(Object.keys(killed).sort(), ['attacker', 'result', 'reviveTime', 'skillId', 'target']);
       const dead = await req(ann, 'area.playerHandler.move', { path: [annPos, { x: annPos.x + 10, y: annPos.y }] });
       assert.strictEqual(dead.code, 500, JSON.stringify(dead));
       await until(() => last(ann, 'onRevive', (m) => m.entityId === annId()), 'onRevive', 15000);
@@ -323,6 +339,11 @@ async function main() {
       assert.strictEqual(talk.action, 'changeArea');
       assert.deepStrictEqual(talk.params, { target: 2 });
       assert.ok(typeof talk.npcword === 'string' && talk.npcword.length > 0);
+      // onNPCTalk goes as protobuf: the fields lordofpomelo's proto dropped (player, kindId) arrive.
+      assert.deepStrictEqual(Object.keys(talk).sort(), ['action', 'kindId', 'myword', 'npc', 'npcword', 'params', 'player']);
+      assert.strictEqual(talk.kindId, 301);
+      assert.strictEqual(talk.player, annId());
+      assert.ok(typeof talk.myword === 'string' && talk.myword.length > 0);
       const r = await req(ann, 'area.playerHandler.changeArea', { areaId: 1, target: 2, triggerByPlayer: 1 });
       assert.deepStrictEqual({ areaId: r.areaId, target: r.target, success: r.success }, { areaId: 1, target: 2, success: true }, JSON.stringify(r));
       const oasis = await req(ann, 'area.playerHandler.enterScene', {});

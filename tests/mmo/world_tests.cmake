@@ -4,7 +4,7 @@
 if(NOT TARGET mmo_world)
   add_subdirectory(${PROJECT_SOURCE_DIR}/apps/mmo/src/world ${CMAKE_CURRENT_BINARY_DIR}/world)
 endif()
-shd_add_cppunit_test(mmo_world_unit SOURCES ${CMAKE_CURRENT_LIST_DIR}/world_unit_test.cpp LIBS mmo_world LABELS mmo)
+shd_add_cppunit_test(mmo_world_unit SOURCES ${CMAKE_CURRENT_LIST_DIR}/world_unit_test.cpp LIBS mmo_world shd_pomelo_codec LABELS mmo)
 target_compile_definitions(mmo_world_unit PRIVATE MMO_APP_DIR="${PROJECT_SOURCE_DIR}/apps/mmo")
 #   mmo_world_protocol  the area routes and pushes over the wire with the real npm Pomelo client
 #                    (tests/mmo/world_protocol_test.js: see its header)

@@ -4,9 +4,14 @@
 #include "world/formula.hpp"
 
 #include <shaddock/path/tiled_map.hpp>
+#include <shaddock/pomelo/pomelo_protobuf.hpp>
+
+#include <rapidjson/document.h>
 
 #include <cmath>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +46,37 @@ public:
 
 bool contains(const std::string &text, const std::string &part) {
     return text.find(part) != std::string::npos;
+}
+
+// config/serverProtos.json, as the connectors load it.
+const shd::pomelo::ProtobufSchema &server_protos() {
+    static const shd::pomelo::ProtobufSchema schema = [] {
+        std::ifstream in(std::string(MMO_APP_DIR) + "/config/serverProtos.json");
+        std::stringstream text;
+        text << in.rdbuf();
+        rapidjson::Document doc;
+        doc.Parse(text.str().c_str());
+        shd::pomelo::ProtobufSchema s;
+        if (doc.HasParseError() || !s.load(doc).empty()) throw std::runtime_error("serverProtos.json does not load");
+        return s;
+    }();
+    return schema;
+}
+
+// A push body survives its route's proto whole: encoded, decoded, equal to what the area sent (a field
+// the proto does not declare would be dropped, a mistyped one refused).
+void assert_fits_proto(const std::string &route, const std::string &body) {
+    CPPUNIT_ASSERT_MESSAGE(route + " has a server proto", server_protos().has_route(route));
+    rapidjson::Document sent;
+    sent.Parse(body.c_str());
+    CPPUNIT_ASSERT_MESSAGE(body, !sent.HasParseError());
+    std::string bytes;
+    const std::string error = server_protos().encode(bytes, route, sent);
+    CPPUNIT_ASSERT_MESSAGE(route + ": " + error, error.empty());
+    rapidjson::Document got;
+    const std::string back = server_protos().decode(route, bytes, got, got.GetAllocator());
+    CPPUNIT_ASSERT_MESSAGE(route + ": " + back, back.empty());
+    CPPUNIT_ASSERT_MESSAGE(route + " lost or changed a field of " + body, got == sent);
 }
 
 const GameData &data() {
@@ -96,6 +132,7 @@ class WorldTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(enter_scene_body);
     CPPUNIT_TEST(player_kills_a_desert_mob);
     CPPUNIT_TEST(bag_equipment_and_skills);
+    CPPUNIT_TEST(sand_spear_reaches_further);
     CPPUNIT_TEST(tasks);
     CPPUNIT_TEST_SUITE_END();
 
@@ -290,6 +327,7 @@ public:
         CPPUNIT_ASSERT(contains(last, "\"attacker\":" + std::to_string(p.id)));
         CPPUNIT_ASSERT(contains(last, "\"result\":{\"result\":2"));  // KILLED
         CPPUNIT_ASSERT(contains(last, "\"items\":["));
+        assert_fits_proto("onAttack", last);  // a kill with its drop and exp
         CPPUNIT_ASSERT(contains(last, "\"exp\":8"));  // base 8 x level 1, same level
         CPPUNIT_ASSERT_EQUAL(std::int64_t(8), p.experience);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(0), std::int64_t(p.target));
@@ -336,6 +374,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(1), up.size());
         CPPUNIT_ASSERT(contains(up[0].body, "\"level\":2"));
         CPPUNIT_ASSERT(contains(up[0].body, "\"skillPoint\":1"));
+        assert_fits_proto("onUpgrade", up[0].body);
+        for (const Pushed &a : sink.of("onAttack")) assert_fits_proto("onAttack", a.body);
         CPPUNIT_ASSERT_EQUAL(2, area.record_of(p).level);
     }
 
@@ -568,6 +608,48 @@ public:
         CPPUNIT_ASSERT_EQUAL(int(kAttackError), area.use_skill(p, 5).result);  // not learned
         // A traverse NPC near the player is the way out.
         CPPUNIT_ASSERT(!area.near_traverse_npc(p, 2, 200));
+    }
+
+    // The skill of apps/mmo/docs/tutorial-new-skill.md: Sand Spear (9) is learned from level 10 and hits
+    // a mob 200 px away, where the 100 px skills answer "not in range"; 250 px is its limit.
+    void sand_spear_reaches_further() {
+        const SkillKind *spear = data().skill(9);
+        CPPUNIT_ASSERT(spear);
+        CPPUNIT_ASSERT_EQUAL(std::string("Sand Spear"), spear->name);
+        CPPUNIT_ASSERT_EQUAL(10, spear->player_level);
+        CPPUNIT_ASSERT_EQUAL(12, spear->mp);
+        CPPUNIT_ASSERT_EQUAL(250.0, spear->distance);
+        RecordingSink sink;
+        Area area(data(), field_kind(), field_map(), sink);
+        Player &p = area.add_player(hero(1, 500, 500));
+        CPPUNIT_ASSERT(!area.learn_skill(p, 9));  // level 1
+        p.level = 10;
+        CPPUNIT_ASSERT(area.learn_skill(p, 9));
+        CPPUNIT_ASSERT(area.learn_skill(p, 2));
+        area.add_mob_for_test(208, 1, {700, 500});  // the 3000 hp tyrant: one hit does not kill it
+        const EntityId near_id = area.mobs().at(0)->id;
+        area.add_mob_for_test(208, 1, {500, 760});  // 260 px
+        const EntityId far_id = area.mobs().at(1)->id;
+        CPPUNIT_ASSERT(area.attack(p, far_id));
+        p.mp = 100;
+        CPPUNIT_ASSERT_EQUAL(int(kNotInRange), area.use_skill(p, 9).result);
+        CPPUNIT_ASSERT(area.attack(p, near_id));
+        CPPUNIT_ASSERT_EQUAL(int(kNotInRange), area.use_skill(p, 2).result);
+        CPPUNIT_ASSERT_EQUAL(100, p.mp);  // nothing spent on a miss of range
+        sink.pushes.clear();
+        const AttackOutcome hit = area.use_skill(p, 9);
+        CPPUNIT_ASSERT_EQUAL(int(kSuccess), hit.result);
+        CPPUNIT_ASSERT(hit.damage > 0);
+        CPPUNIT_ASSERT_EQUAL(88, p.mp);
+        CPPUNIT_ASSERT_EQUAL(int(kNotCooldown), area.use_skill(p, 9).result);  // 8 s cooldown
+        auto pushed = sink.of("onAttack", p.id);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), pushed.size());
+        CPPUNIT_ASSERT(contains(pushed[0].body, "\"skillId\":9"));
+        CPPUNIT_ASSERT(contains(pushed[0].body, "\"mpUse\":12"));
+        assert_fits_proto("onAttack", pushed[0].body);
+        // The enterScene body lists it among the hero's fightSkills, which is how the client's skill bar
+        // finds it.
+        CPPUNIT_ASSERT(contains(area.enter_scene_json(p), "{\"id\":9,\"level\":1}"));
     }
 
     void tasks() {

@@ -71,12 +71,15 @@ const skillColumns = [
   ['mp', 'mana cost'], ['attackParam', 'damage factor'], ['upgradeParam', 'factor per skill level'],
   ['distance', 'range px'], ['type', 'attack'],
 ];
+// [id, name, required level, cooldown s, mp, factor, range px]. Skill 9 is ours (not in the original):
+// a ranged throw, weaker than the level 10 melee skills, that reaches a mob before it reaches the hero.
 const skills = [
-  [1, 'Normal Attack', 1, 1, 0, 1], [2, 'Sudden Attack', 1, 5, 5, 1.2], [3, 'Prison Break', 5, 10, 10, 1.5],
-  [4, 'Yun Roar', 15, 15, 15, 1.8], [5, 'Blazing Fire', 25, 20, 20, 2.1], [6, 'Stand Fast', 40, 25, 25, 2.4],
-  [7, 'Charge', 60, 30, 30, 3], [8, 'Battered-Body', 80, 35, 35, 3],
-].map(([id, name, playerLevel, cooltime, mp, attackParam]) => ({
-  id, name, playerLevel, cooltime, mp, attackParam, upgradeParam: 0.1, distance: id === 8 ? 200 : 100, type: 'attack',
+  [1, 'Normal Attack', 1, 1, 0, 1, 100], [2, 'Sudden Attack', 1, 5, 5, 1.2, 100], [3, 'Prison Break', 5, 10, 10, 1.5, 100],
+  [4, 'Yun Roar', 15, 15, 15, 1.8, 100], [5, 'Blazing Fire', 25, 20, 20, 2.1, 100], [6, 'Stand Fast', 40, 25, 25, 2.4, 100],
+  [7, 'Charge', 60, 30, 30, 3, 100], [8, 'Battered-Body', 80, 35, 35, 3, 200],
+  [9, 'Sand Spear', 10, 8, 12, 1.3, 250],
+].map(([id, name, playerLevel, cooltime, mp, attackParam, distance]) => ({
+  id, name, playerLevel, cooltime, mp, attackParam, upgradeParam: 0.1, distance, type: 'attack',
 }));
 
 // Experience: row L holds what level L-1 needs to reach L (row 1 is 0). Level 1 needs 58 (a fact);
