@@ -1,0 +1,158 @@
+// The MMO demo (apps/mmo) under shaddock-robot: a cluster on free ports in a fresh folder (fresh
+// database), the robot's MMO scenarios (apps/mmo/robot) pointed at it, and the capacity search.
+// Used by bench/run.js (rows mmo_*), by tests/mmo/robot_test.js and on its own:
+//
+//   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--out FILE.json]
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..', '..');
+const cluster = require(path.join(ROOT, 'tests', 'mmo', 'mmo_cluster.js'));
+const SCENARIOS = path.join(ROOT, 'apps', 'mmo', 'robot');
+
+function buildDir() {
+  return process.env.SHADDOCK_BUILD_DIR || path.join(ROOT, 'build');
+}
+function hostBinary() {
+  return process.env.SHADDOCK_HOST || path.join(buildDir(), 'bin', 'shaddock-host');
+}
+function robotBinary() {
+  return process.env.SHADDOCK_ROBOT || path.join(buildDir(), 'bin', 'shaddock-robot');
+}
+
+// A fresh app folder and cluster. Logins are part of every robot's start, not of what is measured:
+// the password hash is made cheap (1000 iterations, the app's minimum) and the per-address login
+// limit lifted, since every robot logs in from 127.0.0.1.
+async function startCluster() {
+  const dir = await cluster.prepareAppDir();
+  const file = path.join(dir, 'config', 'mmo.json');
+  const cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
+  Object.assign(cfg.development.login, { passwordIterations: 1000, attemptsPerMinute: 100000 });
+  fs.writeFileSync(file, JSON.stringify(cfg));
+  const c = await cluster.startMmoCluster(hostBinary(), dir);
+  return c;
+}
+
+// The scenario of `mode` (walk, fight, mixed) for `users` robots against cluster `c`.
+function scenario(c, mode, { users, duration, ramp, prefix = 'r', threads = 2 }) {
+  const s = JSON.parse(fs.readFileSync(path.join(SCENARIOS, mode + '.json'), 'utf8'));
+  s.server.port = c.gatePort;
+  s.vars.webPort = c.webPort;
+  s.vars.prefix = prefix;
+  s.users = users;
+  s.durationSeconds = duration;
+  s.rampPerSecond = ramp;
+  s.threads = threads;
+  if (mode === 'mixed') {
+    // Half walk (the lower indices), half fight.
+    const half = Math.max(1, Math.floor(users / 2));
+    const loops = s.script.filter((st) => st.loop);
+    loops[0].onlyUsers = `0-${half - 1}`;
+    loops[1].onlyUsers = `${half}-${Math.max(half, users - 1)}`;
+  }
+  return s;
+}
+
+// Runs the robot on a scenario object; resolves to {code, report (parsed JSON), stdout, stderr}.
+function runRobot(s, { timeoutMs = 0 } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-mmo-robot-'));
+  const file = path.join(dir, 'scenario.json');
+  const json = path.join(dir, 'report.json');
+  fs.writeFileSync(file, JSON.stringify(s));
+  return new Promise((resolve, reject) => {
+    const p = spawn(robotBinary(), ['run', file, '--json', json, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    const limit = timeoutMs || (s.durationSeconds + 60) * 1000;
+    const timer = setTimeout(() => p.kill('SIGKILL'), limit);
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      let report = null;
+      try { report = JSON.parse(fs.readFileSync(json, 'utf8')); } catch (e) { /* no report */ }
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve({ code, report, stdout, stderr });
+    });
+  });
+}
+
+// The figures that decide a capacity step: success ratio of every request (http steps included),
+// p99 of the game routes (move, attack), the number of those requests.
+const GAME_ROUTES = ['area.playerHandler.move', 'area.fightHandler.attack'];
+function judge(report) {
+  const r = report.requests;
+  const total = r.ok + r.failed;
+  let gameP99 = 0, gameOk = 0, gameFailed = 0;
+  const routes = {};
+  for (const [route, f] of Object.entries(r.byRoute || {})) {
+    routes[route] = { ok: f.ok, failed: f.failed, p99Ms: f.latencyMs.p99 };
+    if (GAME_ROUTES.includes(route)) {
+      gameP99 = Math.max(gameP99, f.latencyMs.p99);
+      gameOk += f.ok;
+      gameFailed += f.failed;
+    }
+  }
+  return { success: total ? r.ok / total : 0, requests: total, gameOk, gameFailed, gameP99Ms: gameP99,
+           connects: report.connects, errors: report.errors, peakUsers: report.peakUsersConnected, routes };
+}
+
+function loadAverage() {
+  return os.loadavg().map((x) => Math.round(x * 100) / 100);
+}
+
+// One capacity step: a fresh cluster, `users` robots of `mode`, measured over the whole run.
+async function measure(mode, users, { duration, ramp }) {
+  const c = await startCluster();
+  try {
+    const loadBefore = loadAverage();
+    const r = await runRobot(scenario(c, mode, { users, duration, ramp }));
+    if (!r.report) throw new Error(`robot gave no report (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+    return Object.assign({ mode, users, exitCode: r.code, loadBefore, loadAfter: loadAverage() }, judge(r.report));
+  } finally {
+    await c.stop();
+    fs.rmSync(c.dir, { recursive: true, force: true });
+  }
+}
+
+function passes(m) {
+  return m.success >= 0.995 && m.gameP99Ms <= 200 && m.peakUsers >= m.users;
+}
+
+// Ramps users up (start, x factor) until a step fails; the capacity is the last step that passed.
+async function search(mode, { start, factor, max, duration, log = console.log }) {
+  const steps = [];
+  let best = 0;
+  for (let users = start; users <= max; users = Math.ceil(users * factor)) {
+    const ramp = Math.max(20, Math.ceil(users / 20));
+    const m = await measure(mode, users, { duration: duration + users / ramp, ramp });
+    steps.push(m);
+    log(`  ${mode} ${users} users: success ${(m.success * 100).toFixed(2)} %, game p99 ${m.gameP99Ms.toFixed(1)} ms, ` +
+        `peak ${m.peakUsers}, load ${m.loadAfter.join(' ')}${passes(m) ? '' : '  (over the limit)'}`);
+    if (!passes(m)) break;
+    best = users;
+  }
+  return { mode, maxUsers: best, steps };
+}
+
+module.exports = { startCluster, scenario, runRobot, judge, measure, search, passes, loadAverage };
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const mi = args.indexOf('--modes');
+  const modes = mi >= 0 ? args[mi + 1].split(',') : ['walk', 'fight', 'mixed'];
+  const oi = args.indexOf('--out');
+  (async () => {
+    const out = { machine: { cpus: os.cpus().length }, results: [] };
+    for (const mode of modes)
+      out.results.push(await search(mode, quick ? { start: 10, factor: 2, max: 20, duration: 10 }
+                                                : { start: 100, factor: 1.5, max: 6000, duration: 30 }));
+    const text = JSON.stringify(out, null, 1);
+    if (oi >= 0) fs.writeFileSync(args[oi + 1], text);
+    else console.log(text);
+  })().catch((e) => { console.error(e); process.exit(1); });
+}
