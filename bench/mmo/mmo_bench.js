@@ -63,7 +63,7 @@ function runRobot(s, { timeoutMs = 0 } = {}) {
   const json = path.join(dir, 'report.json');
   fs.writeFileSync(file, JSON.stringify(s));
   return new Promise((resolve, reject) => {
-    const p = spawn(robotBinary(), ['run', file, '--json', json, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(robotBinary(), ['run', file, '--json', json, '--quiet'].concat(process.env.DBG ? ['--progress'] : []), { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     p.stdout.on('data', (d) => { stdout += d; });
     p.stderr.on('data', (d) => { stderr += d; });

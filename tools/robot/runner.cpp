@@ -213,7 +213,8 @@ double delay_ms(const Delay &d, std::mt19937_64 &rng) {
 void Runner::Impl::collect_routes(const std::vector<Step> &steps) {
     for (auto &st : steps) {
         if (st.kind == Step::Kind::on) push_fields[st.push_route] = st.latency_field;
-        if (st.kind == Step::Kind::on && (!st.saves.empty() || !st.forgets.empty())) push_saves[st.push_route].push_back(&st);
+        if (st.kind == Step::Kind::on && (!st.saves.empty() || !st.forgets.empty() || !st.assigns.empty()))
+            push_saves[st.push_route].push_back(&st);
         if (st.kind == Step::Kind::wait_push) wait_routes.push_back(st.push_route);
         collect_routes(st.steps);
     }
@@ -353,10 +354,23 @@ void Runner::Impl::open_client(User &u, const std::string &host, uint16_t port, 
 }
 
 std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view body) {
-    if (st.saves.empty() && st.expects.empty() && st.forgets.empty()) return "";
+    if (st.saves.empty() && st.expects.empty() && st.forgets.empty() && st.assigns.empty()) return "";
     rapidjson::Document d;
     d.Parse(body.data(), body.size());
     if (d.HasParseError()) return st.expects.empty() ? "" : path_text(st.expects[0].path);
+    if (!st.whens.empty() || !st.assigns.empty()) {
+        TemplateContext ctx = u.context();
+        for (auto &[path, t] : st.whens) {
+            const rapidjson::Value *v = field_at(d, path);
+            std::string want_text = t.expand(ctx);
+            rapidjson::Document want;
+            want.Parse(want_text.data(), want_text.size());
+            if (!v || want.HasParseError() || !(*v == want)) return "";  // not this push
+        }
+        std::vector<std::string> values;
+        for (auto &[name, t] : st.assigns) values.push_back(t.expand(ctx));
+        for (size_t i = 0; i < st.assigns.size(); ++i) u.vars[st.assigns[i].first] = std::move(values[i]);
+    }
     for (auto &fg : st.forgets) {
         auto have = u.vars.find(fg.var);
         const rapidjson::Value *v = field_at(d, fg.path);

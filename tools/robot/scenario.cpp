@@ -131,7 +131,7 @@ private:
         if (v.IsArray()) {
             for (auto &e : v.GetArray()) collect_user_vars(e);
         } else if (v.IsObject()) {
-            for (const char *key : {"save", "set", "forget"})
+            for (const char *key : {"save", "set", "forget", "assign"})
                 if (const Value *m = member(v, key); m && m->IsObject())
                     for (auto &e : m->GetObject()) {
                         std::string name(e.name.GetString(), e.name.GetStringLength());
@@ -197,6 +197,19 @@ private:
             if (!m->IsString() || !user_vars_.count(m->GetString()))
                 bad(st.path + "." + key, "expected the name of a variable saved by \"save\" or \"set\"", m);
             *slot = m->GetString();
+        }
+    }
+
+    void assignments(const Value &arg, const std::string &ap, std::vector<std::pair<std::string, Template>> &out) {
+        if (!arg.IsObject() || arg.MemberCount() == 0) bad(ap, "expected an object {VARIABLE: VALUE, ..}", &arg);
+        for (auto &e : arg.GetObject()) {
+            std::string name(e.name.GetString(), e.name.GetStringLength());
+            if (!user_vars_.count(name))
+                bad(ap + "." + name,
+                    "a variable name may not be empty, hold $ { } : +, be a name from \"vars\" or a built-in (index, uid, ...)");
+            Template t;
+            json_template(t, e.value, ap + "." + name);
+            out.emplace_back(name, std::move(t));
         }
     }
 
@@ -347,15 +360,7 @@ private:
         } else if (k == "set") {
             st.kind = Step::Kind::set;
             only_keys(v, st.path, {kind, "onlyUsers", "ifSet", "ifUnset"});
-            if (!arg.IsObject() || arg.MemberCount() == 0) bad(ap, "expected an object {VARIABLE: VALUE, ..}", &arg);
-            for (auto &e : arg.GetObject()) {
-                std::string name(e.name.GetString(), e.name.GetStringLength());
-                if (!user_vars_.count(name))
-                    bad(ap + "." + name, "a variable name may not be empty, hold $ { } : +, be a name from \"vars\" or a built-in (index, uid, ...)");
-                Template t;
-                json_template(t, e.value, ap + "." + name);
-                st.sets.emplace_back(name, std::move(t));
-            }
+            assignments(arg, ap, st.sets);
         } else if (k == "connect") {
             st.kind = Step::Kind::connect;
             only_keys(v, st.path, {kind, "onlyUsers", "ifSet", "ifUnset"});
@@ -366,11 +371,21 @@ private:
         } else if (k == "on" || k == "waitPush") {
             st.kind = k == "on" ? Step::Kind::on : Step::Kind::wait_push;
             if (k == "on")
-                only_keys(v, st.path, {kind, "latencyField", "save", "forget", "onlyUsers", "ifSet", "ifUnset"});
+                only_keys(v, st.path,
+                          {kind, "latencyField", "save", "forget", "when", "assign", "onlyUsers", "ifSet", "ifUnset"});
             else
                 only_keys(v, st.path, {kind, "timeoutMs", "onlyUsers", "ifSet", "ifUnset"});
             saves(v, st);
             saves(v, st, "forget");
+            if (const Value *w = member(v, "when")) {
+                if (!w->IsObject()) bad(st.path + ".when", "expected an object {\"field.path\": VALUE}", w);
+                for (auto &e : w->GetObject()) {
+                    Template t;
+                    json_template(t, e.value, st.path + ".when." + e.name.GetString());
+                    st.whens.emplace_back(field_path(e.name.GetString()), std::move(t));
+                }
+            }
+            if (const Value *a = member(v, "assign")) assignments(*a, st.path + ".assign", st.assigns);
             if (!arg.IsString() || arg.GetStringLength() == 0) bad(ap, "expected a route string", &arg);
             st.push_route = arg.GetString();
             st.latency_field = get_string(v, st.path, "latencyField", s_.push_timestamp_field);

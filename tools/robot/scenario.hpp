@@ -69,6 +69,10 @@ struct Step {
     std::vector<Save> saves;
     std::vector<Save> forgets;  // on: the variable is unset when the field (or an element of it) equals it
     std::vector<Expect> expects;
+    // on: conditions (field path -> value template, compared as JSON) a push must meet before its
+    // save, forget and assign apply; assign: variable -> value template, applied to such pushes
+    std::vector<std::pair<std::vector<std::string>, Template>> whens;
+    std::vector<std::pair<std::string, Template>> assigns;
     // http: method, host, port (templates; the port expands to a number) and path; the body is `body`
     std::string http_method = "POST";
     Template http_host, http_port, http_path;
