@@ -63,7 +63,7 @@ function runRobot(s, { timeoutMs = 0 } = {}) {
   const json = path.join(dir, 'report.json');
   fs.writeFileSync(file, JSON.stringify(s));
   return new Promise((resolve, reject) => {
-    const p = spawn(robotBinary(), ['run', file, '--json', json, '--quiet'].concat(process.env.DBG ? ['--progress'] : []), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(robotBinary(), ['run', file, '--json', json, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     p.stdout.on('data', (d) => { stdout += d; });
     p.stderr.on('data', (d) => { stderr += d; });
@@ -150,7 +150,7 @@ if (require.main === module) {
     const out = { machine: { cpus: os.cpus().length }, results: [] };
     for (const mode of modes)
       out.results.push(await search(mode, quick ? { start: 10, factor: 2, max: 20, duration: 10 }
-                                                : { start: 100, factor: 1.5, max: 6000, duration: 30 }));
+                                                : { start: 100, factor: 2, max: 6400, duration: 20 }));
     const text = JSON.stringify(out, null, 1);
     if (oi >= 0) fs.writeFileSync(args[oi + 1], text);
     else console.log(text);
