@@ -2,9 +2,9 @@
 // database), the robot's MMO scenarios (apps/mmo/robot) pointed at it, and the capacity search.
 // Used by bench/run.js (rows mmo_*), by tests/mmo/robot_test.js and on its own:
 //
-//   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--out FILE.json]
+//   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--areas N] [--start N] [--out FILE.json]
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -118,27 +118,63 @@ async function measure(mode, users, { duration, ramp }) {
   }
 }
 
+// Heroes over `areas` scenes: new heroes all start in scene 1 and only a traverse NPC moves them on,
+// so the robots first create their heroes (and leave), then the bench moves every hero in the
+// database to scene 1 + (id - 1) mod areas, at a point of that scene's birth place (each scene's
+// birth place has the walk box of the scenarios free of collisions), before the measured run.
+const BIRTH = { 1: [346, 81, 125, 128], 2: [400, 300, 160, 140], 3: [420, 360, 160, 140] };
+async function createHeroes(c, mode, users, ramp, areas) {
+  const s = scenario(c, mode, { users, duration: 60 + users / ramp, ramp });
+  const cut = s.script.findIndex((st) => st.request === 'connector.roleHandler.createPlayer');
+  s.script = s.script.slice(0, cut + 1);
+  s.stayConnected = false;
+  const r = await runRobot(s);
+  if (!r.report || r.report.requests.failed) throw new Error('creating the heroes failed: ' + JSON.stringify(r.report && r.report.errors));
+  const place = (axis) => 'CASE ((id - 1) % ' + areas + ') + 1 ' +
+    Object.entries(BIRTH).map(([a, b]) => `WHEN ${a} THEN ${b[axis]} + (id * ${axis ? 53 : 37}) % ${b[axis + 2]}`).join(' ') + ' END';
+  execFileSync('sqlite3', [path.join(c.dir, 'data', 'mmo.db'),
+    `UPDATE player SET areaId = ((id - 1) % ${areas}) + 1, x = ${place(0)}, y = ${place(1)};`]);
+}
+
+// One capacity step with the players spread over `areas` scenes (one area process each).
+async function measureSpread(mode, users, { duration, ramp, areas }) {
+  const c = await startCluster();
+  try {
+    await createHeroes(c, mode, users, ramp, areas);
+    const loadBefore = loadAverage();
+    const r = await runRobot(scenario(c, mode, { users, duration, ramp }));
+    if (!r.report) throw new Error(`robot gave no report (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+    const scenes = execFileSync('sqlite3', [path.join(c.dir, 'data', 'mmo.db'), 'SELECT areaId, count(*) FROM player GROUP BY areaId;'],
+                                { encoding: 'utf8' }).trim().split('\n').join(', ');
+    return Object.assign({ mode, users, areas, scenes, exitCode: r.code, loadBefore, loadAfter: loadAverage() }, judge(r.report));
+  } finally {
+    await c.stop();
+    fs.rmSync(c.dir, { recursive: true, force: true });
+  }
+}
+
 function passes(m) {
   return m.success >= 0.995 && m.gameP99Ms <= 200 && m.peakUsers >= m.users;
 }
 
 // Ramps users up (start, x factor) until a step fails; the capacity is the last step that passed.
-async function search(mode, { start, factor, max, duration, log = console.log }) {
+async function search(mode, { start, factor, max, duration, areas = 1, log = console.log }) {
   const steps = [];
   let best = 0;
   for (let users = start; users <= max; users = Math.ceil(users * factor)) {
     const ramp = Math.max(20, Math.ceil(users / 20));
-    const m = await measure(mode, users, { duration: duration + users / ramp, ramp });
+    const m = areas > 1 ? await measureSpread(mode, users, { duration: duration + users / ramp, ramp, areas })
+                        : await measure(mode, users, { duration: duration + users / ramp, ramp });
     steps.push(m);
-    log(`  ${mode} ${users} users: success ${(m.success * 100).toFixed(2)} %, game p99 ${m.gameP99Ms.toFixed(1)} ms, ` +
+    log(`  ${mode}${areas > 1 ? ` over ${areas} scenes` : ''} ${users} users: success ${(m.success * 100).toFixed(2)} %, game p99 ${m.gameP99Ms.toFixed(1)} ms, ` +
         `peak ${m.peakUsers}, load ${m.loadAfter.join(' ')}${passes(m) ? '' : '  (over the limit)'}`);
     if (!passes(m)) break;
     best = users;
   }
-  return { mode, maxUsers: best, steps };
+  return { mode, areas, maxUsers: best, steps };
 }
 
-module.exports = { startCluster, scenario, runRobot, judge, measure, search, passes, loadAverage };
+module.exports = { startCluster, scenario, runRobot, judge, measure, measureSpread, search, passes, loadAverage };
 
 if (require.main === module) {
   const args = process.argv.slice(2);
@@ -146,11 +182,16 @@ if (require.main === module) {
   const mi = args.indexOf('--modes');
   const modes = mi >= 0 ? args[mi + 1].split(',') : ['walk', 'fight', 'mixed'];
   const oi = args.indexOf('--out');
+  const ai = args.indexOf('--areas');
+  const areas = ai >= 0 ? Number(args[ai + 1]) : 1;
+  const si = args.indexOf('--start');
   (async () => {
-    const out = { machine: { cpus: os.cpus().length }, results: [] };
+    const out = { machine: { cpus: os.cpus().length, started: new Date().toISOString(), loadAtStart: loadAverage() }, results: [] };
     for (const mode of modes)
-      out.results.push(await search(mode, quick ? { start: 10, factor: 2, max: 20, duration: 10 }
-                                                : { start: 100, factor: 2, max: 6400, duration: 20 }));
+      out.results.push(await search(mode, Object.assign(quick ? { start: 10, factor: 2, max: 20, duration: 10 }
+                                                              : { start: 100, factor: 2, max: 6400, duration: 20 },
+                                                        { areas }, si >= 0 ? { start: Number(args[si + 1]) } : {})));
+    out.machine.loadAtEnd = loadAverage();
     const text = JSON.stringify(out, null, 1);
     if (oi >= 0) fs.writeFileSync(args[oi + 1], text);
     else console.log(text);
