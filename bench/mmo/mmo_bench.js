@@ -157,18 +157,25 @@ function passes(m) {
   return m.success >= 0.995 && m.gameP99Ms <= 200 && m.peakUsers >= m.users;
 }
 
-// Ramps users up (start, x factor) until a step fails; the capacity is the last step that passed.
-async function search(mode, { start, factor, max, duration, areas = 1, log = console.log }) {
+// Ramps users up (start, x factor) until a step fails; the capacity is the last step that passed. A
+// step that fails is measured once more on a fresh cluster (`retries`), so that one stall of a
+// shared machine does not end the search; every measurement is kept.
+async function search(mode, { start, factor, max, duration, areas = 1, retries = 1, log = console.log }) {
   const steps = [];
   let best = 0;
   for (let users = start; users <= max; users = Math.ceil(users * factor)) {
     const ramp = Math.max(20, Math.ceil(users / 20));
-    const m = areas > 1 ? await measureSpread(mode, users, { duration: duration + users / ramp, ramp, areas })
-                        : await measure(mode, users, { duration: duration + users / ramp, ramp });
-    steps.push(m);
-    log(`  ${mode}${areas > 1 ? ` over ${areas} scenes` : ''} ${users} users: success ${(m.success * 100).toFixed(2)} %, game p99 ${m.gameP99Ms.toFixed(1)} ms, ` +
-        `peak ${m.peakUsers}, load ${m.loadAfter.join(' ')}${passes(m) ? '' : '  (over the limit)'}`);
-    if (!passes(m)) break;
+    let ok = false;
+    for (let attempt = 0; attempt <= retries && !ok; attempt++) {
+      const m = areas > 1 ? await measureSpread(mode, users, { duration: duration + users / ramp, ramp, areas })
+                          : await measure(mode, users, { duration: duration + users / ramp, ramp });
+      steps.push(m);
+      ok = passes(m);
+      log(`  ${mode}${areas > 1 ? ` over ${areas} scenes` : ''} ${users} users: success ${(m.success * 100).toFixed(2)} %, ` +
+          `game p99 ${m.gameP99Ms.toFixed(1)} ms, game requests ${m.gameOk + m.gameFailed}, peak ${m.peakUsers}, ` +
+          `load ${m.loadAfter.join(' ')}${ok ? '' : '  (over the limit)'}`);
+    }
+    if (!ok) break;
     best = users;
   }
   return { mode, areas, maxUsers: best, steps };
