@@ -97,7 +97,8 @@ function judge(report) {
     }
   }
   return { success: total ? r.ok / total : 0, requests: total, gameOk, gameFailed, gameP99Ms: gameP99,
-           connects: report.connects, errors: report.errors, peakUsers: report.peakUsersConnected, routes };
+           connects: report.connects, errors: report.errors, peakUsers: report.peakUsersConnected, routes,
+           robotCpuPercent: report.cpu ? report.cpu.percent : null };
 }
 
 function loadAverage() {
