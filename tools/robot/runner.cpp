@@ -358,18 +358,14 @@ std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view b
     rapidjson::Document d;
     d.Parse(body.data(), body.size());
     if (d.HasParseError()) return st.expects.empty() ? "" : path_text(st.expects[0].path);
-    if (!st.whens.empty() || !st.assigns.empty()) {
-        TemplateContext ctx = u.context();
-        for (auto &[path, t] : st.whens) {
-            const rapidjson::Value *v = field_at(d, path);
-            std::string want_text = t.expand(ctx);
-            rapidjson::Document want;
-            want.Parse(want_text.data(), want_text.size());
-            if (!v || want.HasParseError() || !(*v == want)) return "";  // not this push
-        }
-        std::vector<std::string> values;
-        for (auto &[name, t] : st.assigns) values.push_back(t.expand(ctx));
-        for (size_t i = 0; i < st.assigns.size(); ++i) u.vars[st.assigns[i].first] = std::move(values[i]);
+    TemplateContext ctx = u.context();
+    // A push that does not meet "when" changes nothing.
+    for (auto &[path, t] : st.whens) {
+        const rapidjson::Value *v = field_at(d, path);
+        std::string want_text = t.expand(ctx);
+        rapidjson::Document want;
+        want.Parse(want_text.data(), want_text.size());
+        if (!v || want.HasParseError() || !(*v == want)) return "";
     }
     for (auto &fg : st.forgets) {
         auto have = u.vars.find(fg.var);
@@ -381,6 +377,11 @@ std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view b
         if (v->IsArray())
             for (auto &e : v->GetArray()) gone = gone || e == mine;
         if (gone) u.vars.erase(have);
+    }
+    if (!st.assigns.empty()) {
+        std::vector<std::string> values;
+        for (auto &[name, t] : st.assigns) values.push_back(t.expand(ctx));
+        for (size_t i = 0; i < st.assigns.size(); ++i) u.vars[st.assigns[i].first] = std::move(values[i]);
     }
     for (auto &sv : st.saves)
         if (const rapidjson::Value *v = field_at(d, sv.path)) u.vars[sv.var] = to_json_text(*v);
