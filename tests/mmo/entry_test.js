@@ -86,6 +86,11 @@ async function main() {
         { name: 'hero', roleId: 212 }, { name: 'hero', roleId: '210' }, { name: 'hero' }, { roleId: 210 },
         { name: 'abcdefghij', roleId: 210 }, { name: '', roleId: 210 }, { name: '<b>x</b>', roleId: 210 },
         { name: 'a b', roleId: 211 }, { name: ['x'], roleId: 211 }, { name: 'x\u0000y', roleId: 211 },
+        // Look-alikes and invisible characters: a Cyrillic A, a zero-width space, a right-to-left
+        // override, a full-width letter, an emoji; and a quote.
+        { name: '\u0410lice', roleId: 210 }, { name: 'al\u200bice', roleId: 210 }, { name: '\u202eecila', roleId: 210 },
+        { name: '\uff21lice', roleId: 210 }, { name: 'al\u{1F600}', roleId: 210 }, { name: "o'hero", roleId: 210 },
+        { name: 'x', roleId: -210 }, { name: 'x', roleId: 1e300 },
       ];
       for (const msg of bad) {
         const r = await client.request(first.pomelo, 'connector.roleHandler.createPlayer', msg);

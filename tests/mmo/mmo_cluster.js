@@ -131,7 +131,7 @@ async function startMmoCluster(host, dir) {
 // One HTTP request to the web server: resolves to {status, body (parsed JSON or text)}.
 function httpPost(port, urlPath, body, headers = {}) {
   return new Promise((resolve, reject) => {
-    const data = typeof body === 'string' ? body : JSON.stringify(body);
+    const data = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'POST',
                                headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), ...headers } },
                              (res) => {

@@ -32,7 +32,9 @@ std::string error_of(const std::string &text, const std::string &env) {
     return "";
 }
 
-bool contains(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string &s, const std::string &part) {
+    return s.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -53,6 +55,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(2000, c.password_iterations);
         CPPUNIT_ASSERT_EQUAL(size_t(1024), c.max_body_bytes);
         CPPUNIT_ASSERT_EQUAL(30, c.attempts_per_minute);
+        CPPUNIT_ASSERT_EQUAL(32, c.max_pending_hashes);
+        CPPUNIT_ASSERT_EQUAL(10, c.failures_per_name);
         MmoConfig top = parse_mmo_config(R"({"token": {"secretEnv": "LONG_SECRET"}})", "development", &test_env);
         CPPUNIT_ASSERT_EQUAL(std::string(test_env("LONG_SECRET")), top.token_secret);
         CPPUNIT_ASSERT_EQUAL(int64_t(6 * 3600 * 1000), top.token_expire_ms);
@@ -62,21 +66,29 @@ public:
         CPPUNIT_ASSERT(contains(error_of("[]", "development"), "config/mmo.json"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {}})", "development"), "token.secret"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secretEnv": "UNSET"}})", "development"), "UNSET"));
-        CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secret": "s", "expireMs": "1"}})", "development"), "token.expireMs"));
-        CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secret": "s"}, "login": {"passwordIterations": 10}})", "development"),
-                                "login.passwordIterations"));
-        CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secret": "s"}, "login": {"maxBodyBytes": 1000000}})", "development"),
-                                "login.maxBodyBytes"));
+        CPPUNIT_ASSERT(
+            contains(error_of(R"({"token": {"secret": "s", "expireMs": "1"}})", "development"), "token.expireMs"));
+        CPPUNIT_ASSERT(
+            contains(error_of(R"({"token": {"secret": "s"}, "login": {"passwordIterations": 10}})", "development"),
+                     "login.passwordIterations"));
+        CPPUNIT_ASSERT(
+            contains(error_of(R"({"token": {"secret": "s"}, "login": {"maxBodyBytes": 1000000}})", "development"),
+                     "login.maxBodyBytes"));
+        CPPUNIT_ASSERT(
+            contains(error_of(R"({"token": {"secret": "s"}, "login": {"maxPendingHashes": 0}})", "development"),
+                     "login.maxPendingHashes"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secret": "s"}, "login": []})", "development"), "login"));
     }
 
     void production_needs_a_real_secret_from_the_environment() {
-        CPPUNIT_ASSERT(contains(error_of(std::string(R"({"token": {"secret": ")") + kDevSecret + "\"}}", "production"), "token.secret"));
+        CPPUNIT_ASSERT(contains(error_of(std::string(R"({"token": {"secret": ")") + kDevSecret + "\"}}", "production"),
+                                "token.secret"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secretEnv": "DEV_SECRET"}})", "production"), "token.secret"));
         CPPUNIT_ASSERT(contains(error_of(R"({"token": {"secretEnv": "SHORT_SECRET"}})", "production"), "32 bytes"));
         CPPUNIT_ASSERT_EQUAL(std::string(), error_of(R"({"token": {"secretEnv": "LONG_SECRET"}})", "production"));
         // The shipped file: production reads the secret from MMO_TOKEN_SECRET.
-        CPPUNIT_ASSERT_EQUAL(std::string(), error_of(std::string(R"({"token": {"secret": ")") + kDevSecret + "\"}}", "development"));
+        CPPUNIT_ASSERT_EQUAL(std::string(),
+                             error_of(std::string(R"({"token": {"secret": ")") + kDevSecret + "\"}}", "development"));
     }
 };
 

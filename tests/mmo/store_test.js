@@ -73,6 +73,15 @@ async function main() {
       assert.deepStrictEqual(await call('load', { id: 999999 }), { ok: false, record: null });
     });
 
+    await checks.run('a second hero of the same user is refused by the store itself (500, no row)', async () => {
+      // The connector refuses it too, but two connectors (two database connections) could both have
+      // read "no hero yet" for the user.
+      const c = await call('create', { name: 'Second' });
+      assert.deepStrictEqual(c, { code: 500, player: null });
+      assert.strictEqual(q("SELECT count(*) FROM player WHERE userId = 1"), '1');
+      assert.strictEqual(q("SELECT count(*) FROM bag"), '1');
+    });
+
     await checks.run('saves are written behind, merged by id: the database gets the latest value', async () => {
       for (let x = 1; x <= 50; x++) {
         const r = await call('save', { player: { ...player, x, y: 7 } });

@@ -3,7 +3,8 @@
 // invalid paths are refused (through a wall, a teleporting start, too long), a player kills a mob
 // (onAttack KILLED with exp), picks its drop (onPickItem), dies and is revived (onRevive); requests
 // of players absent or dead are refused (playerFilter), the per-player rate holds, hostile bodies get
-// errors while the server goes on, and a player talks to a traverse NPC and changes to the oasis.
+// errors while the server goes on, tasks are offered, started and counted, and a player talks to a
+// traverse NPC and changes to the oasis.
 // Run by CTest (mmo_world_protocol): SHADDOCK_HOST.
 'use strict';
 const assert = require('assert');
@@ -15,7 +16,8 @@ const { Checks, requiredEnv } = require('../../tools/node/util');
 const { prepareAppDir, startMmoCluster, account, connect } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
-const PUSHES = ['onAddEntities', 'onRemoveEntities', 'onMove', 'onPathCheckout', 'onAttack', 'onRevive', 'onPickItem', 'onUpgrade', 'onNPCTalk', 'onUserLeave'];
+const PUSHES = ['onAddEntities', 'onRemoveEntities', 'onMove', 'onPathCheckout', 'onAttack', 'onRevive', 'onPickItem', 'onUpgrade',
+                'onNPCTalk', 'onUserLeave', 'onUpdateTaskData', 'onTaskCompleted', 'onChat'];
 
 // Registers, logs in, creates a hero and returns {pomelo, uid, hero}.
 async function hero(cluster, name) {
@@ -118,6 +120,12 @@ async function main() {
       const m = last(ben, 'onMove', (x) => x.entityId === annId());
       assert.strictEqual(m.speed, 240);
       assert.deepStrictEqual(m.path[m.path.length - 1], to);
+      // onMove goes as protobuf (config/serverProtos.json, in the handshake): every field declared
+      // arrives decoded, nothing dropped.
+      const protos = JSON.parse(global.localStorage.getItem('protos') || '{}');
+      assert.ok(protos.server && protos.server.onMove && protos.server.onRemoveEntities && protos.server.onRevive,
+        'server protos in the handshake: ' + JSON.stringify(protos).slice(0, 200));
+      assert.deepStrictEqual(Object.keys(m).sort(), ['entityId', 'path', 'speed']);
       assert.ok(!ann.pomelo.pushes.onMove.some((x) => x.entityId === annId()), 'the mover gets no onMove of its own move');
       Object.assign(annPos, to);
       await new Promise((r2) => setTimeout(r2, 800));  // arrived (at most ~160 px at 240 px/s)
@@ -146,12 +154,32 @@ async function main() {
       assert.match(long.error, /longer/);
     });
 
+    let task = null;
+    await checks.run('tasks: getNewTask offers the first, startTask starts it once, nothing to hand over yet', async () => {
+      const offer = await req(ann, 'area.taskHandler.getNewTask', { playerId: 12345 });
+      assert.strictEqual(offer.code, 200);
+      assert.strictEqual(offer.task.id, 1, JSON.stringify(offer));
+      assert.strictEqual(offer.task.completeCondition, '{"201":5}');
+      const started = await req(ann, 'area.taskHandler.startTask', { taskId: 1 });
+      assert.strictEqual(started.code, 200, JSON.stringify(started));
+      task = started.taskData;
+      assert.ok(task.id > 0 && task.taskState === 0 && task.name === offer.task.name, JSON.stringify(task));
+      assert.strictEqual((await req(ann, 'area.taskHandler.startTask', { taskId: 1 })).code, 500, 'started twice');
+      assert.strictEqual((await req(ann, 'area.taskHandler.startTask', { taskId: 3 })).code, 500, 'out of turn');
+      assert.deepStrictEqual((await req(ann, 'area.taskHandler.handoverTask', {})).ids, []);
+      const history = await req(ann, 'area.taskHandler.getHistoryTasks', {});
+      assert.deepStrictEqual(history.reTasks, []);
+      assert.strictEqual(history.route, 'onGetHistoryTasks');
+    });
+
     let drop = null;
     await checks.run('a player attacks a mob until it dies: onAttack KILLED with exp and the drop', async () => {
       // Mobs on the way may gang up on the player and kill it first (that is the game): then it
       // enters again for a fresh view, once revived, and tries the next weak mob.
       for (let attempt = 0; attempt < 4 && !drop; attempt++) {
-        const mobs = (annScene.entities.mob || []).filter((m) => m.level <= 3);
+        // Scorpions first: they count for the task.
+        let mobs = (annScene.entities.mob || []).filter((m) => m.level <= 3 && m.kindId === 201);
+        if (!mobs.length) mobs = (annScene.entities.mob || []).filter((m) => m.level <= 3);
         assert.ok(mobs.length, 'a weak mob in view');
         mobs.sort((a, b) => Math.hypot(a.x - annPos.x, a.y - annPos.y) - Math.hypot(b.x - annPos.x, b.y - annPos.y));
         const target = mobs[attempt % mobs.length];
@@ -177,6 +205,10 @@ async function main() {
         for (const f of ['entityId', 'kindId', 'x', 'y', 'playerId', 'type']) assert.ok(f in drop, f);
         // The brain walked the player there: the server's onMove reaches the mover too.
         assert.ok(ann.pomelo.pushes.onMove.some((m) => m.entityId === annId()));
+        if (target.kindId === 201 && task) {
+          await until(() => ann.pomelo.pushes.onUpdateTaskData.length, 'onUpdateTaskData');
+          assert.deepStrictEqual(ann.pomelo.pushes.onUpdateTaskData[0], { [task.id]: { mobKilled: 1, playerKilled: 0 } });
+        }
       }
       assert.ok(drop, 'a mob killed within 4 attempts');
     });
@@ -193,6 +225,31 @@ async function main() {
       assert.strictEqual(again.code, 500, 'gone');
     });
 
+    await checks.run('bag, equipment and skills over the wire: useItem, dropItem, equip, unEquip, learnSkill, upgradeSkill', async () => {
+      const used = await req(ann, 'area.playerHandler.useItem', { index: 1 });
+      assert.strictEqual(used.code, 200, JSON.stringify(used));
+      assert.strictEqual(used.status, drop.type === 'item', JSON.stringify([used, drop]));
+      if (drop.type === 'equipment') {
+        const worn = await req(ann, 'area.equipHandler.equip', { index: 1 });
+        assert.strictEqual(worn.code, 200);
+        if (worn.status) {
+          const off = await req(ann, 'area.equipHandler.unEquip', { type: 'weapon', putInBag: true });
+          assert.strictEqual(off.code, 200);
+        }
+      }
+      assert.strictEqual((await req(ann, 'area.playerHandler.dropItem', { index: 20 })).status, false);
+      assert.strictEqual((await req(ann, 'area.equipHandler.unEquip', { type: 'crown' })).status, false);
+      const learned = await req(ann, 'area.playerHandler.learnSkill', { skillId: 2 });
+      assert.deepStrictEqual(learned, { code: 200, status: true, skill: { id: 2, level: 1 } });
+      assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 2 })).status, false, 'twice');
+      assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 8 })).status, false, 'level 80');
+      assert.strictEqual((await req(ann, 'area.playerHandler.upgradeSkill', { skillId: 2 })).status, false, 'no skill point');
+      for (const [route, msg] of [['area.playerHandler.useItem', { index: 'a' }], ['area.equipHandler.equip', { index: -1 }],
+                                  ['area.equipHandler.unEquip', { type: 7 }], ['area.playerHandler.learnSkill', {}]]) {
+        assert.strictEqual((await req(ann, route, msg)).code, 500, route);
+      }
+    });
+
     await checks.run('a killed player is refused while dead and revived after 5 s (onRevive)', async () => {
       const r = await req(ben, 'area.fightHandler.attack', { targetId: annId() });
       assert.strictEqual(r.code, 200, JSON.stringify(r));
@@ -204,6 +261,7 @@ async function main() {
       await until(() => last(ann, 'onRevive', (m) => m.entityId === annId()), 'onRevive', 15000);
       const rev = last(ann, 'onRevive', (m) => m.entityId === annId());
       assert.ok(rev.hp > 0 && rev.x >= 346 && rev.x <= 471 && rev.y >= 81 && rev.y <= 209, JSON.stringify(rev));
+      assert.deepStrictEqual(Object.keys(rev).sort(), ['entityId', 'hp', 'x', 'y']);  // protobuf: all declared
     });
 
     await checks.run('hostile bodies get errors, never a crash', async () => {
@@ -223,6 +281,9 @@ async function main() {
         if (route === 'area.playerHandler.enterScene') continue;  // entering again is allowed
         assert.strictEqual(r.code, 500, route + ' ' + JSON.stringify(msg).slice(0, 80) + ' -> ' + JSON.stringify(r));
       }
+      // Entering loads from the database: at most once a second.
+      const again = await req(ben, 'area.playerHandler.enterScene', {});
+      assert.strictEqual(again.error, 'too many requests', JSON.stringify(again).slice(0, 100));
       // No traverse NPC of the desert leads to the ice: no way there from here.
       const far = await req(ben, 'area.playerHandler.changeArea', { areaId: 1, target: 3, triggerByPlayer: 1 });
       assert.strictEqual(far.success, false, JSON.stringify(far));
@@ -247,6 +308,9 @@ async function main() {
     await checks.run('a player leaving is announced to the area (onUserLeave)', async () => {
       ben.pomelo.disconnect();
       await until(() => ann.pomelo.pushes.onUserLeave.some((m) => m.playerId === benScene.curPlayer.id), 'onUserLeave');
+      // ben's entity leaves ann's view: onRemoveEntities (protobuf) names it.
+      await until(() => ann.pomelo.pushes.onRemoveEntities.some((m) => m.entities.includes(benId())), 'onRemoveEntities of ben');
+      assert.ok(ann.pomelo.pushes.onRemoveEntities.every((m) => Object.keys(m).join() === 'entities'));
     });
     await checks.run('changeArea: an instance refused, then through NPC 301 to the oasis', async () => {
       const instance = await req(ann, 'area.playerHandler.changeArea', { areaId: 1, target: 4 });
@@ -265,7 +329,16 @@ async function main() {
       assert.strictEqual(oasis.map.name, 'oasis', JSON.stringify(oasis).slice(0, 200));
       assert.strictEqual(oasis.curPlayer.areaId, 2);
       assert.ok(oasis.curPlayer.experience > 0, 'the experience of the kill went along');
-      assert.ok(oasis.curPlayer.bag.items.length >= 1, 'and the picked item');
+      if (drop.type === 'equipment') {
+        assert.ok(oasis.curPlayer.bag.items.some((i) => i.id === drop.kindId) || Object.values(oasis.curPlayer.equipments).includes(drop.kindId),
+                  'and the picked piece ' + JSON.stringify([oasis.curPlayer.bag, oasis.curPlayer.equipments]));
+      }
+      assert.ok(oasis.curPlayer.fightSkills.some((f) => f.id === 2), 'the learned skill went along');
+      // The area chat followed: an area message now goes to the oasis channel, which holds ann.
+      const said = await req(ann, 'chat.chatHandler.send', { scope: 'F7A900', content: 'hello oasis' });
+      assert.strictEqual(said.code, 200, JSON.stringify(said));
+      await until(() => ann.pomelo.pushes.onChat.some((m) => m.content === 'hello oasis'), 'onChat in the oasis');
+      assert.ok(oasis.curPlayer.curTasks.some((t) => t.id === task.id && t.taskState === 0), JSON.stringify(oasis.curPlayer.curTasks));
     });
   } finally {
     for (const p of open) { try { p.disconnect(); } catch (e) { /* closed */ } }

@@ -11,3 +11,26 @@ target_compile_definitions(mmo_world_unit PRIVATE MMO_APP_DIR="${PROJECT_SOURCE_
 if(TARGET mmo)
   shd_add_node_test(mmo_world_protocol SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_protocol_test.js TIMEOUT 180 LABELS mmo)
 endif()
+#   mmo_world_data_generated  the committed tables and maps are what apps/mmo/tools/gen_data.js writes
+if(SHD_NODE)
+  add_test(NAME mmo_world_data_generated COMMAND ${SHD_NODE} ${PROJECT_SOURCE_DIR}/apps/mmo/tools/gen_data.js --check)
+  set_tests_properties(mmo_world_data_generated PROPERTIES LABELS mmo)
+endif()
+#   mmo_world_instance  desert -> arena instance (manager allocation, session moved) -> desert
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_instance SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_instance_test.js TIMEOUT 180 LABELS mmo)
+endif()
+#   mmo_world_team  teams: invite, apply, full, kick, disband, pushes, hostile bodies, the cave drag
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_team SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_team_test.js TIMEOUT 180 LABELS mmo)
+endif()
+#   mmo_world_persistence  write-behind of a walk, direct skill and task rows, kill -9 of the area
+#                    server and the next login entering where the database has the player
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_persistence SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_persistence_test.js TIMEOUT 180 LABELS mmo)
+endif()
+#   mmo_world_persistence_postgres  the same against PostgreSQL (label engines)
+if(TARGET mmo)
+  shd_add_node_test(mmo_world_persistence_postgres SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_persistence_test.js ARGS postgres
+    TIMEOUT 180 LABELS mmo engines)
+endif()

@@ -39,7 +39,9 @@ public:
     std::vector<Pushed> pushes;
 };
 
-bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string &text, const std::string &part) {
+    return text.find(part) != std::string::npos;
+}
 
 const GameData &data() {
     static const GameData d = GameData::load(MMO_APP_DIR);
@@ -55,7 +57,9 @@ AreaKind field_kind() {
     return k;
 }
 
-SceneMap field_map() { return SceneMap::blank(3000, 3000, Rect{100, 100, 40, 40}); }
+SceneMap field_map() {
+    return SceneMap::blank(3000, 3000, Rect{100, 100, 40, 40});
+}
 
 PlayerRecord hero(std::int64_t id, double x, double y) {
     return PlayerRecord::fresh(*data().character(210), id, "hero" + std::to_string(id), x, y);
@@ -92,6 +96,7 @@ class WorldTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(enter_scene_body);
     CPPUNIT_TEST(player_kills_a_desert_mob);
     CPPUNIT_TEST(bag_equipment_and_skills);
+    CPPUNIT_TEST(tasks);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -105,7 +110,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(8, formula::damage(15, 15, 1.0, 1.0, 1000));
         CPPUNIT_ASSERT_EQUAL(1, formula::damage(0, 500, 1.0, 1.0, 1000));  // at least 1
         CPPUNIT_ASSERT_DOUBLES_EQUAL(1.3, formula::skill_factor(1.1, 0.1, 3), 1e-9);
-        CPPUNIT_ASSERT_EQUAL(104, formula::mob_stat(80, 0.3, 2));          // round(80 * 1.3)
+        CPPUNIT_ASSERT_EQUAL(104, formula::mob_stat(80, 0.3, 2));  // round(80 * 1.3)
         CPPUNIT_ASSERT_EQUAL(80, formula::mob_stat(80, 0.3, 1));
         // Same level: d = 0, m = 1/1 -> base * level. Level 1 player, level 3 mob: m = 2^1.5/6 + 1.
         CPPUNIT_ASSERT_EQUAL(std::int64_t(8), formula::kill_exp(8, 1, 1));
@@ -118,8 +123,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(0, formula::drop_count(0.47));
         CPPUNIT_ASSERT_EQUAL(1, formula::drop_count(0.5));
         CPPUNIT_ASSERT_EQUAL(2, formula::drop_count(0.99));
-        CPPUNIT_ASSERT_EQUAL(30, formula::equipment_drop_level(40, 30, 0));   // s = 0: 30 - floor(25/81)
-        CPPUNIT_ASSERT_EQUAL(6, formula::equipment_drop_level(40, 30, 3.9999)); // 30 - floor(24.997)
+        CPPUNIT_ASSERT_EQUAL(30, formula::equipment_drop_level(40, 30, 0));      // s = 0: 30 - floor(25/81)
+        CPPUNIT_ASSERT_EQUAL(6, formula::equipment_drop_level(40, 30, 3.9999));  // 30 - floor(24.997)
         CPPUNIT_ASSERT_EQUAL(1, formula::equipment_drop_level(1, 1, 3.9));
     }
 
@@ -152,9 +157,15 @@ public:
 
     void scene_maps() {
         // id, size, zones, npcs, collision objects (LORDOFPOMELO.md §1.3).
-        const struct { int id; double w, h; size_t zones, npcs, collisions; } want[] = {
-            {1, 4200, 2800, 8, 4, 70}, {2, 6000, 4000, 12, 4, 145}, {3, 6500, 4800, 15, 4, 131},
-            {4, 1600, 1100, 1, 1, 3}, {5, 2560, 1440, 7, 1, 11}};
+        const struct {
+            int id;
+            double w, h;
+            size_t zones, npcs, collisions;
+        } want[] = {{1, 4200, 2800, 8, 4, 70},
+                    {2, 6000, 4000, 12, 4, 145},
+                    {3, 6500, 4800, 15, 4, 131},
+                    {4, 1600, 1100, 1, 1, 3},
+                    {5, 2560, 1440, 7, 1, 11}};
         for (const auto &w : want) {
             const AreaKind &kind = *data().area(w.id);
             const std::string file = data().app_dir + kind.map_path;
@@ -255,9 +266,9 @@ public:
         area.tick(1000);
         CPPUNIT_ASSERT(area.move(p, {{500, 500}, {1500, 500}}) == MoveCheck::ok);
         for (int i = 1; i <= 10; ++i) area.tick(1000 + i * 100);  // one second
-        CPPUNIT_ASSERT_DOUBLES_EQUAL(740.0, p.x, 1e-6);             // 240 px/s
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(740.0, p.x, 1e-6);           // 240 px/s
         auto checkouts = sink.of("onPathCheckout", p.id);
-        CPPUNIT_ASSERT_EQUAL(size_t(1), checkouts.size());          // every 10th tick
+        CPPUNIT_ASSERT_EQUAL(size_t(1), checkouts.size());  // every 10th tick
         CPPUNIT_ASSERT(contains(checkouts[0].body, "\"position\":{\"x\":740,\"y\":500}"));
     }
 
@@ -299,7 +310,8 @@ public:
         CPPUNIT_ASSERT(area.attack(p, second));
         CPPUNIT_ASSERT(run_until(area, [&] { return area.entity(second) == nullptr; }));
         CPPUNIT_ASSERT(!area.ground_items().empty());
-        CPPUNIT_ASSERT(run_until(area, [&] { return area.ground_items().empty(); }, 31000));
+        CPPUNIT_ASSERT(run_until(
+            area, [&] { return area.ground_items().empty(); }, 31000));
         CPPUNIT_ASSERT(!area.pick(p, 999999));  // no such item
     }
 
@@ -341,7 +353,8 @@ public:
         CPPUNIT_ASSERT(run_until(area, [&] { return area.entity(first) == nullptr; }));
         const std::int64_t killed_at = area.now();
         CPPUNIT_ASSERT_EQUAL(size_t(2), area.mobs().size());
-        CPPUNIT_ASSERT(run_until(area, [&] { return area.mobs().size() == 3; }, 10000));
+        CPPUNIT_ASSERT(run_until(
+            area, [&] { return area.mobs().size() == 3; }, 10000));
         const std::int64_t after = area.now() - killed_at;
         CPPUNIT_ASSERT_MESSAGE(std::to_string(after), after >= 5000 && after <= 5200);
         Mob *fresh = area.mobs().back();
@@ -364,14 +377,17 @@ public:
         CPPUNIT_ASSERT(run_until(area, [&] { return p.hp < hp; }));
         auto bites = sink.of("onAttack", p.id);
         CPPUNIT_ASSERT(!bites.empty());
-        CPPUNIT_ASSERT(contains(bites.back().body, "\"attacker\":" + std::to_string(mob.id) + ",\"target\":" + std::to_string(p.id)));
+        CPPUNIT_ASSERT(contains(bites.back().body,
+                                "\"attacker\":" + std::to_string(mob.id) + ",\"target\":" + std::to_string(p.id)));
         // The player runs away; the mob follows while it is near home.
         CPPUNIT_ASSERT(area.move(p, {{p.x, p.y}, {p.x - 300, p.y}}) == MoveCheck::ok);
         CPPUNIT_ASSERT(run_until(area, [&] { return mob.x < 1150; }));
         // Far from home (more than 500 px) it gives up and walks back.
         CPPUNIT_ASSERT(area.move(p, {{p.x, p.y}, {200, 1250}}) == MoveCheck::ok);
-        CPPUNIT_ASSERT(run_until(area, [&] { return mob.target == 0; }, 20000));
-        CPPUNIT_ASSERT(run_until(area, [&] { return std::fabs(mob.x - 1250) < 300; }, 20000));
+        CPPUNIT_ASSERT(run_until(
+            area, [&] { return mob.target == 0; }, 20000));
+        CPPUNIT_ASSERT(run_until(
+            area, [&] { return std::fabs(mob.x - 1250) < 300; }, 20000));
     }
 
     void dead_player_revives() {
@@ -388,7 +404,8 @@ public:
         CPPUNIT_ASSERT(contains(killed.back().body, "\"reviveTime\":5000"));
         const std::int64_t died_at = area.now();
         CPPUNIT_ASSERT(area.move(p, {{p.x, p.y}, {p.x - 10, p.y}}) == MoveCheck::dead);
-        CPPUNIT_ASSERT(run_until(area, [&] { return !p.died; }, 10000));
+        CPPUNIT_ASSERT(run_until(
+            area, [&] { return !p.died; }, 10000));
         CPPUNIT_ASSERT(area.now() - died_at >= 5000);
         CPPUNIT_ASSERT_EQUAL(p.max_hp / 2, p.hp);
         // At the birth rectangle, where the watcher stands, which is told.
@@ -442,7 +459,7 @@ public:
         const AreaKind &desert = *data().area(1);
         Area area(data(), desert, SceneMap::load(data().app_dir + desert.map_path, desert.width, desert.height), sink);
         CPPUNIT_ASSERT(area.mobs().size() > 40);  // the zones start full
-        PlayerRecord r = hero(7, -50, 99999);  // an unreachable saved position: a birth point instead
+        PlayerRecord r = hero(7, -50, 99999);     // an unreachable saved position: a birth point instead
         Player &p = area.add_player(r);
         CPPUNIT_ASSERT(p.x >= 346 && p.x <= 471 && p.y >= 81 && p.y <= 209);
         const std::string body = area.enter_scene_json(p);
@@ -453,7 +470,9 @@ public:
         CPPUNIT_ASSERT(contains(body, "\"bag\":{\"id\":7,\"itemCount\":20,\"items\":[]}"));
         CPPUNIT_ASSERT(contains(body, "\"equipments\":{\"weapon\":0,"));
         CPPUNIT_ASSERT(contains(body, "\"fightSkills\":[{\"id\":1,\"level\":1}]"));
-        CPPUNIT_ASSERT(contains(body, "\"map\":{\"name\":\"desert\",\"width\":4200,\"height\":2800,\"tileW\":20,\"tileH\":20,\"weightMap\":[{\"collisions\":"));
+        CPPUNIT_ASSERT(contains(body,
+                                "\"map\":{\"name\":\"desert\",\"width\":4200,\"height\":2800,\"tileW\":20,\"tileH\":20,"
+                                "\"weightMap\":[{\"collisions\":"));
     }
 
     // On the real desert map, with its walls, for many seeds: a player walks from the birth place to
@@ -471,14 +490,17 @@ public:
             Player &p = area.add_player(tough);
             Mob *nearest = nullptr;
             for (Mob *m : area.mobs())
-                if (m->level == 1 && (!nearest || std::hypot(m->x - p.x, m->y - p.y) < std::hypot(nearest->x - p.x, nearest->y - p.y)))
+                if (m->level == 1 &&
+                    (!nearest || std::hypot(m->x - p.x, m->y - p.y) < std::hypot(nearest->x - p.x, nearest->y - p.y)))
                     nearest = m;
             CPPUNIT_ASSERT(nearest);
             const EntityId id = nearest->id;
             CPPUNIT_ASSERT(area.attack(p, id));
             CPPUNIT_ASSERT_MESSAGE("seed " + std::to_string(seed) + " mob at " + std::to_string(nearest->x) + "," +
-                                       std::to_string(nearest->y) + " player at " + std::to_string(p.x) + "," + std::to_string(p.y),
-                                   run_until(area, [&] { return area.entity(id) == nullptr; }, 40000));
+                                       std::to_string(nearest->y) + " player at " + std::to_string(p.x) + "," +
+                                       std::to_string(p.y),
+                                   run_until(
+                                       area, [&] { return area.entity(id) == nullptr; }, 40000));
         }
     }
 
@@ -487,17 +509,17 @@ public:
         Area area(data(), field_kind(), field_map(), sink);
         PlayerRecord r = hero(1, 500, 500);
         r.hp = 50;
-        r.bag[0] = BagSlot{1, EntityType::item};        // Minor Potion: +100 hp, level 1
-        r.bag[1] = BagSlot{13, EntityType::item};       // Divine Potion: level 90
-        r.bag[2] = BagSlot{1001, EntityType::equipment}; // Rusty Blade: level 1 weapon
-        r.bag[3] = BagSlot{1010, EntityType::equipment}; // Bronze Blade: level 5 weapon
+        r.bag[0] = BagSlot{1, EntityType::item};          // Minor Potion: +100 hp, level 1
+        r.bag[1] = BagSlot{13, EntityType::item};         // Divine Potion: level 90
+        r.bag[2] = BagSlot{1001, EntityType::equipment};  // Rusty Blade: level 1 weapon
+        r.bag[3] = BagSlot{1010, EntityType::equipment};  // Bronze Blade: level 5 weapon
         Player &p = area.add_player(r);
         CPPUNIT_ASSERT(area.use_item(p, 1));
         CPPUNIT_ASSERT_EQUAL(150, p.hp);
         CPPUNIT_ASSERT_EQUAL(0, p.bag[0].id);
-        CPPUNIT_ASSERT(!area.use_item(p, 1));    // empty now
-        CPPUNIT_ASSERT(!area.use_item(p, 2));    // level too low
-        CPPUNIT_ASSERT(!area.use_item(p, 3));    // not an item
+        CPPUNIT_ASSERT(!area.use_item(p, 1));  // empty now
+        CPPUNIT_ASSERT(!area.use_item(p, 2));  // level too low
+        CPPUNIT_ASSERT(!area.use_item(p, 3));  // not an item
         CPPUNIT_ASSERT(!area.use_item(p, 0));
         CPPUNIT_ASSERT(!area.use_item(p, 999));
         const int base = p.total_attack();
@@ -509,7 +531,7 @@ public:
         CPPUNIT_ASSERT(!area.equip(p, 4, bag_index));  // level 5 piece
         CPPUNIT_ASSERT(!area.equip(p, 2, bag_index));  // a potion
         p.level = 5;
-        CPPUNIT_ASSERT(area.equip(p, 4, bag_index));   // the old blade goes back to that slot
+        CPPUNIT_ASSERT(area.equip(p, 4, bag_index));  // the old blade goes back to that slot
         CPPUNIT_ASSERT_EQUAL(4, bag_index);
         CPPUNIT_ASSERT_EQUAL(1001, p.bag[3].id);
         CPPUNIT_ASSERT_EQUAL(base + data().equipment(1010)->attack, p.total_attack());
@@ -521,18 +543,18 @@ public:
         CPPUNIT_ASSERT(area.drop_item(p, 1));
         CPPUNIT_ASSERT(!area.drop_item(p, 1));
         // Skills: learning needs the level, upgrading a point and required + 5 x skill level.
-        CPPUNIT_ASSERT(area.learn_skill(p, 3));        // level 5 skill
-        CPPUNIT_ASSERT(!area.learn_skill(p, 3));       // known
-        CPPUNIT_ASSERT(!area.learn_skill(p, 4));       // level 15
+        CPPUNIT_ASSERT(area.learn_skill(p, 3));   // level 5 skill
+        CPPUNIT_ASSERT(!area.learn_skill(p, 3));  // known
+        CPPUNIT_ASSERT(!area.learn_skill(p, 4));  // level 15
         CPPUNIT_ASSERT(!area.learn_skill(p, 99));
-        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));     // no skill point
+        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));  // no skill point
         p.skill_point = 2;
-        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));     // level 5 < 5 + 5
+        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));  // level 5 < 5 + 5
         p.level = 10;
         CPPUNIT_ASSERT(area.upgrade_skill(p, 3));
         CPPUNIT_ASSERT_EQUAL(2, p.skills[3]);
         CPPUNIT_ASSERT_EQUAL(1, p.skill_point);
-        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));     // 10 < 5 + 10
+        CPPUNIT_ASSERT(!area.upgrade_skill(p, 3));  // 10 < 5 + 10
         // Skill 3 works on a target: 10 mp, factor 1.5.
         area.add_mob_for_test(204, 1, {540, 500});
         CPPUNIT_ASSERT(area.attack(p, area.mobs().at(0)->id));
@@ -546,6 +568,57 @@ public:
         CPPUNIT_ASSERT_EQUAL(int(kAttackError), area.use_skill(p, 5).result);  // not learned
         // A traverse NPC near the player is the way out.
         CPPUNIT_ASSERT(!area.near_traverse_npc(p, 2, 200));
+    }
+
+    void tasks() {
+        RecordingSink sink;
+        Area area(data(), field_kind(), field_map(), sink);
+        PlayerRecord r = hero(1, 500, 500);
+        r.attack = 5000;  // one blow a mob
+        r.hp = r.max_hp = 100000;
+        Player &p = area.add_player(r);
+        const TaskKind *first = area.next_task(p);
+        CPPUNIT_ASSERT(first && first->id == 1);
+        CPPUNIT_ASSERT_EQUAL(201, first->mob_kind);
+        CPPUNIT_ASSERT_EQUAL(5, first->count);
+        CPPUNIT_ASSERT(!area.can_start_task(p, 2));  // not the next one
+        CPPUNIT_ASSERT(area.can_start_task(p, 1));
+        area.start_task(p, 1, 77);
+        CPPUNIT_ASSERT(!area.can_start_task(p, 1));      // taken
+        CPPUNIT_ASSERT_EQUAL(1, area.next_task(p)->id);  // still the unfinished one
+        CPPUNIT_ASSERT(contains(area.enter_scene_json(p), "\"curTasks\":[{\"acceptTalk\":"));
+        // A mob of another kind does not count; five scorpions do.
+        area.add_mob_for_test(202, 1, {540, 500});
+        EntityId other = area.mobs().back()->id;
+        CPPUNIT_ASSERT(area.attack(p, other));
+        CPPUNIT_ASSERT(run_until(area, [&] { return area.entity(other) == nullptr; }));
+        CPPUNIT_ASSERT(sink.of("onUpdateTaskData", p.id).empty());
+        for (int i = 0; i < 5; ++i) {
+            area.add_mob_for_test(201, 1, {540, 500});
+            EntityId id = area.mobs().back()->id;
+            CPPUNIT_ASSERT(area.attack(p, id));
+            CPPUNIT_ASSERT(run_until(area, [&] { return area.entity(id) == nullptr; }));
+        }
+        auto updates = sink.of("onUpdateTaskData", p.id);
+        CPPUNIT_ASSERT_EQUAL(size_t(5), updates.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"77\":{\"mobKilled\":5,\"playerKilled\":0}}"), updates.back().body);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), sink.of("onTaskCompleted", p.id).size());
+        CPPUNIT_ASSERT_EQUAL(1, p.tasks[0].state);
+        const std::int64_t exp = p.experience;
+        const int level = p.level;
+        const size_t items = area.ground_items().size();
+        std::vector<std::int64_t> ids = area.hand_over_tasks(p);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), ids.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(77), ids[0]);
+        CPPUNIT_ASSERT(p.level > level || p.experience == exp + 60);
+        CPPUNIT_ASSERT_EQUAL(items + 2, area.ground_items().size());  // its two reward pieces
+        CPPUNIT_ASSERT(contains(sink.of("onDropItems", p.id).at(0).body, "{\"dropItems\":[{\"entityId\":"));
+        CPPUNIT_ASSERT(area.hand_over_tasks(p).empty());  // once
+        CPPUNIT_ASSERT_EQUAL(2, area.next_task(p)->id);
+        p.level = 9;
+        CPPUNIT_ASSERT(!area.can_start_task(p, 2));  // level 10
+        p.level = 10;
+        CPPUNIT_ASSERT(area.can_start_task(p, 2));
     }
 };
 

@@ -21,10 +21,10 @@
 #include "platform/player_store.hpp"
 #include "platform/team_manager.hpp"
 
-#include <shaddock/cpp/app.hpp>
 #include <shaddock/ext/handler.h>
 #include <shaddock/ext/rpc.h>
 #include <shaddock/ext/sync.h>
+#include <shaddock/cpp/app.hpp>
 
 #include <memory>
 

@@ -62,8 +62,8 @@ public:
             std::string service = shd::json_string(b, "service", "teamRemote");
             std::string args = b.IsObject() && b.HasMember("args") ? shd::to_json(b["args"]) : "[]";
             ctx_->rpc->call("manager", "{}", service, method, args, [req](shd_status s, const std::string &result) {
-                req->respond("{\"status\":" + std::to_string(static_cast<int>(s)) + ",\"result\":" +
-                             (s == SHD_OK ? result : "null") + "}");
+                req->respond("{\"status\":" + std::to_string(static_cast<int>(s)) +
+                             ",\"result\":" + (s == SHD_OK ? result : "null") + "}");
             });
         });
         ctx_->handlers->on("connector.teamProbe.goto", [](shd::RequestPtr req) {
@@ -73,8 +73,8 @@ public:
         ctx_->handlers->on("connector.teamProbe.made", [this](shd::RequestPtr req) {
             ctx_->rpc->to_server(shd::json_string(req->json(), "serverId"), "area", "probeRemote", "made", "[]",
                                  [req](shd_status s, const std::string &result) {
-                                     req->respond("{\"status\":" + std::to_string(static_cast<int>(s)) + ",\"result\":" +
-                                                  (s == SHD_OK ? result : "null") + "}");
+                                     req->respond("{\"status\":" + std::to_string(static_cast<int>(s)) +
+                                                  ",\"result\":" + (s == SHD_OK ? result : "null") + "}");
                                  });
         });
     }

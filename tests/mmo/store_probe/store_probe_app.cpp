@@ -38,10 +38,11 @@ public:
         auto &h = *handlers_;
         h.on("connector.probe.create", [this](shd::RequestPtr req) {
             std::string name = shd::json_string(req->json(), "name");
-            std::string player = R"({"userId":1,"kindId":210,"name":)" + shd::json_quote(name) +
-                                 R"(,"kindName":"Angle","level":1,"experience":0,"attackValue":23,"defenceValue":9,"hitRate":90,)"
-                                 R"("dodgeRate":13,"walkSpeed":240,"attackSpeed":1.2,"hp":220,"mp":20,"maxHp":220,"maxMp":20,)"
-                                 R"("areaId":1,"x":400,"y":100,"skillPoint":0})";
+            std::string player =
+                R"({"userId":1,"kindId":210,"name":)" + shd::json_quote(name) +
+                R"(,"kindName":"Angle","level":1,"experience":0,"attackValue":23,"defenceValue":9,"hitRate":90,)"
+                R"("dodgeRate":13,"walkSpeed":240,"attackSpeed":1.2,"hp":220,"mp":20,"maxHp":220,"maxMp":20,)"
+                R"("areaId":1,"x":400,"y":100,"skillPoint":0})";
             store_->create_player(player, 20, [req](int code, const std::string &p) {
                 req->respond("{\"code\":" + std::to_string(code) + ",\"player\":" + (p.empty() ? "null" : p) + "}");
             });
@@ -61,21 +62,25 @@ public:
                                  [req](bool ok) { req->respond(ok ? R"({"ok":true})" : R"({"ok":false})"); });
         });
         h.on("connector.probe.load", [this](shd::RequestPtr req) {
-            store_->load(static_cast<uint64_t>(member_int(req->json(), "id")), [req](bool ok, const std::string &record) {
-                req->respond(std::string("{\"ok\":") + (ok ? "true" : "false") + ",\"record\":" + (ok ? record : "null") + "}");
-            });
+            store_->load(static_cast<uint64_t>(member_int(req->json(), "id")),
+                         [req](bool ok, const std::string &record) {
+                             req->respond(std::string("{\"ok\":") + (ok ? "true" : "false") +
+                                          ",\"record\":" + (ok ? record : "null") + "}");
+                         });
         });
         h.on("connector.probe.task", [this](shd::RequestPtr req) {
             rapidjson::Document b = req->json();
-            store_->create_task(static_cast<uint64_t>(member_int(b, "playerId")), static_cast<int>(member_int(b, "kindId")), 0,
-                                1000, R"({"mobKilled":0})", [req](bool ok, const std::string &task) {
+            store_->create_task(static_cast<uint64_t>(member_int(b, "playerId")),
+                                static_cast<int>(member_int(b, "kindId")), 0, 1000, R"({"mobKilled":0})",
+                                [req](bool ok, const std::string &task) {
                                     req->respond(std::string("{\"ok\":") + (ok ? "true" : "false") +
                                                  ",\"task\":" + (ok ? task : "null") + "}");
                                 });
         });
         h.on("connector.probe.skill", [this](shd::RequestPtr req) {
             rapidjson::Document b = req->json();
-            store_->save_fight_skill(static_cast<uint64_t>(member_int(b, "playerId")), static_cast<int>(member_int(b, "skillId")),
+            store_->save_fight_skill(static_cast<uint64_t>(member_int(b, "playerId")),
+                                     static_cast<int>(member_int(b, "skillId")),
                                      static_cast<int>(member_int(b, "level")), 1,
                                      [req](bool ok) { req->respond(ok ? R"({"ok":true})" : R"({"ok":false})"); });
         });

@@ -25,6 +25,9 @@ public:
         records_[record.id] = record;
         done(true);
     }
+    void create_task(std::int64_t, int, std::int64_t, std::function<void(std::int64_t)> done) override {
+        done(++task_rows_);
+    }
     void save_skill(std::int64_t player_id, int skill_id, int level) override {
         auto it = records_.find(player_id);
         if (it != records_.end()) it->second.skills[skill_id] = level;
@@ -33,6 +36,7 @@ public:
 private:
     const world::GameData &data_;
     std::map<std::int64_t, world::PlayerRecord> records_;
+    std::int64_t task_rows_ = 0;
 };
 
 }  // namespace

@@ -25,12 +25,15 @@ public:
     virtual void save_now(const world::PlayerRecord &record, std::function<void(bool ok)> done) = 0;
     // [logic] A learned or upgraded skill, written now (skills change rarely and matter).
     virtual void save_skill(std::int64_t player_id, int skill_id, int level) = 0;
+    // [logic] A new task row (state 0); done(its row id, or 0 on failure).
+    virtual void create_task(std::int64_t player_id, int kind, std::int64_t start_time,
+                             std::function<void(std::int64_t row_id)> done) = 0;
 };
 
 std::unique_ptr<PlayerRecords> memory_player_records(const world::GameData &data);
 
 class PlayerStore;
 // The platform's store (the game database, saves through the sync plugin).
-std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store);
+std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store, const world::GameData &data);
 
 }  // namespace mmo

@@ -32,27 +32,60 @@ double number_of(const rapidjson::Value &o, const char *key, double fallback = 0
 
 class StoreRecords : public PlayerRecords {
 public:
-    explicit StoreRecords(PlayerStore &store) : store_(store) {}
+    StoreRecords(PlayerStore &store, const world::GameData &data) : store_(store), data_(data) {}
 
     void load(std::int64_t player_id, const std::string &, Loaded done) override {
         if (player_id <= 0) return done(std::nullopt, "no such player");
         auto alive = alive_;
-        store_.load(static_cast<std::uint64_t>(player_id), [this, alive, player_id, done](bool ok, const std::string &json) {
-            if (!*alive) return;
-            if (!ok) return done(std::nullopt, "the player could not be loaded");
-            rapidjson::Document d = shd::parse_json_or_empty(json);
-            if (!d.IsObject() || !d.HasMember("player") || !d["player"].IsObject()) return done(std::nullopt, "the player's record is broken");
-            done(parse(player_id, d), "");
-        });
+        store_.load(static_cast<std::uint64_t>(player_id),
+                    [this, alive, player_id, done](bool ok, const std::string &json) {
+                        if (!*alive) return;
+                        if (!ok) return done(std::nullopt, "the player could not be loaded");
+                        rapidjson::Document d = shd::parse_json_or_empty(json);
+                        if (!d.IsObject() || !d.HasMember("player") || !d["player"].IsObject())
+                            return done(std::nullopt, "the player's record is broken");
+                        done(parse(player_id, d), "");
+                    });
     }
 
+    // A moving player changes every second, its bag, equipment and tasks seldom: those are queued
+    // only when they differ from what was queued last.
     void save(const world::PlayerRecord &r) override {
         store_.save_player(player_json(r));
-        store_.save_bag(bag_json(r));
-        store_.save_equipments(equipments_json(r));
+        Rows &rows = rows_[r.id];
+        if (std::string bag = bag_json(r); bag != rows.last_bag) {
+            store_.save_bag(bag);
+            rows.last_bag = std::move(bag);
+        }
+        if (std::string equipments = equipments_json(r); equipments != rows.last_equipments) {
+            store_.save_equipments(equipments);
+            rows.last_equipments = std::move(equipments);
+        }
+        std::string tasks;
+        for (const world::TaskState &t : r.tasks)
+            if (t.row_id > 0) tasks += task_json(r.id, t);
+        if (tasks != rows.last_tasks) {
+            for (const world::TaskState &t : r.tasks)
+                if (t.row_id > 0) store_.save_task(task_json(r.id, t));
+            rows.last_tasks = std::move(tasks);
+        }
+    }
+
+    void create_task(std::int64_t player_id, int kind, std::int64_t start_time,
+                     std::function<void(std::int64_t)> done) override {
+        auto alive = alive_;
+        store_.create_task(static_cast<std::uint64_t>(player_id), kind, 0,
+                           static_cast<std::uint64_t>(std::max<std::int64_t>(0, start_time)),
+                           R"({"mobKilled":0,"playerKilled":0})", [alive, done](bool ok, const std::string &json) {
+                               if (!*alive) return;
+                               rapidjson::Document d = shd::parse_json_or_empty(json);
+                               done(ok ? int_of(d, "id") : 0);
+                           });
     }
 
     void save_now(const world::PlayerRecord &r, std::function<void(bool)> done) override {
+        for (const world::TaskState &t : r.tasks)
+            if (t.row_id > 0) store_.flush_task(task_json(r.id, t));
         auto left = std::make_shared<int>(3);
         auto all_ok = std::make_shared<bool>(true);
         auto one = [left, all_ok, done](bool ok) {
@@ -73,6 +106,7 @@ public:
 private:
     struct Rows {
         std::int64_t bag = 0, equipments = 0, country = 0, rank = 0;
+        std::string last_bag, last_equipments, last_tasks;  // what save() queued last
     };
 
     world::PlayerRecord parse(std::int64_t player_id, const rapidjson::Document &d) {
@@ -113,7 +147,8 @@ private:
                     if (key < 1 || key > static_cast<std::int64_t>(r.bag.size())) continue;
                     const std::string type = shd::json_string(it, "type");
                     r.bag[static_cast<size_t>(key - 1)] =
-                        world::BagSlot{static_cast<int>(int_of(it, "id")), type == "equipment" ? world::EntityType::equipment : world::EntityType::item};
+                        world::BagSlot{static_cast<int>(int_of(it, "id")),
+                                       type == "equipment" ? world::EntityType::equipment : world::EntityType::item};
                 }
             }
         }
@@ -127,6 +162,26 @@ private:
             for (const rapidjson::Value &s : d["fightSkills"].GetArray())
                 r.skills[static_cast<int>(int_of(s, "skillId"))] = static_cast<int>(int_of(s, "level", 1));
         }
+        if (d.HasMember("tasks") && d["tasks"].IsArray()) {
+            for (const rapidjson::Value &t : d["tasks"].GetArray()) {
+                world::TaskState task;
+                task.row_id = int_of(t, "id");
+                task.kind = static_cast<int>(int_of(t, "kindId"));
+                task.state = static_cast<int>(std::clamp<std::int64_t>(int_of(t, "taskState"), 0, 2));
+                task.start_time = int_of(t, "startTime");
+                if (t.HasMember("taskData")) {
+                    rapidjson::Document data;
+                    const rapidjson::Value *v = &t["taskData"];
+                    if (v->IsString()) {
+                        data = shd::parse_json_or_empty(v->GetString());
+                        v = &data;
+                    }
+                    task.mob_killed = static_cast<int>(int_of(*v, "mobKilled"));
+                    task.player_killed = static_cast<int>(int_of(*v, "playerKilled"));
+                }
+                if (task.row_id > 0 && task.kind > 0) r.tasks.push_back(task);
+            }
+        }
         r.skills.erase(0);
         if (r.skills.empty()) r.skills[1] = 1;
         return r;
@@ -137,14 +192,15 @@ private:
         auto n = [](const char *k, long long v) { return "\"" + std::string(k) + "\":" + std::to_string(v); };
         char speed[32];
         std::snprintf(speed, sizeof speed, "%.6g", r.attack_speed);
-        return "{" + n("id", r.id) + "," + n("userId", r.user_id) + "," + n("kindId", r.kind_id) + ",\"name\":" + shd::json_quote(r.name) +
-               "," + n("country", rows.country) + "," + n("rank", rows.rank) + "," + n("level", r.level) + "," +
-               n("experience", r.experience) + "," + n("attackValue", r.attack) + "," + n("defenceValue", r.defence) + "," +
-               n("hitRate", r.hit_rate) + "," + n("dodgeRate", r.dodge_rate) + "," + n("walkSpeed", static_cast<long long>(r.walk_speed)) +
-               ",\"attackSpeed\":" + speed + "," + n("hp", r.hp) + "," + n("mp", r.mp) + "," + n("maxHp", r.max_hp) + "," +
-               n("maxMp", r.max_mp) + "," + n("areaId", r.area_id) + "," + n("x", static_cast<long long>(r.x)) + "," +
-               n("y", static_cast<long long>(r.y)) + ",\"kindName\":" + shd::json_quote(kind_name(r.kind_id)) + "," +
-               n("skillPoint", r.skill_point) + "}";
+        return "{" + n("id", r.id) + "," + n("userId", r.user_id) + "," + n("kindId", r.kind_id) +
+               ",\"name\":" + shd::json_quote(r.name) + "," + n("country", rows.country) + "," + n("rank", rows.rank) +
+               "," + n("level", r.level) + "," + n("experience", r.experience) + "," + n("attackValue", r.attack) +
+               "," + n("defenceValue", r.defence) + "," + n("hitRate", r.hit_rate) + "," +
+               n("dodgeRate", r.dodge_rate) + "," + n("walkSpeed", static_cast<long long>(r.walk_speed)) +
+               ",\"attackSpeed\":" + speed + "," + n("hp", r.hp) + "," + n("mp", r.mp) + "," + n("maxHp", r.max_hp) +
+               "," + n("maxMp", r.max_mp) + "," + n("areaId", r.area_id) + "," + n("x", static_cast<long long>(r.x)) +
+               "," + n("y", static_cast<long long>(r.y)) + ",\"kindName\":" + shd::json_quote(kind_name(r.kind_id)) +
+               "," + n("skillPoint", r.skill_point) + "}";
     }
 
     std::string bag_json(const world::PlayerRecord &r) {
@@ -168,15 +224,29 @@ private:
         return out + "}";
     }
 
-    static const char *kind_name(int kind) { return kind == 211 ? "Alchemist" : "Angle"; }
+    static std::string task_json(std::int64_t player_id, const world::TaskState &t) {
+        return "{\"id\":" + std::to_string(t.row_id) + ",\"playerId\":" + std::to_string(player_id) +
+               ",\"kindId\":" + std::to_string(t.kind) + ",\"taskState\":" + std::to_string(t.state) +
+               ",\"startTime\":" + std::to_string(t.start_time) +
+               ",\"taskData\":{\"mobKilled\":" + std::to_string(t.mob_killed) +
+               ",\"playerKilled\":" + std::to_string(t.player_killed) + "}}";
+    }
+
+    std::string kind_name(int kind) const {
+        const world::CharacterKind *k = data_.character(kind);
+        return k ? k->name : std::string();
+    }
 
     PlayerStore &store_;
+    const world::GameData &data_;
     std::map<std::int64_t, Rows> rows_;  // per loaded player: the row ids and columns the game does not change
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace
 
-std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store) { return std::make_unique<StoreRecords>(store); }
+std::unique_ptr<PlayerRecords> store_player_records(PlayerStore &store, const world::GameData &data) {
+    return std::make_unique<StoreRecords>(store, data);
+}
 
 }  // namespace mmo

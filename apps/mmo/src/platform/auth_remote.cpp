@@ -25,9 +25,9 @@ void install_auth_remote(AppContext &ctx, const MmoConfig &config, Database &db)
     ctx.rpc->remote("authRemote", "auth", [&ctx, &config, &db](const std::string &args, shd::RpcReply reply) {
         rapidjson::Document a = shd::parse_json_or_empty(args);
         if (!a.IsArray() || a.Empty() || !a[0].IsString()) return reply.ok(result(code::entry_token_invalid));
-        uint64_t now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                    std::chrono::system_clock::now().time_since_epoch())
-                                                    .count());
+        uint64_t now_ms = static_cast<uint64_t>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count());
         uint64_t uid = 0;
         switch (check_token(config.token_secret, a[0].GetString(), now_ms, config.token_expire_ms, uid)) {
             case TokenCheck::invalid: return reply.ok(result(code::entry_token_invalid));
@@ -46,7 +46,8 @@ void install_auth_remote(AppContext &ctx, const MmoConfig &config, Database &db)
                     return reply.ok(result(code::fail));
                 }
                 if (name->empty()) return reply.ok(result(code::entry_no_user));
-                reply.ok(result(code::ok, R"({"id":)" + std::to_string(uid) + R"(,"name":)" + shd::json_quote((*name)[0]) + "}"));
+                reply.ok(result(code::ok,
+                                R"({"id":)" + std::to_string(uid) + R"(,"name":)" + shd::json_quote((*name)[0]) + "}"));
             });
     });
 }

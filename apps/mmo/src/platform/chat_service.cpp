@@ -2,6 +2,7 @@
 
 #include "platform/app_context.hpp"
 #include "platform/codes.hpp"
+#include "platform/utf8.hpp"
 
 #include <shaddock/cpp/channel.hpp>
 
@@ -17,22 +18,33 @@ constexpr size_t kMaxContentBytes = 200;
 constexpr double kChatBurst = 10, kChatPerSecond = 1;
 constexpr size_t kMaxRawContentBytes = 4096;
 
+// Code points that show nothing or change the direction of what follows: with them a line can show
+// other text than it holds (a right-to-left override turning a name around). C1 controls too.
+bool invisible(uint32_t cp) {
+    return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || (cp >= 0x200b && cp <= 0x200f) ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;
+}
+
 // Drops everything from '<' to the next '>' (an unclosed '<' drops the rest), as lordofpomelo
-// stripped tags, and control characters.
+// stripped tags, control characters and invisible ones. `in` is valid UTF-8 (valid_utf8).
 std::string strip_tags(const std::string &in) {
     std::string out;
     bool in_tag = false;
-    for (char c : in) {
+    for (size_t i = 0; i < in.size();) {
+        unsigned char c = static_cast<unsigned char>(in[i]);
+        size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
         if (in_tag) {
             in_tag = c != '>';
-            continue;
-        }
-        if (c == '<') {
+        } else if (c == '<') {
             in_tag = true;
-            continue;
+        } else if (len == 1) {
+            if (c >= 0x20 && c != 0x7f) out += static_cast<char>(c);
+        } else {
+            uint32_t cp = c & (0xffu >> (len + 1));
+            for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(in[i + k]) & 0x3fu);
+            if (!invisible(cp)) out.append(in, i, len);
         }
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) continue;
-        out += c;
+        i += len;
     }
     size_t b = out.find_first_not_of(' '), e = out.find_last_not_of(' ');
     return b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
@@ -77,7 +89,8 @@ private:
     };
 
     static std::string arg(const rapidjson::Value &a, rapidjson::SizeType i) {
-        return a.IsArray() && a.Size() > i && a[i].IsString() ? std::string(a[i].GetString(), a[i].GetStringLength()) : "";
+        return a.IsArray() && a.Size() > i && a[i].IsString() ? std::string(a[i].GetString(), a[i].GetStringLength())
+                                                              : "";
     }
 
     void add(const std::string &args, const shd::RpcReply &reply) {
@@ -144,7 +157,8 @@ private:
         if (uid.empty() || me == members_.end()) return req->respond(code_body(code::fail));  // no hero online
         auto content_it = body.IsObject() ? body.FindMember("content") : body.MemberEnd();
         if (!body.IsObject() || content_it == body.MemberEnd() || !content_it->value.IsString() ||
-            content_it->value.GetStringLength() > kMaxRawContentBytes)
+            content_it->value.GetStringLength() > kMaxRawContentBytes ||
+            !valid_utf8({content_it->value.GetString(), content_it->value.GetStringLength()}))
             return req->respond(code_body(code::fail));
         if (!take_token(me->second)) return req->respond(R"({"code":500,"error":"too many messages"})");
         std::string content = strip_tags(content_it->value.GetString());
@@ -153,7 +167,8 @@ private:
         std::string player_id = setting_text(session, "playerId");
         std::string msg = "{\"playerId\":" + (player_id.empty() ? std::string("null") : player_id) +
                           ",\"uid\":" + shd::json_quote(uid) + ",\"content\":" + shd::json_quote(content) +
-                          ",\"scope\":" + shd::json_quote(scope) + ",\"kind\":0,\"from\":" + shd::json_quote(me->second.name) + "}";
+                          ",\"scope\":" + shd::json_quote(scope) +
+                          ",\"kind\":0,\"from\":" + shd::json_quote(me->second.name) + "}";
         std::string channel;
         if (scope == "D41313") {
             channel = "pomelo";
@@ -164,7 +179,8 @@ private:
         } else if (scope == "0897f7") {
             // The team channel is the manager's (lordofpomelo's teamRemote.chatInTeam).
             std::string team = setting_text(session, "teamId");
-            if (team.empty() || team == "0" || player_id.empty() || !ctx_.rpc) return req->respond(code_body(code::fail));
+            if (team.empty() || team == "0" || player_id.empty() || !ctx_.rpc)
+                return req->respond(code_body(code::fail));
             ctx_.rpc->call("manager", "{}", "teamRemote", "chatInTeam", "[" + team + "," + player_id + "," + msg + "]",
                            [req](shd_status s, const std::string &result) {
                                rapidjson::Document r = shd::parse_json_or_empty(result);
@@ -190,7 +206,7 @@ private:
 
     AppContext &ctx_;
     shd::ChannelService channels_;
-    std::unordered_map<std::string, Member> members_;      // by uid
+    std::unordered_map<std::string, Member> members_;       // by uid
     std::unordered_map<std::string, std::string> by_name_;  // player name -> uid
 };
 

@@ -5,8 +5,12 @@
 #include "platform/hero_kinds.hpp"
 #include "platform/player_store.hpp"
 
-#include <random>
+#include <shaddock/cpp/cluster.hpp>
+#include <shaddock/cpp/session.hpp>
+
 #include <cctype>
+#include <functional>
+#include <random>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -93,8 +97,26 @@ private:
         auto self = shared_from_this();
         ctx_.players->players_of_user(login.uid, [self, req, login](bool ok, const std::string &players) {
             if (!ok) return req->respond(refused(code::fail));
-            self->bind(req, login, players);
+            self->kick_elsewhere(login.uid, [self, req, login, players] { self->bind(req, login, players); });
         });
+    }
+
+    // One session per user across the connectors: a client may connect to any connector, not only
+    // the gate's choice, so the user's sessions on the other connectors are kicked before this one
+    // is bound (their close tells the areas, the chat and the manager). then() runs once every other
+    // connector answered; one that cannot be asked holds no live session to keep.
+    void kick_elsewhere(uint64_t uid, std::function<void()> then) {
+        std::vector<std::string> others;
+        for (const shd::ServerEntry &c : shd::Cluster(ctx_.host).servers_by_type("connector"))
+            if (c.id != ctx_.server.id) others.push_back(c.id);
+        if (others.empty()) return then();
+        auto left = std::make_shared<size_t>(others.size());
+        auto done = std::make_shared<std::function<void()>>(std::move(then));
+        shd::BackendSessionService sessions(ctx_.host);
+        for (const std::string &id : others)
+            sessions.kick_by_uid(id, std::to_string(uid), "logged in elsewhere", [left, done](shd_status) {
+                if (--*left == 0) (*done)();
+            });
     }
 
     void bind(const shd::RequestPtr &req, Login login, const std::string &players_json) {
@@ -156,23 +178,24 @@ private:
         creating_.insert(session.id());
 
         std::uniform_int_distribution<int> rx(kBornMinX, kBornMaxX), ry(kBornMinY, kBornMaxY);
-        std::string player = "{\"userId\":" + std::to_string(it->second.uid) + ",\"kindId\":" + std::to_string(kind->id) +
-                             ",\"name\":" + shd::json_quote(name) + ",\"kindName\":" + shd::json_quote(kind->name) +
-                             ",\"country\":0,\"rank\":0,\"level\":1,\"experience\":0,\"attackValue\":" +
-                             std::to_string(kind->attack) + ",\"defenceValue\":" + std::to_string(kind->defence) +
-                             ",\"hitRate\":" + std::to_string(kind->hit_rate) + ",\"dodgeRate\":" +
-                             std::to_string(kind->dodge_rate) + ",\"walkSpeed\":" + std::to_string(kind->walk_speed) +
-                             ",\"attackSpeed\":" + std::to_string(kind->attack_speed) + ",\"hp\":" +
-                             std::to_string(kind->hp) + ",\"mp\":" + std::to_string(kind->mp) + ",\"maxHp\":" +
-                             std::to_string(kind->hp) + ",\"maxMp\":" + std::to_string(kind->mp) + ",\"areaId\":" +
-                             std::to_string(kBornArea) + ",\"x\":" + std::to_string(rx(rng_)) + ",\"y\":" +
-                             std::to_string(ry(rng_)) + ",\"skillPoint\":0}";
+        std::string player =
+            "{\"userId\":" + std::to_string(it->second.uid) + ",\"kindId\":" + std::to_string(kind->id) +
+            ",\"name\":" + shd::json_quote(name) + ",\"kindName\":" + shd::json_quote(kind->name) +
+            ",\"country\":0,\"rank\":0,\"level\":1,\"experience\":0,\"attackValue\":" + std::to_string(kind->attack) +
+            ",\"defenceValue\":" + std::to_string(kind->defence) + ",\"hitRate\":" + std::to_string(kind->hit_rate) +
+            ",\"dodgeRate\":" + std::to_string(kind->dodge_rate) +
+            ",\"walkSpeed\":" + std::to_string(kind->walk_speed) +
+            ",\"attackSpeed\":" + std::to_string(kind->attack_speed) + ",\"hp\":" + std::to_string(kind->hp) +
+            ",\"mp\":" + std::to_string(kind->mp) + ",\"maxHp\":" + std::to_string(kind->hp) +
+            ",\"maxMp\":" + std::to_string(kind->mp) + ",\"areaId\":" + std::to_string(kBornArea) +
+            ",\"x\":" + std::to_string(rx(rng_)) + ",\"y\":" + std::to_string(ry(rng_)) + ",\"skillPoint\":0}";
         auto self = shared_from_this();
         uint64_t sid = session.id();
         ctx_.players->create_player(player, kBagSlots, [self, req, sid](int c, const std::string &created) {
             self->creating_.erase(sid);
             auto it = self->logins_.find(sid);
-            if (c != code::ok || it == self->logins_.end()) return req->respond(code_body(c == code::ok ? code::fail : c));
+            if (c != code::ok || it == self->logins_.end())
+                return req->respond(code_body(c == code::ok ? code::fail : c));
             rapidjson::Document p = shd::parse_json_or_empty(created);
             self->after_login(req->session(), p);
             req->respond(R"({"code":200,"user":{"id":)" + std::to_string(it->second.uid) + R"(,"name":)" +
@@ -191,9 +214,10 @@ private:
             ctx_.rpc->to_server("*", "area", "playerRemote", "playerLeave",
                                 R"([{"playerId":)" + std::to_string(login.player_id) + R"(,"instanceId":null}])",
                                 [](shd_status, const std::string &) {});
-        ctx_.rpc->call("chat", "{}", "chatRemote", "kick",
-                       "[" + shd::json_quote(std::to_string(login.uid)) + ",null," + shd::json_quote(session_tag(sid)) + "]",
-                       [](shd_status, const std::string &) {});
+        ctx_.rpc->call(
+            "chat", "{}", "chatRemote", "kick",
+            "[" + shd::json_quote(std::to_string(login.uid)) + ",null," + shd::json_quote(session_tag(sid)) + "]",
+            [](shd_status, const std::string &) {});
         if (login.player_id != 0)
             ctx_.rpc->call("manager", "{}", "teamRemote", "memberOffline", "[" + std::to_string(login.player_id) + "]",
                            [](shd_status, const std::string &) {});

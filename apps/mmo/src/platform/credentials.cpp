@@ -3,6 +3,9 @@
 #include <admin_config.hpp>
 #include <link_crypto.hpp>
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 
@@ -39,7 +42,8 @@ bool verify_password(const std::string &password, const std::string &stored) {
     uint64_t iterations = 0;
     std::string salt, key;
     if (!parse_u64(rest.substr(0, a), iterations) || iterations < 1000 || iterations > 10000000) return false;
-    if (!shd::cluster::from_hex(rest.substr(a + 1, b - a - 1), salt) || !shd::cluster::from_hex(rest.substr(b + 1), key))
+    if (!shd::cluster::from_hex(rest.substr(a + 1, b - a - 1), salt) ||
+        !shd::cluster::from_hex(rest.substr(b + 1), key))
         return false;
     return shd::cluster::equal_ct(shd::cluster::pbkdf2_sha256(password, salt, static_cast<int>(iterations)), key);
 }
@@ -68,6 +72,17 @@ TokenCheck check_token(const std::string &secret, const std::string &token, uint
     }
     uid = id;
     return TokenCheck::ok;
+}
+
+std::string limit_key(const std::string &address) {
+    unsigned char a[16];
+    if (inet_pton(AF_INET6, address.c_str(), a) != 1) return address;
+    char text[INET6_ADDRSTRLEN];
+    static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::equal(a, a + 12, v4_mapped))
+        return inet_ntop(AF_INET, a + 12, text, sizeof text) ? std::string(text) : address;
+    std::fill(a + 8, a + 16, 0);
+    return inet_ntop(AF_INET6, a, text, sizeof text) ? std::string(text) + "/64" : address;
 }
 
 }  // namespace mmo

@@ -1,4 +1,4 @@
-// Passwords and login tokens.
+// Passwords, login tokens, and the key of a client address for the login limits.
 //
 // Passwords are stored as the admin passwords are (plugins/cluster/admin_config.hpp):
 // "pbkdf2-sha256:<iterations>:<salt hex>:<key hex>", PBKDF2-HMAC-SHA256 with a fresh 16-byte salt.
@@ -24,5 +24,10 @@ enum class TokenCheck { ok, invalid, expired };
 // expire_ms < 0: never expires. uid is set when the token authenticates.
 TokenCheck check_token(const std::string &secret, const std::string &token, uint64_t now_ms, int64_t expire_ms,
                        uint64_t &uid);
+
+// The key the login limits count a client address under: an IPv4 address as it is (also written as
+// an IPv4-mapped IPv6 one), an IPv6 address as its /64 ("2001:db8:1:2::/64": one network, which its
+// owner can fill with as many addresses as it likes), anything else as it is.
+std::string limit_key(const std::string &address);
 
 }  // namespace mmo

@@ -39,7 +39,7 @@ Database::Database(const shd::Host &host) : host_(host) {
     shd::sync::SyncOptions o;
     try {
         o = shd::sync::parse_sync_options(sync_options_json(host), me.app_dir, me.env,
-                                              [](const char *n) -> const char * { return std::getenv(n); });
+                                          [](const char *n) -> const char * { return std::getenv(n); });
     } catch (const shd::Error &e) {
         throw std::runtime_error(std::string("config/plugins.json: sync: ") + e.what());
     }
@@ -135,7 +135,8 @@ void Database::loop() {
         }
         // Never a password in a message that may be logged.
         if (!ok && !password_.empty())
-            for (size_t at; (at = error.find(password_)) != std::string::npos;) error.replace(at, password_.size(), "********");
+            for (size_t at; (at = error.find(password_)) != std::string::npos;)
+                error.replace(at, password_.size(), "********");
         if (t.done) {
             Done done = std::move(t.done);
             host_.post([done, ok, error] { done(ok, error); });

@@ -17,7 +17,8 @@ std::optional<uint64_t> read_uid(const rapidjson::Value &body) {
     auto it = body.FindMember("uid");
     if (it == body.MemberEnd()) return std::nullopt;
     if (it->value.IsUint64()) return it->value.GetUint64();
-    if (!it->value.IsString() || it->value.GetStringLength() == 0 || it->value.GetStringLength() > 19) return std::nullopt;
+    if (!it->value.IsString() || it->value.GetStringLength() == 0 || it->value.GetStringLength() > 19)
+        return std::nullopt;
     uint64_t n = 0;
     for (const char *p = it->value.GetString(); *p; ++p) {
         if (*p < '0' || *p > '9') return std::nullopt;
@@ -38,8 +39,8 @@ void install_gate_handler(AppContext &ctx) {
         const shd::ServerEntry &c = connectors[*uid % connectors.size()];
         // The address clients should use: clientHost when servers.json gives one.
         std::string host = shd::json_string(shd::parse_json_or_empty(c.json), "clientHost", c.host);
-        req->respond(R"({"code":200,"host":)" + shd::json_quote(host) + R"(,"port":)" +
-                     std::to_string(c.client_port) + "}");
+        req->respond(R"({"code":200,"host":)" + shd::json_quote(host) + R"(,"port":)" + std::to_string(c.client_port) +
+                     "}");
     });
 }
 

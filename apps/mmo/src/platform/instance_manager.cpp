@@ -9,7 +9,9 @@
 namespace mmo {
 namespace {
 
-std::string answer(const std::string &body) { return "[null," + body + "]"; }
+std::string answer(const std::string &body) {
+    return "[null," + body + "]";
+}
 
 // The instance servers in membership order: area servers whose entry says "instance": true.
 std::vector<std::string> instance_servers(const shd::Host &host) {
@@ -79,7 +81,8 @@ private:
     }
 
     std::string made(const std::string &id, const std::string &server) const {
-        return answer(R"({"code":200,"instanceId":)" + shd::json_quote(id) + R"(,"serverId":)" + shd::json_quote(server) + "}");
+        return answer(R"({"code":200,"instanceId":)" + shd::json_quote(id) + R"(,"serverId":)" +
+                      shd::json_quote(server) + "}");
     }
 
     AppContext &ctx_;

@@ -4,7 +4,10 @@
 //   POST /login    {username, password} -> {code:200, token, uid}; 500 unknown user; 501 wrong password
 // Hostile input: a body over login.maxBodyBytes is 413 (the HTTP server), a body that is not a JSON
 // object with the string fields is 400 {code:500}, more than login.attemptsPerMinute attempts of one
-// address in a minute are 429 {code:500}. GET and HEAD serve web-server/public, confined to it.
+// address in a minute are 429 {code:500}, and so are the logins of a name with login.failuresPerName
+// wrong passwords in the minute; more than login.maxPendingHashes requests waiting for a password
+// hash are 503; a POST without Content-Type: application/json (what another site's page could make
+// a browser send) is 415. GET and HEAD serve web-server/public, confined to it.
 //
 // It runs on a server type of its own ("web", no client port, no RPC): it needs the database but no
 // sessions, and keeps the slow password hashing (PBKDF2, on the database thread) away from the

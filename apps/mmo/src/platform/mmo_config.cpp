@@ -65,9 +65,12 @@ MmoConfig parse_mmo_config(const std::string &text, const std::string &env, cons
     if (env == "production" && (c.token_secret == kDevelopmentSecret || c.token_secret.size() < 32))
         bad("token.secret", "in production, a secret of 32 bytes or more other than the shipped development one");
     c.token_expire_ms = integer(token, "token", "expireMs", c.token_expire_ms, -1, INT64_C(1) << 50);
-    c.password_iterations = static_cast<int>(integer(login, "login", "passwordIterations", c.password_iterations, 1000, 10000000));
+    c.password_iterations =
+        static_cast<int>(integer(login, "login", "passwordIterations", c.password_iterations, 1000, 10000000));
     c.max_body_bytes = static_cast<size_t>(integer(login, "login", "maxBodyBytes", 1024, 64, 65536));
     c.attempts_per_minute = static_cast<int>(integer(login, "login", "attemptsPerMinute", 30, 1, 100000));
+    c.failures_per_name = static_cast<int>(integer(login, "login", "failuresPerName", 10, 1, 100000));
+    c.max_pending_hashes = static_cast<int>(integer(login, "login", "maxPendingHashes", 32, 1, 100000));
     return c;
 }
 

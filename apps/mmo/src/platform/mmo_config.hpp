@@ -6,6 +6,10 @@
 //   login.passwordIterations        PBKDF2-HMAC-SHA256 iterations of a new password hash
 //   login.maxBodyBytes              largest POST body of /register and /login
 //   login.attemptsPerMinute         register/login attempts per client address and minute
+//   login.failuresPerName           wrong passwords per account name and minute before that name's
+//                                   logins answer 429 for the rest of the minute
+//   login.maxPendingHashes          register/login requests waiting for the database thread (each a
+//                                   password hash) before more are answered 503 at once
 #pragma once
 #include <cstdint>
 #include <string>
@@ -22,6 +26,8 @@ struct MmoConfig {
     int password_iterations = 100000;
     size_t max_body_bytes = 1024;
     int attempts_per_minute = 30;
+    int failures_per_name = 10;
+    int max_pending_hashes = 32;
 };
 
 // Reads config/mmo.json for the server's environment. Throws std::runtime_error naming the file and

@@ -27,21 +27,30 @@ struct Column {
 
 // The columns read back, in order; the SELECT lists are built from these (PostgreSQL folds unquoted
 // names to lower case, so records are named from here, never from the result).
-const std::vector<Column> kPlayer = {
-    {"id", Col::integer},          {"userId", Col::integer},     {"kindId", Col::integer},   {"name", Col::text},
-    {"country", Col::integer},     {"rank", Col::integer},       {"level", Col::integer},    {"experience", Col::integer},
-    {"attackValue", Col::integer}, {"defenceValue", Col::integer}, {"hitRate", Col::integer}, {"dodgeRate", Col::integer},
-    {"walkSpeed", Col::integer},   {"attackSpeed", Col::real},   {"hp", Col::integer},       {"mp", Col::integer},
-    {"maxHp", Col::integer},       {"maxMp", Col::integer},      {"areaId", Col::integer},   {"x", Col::integer},
-    {"y", Col::integer},           {"kindName", Col::text},      {"skillPoint", Col::integer}};
-const std::vector<Column> kBag = {{"id", Col::integer}, {"playerId", Col::integer}, {"itemCount", Col::integer}, {"items", Col::json}};
+const std::vector<Column> kPlayer = {{"id", Col::integer},          {"userId", Col::integer},
+                                     {"kindId", Col::integer},      {"name", Col::text},
+                                     {"country", Col::integer},     {"rank", Col::integer},
+                                     {"level", Col::integer},       {"experience", Col::integer},
+                                     {"attackValue", Col::integer}, {"defenceValue", Col::integer},
+                                     {"hitRate", Col::integer},     {"dodgeRate", Col::integer},
+                                     {"walkSpeed", Col::integer},   {"attackSpeed", Col::real},
+                                     {"hp", Col::integer},          {"mp", Col::integer},
+                                     {"maxHp", Col::integer},       {"maxMp", Col::integer},
+                                     {"areaId", Col::integer},      {"x", Col::integer},
+                                     {"y", Col::integer},           {"kindName", Col::text},
+                                     {"skillPoint", Col::integer}};
+const std::vector<Column> kBag = {
+    {"id", Col::integer}, {"playerId", Col::integer}, {"itemCount", Col::integer}, {"items", Col::json}};
 const std::vector<Column> kEquipments = {
-    {"id", Col::integer},     {"playerId", Col::integer}, {"weapon", Col::integer}, {"armor", Col::integer},
-    {"helmet", Col::integer}, {"necklace", Col::integer}, {"ring", Col::integer},   {"belt", Col::integer},
+    {"id", Col::integer},     {"playerId", Col::integer}, {"weapon", Col::integer},  {"armor", Col::integer},
+    {"helmet", Col::integer}, {"necklace", Col::integer}, {"ring", Col::integer},    {"belt", Col::integer},
     {"shoes", Col::integer},  {"amulet", Col::integer},   {"legguard", Col::integer}};
-const std::vector<Column> kFightSkill = {
-    {"id", Col::integer}, {"playerId", Col::integer}, {"skillId", Col::integer}, {"level", Col::integer}, {"type", Col::integer}};
-const std::vector<Column> kTask = {{"id", Col::integer},        {"playerId", Col::integer}, {"kindId", Col::integer},
+const std::vector<Column> kFightSkill = {{"id", Col::integer},
+                                         {"playerId", Col::integer},
+                                         {"skillId", Col::integer},
+                                         {"level", Col::integer},
+                                         {"type", Col::integer}};
+const std::vector<Column> kTask = {{"id", Col::integer},        {"playerId", Col::integer},  {"kindId", Col::integer},
                                    {"taskState", Col::integer}, {"startTime", Col::integer}, {"taskData", Col::json}};
 
 const char *kPlayerWriter = "playerSync.updatePlayer";
@@ -80,7 +89,8 @@ void write_value(Writer &w, const Poco::Dynamic::Var &v, Col type) {
 }
 
 // Every row of `sql` (one bound integer) as a JSON object of `cols`.
-std::vector<std::string> rows(Poco::Data::Session &s, const std::string &sql, Poco::Int64 key, const std::vector<Column> &cols) {
+std::vector<std::string> rows(Poco::Data::Session &s, const std::string &sql, Poco::Int64 key,
+                              const std::vector<Column> &cols) {
     Poco::Data::Statement st(s);
     st << sql_text(s, sql), use(key);
     st.execute();
@@ -186,9 +196,11 @@ PlayerStore::PlayerStore(const shd::Host &host, Database &db, bool with_sync) : 
     s.writer(kEquipmentsWriter,
              "UPDATE equipments SET weapon = :weapon, armor = :armor, helmet = :helmet, necklace = :necklace, ring = "
              ":ring, belt = :belt, shoes = :shoes, amulet = :amulet, legguard = :legguard WHERE playerId = :playerId");
-    s.writer(kTaskWriter, "UPDATE task SET taskState = :taskState, startTime = :startTime, taskData = :taskData WHERE id = :id");
+    s.writer(kTaskWriter,
+             "UPDATE task SET taskState = :taskState, startTime = :startTime, taskData = :taskData WHERE id = :id");
     s.on_error([h = host](std::string_view key, std::string_view id, shd_status, std::string_view why) {
-        h.error("player store: the database refused " + std::string(key) + " " + std::string(id) + ": " + std::string(why));
+        h.error("player store: the database refused " + std::string(key) + " " + std::string(id) + ": " +
+                std::string(why));
     });
 }
 
@@ -226,17 +238,30 @@ void PlayerStore::create_player(const std::string &player_json, int bag_slots,
             // One transaction: a hero exists with its bag, equipments and first skill, or not at all.
             s.begin();
             try {
+                // One hero per user, checked where the row is written: the connectors' own check reads
+                // on connections of their own, so two of them could both have seen none.
+                Poco::Int64 user = int_field(p, "userId");
+                std::vector<Poco::Int64> has;
+                s << sql_text(s, "SELECT id FROM player WHERE userId = ?"), use(user), into(has), now;
+                if (!has.empty()) {
+                    s.rollback();
+                    return;  // 500
+                }
                 Poco::Int64 v[19];
-                const char *ints[] = {"userId", "kindId", "country", "rank", "level", "experience", "attackValue",
-                                      "defenceValue", "hitRate", "dodgeRate", "walkSpeed", "hp", "mp", "maxHp",
-                                      "maxMp", "areaId", "x", "y", "skillPoint"};
+                const char *ints[] = {"userId",      "kindId",       "country", "rank",      "level",     "experience",
+                                      "attackValue", "defenceValue", "hitRate", "dodgeRate", "walkSpeed", "hp",
+                                      "mp",          "maxHp",        "maxMp",   "areaId",    "x",         "y",
+                                      "skillPoint"};
                 for (size_t i = 0; i < 19; ++i) v[i] = int_field(p, ints[i]);
-                double attack_speed = p.HasMember("attackSpeed") && p["attackSpeed"].IsNumber() ? p["attackSpeed"].GetDouble() : 1;
+                double attack_speed =
+                    p.HasMember("attackSpeed") && p["attackSpeed"].IsNumber() ? p["attackSpeed"].GetDouble() : 1;
                 std::vector<Poco::Int64> id;
-                s << sql_text(s, "INSERT INTO player (userId, kindId, name, country, rank, level, experience, attackValue, "
-                     "defenceValue, hitRate, dodgeRate, walkSpeed, attackSpeed, hp, mp, maxHp, maxMp, areaId, x, y, "
-                     "kindName, skillPoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                     "RETURNING id"),
+                s << sql_text(
+                    s,
+                    "INSERT INTO player (userId, kindId, name, country, rank, level, experience, attackValue, "
+                    "defenceValue, hitRate, dodgeRate, walkSpeed, attackSpeed, hp, mp, maxHp, maxMp, areaId, x, y, "
+                    "kindName, skillPoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "RETURNING id"),
                     use(v[0]), use(v[1]), use(name), use(v[2]), use(v[3]), use(v[4]), use(v[5]), use(v[6]), use(v[7]),
                     use(v[8]), use(v[9]), use(v[10]), use(attack_speed), use(v[11]), use(v[12]), use(v[13]), use(v[14]),
                     use(v[15]), use(v[16]), use(v[17]), use(kind_name), use(v[18]), into(id), now;
@@ -244,10 +269,13 @@ void PlayerStore::create_player(const std::string &player_json, int bag_slots,
                 Poco::Int64 pid = id[0];
                 Poco::Int64 slots = bag_slots;
                 s << sql_text(s, "INSERT INTO equipments (playerId) VALUES (?)"), use(pid), now;
-                s << sql_text(s, "INSERT INTO bag (playerId, items, itemCount) VALUES (?, '[]', ?)"), use(pid), use(slots), now;
-                s << sql_text(s, "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, 1, 1, 1)"), use(pid), now;
+                s << sql_text(s, "INSERT INTO bag (playerId, items, itemCount) VALUES (?, '[]', ?)"), use(pid),
+                    use(slots), now;
+                s << sql_text(s, "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, 1, 1, 1)"),
+                    use(pid), now;
                 s.commit();
-                std::vector<std::string> created = rows(s, "SELECT " + select_list(kPlayer) + " FROM player WHERE id = ?", pid, kPlayer);
+                std::vector<std::string> created =
+                    rows(s, "SELECT " + select_list(kPlayer) + " FROM player WHERE id = ?", pid, kPlayer);
                 if (created.empty()) return;
                 out->player = created[0];
                 out->code = 200;
@@ -270,10 +298,13 @@ void PlayerStore::load(uint64_t player_id, RecordFn done) {
             auto player = rows(s, "SELECT " + select_list(kPlayer) + " FROM player WHERE id = ?", id, kPlayer);
             if (player.empty()) return;
             auto bag = rows(s, "SELECT " + select_list(kBag) + " FROM bag WHERE playerId = ?", id, kBag);
-            auto eq = rows(s, "SELECT " + select_list(kEquipments) + " FROM equipments WHERE playerId = ?", id, kEquipments);
-            auto skills = rows(s, "SELECT " + select_list(kFightSkill) + " FROM fight_skill WHERE playerId = ? ORDER BY skillId",
-                               id, kFightSkill);
-            auto tasks = rows(s, "SELECT " + select_list(kTask) + " FROM task WHERE playerId = ? ORDER BY id", id, kTask);
+            auto eq =
+                rows(s, "SELECT " + select_list(kEquipments) + " FROM equipments WHERE playerId = ?", id, kEquipments);
+            auto skills =
+                rows(s, "SELECT " + select_list(kFightSkill) + " FROM fight_skill WHERE playerId = ? ORDER BY skillId",
+                     id, kFightSkill);
+            auto tasks =
+                rows(s, "SELECT " + select_list(kTask) + " FROM task WHERE playerId = ? ORDER BY id", id, kTask);
             *out = "{\"player\":" + player[0] + ",\"bag\":" + (bag.empty() ? "null" : bag[0]) +
                    ",\"equipments\":" + (eq.empty() ? "null" : eq[0]) + ",\"fightSkills\":" + join_array(skills) +
                    ",\"tasks\":" + join_array(tasks) + "}";
@@ -284,14 +315,30 @@ void PlayerStore::load(uint64_t player_id, RecordFn done) {
         });
 }
 
-bool PlayerStore::save_player(std::string_view j) { return impl_->exec(kPlayerKey, j); }
-bool PlayerStore::save_bag(std::string_view j) { return impl_->exec(kBagKey, j); }
-bool PlayerStore::save_equipments(std::string_view j) { return impl_->exec(kEquipmentsKey, j); }
-bool PlayerStore::save_task(std::string_view j) { return impl_->exec(kTaskKey, j); }
-void PlayerStore::flush_player(std::string_view j, DoneFn d) { impl_->flush(kPlayerKey, j, std::move(d)); }
-void PlayerStore::flush_bag(std::string_view j, DoneFn d) { impl_->flush(kBagKey, j, std::move(d)); }
-void PlayerStore::flush_equipments(std::string_view j, DoneFn d) { impl_->flush(kEquipmentsKey, j, std::move(d)); }
-void PlayerStore::flush_task(std::string_view j, DoneFn d) { impl_->flush(kTaskKey, j, std::move(d)); }
+bool PlayerStore::save_player(std::string_view j) {
+    return impl_->exec(kPlayerKey, j);
+}
+bool PlayerStore::save_bag(std::string_view j) {
+    return impl_->exec(kBagKey, j);
+}
+bool PlayerStore::save_equipments(std::string_view j) {
+    return impl_->exec(kEquipmentsKey, j);
+}
+bool PlayerStore::save_task(std::string_view j) {
+    return impl_->exec(kTaskKey, j);
+}
+void PlayerStore::flush_player(std::string_view j, DoneFn d) {
+    impl_->flush(kPlayerKey, j, std::move(d));
+}
+void PlayerStore::flush_bag(std::string_view j, DoneFn d) {
+    impl_->flush(kBagKey, j, std::move(d));
+}
+void PlayerStore::flush_equipments(std::string_view j, DoneFn d) {
+    impl_->flush(kEquipmentsKey, j, std::move(d));
+}
+void PlayerStore::flush_task(std::string_view j, DoneFn d) {
+    impl_->flush(kTaskKey, j, std::move(d));
+}
 
 void PlayerStore::create_task(uint64_t player_id, int kind_id, int task_state, uint64_t start_time,
                               const std::string &task_data_json, RecordFn done) {
@@ -302,7 +349,9 @@ void PlayerStore::create_task(uint64_t player_id, int kind_id, int task_state, u
                         start = static_cast<Poco::Int64>(start_time);
             std::string data = task_data_json;
             std::vector<Poco::Int64> id;
-            s << sql_text(s, "INSERT INTO task (playerId, kindId, taskState, startTime, taskData) VALUES (?, ?, ?, ?, ?) RETURNING id"),
+            s << sql_text(s,
+                          "INSERT INTO task (playerId, kindId, taskState, startTime, taskData) VALUES (?, ?, ?, ?, ?) "
+                          "RETURNING id"),
                 use(pid), use(kind), use(state), use(start), use(data), into(id), now;
             if (id.empty()) return;
             auto task = rows(s, "SELECT " + select_list(kTask) + " FROM task WHERE id = ?", id[0], kTask);
@@ -318,8 +367,9 @@ void PlayerStore::save_fight_skill(uint64_t player_id, int skill_id, int level, 
     impl_->db.run(
         [=](Poco::Data::Session &s) {
             Poco::Int64 pid = static_cast<Poco::Int64>(player_id), sk = skill_id, lv = level, ty = type;
-            s << sql_text(s, "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, ?, ?, ?) "
-                 "ON CONFLICT (playerId, skillId) DO UPDATE SET level = excluded.level, type = excluded.type"),
+            s << sql_text(s,
+                          "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (playerId, skillId) DO UPDATE SET level = excluded.level, type = excluded.type"),
                 use(pid), use(sk), use(lv), use(ty), now;
         },
         [done, h = impl_->host](bool ok, const std::string &error) {

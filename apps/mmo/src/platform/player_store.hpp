@@ -51,15 +51,23 @@ public:
 
     // Creates a hero: the player row from `player` (a player record without id), then empty
     // equipments, a bag of `bag_slots` slots and fight skill 1. done: code 200 with the player
-    // record (id set); 501 the name is taken; 500 on a database error.
-    void create_player(const std::string &player_json, int bag_slots, std::function<void(int code, const std::string &player)> done);
+    // record (id set); 501 the name is taken; 500 when the user has a hero already (one per user,
+    // checked in the transaction) or on a database error.
+    void create_player(const std::string &player_json, int bag_slots,
+                       std::function<void(int code, const std::string &player)> done);
 
     // The full record of a player: {player, bag, equipments, fightSkills, tasks}; ok false when the
     // player does not exist or the database failed.
     void load(uint64_t player_id, RecordFn done);
 
     // Write-behind (merged by id). False when not queued: no sync plugin here, the queue is full, or
-    // the record lacks a field of the statement (logged).
+    // the record lacks a field of the statement (logged). What each writes (the record must hold these;
+    // other fields are ignored):
+    //   player      level, experience, attackValue, defenceValue, hitRate, dodgeRate, walkSpeed,
+    //               attackSpeed, hp, mp, maxHp, maxMp, areaId, x, y, skillPoint, by id
+    //   bag         items (an array, stored as JSON text), itemCount, by playerId
+    //   equipments  weapon, armor, helmet, necklace, ring, belt, shoes, amulet, legguard, by playerId
+    //   task        taskState, startTime, taskData (an object, stored as JSON text), by id
     bool save_player(std::string_view player_json);
     bool save_bag(std::string_view bag_json);
     bool save_equipments(std::string_view equipments_json);
@@ -74,8 +82,8 @@ public:
 
     // Direct writes: a new task row (done gets the task record with its id) and a learned or
     // upgraded skill (insert or update of (playerId, skillId)).
-    void create_task(uint64_t player_id, int kind_id, int task_state, uint64_t start_time, const std::string &task_data_json,
-                     RecordFn done);
+    void create_task(uint64_t player_id, int kind_id, int task_state, uint64_t start_time,
+                     const std::string &task_data_json, RecordFn done);
     void save_fight_skill(uint64_t player_id, int skill_id, int level, int type, DoneFn done = {});
 
     // Writes everything queued now (server stop); done once it is in.

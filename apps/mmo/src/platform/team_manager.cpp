@@ -42,7 +42,8 @@ std::optional<Member> read_member(const rapidjson::Value &v) {
     m.max_hp = int_of(v, "maxHp");
     m.max_mp = int_of(v, "maxMp");
     auto inst = v.FindMember("instanceId");
-    if (inst != v.MemberEnd() && (inst->value.IsString() || inst->value.IsInt64())) m.instance_id = shd::to_json(inst->value);
+    if (inst != v.MemberEnd() && (inst->value.IsString() || inst->value.IsInt64()))
+        m.instance_id = shd::to_json(inst->value);
     return m;
 }
 
@@ -58,7 +59,8 @@ public:
 
     void install() {
         std::weak_ptr<TeamManager> weak = shared_from_this();
-        auto on = [this, weak](const char *method, void (TeamManager::*fn)(const rapidjson::Value &, const shd::RpcReply &)) {
+        auto on = [this, weak](const char *method,
+                               void (TeamManager::*fn)(const rapidjson::Value &, const shd::RpcReply &)) {
             ctx_.rpc->remote("teamRemote", method, [weak, fn](const std::string &args, shd::RpcReply reply) {
                 auto self = weak.lock();
                 if (!self) return;
@@ -75,6 +77,7 @@ public:
         on("updateMemberInfo", &TeamManager::update_member);
         on("chatInTeam", &TeamManager::chat_in_team);
         on("getTeam", &TeamManager::get_team);
+        on("dragMember2gameCopy", &TeamManager::drag_members);
         on("memberOffline", &TeamManager::member_offline);
     }
 
@@ -165,12 +168,29 @@ private:
         reply.ok(answer(kOk));
     }
 
+    // The captain entered a team instance: the members follow (their clients change area to target).
+    // Not the captain: it is on its way already, and a second changeArea from it would be refused.
+    void drag_members(const rapidjson::Value &a, const shd::RpcReply &reply) {
+        Team *t = team(arg_int(a, 0));
+        const int64_t target = arg_int(a, 2);
+        if (!t || t->captain != arg_int(a, 1) || target <= 0) return reply.ok(answer(kError));
+        std::vector<shd::ChannelMember> members;
+        for (const Member &m : t->members)
+            if (m.player_id != t->captain) members.push_back({m.uid, m.frontend});
+        if (!members.empty())
+            channels_.push_message_by_uids(
+                "onDragMember2gameCopy",
+                "{\"teamId\":" + std::to_string(t->id) + ",\"target\":" + std::to_string(target) + "}", members);
+        reply.ok(answer(kOk));
+    }
+
     void get_team(const rapidjson::Value &a, const shd::RpcReply &reply) {
         Team *t = team(arg_int(a, 0));
         if (!t) return reply.ok(answer(kError));
         std::string members;
         for (const Member &m : t->members) members += (members.empty() ? "" : ",") + member_json(m, *t, true);
-        reply.ok(answer(kOk, ",\"team\":{\"teamId\":" + std::to_string(t->id) + ",\"teamName\":" + shd::json_quote(t->name) +
+        reply.ok(answer(kOk, ",\"team\":{\"teamId\":" + std::to_string(t->id) +
+                                 ",\"teamName\":" + shd::json_quote(t->name) +
                                  ",\"captainId\":" + std::to_string(t->captain) + ",\"members\":[" + members + "]}"));
     }
 
@@ -185,7 +205,8 @@ private:
     int remove_player(int64_t team_id, int64_t player) {
         Team *t = team(team_id);
         if (!t) return kError;
-        auto it = std::find_if(t->members.begin(), t->members.end(), [player](const Member &m) { return m.player_id == player; });
+        auto it = std::find_if(t->members.begin(), t->members.end(),
+                               [player](const Member &m) { return m.player_id == player; });
         if (it == t->members.end()) return kError;
         if (player == t->captain) {
             disband(team_id);
@@ -217,18 +238,20 @@ private:
     std::string member_json(const Member &m, const Team &t, bool with_id) const {
         std::string s = "{";
         if (with_id) s += "\"playerId\":" + std::to_string(m.player_id) + ",";
-        s += "\"name\":" + shd::json_quote(m.name) + ",\"kindId\":" + std::to_string(m.kind_id) + ",\"hp\":" +
-             std::to_string(m.hp) + ",\"mp\":" + std::to_string(m.mp) + ",\"maxHp\":" + std::to_string(m.max_hp) +
-             ",\"maxMp\":" + std::to_string(m.max_mp) + ",\"level\":" + std::to_string(m.level) + ",\"teamId\":" +
-             std::to_string(t.id) + ",\"isCaptain\":" + (m.player_id == t.captain ? "true" : "false") +
-             ",\"instanceId\":" + m.instance_id + "}";
+        s += "\"name\":" + shd::json_quote(m.name) + ",\"kindId\":" + std::to_string(m.kind_id) +
+             ",\"hp\":" + std::to_string(m.hp) + ",\"mp\":" + std::to_string(m.mp) +
+             ",\"maxHp\":" + std::to_string(m.max_hp) + ",\"maxMp\":" + std::to_string(m.max_mp) +
+             ",\"level\":" + std::to_string(m.level) + ",\"teamId\":" + std::to_string(t.id) +
+             ",\"isCaptain\":" + (m.player_id == t.captain ? "true" : "false") + ",\"instanceId\":" + m.instance_id +
+             "}";
         return s;
     }
 
     void push_update(const Team &t) {
         std::string body = "{";
         for (const Member &m : t.members)
-            body += (body.size() > 1 ? "," : "") + shd::json_quote(std::to_string(m.player_id)) + ":" + member_json(m, t, false);
+            body += (body.size() > 1 ? "," : "") + shd::json_quote(std::to_string(m.player_id)) + ":" +
+                    member_json(m, t, false);
         channels_.get_channel(channel_name(t.id)).push_message("onUpdateTeam", body + "}");
     }
 

@@ -12,8 +12,9 @@
 //   teamRemote.kickOut [teamId, captainId, playerId]  -> {result}
 //   teamRemote.updateMemberInfo [teamId, member]      -> {result}; pushes onUpdateTeam
 //   teamRemote.chatInTeam [teamId, playerId, body]    -> {result}; pushes onChat (body) to the team
-//   teamRemote.getTeam [teamId]                       -> {result, team:{teamId, teamName, captainId, members:[member...]}}
-//   teamRemote.memberOffline [playerId]               -> {result}; as leaveTeam for the player's team
+//   teamRemote.getTeam [teamId]                       -> {result, team:{teamId, teamName, captainId,
+//   members:[member...]}} teamRemote.memberOffline [playerId]               -> {result}; as leaveTeam for the player's
+//   team
 //                                                        (the connector calls it when a session closes)
 // member: {playerId, uid, frontendId, name, kindId, level, hp, mp, maxHp, maxMp, instanceId?}
 // Pushes on the team channel: onUpdateTeam {<playerId>: {name, kindId, hp, mp, maxHp, maxMp, level,

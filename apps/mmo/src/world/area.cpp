@@ -14,7 +14,9 @@ namespace {
 using shd::aoi::EntityRef;
 using shd::aoi::TypeId;
 
-TypeId aoi_type(EntityType t) { return static_cast<TypeId>(t); }
+TypeId aoi_type(EntityType t) {
+    return static_cast<TypeId>(t);
+}
 constexpr TypeId kPlayerType = static_cast<TypeId>(EntityType::player);
 constexpr TypeId kMobType = static_cast<TypeId>(EntityType::mob);
 
@@ -64,7 +66,12 @@ PlayerRecord PlayerRecord::fresh(const CharacterKind &kind, std::int64_t id, con
 }
 
 Area::Area(const GameData &data, const AreaKind &kind, SceneMap map, PushSink &sink, AreaOptions options)
-    : data_(data), kind_(kind), map_(std::move(map)), sink_(sink), options_(options), rng_(options.seed),
+    : data_(data),
+      kind_(kind),
+      map_(std::move(map)),
+      sink_(sink),
+      options_(options),
+      rng_(options.seed),
       aoi_(aoi_config(kind, map_)) {
     for (const MobZoneSpec &spec : map_.zones()) {
         if (!data_.character(spec.mob_kind)) continue;  // a zone of an unknown kind spawns nothing
@@ -321,10 +328,13 @@ Player &Area::add_player(const PlayerRecord &r) {
     p->attack_speed = r.attack_speed > 0 ? r.attack_speed : 1.2;
     p->area_id = kind_.id;
     p->skill_point = r.skill_point;
+    p->team_id = r.team_id;
+    p->is_captain = r.is_captain;
     p->skills = r.skills.empty() ? std::map<int, int>{{1, 1}} : r.skills;
     p->bag = r.bag;
     p->bag.resize(std::max<size_t>(p->bag.size(), 20));
     p->equipments = r.equipments;
+    p->tasks = r.tasks;
     for (const auto &[slot, equip_id] : p->equipments) {
         if (const EquipmentKind *k = data_.equipment(equip_id)) {
             p->equip_attack += k->attack;
@@ -376,6 +386,7 @@ PlayerRecord Area::record_of(const Player &p) const {
     r.bag = p.bag;
     r.equipments = p.equipments;
     r.skills = p.skills;
+    r.tasks = p.tasks;
     return r;
 }
 
@@ -406,32 +417,44 @@ std::string Area::enter_scene_json(const Player &p) const {
     for (int t = 0; t < kEntityTypes; ++t) {
         if (!first) out += ",";
         first = false;
-        out += "\"" + std::string(type_name(static_cast<EntityType>(t))) + "\":" + (by_type[t].empty() ? "[" : by_type[t]) + "]";
+        out += "\"" + std::string(type_name(static_cast<EntityType>(t))) +
+               "\":" + (by_type[t].empty() ? "[" : by_type[t]) + "]";
     }
     out += "},\"curPlayer\":";
     std::string cur;
     p.write_stripped(cur);
     cur.pop_back();  // reopen the object for bag, equipments, skills and tasks
-    cur += ",\"bag\":{\"id\":" + std::to_string(p.player_id) + ",\"itemCount\":" + std::to_string(p.bag.size()) + ",\"items\":[";
+    cur += ",\"bag\":{\"id\":" + std::to_string(p.player_id) + ",\"itemCount\":" + std::to_string(p.bag.size()) +
+           ",\"items\":[";
     bool any = false;
     for (size_t i = 0; i < p.bag.size(); ++i) {
         if (!p.bag[i].id) continue;
-        cur += std::string(any ? "," : "") + "{\"key\":" + std::to_string(i + 1) + ",\"id\":" + std::to_string(p.bag[i].id) +
-               ",\"type\":\"" + type_name(p.bag[i].type) + "\"}";
+        cur += std::string(any ? "," : "") + "{\"key\":" + std::to_string(i + 1) +
+               ",\"id\":" + std::to_string(p.bag[i].id) + ",\"type\":\"" + type_name(p.bag[i].type) + "\"}";
         any = true;
     }
     cur += "]},\"equipments\":{";
     for (int i = 0; i < 9; ++i) {
         auto it = p.equipments.find(kEquipSlots[i]);
-        cur += std::string(i ? "," : "") + "\"" + kEquipSlots[i] + "\":" + std::to_string(it == p.equipments.end() ? 0 : it->second);
+        cur += std::string(i ? "," : "") + "\"" + kEquipSlots[i] +
+               "\":" + std::to_string(it == p.equipments.end() ? 0 : it->second);
     }
     cur += "},\"fightSkills\":[";
     any = false;
     for (const auto &[id, level] : p.skills) {
-        cur += std::string(any ? "," : "") + "{\"id\":" + std::to_string(id) + ",\"level\":" + std::to_string(level) + "}";
+        cur +=
+            std::string(any ? "," : "") + "{\"id\":" + std::to_string(id) + ",\"level\":" + std::to_string(level) + "}";
         any = true;
     }
-    cur += "],\"curTasks\":[]}";
+    cur += "],\"curTasks\":[";
+    any = false;
+    for (const TaskState &t : p.tasks) {
+        if (t.state >= 2) continue;
+        if (any) cur += ",";
+        cur += task_json(t);
+        any = true;
+    }
+    cur += "]}";
     out += cur;
     out += ",\"map\":" + map_.client_json(kind_.name) + "}";
     return out;
@@ -527,7 +550,9 @@ Mob &Area::spawn_mob(size_t zone, int kind_id, int level, Point at) {
     return ref;
 }
 
-void Area::add_mob_for_test(int kind, int level, Point at) { spawn_mob(zones_.size(), kind, level, at); }
+void Area::add_mob_for_test(int kind, int level, Point at) {
+    spawn_mob(zones_.size(), kind, level, at);
+}
 
 void Area::expire_items() {
     std::vector<EntityId> gone;

@@ -38,21 +38,25 @@ struct PlayerRecord {
     int area_id = 1;
     double x = 0, y = 0;
     int skill_point = 0;
-    std::vector<BagSlot> bag;                // 20 slots; id 0 = empty
-    std::map<std::string, int> equipments;   // slot -> equipment id
-    std::map<int, int> skills;               // skill id -> level
+    std::vector<BagSlot> bag;               // 20 slots; id 0 = empty
+    std::map<std::string, int> equipments;  // slot -> equipment id
+    std::map<int, int> skills;              // skill id -> level
+    std::vector<TaskState> tasks;
+    // The team, from the session (not stored: teams live on the manager).
+    std::int64_t team_id = 0;
+    bool is_captain = false;
     // A new character of a kind at a point (the kind's stats, skill 1, an empty bag).
     static PlayerRecord fresh(const CharacterKind &kind, std::int64_t id, const std::string &name, double x, double y);
 };
 
 struct AreaOptions {
     std::uint32_t seed = 1;
-    int min_drops = 0;            // at least this many drops per kill (tests; 0 = the formula alone)
-    double move_slack = 1.5;      // a client path may be this much longer than walkSpeed allows since the last move
-    double start_tolerance = 100; // px between the player and a client path's first point
+    int min_drops = 0;             // at least this many drops per kill (tests; 0 = the formula alone)
+    double move_slack = 1.5;       // a client path may be this much longer than walkSpeed allows since the last move
+    double start_tolerance = 100;  // px between the player and a client path's first point
     size_t max_path_points = 64;
-    double max_path_seconds = 10; // a client path may be at most this many seconds of walking (times the slack)
-    double rate_per_second = 10;  // requests a player may make per second on average
+    double max_path_seconds = 10;  // a client path may be at most this many seconds of walking (times the slack)
+    double rate_per_second = 10;   // requests a player may make per second on average
     double rate_burst = 20;
     std::int64_t item_life_ms = 30000;
     std::int64_t revive_ms = 5000;
@@ -97,6 +101,8 @@ public:
     Entity *entity(EntityId id) const;
     Player *player(EntityId id) const;
     Player *player_by_id(std::int64_t player_id) const;
+    // The players who see p (p included): the receivers of its AOI-scoped pushes.
+    std::vector<EntityId> watchers_of(const Player &p) const { return player_watchers(p.pos()); }
     size_t player_count() const { return players_.size(); }
     std::vector<Mob *> mobs() const;
     std::vector<GroundItem *> ground_items() const;
@@ -105,10 +111,10 @@ public:
     // Consumes one request token; false when the player exceeds the rate.
     bool allow_request(Player &p);
     MoveCheck move(Player &p, const std::vector<Point> &path);
-    bool attack(Player &p, EntityId target);         // false: no such live character
-    AttackOutcome use_skill(Player &p, int skill_id); // one attack on the current target
-    bool pick(Player &p, EntityId item);              // false: no such item
-    bool npc_talk(Player &p, EntityId npc);           // false: no such NPC
+    bool attack(Player &p, EntityId target);           // false: no such live character
+    AttackOutcome use_skill(Player &p, int skill_id);  // one attack on the current target
+    bool pick(Player &p, EntityId item);               // false: no such item
+    bool npc_talk(Player &p, EntityId npc);            // false: no such NPC
     void change_view(Player &p, double width, double height);
     // A traverse NPC to `target_area` within `distance` px of the player (the only way out of a scene).
     bool near_traverse_npc(const Player &p, int target_area, double distance) const;
@@ -117,10 +123,21 @@ public:
     // false, changing nothing, when the rules say no.
     bool use_item(Player &p, int index);
     bool drop_item(Player &p, int index);
-    bool equip(Player &p, int index, int &bag_index);               // the old piece goes to that slot
+    bool equip(Player &p, int index, int &bag_index);  // the old piece goes to that slot
     bool unequip(Player &p, const std::string &slot, bool put_in_bag, int &bag_index);
     bool learn_skill(Player &p, int skill_id);
     bool upgrade_skill(Player &p, int skill_id);
+
+    // Tasks (area_tasks.cpp, §3.7). next_task: the unfinished one, else the next kind not taken
+    // (nullptr: none left). can_start: that next kind, not taken, level enough.
+    const TaskKind *next_task(const Player &p) const;
+    bool can_start_task(const Player &p, int kind) const;
+    TaskState &start_task(Player &p, int kind, std::int64_t row_id);
+    // Hands over the done tasks: exp and their equipment dropped by the player (onDropItems);
+    // returns their row ids.
+    std::vector<std::int64_t> hand_over_tasks(Player &p);
+    // {acceptTalk, workTalk, finishTalk, item, name, id, type, exp, taskData, taskState, completeCondition}
+    std::string task_json(const TaskState &t) const;
 
     // The rules the brains and handlers share.
     AttackOutcome try_attack(Character &attacker, Character &target, int skill_id);
@@ -159,6 +176,7 @@ private:
     void kill(Character &attacker, Character &target, std::string &items_json, std::int64_t &exp_out);
     void drop_items(Player &killer, Mob &mob, std::string &items_json);
     void gain_exp(Player &p, std::int64_t exp);
+    void count_kill(Player &killer, const Character &victim);
     Point random_birth_point();
 
     // Pushes.

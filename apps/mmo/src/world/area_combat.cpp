@@ -9,7 +9,9 @@ namespace mmo::world {
 
 namespace {
 
-double distance(const Entity &a, const Entity &b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double distance(const Entity &a, const Entity &b) {
+    return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 }  // namespace
 
@@ -38,9 +40,9 @@ AttackOutcome Area::try_attack(Character &attacker, Character &target, int skill
     const double cooldown_s = skill_id == 1 ? skill->cooltime / attacker.attack_speed : skill->cooltime;
     attacker.ready_at[skill_id] = now_ + static_cast<std::int64_t>(cooldown_s * 1000);
     const double u = std::uniform_real_distribution<double>(0.9, 1.1)(rng_);
-    out.damage = formula::damage(attacker.total_attack(), target.total_defence(), u,
-                                 formula::skill_factor(skill->attack_param, skill->upgrade_param, level->second),
-                                 target.hp);
+    out.damage =
+        formula::damage(attacker.total_attack(), target.total_defence(), u,
+                        formula::skill_factor(skill->attack_param, skill->upgrade_param, level->second), target.hp);
     target.hp -= out.damage;
     // The victim hates its attacker; a mob hates more and turns on its most hated (§3.3).
     target.add_hate(attacker.id, 1);
@@ -62,9 +64,9 @@ AttackOutcome Area::try_attack(Character &attacker, Character &target, int skill
         kill(attacker, target, items, exp);
     }
     std::string body = "{\"attacker\":" + std::to_string(attacker.id) + ",\"target\":" + std::to_string(target_id) +
-                       ",\"skillId\":" + std::to_string(skill_id) + ",\"result\":{\"result\":" +
-                       std::to_string(out.result) + ",\"damage\":" + std::to_string(out.damage) +
-                       ",\"mpUse\":" + std::to_string(skill->mp);
+                       ",\"skillId\":" + std::to_string(skill_id) +
+                       ",\"result\":{\"result\":" + std::to_string(out.result) +
+                       ",\"damage\":" + std::to_string(out.damage) + ",\"mpUse\":" + std::to_string(skill->mp);
     if (out.result == kKilled && items != "[]") body += ",\"items\":" + items;
     body += "}";
     if (exp >= 0) body += ",\"exp\":" + std::to_string(exp);
@@ -90,11 +92,13 @@ void Area::kill(Character &attacker, Character &target, std::string &items_json,
             gain_exp(killer, formula::kill_exp(k ? k->base_exp : 1, killer.level, mob.level));
             exp_out = killer.experience;
             drop_items(killer, mob, items_json);
+            count_kill(killer, mob);
         }
         if (mob.zone < zones_.size()) zones_[mob.zone]->count--;
         return;  // try_attack removes it once onAttack is out
     }
     auto &victim = static_cast<Player &>(target);
+    if (attacker.type == EntityType::player) count_kill(static_cast<Player &>(attacker), victim);
     victim.revive_at = now_ + options_.revive_ms;
     victim.dirty = true;
     for (auto &kv : entities_) {
@@ -152,7 +156,8 @@ void Area::drop_items(Player &killer, Mob &mob, std::string &items_json) {
             g->kind_id = pick->id;
             g->kind_name = pick->name;
         } else {
-            int level = formula::equipment_drop_level(mob.level, killer.level, std::uniform_real_distribution<double>(0, 4)(rng_));
+            int level = formula::equipment_drop_level(mob.level, killer.level,
+                                                      std::uniform_real_distribution<double>(0, 4)(rng_));
             std::vector<const EquipmentKind *> fit;
             for (; level >= 1 && fit.empty(); --level)
                 for (const auto &kv : data_.equipments())

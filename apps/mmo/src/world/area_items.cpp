@@ -28,7 +28,8 @@ bool Area::near_traverse_npc(const Player &p, int target_area, double distance) 
         const Entity &e = *kv.second;
         if (e.type != EntityType::npc) continue;
         const NpcKind *k = data_.npc(e.kind_id);
-        if (k && k->kind_type == 1 && k->target_area == target_area && std::hypot(e.x - p.x, e.y - p.y) <= distance) return true;
+        if (k && k->kind_type == 1 && k->target_area == target_area && std::hypot(e.x - p.x, e.y - p.y) <= distance)
+            return true;
     }
     return false;
 }

@@ -57,8 +57,9 @@ MoveCheck Area::move(Player &p, const std::vector<Point> &path) {
     {
         std::vector<EntityId> to = player_watchers(path[0]);
         to.erase(std::remove(to.begin(), to.end(), p.id), to.end());
-        push(to, "onMove", "{\"entityId\":" + std::to_string(p.id) + ",\"path\":" + path_json(p.move.path) +
-                               ",\"speed\":" + speed_text(p.walk_speed) + "}");
+        push(to, "onMove",
+             "{\"entityId\":" + std::to_string(p.id) + ",\"path\":" + path_json(p.move.path) +
+                 ",\"speed\":" + speed_text(p.walk_speed) + "}");
     }
     return MoveCheck::ok;
 }
@@ -72,12 +73,15 @@ bool Area::walk_to(Character &c, Point goal) {
     c.move.last_ms = now_;
     c.move.by_server = true;
     c.chase_goal = goal;
-    push(player_watchers(c.pos()), "onMove", "{\"entityId\":" + std::to_string(c.id) + ",\"path\":" +
-                                                 path_json(c.move.path) + ",\"speed\":" + speed_text(c.walk_speed) + "}");
+    push(player_watchers(c.pos()), "onMove",
+         "{\"entityId\":" + std::to_string(c.id) + ",\"path\":" + path_json(c.move.path) +
+             ",\"speed\":" + speed_text(c.walk_speed) + "}");
     return true;
 }
 
-void Area::stop_moving(Character &c) { c.move.stop(); }
+void Area::stop_moving(Character &c) {
+    c.move.stop();
+}
 
 void Area::advance_moves() {
     std::vector<EntityId> moving;
@@ -112,9 +116,10 @@ void Area::advance(Character &c) {
     set_position(c, at);
     ++m.ticks;
     if (c.type == EntityType::player && m.ticks % 10 == 0) {
-        push({c.id}, "onPathCheckout", "{\"entityId\":" + std::to_string(c.id) + ",\"position\":{\"x\":" +
-                                           std::to_string(static_cast<long long>(std::floor(at.x))) + ",\"y\":" +
-                                           std::to_string(static_cast<long long>(std::floor(at.y))) + "}}");
+        push({c.id}, "onPathCheckout",
+             "{\"entityId\":" + std::to_string(c.id) +
+                 ",\"position\":{\"x\":" + std::to_string(static_cast<long long>(std::floor(at.x))) +
+                 ",\"y\":" + std::to_string(static_cast<long long>(std::floor(at.y))) + "}}");
     }
     if (!m.active()) m.stop();
 }

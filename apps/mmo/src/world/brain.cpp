@@ -42,14 +42,11 @@ Result try_attack(Area &area, Character &self, int skill) {
         case kSuccess:
         case kKilled:
         case kMiss:
-        case kNotCooldown:
-            return Result::success;
+        case kNotCooldown: return Result::success;
         case kNotInRange:
             if (const SkillKind *s = area.data().skill(skill)) self.distance_limit = s->distance;
             return Result::failure;
-        default:
-            self.target = 0;
-            return Result::failure;
+        default: self.target = 0; return Result::failure;
     }
 }
 

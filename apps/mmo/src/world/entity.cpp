@@ -5,7 +5,8 @@
 
 namespace mmo::world {
 
-const char *const kEquipSlots[9] = {"weapon", "armor", "helmet", "necklace", "ring", "belt", "shoes", "legguard", "amulet"};
+const char *const kEquipSlots[9] = {"weapon", "armor", "helmet",   "necklace", "ring",
+                                    "belt",   "shoes", "legguard", "amulet"};
 
 const char *type_name(EntityType t) {
     switch (t) {
@@ -38,7 +39,9 @@ void json_quote(std::string &out, const std::string &s) {
 namespace {
 
 // Positions are whole pixels on the wire, as Lord of Pomelo floors them.
-std::string px(double v) { return std::to_string(static_cast<long long>(std::floor(v))); }
+std::string px(double v) {
+    return std::to_string(static_cast<long long>(std::floor(v)));
+}
 
 void field(std::string &out, const char *name, long long v) {
     out += ",\"";
@@ -65,7 +68,9 @@ void field(std::string &out, const char *name, const std::string &v) {
 
 }  // namespace
 
-void Character::add_hate(EntityId who, int points) { haters[who] += points; }
+void Character::add_hate(EntityId who, int points) {
+    haters[who] += points;
+}
 
 EntityId Character::most_hated() const {
     EntityId best = 0;
@@ -101,7 +106,7 @@ void Player::write_json(std::string &out) const {
     field(out, "walkSpeed", walk_speed);
     field(out, "areaId", static_cast<long long>(area_id));
     field(out, "range", static_cast<long long>(range));
-    out += ",\"teamId\":0,\"isCaptain\":0}";
+    out += ",\"teamId\":" + std::to_string(team_id) + ",\"isCaptain\":" + (is_captain ? "1" : "0") + "}";
 }
 
 void Player::write_stripped(std::string &out) const {
@@ -127,7 +132,7 @@ void Player::write_stripped(std::string &out) const {
     field(out, "dodgeRate", static_cast<long long>(dodge_rate));
     field(out, "nextLevelExp", static_cast<long long>(next_level_exp));
     field(out, "skillPoint", static_cast<long long>(skill_point));
-    out += ",\"teamId\":0,\"isCaptain\":0}";
+    out += ",\"teamId\":" + std::to_string(team_id) + ",\"isCaptain\":" + (is_captain ? "1" : "0") + "}";
 }
 
 void Mob::write_json(std::string &out) const {

@@ -50,8 +50,8 @@ struct Entity {
 // A walk along a path at walk_speed, advanced by the area tick.
 struct Move {
     std::vector<Point> path;
-    size_t next = 1;     // index of the point being walked to
-    int ticks = 0;       // ticks since the start (onPathCheckout every 10th)
+    size_t next = 1;           // index of the point being walked to
+    int ticks = 0;             // ticks since the start (onPathCheckout every 10th)
     std::int64_t last_ms = 0;  // when it last advanced
     bool by_server = false;
     bool active() const { return next < path.size(); }
@@ -70,12 +70,12 @@ struct Character : Entity {
     std::int64_t experience = 0;
     bool died = false;
     EntityId target = 0;
-    std::map<EntityId, int> haters;          // entity -> hate
-    std::map<int, int> skills;               // skill id -> level
-    std::map<int, std::int64_t> ready_at;    // skill id -> ms when its cooldown ends
+    std::map<EntityId, int> haters;        // entity -> hate
+    std::map<int, int> skills;             // skill id -> level
+    std::map<int, std::int64_t> ready_at;  // skill id -> ms when its cooldown ends
     Move move;
-    double distance_limit = 200;             // the brain's chase distance (the skill's range)
-    Point chase_goal;                        // where the last chase path led
+    double distance_limit = 200;  // the brain's chase distance (the skill's range)
+    Point chase_goal;             // where the last chase path led
     std::unique_ptr<shd::bt::Node> brain;
     virtual int total_attack() const { return attack; }
     virtual int total_defence() const { return defence; }
@@ -89,9 +89,18 @@ struct BagSlot {
     EntityType type = EntityType::item;
 };
 
+// A player's task (§3.7). state: 0 running, 1 done but not handed over, 2 handed over.
+struct TaskState {
+    std::int64_t row_id = 0;  // the database row
+    int kind = 0;
+    int state = 0;
+    std::int64_t start_time = 0;
+    int mob_killed = 0, player_killed = 0;
+    bool dirty = false;  // changed since the last save
+};
+
 // The 9 equipment slots, in the order Lord of Pomelo lists them.
 extern const char *const kEquipSlots[9];
-
 
 struct Player : Character {
     std::int64_t player_id = 0;  // the database id
@@ -100,12 +109,16 @@ struct Player : Character {
     int area_id = 0;
     int skill_point = 0;
     std::int64_t next_level_exp = 0;
-    int range = 2;               // AOI range in towers
-    std::vector<BagSlot> bag;    // slot i is key i+1
+    int range = 2;             // AOI range in towers
+    // The team (the manager's; 0 none) as the session keys teamId and isCaptain say.
+    std::int64_t team_id = 0;
+    bool is_captain = false;
+    std::vector<BagSlot> bag;  // slot i is key i+1
     std::map<std::string, int> equipments;
+    std::vector<TaskState> tasks;
     int equip_attack = 0, equip_defence = 0;  // sums of the equipped pieces
-    std::int64_t revive_at = 0;  // when dead: the ms of the revive
-    bool dirty = false;          // changed since the last save
+    std::int64_t revive_at = 0;               // when dead: the ms of the revive
+    bool dirty = false;                       // changed since the last save
     // Rate limit of client requests (a token bucket refilled by the area clock).
     double tokens = 20;
     std::int64_t tokens_at = 0;

@@ -34,7 +34,9 @@ int level_up_gain(double upgrade_param, int kind_base) {
     return static_cast<int>(std::lround(upgrade_param * kind_base));
 }
 
-int drop_count(double u) { return static_cast<int>(std::floor(u * 2.1)); }
+int drop_count(double u) {
+    return static_cast<int>(std::floor(u * 2.1));
+}
 
 int equipment_drop_level(int mob_level, int player_level, double s) {
     const int lv = std::max(1, std::min(mob_level, player_level));

@@ -1,7 +1,11 @@
 #include "world/game_data.hpp"
 
+#include "world/entity.hpp"
+
 #include <shaddock/gamedata/database.hpp>
 
+#include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace mmo::world {
@@ -12,22 +16,71 @@ namespace {
 
 gd::Catalog catalog() {
     gd::Catalog c;
-    c.table("area").description_row().integer("id").string("name").integer("type").integer("level")
-        .number("width").number("height").string("path").number("towerWidth").number("towerHeight");
-    c.table("character").description_row().integer("id").string("name").string("englishName")
-        .string("kindType").integer("hp").integer("mp").integer("attackValue").integer("defenceValue")
-        .integer("hitRate").integer("dodgeRate").number("attackSpeed").number("walkSpeed")
-        .number("upgradeParam").integer("baseExp");
-    c.table("fightskill").description_row().integer("id").string("name").integer("playerLevel")
-        .number("cooltime").integer("mp").number("attackParam").number("upgradeParam").number("distance");
+    c.table("area")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .integer("type")
+        .integer("level")
+        .number("width")
+        .number("height")
+        .string("path")
+        .number("towerWidth")
+        .number("towerHeight");
+    c.table("character")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .string("englishName")
+        .string("kindType")
+        .integer("hp")
+        .integer("mp")
+        .integer("attackValue")
+        .integer("defenceValue")
+        .integer("hitRate")
+        .integer("dodgeRate")
+        .number("attackSpeed")
+        .number("walkSpeed")
+        .number("upgradeParam")
+        .integer("baseExp");
+    c.table("fightskill")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .integer("playerLevel")
+        .number("cooltime")
+        .integer("mp")
+        .number("attackParam")
+        .number("upgradeParam")
+        .number("distance");
     c.table("experience").description_row().integer("id").integer("exp");
-    c.table("item").description_row().integer("id").string("name").integer("heroLevel").integer("hp")
+    c.table("item").description_row().integer("id").string("name").integer("heroLevel").integer("hp").integer("mp");
+    c.table("equipment")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .string("kind")
+        .integer("heroLevel")
+        .integer("attackValue")
+        .integer("defenceValue")
+        .integer("hp")
         .integer("mp");
-    c.table("equipment").description_row().integer("id").string("name").string("kind")
-        .integer("heroLevel").integer("attackValue").integer("defenceValue").integer("hp").integer("mp");
     c.table("npc").description_row().integer("id").string("name").integer("kindType").integer("targetArea");
     c.table("talk").description_row().integer("id").integer("npc").string("npcword").string("myword");
-    c.table("task").description_row().integer("id").string("name").integer("type");
+    c.table("task")
+        .description_row()
+        .integer("id")
+        .string("name")
+        .integer("type")
+        .integer("npc")
+        .integer("level")
+        .string("desc")
+        .string("completeCondition")
+        .integer("exp")
+        .string("item")
+        .string("acceptTalk")
+        .string("workTalk")
+        .string("finishTalk");
     c.table("team").description_row().integer("id").string("teamName");
     return c;
 }
@@ -129,16 +182,69 @@ GameData GameData::load(const std::string &app_dir) {
         const int npc = static_cast<int>(r.integer("npc"));
         if (!g.talks_.count(npc)) g.talks_[npc] = TalkRow{r.string("npcword"), r.string("myword")};
     }
+    for (const gd::Row &r : db.table("task").rows()) {
+        TaskKind t;
+        t.id = static_cast<int>(r.id());
+        t.name = r.string("name");
+        t.type = static_cast<int>(r.integer("type"));
+        t.level = static_cast<int>(r.integer("level"));
+        t.exp = r.integer("exp");
+        t.accept_talk = r.string("acceptTalk");
+        t.work_talk = r.string("workTalk");
+        t.finish_talk = r.string("finishTalk");
+        t.complete_condition = r.string("completeCondition");
+        t.item_text = r.string("item");
+        // desc = "text;mobKind"; completeCondition = {"<mobKind or player>": count}.
+        const std::string &desc = r.string("desc");
+        const size_t semi = desc.rfind(';');
+        if (semi != std::string::npos) t.mob_kind = std::atoi(desc.c_str() + semi + 1);
+        const size_t colon = t.complete_condition.find(':');
+        if (colon != std::string::npos) t.count = std::max(1, std::atoi(t.complete_condition.c_str() + colon + 1));
+        for (size_t at = 0; at < t.item_text.size();) {
+            const size_t end = std::min(t.item_text.find(';', at), t.item_text.size());
+            if (const int id = std::atoi(t.item_text.substr(at, end - at).c_str())) t.items.push_back(id);
+            at = end + 1;
+        }
+        auto q = [](const std::string &v) {
+            std::string out;
+            json_quote(out, v);
+            return out;
+        };
+        t.row_json = "{\"id\":" + std::to_string(t.id) + ",\"name\":" + q(t.name) +
+                     ",\"type\":" + std::to_string(t.type) + ",\"npc\":" + std::to_string(r.integer("npc")) +
+                     ",\"level\":" + std::to_string(t.level) + ",\"desc\":" + q(desc) +
+                     ",\"completeCondition\":" + q(t.complete_condition) + ",\"exp\":" + std::to_string(t.exp) +
+                     ",\"item\":" + q(t.item_text) + ",\"acceptTalk\":" + q(t.accept_talk) +
+                     ",\"workTalk\":" + q(t.work_talk) + ",\"finishTalk\":" + q(t.finish_talk) + "}";
+        g.tasks_[t.id] = t;
+    }
     return g;
 }
 
-const CharacterKind *GameData::character(int id) const { return lookup(characters_, id); }
-const SkillKind *GameData::skill(int id) const { return lookup(skills_, id); }
-const ItemKind *GameData::item(int id) const { return lookup(items_, id); }
-const EquipmentKind *GameData::equipment(int id) const { return lookup(equipments_, id); }
-const NpcKind *GameData::npc(int id) const { return lookup(npcs_, id); }
-const AreaKind *GameData::area(int id) const { return lookup(areas_, id); }
-const TalkRow *GameData::talk(int npc_kind) const { return lookup(talks_, npc_kind); }
+const CharacterKind *GameData::character(int id) const {
+    return lookup(characters_, id);
+}
+const SkillKind *GameData::skill(int id) const {
+    return lookup(skills_, id);
+}
+const ItemKind *GameData::item(int id) const {
+    return lookup(items_, id);
+}
+const EquipmentKind *GameData::equipment(int id) const {
+    return lookup(equipments_, id);
+}
+const NpcKind *GameData::npc(int id) const {
+    return lookup(npcs_, id);
+}
+const AreaKind *GameData::area(int id) const {
+    return lookup(areas_, id);
+}
+const TalkRow *GameData::talk(int npc_kind) const {
+    return lookup(talks_, npc_kind);
+}
+const TaskKind *GameData::task(int id) const {
+    return lookup(tasks_, id);
+}
 
 std::int64_t GameData::next_level_exp(int level) const {
     if (level < 1 || level > static_cast<int>(level_exp_.size())) return 0;

@@ -63,6 +63,22 @@ struct AreaKind {
     double tower_width = 300, tower_height = 300;
 };
 
+// A task (§3.7): kill `count` mobs of `mob_kind` (type 0) or `count` players of one's level or above
+// (type 1); rewards exp and equipment pieces. `row_json` is the task.json row as an object, as
+// getNewTask answers it.
+struct TaskKind {
+    int id = 0;
+    std::string name;
+    int type = 0;
+    int level = 1;
+    int mob_kind = 0;
+    int count = 1;
+    std::int64_t exp = 0;
+    std::vector<int> items;
+    std::string accept_talk, work_talk, finish_talk, complete_condition, item_text;
+    std::string row_json;
+};
+
 struct TalkRow {
     std::string npc_word, my_word;
 };
@@ -80,6 +96,8 @@ public:
     const NpcKind *npc(int id) const;
     const AreaKind *area(int id) const;
     const TalkRow *talk(int npc_kind) const;  // the first talk row of that NPC kind
+    const TaskKind *task(int id) const;
+    const std::map<int, TaskKind> &tasks() const { return tasks_; }
     // Experience a player of `level` needs for the next level (0 at the cap).
     std::int64_t next_level_exp(int level) const;
     int max_level() const { return static_cast<int>(level_exp_.size()) + 1; }
@@ -99,6 +117,7 @@ public:
     std::map<int, NpcKind> npcs_;
     std::map<int, AreaKind> areas_;
     std::map<int, TalkRow> talks_;
+    std::map<int, TaskKind> tasks_;
     std::vector<std::int64_t> level_exp_;  // [L-1] = what level L needs to reach L+1
 };
 

@@ -74,8 +74,7 @@ bool SceneMap::random_point(const Rect &r, std::mt19937 &rng, sp::Point &out, in
 
 sp::PointPath SceneMap::find_path(sp::Point from, sp::Point to) const {
     // The finder points at the grid: made on first use, again if this map was moved since.
-    if (!finder_ || &finder_->grid() != &tiles_.grid())
-        finder_ = std::make_shared<sp::Finder>(tiles_.grid());
+    if (!finder_ || &finder_->grid() != &tiles_.grid()) finder_ = std::make_shared<sp::Finder>(tiles_.grid());
     return tiles_.find_path(*finder_, from, to);
 }
 

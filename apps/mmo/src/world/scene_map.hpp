@@ -60,7 +60,7 @@ private:
     std::vector<MobZoneSpec> zones_;
     std::vector<NpcSpec> npcs_;
     mutable std::shared_ptr<shd::path::Finder> finder_;  // working arrays; the logic thread only
-    mutable std::string weight_map_;            // built on first use
+    mutable std::string weight_map_;                     // built on first use
 };
 
 }  // namespace mmo::world
