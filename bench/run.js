@@ -7,7 +7,8 @@
 //   --quick      short runs and fewer users: a smoke run (results go to quick.md / quick.json)
 //   --out DIR    where to write results (default bench/results)
 //   --only ROWS  comma-separated subset of: echo_local, echo_forwarded, echo_forwarded_single,
-//                echo_forwarded_latency, echo_forwarded_nats, broadcast, idle, startup, flood
+//                echo_forwarded_latency, echo_forwarded_nats, broadcast, idle, startup, flood,
+//                mmo_walk, mmo_fight, mmo_mixed (the MMO demo's capacity per scene: bench/mmo/mmo_bench.js)
 //   --robot P    the load tool (default <build>/bin/shaddock-robot)
 //   --scenarios DIR  the robot's scenario files (default bench/scenarios)
 //   --render F   run nothing: write the table of a saved run (F: its .json) again, as F with .md
@@ -28,7 +29,7 @@ if (!process.env.BENCH_NOFILE_RAISED) {
 }
 
 const ROWS = ['echo_local', 'echo_forwarded', 'echo_forwarded_single', 'echo_forwarded_latency', 'echo_forwarded_nats', 'broadcast', 'idle',
-              'startup', 'flood'];
+              'startup', 'flood', 'mmo_walk', 'mmo_fight', 'mmo_mixed'];
 
 function parseArgs(argv) {
   const o = { quick: false, out: path.join(__dirname, 'results'), only: ROWS, robot: null, scenarios: path.join(__dirname, 'scenarios') };
@@ -247,6 +248,16 @@ class Bench {
   }
 
   // Master + 4 servers (a connector and 3 bench servers), each measured `startupRuns` times.
+  // The MMO demo: robots playing one scene, ramped until success < 99.5 % or move/attack p99 > 200 ms
+  // (bench/mmo/mmo_bench.js). The quick run only checks that 10 robots play without a failure.
+  async mmo(mode) {
+    const mmo = require('./mmo/mmo_bench');
+    this.log(`mmo_${mode}: capacity search`);
+    const plan = this.opts.quick ? { start: 10, factor: 2, max: 10, duration: 5 } : { start: 100, factor: 2, max: 6400, duration: 20 };
+    const r = await mmo.search(mode, Object.assign(plan, { log: (m) => this.log(m.trim()) }));
+    this.results.push({ row: 'mmo_' + mode, label: 'Shaddock', maxUsers: r.maxUsers, steps: r.steps });
+  }
+
   async startup() {
     for (const [label, kind] of [['Shaddock', 'shaddock'], ['Pomelo', 'pomelo']]) {
       const runs = [];
@@ -289,6 +300,7 @@ class Bench {
     if (only.has('idle')) await this.idle();
     if (only.has('startup')) await this.startup();
     if (only.has('flood')) await this.flood();
+    for (const mode of ['walk', 'fight', 'mixed']) if (only.has('mmo_' + mode)) await this.mmo(mode);
 
     const info = machine();
     info.started = started.toISOString();

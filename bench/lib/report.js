@@ -105,6 +105,21 @@ function table(results, load) {
     lines.push({ row: 'flood', figure: `p99 of ${load.floodUsers} well-behaved clients (one echo at a time), with and without one flooder`,
                  unit: 'ms', better: 'lower', cells: floodCells, ratios, digits: 2 });
   }
+  // The MMO's capacity per scene against lordofpomelo's published figures (8 cores, not measured here).
+  const published = { walk: 800, fight: 486, mixed: 558 };
+  for (const mode of Object.keys(published)) {
+    const r = find(results, 'mmo_' + mode, 'Shaddock');
+    if (!r) continue;
+    const last = r.steps[r.steps.length - 1];
+    const passed = r.steps.filter((s) => s.users === r.maxUsers)[0];
+    const note = passed ? `at ${passed.users}: success ${fmt(passed.success * 100, 2)} %, p99 ${fmt(passed.gameP99Ms, 1)} ms, load avg ${passed.loadAfter[0]}` : 'no step passed';
+    const stop = last && last.users !== r.maxUsers ? `; ${last.users} failed: success ${fmt(last.success * 100, 2)} %, p99 ${fmt(last.gameP99Ms, 1)} ms, load avg ${last.loadAfter[0]}` : '';
+    lines.push({ row: 'mmo_' + mode, figure: `MMO demo, one scene, ${mode}: max concurrent players (success >= 99.5 %, move/attack p99 <= 200 ms)`,
+                 unit: 'players', better: 'higher',
+                 cells: { Shaddock: { value: r.maxUsers, note: note + stop },
+                          'lordofpomelo published (8 cores)': { value: published[mode], note: 'published figure, not measured here' } },
+                 ratios: { 'Shaddock/published': ratio(r.maxUsers, published[mode]) } });
+  }
   return lines;
 }
 
@@ -136,6 +151,10 @@ function markdown(info, lines, results = []) {
     out.push('', '## Every run', '', '| benchmark | server | req/s | p50 ms | p99 ms | deliveries/s | errors | server CPU % | robot CPU % | connector RSS MiB (before -> peak) |',
              '|---|---|---|---|---|---|---|---|---|---|');
     for (const r of results) {
+      if (r.row.startsWith('mmo_')) {
+        out.push(`| ${r.row} | ${r.label} | | | | | | | | steps: ${r.steps.map((x) => `${x.users}: ${fmt(x.success * 100, 2)} % / p99 ${fmt(x.gameP99Ms, 1)} ms`).join(', ')} |`);
+        continue;
+      }
       if (r.row === 'startup') {
         out.push(`| startup | ${r.label} | | | | | | | | runs: ${r.runs.map((x) => `${x.loggedMs} ms logged / ${x.wallMs} ms wall`).join(', ')} |`);
         continue;

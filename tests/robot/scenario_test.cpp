@@ -15,6 +15,7 @@ class ScenarioTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(overrides_replace_fields);
     CPPUNIT_TEST(errors_name_file_and_path);
     CPPUNIT_TEST(sample_scenarios_are_valid);
+    CPPUNIT_TEST(game_steps_and_variables);
     CPPUNIT_TEST_SUITE_END();
 
     static std::string error_of(const std::string &text) {
@@ -163,13 +164,54 @@ public:
     }
 
     void sample_scenarios_are_valid() {
-        for (const char *name : {"echo_local.json", "echo_forwarded.json", "broadcast.json", "idle.json"}) {
+        for (const char *name : {"echo_local.json", "echo_forwarded.json", "broadcast.json", "idle.json",
+                                 "../../apps/mmo/robot/walk.json", "../../apps/mmo/robot/fight.json",
+                                 "../../apps/mmo/robot/mixed.json"}) {
             std::string file = std::string(SHD_TEST_SCENARIO_DIR) + "/" + name;
             Scenario s;
             std::string err;
             CPPUNIT_ASSERT_MESSAGE(err, load_scenario_file(file, {}, s, &err));
-            CPPUNIT_ASSERT_EQUAL(uint16_t(3050), s.port);
+            CPPUNIT_ASSERT(s.port == 3050 || s.port == 3014);
         }
+    }
+
+    // http, set, connect, save/forget/when/assign/expect and ifSet/ifUnset; their errors.
+    void game_steps_and_variables() {
+        const char *text = R"({"server": {"port": 3014}, "script": [
+            {"http": {"host": "127.0.0.1", "port": 3001, "path": "/register"}, "body": {"name": "${uid}"},
+             "save": {"token": "token", "userId": "uid"}, "expect": {"code": 200}},
+            {"request": "gate.q", "body": {"uid": "${userId}"}, "save": {"host": "host", "port": "port"}},
+            {"connect": {"host": "${host}", "port": "${port}"}},
+            {"request": "c.create", "ifUnset": "player", "save": {"player": "player"}},
+            {"on": "onAdd", "save": {"mob": "mob.0.entityId"}},
+            {"on": "onRemove", "forget": {"mob": "entities"}},
+            {"on": "onAttack", "when": {"target": "${me}"}, "assign": {"dead": 1}, "save": {"me": "x"}},
+            {"loop": {"count": 2, "steps": [
+              {"set": {"x": "${x+rand:-5:5}"}},
+              {"request": "a.attack", "ifSet": "mob", "ifUnset": "dead", "body": {"targetId": "${mob}", "x": "${x}"}}]}}]})";
+        Scenario s;
+        std::string err;
+        CPPUNIT_ASSERT_MESSAGE(err, parse_scenario(text, "x.json", {}, s, &err));
+        CPPUNIT_ASSERT(s.script[0].kind == shd::robot::Step::Kind::http);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), s.script[0].saves.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("200"), s.script[0].expects[0].json);
+        CPPUNIT_ASSERT(s.script[2].kind == shd::robot::Step::Kind::connect);
+        CPPUNIT_ASSERT_EQUAL(std::string("player"), s.script[3].if_unset);
+        CPPUNIT_ASSERT_EQUAL(size_t(3), s.script[4].saves[0].path.size());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), s.script[5].forgets.size());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), s.script[6].whens.size());
+        CPPUNIT_ASSERT(s.script[7].steps[0].kind == shd::robot::Step::Kind::set);
+        CPPUNIT_ASSERT_EQUAL(std::string("dead"), s.script[7].steps[1].if_unset);
+
+        expect_error(R"({"script": [{"request": "a", "body": {"x": "${nope}"}}]})", "unknown placeholder ${nope}");
+        expect_error(R"({"script": [{"request": "a", "save": {"uid": "x"}}]})", "$.script[0].save.uid: a variable name");
+        expect_error(R"({"script": [{"request": "a", "save": {"v": 3}}]})", "$.script[0].save.v: expected a field path");
+        expect_error(R"({"script": [{"request": "a", "ifSet": "never"}]})", "$.script[0].ifSet: expected the name");
+        expect_error(R"({"script": [{"http": {"path": "x"}}]})", "$.script[0].http.path: expected a path starting with /");
+        expect_error(R"({"script": [{"http": {"method": "DELETE"}}]})", "$.script[0].http.method");
+        expect_error(R"({"script": [{"connect": {"port": 0}}]})", "$.script[0].connect.port");
+        expect_error(R"({"script": [{"set": {}}]})", "$.script[0].set: expected an object");
+        expect_error(R"({"script": [{"notify": "a", "save": {"v": "x"}}]})", "$.script[0].save: unknown key");
     }
 };
 

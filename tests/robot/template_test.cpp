@@ -6,6 +6,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <ctime>
+#include <map>
+#include <random>
 
 using shd::robot::Template;
 using shd::robot::TemplateContext;
@@ -17,6 +19,7 @@ class TemplateTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(now_is_the_wall_clock);
     CPPUNIT_TEST(rand_stays_in_range);
     CPPUNIT_TEST(errors_name_the_placeholder);
+    CPPUNIT_TEST(user_variables_and_sums);
     CPPUNIT_TEST_SUITE_END();
 
     static rapidjson::Document parse(const std::string &s) {
@@ -102,6 +105,52 @@ public:
         CPPUNIT_ASSERT(!t.compile_text("${rand:x:1}", {}, &err));
         CPPUNIT_ASSERT(!t.compile_text("abc ${index", {}, &err));
         CPPUNIT_ASSERT_MESSAGE(err, err.find("unterminated") != std::string::npos);
+    }
+
+    // Per-user variables (JSON texts) expand bare, in strings and in text; unset ones are null / "";
+    // sums add integers, rand terms, numeric constants and variables.
+    void user_variables_and_sums() {
+        Template::UserVars names{"host", "port", "x", "gone"};
+        Template::Vars vars{{"step", "5"}, {"word", "\"w\""}};
+        std::map<std::string, std::string, std::less<>> values{{"host", "\"10.0.0.2\""}, {"port", "3011"}, {"x", "100"}};
+        TemplateContext c;
+        c.user_vars = &values;
+        std::mt19937_64 rng(1);
+        c.rng = &rng;
+        std::string err;
+        Template text;
+        CPPUNIT_ASSERT_MESSAGE(err, text.compile_text("${host}:${port}/${gone}", vars, &err, &names));
+        CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.2:3011/"), text.expand(c));
+        Template json;
+        auto body = parse(R"({"h":"${host}","p":"${port}","g":"${gone}","s":"at ${host}","sum":"${x+step+-7}",)"
+                          R"("r":"${x+rand:-3:3}","neg":"${gone+-2}"})");
+        CPPUNIT_ASSERT_MESSAGE(err, json.compile_json(body, vars, &err, &names));
+        for (int i = 0; i < 50; ++i) {
+            std::string out = json.expand(c);
+            auto d = parse(out);
+            CPPUNIT_ASSERT_MESSAGE(out, !d.HasParseError());
+            CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.2"), std::string(d["h"].GetString()));
+            CPPUNIT_ASSERT_EQUAL(int64_t(3011), d["p"].GetInt64());
+            CPPUNIT_ASSERT(d["g"].IsNull());
+            CPPUNIT_ASSERT_EQUAL(std::string("at 10.0.0.2"), std::string(d["s"].GetString()));
+            CPPUNIT_ASSERT_EQUAL(int64_t(98), d["sum"].GetInt64());
+            CPPUNIT_ASSERT(d["r"].GetInt64() >= 97 && d["r"].GetInt64() <= 103);
+            CPPUNIT_ASSERT_EQUAL(int64_t(-2), d["neg"].GetInt64());
+        }
+        values["x"] = "1.5";
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"sum\":-0.5}"),
+                             [&] {
+                                 Template t;
+                                 auto b = parse(R"({"sum":"${x+-2}"})");
+                                 t.compile_json(b, vars, &err, &names);
+                                 return t.expand(c);
+                             }());
+        // A sum of a string constant, an unknown name, and a variable not declared are errors.
+        Template bad;
+        CPPUNIT_ASSERT(!bad.compile_text("${x+word}", vars, &err, &names));
+        CPPUNIT_ASSERT_MESSAGE(err, err.find("string constant") != std::string::npos);
+        CPPUNIT_ASSERT(!bad.compile_text("${x+nope}", vars, &err, &names));
+        CPPUNIT_ASSERT(!bad.compile_text("${host}", vars, &err));
     }
 };
 

@@ -7,6 +7,8 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <ctime>
 
 namespace shd::robot {
@@ -86,7 +88,20 @@ bool Template::parse_string(std::string_view s, Place place, const Vars &vars, s
         std::string_view name = s.substr(dollar + 2, close - dollar - 2);
         Part p;
         p.place = place;
-        if (name == "index")
+        if (name.find('+') != std::string_view::npos) {
+            // A sum: every term must be a number at expansion time.
+            p.kind = Kind::sum;
+            size_t start = 0;
+            for (;;) {
+                size_t plus = name.find('+', start);
+                std::string_view term = name.substr(start, plus == std::string_view::npos ? name.npos : plus - start);
+                Part t;
+                if (!parse_term(term, vars, t, error)) return false;
+                p.terms.push_back(std::move(t));
+                if (plus == std::string_view::npos) break;
+                start = plus + 1;
+            }
+        } else if (name == "index")
             p.kind = Kind::index;
         else if (name == "seq")
             p.kind = Kind::seq;
@@ -101,13 +116,8 @@ bool Template::parse_string(std::string_view s, Place place, const Vars &vars, s
         else if (name == "now_ms")
             p.kind = Kind::now_ms;
         else if (name.substr(0, 5) == "rand:") {
-            std::string_view args = name.substr(5);
-            size_t colon = args.find(':');
-            if (colon == std::string_view::npos || !parse_int(args.substr(0, colon), p.lo) ||
-                !parse_int(args.substr(colon + 1), p.hi) || p.lo > p.hi)
-                return fail("bad placeholder ${" + std::string(name) +
-                            "}: expected ${rand:LO:HI} with integers LO <= HI");
-            p.kind = Kind::rand;
+            if (!parse_term(name, vars, p, error)) return false;
+            p.place = place;
         } else if (auto it = vars.find(std::string(name)); it != vars.end()) {
             // A constant is known now: splice it in as literal text of the right form.
             const std::string &json = it->second;
@@ -123,10 +133,13 @@ bool Template::parse_string(std::string_view s, Place place, const Vars &vars, s
             }
             i = close + 1;
             continue;
+        } else if (user_ && user_->count(name)) {
+            p.kind = Kind::user_var;
+            p.text = std::string(name);
         } else {
-            return fail(
-                "unknown placeholder ${" + std::string(name) +
-                "} (known: index, uid, seq, users, thread, now_us, now_ms, rand:LO:HI, or a name from \"vars\")");
+            return fail("unknown placeholder ${" + std::string(name) +
+                        "} (known: index, uid, seq, users, thread, now_us, now_ms, rand:LO:HI, A+B, a name from "
+                        "\"vars\" or a variable saved by \"save\" or \"set\")");
         }
         parts_.push_back(std::move(p));
         i = close + 1;
@@ -134,9 +147,48 @@ bool Template::parse_string(std::string_view s, Place place, const Vars &vars, s
     return true;
 }
 
-bool Template::compile_text(std::string_view text, const Vars &vars, std::string *error) {
+bool Template::parse_term(std::string_view name, const Vars &vars, Part &out, std::string *error) const {
+    auto fail = [&](const std::string &why) {
+        if (error) *error = why;
+        return false;
+    };
+    int64_t n = 0;
+    if (parse_int(name, n)) {
+        out.kind = Kind::literal;
+        out.text = std::string(name);
+        return true;
+    }
+    if (name.substr(0, 5) == "rand:") {
+        std::string_view args = name.substr(5);
+        size_t colon = args.find(':');
+        if (colon == std::string_view::npos || !parse_int(args.substr(0, colon), out.lo) ||
+            !parse_int(args.substr(colon + 1), out.hi) || out.lo > out.hi)
+            return fail("bad placeholder ${" + std::string(name) + "}: expected ${rand:LO:HI} with integers LO <= HI");
+        out.kind = Kind::rand;
+        return true;
+    }
+    if (auto it = vars.find(std::string(name)); it != vars.end()) {
+        if (it->second.empty() || it->second[0] == '"')
+            return fail("the term " + std::string(name) + " of a sum is a string constant: expected a number");
+        out.kind = Kind::literal;
+        out.text = it->second;
+        return true;
+    }
+    if (user_ && user_->count(name)) {
+        out.kind = Kind::user_var;
+        out.text = std::string(name);
+        return true;
+    }
+    return fail("bad term \"" + std::string(name) +
+                "\" in a sum: expected an integer, rand:LO:HI, a number from \"vars\" or a saved variable");
+}
+
+bool Template::compile_text(std::string_view text, const Vars &vars, std::string *error, const UserVars *user) {
     parts_.clear();
-    return parse_string(text, Place::text, vars, error);
+    user_ = user;
+    bool ok = parse_string(text, Place::text, vars, error);
+    user_ = nullptr;
+    return ok;
 }
 
 bool Template::compile_value(const rapidjson::Value &v, const Vars &vars, std::string *error) {
@@ -178,9 +230,13 @@ bool Template::compile_value(const rapidjson::Value &v, const Vars &vars, std::s
     return true;
 }
 
-bool Template::compile_json(const rapidjson::Value &value, const Vars &vars, std::string *error) {
+bool Template::compile_json(const rapidjson::Value &value, const Vars &vars, std::string *error,
+                            const UserVars *user) {
     parts_.clear();
-    return compile_value(value, vars, error);
+    user_ = user;
+    bool ok = compile_value(value, vars, error);
+    user_ = nullptr;
+    return ok;
 }
 
 std::string Template::expand(const TemplateContext &ctx) const {
@@ -189,41 +245,88 @@ std::string Template::expand(const TemplateContext &ctx) const {
     return out;
 }
 
-void Template::expand_into(const TemplateContext &ctx, std::string &out) const {
-    char num[24];
+double Template::term_value(const Part &p, const TemplateContext &ctx) {
+    switch (p.kind) {
+        case Kind::literal: return std::strtod(p.text.c_str(), nullptr);
+        case Kind::rand:
+            return double(ctx.rng ? std::uniform_int_distribution<int64_t>(p.lo, p.hi)(*ctx.rng) : p.lo);
+        case Kind::user_var: {
+            if (!ctx.user_vars) return 0;
+            auto it = ctx.user_vars->find(p.text);
+            if (it == ctx.user_vars->end()) return 0;
+            const std::string &v = it->second;
+            return std::strtod(v.c_str() + (!v.empty() && v[0] == '"' ? 1 : 0), nullptr);
+        }
+        default: return 0;
+    }
+}
+
+void Template::expand_part(const Part &p, const TemplateContext &ctx, std::string &out) const {
+    char num[32];
     auto put_int = [&](int64_t v) {
         auto [end, ec] = std::to_chars(num, num + sizeof num, v);
         (void)ec;
         out.append(num, size_t(end - num));
     };
-    for (const Part &p : parts_) {
-        switch (p.kind) {
-            case Kind::literal: out += p.text; break;
-            case Kind::index: put_int(int64_t(ctx.index)); break;
-            case Kind::seq: put_int(int64_t(ctx.seq)); break;
-            case Kind::users: put_int(int64_t(ctx.users)); break;
-            case Kind::thread: put_int(ctx.thread); break;
-            case Kind::now_us: put_int(realtime_us()); break;
-            case Kind::now_ms: put_int(realtime_us() / 1000); break;
-            case Kind::rand: {
-                int64_t v = p.lo;
-                if (ctx.rng) v = std::uniform_int_distribution<int64_t>(p.lo, p.hi)(*ctx.rng);
-                put_int(v);
-                break;
+    switch (p.kind) {
+        case Kind::literal: out += p.text; break;
+        case Kind::index: put_int(int64_t(ctx.index)); break;
+        case Kind::seq: put_int(int64_t(ctx.seq)); break;
+        case Kind::users: put_int(int64_t(ctx.users)); break;
+        case Kind::thread: put_int(ctx.thread); break;
+        case Kind::now_us: put_int(realtime_us()); break;
+        case Kind::now_ms: put_int(realtime_us() / 1000); break;
+        case Kind::rand: put_int(int64_t(term_value(p, ctx))); break;
+        case Kind::sum: {
+            double total = 0;
+            for (const Part &t : p.terms) total += term_value(t, ctx);
+            // Whole numbers print as integers (coordinates, ids); others with full precision.
+            if (std::fabs(total) < 9e15 && total == std::floor(total)) {
+                put_int(int64_t(total));
+            } else {
+                auto [end, ec] = std::to_chars(num, num + sizeof num, total);
+                (void)ec;
+                out.append(num, size_t(end - num));
             }
-            case Kind::uid:
-                if (p.place == Place::json_bare) {
-                    out += '"';
-                    append_escaped(out, ctx.uid);
-                    out += '"';
-                } else if (p.place == Place::json_in_string) {
-                    append_escaped(out, ctx.uid);
-                } else {
-                    out += ctx.uid;
-                }
-                break;
+            break;
         }
+        case Kind::user_var: {
+            const std::string *v = nullptr;
+            if (ctx.user_vars) {
+                auto it = ctx.user_vars->find(p.text);
+                if (it != ctx.user_vars->end()) v = &it->second;
+            }
+            bool is_string = v && !v->empty() && (*v)[0] == '"';
+            if (p.place == Place::json_bare) {
+                out += v ? *v : std::string("null");
+            } else if (!v || *v == "null") {
+            } else if (!is_string) {
+                out += *v;
+            } else if (p.place == Place::json_in_string) {
+                out.append(*v, 1, v->size() - 2);
+            } else {
+                rapidjson::Document d;
+                d.Parse(v->data(), v->size());
+                if (d.IsString()) out.append(d.GetString(), d.GetStringLength());
+            }
+            break;
+        }
+        case Kind::uid:
+            if (p.place == Place::json_bare) {
+                out += '"';
+                append_escaped(out, ctx.uid);
+                out += '"';
+            } else if (p.place == Place::json_in_string) {
+                append_escaped(out, ctx.uid);
+            } else {
+                out += ctx.uid;
+            }
+            break;
     }
+}
+
+void Template::expand_into(const TemplateContext &ctx, std::string &out) const {
+    for (const Part &p : parts_) expand_part(p, ctx, out);
 }
 
 }  // namespace shd::robot

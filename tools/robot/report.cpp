@@ -107,6 +107,16 @@ std::string report_json(const Report &r) {
     w.Key("failed"), w.Uint64(t.requests_failed);
     w.Key("perSecond"), w.Double(per_second(t.requests_ok, r.elapsed_seconds));
     w.Key("latencyMs"), latency(w, t.request_us);
+    w.Key("byRoute"), w.StartObject();
+    for (auto &[route, f] : t.requests_by_route) {
+        w.Key(route.c_str(), rapidjson::SizeType(route.size()));
+        w.StartObject();
+        w.Key("ok"), w.Uint64(f.ok);
+        w.Key("failed"), w.Uint64(f.failed);
+        w.Key("latencyMs"), latency(w, f.us);
+        w.EndObject();
+    }
+    w.EndObject();
     w.EndObject();
     w.Key("notifies"), w.Uint64(t.notifies);
     w.Key("pushes"), w.StartObject();
@@ -232,6 +242,12 @@ std::string report_text(const Report &r) {
     o += "requests   ok " + std::to_string(t.requests_ok) + "  failed " + std::to_string(t.requests_failed) + "  " +
          fmt("%.0f", per_second(t.requests_ok, r.elapsed_seconds)) + " req/s\n";
     o += latency_row("  latency ", t.request_us);
+    // Per route only when there is more than one: a single route's row would repeat the one above.
+    if (t.requests_by_route.size() > 1)
+        for (auto &[route, f] : t.requests_by_route) {
+            o += "  " + route + "  ok " + std::to_string(f.ok) + "  failed " + std::to_string(f.failed) + "\n";
+            o += latency_row("    ", f.us);
+        }
     o += "notifies   " + std::to_string(t.notifies) + "\n";
     o += "pushes     " + std::to_string(t.pushes) + "  " + fmt("%.0f", per_second(t.pushes, r.elapsed_seconds)) +
          " push/s\n";

@@ -5,8 +5,12 @@
 // mutex is contended only once a second when the driver takes them.
 #include "runner.hpp"
 
+#include "http_fetch.hpp"
 #include "rate_controller.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <shaddock/client.hpp>
 
 #include <chrono>
@@ -55,6 +59,39 @@ bool find_timestamp(std::string_view body, const std::string &field, int64_t &ou
     return true;
 }
 
+// The value at a dotted field path ("a.b.0.c": object keys and array indices), or null.
+const rapidjson::Value *field_at(const rapidjson::Value &root, const std::vector<std::string> &path) {
+    const rapidjson::Value *v = &root;
+    for (auto &key : path) {
+        if (v->IsObject()) {
+            auto it = v->FindMember(rapidjson::StringRef(key.data(), key.size()));
+            if (it == v->MemberEnd()) return nullptr;
+            v = &it->value;
+        } else if (v->IsArray()) {
+            char *end = nullptr;
+            unsigned long i = std::strtoul(key.c_str(), &end, 10);
+            if (key.empty() || *end || i >= v->Size()) return nullptr;
+            v = &(*v)[rapidjson::SizeType(i)];
+        } else {
+            return nullptr;
+        }
+    }
+    return v;
+}
+
+std::string to_json_text(const rapidjson::Value &v) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    v.Accept(w);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string path_text(const std::vector<std::string> &path) {
+    std::string s;
+    for (auto &k : path) s += (s.empty() ? "" : ".") + k;
+    return s;
+}
+
 struct ThreadStats {
     std::mutex mu;
     Snapshot s;
@@ -101,7 +138,16 @@ struct Runner::Impl {
     Impl(const Scenario &s, uint64_t f, uint64_t c, uint64_t t)
         : sc(s), first(f), count(c), total(t), rate_shape(s.rate) {}
 
+    std::map<std::string, std::vector<const Step *>> push_saves;  // route -> "on" steps with "save"
+    HttpPool http{4};
+
     void connect(User &u);
+    void open_client(User &u, const std::string &host, uint16_t port, std::function<void(bool)> done);
+    void send_http(User &u, const Step &st, const std::shared_ptr<Lane> &lane);
+    void connect_step(User &u, const Step &st, const std::shared_ptr<Lane> &lane);
+    // Applies the step's "save" to the user's variables and checks its "expect": the failed
+    // expectation ("code") or "" (also "" when the body is not JSON and nothing is asked of it).
+    std::string take_reply(User &u, const Step &st, std::string_view body);
     void advance(const std::shared_ptr<Lane> &lane);
     void finish_lane(const std::shared_ptr<Lane> &lane);
     void start_loop(const std::shared_ptr<Lane> &lane, const Step &st);
@@ -123,6 +169,8 @@ struct User {
     std::string uid;
     std::mt19937_64 rng;
     uint64_t seq = 0;
+    uint64_t client_gen = 0;  // which client's events still count (a "connect" step replaces the client)
+    std::map<std::string, std::string, std::less<>> vars;  // saved / set variables: name -> JSON text
     std::shared_ptr<Client> client;
     bool connected = false, finished = false, in_rate = false;
     std::shared_ptr<Lane> root;
@@ -140,6 +188,7 @@ struct User {
         c.thread = thread;
         c.uid = uid;
         c.rng = &rng;
+        c.user_vars = &vars;
         return c;
     }
     template <typename F>
@@ -164,6 +213,8 @@ double delay_ms(const Delay &d, std::mt19937_64 &rng) {
 void Runner::Impl::collect_routes(const std::vector<Step> &steps) {
     for (auto &st : steps) {
         if (st.kind == Step::Kind::on) push_fields[st.push_route] = st.latency_field;
+        if (st.kind == Step::Kind::on && (!st.saves.empty() || !st.forgets.empty() || !st.assigns.empty()))
+            push_saves[st.push_route].push_back(&st);
         if (st.kind == Step::Kind::wait_push) wait_routes.push_back(st.push_route);
         collect_routes(st.steps);
     }
@@ -212,6 +263,8 @@ void Runner::Impl::on_push(User &u, std::string_view route, std::string_view bod
         // A sender's clock slightly ahead of ours gives a negative delay: recorded as 0.
         if (timed) s.push_us.record(uint64_t(std::max<int64_t>(0, now - ts)));
     });
+    if (auto ps = push_saves.find(std::string(route)); ps != push_saves.end())
+        for (const Step *st : ps->second) take_reply(u, *st, body);
     auto w = u.waiters.find(route);
     if (w != u.waiters.end()) {
         while (!w->second.empty()) {
@@ -228,11 +281,20 @@ void Runner::Impl::on_push(User &u, std::string_view route, std::string_view bod
 }
 
 void Runner::Impl::connect(User &u) {
+    User *up = &u;
+    open_client(u, sc.host, sc.port, [this, up](bool ok) {
+        if (ok) advance(up->root);
+    });
+}
+
+// Creates the user's client for host:port and connects it; done(false) after a counted failure (the
+// user is finished then). The events of an earlier client of the user are ignored from now on.
+void Runner::Impl::open_client(User &u, const std::string &host, uint16_t port, std::function<void(bool)> done) {
     if (stopping) return;
     shd::client::Options o;
     shd::client::parse_transport(sc.transport, o.transport);
-    o.host = sc.host;
-    o.port = sc.port;
+    o.host = host;
+    o.port = port;
     o.ws_path = sc.ws_path;
     o.tls_ca_file = sc.tls_ca_file;
     o.handshake_user = sc.handshake_user;
@@ -240,16 +302,27 @@ void Runner::Impl::connect(User &u) {
     o.request_timeout_ms = sc.request_timeout_ms;
     o.cache = cache;
     User *up = &u;
+    uint64_t gen = ++u.client_gen;
     shd::client::Events ev;
-    ev.on_kick = [up](std::string_view) { up->record([](Snapshot &s) { s.error("connection:kicked"); }); };
-    ev.on_disconnected = [this, up](const Error &e) {
-        if (stopping || up->finished) return;
+    ev.on_kick = [up, gen](std::string_view) {
+        if (up->client_gen == gen) up->record([](Snapshot &s) { s.error("connection:kicked"); });
+    };
+    ev.on_disconnected = [this, up, gen](const Error &e) {
+        if (stopping || up->finished || up->client_gen != gen) return;
         up->record([&](Snapshot &s) {
             ++s.disconnects;
             s.error(std::string("connection:") + shd::client::error_name(e.code));
         });
         user_finished(*up);
     };
+    if (u.client) {
+        // The old client goes quietly: its events no longer count (client_gen moved on).
+        if (u.connected) {
+            u.connected = false;
+            connected.fetch_sub(1);
+        }
+        u.client->disconnect();
+    }
     u.client = Client::create(*loop, o, ev, u.thread);
     for (auto &[route, field] : push_fields)
         u.client->on(route, [this, up, r = route](std::string_view body) { on_push(*up, r, body); });
@@ -258,7 +331,7 @@ void Runner::Impl::connect(User &u) {
             u.client->on(route, [this, up, r = route](std::string_view body) { on_push(*up, r, body); });
     u.client->on_any([this, up](std::string_view route, std::string_view body) { on_push(*up, route, body); });
     int64_t t0 = mono_us();
-    u.client->connect([this, up, t0](const Error &e) {
+    u.client->connect([this, up, t0, done = std::move(done)](const Error &e) {
         if (stopping) return;
         if (e) {
             up->record([&](Snapshot &s) {
@@ -266,6 +339,7 @@ void Runner::Impl::connect(User &u) {
                 s.error(std::string("connect:") + shd::client::error_name(e.code));
             });
             user_finished(*up);
+            done(false);
             return;
         }
         uint64_t took = uint64_t(mono_us() - t0);
@@ -275,7 +349,124 @@ void Runner::Impl::connect(User &u) {
         });
         up->connected = true;
         connected.fetch_add(1);
-        advance(up->root);
+        done(true);
+    });
+}
+
+std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view body) {
+    if (st.saves.empty() && st.expects.empty() && st.forgets.empty() && st.assigns.empty()) return "";
+    rapidjson::Document d;
+    d.Parse(body.data(), body.size());
+    if (d.HasParseError()) return st.expects.empty() ? "" : path_text(st.expects[0].path);
+    TemplateContext ctx = u.context();
+    // A push that does not meet "when" changes nothing.
+    for (auto &[path, t] : st.whens) {
+        const rapidjson::Value *v = field_at(d, path);
+        std::string want_text = t.expand(ctx);
+        rapidjson::Document want;
+        want.Parse(want_text.data(), want_text.size());
+        if (!v || want.HasParseError() || !(*v == want)) return "";
+    }
+    for (auto &fg : st.forgets) {
+        auto have = u.vars.find(fg.var);
+        const rapidjson::Value *v = field_at(d, fg.path);
+        if (have == u.vars.end() || !v) continue;
+        rapidjson::Document mine;
+        mine.Parse(have->second.data(), have->second.size());
+        bool gone = *v == mine;
+        if (v->IsArray())
+            for (auto &e : v->GetArray()) gone = gone || e == mine;
+        if (gone) u.vars.erase(have);
+    }
+    if (!st.assigns.empty()) {
+        std::vector<std::string> values;
+        for (auto &[name, t] : st.assigns) values.push_back(t.expand(ctx));
+        for (size_t i = 0; i < st.assigns.size(); ++i) u.vars[st.assigns[i].first] = std::move(values[i]);
+    }
+    for (auto &sv : st.saves)
+        if (const rapidjson::Value *v = field_at(d, sv.path)) u.vars[sv.var] = to_json_text(*v);
+    for (auto &ex : st.expects) {
+        const rapidjson::Value *v = field_at(d, ex.path);
+        rapidjson::Document want;
+        want.Parse(ex.json.data(), ex.json.size());
+        if (!v || !(*v == want)) return path_text(ex.path);
+    }
+    return "";
+}
+
+void Runner::Impl::send_http(User &u, const Step &st, const std::shared_ptr<Lane> &lane) {
+    TemplateContext ctx = u.context();
+    HttpPool::Job job;
+    job.host = st.http_host.expand(ctx);
+    std::string port = st.http_port.expand(ctx);
+    job.path = st.http_path.expand(ctx);
+    job.method = st.http_method;
+    job.body = st.body.expand(ctx);
+    job.timeout_ms = st.timeout_ms ? st.timeout_ms : sc.request_timeout_ms;
+    std::string route = "http " + st.http_method + " " + job.path;
+    char *end = nullptr;
+    unsigned long p = std::strtoul(port.c_str(), &end, 10);
+    if (port.empty() || *end || p == 0 || p > 65535) {
+        u.record([&](Snapshot &s) {
+            ++s.requests_failed;
+            ++s.route(route).failed;
+            s.error("http:bad_port");
+        });
+        loop->post(u.thread, [this, lane] { advance(lane); });
+        return;
+    }
+    job.port = uint16_t(p);
+    User *up = &u;
+    const Step *stp = &st;
+    int64_t t0 = mono_us();
+    job.done = [this, up, stp, lane, t0, route](HttpAnswer a) {
+        uint64_t took = uint64_t(mono_us() - t0);
+        // Back on the user's thread: the user's variables and figures are its own.
+        loop->post(up->thread, [this, up, stp, lane, took, route, a = std::move(a)] {
+            if (stopping) return;
+            std::string failed;
+            if (a.status == 0)
+                failed = "http:" + a.error;
+            else if (a.status < 200 || a.status > 299)
+                failed = "http:status_" + std::to_string(a.status);
+            else if (std::string bad = take_reply(*up, *stp, a.body); !bad.empty())
+                failed = "http:expect_" + bad;
+            up->record([&](Snapshot &s) {
+                RouteFigures &f = s.route(route);
+                if (!failed.empty()) {
+                    ++s.requests_failed;
+                    ++f.failed;
+                    s.error(failed);
+                } else {
+                    ++s.requests_ok;
+                    ++f.ok;
+                    s.request_us.record(took);
+                    f.us.record(took);
+                }
+            });
+            advance(lane);
+        });
+    };
+    http.submit(std::move(job));
+}
+
+void Runner::Impl::connect_step(User &u, const Step &st, const std::shared_ptr<Lane> &lane) {
+    TemplateContext ctx = u.context();
+    std::string host = st.connect_host.expand(ctx), port = st.connect_port.expand(ctx);
+    // A port saved from a reply may be a JSON number or a string holding one.
+    char *end = nullptr;
+    unsigned long p = std::strtoul(port.c_str(), &end, 10);
+    if (port.empty() || *end || p == 0 || p > 65535 || host.empty()) {
+        u.record([&](Snapshot &s) {
+            ++s.connects_failed;
+            s.error("connect:bad_address");
+        });
+        user_finished(u);
+        u.client->disconnect();
+        return;
+    }
+    open_client(u, host, uint16_t(p), [this, lane](bool ok) {
+        if (ok) advance(lane);
     });
 }
 
@@ -284,18 +475,28 @@ void Runner::Impl::send_request(User &u, const Step &st, const std::shared_ptr<L
     ++u.seq;
     std::string route = st.route.expand(ctx), body = st.body.expand(ctx);
     User *up = &u;
+    const Step *stp = &st;
     int64_t t0 = mono_us();
     u.client->request(
         route, body,
-        [this, up, lane, t0](const Error &e, std::string_view) {
+        [this, up, stp, lane, t0, route](const Error &e, std::string_view reply) {
             uint64_t took = uint64_t(mono_us() - t0);
+            std::string bad = e ? std::string() : take_reply(*up, *stp, reply);
             up->record([&](Snapshot &s) {
+                RouteFigures &f = s.route(route);
                 if (e) {
                     ++s.requests_failed;
+                    ++f.failed;
                     s.error(std::string("request:") + shd::client::error_name(e.code));
+                } else if (!bad.empty()) {
+                    ++s.requests_failed;
+                    ++f.failed;
+                    s.error("request:expect_" + bad);
                 } else {
                     ++s.requests_ok;
+                    ++f.ok;
                     s.request_us.record(took);
+                    f.us.record(took);
                 }
             });
             if (lane) advance(lane);
@@ -313,7 +514,31 @@ void Runner::Impl::advance(const std::shared_ptr<Lane> &lane) {
         }
         const Step &st = (*lane->steps)[lane->pc++];
         if (u.index < st.only_lo || u.index > st.only_hi) continue;
+        if (!st.if_set.empty() || !st.if_unset.empty()) {
+            auto is_set = [&](const std::string &name) {
+                auto it = u.vars.find(name);
+                return it != u.vars.end() && it->second != "null";
+            };
+            if (!st.if_set.empty() && !is_set(st.if_set)) continue;
+            if (!st.if_unset.empty() && is_set(st.if_unset)) continue;
+        }
         switch (st.kind) {
+            case Step::Kind::set: {
+                TemplateContext ctx = u.context();
+                // Values first, then assignments: {"a": "${b}", "b": "${a}"} swaps.
+                std::vector<std::string> values;
+                for (auto &[name, t] : st.sets) values.push_back(t.expand(ctx));
+                for (size_t i = 0; i < st.sets.size(); ++i) u.vars[st.sets[i].first] = std::move(values[i]);
+                continue;
+            }
+            case Step::Kind::http:
+                lane->went_async = true;
+                send_http(u, st, lane);
+                return;
+            case Step::Kind::connect:
+                lane->went_async = true;
+                connect_step(u, st, lane);
+                return;
             case Step::Kind::notify: {
                 TemplateContext ctx = u.context();
                 ++u.seq;
@@ -523,6 +748,8 @@ void Runner::stop() {
     Impl &m = *impl_;
     if (!m.loop) return;
     m.stopping = true;
+    // The HTTP threads post to the loop: they end first.
+    m.http.stop();
     // Destroying the Loop closes every client, fails pending calls with `cancelled` (ignored now) and
     // joins its threads. Those threads read m.loop (post, post_after) until they are joined, so the
     // pointer is cleared only afterwards (reset() would write it first: a data race).

@@ -118,10 +118,120 @@ public:
         text_template(s_.uid, get_string(d, p, "uid", "user${index}"), "$.uid");
         s_.push_timestamp_field = get_string(d, p, "pushTimestampField", "ts");
         const Value *script = member(d, "script");
-        if (script) steps(*script, "$.script", s_.script);
+        if (script) {
+            collect_user_vars(*script);
+            steps(*script, "$.script", s_.script);
+        }
     }
 
 private:
+    // The names given by "save" and "set" anywhere in the script: templates may use them before the
+    // step that sets them (an unset variable expands to null / "").
+    void collect_user_vars(const Value &v) {
+        if (v.IsArray()) {
+            for (auto &e : v.GetArray()) collect_user_vars(e);
+        } else if (v.IsObject()) {
+            for (const char *key : {"save", "set", "forget", "assign"})
+                if (const Value *m = member(v, key); m && m->IsObject())
+                    for (auto &e : m->GetObject()) {
+                        std::string name(e.name.GetString(), e.name.GetStringLength());
+                        if (!name.empty() && name.find_first_of("${}:+") == std::string::npos && !vars_.count(name) &&
+                            !builtin(name))
+                            user_vars_.insert(name);
+                    }
+            if (const Value *l = member(v, "loop"); l && l->IsObject())
+                if (const Value *inner = member(*l, "steps")) collect_user_vars(*inner);
+        }
+    }
+
+    static bool builtin(const std::string &name) {
+        for (const char *b : {"index", "seq", "users", "thread", "uid", "now_us", "now_ms"})
+            if (name == b) return true;
+        return name.compare(0, 5, "rand:") == 0;
+    }
+
+    static std::vector<std::string> field_path(const std::string &text) {
+        std::vector<std::string> out;
+        size_t start = 0;
+        for (;;) {
+            size_t dot = text.find('.', start);
+            out.push_back(text.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+            if (dot == std::string::npos) break;
+            start = dot + 1;
+        }
+        return out;
+    }
+
+    void saves(const Value &v, Step &st, const char *key = "save") {
+        const Value *m = member(v, key);
+        if (!m) return;
+        const std::string p = st.path + "." + key;
+        if (!m->IsObject()) bad(p, "expected an object {VARIABLE: \"field.path\"}", m);
+        for (auto &e : m->GetObject()) {
+            std::string name(e.name.GetString(), e.name.GetStringLength());
+            if (!user_vars_.count(name))
+                bad(p + "." + name, "a variable name may not be empty, hold $ { } : +, be a name from \"vars\" or a built-in (index, uid, ...)");
+            if (!e.value.IsString() || e.value.GetStringLength() == 0)
+                bad(p + "." + name, "expected a field path like \"player.id\" or \"entities.mob.0.entityId\"", &e.value);
+            (std::string(key) == "save" ? st.saves : st.forgets).push_back({name, field_path(e.value.GetString())});
+        }
+    }
+
+    void expects(const Value &v, Step &st) {
+        const Value *m = member(v, "expect");
+        if (!m) return;
+        const std::string p = st.path + ".expect";
+        if (!m->IsObject()) bad(p, "expected an object {\"field.path\": VALUE}", m);
+        for (auto &e : m->GetObject()) {
+            rapidjson::StringBuffer buf;
+            rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+            e.value.Accept(w);
+            st.expects.push_back({field_path(e.name.GetString()), std::string(buf.GetString(), buf.GetSize())});
+        }
+    }
+
+    void conditions(const Value &v, Step &st) {
+        for (auto [key, slot] : {std::pair{"ifSet", &st.if_set}, std::pair{"ifUnset", &st.if_unset}}) {
+            const Value *m = member(v, key);
+            if (!m) continue;
+            if (!m->IsString() || !user_vars_.count(m->GetString()))
+                bad(st.path + "." + key, "expected the name of a variable saved by \"save\" or \"set\"", m);
+            *slot = m->GetString();
+        }
+    }
+
+    void assignments(const Value &arg, const std::string &ap, std::vector<std::pair<std::string, Template>> &out) {
+        if (!arg.IsObject() || arg.MemberCount() == 0) bad(ap, "expected an object {VARIABLE: VALUE, ..}", &arg);
+        for (auto &e : arg.GetObject()) {
+            std::string name(e.name.GetString(), e.name.GetStringLength());
+            if (!user_vars_.count(name))
+                bad(ap + "." + name,
+                    "a variable name may not be empty, hold $ { } : +, be a name from \"vars\" or a built-in (index, uid, ...)");
+            Template t;
+            json_template(t, e.value, ap + "." + name);
+            out.emplace_back(name, std::move(t));
+        }
+    }
+
+    void json_template(Template &t, const Value &v, const std::string &path) {
+        std::string why;
+        if (!t.compile_json(v, vars_, &why, &user_vars_)) bad(path, why);
+    }
+
+    // A host or port: a string template, or (a port) a number.
+    void address_template(Template &t, const Value &obj, const std::string &p, const char *key, const char *fallback) {
+        const Value *v = member(obj, key);
+        if (!v) {
+            text_template(t, fallback, p + "." + key);
+        } else if (v->IsUint64() && v->GetUint64() >= 1 && v->GetUint64() <= 65535) {
+            text_template(t, std::to_string(v->GetUint64()), p + "." + key);
+        } else if (v->IsString() && v->GetStringLength() > 0) {
+            text_template(t, v->GetString(), p + "." + key);
+        } else {
+            bad(p + "." + key, "expected a non-empty string template or a port number", v);
+        }
+    }
+
     void server(const Value &v) {
         const std::string p = "$.server";
         if (!v.IsObject()) bad(p, "expected an object", &v);
@@ -149,7 +259,7 @@ private:
 
     void text_template(Template &t, const std::string &text, const std::string &path) {
         std::string why;
-        if (!t.compile_text(text, vars_, &why)) bad(path, why);
+        if (!t.compile_text(text, vars_, &why, &user_vars_)) bad(path, why);
     }
 
     void steps(const Value &v, const std::string &path, std::vector<Step> &out) {
@@ -193,12 +303,13 @@ private:
             return;
         }
         if (!b->IsObject()) bad(st.path + ".body", "expected a JSON object", b);
-        if (!st.body.compile_json(*b, vars_, &why)) bad(st.path + ".body", why);
+        if (!st.body.compile_json(*b, vars_, &why, &user_vars_)) bad(st.path + ".body", why);
     }
 
     void step(const Value &v, Step &st) {
         if (!v.IsObject()) bad(st.path, "expected a step object", &v);
-        static const char *kinds[] = {"request", "notify", "on", "waitPush", "sleep", "loop", "rate", "disconnect"};
+        static const char *kinds[] = {"request", "notify", "on",   "waitPush", "sleep",  "loop",
+                                      "rate",    "disconnect", "http", "set",      "connect"};
         const char *kind = nullptr;
         for (const char *k : kinds) {
             if (member(v, k)) {
@@ -208,35 +319,84 @@ private:
             }
         }
         if (!kind)
-            bad(st.path, "expected one of the keys request, notify, on, waitPush, sleep, loop, rate, disconnect", &v);
+            bad(st.path,
+                "expected one of the keys request, notify, on, waitPush, sleep, loop, rate, disconnect, http, set, "
+                "connect",
+                &v);
         only_users(v, st);
+        conditions(v, st);
         std::string k = kind;
         const Value &arg = *member(v, kind);
         const std::string ap = st.path + "." + k;
         if (k == "request" || k == "notify") {
             st.kind = k == "request" ? Step::Kind::request : Step::Kind::notify;
-            only_keys(v, st.path, {kind, "body", "timeoutMs", "onlyUsers"});
+            if (k == "request")
+                only_keys(v, st.path, {kind, "body", "timeoutMs", "save", "expect", "onlyUsers", "ifSet", "ifUnset"});
+            else
+                only_keys(v, st.path, {kind, "body", "timeoutMs", "onlyUsers", "ifSet", "ifUnset"});
             if (!arg.IsString() || arg.GetStringLength() == 0) bad(ap, "expected a route string", &arg);
             text_template(st.route, arg.GetString(), ap);
             body(v, st);
             st.timeout_ms = uint32_t(get_uint(v, st.path, "timeoutMs", 0, 0, 3600000));
+            saves(v, st);
+            expects(v, st);
+        } else if (k == "http") {
+            st.kind = Step::Kind::http;
+            only_keys(v, st.path, {kind, "body", "timeoutMs", "save", "expect", "onlyUsers", "ifSet", "ifUnset"});
+            if (!arg.IsObject()) bad(ap, "expected an object {method, host, port, path}", &arg);
+            only_keys(arg, ap, {"method", "host", "port", "path"});
+            st.http_method = get_string(arg, ap, "method", "POST");
+            if (st.http_method != "POST" && st.http_method != "GET" && st.http_method != "PUT")
+                bad(ap + ".method", "expected \"GET\", \"POST\" or \"PUT\"", member(arg, "method"));
+            address_template(st.http_host, arg, ap, "host", s_.host.c_str());
+            address_template(st.http_port, arg, ap, "port", "80");
+            std::string path = get_string(arg, ap, "path", "/");
+            if (path.empty() || path[0] != '/') bad(ap + ".path", "expected a path starting with /", member(arg, "path"));
+            text_template(st.http_path, path, ap + ".path");
+            body(v, st);
+            st.timeout_ms = uint32_t(get_uint(v, st.path, "timeoutMs", 0, 0, 3600000));
+            saves(v, st);
+            expects(v, st);
+        } else if (k == "set") {
+            st.kind = Step::Kind::set;
+            only_keys(v, st.path, {kind, "onlyUsers", "ifSet", "ifUnset"});
+            assignments(arg, ap, st.sets);
+        } else if (k == "connect") {
+            st.kind = Step::Kind::connect;
+            only_keys(v, st.path, {kind, "onlyUsers", "ifSet", "ifUnset"});
+            if (!arg.IsObject()) bad(ap, "expected an object {host, port}", &arg);
+            only_keys(arg, ap, {"host", "port"});
+            address_template(st.connect_host, arg, ap, "host", s_.host.c_str());
+            address_template(st.connect_port, arg, ap, "port", std::to_string(s_.port).c_str());
         } else if (k == "on" || k == "waitPush") {
             st.kind = k == "on" ? Step::Kind::on : Step::Kind::wait_push;
             if (k == "on")
-                only_keys(v, st.path, {kind, "latencyField", "onlyUsers"});
+                only_keys(v, st.path,
+                          {kind, "latencyField", "save", "forget", "when", "assign", "onlyUsers", "ifSet", "ifUnset"});
             else
-                only_keys(v, st.path, {kind, "timeoutMs", "onlyUsers"});
+                only_keys(v, st.path, {kind, "timeoutMs", "onlyUsers", "ifSet", "ifUnset"});
+            saves(v, st);
+            saves(v, st, "forget");
+            if (const Value *w = member(v, "when")) {
+                if (!w->IsObject()) bad(st.path + ".when", "expected an object {\"field.path\": VALUE}", w);
+                for (auto &e : w->GetObject()) {
+                    Template t;
+                    json_template(t, e.value, st.path + ".when." + e.name.GetString());
+                    st.whens.emplace_back(field_path(e.name.GetString()), std::move(t));
+                }
+            }
+            if (const Value *a = member(v, "assign")) assignments(*a, st.path + ".assign", st.assigns);
             if (!arg.IsString() || arg.GetStringLength() == 0) bad(ap, "expected a route string", &arg);
             st.push_route = arg.GetString();
             st.latency_field = get_string(v, st.path, "latencyField", s_.push_timestamp_field);
             st.timeout_ms = uint32_t(get_uint(v, st.path, "timeoutMs", 10000, 1, 3600000));
         } else if (k == "sleep") {
             st.kind = Step::Kind::sleep;
-            only_keys(v, st.path, {kind, "onlyUsers"});
+            only_keys(v, st.path, {kind, "onlyUsers", "ifSet", "ifUnset"});
             delay(arg, ap, st.delay);
         } else if (k == "loop") {
             st.kind = Step::Kind::loop;
-            only_keys(v, st.path, {kind, "onlyUsers"});
+            only_keys(v, st.path, {kind, "onlyUsers", "ifSet", "ifUnset"});
             if (!arg.IsObject()) bad(ap, "expected an object {count, inFlight, steps}", &arg);
             only_keys(arg, ap, {"count", "inFlight", "steps"});
             st.count = get_uint(arg, ap, "count", 0, 0, UINT64_MAX);
@@ -320,6 +480,7 @@ private:
 
     Scenario &s_;
     Template::Vars vars_;
+    Template::UserVars user_vars_;
 };
 
 void set_member(rapidjson::Document &d, rapidjson::Value &obj, const char *key, rapidjson::Value v) {

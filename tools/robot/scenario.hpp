@@ -33,8 +33,21 @@ struct RateSpec {
     double stop_error_ratio = 0;     // failed/(ok+failed) of the step; 0 = not a condition
 };
 
+// "save": a per-user variable set from a field of a reply or push body. `path` is dotted: object keys
+// and array indices ("entities.mob.0.entityId"); an absent field leaves the variable as it was.
+struct Save {
+    std::string var;
+    std::vector<std::string> path;
+};
+
+// "expect": a reply (or HTTP answer) whose field `path` is not `json` (compared as JSON values) fails.
+struct Expect {
+    std::vector<std::string> path;
+    std::string json;
+};
+
 struct Step {
-    enum class Kind { request, notify, on, wait_push, sleep, loop, rate, disconnect };
+    enum class Kind { request, notify, on, wait_push, sleep, loop, rate, disconnect, http, set, connect };
     Kind kind = Kind::request;
     std::string path;  // JSON path in the scenario ("$.script[2]"), for messages
     // request / notify / rate
@@ -52,8 +65,25 @@ struct Step {
     std::vector<Step> steps;
     // rate
     RateSpec rate;
-    // every step: only users with lo <= index <= hi run it
+    // request, http, on: variables taken from the reply / push; request, http: what the reply must hold
+    std::vector<Save> saves;
+    std::vector<Save> forgets;  // on: the variable is unset when the field (or an element of it) equals it
+    std::vector<Expect> expects;
+    // on: conditions (field path -> value template, compared as JSON) a push must meet before its
+    // save, forget and assign apply; assign: variable -> value template, applied to such pushes
+    std::vector<std::pair<std::vector<std::string>, Template>> whens;
+    std::vector<std::pair<std::string, Template>> assigns;
+    // http: method, host, port (templates; the port expands to a number) and path; the body is `body`
+    std::string http_method = "POST";
+    Template http_host, http_port, http_path;
+    // set: variable -> value template (JSON)
+    std::vector<std::pair<std::string, Template>> sets;
+    // connect: host and port templates (the transport and timeouts are the scenario's)
+    Template connect_host, connect_port;
+    // every step: only users with lo <= index <= hi run it; if_set / if_unset: only users whose
+    // variable is set (not absent or null) / unset
     uint64_t only_lo = 0, only_hi = UINT64_MAX;
+    std::string if_set, if_unset;
 };
 
 struct Scenario {

@@ -25,11 +25,24 @@ void Snapshot::merge(const Snapshot &o) {
         else
             pushes_by_route["(other routes)"] += n;
     }
+    for (auto &[k, f] : o.requests_by_route) {
+        RouteFigures &mine = route(k);
+        mine.ok += f.ok;
+        mine.failed += f.failed;
+        mine.us.merge(f.us);
+    }
     request_us.merge(o.request_us);
     push_us.merge(o.push_us);
     connect_us.merge(o.connect_us);
     users_connected += o.users_connected;
     rate_senders += o.rate_senders;
+}
+
+RouteFigures &Snapshot::route(std::string_view r) {
+    auto it = requests_by_route.find(r);
+    if (it != requests_by_route.end()) return it->second;
+    if (requests_by_route.size() >= kMaxPushRoutes) return requests_by_route["(other routes)"];
+    return requests_by_route.emplace(std::string(r), RouteFigures()).first->second;
 }
 
 uint64_t Snapshot::error_count() const {
@@ -73,6 +86,18 @@ std::string Snapshot::to_json() const {
     put_map(out, errors);
     out += ",\"pushesByRoute\":";
     put_map(out, pushes_by_route);
+    out += ",\"requestsByRoute\":{";
+    bool first = true;
+    for (auto &[k, f] : requests_by_route) {
+        if (!first) out += ',';
+        first = false;
+        rapidjson::StringBuffer buf;
+        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+        w.String(k.data(), rapidjson::SizeType(k.size()));
+        out.append(buf.GetString(), buf.GetSize());
+        out += ":{\"ok\":" + std::to_string(f.ok) + ",\"failed\":" + std::to_string(f.failed) + ",\"us\":" + f.us.to_json() + "}";
+    }
+    out += '}';
     out += ",\"requestUs\":" + request_us.to_json();
     out += ",\"pushUs\":" + push_us.to_json();
     out += ",\"connectUs\":" + connect_us.to_json();
@@ -106,6 +131,25 @@ bool Snapshot::from_value(const rapidjson::Value &v, std::string *error) {
         for (auto &m : it->value.GetObject()) {
             if (!m.value.IsUint64()) return fail(std::string(key) + " values must be unsigned integers");
             (*map)[std::string(m.name.GetString(), m.name.GetStringLength())] = m.value.GetUint64();
+        }
+    }
+    // Optional: agents of an older robot do not send it.
+    if (auto it = v.FindMember("requestsByRoute"); it != v.MemberEnd()) {
+        if (!it->value.IsObject()) return fail("requestsByRoute must be an object");
+        for (auto &m : it->value.GetObject()) {
+            auto ok = m.value.IsObject() ? m.value.FindMember("ok") : v.MemberEnd();
+            auto failed = m.value.IsObject() ? m.value.FindMember("failed") : v.MemberEnd();
+            auto us = m.value.IsObject() ? m.value.FindMember("us") : v.MemberEnd();
+            if (!m.value.IsObject() || ok == m.value.MemberEnd() || !ok->value.IsUint64() ||
+                failed == m.value.MemberEnd() || !failed->value.IsUint64() || us == m.value.MemberEnd())
+                return fail("requestsByRoute entries must be {ok, failed, us}");
+            RouteFigures &f = s.route(std::string_view(m.name.GetString(), m.name.GetStringLength()));
+            f.ok += ok->value.GetUint64();
+            f.failed += failed->value.GetUint64();
+            Histogram h;
+            std::string why;
+            if (!h.from_value(us->value, &why)) return fail("requestsByRoute: " + why);
+            f.us.merge(h);
         }
     }
     for (auto [key, h] : {std::pair{"requestUs", &s.request_us}, std::pair{"pushUs", &s.push_us},

@@ -18,6 +18,13 @@ namespace shd::robot {
 // "(other routes)" so that a server inventing routes cannot grow the robot's memory.
 constexpr size_t kMaxPushRoutes = 256;
 
+// The requests (and http steps) of one route: counted apart so that a game's moves and attacks have
+// their own latency. Routes come from the scenario's templates; bounded like push routes.
+struct RouteFigures {
+    uint64_t ok = 0, failed = 0;
+    Histogram us;  // successful ones only
+};
+
 struct Snapshot {
     uint64_t requests_ok = 0;
     uint64_t requests_failed = 0;
@@ -29,6 +36,7 @@ struct Snapshot {
     // Failures by "<what>:<error>", e.g. "request:timeout", "connect:connect_failed", "waitPush:timeout".
     std::map<std::string, uint64_t, std::less<>> errors;
     std::map<std::string, uint64_t, std::less<>> pushes_by_route;
+    std::map<std::string, RouteFigures, std::less<>> requests_by_route;
     Histogram request_us;  // request -> reply, successful requests only
     Histogram push_us;     // sender's timestamp field -> receipt, pushes that carry one
     Histogram connect_us;  // connect() -> handshake done
@@ -41,6 +49,8 @@ struct Snapshot {
     // Adds `n` to errors[key] (a failure is always counted there and in one of the *_failed counters).
     void error(const std::string &key, uint64_t n = 1) { errors[key] += n; }
     uint64_t error_count() const;
+    // The figures of `route` (pooled under "(other routes)" past kMaxPushRoutes routes).
+    RouteFigures &route(std::string_view route);
 
     std::string to_json() const;
     // Reads to_json() output from a parsed value; false with *error set when it is not that form.
