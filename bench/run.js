@@ -247,7 +247,6 @@ class Bench {
     }
   }
 
-  // Master + 4 servers (a connector and 3 bench servers), each measured `startupRuns` times.
   // The MMO demo: robots playing one scene, ramped until success < 99.5 % or move/attack p99 > 200 ms
   // (bench/mmo/mmo_bench.js). The quick run only checks that 10 robots play without a failure.
   async mmo(mode) {
@@ -258,6 +257,7 @@ class Bench {
     this.results.push({ row: 'mmo_' + mode, label: 'Shaddock', maxUsers: r.maxUsers, steps: r.steps });
   }
 
+  // Master + 4 servers (a connector and 3 bench servers), each measured `startupRuns` times.
   async startup() {
     for (const [label, kind] of [['Shaddock', 'shaddock'], ['Pomelo', 'pomelo']]) {
       const runs = [];

@@ -67,6 +67,9 @@ async function prepareAppDir({ syncInterval = 60000, pg = null } = {}) {
   const sync = plugins.plugins.find((p) => p.name === 'sync').options;
   sync.interval = syncInterval;
   if (pg) usePostgres(sync, pg);
+  // The master's admin HTTP port (7001 by default) on any free port: test clusters run side by side.
+  const cluster = plugins.plugins.find((p) => p.name === 'cluster');
+  cluster.options = { ...(cluster.options || {}), adminHttpPort: 0 };
   fs.writeFileSync(path.join(dir, 'config', 'plugins.json'), JSON.stringify(plugins));
   return dir;
 }
