@@ -14,6 +14,8 @@ const path = require('path');
 const { requireInterop } = require('../connector/lib/harness');
 const { Checks, requiredEnv } = require('../../tools/node/util');
 const { prepareAppDir, startMmoCluster } = require('./mmo_cluster');
+const page_ = require('./browser_page');
+const { clickWorld } = page_;
 const { chromium } = requireInterop('playwright-core');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
@@ -23,39 +25,10 @@ const VIEW = { width: 1000, height: 700 };
 
 const S = (page, expr) => page.evaluate(expr);
 const ents = (page) => page.evaluate(() => window.__mmo.entities());
-async function until(page, fn, arg, what, ms = 20000) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout: ms, polling: 50 });
-  } catch (e) {
-    const st = await page.evaluate(() => ({ state: window.__mmo.S.state, error: window.__mmo.S.lastError, pushes: window.__mmo.S.pushes }));
-    throw new Error(`waiting for ${what}: ${e.message.split('\n')[0]}; page ${JSON.stringify(st)}`);
-  }
-}
-
-// Clicks the canvas at a world point; throws when the point is off screen or under a panel.
-async function clickWorld(page, x, y) {
-  const s = await page.evaluate(([wx, wy]) => {
-    const p = window.__mmo.worldToScreen(wx, wy);
-    return { x: p.x, y: p.y, canvas: document.elementFromPoint(p.x, p.y) === document.getElementById('scene') };
-  }, [x, y]);
-  if (!s.canvas) throw new Error(`(${x},${y}) is off screen or under a panel at ${JSON.stringify(s)}`);
-  await page.mouse.click(s.x, s.y);
-}
-
-async function enter(browser, url, name, heroName, role) {
-  const page = await (await browser.newContext({ viewport: VIEW })).newPage();
-  page.on('pageerror', (e) => checks.fail(`no script error on ${name}'s page`, e));
-  await page.goto(url);
-  await page.fill('#username', name);
-  await page.fill('#password', 'secret-' + name);
-  await page.click('#register');
-  await page.waitForSelector('#create:not([hidden])', { timeout: 20000 });
-  await page.click(`.hero-choice[data-role="${role}"]`);
-  await page.fill('#hero-name', heroName);
-  await page.click('#create-btn');
-  await until(page, () => window.__mmo.S.state === 'playing', null, `${heroName} to enter the scene`, 30000);
-  return page;
-}
+// The real cluster answers later than the stand-in: 20 s per wait unless told.
+const until = (page, fn, arg, what, ms = 20000) => page_.until(page, fn, arg, what, ms);
+const enter = (browser, url, name, heroName, role) => page_.registerAndCreate(browser, checks, url, name, heroName, role,
+  { view: VIEW, ms: 20000 });
 
 // Walks by clicks on free ground toward (x, y) until within `near` px: each click aims at most 280 px
 // ahead (so the point is on screen) at a point the client's own map says is reachable, where no

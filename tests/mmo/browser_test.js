@@ -13,50 +13,16 @@ const path = require('path');
 const { requireInterop } = require('../connector/lib/harness');
 const { Checks, waitFor } = require('../../tools/node/util');
 const { startFakeWorld } = require('./browser_fake_world');
+const { until, clickWorld, registerAndCreate } = require('./browser_page');
 const { chromium } = requireInterop('playwright-core');
 
 const SHOTS = process.argv[2];
 const checks = new Checks();
 const VIEW = { width: 1000, height: 700 };
 
-const state = (page) => page.evaluate(() => ({ state: window.__mmo.S.state, error: window.__mmo.S.lastError, areaId: window.__mmo.S.areaId }));
 const ents = (page) => page.evaluate(() => window.__mmo.entities());
 const named = async (page, name) => (await ents(page)).find((e) => e.name === name);
 const byId = async (page, id) => (await ents(page)).find((e) => e.entityId === id);
-async function until(page, fn, arg, what, ms = 15000) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout: ms, polling: 50 });
-  } catch (e) {
-    throw new Error(`waiting for ${what}: ${e.message.split('\n')[0]}; page state ${JSON.stringify(await state(page))}`);
-  }
-}
-
-// Clicks the canvas at a world point of the player's current view (not under a panel).
-async function clickWorld(page, x, y) {
-  const s = await page.evaluate(([wx, wy]) => {
-    const p = window.__mmo.worldToScreen(wx, wy);
-    return { x: p.x, y: p.y, canvas: document.elementFromPoint(p.x, p.y) === document.getElementById('scene') };
-  }, [x, y]);
-  if (!s.canvas) throw new Error(`(${x},${y}) is off screen or under a panel at ${JSON.stringify(s)}`);
-  await page.mouse.click(s.x, s.y);
-}
-
-async function registerAndCreate(browser, url, name, heroName, role) {
-  const page = await (await browser.newContext({ viewport: VIEW })).newPage();
-  page.on('pageerror', (e) => checks.fail(`no script error on ${name}'s page`, e));
-  await page.goto(url);
-  await page.fill('#username', name);
-  await page.fill('#password', 'secret-' + name);
-  await page.click('#register');
-  await page.waitForSelector('#create:not([hidden])', { timeout: 15000 });
-  await page.click(`.hero-choice[data-role="${role}"]`);
-  if (SHOTS && role === 211) await page.screenshot({ path: path.join(SHOTS, 'mmo-create.png') });
-  await page.fill('#hero-name', heroName);
-  await page.click('#create-btn');
-  await until(page, () => window.__mmo.S.state === 'playing', null, `${heroName} to enter the scene`);
-  return page;
-}
-
 async function main() {
   const world = await startFakeWorld();
   const logOf = (route) => world.log.filter((l) => l.route === route);
@@ -77,8 +43,9 @@ async function main() {
     });
 
     await checks.run('two players register, create heroes and enter the desert', async () => {
-      ann = await registerAndCreate(browser, world.url, 'ann', 'Ann', 210);
-      ben = await registerAndCreate(browser, world.url, 'ben', 'Ben', 211);
+      ann = await registerAndCreate(browser, checks, world.url, 'ann', 'Ann', 210, { view: VIEW });
+      ben = await registerAndCreate(browser, checks, world.url, 'ben', 'Ben', 211, { view: VIEW,
+        beforeCreate: (page) => SHOTS && page.screenshot({ path: path.join(SHOTS, 'mmo-create.png') }) });
       const reg = logOf('http /register').map((l) => l.body.name).join();
       if (reg !== 'ann,ben') throw new Error('registrations ' + reg);
       const created = logOf('connector.roleHandler.createPlayer').map((l) => `${l.body.name}/${l.body.roleId}`).join();

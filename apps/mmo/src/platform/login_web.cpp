@@ -8,6 +8,7 @@
 #include "platform/utf8.hpp"
 
 #include "file_responder.hpp"
+#include "file_serving.hpp"
 
 #include <shaddock/cpp/cluster.hpp>
 #include <shaddock/http/http_server.hpp>
@@ -178,7 +179,7 @@ private:
                 login(name, password, version, std::move(done));
             return;
         }
-        reply(serve_file(m));
+        reply(shd::web::serve_file(files_, m));
     }
 
     void register_user(const std::string &name, const std::string &password, unsigned version, shd::http::Reply reply) {
@@ -253,33 +254,6 @@ private:
         reply(
             json_answer(bhttp::status::ok, version,
                         R"({"code":200,"token":)" + shd::json_quote(token) + R"(,"uid":)" + std::to_string(uid) + "}"));
-    }
-
-    // GET/HEAD of a file under web-server/public. [I/O thread]
-    shd::http::Response serve_file(const shd::http::RequestMessage &req) {
-        const bool keep_alive = req.keep_alive();
-        const unsigned version = req.version();
-        shd::web::Resolved r = files_.resolve(std::string_view(req.target().data(), req.target().size()));
-        if (r.status != bhttp::status::ok)
-            return shd::http::text_response(r.status, version, "not found\n", keep_alive);
-        boost::beast::error_code ec;
-        bhttp::file_body::value_type body;
-        body.open(r.file.c_str(), boost::beast::file_mode::scan, ec);
-        if (ec) return shd::http::text_response(bhttp::status::not_found, version, "not found\n", keep_alive);
-        auto res = std::make_shared<shd::http::FileResponse>(std::piecewise_construct, std::make_tuple(std::move(body)),
-                                                             std::make_tuple(bhttp::status::ok, version));
-        res->set(bhttp::field::content_type, r.content_type);
-        res->set(bhttp::field::cache_control, "no-cache");
-        res->keep_alive(keep_alive);
-        res->prepare_payload();
-        if (req.method() == bhttp::verb::head) {
-            auto head = std::make_shared<shd::http::EmptyResponse>(bhttp::status::ok, version);
-            head->set(bhttp::field::content_type, r.content_type);
-            head->content_length(res->body().size());
-            head->keep_alive(keep_alive);
-            return head;
-        }
-        return res;
     }
 
     AppContext &ctx_;
