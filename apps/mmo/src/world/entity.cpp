@@ -90,7 +90,8 @@ int Player::bag_free_slot() const {
     return -1;
 }
 
-void Player::write_json(std::string &out) const {
+// The fields both forms start with, from the DB id to the level (the object left open).
+void Player::write_head(std::string &out) const {
     out += "{\"id\":" + std::to_string(player_id);
     field(out, "entityId", static_cast<long long>(id));
     field(out, "name", name);
@@ -103,6 +104,10 @@ void Player::write_json(std::string &out) const {
     field(out, "maxHp", static_cast<long long>(max_hp));
     field(out, "maxMp", static_cast<long long>(max_mp));
     field(out, "level", static_cast<long long>(level));
+}
+
+void Player::write_json(std::string &out) const {
+    write_head(out);
     field(out, "walkSpeed", walk_speed);
     field(out, "areaId", static_cast<long long>(area_id));
     field(out, "range", static_cast<long long>(range));
@@ -110,18 +115,7 @@ void Player::write_json(std::string &out) const {
 }
 
 void Player::write_stripped(std::string &out) const {
-    out += "{\"id\":" + std::to_string(player_id);
-    field(out, "entityId", static_cast<long long>(id));
-    field(out, "name", name);
-    field(out, "kindId", static_cast<long long>(kind_id));
-    field(out, "kindName", kind_name);
-    field(out, "type", std::string("player"));
-    out += ",\"x\":" + px(x) + ",\"y\":" + px(y);
-    field(out, "hp", static_cast<long long>(hp));
-    field(out, "mp", static_cast<long long>(mp));
-    field(out, "maxHp", static_cast<long long>(max_hp));
-    field(out, "maxMp", static_cast<long long>(max_mp));
-    field(out, "level", static_cast<long long>(level));
+    write_head(out);
     field(out, "experience", static_cast<long long>(experience));
     field(out, "attackValue", static_cast<long long>(total_attack()));
     field(out, "defenceValue", static_cast<long long>(total_defence()));

@@ -128,6 +128,9 @@ struct Player : Character {
     void write_json(std::string &out) const override;
     // The stripped player of enterScene's curPlayer and onUpgrade (without bag, equipments, skills).
     void write_stripped(std::string &out) const;
+
+private:
+    void write_head(std::string &out) const;
 };
 
 struct Mob : Character {
