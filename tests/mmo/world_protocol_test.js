@@ -150,6 +150,9 @@ async function main() {
       assert.ok(across, 'the map has a wall near the birth place');
       const wall = await req(ann, 'area.playerHandler.move', { path: [annPos, across] });
       assert.strictEqual(wall.code, 500, JSON.stringify(wall));
+      // The refusal says where the server has the player (the client resyncs to it).
+      assert.ok(wall.position && Math.abs(wall.position.x - annPos.x) <= 1 && Math.abs(wall.position.y - annPos.y) <= 1,
+                JSON.stringify([wall, annPos]));
       const teleport = await req(ann, 'area.playerHandler.move', { path: [{ x: annPos.x + 600, y: annPos.y + 300 }, { x: annPos.x + 620, y: annPos.y + 300 }] });
       assert.strictEqual(teleport.code, 500, JSON.stringify(teleport));
       const zigzag = [annPos];

@@ -168,7 +168,12 @@ void AreaServer::move(const shd::RequestPtr &req) {
         points.push_back({x, y});
     }
     const world::MoveCheck check = area->move(*p, points);
-    if (check != world::MoveCheck::ok) return fail(req, world::to_string(check));
+    // A refusal says where the server has the player, so that the client puts its hero back there
+    // (its next path would otherwise start where only the client believes it stands).
+    if (check != world::MoveCheck::ok)
+        return req->respond("{\"code\":500,\"error\":" + shd::json_quote(world::to_string(check)) +
+                            ",\"position\":{\"x\":" + std::to_string(std::lround(p->x)) +
+                            ",\"y\":" + std::to_string(std::lround(p->y)) + "}}");
     req->respond(R"({"route":"area.playerHandler.move","code":200})");
 }
 

@@ -282,7 +282,13 @@
     scene.walk(me, path, speed, 0);
     S.moveRequests++;
     S.client.request('area.playerHandler.move', { path: path }, function (res) {
-      if (!res || res.code !== 200) { scene.stop(me); ui.notice('The server refused that move.'); S.moveRefused = (S.moveRefused || 0) + 1; }
+      if (!res || res.code !== 200) {
+        scene.stop(me);
+        // Back to where the server has us: the next path must start there.
+        if (res && res.position) { me.x = res.position.x; me.y = res.position.y; }
+        ui.notice('The server refused that move.');
+        S.moveRefused = (S.moveRefused || 0) + 1;
+      }
     });
     return path;
   }
