@@ -5,7 +5,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { requireInterop } = require('../connector/lib/harness');
+const { requireInterop, launchChromium } = require('../connector/lib/harness');
 const { startChatCluster } = require('./chat_cluster');
 const { requiredEnv } = require('../../tools/node/util.js');
 const { chromium } = requireInterop('playwright-core');
@@ -24,11 +24,7 @@ async function main() {
   let browser;
   try {
     check('the log names the web client URL', out().includes(`web client at http://127.0.0.1:${webPort}/`));
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-             '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium(chromium);
     const url = `http://127.0.0.1:${webPort}/?gate=${servers.gate[0].clientPort}`;
     const open = async (name) => {
       const page = await (await browser.newContext()).newPage();

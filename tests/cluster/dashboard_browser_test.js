@@ -11,7 +11,7 @@
 const fs = require('fs');
 const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
-const { requireInterop, sleep } = require('../connector/lib/harness');
+const { requireInterop, launchChromium, sleep } = require('../connector/lib/harness');
 const { requiredEnv } = require('../../tools/node/util.js');
 const { startDashboardCluster, USERS } = require('./lib/dashboard_cluster.js');
 
@@ -48,11 +48,7 @@ async function main() {
     }
   })().catch((e) => console.log('driver: ' + e.message));
   try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-             '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium(chromium);
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     const errors = [], foreign = [];

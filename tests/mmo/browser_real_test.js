@@ -11,7 +11,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { requireInterop } = require('../connector/lib/harness');
+const { requireInterop, launchChromium } = require('../connector/lib/harness');
 const { Checks, requiredEnv } = require('../../tools/node/util');
 const { prepareAppDir, startMmoCluster } = require('./mmo_cluster');
 const page_ = require('./browser_page');
@@ -104,11 +104,7 @@ async function main() {
   const url = `http://127.0.0.1:${cluster.webPort}/?gate=${cluster.gatePort}`;
   let browser;
   try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-             '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium(chromium);
     let ann, ben, annId, benId;
 
     await checks.run('two players register through the page, create heroes and enter the real desert', async () => {

@@ -10,7 +10,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { requireInterop } = require('../connector/lib/harness');
+const { requireInterop, launchChromium } = require('../connector/lib/harness');
 const { Checks, waitFor } = require('../../tools/node/util');
 const { startFakeWorld } = require('./browser_fake_world');
 const { until, clickWorld, registerAndCreate } = require('./browser_page');
@@ -28,11 +28,7 @@ async function main() {
   const logOf = (route) => world.log.filter((l) => l.route === route);
   let browser;
   try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-             '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium(chromium);
     let ann, ben, annId, benId;
 
     await checks.run('the page serves the project\'s browser Pomelo client unchanged (the chat demo\'s)', async () => {

@@ -136,4 +136,14 @@ async function startServer(opts = {}) {
   };
 }
 
-module.exports = { REPO, requireInterop, startServer, runToExit, makeCertificate, freePort, sleep, waitFor, SANITIZED };
+// Debian's headless Chromium through playwright-core's `chromium` (requireInterop('playwright-core')),
+// with what a test run does not want: the sandbox (root), the GPU, QUIC and background traffic.
+function launchChromium(chromium) {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+}
+
+module.exports = { REPO, requireInterop, launchChromium, startServer, runToExit, makeCertificate, freePort, sleep, waitFor, SANITIZED };
