@@ -53,17 +53,23 @@ uint64_t Snapshot::error_count() const {
 
 namespace {
 
+// A key as a JSON string, then ':'.
+void put_key(std::string &out, const std::string &k) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.String(k.data(), rapidjson::SizeType(k.size()));
+    out.append(buf.GetString(), buf.GetSize());
+    out += ':';
+}
+
 void put_map(std::string &out, const std::map<std::string, uint64_t, std::less<>> &m) {
     out += '{';
     bool first = true;
     for (auto &[k, n] : m) {
         if (!first) out += ',';
         first = false;
-        rapidjson::StringBuffer buf;
-        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-        w.String(k.data(), rapidjson::SizeType(k.size()));
-        out.append(buf.GetString(), buf.GetSize());
-        out += ':' + std::to_string(n);
+        put_key(out, k);
+        out += std::to_string(n);
     }
     out += '}';
 }
@@ -91,11 +97,8 @@ std::string Snapshot::to_json() const {
     for (auto &[k, f] : requests_by_route) {
         if (!first) out += ',';
         first = false;
-        rapidjson::StringBuffer buf;
-        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-        w.String(k.data(), rapidjson::SizeType(k.size()));
-        out.append(buf.GetString(), buf.GetSize());
-        out += ":{\"ok\":" + std::to_string(f.ok) + ",\"failed\":" + std::to_string(f.failed) + ",\"us\":" + f.us.to_json() + "}";
+        put_key(out, k);
+        out += "{\"ok\":" + std::to_string(f.ok) + ",\"failed\":" + std::to_string(f.failed) + ",\"us\":" + f.us.to_json() + "}";
     }
     out += '}';
     out += ",\"requestUs\":" + request_us.to_json();
