@@ -141,6 +141,25 @@ async function main() {
     await waitFor(master, /server hello-server-3 left the cluster/, 3000);
     const afterLeave = await registered('hello-server-3');
     check('the membership entry leaves with its link', !!during && !afterLeave, { during, afterLeave });
+
+    // A registration that names a pid and a cluster secret of its own (a server no process of this
+    // master runs is adopted over its link): the master never signals that pid, and outside a master
+    // HA takeover it keeps its own secret.
+    const victim = require('child_process').spawn('sleep', ['60'], { stdio: 'ignore' });
+    const forged = 'ab'.repeat(24);
+    const r3 = await serverHello(port, 'hello-server-3', 'hello', TOKEN);
+    r3.conn.send({ t: 'register', pid: victim.pid, secret: forged,
+                   server: { id: 'hello-server-3', serverType: 'hello', host: '127.0.0.1', port: 1 } });
+    const reg3 = await r3.conn.next(3000);
+    check('a registration\'s own secret is not taken over: the master answers its own',
+          reg3 && reg3.t === 'registered' && reg3.secret === reg.secret && reg3.secret !== forged, reg3 && reg3.t);
+    const stopAdopted = await adminCommand(port, 'admin', PASSWORD, 'stop', ['hello-server-3']);
+    await sleep(500);
+    check('stopping a server adopted over its link asks it over the link and signals no pid it named',
+          stopAdopted.ok && alive(victim.pid), { stop: stopAdopted, victimAlive: alive(victim.pid) });
+    victim.kill('SIGKILL');
+    r3.conn.destroy();
+    await waitFor(master, /hello-server-3 stopped \(left: its link closed/, 5000);
   }
   await serving('id mismatch and squatting');
 
