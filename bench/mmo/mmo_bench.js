@@ -2,7 +2,7 @@
 // database), the robot's MMO scenarios (apps/mmo/robot) pointed at it, and the capacity search.
 // Used by bench/run.js (rows mmo_*), by tests/mmo/robot_test.js and on its own:
 //
-//   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--areas N] [--start N] [--out FILE.json]
+//   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--areas N] [--start N] [--max N] [--out FILE.json]
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -115,7 +115,7 @@ async function measure(mode, users, { duration, ramp }) {
     return Object.assign({ mode, users, exitCode: r.code, loadBefore, loadAfter: loadAverage() }, judge(r.report));
   } finally {
     await c.stop();
-    fs.rmSync(c.dir, { recursive: true, force: true });
+    if (process.env.MMO_BENCH_KEEP) console.error(`kept ${c.dir}`); else fs.rmSync(c.dir, { recursive: true, force: true });
   }
 }
 
@@ -150,7 +150,7 @@ async function measureSpread(mode, users, { duration, ramp, areas }) {
     return Object.assign({ mode, users, areas, scenes, exitCode: r.code, loadBefore, loadAfter: loadAverage() }, judge(r.report));
   } finally {
     await c.stop();
-    fs.rmSync(c.dir, { recursive: true, force: true });
+    if (process.env.MMO_BENCH_KEEP) console.error(`kept ${c.dir}`); else fs.rmSync(c.dir, { recursive: true, force: true });
   }
 }
 
@@ -193,12 +193,14 @@ if (require.main === module) {
   const ai = args.indexOf('--areas');
   const areas = ai >= 0 ? Number(args[ai + 1]) : 1;
   const si = args.indexOf('--start');
+  const xi = args.indexOf('--max');
   (async () => {
     const out = { machine: { cpus: os.cpus().length, started: new Date().toISOString(), loadAtStart: loadAverage() }, results: [] };
     for (const mode of modes)
       out.results.push(await search(mode, Object.assign(quick ? { start: 10, factor: 2, max: 20, duration: 10 }
                                                               : { start: 100, factor: 2, max: 6400, duration: 20 },
-                                                        { areas }, si >= 0 ? { start: Number(args[si + 1]) } : {})));
+                                                        { areas }, si >= 0 ? { start: Number(args[si + 1]) } : {},
+                                                        xi >= 0 ? { max: Number(args[xi + 1]) } : {})));
     out.machine.loadAtEnd = loadAverage();
     const text = JSON.stringify(out, null, 1);
     if (oi >= 0) fs.writeFileSync(args[oi + 1], text);

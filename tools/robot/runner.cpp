@@ -357,7 +357,7 @@ std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view b
     if (st.saves.empty() && st.expects.empty() && st.forgets.empty() && st.assigns.empty()) return "";
     rapidjson::Document d;
     d.Parse(body.data(), body.size());
-    if (d.HasParseError()) return st.expects.empty() ? "" : path_text(st.expects[0].path);
+    if (d.HasParseError()) return st.expects.empty() ? "" : path_text(st.expects[0].path) + "=(not JSON)";
     TemplateContext ctx = u.context();
     // A push that does not meet "when" changes nothing.
     for (auto &[path, t] : st.whens) {
@@ -389,7 +389,13 @@ std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view b
         const rapidjson::Value *v = field_at(d, ex.path);
         rapidjson::Document want;
         want.Parse(ex.json.data(), ex.json.size());
-        if (!v || !(*v == want)) return path_text(ex.path);
+        if (!v || !(*v == want)) {
+            // The key names what came instead, so a report tells a refusal from a missing field:
+            // expect_code=500, expect_code=(none). Long values are cut: keys stay few and short.
+            std::string got = v ? to_json_text(*v) : "(none)";
+            if (got.size() > 24) got = got.substr(0, 21) + "...";
+            return path_text(ex.path) + "=" + got;
+        }
     }
     return "";
 }

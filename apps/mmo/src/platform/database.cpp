@@ -157,4 +157,35 @@ std::string sql_text(Poco::Data::Session &s, std::string_view sql) {
     return out;
 }
 
+WriteTransaction::WriteTransaction(Poco::Data::Session &s)
+    : s_(s), sqlite_(s.connector() != Poco::Data::PostgreSQL::Connector::KEY) {
+    using Poco::Data::Keywords::now;
+    if (sqlite_)
+        s_ << "BEGIN IMMEDIATE", now;
+    else
+        s_.begin();
+}
+
+WriteTransaction::~WriteTransaction() {
+    if (!open_) return;
+    using Poco::Data::Keywords::now;
+    try {
+        if (sqlite_)
+            s_ << "ROLLBACK", now;
+        else
+            s_.rollback();
+    } catch (...) {
+        // The connection is gone or the transaction already ended: nothing is left to undo.
+    }
+}
+
+void WriteTransaction::commit() {
+    using Poco::Data::Keywords::now;
+    if (sqlite_)
+        s_ << "COMMIT", now;
+    else
+        s_.commit();
+    open_ = false;
+}
+
 }  // namespace mmo

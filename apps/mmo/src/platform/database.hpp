@@ -70,4 +70,22 @@ private:
 // app hold no '?' inside string literals.
 std::string sql_text(Poco::Data::Session &s, std::string_view sql);
 
+// [database thread] A transaction that reads, then writes. SQLite takes the write lock at BEGIN
+// (BEGIN IMMEDIATE): a deferred transaction that read first fails at once (SQLITE_BUSY, no busy
+// wait) when another process wrote in between, which under many creations at once it does.
+// Rolled back when left without commit().
+class WriteTransaction {
+public:
+    explicit WriteTransaction(Poco::Data::Session &s);
+    ~WriteTransaction();
+    WriteTransaction(const WriteTransaction &) = delete;
+    WriteTransaction &operator=(const WriteTransaction &) = delete;
+    void commit();
+
+private:
+    Poco::Data::Session &s_;
+    bool sqlite_;
+    bool open_ = true;
+};
+
 }  // namespace mmo

@@ -229,60 +229,52 @@ void PlayerStore::create_player(const std::string &player_json, int bag_slots,
         [out, player_json, bag_slots](Poco::Data::Session &s) {
             rapidjson::Document p = shd::parse_json_or_empty(player_json);
             std::string name = shd::json_string(p, "name"), kind_name = shd::json_string(p, "kindName");
+            // One transaction: a hero exists with its bag, equipments and first skill, or not at all.
+            WriteTransaction tx(s);
             std::vector<Poco::Int64> taken;
             s << sql_text(s, "SELECT id FROM player WHERE name = ?"), use(name), into(taken), now;
             if (!taken.empty()) {
                 out->code = 501;
                 return;
             }
-            // One transaction: a hero exists with its bag, equipments and first skill, or not at all.
-            s.begin();
-            try {
-                // One hero per user, checked where the row is written: the connectors' own check reads
-                // on connections of their own, so two of them could both have seen none.
-                Poco::Int64 user = int_field(p, "userId");
-                std::vector<Poco::Int64> has;
-                s << sql_text(s, "SELECT id FROM player WHERE userId = ?"), use(user), into(has), now;
-                if (!has.empty()) {
-                    s.rollback();
-                    return;  // 500
-                }
-                Poco::Int64 v[19];
-                const char *ints[] = {"userId",      "kindId",       "country", "rank",      "level",     "experience",
-                                      "attackValue", "defenceValue", "hitRate", "dodgeRate", "walkSpeed", "hp",
-                                      "mp",          "maxHp",        "maxMp",   "areaId",    "x",         "y",
-                                      "skillPoint"};
-                for (size_t i = 0; i < 19; ++i) v[i] = int_field(p, ints[i]);
-                double attack_speed =
-                    p.HasMember("attackSpeed") && p["attackSpeed"].IsNumber() ? p["attackSpeed"].GetDouble() : 1;
-                std::vector<Poco::Int64> id;
-                s << sql_text(
-                    s,
-                    "INSERT INTO player (userId, kindId, name, country, rank, level, experience, attackValue, "
-                    "defenceValue, hitRate, dodgeRate, walkSpeed, attackSpeed, hp, mp, maxHp, maxMp, areaId, x, y, "
-                    "kindName, skillPoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "RETURNING id"),
-                    use(v[0]), use(v[1]), use(name), use(v[2]), use(v[3]), use(v[4]), use(v[5]), use(v[6]), use(v[7]),
-                    use(v[8]), use(v[9]), use(v[10]), use(attack_speed), use(v[11]), use(v[12]), use(v[13]), use(v[14]),
-                    use(v[15]), use(v[16]), use(v[17]), use(kind_name), use(v[18]), into(id), now;
-                if (id.empty()) throw std::runtime_error("no id for the new player");
-                Poco::Int64 pid = id[0];
-                Poco::Int64 slots = bag_slots;
-                s << sql_text(s, "INSERT INTO equipments (playerId) VALUES (?)"), use(pid), now;
-                s << sql_text(s, "INSERT INTO bag (playerId, items, itemCount) VALUES (?, '[]', ?)"), use(pid),
-                    use(slots), now;
-                s << sql_text(s, "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, 1, 1, 1)"),
-                    use(pid), now;
-                s.commit();
-                std::vector<std::string> created =
-                    rows(s, "SELECT " + select_list(kPlayer) + " FROM player WHERE id = ?", pid, kPlayer);
-                if (created.empty()) return;
-                out->player = created[0];
-                out->code = 200;
-            } catch (...) {
-                s.rollback();
-                throw;
-            }
+            // One hero per user, checked where the row is written: the connectors' own check reads
+            // on connections of their own, so two of them could both have seen none.
+            Poco::Int64 user = int_field(p, "userId");
+            std::vector<Poco::Int64> has;
+            s << sql_text(s, "SELECT id FROM player WHERE userId = ?"), use(user), into(has), now;
+            if (!has.empty()) return;  // 500 (the transaction rolls back)
+            Poco::Int64 v[19];
+            const char *ints[] = {"userId",      "kindId",       "country", "rank",      "level",     "experience",
+                                  "attackValue", "defenceValue", "hitRate", "dodgeRate", "walkSpeed", "hp",
+                                  "mp",          "maxHp",        "maxMp",   "areaId",    "x",         "y",
+                                  "skillPoint"};
+            for (size_t i = 0; i < 19; ++i) v[i] = int_field(p, ints[i]);
+            double attack_speed =
+                p.HasMember("attackSpeed") && p["attackSpeed"].IsNumber() ? p["attackSpeed"].GetDouble() : 1;
+            std::vector<Poco::Int64> id;
+            s << sql_text(
+                s,
+                "INSERT INTO player (userId, kindId, name, country, rank, level, experience, attackValue, "
+                "defenceValue, hitRate, dodgeRate, walkSpeed, attackSpeed, hp, mp, maxHp, maxMp, areaId, x, y, "
+                "kindName, skillPoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id"),
+                use(v[0]), use(v[1]), use(name), use(v[2]), use(v[3]), use(v[4]), use(v[5]), use(v[6]), use(v[7]),
+                use(v[8]), use(v[9]), use(v[10]), use(attack_speed), use(v[11]), use(v[12]), use(v[13]), use(v[14]),
+                use(v[15]), use(v[16]), use(v[17]), use(kind_name), use(v[18]), into(id), now;
+            if (id.empty()) throw std::runtime_error("no id for the new player");
+            Poco::Int64 pid = id[0];
+            Poco::Int64 slots = bag_slots;
+            s << sql_text(s, "INSERT INTO equipments (playerId) VALUES (?)"), use(pid), now;
+            s << sql_text(s, "INSERT INTO bag (playerId, items, itemCount) VALUES (?, '[]', ?)"), use(pid),
+                use(slots), now;
+            s << sql_text(s, "INSERT INTO fight_skill (playerId, skillId, level, type) VALUES (?, 1, 1, 1)"),
+                use(pid), now;
+            tx.commit();
+            std::vector<std::string> created =
+                rows(s, "SELECT " + select_list(kPlayer) + " FROM player WHERE id = ?", pid, kPlayer);
+            if (created.empty()) return;
+            out->player = created[0];
+            out->code = 200;
         },
         [out, done, h = impl_->host](bool ok, const std::string &error) {
             if (!ok) h.warn("create player: " + error);
