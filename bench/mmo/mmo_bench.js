@@ -2,7 +2,8 @@
 // database), the robot's MMO scenarios (apps/mmo/robot) pointed at it, and the capacity search.
 // Used by bench/run.js (rows mmo_*), by tests/mmo/robot_test.js and on its own:
 //
-//   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--areas N] [--start N] [--max N] [--out FILE.json]
+//   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--areas N] [--layout spawns|crowd] [--start N] [--max N]
+//                            [--out FILE.json]
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -57,7 +58,9 @@ function scenario(c, mode, { users, duration, ramp, prefix = 'r', threads = 2 })
 }
 
 // Runs the robot on a scenario object; resolves to {code, report (parsed JSON), stdout, stderr}.
-function runRobot(s, { timeoutMs = 0 } = {}) {
+// `onExit` runs when the robot is gone and its answer is kept as cpuAtExit (the robot's own CPU
+// can only be read while it exists: it is sampled every second until then).
+function runRobot(s, { timeoutMs = 0, onExit = null } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shd-mmo-robot-'));
   const file = path.join(dir, 'scenario.json');
   const json = path.join(dir, 'report.json');
@@ -69,13 +72,17 @@ function runRobot(s, { timeoutMs = 0 } = {}) {
     p.stderr.on('data', (d) => { stderr += d; });
     const limit = timeoutMs || (s.durationSeconds + 60) * 1000;
     const timer = setTimeout(() => p.kill('SIGKILL'), limit);
+    let lastCpu = onExit ? onExit() : null;
+    const sampler = onExit ? setInterval(() => { lastCpu = onExit(); }, 1000) : null;
     p.on('error', reject);
     p.on('exit', (code) => {
       clearTimeout(timer);
+      if (sampler) clearInterval(sampler);
+      const cpuAtExit = onExit ? Object.assign(lastCpu, onExit(), lastCpu.robot ? { robot: lastCpu.robot } : {}) : null;
       let report = null;
       try { report = JSON.parse(fs.readFileSync(json, 'utf8')); } catch (e) { /* no report */ }
       fs.rmSync(dir, { recursive: true, force: true });
-      resolve({ code, report, stdout, stderr });
+      resolve({ code, report, stdout, stderr, cpuAtExit });
     });
   });
 }
@@ -101,53 +108,157 @@ function judge(report) {
            robotCpuPercent: report.cpu ? report.cpu.percent : null };
 }
 
+// CPU seconds so far of every server of the cluster in `dir` (by server id) and of the robots
+// (by pid), from /proc: which process saturates first is what a capacity step has to tell.
+const TICKS = 100;  // USER_HZ, the unit of /proc/<pid>/stat's utime and stime on Linux
+function cpuSeconds(dir) {
+  const out = {};
+  let pids = [];
+  try { pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)); } catch (e) { return out; }
+  for (const pid of pids) {
+    let args, stat;
+    try {
+      args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch (e) { continue; }
+    let name = null;
+    const at = args.indexOf('--app-dir'), sid = args.indexOf('--server-id');
+    if (at >= 0 && args[at + 1] === dir) name = sid >= 0 ? args[sid + 1] : 'master';
+    else if (path.basename(args[0] || '') === 'shaddock-robot' && args[1] === 'run') name = 'robot';
+    if (!name) continue;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');  // fields from the third on
+    out[name] = (out[name] || 0) + (Number(f[11]) + Number(f[12])) / TICKS;
+  }
+  return out;
+}
+
+// Percent of one core each process used between two cpuSeconds() samples `seconds` apart, busiest
+// first.
+function cpuPercent(before, after, seconds) {
+  const out = {};
+  for (const [name, s] of Object.entries(after))
+    out[name] = Math.round(((s - (before[name] || 0)) / seconds) * 1000) / 10;
+  return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
+}
+
+function busiest(cpu, n = 3) {
+  return Object.entries(cpu || {}).slice(0, n).map(([k, v]) => `${k} ${v} %`).join(', ');
+}
+
 function loadAverage() {
   return os.loadavg().map((x) => Math.round(x * 100) / 100);
 }
 
-// One capacity step: a fresh cluster, `users` robots of `mode`, measured over the whole run.
-async function measure(mode, users, { duration, ramp }) {
-  const c = await startCluster();
-  try {
-    const loadBefore = loadAverage();
-    const r = await runRobot(scenario(c, mode, { users, duration, ramp }));
-    if (!r.report) throw new Error(`robot gave no report (exit ${r.code}): ${r.stderr.slice(-2000)}`);
-    return Object.assign({ mode, users, exitCode: r.code, loadBefore, loadAfter: loadAverage() }, judge(r.report));
-  } finally {
-    await c.stop();
-    if (process.env.MMO_BENCH_KEEP) console.error(`kept ${c.dir}`); else fs.rmSync(c.dir, { recursive: true, force: true });
-  }
+// Where the heroes stand when the measured run starts (`layout`):
+// - "spawns" (the default): lordofpomelo's published test, "all roles in area 3 (ice) at 15 random
+//   spawn points" (LORDOFPOMELO.md §9). The robots first create their heroes (and leave); the bench
+//   then puts every hero at one of 15 seeded random points of its scene (ground free of collisions
+//   around it for the walk box of the scenarios, at least 400 px from every mob zone) at level 60
+//   with that level's stats (the ice asks for level 50), then the measured run. With `areas` > 1 the
+//   heroes are dealt over that many scenes (ice, oasis, desert: one area process each), 15 points in
+//   each.
+// - "crowd": every hero where a new one is born, the birth place of scene 1 (125 x 128 px), level 1:
+//   every player is in every other's AOI, so every move goes to all of them (the harshest case).
+const ROOT_DATA = path.join(ROOT, 'apps', 'mmo', 'config', 'data');
+const SCENE_ORDER = [3, 2, 1];  // ice first, as the published test
+const SPAWN_SEED = 2013;
+
+function table(name) {
+  const rows = JSON.parse(fs.readFileSync(path.join(ROOT_DATA, name + '.json'), 'utf8'));
+  const keys = rows[1];
+  return rows.slice(2).map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i]])));
 }
 
-// Heroes over `areas` scenes: new heroes all start in scene 1 and only a traverse NPC moves them on,
-// so the robots first create their heroes (and leave), then the bench moves every hero in the
-// database to scene 1 + (id - 1) mod areas, at a point of that scene's birth place (each scene's
-// birth place has the walk box of the scenarios free of collisions), before the measured run.
-const BIRTH = { 1: [346, 81, 125, 128], 2: [400, 300, 160, 140], 3: [420, 360, 160, 140] };
-async function createHeroes(c, mode, users, ramp, areas) {
+// A small seeded generator (the same points on every run).
+function seeded(seed) {
+  return () => {
+    seed = (seed + 0x6D2B79F5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// `count` random points of scene `name` whose box (x -130..+130, y -90..+130: the scenarios' walk box
+// around a hero placed up to 20 px off the point) is free of collisions, as far from mob zones as
+// the scene allows (400 px, else 300, 200, 0).
+function spawnPoints(name, count = 15) {
+  const { sceneTiles, layerObjects, TILE } = require(path.join(ROOT, 'tests', 'mmo', 'scene_tiles.js'));
+  const t = sceneTiles(name);
+  const W = t.map.width * t.map.tilewidth, H = t.map.height * t.map.tileheight;
+  const zones = layerObjects(t.map, 'mob');
+  const free = (x, y) => {
+    for (let tx = Math.floor((x - 130) / TILE); tx <= Math.floor((x + 130) / TILE); tx++)
+      for (let ty = Math.floor((y - 90) / TILE); ty <= Math.floor((y + 130) / TILE); ty++)
+        if (t.blocked.has(`${tx},${ty}`)) return false;
+    return true;
+  };
+  for (const margin of [400, 300, 200, 0]) {
+    const rand = seeded(SPAWN_SEED), points = [];
+    for (let i = 0; i < 200000 && points.length < count; i++) {
+      const x = Math.round(200 + rand() * (W - 400)), y = Math.round(200 + rand() * (H - 400));
+      if (!free(x, y)) continue;
+      if (zones.some((z) => x > z.x - margin && x < z.x + z.width + margin && y > z.y - margin && y < z.y + z.height + margin)) continue;
+      points.push({ x, y });
+    }
+    if (points.length === count) return { points, margin };
+  }
+  throw new Error(`scene ${name}: no ${count} free spawn points`);
+}
+
+// The robots create their heroes (and leave), then the bench deals them over `areas` scenes as the
+// "spawns" layout says. Answers {scene id: {name, points, margin}}.
+async function createHeroes(c, mode, users, ramp, areas, level = 60) {
   const s = scenario(c, mode, { users, duration: 60 + users / ramp, ramp });
   const cut = s.script.findIndex((st) => st.request === 'connector.roleHandler.createPlayer');
   s.script = s.script.slice(0, cut + 1);
   s.stayConnected = false;
   const r = await runRobot(s);
   if (!r.report || r.report.requests.failed) throw new Error('creating the heroes failed: ' + JSON.stringify(r.report && r.report.errors));
-  const place = (axis) => 'CASE ((id - 1) % ' + areas + ') + 1 ' +
-    Object.entries(BIRTH).map(([a, b]) => `WHEN ${a} THEN ${b[axis]} + (id * ${axis ? 53 : 37}) % ${b[axis + 2]}`).join(' ') + ' END';
-  execFileSync('sqlite3', [path.join(c.dir, 'data', 'mmo.db'),
-    `UPDATE player SET areaId = ((id - 1) % ${areas}) + 1, x = ${place(0)}, y = ${place(1)};`]);
+  const scenes = {};
+  const names = Object.fromEntries(table('area').map((a) => [a.id, a.name]));
+  for (const id of SCENE_ORDER.slice(0, areas)) scenes[id] = Object.assign({ name: names[id] }, spawnPoints(names[id]));
+  const kinds = Object.fromEntries(table('character').map((k) => [k.id, k]));
+  const db = path.join(c.dir, 'data', 'mmo.db');
+  const heroes = execFileSync('sqlite3', [db, 'SELECT id, kindId FROM player ORDER BY id;'], { encoding: 'utf8' }).trim().split('\n');
+  const sql = ['BEGIN;'];
+  for (const line of heroes) {
+    const [id, kindId] = line.split('|').map(Number);
+    const scene = SCENE_ORDER[(id - 1) % areas];
+    const pts = scenes[scene].points;
+    const p = pts[Math.floor((id - 1) / areas) % pts.length];
+    const x = p.x + ((id * 37) % 41) - 20, y = p.y + ((id * 53) % 41) - 20;
+    const k = kinds[kindId];
+    // lordofpomelo's level-up: every level adds round(upgradeParam x base) to each stat.
+    const grown = (base) => base + (level - 1) * Math.round(k.upgradeParam * base);
+    const hp = grown(k.hp), mp = grown(k.mp);
+    sql.push(`UPDATE player SET areaId = ${scene}, x = ${x}, y = ${y}, level = ${level}, experience = 0, ` +
+             `hp = ${hp}, maxHp = ${hp}, mp = ${mp}, maxMp = ${mp}, attackValue = ${grown(k.attackValue)}, ` +
+             `defenceValue = ${grown(k.defenceValue)} WHERE id = ${id};`);
+  }
+  sql.push('COMMIT;');
+  execFileSync('sqlite3', [db], { input: sql.join('\n') });
+  return scenes;
 }
 
-// One capacity step with the players spread over `areas` scenes (one area process each).
-async function measureSpread(mode, users, { duration, ramp, areas }) {
+// One capacity step: a fresh cluster, `users` robots of `mode` placed by `layout` over `areas`
+// scenes, measured over the whole run (logins included), with every process's CPU.
+async function measure(mode, users, { duration, ramp, layout = 'spawns', areas = 1 }) {
+  if (layout === 'crowd' && areas !== 1) throw new Error('the crowd layout is one scene (the birth place of scene 1)');
   const c = await startCluster();
   try {
-    await createHeroes(c, mode, users, ramp, areas);
+    let spawns = null;
+    if (layout === 'spawns') spawns = await createHeroes(c, mode, users, ramp, areas);
     const loadBefore = loadAverage();
-    const r = await runRobot(scenario(c, mode, { users, duration, ramp }));
+    const t0 = Date.now(), cpu0 = cpuSeconds(c.dir);
+    const r = await runRobot(scenario(c, mode, { users, duration, ramp }), { onExit: () => cpuSeconds(c.dir) });
     if (!r.report) throw new Error(`robot gave no report (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+    const cpu = cpuPercent(cpu0, r.cpuAtExit, (Date.now() - t0) / 1000);
     const scenes = execFileSync('sqlite3', [path.join(c.dir, 'data', 'mmo.db'), 'SELECT areaId, count(*) FROM player GROUP BY areaId;'],
                                 { encoding: 'utf8' }).trim().split('\n').join(', ');
-    return Object.assign({ mode, users, areas, scenes, exitCode: r.code, loadBefore, loadAfter: loadAverage() }, judge(r.report));
+    return Object.assign({ mode, users, layout, areas, scenes, exitCode: r.code, loadBefore, loadAfter: loadAverage(), cpuPercent: cpu },
+                         spawns ? { spawnMargins: Object.fromEntries(Object.values(spawns).map((v) => [v.name, v.margin])) } : {},
+                         judge(r.report));
   } finally {
     await c.stop();
     if (process.env.MMO_BENCH_KEEP) console.error(`kept ${c.dir}`); else fs.rmSync(c.dir, { recursive: true, force: true });
@@ -161,28 +272,27 @@ function passes(m) {
 // Ramps users up (start, x factor) until a step fails; the capacity is the last step that passed. A
 // step that fails is measured once more on a fresh cluster (`retries`), so that one stall of a
 // shared machine does not end the search; every measurement is kept.
-async function search(mode, { start, factor, max, duration, areas = 1, retries = 1, log = console.log }) {
+async function search(mode, { start, factor, max, duration, areas = 1, layout = 'spawns', retries = 1, log = console.log }) {
   const steps = [];
   let best = 0;
   for (let users = start; users <= max; users = Math.ceil(users * factor)) {
     const ramp = Math.max(20, Math.ceil(users / 20));
     let ok = false;
     for (let attempt = 0; attempt <= retries && !ok; attempt++) {
-      const m = areas > 1 ? await measureSpread(mode, users, { duration: duration + users / ramp, ramp, areas })
-                          : await measure(mode, users, { duration: duration + users / ramp, ramp });
+      const m = await measure(mode, users, { duration: duration + users / ramp, ramp, layout, areas });
       steps.push(m);
       ok = passes(m);
-      log(`  ${mode}${areas > 1 ? ` over ${areas} scenes` : ''} ${users} users: success ${(m.success * 100).toFixed(2)} %, ` +
+      log(`  ${mode}${layout === 'crowd' ? ' (crowd)' : ''}${areas > 1 ? ` over ${areas} scenes` : ''} ${users} users: success ${(m.success * 100).toFixed(2)} %, ` +
           `game p99 ${m.gameP99Ms.toFixed(1)} ms, game requests ${m.gameOk + m.gameFailed}, peak ${m.peakUsers}, ` +
-          `load ${m.loadAfter.join(' ')}${ok ? '' : '  (over the limit)'}`);
+          `load ${m.loadAfter.join(' ')}; busiest: ${busiest(m.cpuPercent)}${ok ? '' : '  (over the limit)'}`);
     }
     if (!ok) break;
     best = users;
   }
-  return { mode, areas, maxUsers: best, steps };
+  return { mode, areas, layout, maxUsers: best, steps };
 }
 
-module.exports = { startCluster, scenario, runRobot, judge, measure, measureSpread, search, passes, loadAverage };
+module.exports = { startCluster, scenario, runRobot, judge, measure, createHeroes, spawnPoints, search, passes, loadAverage };
 
 if (require.main === module) {
   const args = process.argv.slice(2);
@@ -194,12 +304,15 @@ if (require.main === module) {
   const areas = ai >= 0 ? Number(args[ai + 1]) : 1;
   const si = args.indexOf('--start');
   const xi = args.indexOf('--max');
+  const li = args.indexOf('--layout');
+  const layout = li >= 0 ? args[li + 1] : 'spawns';
+  if (!['spawns', 'crowd'].includes(layout)) throw new Error('--layout: spawns or crowd');
   (async () => {
     const out = { machine: { cpus: os.cpus().length, started: new Date().toISOString(), loadAtStart: loadAverage() }, results: [] };
     for (const mode of modes)
       out.results.push(await search(mode, Object.assign(quick ? { start: 10, factor: 2, max: 20, duration: 10 }
                                                               : { start: 100, factor: 2, max: 6400, duration: 20 },
-                                                        { areas }, si >= 0 ? { start: Number(args[si + 1]) } : {},
+                                                        { areas, layout }, si >= 0 ? { start: Number(args[si + 1]) } : {},
                                                         xi >= 0 ? { max: Number(args[xi + 1]) } : {})));
     out.machine.loadAtEnd = loadAverage();
     const text = JSON.stringify(out, null, 1);

@@ -492,6 +492,7 @@ void hostile(const Args &a) {
     auto c = Client::create(loop, o, recording_events(rec));
     connect_ok(*c);
     c->on("test.pushed", [&](std::string_view body) { rec.add("pushed", std::string(body)); });
+    c->on("test.badpush", [&](std::string_view body) { rec.add("badpush", std::string(body)); });
     Result r = call(*c, "test.handler.req", R"({"s":"hi","n":7})");
     CHECK(r.ok() && norm(r.body) == R"({"ok":true,"s":"hi","n":7})", r.message + r.body);
     CHECK(rec.wait("pushed", 1, 5000) && norm(rec.last("pushed")) == R"({"t":"pushed"})", rec.last("pushed"));
@@ -503,6 +504,27 @@ void hostile(const Args &a) {
     CHECK(c->state() == Client::State::connected, "still connected after undecodable bodies");
     r = call(*c, "test.handler.plain", R"({"z":1})");  // not in the dictionary: a string route
     CHECK(r.ok() && norm(r.body) == R"({"ok":true,"route":"test.handler.plain"})", r.message + r.body);
+    CHECK(rec.count("badpush") == 0, "the undecodable push reached its handler");
+    c->disconnect();
+
+    // A client with on_any_route only: the pushes arrive as routes, their bodies are not decoded (the
+    // undecodable one is no error now: nobody reads it); the unknown route code is still reported.
+    Recorder routes;
+    auto d = Client::create(loop, o, recording_events(routes));
+    d->on_any_route([&](std::string_view route) { routes.add("route", std::string(route)); });
+    connect_ok(*d);
+    r = call(*d, "test.handler.req", R"({"s":"hi","n":7})");
+    CHECK(r.ok(), r.message + r.body);
+    CHECK(routes.wait("route", 2, 5000), "on_any_route saw " + std::to_string(routes.count("route")) + " pushes");
+    std::vector<std::string> seen;
+    {
+        std::lock_guard<std::mutex> l(routes.m);
+        seen = routes.values["route"];
+    }
+    CHECK(seen == (std::vector<std::string>{"test.badpush", "test.pushed"}), "routes: " + routes.last("route"));
+    CHECK(routes.count("error") == 1 && routes.last("error").find("unknown route code") != std::string::npos,
+          "errors: " + std::to_string(routes.count("error")) + " " + routes.last("error"));
+    d->disconnect();
 }
 
 // The lifetime rule (client.hpp): once disconnect() returns, or the Client is destroyed, none of its

@@ -5,28 +5,10 @@
 // Run by CTest (mmo_browser_pathfind).
 'use strict';
 const assert = require('assert');
-const fs = require('fs');
-const path = require('path');
 const { Checks } = require('../../tools/node/util');
-const { PathMap } = require('../../apps/mmo/web-server/public/js/pathfind.js');
+const { gridMap: grid, sceneTiles } = require('./scene_tiles');
 
 const checks = new Checks();
-
-// A weightMap of `cols` x `rows` tiles with the blocked tiles given as "x,y" strings.
-function grid(cols, rows, blocked) {
-  const set = new Set(blocked), wm = [];
-  for (let x = 0; x < cols; x++) {
-    const runs = [];
-    for (let y = 0; y < rows; y++) {
-      if (!set.has(`${x},${y}`)) continue;
-      const last = runs[runs.length - 1];
-      if (last && last.start + last.length === y) last.length++;
-      else runs.push({ start: y, length: 1 });
-    }
-    wm.push({ collisions: runs });
-  }
-  return new PathMap({ width: cols * 20, height: rows * 20, tileW: 20, tileH: 20, weightMap: wm });
-}
 
 function assertWalkable(pm, p) {
   for (let i = 1; i < p.length; i++) assert(pm.segmentClear(p[i - 1], p[i]), `segment ${i} blocked: ${JSON.stringify(p)}`);
@@ -97,39 +79,11 @@ async function main() {
   checks.finish();
 }
 
-// The desert's collision objects (config/map/desert.json) as the server turns them into tiles
-// (LORDOFPOMELO.md §5): rectangles block every tile they overlap; a polygon blocks each tile of its
-// bounding box where one of four samples (centre +-5 px) is inside it.
+// The desert's collision objects as the server turns them into tiles (tests/mmo/scene_tiles.js).
 function desertMap() {
-  const map = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'apps', 'mmo', 'config', 'map', 'desert.json'), 'utf8'));
-  const width = map.width * map.tilewidth, height = map.height * map.tileheight;
-  const cols = Math.ceil(width / 20), rows = Math.ceil(height / 20), blocked = new Set();
-  const inside = (poly, x, y) => {
-    let c = false;
-    for (let i = 0, j = poly.length - 1; i < poly.length; j = i++)
-      if ((poly[i].y > y) !== (poly[j].y > y) && x < (poly[j].x - poly[i].x) * (y - poly[i].y) / (poly[j].y - poly[i].y) + poly[i].x) c = !c;
-    return c;
-  };
-  for (const layer of map.layers) {
-    if (layer.name !== 'collision') continue;
-    for (const o of layer.objects) {
-      if (o.polygon) {
-        const poly = o.polygon.map((p) => ({ x: o.x + p.x, y: o.y + p.y }));
-        const xs = poly.map((p) => p.x), ys = poly.map((p) => p.y);
-        for (let tx = Math.floor(Math.min(...xs) / 20); tx <= Math.floor(Math.max(...xs) / 20); tx++)
-          for (let ty = Math.floor(Math.min(...ys) / 20); ty <= Math.floor(Math.max(...ys) / 20); ty++) {
-            const cx = tx * 20 + 10, cy = ty * 20 + 10;
-            if ([[-5, -5], [5, -5], [-5, 5], [5, 5]].some(([dx, dy]) => inside(poly, cx + dx, cy + dy))) blocked.add(`${tx},${ty}`);
-          }
-      } else {
-        for (let tx = Math.floor(o.x / 20); tx < Math.ceil((o.x + o.width) / 20); tx++)
-          for (let ty = Math.floor(o.y / 20); ty < Math.ceil((o.y + o.height) / 20); ty++) blocked.add(`${tx},${ty}`);
-      }
-    }
-  }
-  const pm = grid(cols, rows, [...blocked]);
+  const { pathMap, blocked } = sceneTiles('desert');
   assert(blocked.size > 100, 'the desert has only ' + blocked.size + ' blocked tiles');
-  return pm;
+  return pathMap;
 }
 
 main();

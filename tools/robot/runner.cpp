@@ -132,13 +132,13 @@ struct Runner::Impl {
     std::atomic<uint64_t> connected{0}, senders{0}, finished{0};
     std::atomic<unsigned> level{0};
     RateController rate_shape;  // only its rate_at() is used here: the deciding one lives in the driver
-    std::map<std::string, std::string> push_fields;  // route -> latency field, from "on" steps
+    std::map<std::string, std::string, std::less<>> push_fields;  // route -> latency field, from "on" steps
     std::vector<std::string> wait_routes;            // routes of waitPush steps
 
     Impl(const Scenario &s, uint64_t f, uint64_t c, uint64_t t)
         : sc(s), first(f), count(c), total(t), rate_shape(s.rate) {}
 
-    std::map<std::string, std::vector<const Step *>> push_saves;  // route -> "on" steps with "save"
+    std::map<std::string, std::vector<const Step *>, std::less<>> push_saves;  // route -> "on" steps with "save"
     HttpPool http{4};
 
     void connect(User &u);
@@ -246,7 +246,7 @@ void Runner::Impl::user_finished(User &u) {
 
 void Runner::Impl::on_push(User &u, std::string_view route, std::string_view body) {
     int64_t now = realtime_us();
-    auto f = push_fields.find(std::string(route));
+    auto f = push_fields.find(route);
     const std::string &field = f != push_fields.end() ? f->second : sc.push_timestamp_field;
     int64_t ts = 0;
     bool timed = find_timestamp(body, field, ts);
@@ -263,7 +263,7 @@ void Runner::Impl::on_push(User &u, std::string_view route, std::string_view bod
         // A sender's clock slightly ahead of ours gives a negative delay: recorded as 0.
         if (timed) s.push_us.record(uint64_t(std::max<int64_t>(0, now - ts)));
     });
-    if (auto ps = push_saves.find(std::string(route)); ps != push_saves.end())
+    if (auto ps = push_saves.find(route); ps != push_saves.end())
         for (const Step *st : ps->second) take_reply(u, *st, body);
     auto w = u.waiters.find(route);
     if (w != u.waiters.end()) {
@@ -329,7 +329,11 @@ void Runner::Impl::open_client(User &u, const std::string &host, uint16_t port, 
     for (auto &route : wait_routes)
         if (!push_fields.count(route))
             u.client->on(route, [this, up, r = route](std::string_view body) { on_push(*up, r, body); });
-    u.client->on_any([this, up](std::string_view route, std::string_view body) { on_push(*up, route, body); });
+    // Pushes on other routes are counted; their bodies are read only for a latency field.
+    if (sc.push_timestamp_field.empty())
+        u.client->on_any_route([this, up](std::string_view route) { on_push(*up, route, {}); });
+    else
+        u.client->on_any([this, up](std::string_view route, std::string_view body) { on_push(*up, route, body); });
     int64_t t0 = mono_us();
     u.client->connect([this, up, t0, done = std::move(done)](const Error &e) {
         if (stopping) return;

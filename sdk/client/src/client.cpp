@@ -122,6 +122,10 @@ void Client::on_any(std::function<void(std::string_view route, std::string_view 
     on_thread(impl_, [handler = std::move(handler)](Impl &i) mutable { i.on_any(std::move(handler)); });
 }
 
+void Client::on_any_route(std::function<void(std::string_view route)> handler) {
+    on_thread(impl_, [handler = std::move(handler)](Impl &i) mutable { i.on_any_route(std::move(handler)); });
+}
+
 void Client::disconnect() {
     // Final: the failing requests, a waiting connect's done and on_disconnected run before this
     // returns (inline when called on the client's thread, else there while this call waits).

@@ -278,6 +278,7 @@ void Client::Impl::release() {
     events_ = Events{};
     handlers_.clear();
     any_handler_ = nullptr;
+    any_route_handler_ = nullptr;
     user_closed_ = true;
     const std::string why = "the Client was destroyed";
     if (phase_ == Phase::working) {
@@ -466,6 +467,14 @@ void Client::Impl::handle_data(std::string_view bytes) {
         if (!r) return report(ErrorCode::protocol, "push with unknown route code " + std::to_string(m.route_code));
         route = *r;
     }
+    auto h = handlers_.find(route);
+    if (h == handlers_.end() && !any_handler_) {
+        if (any_route_handler_) {
+            auto handler = any_route_handler_;
+            guarded([&] { handler(route); });
+        }
+        return;  // nobody reads the body: it is not decoded
+    }
     std::string_view body = m.body;
     if (protocol_.protos && protocol_.protos->server.has_route(route)) {
         rapidjson::Document doc;
@@ -475,7 +484,6 @@ void Client::Impl::handle_data(std::string_view bytes) {
         if (!err.empty()) return report(ErrorCode::protocol, "undecodable push on " + std::string(route) + ": " + err);
         body = json;
     }
-    auto h = handlers_.find(route);
     if (h != handlers_.end()) {
         Push handler = h->second;  // a copy: the handler may replace itself
         guarded([&] { handler(body); });
@@ -606,6 +614,10 @@ void Client::Impl::on(std::string_view route, Push handler) {
 
 void Client::Impl::on_any(std::function<void(std::string_view, std::string_view)> handler) {
     any_handler_ = std::move(handler);
+}
+
+void Client::Impl::on_any_route(std::function<void(std::string_view)> handler) {
+    any_route_handler_ = std::move(handler);
 }
 
 // --- timers ---------------------------------------------------------------------------------

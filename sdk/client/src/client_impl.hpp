@@ -60,6 +60,7 @@ struct Client::Impl final : public WireListener, public std::enable_shared_from_
     void notify(std::string_view route, std::string_view body);
     void on(std::string_view route, Push handler);
     void on_any(std::function<void(std::string_view, std::string_view)> handler);
+    void on_any_route(std::function<void(std::string_view)> handler);
     void disconnect(ErrorCode pending_code);
     void shutdown();  // the Loop is stopping
     // The Client is gone: no Events or push handlers fire any more (what they captured may be
@@ -164,6 +165,7 @@ private:
 
     std::map<std::string, Push, std::less<>> handlers_;
     std::function<void(std::string_view, std::string_view)> any_handler_;
+    std::function<void(std::string_view)> any_route_handler_;  // route only, body never decoded
 };
 
 template <class F>

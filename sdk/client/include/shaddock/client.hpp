@@ -161,6 +161,9 @@ public:
     // on_any receives pushes whose route has no handler.
     void on(std::string_view route, Push handler);
     void on_any(std::function<void(std::string_view route, std::string_view body_json)> handler);
+    // Pushes that neither a route's handler nor on_any takes reach this one with their route only:
+    // their body is not decoded (counting pushes a client ignores costs no protobuf or JSON work).
+    void on_any_route(std::function<void(std::string_view route)> handler);
 
     // Closes the connection; pending requests fail with `disconnected`. No reconnect follows. Final:
     // every callback still owed runs before it returns and none after (the lifetime rule above).
