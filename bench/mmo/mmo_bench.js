@@ -103,7 +103,9 @@ function judge(report) {
       gameFailed += f.failed;
     }
   }
+  const p = report.pushes || {};
   return { success: total ? r.ok / total : 0, requests: total, gameOk, gameFailed, gameP99Ms: gameP99,
+           pushes: p.received || 0, pushesPerSecond: Math.round(p.perSecond || 0), pushesByRoute: p.byRoute || {},
            connects: report.connects, errors: report.errors, peakUsers: report.peakUsersConnected, routes,
            robotCpuPercent: report.cpu ? report.cpu.percent : null };
 }
@@ -152,11 +154,11 @@ function loadAverage() {
 // Where the heroes stand when the measured run starts (`layout`):
 // - "spawns" (the default): lordofpomelo's published test, "all roles in area 3 (ice) at 15 random
 //   spawn points" (LORDOFPOMELO.md §9). The robots first create their heroes (and leave); the bench
-//   then puts every hero at one of 15 seeded random points of its scene (ground free of collisions
-//   around it for the walk box of the scenarios, at least 400 px from every mob zone) at level 60
-//   with that level's stats (the ice asks for level 50), then the measured run. With `areas` > 1 the
-//   heroes are dealt over that many scenes (ice, oasis, desert: one area process each), 15 points in
-//   each.
+//   then puts every hero at level 60 with that level's stats (the ice asks for level 50) at one of
+//   15 seeded random points of its scene with ground free of collisions around it for the walk box
+//   of the scenarios: walkers' points at least 400 px from every mob zone, fighters' within 200 px
+//   of one (so that every fighter has mobs to attack); then the measured run. With `areas` > 1 the
+//   heroes are dealt over that many scenes (ice, oasis, desert: one area process each).
 // - "crowd": every hero where a new one is born, the birth place of scene 1 (125 x 128 px), level 1:
 //   every player is in every other's AOI, so every move goes to all of them (the harshest case).
 const ROOT_DATA = path.join(ROOT, 'apps', 'mmo', 'config', 'data');
@@ -180,9 +182,10 @@ function seeded(seed) {
 }
 
 // `count` random points of scene `name` whose box (x -130..+130, y -90..+130: the scenarios' walk box
-// around a hero placed up to 20 px off the point) is free of collisions, as far from mob zones as
-// the scene allows (400 px, else 300, 200, 0).
-function spawnPoints(name, count = 15) {
+// around a hero placed up to 20 px off the point) is free of collisions. For walkers (`nearMobs`
+// false) as far from the mob zones as the scene allows (400 px, else 300, 200, 0): a walker is not
+// there to be fought. For fighters within 200 px of a mob zone: every fighter sees mobs to attack.
+function spawnPoints(name, { count = 15, nearMobs = false } = {}) {
   const { sceneTiles, layerObjects, TILE } = require(path.join(ROOT, 'tests', 'mmo', 'scene_tiles.js'));
   const t = sceneTiles(name);
   const W = t.map.width * t.map.tilewidth, H = t.map.height * t.map.tileheight;
@@ -193,21 +196,29 @@ function spawnPoints(name, count = 15) {
         if (t.blocked.has(`${tx},${ty}`)) return false;
     return true;
   };
-  for (const margin of [400, 300, 200, 0]) {
-    const rand = seeded(SPAWN_SEED), points = [];
-    for (let i = 0; i < 200000 && points.length < count; i++) {
+  // Distance from (x, y) to the nearest mob zone (0 inside one).
+  const toMobs = (x, y) => Math.min(...zones.map((z) => Math.hypot(Math.max(z.x - x, 0, x - z.x - z.width),
+                                                                   Math.max(z.y - y, 0, y - z.y - z.height))));
+  const rules = nearMobs ? [(d) => d <= 200] : [400, 300, 200, 0].map((m) => (d) => d >= m);
+  for (const [i, rule] of rules.entries()) {
+    const rand = seeded(SPAWN_SEED + (nearMobs ? 1 : 0)), points = [];
+    for (let n = 0; n < 200000 && points.length < count; n++) {
       const x = Math.round(200 + rand() * (W - 400)), y = Math.round(200 + rand() * (H - 400));
-      if (!free(x, y)) continue;
-      if (zones.some((z) => x > z.x - margin && x < z.x + z.width + margin && y > z.y - margin && y < z.y + z.height + margin)) continue;
-      points.push({ x, y });
+      if (free(x, y) && rule(toMobs(x, y))) points.push({ x, y });
     }
-    if (points.length === count) return { points, margin };
+    if (points.length === count) return { points, rule: nearMobs ? 'within 200 px of a mob zone' : `${[400, 300, 200, 0][i]} px from mob zones` };
   }
   throw new Error(`scene ${name}: no ${count} free spawn points`);
 }
 
+// Which robots fight: all in "fight", the upper half in "mixed" (scenario() gives the lower half the
+// walk loop), none in "walk".
+function fights(mode, index, users) {
+  return mode === 'fight' || (mode === 'mixed' && index >= Math.max(1, Math.floor(users / 2)));
+}
+
 // The robots create their heroes (and leave), then the bench deals them over `areas` scenes as the
-// "spawns" layout says. Answers {scene id: {name, points, margin}}.
+// "spawns" layout says. Answers {scene id: {name, walk, fight}} (each spawnPoints()).
 async function createHeroes(c, mode, users, ramp, areas, level = 60) {
   const s = scenario(c, mode, { users, duration: 60 + users / ramp, ramp });
   const cut = s.script.findIndex((st) => st.request === 'connector.roleHandler.createPlayer');
@@ -217,24 +228,27 @@ async function createHeroes(c, mode, users, ramp, areas, level = 60) {
   if (!r.report || r.report.requests.failed) throw new Error('creating the heroes failed: ' + JSON.stringify(r.report && r.report.errors));
   const scenes = {};
   const names = Object.fromEntries(table('area').map((a) => [a.id, a.name]));
-  for (const id of SCENE_ORDER.slice(0, areas)) scenes[id] = Object.assign({ name: names[id] }, spawnPoints(names[id]));
+  for (const id of SCENE_ORDER.slice(0, areas))
+    scenes[id] = { name: names[id], walk: spawnPoints(names[id]), fight: spawnPoints(names[id], { nearMobs: true }) };
   const kinds = Object.fromEntries(table('character').map((k) => [k.id, k]));
   const db = path.join(c.dir, 'data', 'mmo.db');
-  const heroes = execFileSync('sqlite3', [db, 'SELECT id, kindId FROM player ORDER BY id;'], { encoding: 'utf8' }).trim().split('\n');
+  const heroes = execFileSync('sqlite3', [db, 'SELECT id, kindId, name FROM player ORDER BY id;'], { encoding: 'utf8' }).trim().split('\n');
+  const prefix = s.vars.prefix;
   const sql = ['BEGIN;'];
   for (const line of heroes) {
-    const [id, kindId] = line.split('|').map(Number);
-    const scene = SCENE_ORDER[(id - 1) % areas];
-    const pts = scenes[scene].points;
-    const p = pts[Math.floor((id - 1) / areas) % pts.length];
-    const x = p.x + ((id * 37) % 41) - 20, y = p.y + ((id * 53) % 41) - 20;
+    const [id, kindId, name] = line.split('|');
+    const index = Number(name.slice(prefix.length));
+    const scene = SCENE_ORDER[index % areas];
+    const pts = scenes[scene][fights(mode, index, users) ? 'fight' : 'walk'].points;
+    const p = pts[Math.floor(index / areas) % pts.length];
+    const x = p.x + ((index * 37) % 41) - 20, y = p.y + ((index * 53) % 41) - 20;
     const k = kinds[kindId];
     // lordofpomelo's level-up: every level adds round(upgradeParam x base) to each stat.
     const grown = (base) => base + (level - 1) * Math.round(k.upgradeParam * base);
     const hp = grown(k.hp), mp = grown(k.mp);
     sql.push(`UPDATE player SET areaId = ${scene}, x = ${x}, y = ${y}, level = ${level}, experience = 0, ` +
              `hp = ${hp}, maxHp = ${hp}, mp = ${mp}, maxMp = ${mp}, attackValue = ${grown(k.attackValue)}, ` +
-             `defenceValue = ${grown(k.defenceValue)} WHERE id = ${id};`);
+             `defenceValue = ${grown(k.defenceValue)} WHERE id = ${Number(id)};`);
   }
   sql.push('COMMIT;');
   execFileSync('sqlite3', [db], { input: sql.join('\n') });
@@ -257,7 +271,7 @@ async function measure(mode, users, { duration, ramp, layout = 'spawns', areas =
     const scenes = execFileSync('sqlite3', [path.join(c.dir, 'data', 'mmo.db'), 'SELECT areaId, count(*) FROM player GROUP BY areaId;'],
                                 { encoding: 'utf8' }).trim().split('\n').join(', ');
     return Object.assign({ mode, users, layout, areas, scenes, exitCode: r.code, loadBefore, loadAfter: loadAverage(), cpuPercent: cpu },
-                         spawns ? { spawnMargins: Object.fromEntries(Object.values(spawns).map((v) => [v.name, v.margin])) } : {},
+                         spawns ? { spawns: Object.values(spawns).map((v) => ({ scene: v.name, walkers: v.walk.rule, fighters: v.fight.rule })) } : {},
                          judge(r.report));
   } finally {
     await c.stop();
@@ -283,7 +297,7 @@ async function search(mode, { start, factor, max, duration, areas = 1, layout = 
       steps.push(m);
       ok = passes(m);
       log(`  ${mode}${layout === 'crowd' ? ' (crowd)' : ''}${areas > 1 ? ` over ${areas} scenes` : ''} ${users} users: success ${(m.success * 100).toFixed(2)} %, ` +
-          `game p99 ${m.gameP99Ms.toFixed(1)} ms, game requests ${m.gameOk + m.gameFailed}, peak ${m.peakUsers}, ` +
+          `game p99 ${m.gameP99Ms.toFixed(1)} ms, game requests ${m.gameOk + m.gameFailed}, pushes/s ${m.pushesPerSecond}, peak ${m.peakUsers}, ` +
           `load ${m.loadAfter.join(' ')}; busiest: ${busiest(m.cpuPercent)}${ok ? '' : '  (over the limit)'}`);
     }
     if (!ok) break;

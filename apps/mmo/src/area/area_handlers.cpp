@@ -127,7 +127,8 @@ void AreaServer::enter_scene(const shd::RequestPtr &req) {
                 rec->team_id = team > 0 ? team : 0;
                 rec->is_captain = team > 0 && session_int(req->session(), "isCaptain") == 1;
                 world::Player &p = area->add_player(*rec);
-                clients_[p.id] = Client{uid, frontend, pid, area, req->session().get_string("instanceId").value_or("")};
+                clients_[p.id] = Client{uid, frontend, pid, area, req->session().get_string("instanceId").value_or(""),
+                                        "{\"uid\":" + shd::json_quote(uid) + ",\"sid\":" + shd::json_quote(frontend) + "}"};
                 by_player_[pid] = p.id;
                 req->respond(area->enter_scene_json(p));
                 // The team sees where the member is now (its instanceId).

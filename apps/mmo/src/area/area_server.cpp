@@ -148,12 +148,12 @@ void AreaServer::save_dirty() {
 void AreaServer::push(const std::vector<world::EntityId> &to, const char *route, const std::string &body) {
     if (!channels_) return;
     std::string receivers = "[";
+    receivers.reserve(2 + to.size() * 48);
     for (world::EntityId id : to) {
         auto it = clients_.find(id);
         if (it == clients_.end()) continue;
-        if (receivers.size() > 1) receivers += ",";
-        receivers +=
-            "{\"uid\":" + shd::json_quote(it->second.uid) + ",\"sid\":" + shd::json_quote(it->second.frontend) + "}";
+        if (receivers.size() > 1) receivers += ',';
+        receivers += it->second.receiver;
     }
     if (receivers.size() == 1) return;
     receivers += "]";

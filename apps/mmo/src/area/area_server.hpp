@@ -46,6 +46,7 @@ private:
         std::int64_t player_id = 0;
         world::Area *area = nullptr;
         std::string instance;  // "" on a scene server
+        std::string receiver;  // {"uid":..,"sid":..} as push_by_uids takes it, quoted once
     };
     void install_handlers();
     void tick();
