@@ -2,7 +2,7 @@
 // database), the robot's MMO scenarios (apps/mmo/robot) pointed at it, and the capacity search.
 // Used by bench/run.js (rows mmo_*), by tests/mmo/robot_test.js and on its own:
 //
-//   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--areas N] [--layout spawns|crowd] [--start N] [--max N]
+//   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--areas N] [--layout spawns|crowd] [--start N] [--max N] [--factor F]
 //                            [--out FILE.json]
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
@@ -318,6 +318,7 @@ if (require.main === module) {
   const areas = ai >= 0 ? Number(args[ai + 1]) : 1;
   const si = args.indexOf('--start');
   const xi = args.indexOf('--max');
+  const fi = args.indexOf('--factor');
   const li = args.indexOf('--layout');
   const layout = li >= 0 ? args[li + 1] : 'spawns';
   if (!['spawns', 'crowd'].includes(layout)) throw new Error('--layout: spawns or crowd');
@@ -327,7 +328,8 @@ if (require.main === module) {
       out.results.push(await search(mode, Object.assign(quick ? { start: 10, factor: 2, max: 20, duration: 10 }
                                                               : { start: 100, factor: 2, max: 6400, duration: 20 },
                                                         { areas, layout }, si >= 0 ? { start: Number(args[si + 1]) } : {},
-                                                        xi >= 0 ? { max: Number(args[xi + 1]) } : {})));
+                                                        xi >= 0 ? { max: Number(args[xi + 1]) } : {},
+                                                        fi >= 0 ? { factor: Number(args[fi + 1]) } : {})));
     out.machine.loadAtEnd = loadAverage();
     const text = JSON.stringify(out, null, 1);
     if (oi >= 0) fs.writeFileSync(args[oi + 1], text);

@@ -21,6 +21,9 @@ public:
 
     // [any] Queues encoded bytes for the client.
     virtual void send(SharedBytes bytes) = 0;
+    // [any] Queues a response: as send(), except that with the buffer scheduler's repliesAtOnce it is
+    // written at once, after whatever the scheduler held before it.
+    virtual void send_reply(SharedBytes bytes) = 0;
     // [any] Queues `notice` (an encoded kick; may be null), then closes once the queue is flushed.
     // `reason` reaches the session's closed callbacks.
     virtual void close_after(SharedBytes notice, std::string reason) = 0;

@@ -380,19 +380,24 @@ void Connection::send(SharedBytes bytes) {
     io_.mail(shared_from_this(), std::move(bytes), nullptr);
 }
 
+void Connection::send_reply(SharedBytes bytes) {
+    io_.mail(shared_from_this(), std::move(bytes), nullptr, settings_.replies_at_once);
+}
+
 void Connection::close_after(SharedBytes notice, std::string reason) {
     io_.mail(shared_from_this(), std::move(notice), std::make_unique<std::string>(std::move(reason)));
 }
 
-void Connection::take_letter(SharedBytes bytes, std::unique_ptr<std::string> close_reason) {
+void Connection::take_letter(SharedBytes bytes, std::unique_ptr<std::string> close_reason, bool at_once) {
     if (closed_ || closing_) return;  // what follows a close is dropped, as before it
     if (close_reason) {
         release_held();  // the kick notice follows what was sent before it
         if (bytes) enqueue(std::move(bytes));
         begin_close(std::move(*close_reason));
-    } else if (settings_.flush_interval_ms) {
+    } else if (settings_.flush_interval_ms && !at_once) {
         hold(std::move(bytes));
     } else {
+        if (at_once) release_held();  // what was held before the response leaves with it, in order
         enqueue(std::move(bytes));
     }
 }

@@ -47,6 +47,7 @@ public:
 
     // ClientLink / Closable, [any].
     void send(SharedBytes bytes) override;
+    void send_reply(SharedBytes bytes) override;
     void close_after(SharedBytes notice, std::string reason) override;
     void answer_handshake(shd_handshake_reply_fn reply, void *reply_ctx, int32_t code, std::string user_json) override;
     const std::string &remote_address() const override { return remote_; }
@@ -115,7 +116,7 @@ private:
 
     // [io] From the thread's mailbox, in the order other threads sent them; settle() follows once
     // per batch.
-    void take_letter(SharedBytes bytes, std::unique_ptr<std::string> close_reason);
+    void take_letter(SharedBytes bytes, std::unique_ptr<std::string> close_reason, bool at_once);
     // [io] The deadline queue says one of the deadlines below passed.
     void on_deadline(Clock::time_point now);
     // Tells the deadline queue the earliest of the deadlines below.

@@ -35,6 +35,8 @@ struct ConnectionSettings {
     // The push scheduler: 0 writes responses and pushes at once ("direct"); otherwise they wait up to
     // this many milliseconds and leave together ("buffer").
     uint64_t flush_interval_ms = 0;
+    // With flush_interval_ms: a response is written at once, after the packages held before it.
+    bool replies_at_once = false;
     SendStats *stats = nullptr;
     std::atomic<uint64_t> *next_sid = nullptr;
 

@@ -138,6 +138,10 @@ const shd::OptionTable &connector_option_table() {
             opt::integer("flushInterval", 20, 1, 60'000, "flush period of the `\"buffer\"` scheduler")
                 .expecting("milliseconds")
                 .measured_in("ms"),
+            opt::boolean("repliesAtOnce", false,
+                         "with the `\"buffer\"` scheduler, a response is written at once, together with the pushes "
+                         "held before it (pushes alone still wait for `flushInterval`); `false`: held like pushes "
+                         "(Pomelo)"),
         },
         // The whole options object is the protocol's too: keys the connector does not know are the
         // protocol's to read, so they are logged and passed on.
@@ -184,6 +188,7 @@ ConnectorOptions parse_options(std::string_view options_json, const ServerInfo &
     // Pomelo's push schedulers by name: "direct" (its default) or "buffer" with flushInterval (ms, 20).
     uint64_t flush_ms = static_cast<uint64_t>(opts.integer("flushInterval"));
     o.flush_interval_ms = opts.string("scheduler") == "buffer" ? flush_ms : 0;
+    o.replies_at_once = o.flush_interval_ms && opts.boolean("repliesAtOnce");
 
     // max-connections: the option, else the server's entry in servers.json (Pomelo's place for it).
     if (opts.has("max-connections")) {

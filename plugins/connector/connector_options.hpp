@@ -37,6 +37,8 @@ struct ConnectorOptions {
     // Push scheduler (Pomelo's pushSchedulerConfig): 0 is "direct" (write at once); otherwise "buffer",
     // which holds responses and pushes per connection and flushes them every flush_interval_ms.
     uint64_t flush_interval_ms = 0;
+    // With the buffer scheduler: responses leave at once, taking the held pushes before them along.
+    bool replies_at_once = false;
     // Back-pressure and limits (docs/security.md, "Client ports").
     uint64_t handshake_timeout_ms = 10'000;    // accept -> established (TLS, sniffing, Pomelo handshake)
     uint32_t max_pending_messages = 256;       // per connection: notifies not dispatched, requests not answered

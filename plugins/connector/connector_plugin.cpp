@@ -115,6 +115,7 @@ public:
         settings_.max_package_size = options_.max_package_size;
         settings_.can_batch = protocol_->can_batch(protocol_ctx_, setup_) != 0;
         settings_.flush_interval_ms = options_.flush_interval_ms;
+        settings_.replies_at_once = options_.replies_at_once;
         settings_.stats = &stats_;
         settings_.next_sid = &next_sid_;
         settings_.handshake_timeout_ms = std::min(options_.handshake_timeout_ms, options_.idle_timeout_ms);
@@ -219,7 +220,8 @@ private:
 
     std::string scheduler_name() const {
         if (!options_.flush_interval_ms) return "direct";
-        return "buffer (flushInterval " + std::to_string(options_.flush_interval_ms) + " ms)";
+        return "buffer (flushInterval " + std::to_string(options_.flush_interval_ms) + " ms" +
+               (options_.replies_at_once ? ", replies at once)" : ")");
     }
 
     void teardown_protocol() {

@@ -140,12 +140,13 @@ void IoThread::fire() {
 
 // ---- the mailbox ----
 
-void IoThread::mail(std::shared_ptr<Connection> c, SharedBytes bytes, std::unique_ptr<std::string> close_reason) {
+void IoThread::mail(std::shared_ptr<Connection> c, SharedBytes bytes, std::unique_ptr<std::string> close_reason,
+                    bool at_once) {
     bool first;
     {
         std::lock_guard<std::mutex> lock(mail_mutex_);
         first = mail_.empty();
-        mail_.push_back(Letter{std::move(c), std::move(bytes), std::move(close_reason)});
+        mail_.push_back(Letter{std::move(c), std::move(bytes), std::move(close_reason), at_once});
     }
     if (first) asio::post(io_, [this] { deliver_mail(); });
 }
@@ -161,7 +162,7 @@ void IoThread::deliver_mail() {
             c->mail_touched_ = true;
             touched_.push_back(c);
         }
-        c->take_letter(std::move(l.bytes), std::move(l.close_reason));
+        c->take_letter(std::move(l.bytes), std::move(l.close_reason), l.at_once);
     }
     // Each connection starts its write once, after all of this batch's bytes for it are queued.
     for (Connection *c : touched_) {

@@ -63,13 +63,16 @@ public:
     // ---- the mailbox, [any] ----
     // Queues bytes for c, or with `close_reason` set, bytes (maybe null) and then a close once the
     // queue is flushed. Entries for one connection keep their order.
-    void mail(std::shared_ptr<Connection> c, SharedBytes bytes, std::unique_ptr<std::string> close_reason);
+    // `at_once`: past the buffer scheduler (a response under repliesAtOnce).
+    void mail(std::shared_ptr<Connection> c, SharedBytes bytes, std::unique_ptr<std::string> close_reason,
+              bool at_once = false);
 
 private:
     struct Letter {
         std::shared_ptr<Connection> to;
         SharedBytes bytes;
         std::unique_ptr<std::string> close_reason;
+        bool at_once = false;
     };
 
     void shutdown() override;

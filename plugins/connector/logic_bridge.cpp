@@ -177,7 +177,7 @@ void SHD_CALL LogicBridge::respond(void *ctx, shd_status status, shd_str body_js
         r->bridge->host_.warn("response to " + r->route + " could not be encoded; nothing sent");
         return;
     }
-    r->link->send(std::move(bytes));
+    r->link->send_reply(std::move(bytes));
 }
 
 }  // namespace shd::connector

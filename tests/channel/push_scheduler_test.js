@@ -2,6 +2,7 @@
 //  - "buffer" (flushInterval 20 ms) sends a burst of channel pushes, and the sender's responses, in
 //    far fewer WebSocket messages than packages, every package intact and in order; raw TCP too;
 //  - "direct" (the default) sends each push in its own message when pushes are spaced out;
+//  - "buffer" with repliesAtOnce answers at once, behind the pushes held before the answer;
 //  - a client that stops reading is cut off at sendQueueLimit while the others receive everything.
 // Usage: node push_scheduler_test.js
 'use strict';
@@ -118,6 +119,40 @@ async function slowClientCase() {
   }
 }
 
+// repliesAtOnce: with a long flushInterval (1 s) a response is not held: it leaves at once, right
+// behind the push held before it on the same connection, while a member that only listens gets
+// that push when its interval ends.
+async function repliesAtOnceCase() {
+  const server = await startConnector({ scheduler: 'buffer', flushInterval: 1000, repliesAtOnce: true });
+  try {
+    const rid = 'room-at-once';
+    const sender = await wireMember({ port: server.port, transport: 'tcp', uid: 'at-once-sender', rid });
+    const reader = await wireMember({ port: server.port, transport: 'ws', uid: 'at-once-reader', rid });
+    await sleep(1200);  // whatever the joins left held is out
+    const from = sender.received.length;
+    const t0 = Date.now();
+    const answer = await sender.request('connector.roomHandler.say', { text: 'now', seq: 0 });
+    const answeredMs = Date.now() - t0;
+    check('repliesAtOnce: the response comes long before the 1 s flush interval ends',
+          answer.code === 200 && answeredMs < 600, `${answeredMs} ms: ${JSON.stringify(answer)}`);
+    // Data packages after the request, by message type (the flag byte's bits 1-3): 3 push, 2 response.
+    const kinds = sender.received.slice(from).filter((p) => p.type === 4).map((p) => (p.body[0] >> 1) & 7);
+    check('repliesAtOnce: the push held before the response comes first, then the response',
+          JSON.stringify(kinds) === '[3,2]', JSON.stringify(kinds));
+    await waitFor(() => (reader.pushes.onSay || []).length === 1, 5000, 'the listener\'s push');
+    const heardMs = Date.now() - t0;
+    check('repliesAtOnce: the member that only listens gets the push when the interval ends',
+          heardMs >= 800, `${heardMs} ms`);
+    sender.close();
+    reader.close();
+  } finally {
+    const exit = await server.stop();
+    check('repliesAtOnce: the server stops cleanly', exit.code === 0, JSON.stringify(exit));
+    check('repliesAtOnce: the stop line names the scheduler', /scheduler buffer \(flushInterval 1000 ms, replies at once\)/.test(server.output),
+          server.output.slice(-500));
+  }
+}
+
 // A wrong scheduler name stops the server at start with a message naming the option.
 async function badOptionCase() {
   const port = await freePort();
@@ -140,6 +175,7 @@ async function main() {
     await badOptionCase();
     await schedulerCase('buffer', { scheduler: 'buffer', flushInterval: 20 }, true);
     await schedulerCase('direct', {}, false);
+    await repliesAtOnceCase();
     await slowClientCase();
   } catch (e) {
     check('no exception', false, e.stack);

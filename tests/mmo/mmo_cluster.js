@@ -17,7 +17,9 @@ const PG_PASSWORD = 'mmo-test-password';
 // tools/node/engines.js. query(dir, sql) answers rows as "a|b" lines either way.
 async function testDatabase(kind) {
   if (kind !== 'postgres') {
-    return { pg: null, query: (dir, sql) => execFileSync('sqlite3', [path.join(dir, 'data', 'mmo.db'), sql], { encoding: 'utf8' }).trim(),
+    // The servers write the file too: wait for their lock rather than fail.
+    return { pg: null, query: (dir, sql) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dir, 'data', 'mmo.db'), sql],
+                                                         { encoding: 'utf8' }).trim(),
              close: async () => {} };
   }
   const engines = require('../../tools/node/engines');

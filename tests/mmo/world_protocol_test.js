@@ -1,13 +1,14 @@
 // The game world over the wire (apps/mmo area servers), with the real npm Pomelo client: two players
 // enter scene 1 and see each other (enterScene, onAddEntities), one moves and the other gets onMove,
 // invalid paths are refused (through a wall, a teleporting start, too long), a player kills a mob
-// (onAttack KILLED with exp), picks its drop (onPickItem), dies and is revived (onRevive); requests
-// of players absent or dead are refused (playerFilter), the per-player rate holds, hostile bodies get
-// errors while the server goes on, tasks are offered, started and counted, and a player talks to a
-// traverse NPC and changes to the oasis.
+// (onAttack KILLED with exp) and levels up (onUpgrade), picks its drop (onPickItem), dies and is
+// revived (onRevive); requests of players absent or dead are refused (playerFilter), the per-player
+// rate holds, hostile bodies get errors while the server goes on, tasks are offered, started and
+// counted, and a player talks to a traverse NPC and changes to the oasis.
 // Run by CTest (mmo_world_protocol): SHADDOCK_HOST.
 'use strict';
 const assert = require('assert');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
@@ -69,6 +70,9 @@ async function main() {
   try {
     const ann = await hero(cluster, 'ann');
     const ben = await hero(cluster, 'ben');
+    // ann enters one point short of level 2 (58): her first kill levels her up (onUpgrade). The area
+    // reads the hero from the database at enterScene.
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dir, 'data', 'mmo.db'), "UPDATE player SET experience = 57 WHERE name = 'ann';"]);
     open.push(ann.pomelo, ben.pomelo);
     let annScene, benScene;
 
@@ -219,6 +223,19 @@ async function main() {
         assert.strictEqual(kill.result.mpUse, 0);
         assert.deepStrictEqual(Object.keys(drop).sort(), ['entityId', 'kindId', 'kindName', 'playerId', 'type', 'x', 'y']);
         assert.ok(typeof drop.kindName === 'string' && drop.kindName.length > 0 && ['item', 'equipment'].includes(drop.type), JSON.stringify(drop));
+        // The kill's experience took ann past 58: onUpgrade (protobuf, every field of its proto) to her.
+        await until(() => last(ann, 'onUpgrade'), 'onUpgrade');
+        const up = last(ann, 'onUpgrade');
+        const proto = JSON.parse(global.localStorage.getItem('protos')).server.onUpgrade;
+        assert.deepStrictEqual(Object.keys(up).sort(), Object.keys(proto).map((k) => k.split(' ')[2]).sort());
+        assert.strictEqual(up.entityId, annId());
+        assert.strictEqual(up.level, 2);
+        assert.strictEqual(up.experience, kill.exp, 'the experience left over after the level');
+        assert.strictEqual(up.nextLevelExp, 188);
+        assert.strictEqual(up.skillPoint, 1);
+        assert.deepStrictEqual([up.hp, up.mp], [up.maxHp, up.maxMp], 'a new level heals');
+        assert.strictEqual(up.maxHp, annScene.curPlayer.maxHp + Math.round(0.3 * 220), 'hp grows by round(0.3 x base)');
+        assert.strictEqual(ben.pomelo.pushes.onUpgrade.length, 0, 'onUpgrade goes to the player only');
         // The brain walked the player there: the server's onMove reaches the mover too.
         assert.ok(ann.pomelo.pushes.onMove.some((m) => m.entityId === annId()));
         if (target.kindId === 201 && task) {
@@ -261,7 +278,8 @@ async function main() {
       assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 2 })).status, false, 'twice');
       assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 8 })).status, false, 'level 80');
       assert.strictEqual((await req(ann, 'area.playerHandler.learnSkill', { skillId: 9 })).status, false, 'level 10');
-      assert.strictEqual((await req(ann, 'area.playerHandler.upgradeSkill', { skillId: 2 })).status, false, 'no skill point');
+      // ann has the skill point of level 2, but Sudden Attack's level 2 asks for level 1 + 5.
+      assert.strictEqual((await req(ann, 'area.playerHandler.upgradeSkill', { skillId: 2 })).status, false, 'level 2 < 6');
       for (const [route, msg] of [['area.playerHandler.useItem', { index: 'a' }], ['area.equipHandler.equip', { index: -1 }],
                                   ['area.equipHandler.unEquip', { type: 7 }], ['area.playerHandler.learnSkill', {}]]) {
         assert.strictEqual((await req(ann, route, msg)).code, 500, route);
