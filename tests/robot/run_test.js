@@ -1,7 +1,8 @@
 'use strict';
 // shaddock-robot against a real shaddock-host running apps/echo: a counted closed-loop scenario with a
-// push carrying a timestamp, its JSON and HTML reports; then the rate step with a stop condition; then
-// TLS and WSS against a server with a self-signed certificate, trusted and not.
+// push carrying a timestamp, its JSON and HTML reports; replies counted as refusals; then the rate step
+// with a stop condition; then TLS and WSS against a server with a self-signed certificate, trusted and
+// not.
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -58,6 +59,31 @@ async function countedRun(server, dir) {
   assert.ok(page.startsWith('<!DOCTYPE html>'));
   assert.ok(page.includes('<svg') && page.includes('<polyline'));
   assert.ok(!page.includes('<script'));
+}
+
+// "refusal": a reply holding its fields is counted as refused (neither ok nor failed, checked before
+// "expect"); a reply without them goes on to "expect" as before.
+async function refusalRun(server, dir) {
+  const users = 4;
+  const file = writeScenario(dir, 'refusal.json', {
+    name: 'refusal',
+    server: { host: '127.0.0.1', port: server.port },
+    users, rampPerSecond: 100, durationSeconds: 20, stayConnected: false,
+    script: [
+      { request: 'connector.entryHandler.echo', body: { k: 'gone' }, refusal: { k: 'gone' }, expect: { k: 'here' } },
+      { request: 'connector.entryHandler.echo', body: { k: 'here' }, refusal: { k: 'gone' }, expect: { k: 'here' } },
+      { request: 'connector.entryHandler.echo', body: { k: 'else' }, refusal: { k: 'gone' }, expect: { k: 'here' } },
+    ],
+  });
+  const json = path.join(dir, 'refusal-report.json');
+  const r = await runRobot(['run', file, '--json', json]);
+  const rep = JSON.parse(fs.readFileSync(json, 'utf8'));
+  assert.deepStrictEqual([rep.requests.ok, rep.requests.refused, rep.requests.failed], [users, users, users], JSON.stringify(rep.requests));
+  const route = rep.requests.byRoute['connector.entryHandler.echo'];
+  assert.deepStrictEqual([route.ok, route.refused, route.failed], [users, users, users]);
+  assert.strictEqual(route.latencyMs.count, 2 * users, 'refusals are answers: their latency counts');
+  assert.deepStrictEqual(rep.errors, { 'request:expect_k="else"': users });
+  assert.match(r.stdout, new RegExp(`requests\\s+ok ${users}\\s+failed ${users}\\s+refused ${users}`), r.stdout);
 }
 
 async function rateRun(server, dir) {
@@ -135,6 +161,7 @@ async function secureRuns(server, dir) {
   const dir = tempDir();
   try {
     await countedRun(server, dir);
+    await refusalRun(server, dir);
     await rateRun(server, dir);
   } finally {
     await server.stop();

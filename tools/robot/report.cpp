@@ -105,6 +105,7 @@ std::string report_json(const Report &r) {
     w.Key("requests"), w.StartObject();
     w.Key("ok"), w.Uint64(t.requests_ok);
     w.Key("failed"), w.Uint64(t.requests_failed);
+    w.Key("refused"), w.Uint64(t.requests_refused);
     w.Key("perSecond"), w.Double(per_second(t.requests_ok, r.elapsed_seconds));
     w.Key("latencyMs"), latency(w, t.request_us);
     w.Key("byRoute"), w.StartObject();
@@ -113,6 +114,7 @@ std::string report_json(const Report &r) {
         w.StartObject();
         w.Key("ok"), w.Uint64(f.ok);
         w.Key("failed"), w.Uint64(f.failed);
+        w.Key("refused"), w.Uint64(f.refused);
         w.Key("latencyMs"), latency(w, f.us);
         w.EndObject();
     }
@@ -239,13 +241,15 @@ std::string report_text(const Report &r) {
     o += "connects   ok " + std::to_string(t.connects_ok) + "  failed " + std::to_string(t.connects_failed) +
          "  peak connected " + std::to_string(r.peak_users) + "\n";
     o += latency_row("  connect ", t.connect_us);
-    o += "requests   ok " + std::to_string(t.requests_ok) + "  failed " + std::to_string(t.requests_failed) + "  " +
+    o += "requests   ok " + std::to_string(t.requests_ok) + "  failed " + std::to_string(t.requests_failed) +
+         (t.requests_refused ? "  refused " + std::to_string(t.requests_refused) : std::string()) + "  " +
          fmt("%.0f", per_second(t.requests_ok, r.elapsed_seconds)) + " req/s\n";
     o += latency_row("  latency ", t.request_us);
     // Per route only when there is more than one: a single route's row would repeat the one above.
     if (t.requests_by_route.size() > 1)
         for (auto &[route, f] : t.requests_by_route) {
-            o += "  " + route + "  ok " + std::to_string(f.ok) + "  failed " + std::to_string(f.failed) + "\n";
+            o += "  " + route + "  ok " + std::to_string(f.ok) + "  failed " + std::to_string(f.failed) +
+                 (f.refused ? "  refused " + std::to_string(f.refused) : std::string()) + "\n";
             o += latency_row("    ", f.us);
         }
     o += "notifies   " + std::to_string(t.notifies) + "\n";

@@ -115,6 +115,7 @@ std::string report_html(const Report &r) {
     o += row("users", std::to_string(r.users) + " (peak connected " + std::to_string(r.peak_users) + ")");
     o += row("elapsed", num(r.elapsed_seconds) + " s, stopped by " + r.stopped_by);
     o += row("requests", std::to_string(t.requests_ok) + " ok, " + std::to_string(t.requests_failed) + " failed, " +
+                             (t.requests_refused ? std::to_string(t.requests_refused) + " refused, " : std::string()) +
                              num(double(t.requests_ok) / secs, 0) + " req/s");
     o += row("request latency", lat(t.request_us));
     o += row("pushes", std::to_string(t.pushes) + ", " + num(double(t.pushes) / secs, 0) + " push/s");

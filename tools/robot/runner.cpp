@@ -148,6 +148,8 @@ struct Runner::Impl {
     // Applies the step's "save" to the user's variables and checks its "expect": the failed
     // expectation ("code") or "" (also "" when the body is not JSON and nothing is asked of it).
     std::string take_reply(User &u, const Step &st, std::string_view body);
+    // Whether a reply meets the step's "refusal" (every field equal); false when it has none.
+    static bool is_refusal(const Step &st, std::string_view body);
     void advance(const std::shared_ptr<Lane> &lane);
     void finish_lane(const std::shared_ptr<Lane> &lane);
     void start_loop(const std::shared_ptr<Lane> &lane, const Step &st);
@@ -357,6 +359,20 @@ void Runner::Impl::open_client(User &u, const std::string &host, uint16_t port, 
     });
 }
 
+bool Runner::Impl::is_refusal(const Step &st, std::string_view body) {
+    if (st.refusals.empty()) return false;
+    rapidjson::Document d;
+    d.Parse(body.data(), body.size());
+    if (d.HasParseError()) return false;
+    for (auto &r : st.refusals) {
+        const rapidjson::Value *v = field_at(d, r.path);
+        rapidjson::Document want;
+        want.Parse(r.json.data(), r.json.size());
+        if (!v || !(*v == want)) return false;
+    }
+    return true;
+}
+
 std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view body) {
     if (st.saves.empty() && st.expects.empty() && st.forgets.empty() && st.assigns.empty()) return "";
     rapidjson::Document d;
@@ -491,10 +507,16 @@ void Runner::Impl::send_request(User &u, const Step &st, const std::shared_ptr<L
         route, body,
         [this, up, stp, lane, t0, route](const Error &e, std::string_view reply) {
             uint64_t took = uint64_t(mono_us() - t0);
-            std::string bad = e ? std::string() : take_reply(*up, *stp, reply);
+            const bool refused = !e && is_refusal(*stp, reply);
+            std::string bad = e || refused ? std::string() : take_reply(*up, *stp, reply);
             up->record([&](Snapshot &s) {
                 RouteFigures &f = s.route(route);
-                if (e) {
+                if (refused) {  // answered: its latency counts as any answer's
+                    ++s.requests_refused;
+                    ++f.refused;
+                    s.request_us.record(took);
+                    f.us.record(took);
+                } else if (e) {
                     ++s.requests_failed;
                     ++f.failed;
                     s.error(std::string("request:") + shd::client::error_name(e.code));

@@ -177,16 +177,17 @@ private:
         }
     }
 
-    void expects(const Value &v, Step &st) {
-        const Value *m = member(v, "expect");
+    void expects(const Value &v, Step &st, const char *key = "expect") {
+        const Value *m = member(v, key);
         if (!m) return;
-        const std::string p = st.path + ".expect";
+        const std::string p = st.path + "." + key;
         if (!m->IsObject()) bad(p, "expected an object {\"field.path\": VALUE}", m);
+        std::vector<Expect> &out = std::string_view(key) == "expect" ? st.expects : st.refusals;
         for (auto &e : m->GetObject()) {
             rapidjson::StringBuffer buf;
             rapidjson::Writer<rapidjson::StringBuffer> w(buf);
             e.value.Accept(w);
-            st.expects.push_back({field_path(e.name.GetString()), std::string(buf.GetString(), buf.GetSize())});
+            out.push_back({field_path(e.name.GetString()), std::string(buf.GetString(), buf.GetSize())});
         }
     }
 
@@ -331,7 +332,8 @@ private:
         if (k == "request" || k == "notify") {
             st.kind = k == "request" ? Step::Kind::request : Step::Kind::notify;
             if (k == "request")
-                only_keys(v, st.path, {kind, "body", "timeoutMs", "save", "expect", "onlyUsers", "ifSet", "ifUnset"});
+                only_keys(v, st.path,
+                          {kind, "body", "timeoutMs", "save", "expect", "refusal", "onlyUsers", "ifSet", "ifUnset"});
             else
                 only_keys(v, st.path, {kind, "body", "timeoutMs", "onlyUsers", "ifSet", "ifUnset"});
             if (!arg.IsString() || arg.GetStringLength() == 0) bad(ap, "expected a route string", &arg);
@@ -340,6 +342,7 @@ private:
             st.timeout_ms = uint32_t(get_uint(v, st.path, "timeoutMs", 0, 0, 3600000));
             saves(v, st);
             expects(v, st);
+            expects(v, st, "refusal");
         } else if (k == "http") {
             st.kind = Step::Kind::http;
             only_keys(v, st.path, {kind, "body", "timeoutMs", "save", "expect", "onlyUsers", "ifSet", "ifUnset"});

@@ -69,6 +69,9 @@ struct Step {
     std::vector<Save> saves;
     std::vector<Save> forgets;  // on: the variable is unset when the field (or an element of it) equals it
     std::vector<Expect> expects;
+    // request: a reply holding every one of these is a refusal: the server answered, and said no (a
+    // game's "that target is gone"); counted apart, neither ok nor failed. Checked before expects.
+    std::vector<Expect> refusals;
     // on: conditions (field path -> value template, compared as JSON) a push must meet before its
     // save, forget and assign apply; assign: variable -> value template, applied to such pushes
     std::vector<std::pair<std::vector<std::string>, Template>> whens;

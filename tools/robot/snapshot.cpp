@@ -10,6 +10,7 @@ namespace shd::robot {
 void Snapshot::merge(const Snapshot &o) {
     requests_ok += o.requests_ok;
     requests_failed += o.requests_failed;
+    requests_refused += o.requests_refused;
     notifies += o.notifies;
     pushes += o.pushes;
     connects_ok += o.connects_ok;
@@ -29,6 +30,7 @@ void Snapshot::merge(const Snapshot &o) {
         RouteFigures &mine = route(k);
         mine.ok += f.ok;
         mine.failed += f.failed;
+        mine.refused += f.refused;
         mine.us.merge(f.us);
     }
     request_us.merge(o.request_us);
@@ -81,6 +83,7 @@ std::string Snapshot::to_json() const {
     auto num = [&](const char *key, uint64_t v) { out += std::string("\"") + key + "\":" + std::to_string(v) + ","; };
     num("requestsOk", requests_ok);
     num("requestsFailed", requests_failed);
+    num("requestsRefused", requests_refused);
     num("notifies", notifies);
     num("pushes", pushes);
     num("connectsOk", connects_ok);
@@ -98,7 +101,8 @@ std::string Snapshot::to_json() const {
         if (!first) out += ',';
         first = false;
         put_key(out, k);
-        out += "{\"ok\":" + std::to_string(f.ok) + ",\"failed\":" + std::to_string(f.failed) + ",\"us\":" + f.us.to_json() + "}";
+        out += "{\"ok\":" + std::to_string(f.ok) + ",\"failed\":" + std::to_string(f.failed) +
+               ",\"refused\":" + std::to_string(f.refused) + ",\"us\":" + f.us.to_json() + "}";
     }
     out += '}';
     out += ",\"requestUs\":" + request_us.to_json();
@@ -128,6 +132,11 @@ bool Snapshot::from_value(const rapidjson::Value &v, std::string *error) {
             return fail(std::string(f.key) + " must be an unsigned integer");
         *f.slot = it->value.GetUint64();
     }
+    // Optional: agents of an older robot do not send it.
+    if (auto it = v.FindMember("requestsRefused"); it != v.MemberEnd()) {
+        if (!it->value.IsUint64()) return fail("requestsRefused must be an unsigned integer");
+        s.requests_refused = it->value.GetUint64();
+    }
     for (auto [key, map] : {std::pair{"errors", &s.errors}, std::pair{"pushesByRoute", &s.pushes_by_route}}) {
         auto it = v.FindMember(key);
         if (it == v.MemberEnd() || !it->value.IsObject()) return fail(std::string(key) + " must be an object");
@@ -149,6 +158,9 @@ bool Snapshot::from_value(const rapidjson::Value &v, std::string *error) {
             RouteFigures &f = s.route(std::string_view(m.name.GetString(), m.name.GetStringLength()));
             f.ok += ok->value.GetUint64();
             f.failed += failed->value.GetUint64();
+            // Optional: agents of an older robot do not send it.
+            if (auto r = m.value.FindMember("refused"); r != m.value.MemberEnd() && r->value.IsUint64())
+                f.refused += r->value.GetUint64();
             Histogram h;
             std::string why;
             if (!h.from_value(us->value, &why)) return fail("requestsByRoute: " + why);

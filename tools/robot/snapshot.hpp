@@ -21,13 +21,14 @@ constexpr size_t kMaxPushRoutes = 256;
 // The requests (and http steps) of one route: counted apart so that a game's moves and attacks have
 // their own latency. Routes come from the scenario's templates; bounded like push routes.
 struct RouteFigures {
-    uint64_t ok = 0, failed = 0;
-    Histogram us;  // successful ones only
+    uint64_t ok = 0, failed = 0, refused = 0;  // refused: answered with a step's "refusal"
+    Histogram us;  // answered ones: ok and refused
 };
 
 struct Snapshot {
     uint64_t requests_ok = 0;
     uint64_t requests_failed = 0;
+    uint64_t requests_refused = 0;  // answered, matching the step's "refusal": neither ok nor failed
     uint64_t notifies = 0;
     uint64_t pushes = 0;
     uint64_t connects_ok = 0;
@@ -37,7 +38,7 @@ struct Snapshot {
     std::map<std::string, uint64_t, std::less<>> errors;
     std::map<std::string, uint64_t, std::less<>> pushes_by_route;
     std::map<std::string, RouteFigures, std::less<>> requests_by_route;
-    Histogram request_us;  // request -> reply, successful requests only
+    Histogram request_us;  // request -> reply, answered requests (ok and refused)
     Histogram push_us;     // sender's timestamp field -> receipt, pushes that carry one
     Histogram connect_us;  // connect() -> handshake done
 
