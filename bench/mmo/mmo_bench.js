@@ -333,7 +333,7 @@ if (require.main === module) {
     const out = { machine: { cpus: os.cpus().length, started: new Date().toISOString(), loadAtStart: loadAverage() }, results: [] };
     for (const mode of modes)
       out.results.push(await search(mode, Object.assign(quick ? { start: 10, factor: 2, max: 20, duration: 10 }
-                                                              : { start: 100, factor: 2, max: 6400, duration: 20 },
+                                                              : { start: 500, factor: 2, max: 8000, duration: 20 },
                                                         { areas, layout }, si >= 0 ? { start: Number(args[si + 1]) } : {},
                                                         xi >= 0 ? { max: Number(args[xi + 1]) } : {},
                                                         fi >= 0 ? { factor: Number(args[fi + 1]) } : {})));
