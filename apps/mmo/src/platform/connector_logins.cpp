@@ -4,11 +4,13 @@
 #include "platform/codes.hpp"
 #include "platform/hero_kinds.hpp"
 #include "platform/player_store.hpp"
+#include "world/game_data.hpp"
 
 #include <shaddock/cpp/cluster.hpp>
 #include <shaddock/cpp/session.hpp>
 
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <random>
 #include <unordered_map>
@@ -47,7 +49,9 @@ int64_t int_of(const rapidjson::Value &o, const char *key) {
 
 class ConnectorLogins : public std::enable_shared_from_this<ConnectorLogins> {
 public:
-    explicit ConnectorLogins(AppContext &ctx) : ctx_(ctx), rng_(std::random_device{}()) {}
+    // Throws naming the file when the game data cannot be read (the connector does not start).
+    explicit ConnectorLogins(AppContext &ctx)
+        : ctx_(ctx), data_(world::GameData::load(ctx.server.app_dir)), rng_(std::random_device{}()) {}
 
     void install() {
         auto self = shared_from_this();
@@ -170,8 +174,9 @@ private:
         if (it->second.player_id != 0) return req->respond(code_body(code::fail));  // one hero per user
         rapidjson::Document body = req->json();
         auto role = body.IsObject() ? body.FindMember("roleId") : body.MemberEnd();
-        const HeroKind *kind = nullptr;
-        if (body.IsObject() && role != body.MemberEnd() && role->value.IsInt()) kind = hero_kind(role->value.GetInt());
+        const world::CharacterKind *kind = nullptr;
+        if (body.IsObject() && role != body.MemberEnd() && role->value.IsInt()) kind = data_.character(role->value.GetInt());
+        if (kind && !kind->playable) kind = nullptr;
         std::string name = shd::json_string(body, "name");
         if (!kind || !valid_hero_name(name)) return req->respond(code_body(code::fail));
         if (creating_.count(session.id())) return req->respond(code_body(code::fail));  // one at a time
@@ -184,7 +189,7 @@ private:
             ",\"country\":0,\"rank\":0,\"level\":1,\"experience\":0,\"attackValue\":" + std::to_string(kind->attack) +
             ",\"defenceValue\":" + std::to_string(kind->defence) + ",\"hitRate\":" + std::to_string(kind->hit_rate) +
             ",\"dodgeRate\":" + std::to_string(kind->dodge_rate) +
-            ",\"walkSpeed\":" + std::to_string(kind->walk_speed) +
+            ",\"walkSpeed\":" + std::to_string(std::lround(kind->walk_speed)) +
             ",\"attackSpeed\":" + std::to_string(kind->attack_speed) + ",\"hp\":" + std::to_string(kind->hp) +
             ",\"mp\":" + std::to_string(kind->mp) + ",\"maxHp\":" + std::to_string(kind->hp) +
             ",\"maxMp\":" + std::to_string(kind->mp) + ",\"areaId\":" + std::to_string(kBornArea) +
@@ -224,6 +229,7 @@ private:
     }
 
     AppContext &ctx_;
+    world::GameData data_;  // the playable kinds and their base stats (config/data/character.json)
     std::unordered_map<uint64_t, Login> logins_;  // by session id
     std::unordered_set<uint64_t> creating_;       // sessions with a createPlayer in flight
     std::mt19937 rng_;
