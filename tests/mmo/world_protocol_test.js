@@ -331,6 +331,16 @@ async function main() {
         const r = await req(ben, 'area.playerHandler.changeArea', { target });
         assert.ok(r.code === 500 && !r.success, JSON.stringify(target) + ' -> ' + JSON.stringify(r));
       }
+      // lordofpomelo's addItem put whatever the client named into its bag: the route does not exist
+      // here. The request gets an error answer, and the bag stays as it was.
+      const pause = () => new Promise((r) => setTimeout(r, 1100));  // enterScene: once a second
+      await pause();
+      const before = await req(ben, 'area.playerHandler.enterScene', {});
+      const added = await req(ben, 'area.playerHandler.addItem', { item: { id: 1001, type: 'item' }, index: 1 });
+      assert.notStrictEqual(added.code, 200, JSON.stringify(added));
+      await pause();
+      const after = await req(ben, 'area.playerHandler.enterScene', {});
+      assert.deepStrictEqual(after.curPlayer.bag, before.curPlayer.bag);
       ben.pomelo.notify('area.playerHandler.changeView', { width: 'wide' });
       ben.pomelo.notify('area.playerHandler.npcTalk', { targetId: { x: 1 } });
       ben.pomelo.notify('area.fightHandler.useSkill', { skillId: 99, playerId: annScene.curPlayer.id });
