@@ -5,6 +5,7 @@
 // and onChat reaching the team's members. Instances: made on the instance servers in turn, the same
 // key answering the same instance, a refused creation answering 500, a removed one made again. The
 // area route: a session's area requests go to the server its serverId names, and fail without one.
+// The path server: pathFindingRemote.findPath over RPC on the desert's map.
 // Run by CTest (mmo_manager): SHADDOCK_HOST, SHADDOCK_APPS_DIR (the probe app).
 'use strict';
 const { spawnCluster } = require('./mmo_cluster');
@@ -29,6 +30,9 @@ async function startProbe() {
   fs.writeFileSync(path.join(dir, 'config', 'master.json'),
                    JSON.stringify({ development: { id: 'master-server-1', host: '127.0.0.1', port: await freePort() } }));
   fs.copyFileSync(path.join(PROBE, 'plugins.json'), path.join(dir, 'config', 'plugins.json'));
+  // The path server reads the MMO's game data and maps.
+  for (const sub of ['data', 'map'])
+    fs.symlinkSync(path.join(__dirname, '..', '..', 'apps', 'mmo', 'config', sub), path.join(dir, 'config', sub));
   const { stop } = await spawnCluster(HOST, dir);
   const port = JSON.parse(fs.readFileSync(path.join(dir, 'config', 'servers.json'), 'utf8')).development.connector[0].clientPort;
   return { port, stop };
@@ -139,6 +143,28 @@ async function main() {
       assert.strictEqual(r.status, 0, JSON.stringify(r));
       return r.result[0];
     };
+    await checks.run('pathFindingRemote.findPath over RPC: a path around the desert\'s walls; null for no area or bad args', async () => {
+      const findPath = async (args) => {
+        const r = await client.request(p1.pomelo, 'connector.teamProbe.call',
+                                       { serverType: 'path', service: 'pathFindingRemote', method: 'findPath', args });
+        assert.strictEqual(r.status, 0, JSON.stringify(r));
+        return r.result[1];
+      };
+      // From the birth place across the desert: both points on free ground, the straight line blocked
+      // (tests/mmo/scene_tiles.js says so), so the path turns at least once.
+      const start = { x: 400, y: 150 }, end = { x: 1500, y: 1200 };
+      const found = await findPath([{ areaId: 1, start, end }]);
+      assert.ok(found && Array.isArray(found.path) && found.path.length >= 3, JSON.stringify(found));
+      assert.deepStrictEqual([found.path[0], found.path[found.path.length - 1]], [start, end]);
+      let walked = 0;
+      for (let i = 1; i < found.path.length; i++)
+        walked += Math.hypot(found.path[i].x - found.path[i - 1].x, found.path[i].y - found.path[i - 1].y);
+      assert.ok(found.cost > Math.hypot(end.x - start.x, end.y - start.y), JSON.stringify(found));
+      assert.ok(Math.abs(walked - found.cost) < found.path.length + 1, `cost ${found.cost}, walked ${walked}`);
+      for (const args of [[{ areaId: 99, start, end }], [{ areaId: 1, start }], [{ areaId: 1, start: { x: 'a', y: 1 }, end }],
+                          [{ areaId: 1, start, end: { x: 1e9, y: 1e9 } }], ['x'], []])
+        assert.strictEqual(await findPath(args), null, JSON.stringify(args));
+    });
     await checks.run('instances: made on the instance servers in turn; one key, one instance', async () => {
       const a = await instance('create', [{ areaId: 4, id: 1 }]);
       const b = await instance('create', [{ areaId: 5, id: 7 }]);

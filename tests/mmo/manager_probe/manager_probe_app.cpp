@@ -3,12 +3,16 @@
 // requests into their remotes, and the instance servers stand in for the world's areaRemote.create,
 // so tests/mmo/manager_test.js can drive teams and instances with Pomelo clients.
 //   connector.teamProbe.login {uid}                    -> {code:200}: binds the session
-//   connector.teamProbe.call {method, args, service?}  -> {status, result}: <service>.<method>(...args)
-//                                                          (service: teamRemote by default)
+//   connector.teamProbe.call {method, args, service?, serverType?}
+//                                                       -> {status, result}: <service>.<method>(...args)
+//                                                          on a server of serverType (teamRemote on the
+//                                                          manager by default)
+// And the MMO's path server (area/path_server.hpp) on path-server-1, for pathFindingRemote.findPath.
 //   instance servers: areaRemote.create [{areaId, instanceId}] answers [null] and counts the call,
 //   except for areaId 99 (an error); connector.teamProbe.made {serverId} -> the instances it made
 // And the area route (platform/area_directory.hpp): connector.teamProbe.goto {serverId} sets the
 // session's serverId; area.probe.where {} answers {serverId} of the area server that got it.
+#include "area/path_server.hpp"
 #include "platform/app_context.hpp"
 #include "platform/area_directory.hpp"
 #include "platform/instance_manager.hpp"
@@ -29,6 +33,10 @@ public:
         ctx_->handlers = std::make_unique<shd::Handlers>(host());
         ctx_->rpc.emplace(host());
         mmo::install_area_route(*ctx_->rpc);
+        if (ctx_->server.type == "path") {
+            path_ = std::make_unique<mmo::PathServer>(*ctx_);
+            return;
+        }
         if (ctx_->server.type == "manager") {
             manager_ = mmo::install_team_manager(*ctx_);
             instances_ = mmo::install_instance_manager(*ctx_);
@@ -60,8 +68,9 @@ public:
             rapidjson::Document b = req->json();
             std::string method = shd::json_string(b, "method");
             std::string service = shd::json_string(b, "service", "teamRemote");
+            std::string type = shd::json_string(b, "serverType", "manager");
             std::string args = b.IsObject() && b.HasMember("args") ? shd::to_json(b["args"]) : "[]";
-            ctx_->rpc->call("manager", "{}", service, method, args, [req](shd_status s, const std::string &result) {
+            ctx_->rpc->call(type, "{}", service, method, args, [req](shd_status s, const std::string &result) {
                 req->respond("{\"status\":" + std::to_string(static_cast<int>(s)) +
                              ",\"result\":" + (s == SHD_OK ? result : "null") + "}");
             });
@@ -83,6 +92,7 @@ private:
     std::unique_ptr<mmo::AppContext> ctx_;
     std::shared_ptr<mmo::TeamManager> manager_;
     std::shared_ptr<mmo::InstanceManager> instances_;
+    std::unique_ptr<mmo::PathServer> path_;  // the path server: pathFindingRemote.findPath
     std::vector<std::string> made_;  // instance servers: the instances asked for
 };
 
