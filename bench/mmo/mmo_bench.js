@@ -14,12 +14,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const cluster = require(path.join(ROOT, 'tests', 'mmo', 'mmo_cluster.js'));
 const SCENARIOS = path.join(ROOT, 'apps', 'mmo', 'robot');
 
-function buildDir() {
-  return process.env.SHADDOCK_BUILD_DIR || path.join(ROOT, 'build');
-}
-function hostBinary() {
-  return process.env.SHADDOCK_HOST || path.join(buildDir(), 'bin', 'shaddock-host');
-}
+const { buildDir, hostBinary } = require(path.join(ROOT, 'bench', 'lib', 'servers.js'));
 function robotBinary() {
   return process.env.SHADDOCK_ROBOT || path.join(buildDir(), 'bin', 'shaddock-robot');
 }

@@ -174,6 +174,14 @@ async function account(cluster, name, password = 'secret-' + name) {
   return { uid: r.body.uid, token: r.body.token };
 }
 
+// A request that rejects ("no answer to <route>") instead of hanging when no answer comes in `ms`.
+function requestWithin(pomelo, route, msg, ms = 20000) {
+  return Promise.race([
+    client.request(pomelo, route, msg),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('no answer to ' + route)), ms).unref()),
+  ]);
+}
+
 // gate -> queryEntry -> connector -> entry {token}: {pomelo, entry (the connector's address), res}.
 // `pushes` lists the push routes to record (pomelo.pushes[route] = [...]).
 async function connect(cluster, uid, token, pushes = ['onChat']) {
@@ -193,4 +201,5 @@ async function connect(cluster, uid, token, pushes = ['onChat']) {
   return { pomelo, entry, res };
 }
 
-module.exports = { APP, testDatabase, usePostgres, prepareAppDir, spawnCluster, startMmoCluster, httpPost, makeToken, developmentSecret, account, connect };
+module.exports = { APP, testDatabase, usePostgres, prepareAppDir, spawnCluster, startMmoCluster, httpPost, makeToken, developmentSecret, account, connect,
+                   requestWithin };

@@ -9,7 +9,7 @@ const assert = require('assert');
 const client = require('../connector/lib/pomelo_js_client');
 const { waitFor } = require('../connector/lib/harness');
 const { Checks, requiredEnv } = require('../../tools/node/util');
-const { prepareAppDir, startMmoCluster, account, connect } = require('./mmo_cluster');
+const { prepareAppDir, startMmoCluster, account, connect, requestWithin } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 const accounts = {};
@@ -24,10 +24,7 @@ async function hero(cluster, name) {
   return c.pomelo;
 }
 
-const req = (pomelo, route, msg) => Promise.race([
-  client.request(pomelo, route, msg),
-  new Promise((_, reject) => setTimeout(() => reject(new Error('no answer to ' + route)), 20000).unref()),
-]);
+const req = requestWithin;
 
 // Talks to the NPC of that kind in view and changes area through it.
 async function traverse(pomelo, scene, npcKind, target) {

@@ -7,17 +7,13 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const client = require('../connector/lib/pomelo_js_client');
 const { waitFor } = require('../connector/lib/harness');
 const { Checks, requiredEnv } = require('../../tools/node/util');
-const { testDatabase, prepareAppDir, startMmoCluster, account, connect } = require('./mmo_cluster');
+const { testDatabase, prepareAppDir, startMmoCluster, account, connect, requestWithin } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 
-const req = (pomelo, route, msg) => Promise.race([
-  client.request(pomelo, route, msg),
-  new Promise((_, reject) => setTimeout(() => reject(new Error('no answer to ' + route)), 20000).unref()),
-]);
+const req = requestWithin;
 
 async function main() {
   const checks = new Checks();

@@ -14,7 +14,7 @@ const path = require('path');
 const client = require('../connector/lib/pomelo_js_client');
 const { waitFor } = require('../connector/lib/harness');
 const { Checks, requiredEnv } = require('../../tools/node/util');
-const { prepareAppDir, startMmoCluster, account, connect } = require('./mmo_cluster');
+const { prepareAppDir, startMmoCluster, account, connect, requestWithin } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 const PUSHES = ['onAddEntities', 'onRemoveEntities', 'onMove', 'onPathCheckout', 'onAttack', 'onRevive', 'onPickItem', 'onUpgrade',
@@ -31,10 +31,7 @@ async function hero(cluster, name) {
 }
 
 // A request that fails the check instead of hanging when no answer comes.
-const req = (p, route, msg) => Promise.race([
-  client.request(p.pomelo, route, msg),
-  new Promise((_, reject) => setTimeout(() => reject(new Error('no answer to ' + route)), 20000).unref()),
-]);
+const req = (p, route, msg) => requestWithin(p.pomelo, route, msg);
 const last = (p, route, pred = () => true) => p.pomelo.pushes[route].filter(pred).slice(-1)[0];
 const until = (cond, what, ms = 20000) => waitFor(cond, ms, what, 20);
 

@@ -10,17 +10,14 @@ const assert = require('assert');
 const client = require('../connector/lib/pomelo_js_client');
 const { waitFor } = require('../connector/lib/harness');
 const { Checks, requiredEnv } = require('../../tools/node/util');
-const { prepareAppDir, startMmoCluster, account, connect } = require('./mmo_cluster');
+const { prepareAppDir, startMmoCluster, account, connect, requestWithin } = require('./mmo_cluster');
 
 const HOST = requiredEnv('SHADDOCK_HOST');
 const PUSHES = ['onNPCTalk', 'onChat', 'onTeamCaptainStatusChange', 'onTeamMemberStatusChange', 'onInviteJoinTeam',
   'onApplyJoinTeam', 'onInviteJoinTeamReply', 'onApplyJoinTeamReply', 'onUpdateTeam', 'onTeammateLeaveTeam',
   'onDisbandTeam', 'onDragMember2gameCopy'];
 
-const req = (pomelo, route, msg) => Promise.race([
-  client.request(pomelo, route, msg),
-  new Promise((_, reject) => setTimeout(() => reject(new Error('no answer to ' + route)), 20000).unref()),
-]);
+const req = requestWithin;
 
 async function hero(cluster, name) {
   const a = await account(cluster, name);

@@ -102,6 +102,12 @@ private:
     void invite_join_team_reply(const shd::RequestPtr &req);
     void apply_join_team(const shd::RequestPtr &req);
     void apply_join_team_reply(const shd::RequestPtr &req);
+    // The end of an answer to an invitation or an application: a refusal (reply 0) is told to
+    // player `told` at once; an acceptance asks the manager to add `joiner` to `team`, then tells
+    // `told` the manager's result (1 joined, or lordofpomelo's negative codes) on `route` and
+    // answers the request with it.
+    void finish_join(const shd::RequestPtr &req, int reply, const world::Player &joiner, std::int64_t team,
+                     std::int64_t told, const char *route);
     void kick_out(const shd::RequestPtr &req);
     // Calls the manager's teamRemote.<method>; done(the answer's object, or null when it failed).
     void team_call(const char *method, const std::string &args, std::function<void(const rapidjson::Value *)> done);

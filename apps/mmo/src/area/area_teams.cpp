@@ -257,24 +257,7 @@ void AreaServer::invite_join_team_reply(const shd::RequestPtr &req) {
     if (team <= 0 || offer == invites_.end() || offer->second != team)
         return fail(req, "no invitation from that captain to that team");
     invites_.erase(offer);
-    const std::int64_t pid = p->player_id;
-    auto answer_captain = [this, captain_id](int code) {
-        world::Area *a = nullptr;
-        if (world::Player *c = player_of(captain_id, &a))
-            push({c->id}, "onInviteJoinTeamReply", "{\"reply\":" + std::to_string(code) + "}");
-    };
-    if (reply == 0) {
-        answer_captain(0);
-        return req->respond(R"({"code":200,"result":0})");
-    }
-    team_call("joinTeam", "[" + std::to_string(team) + "," + team_member_json(*p) + "]",
-              [this, req, pid, team, answer_captain](const rapidjson::Value *r) {
-                  const int result = result_of(r);
-                  world::Player *p = player_of(pid, nullptr);
-                  if (result == 1 && p) set_team(*p, team, false);
-                  answer_captain(result);
-                  done_with(req, result);
-              });
+    finish_join(req, reply, *p, team, captain_id, "onInviteJoinTeamReply");
 }
 
 // applyJoinTeam {captainId, teamId}: a player in no team asks the captain of a team in this area.
@@ -312,21 +295,26 @@ void AreaServer::apply_join_team_reply(const shd::RequestPtr &req) {
     world::Area *there = nullptr;
     world::Player *applicant = player_of(applicant_id, &there);
     if (!applicant) return fail(req, "the applicant is not here any more");
-    auto answer_applicant = [this, applicant_id](int code) {
-        world::Area *a = nullptr;
-        if (world::Player *ap = player_of(applicant_id, &a))
-            push({ap->id}, "onApplyJoinTeamReply", "{\"reply\":" + std::to_string(code) + "}");
+    finish_join(req, reply, *applicant, team, applicant_id, "onApplyJoinTeamReply");
+}
+
+void AreaServer::finish_join(const shd::RequestPtr &req, int reply, const world::Player &joiner, std::int64_t team,
+                             std::int64_t told, const char *route) {
+    auto tell = [this, told, route](int code) {
+        if (world::Player *t = player_of(told, nullptr))
+            push({t->id}, route, "{\"reply\":" + std::to_string(code) + "}");
     };
     if (reply == 0) {
-        answer_applicant(0);
+        tell(0);
         return req->respond(R"({"code":200,"result":0})");
     }
-    team_call("joinTeam", "[" + std::to_string(team) + "," + team_member_json(*applicant) + "]",
-              [this, req, applicant_id, team, answer_applicant](const rapidjson::Value *r) {
+    const std::int64_t joiner_id = joiner.player_id;
+    team_call("joinTeam", "[" + std::to_string(team) + "," + team_member_json(joiner) + "]",
+              [this, req, joiner_id, team, tell](const rapidjson::Value *r) {
                   const int result = result_of(r);
-                  world::Player *ap = player_of(applicant_id, nullptr);
-                  if (result == 1 && ap) set_team(*ap, team, false);
-                  answer_applicant(result);
+                  world::Player *j = player_of(joiner_id, nullptr);
+                  if (result == 1 && j) set_team(*j, team, false);
+                  tell(result);
                   done_with(req, result);
               });
 }
