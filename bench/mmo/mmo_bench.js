@@ -186,7 +186,15 @@ function seeded(seed) {
 // around a hero placed up to 20 px off the point) is free of collisions. For walkers (`nearMobs`
 // false) as far from the mob zones as the scene allows (400 px, else 300, 200, 0): a walker is not
 // there to be fought. For fighters within 200 px of a mob zone: every fighter sees mobs to attack.
+// Computed once per scene and kind for the whole run (every step places its heroes the same way).
+const spawnCache = new Map();
 function spawnPoints(name, { count = 15, nearMobs = false } = {}) {
+  const key = `${name}/${count}/${nearMobs}`;
+  if (!spawnCache.has(key)) spawnCache.set(key, findSpawnPoints(name, count, nearMobs));
+  return spawnCache.get(key);
+}
+
+function findSpawnPoints(name, count, nearMobs) {
   const { sceneTiles, layerObjects, TILE } = require(path.join(ROOT, 'tests', 'mmo', 'scene_tiles.js'));
   const t = sceneTiles(name);
   const W = t.map.width * t.map.tilewidth, H = t.map.height * t.map.tileheight;

@@ -13,6 +13,7 @@
 #include <rapidjson/writer.h>
 #include <shaddock/client.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -57,6 +58,17 @@ bool find_timestamp(std::string_view body, const std::string &field, int64_t &ou
     if (!digits) return false;
     out = v;
     return true;
+}
+
+// The value at a dotted field path ("a.b.0.c": object keys and array indices), or null.
+const rapidjson::Value *field_at(const rapidjson::Value &root, const std::vector<std::string> &path);
+
+// Whether `reply` holds `e.json` at `e.path`, compared as JSON values ("expect", "refusal").
+bool holds(const rapidjson::Value &reply, const Expect &e) {
+    const rapidjson::Value *v = field_at(reply, e.path);
+    rapidjson::Document want;
+    want.Parse(e.json.data(), e.json.size());
+    return v && *v == want;
 }
 
 // The value at a dotted field path ("a.b.0.c": object keys and array indices), or null.
@@ -147,9 +159,9 @@ struct Runner::Impl {
     void connect_step(User &u, const Step &st, const std::shared_ptr<Lane> &lane);
     // Applies the step's "save" to the user's variables and checks its "expect": the failed
     // expectation ("code") or "" (also "" when the body is not JSON and nothing is asked of it).
-    std::string take_reply(User &u, const Step &st, std::string_view body);
-    // Whether a reply meets the step's "refusal" (every field equal); false when it has none.
-    static bool is_refusal(const Step &st, std::string_view body);
+    // With `refused` (a request's reply): a reply meeting the step's "refusal" sets it and is taken
+    // no further.
+    std::string take_reply(User &u, const Step &st, std::string_view body, bool *refused = nullptr);
     void advance(const std::shared_ptr<Lane> &lane);
     void finish_lane(const std::shared_ptr<Lane> &lane);
     void start_loop(const std::shared_ptr<Lane> &lane, const Step &st);
@@ -359,25 +371,16 @@ void Runner::Impl::open_client(User &u, const std::string &host, uint16_t port, 
     });
 }
 
-bool Runner::Impl::is_refusal(const Step &st, std::string_view body) {
-    if (st.refusals.empty()) return false;
-    rapidjson::Document d;
-    d.Parse(body.data(), body.size());
-    if (d.HasParseError()) return false;
-    for (auto &r : st.refusals) {
-        const rapidjson::Value *v = field_at(d, r.path);
-        rapidjson::Document want;
-        want.Parse(r.json.data(), r.json.size());
-        if (!v || !(*v == want)) return false;
-    }
-    return true;
-}
-
-std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view body) {
-    if (st.saves.empty() && st.expects.empty() && st.forgets.empty() && st.assigns.empty()) return "";
+std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view body, bool *refused) {
+    const bool refusable = refused && !st.refusals.empty();
+    if (st.saves.empty() && st.expects.empty() && st.forgets.empty() && st.assigns.empty() && !refusable) return "";
     rapidjson::Document d;
     d.Parse(body.data(), body.size());
     if (d.HasParseError()) return st.expects.empty() ? "" : path_text(st.expects[0].path) + "=(not JSON)";
+    if (refusable && std::all_of(st.refusals.begin(), st.refusals.end(), [&](const Expect &r) { return holds(d, r); })) {
+        *refused = true;
+        return "";
+    }
     TemplateContext ctx = u.context();
     // A push that does not meet "when" changes nothing.
     for (auto &[path, t] : st.whens) {
@@ -406,10 +409,8 @@ std::string Runner::Impl::take_reply(User &u, const Step &st, std::string_view b
     for (auto &sv : st.saves)
         if (const rapidjson::Value *v = field_at(d, sv.path)) u.vars[sv.var] = to_json_text(*v);
     for (auto &ex : st.expects) {
-        const rapidjson::Value *v = field_at(d, ex.path);
-        rapidjson::Document want;
-        want.Parse(ex.json.data(), ex.json.size());
-        if (!v || !(*v == want)) {
+        if (!holds(d, ex)) {
+            const rapidjson::Value *v = field_at(d, ex.path);
             // The key names what came instead, so a report tells a refusal from a missing field:
             // expect_code=500, expect_code=(none). Long values are cut: keys stay few and short.
             std::string got = v ? to_json_text(*v) : "(none)";
@@ -507,8 +508,8 @@ void Runner::Impl::send_request(User &u, const Step &st, const std::shared_ptr<L
         route, body,
         [this, up, stp, lane, t0, route](const Error &e, std::string_view reply) {
             uint64_t took = uint64_t(mono_us() - t0);
-            const bool refused = !e && is_refusal(*stp, reply);
-            std::string bad = e || refused ? std::string() : take_reply(*up, *stp, reply);
+            bool refused = false;
+            std::string bad = e ? std::string() : take_reply(*up, *stp, reply, &refused);
             up->record([&](Snapshot &s) {
                 RouteFigures &f = s.route(route);
                 if (refused) {  // answered: its latency counts as any answer's
