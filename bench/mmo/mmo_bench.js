@@ -3,7 +3,7 @@
 // Used by bench/run.js (rows mmo_*), by tests/mmo/robot_test.js and on its own:
 //
 //   node bench/mmo/mmo_bench.js [--quick] [--modes walk,fight,mixed] [--areas N] [--layout spawns|crowd] [--start N] [--max N] [--factor F]
-//                            [--out FILE.json]
+//                            [--ramp LOGINS_PER_SECOND] [--out FILE.json]
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -108,7 +108,9 @@ function judge(report) {
            requests: total, gameOk, gameFailed, gameRefused, gameP99Ms: gameP99,
            pushes: p.received || 0, pushesPerSecond: Math.round(p.perSecond || 0), pushesByRoute: p.byRoute || {},
            connects: report.connects, errors: report.errors, peakUsers: report.peakUsersConnected, routes,
-           robotCpuPercent: report.cpu ? report.cpu.percent : null };
+           robotCpuPercent: report.cpu ? report.cpu.percent : null,
+           // Per second of the run: [second, users connected, requests answered, p99 of every request in ms].
+           timeline: (report.timeline || []).map((t) => [t.second, t.users, t.requestsOk, t.latencyP99Ms]) };
 }
 
 // CPU seconds so far of every server of the cluster in `dir` (by server id) and of the robots
@@ -271,7 +273,8 @@ async function measure(mode, users, { duration, ramp, layout = 'spawns', areas =
   const c = await startCluster();
   try {
     let spawns = null;
-    if (layout === 'spawns') spawns = await createHeroes(c, mode, users, ramp, areas);
+    // Heroes are made at the default pace whatever the measured ramp: their creation is not measured.
+    if (layout === 'spawns') spawns = await createHeroes(c, mode, users, Math.max(20, Math.ceil(users / 20)), areas);
     const loadBefore = loadAverage();
     const t0 = Date.now(), cpu0 = cpuSeconds(c.dir);
     const r = await runRobot(scenario(c, mode, { users, duration, ramp }), { onExit: () => cpuSeconds(c.dir) });
@@ -295,11 +298,11 @@ function passes(m) {
 // Ramps users up (start, x factor) until a step fails; the capacity is the last step that passed. A
 // step that fails is measured once more on a fresh cluster (`retries`), so that one stall of a
 // shared machine does not end the search; every measurement is kept.
-async function search(mode, { start, factor, max, duration, areas = 1, layout = 'spawns', retries = 1, log = console.log }) {
+async function search(mode, { start, factor, max, duration, ramp: rampRate = 0, areas = 1, layout = 'spawns', retries = 1, log = console.log }) {
   const steps = [];
   let best = 0;
   for (let users = start; users <= max; users = Math.ceil(users * factor)) {
-    const ramp = Math.max(20, Math.ceil(users / 20));
+    const ramp = rampRate || Math.max(20, Math.ceil(users / 20));
     let ok = false;
     for (let attempt = 0; attempt <= retries && !ok; attempt++) {
       const m = await measure(mode, users, { duration: duration + users / ramp, ramp, layout, areas });
@@ -329,6 +332,7 @@ if (require.main === module) {
   const si = args.indexOf('--start');
   const xi = args.indexOf('--max');
   const fi = args.indexOf('--factor');
+  const ri = args.indexOf('--ramp');
   const li = args.indexOf('--layout');
   const layout = li >= 0 ? args[li + 1] : 'spawns';
   if (!['spawns', 'crowd'].includes(layout)) throw new Error('--layout: spawns or crowd');
@@ -339,7 +343,8 @@ if (require.main === module) {
                                                               : { start: 500, factor: 2, max: 8000, duration: 20 },
                                                         { areas, layout }, si >= 0 ? { start: Number(args[si + 1]) } : {},
                                                         xi >= 0 ? { max: Number(args[xi + 1]) } : {},
-                                                        fi >= 0 ? { factor: Number(args[fi + 1]) } : {})));
+                                                        fi >= 0 ? { factor: Number(args[fi + 1]) } : {},
+                                                        ri >= 0 ? { ramp: Number(args[ri + 1]) } : {})));
     out.machine.loadAtEnd = loadAverage();
     const text = JSON.stringify(out, null, 1);
     if (oi >= 0) fs.writeFileSync(args[oi + 1], text);

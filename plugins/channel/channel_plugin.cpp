@@ -21,6 +21,7 @@
 
 #include <rapidjson/document.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,20 @@ bool is_json(std::string_view text) {
     rapidjson::Document d;
     d.Parse(text.data(), text.size());
     return !d.HasParseError();
+}
+
+// The uids of a JSON array of strings, ["uid", ...]; false unless it is one and not empty (Pomelo
+// refuses an empty receiver list).
+bool uid_list(std::string_view json, std::vector<std::string> &uids) {
+    rapidjson::Document d;
+    d.Parse(json.data(), json.size());
+    if (d.HasParseError() || !d.IsArray() || d.Empty()) return false;
+    uids.reserve(d.Size());
+    for (const auto &u : d.GetArray()) {
+        if (!u.IsString()) return false;
+        uids.emplace_back(u.GetString(), u.GetStringLength());
+    }
+    return true;
 }
 
 class ChannelPlugin : public shd::Plugin {
@@ -57,6 +72,7 @@ public:
         vtable_.push_message = shd::guard<&ChannelPlugin::push_message>;
         vtable_.push_by_uids = shd::guard<&ChannelPlugin::push_by_uids>;
         vtable_.broadcast = shd::guard<&ChannelPlugin::broadcast>;
+        vtable_.push_to_frontend = shd::guard<&ChannelPlugin::push_to_frontend>;
         host().provide(SHD_CHANNEL_SERVICE_ID, &vtable_, this);
     }
 
@@ -189,6 +205,21 @@ private:
             receivers.push_back(Member{e["uid"].GetString(), std::move(sid)});
         }
         me->fan_out_.push(group_by_frontend(receivers), to_view(route), body, done, ud);
+    }
+
+    static void push_to_frontend(ChannelPlugin *ctx, shd_str frontend_id, shd_str route, shd_str body_json,
+                                 shd_str uids_json, shd_push_result_fn done, void *ud) {
+        ChannelPlugin *me = self(ctx);
+        me->attach();
+        std::string_view body = body_json.size ? to_view(body_json) : std::string_view("{}");
+        auto groups = std::make_shared<std::vector<FrontendGroup>>(1);
+        FrontendGroup &g = groups->front();
+        if (!route.size || !frontend_id.size || !uid_list(to_view(uids_json), g.uids) || !is_json(body))
+            return complete_later(me->host(), done, ud, SHD_ERR_INVALID);
+        g.frontend_id.assign(frontend_id.data, frontend_id.size);
+        // Sent on as it came: the frontend reads the same array.
+        g.uids_json.assign(uids_json.data, uids_json.size);
+        me->fan_out_.push(std::move(groups), to_view(route), body, done, ud);
     }
 
     static void broadcast(ChannelPlugin *ctx, shd_str frontend_type, shd_str route, shd_str body_json,

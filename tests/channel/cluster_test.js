@@ -6,6 +6,9 @@
 //      sender;
 //  (b) pushMessageByUids reaches exactly the listed users and reports an unknown uid and a uid on an
 //      unknown frontend as failed;
+//  (b2) push_to_frontend (receivers already grouped by frontend) reaches exactly the listed users
+//      of that frontend, over RPC and on the frontend itself, reports the unknown ones as failed,
+//      and refuses a bad uid list or an empty frontend id with SHD_ERR_INVALID, pushing nothing;
 //  (c) broadcast reaches every session of every connector, or only bound ones;
 //  (f) leave, close, destroy and user amount, and Pomelo's old pushMessage({route, ...}) form.
 // Usage: node cluster_test.js
@@ -54,7 +57,7 @@ async function bigRoom(cluster) {
   const members = await inBatches([...Array(MEMBERS).keys()], 50, (i) => {
     const port = cluster.clientPorts[frontendOf(i)];
     const uid = 'u' + i;
-    if (i < 4) return jsMember({ port, uid, rid: 'big', routes: ['onSay', 'onWhisper', 'onBroadcast'] });
+    if (i < 4) return jsMember({ port, uid, rid: 'big', routes: ['onSay', 'onWhisper', 'onTold', 'onBroadcast'] });
     return wireMember({ port, transport: Math.floor(i / 2) % 2 ? 'tcp' : 'ws', uid, rid: 'big' });
   });
   console.log(`     ${MEMBERS} members joined in ${Date.now() - t0} ms`);
@@ -108,6 +111,40 @@ async function pushByUids(members) {
                               m.pushes.onWhisper[0].from === 'u0'));
   const others = members.filter((m) => m !== u1 && m !== u2 && (m.pushes.onWhisper || []).length);
   check('nobody else receives it', others.length === 0 && !(u3.pushes.onWhisper || []).length, others.map((m) => m.uid).join());
+}
+
+async function pushToFrontend(members) {
+  const [u0, u1, u2, u3] = members;  // u1 on connector-server-2, u2 on connector-server-1
+  const told = (m) => (m.pushes.onTold || []).length;
+  const tell = (sid, uidsJson, text) => u0.request('room.roomHandler.tell', { sid, uidsJson, text });
+
+  const remote = await tell('connector-server-2', '["u1","ghost"]', 'over rpc');
+  await waitFor(() => told(u1), 5000, 'tell').catch(() => {});
+  check('push_to_frontend reaches the listed user of that frontend and reports the unknown uid as failed',
+        remote.code === 200 && JSON.stringify(remote.failed) === '["ghost"]' && told(u1) === 1 &&
+        u1.pushes.onTold[0].text === 'over rpc', JSON.stringify(remote));
+
+  const local = await u2.request('connector.entryHandler.tellHere', { uids: ['u2', 'nobody'], text: 'here' });
+  await waitFor(() => told(u2), 5000, 'tellHere').catch(() => {});
+  check('push_to_frontend on the frontend itself reaches its session and reports the unknown uid',
+        local.code === 200 && JSON.stringify(local.failed) === '["nobody"]' && told(u2) === 1 &&
+        u2.pushes.onTold[0].text === 'here', JSON.stringify(local));
+
+  const away = await tell('connector-server-9', '["u3"]', 'lost');
+  check('push_to_frontend to an unknown frontend fails and names its uids',
+        away.code === 500 && JSON.stringify(away.failed) === '["u3"]', JSON.stringify(away));
+
+  const bad = [];
+  for (const [sid, uidsJson] of [['connector-server-2', 'u1'], ['connector-server-2', '[]'], ['connector-server-2', '["u1",2]'],
+                                 ['connector-server-2', '{"uid":"u1"}'], ['connector-server-2', '["u1"'], ['', '["u1"]']])
+    bad.push(await tell(sid, uidsJson, 'refused'));
+  await sleep(300);
+  check('push_to_frontend refuses a bad uid list or an empty frontend id (SHD_ERR_INVALID)',
+        bad.every((a) => a.code === 500 && a.status === 1), JSON.stringify(bad));
+  const others = members.filter((m) => (m.pushes.onTold || []).some((p) => p.text !== 'over rpc' && p.text !== 'here'));
+  check('nobody else receives a push_to_frontend, and a refused one reaches nobody',
+        others.length === 0 && told(u1) === 1 && told(u2) === 1 && !told(u3) &&
+        members.filter((m) => told(m)).length === 2, others.map((m) => m.uid).join());
 }
 
 async function broadcast(cluster, members) {
@@ -186,6 +223,7 @@ async function main() {
     check('master, 2 connectors and a room server start', true);
     const members = await bigRoom(cluster);
     await pushByUids(members);
+    await pushToFrontend(members);
     await broadcast(cluster, members);
     await semantics(cluster, members);
     for (const m of members) m.close();

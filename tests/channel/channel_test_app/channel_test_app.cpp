@@ -74,6 +74,19 @@ public:
 
         auto &h = *handlers_;
         h.on("connector.entryHandler.join", [this](shd::RequestPtr req) { join(req); });
+        // push_to_frontend to this very connector (the channel plugin's local path): {uids, text}.
+        h.on("connector.entryHandler.tellHere", [this](shd::RequestPtr req) {
+            auto body = req->json();
+            std::vector<std::string> uids;
+            if (body.HasMember("uids") && body["uids"].IsArray())
+                for (const auto &u : body["uids"].GetArray())
+                    if (u.IsString()) uids.emplace_back(u.GetString());
+            channels_->push_to_frontend(host().server().id, "onTold",
+                                        R"({"text":)" + shd::json_quote(str(body, "text")) + "}", uids,
+                                        [req](shd_status s, std::vector<std::string> failed) {
+                                            req->respond(push_answer(s, failed));
+                                        });
+        });
         h.on("connector.entryHandler.leave", [this](shd::RequestPtr req) {
             shd::Session &s = req->session();
             auto rid = s.get_string("rid");
@@ -175,6 +188,13 @@ private:
             std::string msg = R"({"from":)" + shd::json_quote(req->session().uid()) + R"(,"text":)" +
                               shd::json_quote(str(body, "text")) + "}";
             channels_->push_message_by_uids("onWhisper", msg, receivers, answer(req));
+        });
+        // push_to_frontend with the uid array as the client wrote it: {sid, uidsJson, text}.
+        h.on(t + ".roomHandler.tell", [this, answer](shd::RequestPtr req) {
+            auto body = req->json();
+            channels_->push_to_frontend(str(body, "sid"), "onTold",
+                                        R"({"text":)" + shd::json_quote(str(body, "text")) + "}",
+                                        str(body, "uidsJson"), answer(req));
         });
         h.on(t + ".roomHandler.broadcast", [this, answer](shd::RequestPtr req) {
             auto body = req->json();

@@ -128,7 +128,7 @@ void AreaServer::enter_scene(const shd::RequestPtr &req) {
                 rec->is_captain = team > 0 && session_int(req->session(), "isCaptain") == 1;
                 world::Player &p = area->add_player(*rec);
                 clients_[p.id] = Client{uid, frontend, pid, area, req->session().get_string("instanceId").value_or(""),
-                                        "{\"uid\":" + shd::json_quote(uid) + ",\"sid\":" + shd::json_quote(frontend) + "}"};
+                                        shd::json_quote(uid)};
                 by_player_[pid] = p.id;
                 req->respond(area->enter_scene_json(p));
                 // The team sees where the member is now (its instanceId).

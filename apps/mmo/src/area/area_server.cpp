@@ -2,10 +2,11 @@
 
 #include "platform/app_context.hpp"
 
-#include <shaddock/ext/channel.h>
+#include <shaddock/cpp/channel.hpp>
 #include <shaddock/cpp/cluster.hpp>
 #include <shaddock/cpp/json.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace mmo {
@@ -14,10 +15,6 @@ namespace {
 
 constexpr std::int64_t kTickMs = 100;
 constexpr std::int64_t kSaveMs = 1000;
-
-const shd_channel_service_v1 *channel_table(const void *p) {
-    return static_cast<const shd_channel_service_v1 *>(p);
-}
 
 }  // namespace
 
@@ -102,9 +99,7 @@ AreaServer::~AreaServer() {
 }
 
 void AreaServer::start() {
-    auto [channels, cctx] = ctx_.host.find<shd_channel_service_v1>(SHD_CHANNEL_SERVICE_ID);
-    channels_ = channels;
-    channels_ctx_ = cctx;
+    channels_ = std::make_unique<shd::ChannelService>(ctx_.host);
     started_ms_ = static_cast<std::int64_t>(ctx_.host.now_ms());
     tick_timer_ = ctx_.host.every(kTickMs, [this] { tick(); });
     save_timer_ = ctx_.host.every(kSaveMs, [this] { save_dirty(); });
@@ -146,20 +141,26 @@ void AreaServer::save_dirty() {
 }
 
 void AreaServer::push(const std::vector<world::EntityId> &to, const char *route, const std::string &body) {
-    if (!channels_) return;
-    std::string receivers = "[";
-    receivers.reserve(2 + to.size() * 48);
+    if (!channels_ || !channels_->available()) return;
+    // One uid list per frontend holding receivers (a cluster has a few), each sent as it is.
+    std::vector<std::pair<const std::string *, std::string>> lists;
     for (world::EntityId id : to) {
         auto it = clients_.find(id);
         if (it == clients_.end()) continue;
-        if (receivers.size() > 1) receivers += ',';
-        receivers += it->second.receiver;
+        const Client &c = it->second;
+        auto list = std::find_if(lists.begin(), lists.end(), [&](const auto &l) { return *l.first == c.frontend; });
+        if (list == lists.end()) {
+            list = lists.emplace(lists.end(), &c.frontend, "[");
+            list->second.reserve(2 + to.size() * (c.quoted_uid.size() + 1));
+        } else {
+            list->second += ',';
+        }
+        list->second += c.quoted_uid;
     }
-    if (receivers.size() == 1) return;
-    receivers += "]";
-    channel_table(channels_)->push_by_uids(
-        channels_ctx_, shd::to_shd(route), shd::to_shd(body), shd::to_shd(receivers),
-        [](void *, shd_status, shd_str) {}, nullptr);
+    for (auto &[frontend, uids] : lists) {
+        uids += ']';
+        channels_->push_to_frontend(*frontend, route, body, uids);
+    }
 }
 
 std::int64_t AreaServer::session_player_id(shd::Session &s) const {

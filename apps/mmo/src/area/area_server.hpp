@@ -25,6 +25,10 @@
 #include <string>
 #include <unordered_map>
 
+namespace shd {
+class ChannelService;
+}
+
 namespace mmo {
 
 struct AppContext;
@@ -46,7 +50,7 @@ private:
         std::int64_t player_id = 0;
         world::Area *area = nullptr;
         std::string instance;  // "" on a scene server
-        std::string receiver;  // {"uid":..,"sid":..} as push_by_uids takes it, quoted once
+        std::string quoted_uid;  // the uid as a JSON string, quoted once for every push's uid list
     };
     void install_handlers();
     void tick();
@@ -130,8 +134,7 @@ private:
     std::unique_ptr<PlayerRecords> records_;
     std::unordered_map<world::EntityId, Client> clients_;          // entity id -> where its pushes go
     std::unordered_map<std::int64_t, world::EntityId> by_player_;  // player id -> entity id
-    const void *channels_ = nullptr;
-    void *channels_ctx_ = nullptr;
+    std::unique_ptr<shd::ChannelService> channels_;
     std::uint64_t tick_timer_ = 0;
     std::uint64_t save_timer_ = 0;
     std::int64_t started_ms_ = 0;

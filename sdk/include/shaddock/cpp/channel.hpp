@@ -6,6 +6,7 @@
 //   room.add(uid, session.frontend_id());
 //   room.push_message("onChat", R"({"msg":"hi"})", [](shd_status s, std::vector<std::string> failed) { ... });
 //   channels.push_message_by_uids("onChat", body, {{"alice", "connector-server-1"}}, cb);
+//   channels.push_to_frontend("connector-server-1", "onMove", body, R"(["alice","bob"])", cb);
 //   channels.broadcast("connector", "onNews", body, /*bound_only*/ true, cb);
 //
 // A Channel is a handle naming a channel of this process; once the channel is destroyed its calls
@@ -198,6 +199,41 @@ public:
         list += ']';
         api_->vt->push_by_uids(api_->ctx, to_shd(route), to_shd(body_json), to_shd(list), &detail::PushBox::run,
                                detail::PushBox::make(std::move(cb)));
+    }
+
+    // Pushes to uids whose sessions are all on frontend `sid`: pushMessageByUids for receivers grouped
+    // by frontend already (an area's AOI pushes, say). uids_json is a JSON array of uid strings,
+    // ["uid", ...]; it goes to that frontend as it is, with no receiver list to write and read back.
+    // A channel plugin from before this call gets the same push through push_by_uids.
+    void push_to_frontend(std::string_view sid, std::string_view route, std::string_view body_json,
+                          std::string_view uids_json, PushCallback cb = {}) const {
+        if (!available()) return detail::push_failed_later(api_->host, std::move(cb), SHD_ERR_UNSUPPORTED);
+        if (SHD_HAS_FIELD(shd_channel_service_v1, api_->vt->struct_size, push_to_frontend) &&
+            api_->vt->push_to_frontend)
+            return api_->vt->push_to_frontend(api_->ctx, to_shd(sid), to_shd(route), to_shd(body_json),
+                                              to_shd(uids_json), &detail::PushBox::run,
+                                              detail::PushBox::make(std::move(cb)));
+        rapidjson::Document d;
+        d.Parse(uids_json.data(), uids_json.size());
+        if (d.HasParseError() || !d.IsArray())
+            return detail::push_failed_later(api_->host, std::move(cb), SHD_ERR_INVALID);
+        std::vector<ChannelMember> receivers;
+        for (const auto &u : d.GetArray()) {
+            if (!u.IsString()) return detail::push_failed_later(api_->host, std::move(cb), SHD_ERR_INVALID);
+            receivers.push_back({std::string(u.GetString(), u.GetStringLength()), std::string(sid)});
+        }
+        push_message_by_uids(route, body_json, receivers, std::move(cb));
+    }
+    // The same with the uids as strings.
+    void push_to_frontend(std::string_view sid, std::string_view route, std::string_view body_json,
+                          const std::vector<std::string> &uids, PushCallback cb = {}) const {
+        std::string list = "[";
+        for (const auto &uid : uids) {
+            if (list.size() > 1) list += ',';
+            list += detail::json_string(uid);
+        }
+        list += ']';
+        push_to_frontend(sid, route, body_json, list, std::move(cb));
     }
 
     // Pomelo's broadcast(frontendType, route, msg, {binded}, cb): every session of every server of

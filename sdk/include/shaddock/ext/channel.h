@@ -60,6 +60,17 @@ typedef struct shd_channel_service_v1 {
     /* Pushes to every session of every server of frontend_type (bound_only: sessions with a uid). */
     void(SHD_CALL *broadcast)(void *cctx, shd_str frontend_type, shd_str route, shd_str body_json, int32_t bound_only,
                               shd_push_result_fn done, void *user_data);
+
+    /* ---- Appended after ABI 1.1 (frozen with 1.2): check
+     *      SHD_HAS_FIELD(shd_channel_service_v1, vt->struct_size, push_to_frontend). ---- */
+
+    /* Pushes route+body to uids whose sessions are on ONE frontend server: uids_json is a JSON array
+     * of uid strings, ["uid", ...], not empty. push_by_uids with receivers the caller already grouped
+     * by frontend (an area's AOI pushes, say): no receiver objects to write and read back. The result
+     * is push_by_uids's; SHD_ERR_INVALID for an empty frontend_id or route, a body that is not JSON, or
+     * uids_json that is not a non-empty array of strings. */
+    void(SHD_CALL *push_to_frontend)(void *cctx, shd_str frontend_id, shd_str route, shd_str body_json,
+                                     shd_str uids_json, shd_push_result_fn done, void *user_data);
 } shd_channel_service_v1;
 
 #ifdef __cplusplus
