@@ -1,3 +1,5 @@
-/* Compiles layout_v1_0.h as C11: its static_asserts fail the build if an ABI 1.0 layout moved. */
+/* Compiles layout_v1_0.h and the tables of later minors as C11: their static_asserts fail the
+ * build if a released layout moved. */
 #include "layout_v1_0.h"
 #include "layout_v1_1.h"
+#include "layout_v1_2.h"

@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 #define SHD_ABI_MAJOR 1
-#define SHD_ABI_MINOR 1
+#define SHD_ABI_MINOR 2
 
 #if defined(_WIN32)
 #define SHD_EXPORT __declspec(dllexport)
