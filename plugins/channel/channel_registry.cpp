@@ -12,14 +12,7 @@ Groups group_by_frontend(const std::vector<Member> &members) {
         if (fresh) groups->push_back(FrontendGroup{m.frontend_id, {}, {}});
         (*groups)[it->second].uids.push_back(m.uid);
     }
-    for (FrontendGroup &g : *groups) {
-        g.uids_json = "[";
-        for (const std::string &uid : g.uids) {
-            if (g.uids_json.size() > 1) g.uids_json += ',';
-            g.uids_json += json_quote(uid);
-        }
-        g.uids_json += ']';
-    }
+    for (FrontendGroup &g : *groups) g.uids_json = json_string_array(g.uids);
     return groups;
 }
 

@@ -22,15 +22,6 @@ void SHD_CALL run_later_result(void *ud, shd_status task_status) {
     r->done(r->ud, task_status == SHD_OK ? r->status : SHD_ERR_SHUTDOWN, to_shd(r->failed_json));
 }
 
-std::string json_strings(const std::vector<std::string> &items) {
-    std::string out = "[";
-    for (size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ',';
-        out += json_quote(items[i]);
-    }
-    return out + "]";
-}
-
 // The RPC args [route, body, third].
 std::string remote_args(std::string_view route, std::string_view body_json, std::string_view third) {
     std::string args;
@@ -80,9 +71,9 @@ struct PushFanOut::Job {
         if (--pending) return;
         if (!done) return;
         if (from_callback)
-            done(ud, status(), to_shd(json_strings(failed)));
+            done(ud, status(), to_shd(json_string_array(failed)));
         else
-            complete_later(host, done, ud, status(), json_strings(failed));
+            complete_later(host, done, ud, status(), json_string_array(failed));
     }
 };
 

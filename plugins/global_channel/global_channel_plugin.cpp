@@ -138,7 +138,7 @@ private:
                        [done, ud](shd_status s, std::vector<Reply> r, const std::string &why) {
                            s = shd::redis::batch_status(s, r, 1);
                            done(ud, s,
-                                to_shd(s != SHD_OK ? shd::json_quote(why) : shd::redis::json_strings(r[0].strings())));
+                                to_shd(s != SHD_OK ? shd::json_quote(why) : shd::json_string_array(r[0].strings())));
                        });
     }
 
@@ -171,7 +171,7 @@ private:
                            std::vector<std::string> all;
                            for (const Reply &x : r)
                                for (auto &u : x.strings()) all.push_back(std::move(u));
-                           done(ud, SHD_OK, to_shd(shd::redis::json_strings(all)));
+                           done(ud, SHD_OK, to_shd(shd::json_string_array(all)));
                        });
     }
 

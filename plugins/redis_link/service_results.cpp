@@ -14,15 +14,6 @@ shd_status batch_status(shd_status status, const std::vector<Reply> &replies, si
     return SHD_OK;
 }
 
-std::string json_strings(const std::vector<std::string> &items) {
-    std::string out = "[";
-    for (const auto &s : items) {
-        if (out.size() > 1) out += ',';
-        json_quote_append(out, s);
-    }
-    return out + "]";
-}
-
 void answer_later(const Host &host, ResultFn done, void *ud, shd_status status, std::string json) {
     if (!done) return;
     auto text = std::make_shared<std::string>(std::move(json));

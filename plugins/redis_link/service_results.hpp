@@ -16,9 +16,6 @@ using ResultFn = void(SHD_CALL *)(void *user_data, shd_status status, shd_str re
 // reply; else the batch's failure, or SHD_ERR_INTERNAL.
 shd_status batch_status(shd_status status, const std::vector<Reply> &replies, size_t expected);
 
-// ["a","b",...]
-std::string json_strings(const std::vector<std::string> &items);
-
 // Runs done(ud, status, json) later on the logic thread (now with SHD_ERR_SHUTDOWN when the host takes
 // no more work): for answers that need no Redis (bad arguments). A null done is allowed.
 void answer_later(const Host &host, ResultFn done, void *ud, shd_status status, std::string json);

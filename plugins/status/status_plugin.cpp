@@ -211,7 +211,7 @@ private:
         me->link_->run({{"SMEMBERS", me->key(to_view(uid))}}, [done, ud](shd_status s, std::vector<Reply> r,
                                                                          const std::string &why) {
             s = shd::redis::batch_status(s, r, 1);
-            std::string json = s == SHD_OK ? shd::redis::json_strings(r[0].strings()) : shd::json_quote(why);
+            std::string json = s == SHD_OK ? shd::json_string_array(r[0].strings()) : shd::json_quote(why);
             done(ud, s, to_shd(json));
         });
     }
@@ -271,7 +271,7 @@ private:
                 }
             }
             receivers += "]";
-            if (receivers == "[]") return done(ud, SHD_OK, to_shd(shd::redis::json_strings(*offline)));
+            if (receivers == "[]") return done(ud, SHD_OK, to_shd(shd::json_string_array(*offline)));
             struct Relay {
                 shd_status_result_fn done;
                 void *ud;
@@ -288,7 +288,7 @@ private:
                         for (const auto &u : f.GetArray())
                             if (u.IsString() && std::find(failed.begin(), failed.end(), u.GetString()) == failed.end())
                                 failed.emplace_back(u.GetString(), u.GetStringLength());
-                    relay->done(relay->ud, ps, to_shd(shd::redis::json_strings(failed)));
+                    relay->done(relay->ud, ps, to_shd(shd::json_string_array(failed)));
                 },
                 new Relay{done, ud, offline});
         });

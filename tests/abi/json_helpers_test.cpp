@@ -4,6 +4,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <string>
+#include <vector>
 
 using shd::json_path_string;
 
@@ -15,6 +16,7 @@ class JsonHelpersTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(bad_json_gives_the_fallback);
     CPPUNIT_TEST(agrees_with_the_document_reading);
     CPPUNIT_TEST(quoting_matches_rapidjson_writer);
+    CPPUNIT_TEST(a_string_array_is_its_items_quoted);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -101,6 +103,19 @@ public:
         d.Parse(quoted.c_str(), quoted.size());
         CPPUNIT_ASSERT(!d.HasParseError() && d.IsString());
         CPPUNIT_ASSERT_EQUAL(every_byte, std::string(d.GetString(), d.GetStringLength()));
+    }
+
+    void a_string_array_is_its_items_quoted() {
+        CPPUNIT_ASSERT_EQUAL(std::string("[]"), shd::json_string_array({}));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"(["a"])"), shd::json_string_array({"a"}));
+        const std::vector<std::string> items = {"u1", "", "a\"b", std::string("nul\0in", 6)};
+        const std::string text = shd::json_string_array(items);
+        CPPUNIT_ASSERT_EQUAL(std::string(R"(["u1","","a\"b","nul\u0000in"])"), text);
+        rapidjson::Document d;
+        d.Parse(text.c_str(), text.size());
+        CPPUNIT_ASSERT(!d.HasParseError() && d.IsArray() && d.Size() == items.size());
+        for (rapidjson::SizeType i = 0; i < d.Size(); ++i)
+            CPPUNIT_ASSERT_EQUAL(items[i], std::string(d[i].GetString(), d[i].GetStringLength()));
     }
 };
 

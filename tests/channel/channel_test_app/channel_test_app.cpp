@@ -36,15 +36,9 @@ int num(const rapidjson::Value &obj, const char *key, int fallback) {
     return obj.IsObject() && obj.HasMember(key) && obj[key].IsInt() ? obj[key].GetInt() : fallback;
 }
 
-std::string strings_json(const std::vector<std::string> &items) {
-    std::string out = "[";
-    for (const auto &s : items) out += (out.size() > 1 ? "," : "") + shd::json_quote(s);
-    return out + "]";
-}
-
 std::string push_answer(shd_status s, const std::vector<std::string> &failed) {
     return R"({"code":)" + std::string(s == SHD_OK ? "200" : "500") + R"(,"status":)" + std::to_string(s) +
-           R"(,"failed":)" + strings_json(failed) + "}";
+           R"(,"failed":)" + shd::json_string_array(failed) + "}";
 }
 
 class ChannelTestApp : public shd::App {
@@ -210,7 +204,7 @@ private:
             std::string member =
                 m ? R"({"uid":)" + shd::json_quote(m->uid) + R"(,"sid":)" + shd::json_quote(m->sid) + "}" : "null";
             req->respond(R"({"code":200,"exists":)" + std::string(c.exists() ? "true" : "false") + R"(,"amount":)" +
-                         std::to_string(c.get_user_amount()) + R"(,"members":)" + strings_json(c.get_members()) +
+                         std::to_string(c.get_user_amount()) + R"(,"members":)" + shd::json_string_array(c.get_members()) +
                          R"(,"member":)" + member + "}");
         });
         h.on(t + ".roomHandler.add", [this](shd::RequestPtr req) {

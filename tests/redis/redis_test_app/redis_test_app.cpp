@@ -43,12 +43,6 @@ std::vector<std::string> strs(const rapidjson::Value &obj, const char *key) {
     return out;
 }
 
-std::string strings_json(const std::vector<std::string> &items) {
-    std::string out = "[";
-    for (const auto &s : items) out += (out.size() > 1 ? "," : "") + shd::json_quote(s);
-    return out + "]";
-}
-
 std::string head(shd_status s) {
     return R"({"code":200,"status":)" + std::to_string(s);
 }
@@ -85,7 +79,7 @@ private:
         auto &h = *handlers_;
         h.on(t + ".statusHandler.sids", [this](shd::RequestPtr req) {
             status_->get_sids_by_uid(str(req->json(), "uid"), [req](shd_status s, std::vector<std::string> sids) {
-                req->respond(head(s) + R"(,"sids":)" + strings_json(sids) + "}");
+                req->respond(head(s) + R"(,"sids":)" + shd::json_string_array(sids) + "}");
             });
         });
         h.on(t + ".statusHandler.one", [this](shd::RequestPtr req) {
@@ -106,7 +100,7 @@ private:
             status_->push_by_uids(strs(body, "uids"), "onStatusPush",
                                   R"({"text":)" + shd::json_quote(str(body, "text")) + "}",
                                   [req](shd_status s, std::vector<std::string> failed) {
-                                      req->respond(head(s) + R"(,"failed":)" + strings_json(failed) + "}");
+                                      req->respond(head(s) + R"(,"failed":)" + shd::json_string_array(failed) + "}");
                                   });
         });
     }
@@ -120,7 +114,7 @@ private:
         };
         auto uids = [](const shd::RequestPtr &req) {
             return [req](shd_status s, std::vector<std::string> u) {
-                req->respond(head(s) + R"(,"uids":)" + strings_json(u) + "}");
+                req->respond(head(s) + R"(,"uids":)" + shd::json_string_array(u) + "}");
             };
         };
         h.on(t + ".globalHandler.add", [this, changed](shd::RequestPtr req) {
@@ -146,7 +140,7 @@ private:
             auto b = req->json();
             global_->push_message(str(b, "type"), "onGlobalPush", R"({"text":)" + shd::json_quote(str(b, "text")) + "}",
                                   str(b, "name"), [req](shd_status s, std::vector<std::string> failed) {
-                                      req->respond(head(s) + R"(,"failed":)" + strings_json(failed) + "}");
+                                      req->respond(head(s) + R"(,"failed":)" + shd::json_string_array(failed) + "}");
                                   });
         });
     }

@@ -18,10 +18,9 @@
 
 #include <shaddock/ext/channel.h>
 #include <shaddock/cpp/host.hpp>
+#include <shaddock/cpp/json.hpp>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstdint>
 #include <functional>
@@ -72,13 +71,6 @@ inline void push_failed_later(const Host &host, PushCallback cb, shd_status stat
     if (!cb) return;
     auto shared = std::make_shared<PushCallback>(std::move(cb));
     if (!host.post([shared, status] { (*shared)(status, {}); })) (*shared)(SHD_ERR_SHUTDOWN, {});
-}
-
-inline std::string json_string(std::string_view s) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-    return std::string(buf.GetString(), buf.GetSize());
 }
 
 }  // namespace detail
@@ -194,7 +186,7 @@ public:
         std::string list = "[";
         for (const auto &r : receivers) {
             if (list.size() > 1) list += ',';
-            list += "{\"uid\":" + detail::json_string(r.uid) + ",\"sid\":" + detail::json_string(r.sid) + "}";
+            list += "{\"uid\":" + json_quote(r.uid) + ",\"sid\":" + json_quote(r.sid) + "}";
         }
         list += ']';
         api_->vt->push_by_uids(api_->ctx, to_shd(route), to_shd(body_json), to_shd(list), &detail::PushBox::run,
@@ -227,13 +219,7 @@ public:
     // The same with the uids as strings.
     void push_to_frontend(std::string_view sid, std::string_view route, std::string_view body_json,
                           const std::vector<std::string> &uids, PushCallback cb = {}) const {
-        std::string list = "[";
-        for (const auto &uid : uids) {
-            if (list.size() > 1) list += ',';
-            list += detail::json_string(uid);
-        }
-        list += ']';
-        push_to_frontend(sid, route, body_json, list, std::move(cb));
+        push_to_frontend(sid, route, body_json, json_string_array(uids), std::move(cb));
     }
 
     // Pomelo's broadcast(frontendType, route, msg, {binded}, cb): every session of every server of

@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shd {
 
@@ -65,6 +66,16 @@ inline std::string json_quote(std::string_view s) {
     std::string out;
     json_quote_append(out, s);
     return out;
+}
+
+// The strings as a JSON array of string literals: ["a","b"].
+inline std::string json_string_array(const std::vector<std::string> &items) {
+    std::string out = "[";
+    for (const auto &s : items) {
+        if (out.size() > 1) out += ',';
+        json_quote_append(out, s);
+    }
+    return out + "]";
 }
 
 // obj[key] when obj is an object and that member is a string, else fallback.

@@ -54,15 +54,6 @@ inline std::vector<std::string> json_string_items(const rapidjson::Value &v) {
     return out;
 }
 
-inline std::string json_string_array(const std::vector<std::string> &items) {
-    std::string out = "[";
-    for (const auto &s : items) {
-        if (out.size() > 1) out += ',';
-        out += json_quote(s);
-    }
-    return out + "]";
-}
-
 // Answers a callback that never reached the service, later on the logic thread.
 template <class... A>
 void answer_later(const Host &host, std::function<void(shd_status, A...)> cb, shd_status s) {
@@ -104,7 +95,7 @@ public:
     void get_status_by_uids(const std::vector<std::string> &uids, StatusesCallback cb) const {
         if (!vt_) return detail::answer_later(host_, std::move(cb), SHD_ERR_UNSUPPORTED);
         vt_->status_by_uids(
-            ctx_, to_shd(detail::json_string_array(uids)), &detail::JsonResultBox::run,
+            ctx_, to_shd(json_string_array(uids)), &detail::JsonResultBox::run,
             detail::JsonResultBox::make([cb = std::move(cb)](shd_status s, const rapidjson::Document &d) {
                 std::map<std::string, bool> out;
                 if (d.IsObject())
@@ -117,7 +108,7 @@ public:
     void push_by_uids(const std::vector<std::string> &uids, std::string_view route, std::string_view body_json,
                       FailedCallback cb) const {
         if (!vt_) return detail::answer_later(host_, std::move(cb), SHD_ERR_UNSUPPORTED);
-        vt_->push_by_uids(ctx_, to_shd(detail::json_string_array(uids)), to_shd(route), to_shd(body_json),
+        vt_->push_by_uids(ctx_, to_shd(json_string_array(uids)), to_shd(route), to_shd(body_json),
                           &detail::JsonResultBox::run,
                           detail::JsonResultBox::make([cb = std::move(cb)](shd_status s, const rapidjson::Document &d) {
                               if (cb) cb(s, detail::json_string_items(d));
