@@ -88,7 +88,7 @@ const KINDS = {
     ready: async (e) => (await exchange(e.port, '')).startsWith('INFO'),
   },
   // A standalone ZooKeeper. tickTime 500 ms, so sessions may be as short as 1 s (tests of expiry).
-  // Options: tickTime (ms).
+  // Options: tickTime (ms); myid and peers, set by startZooKeeperEnsemble() for a node of an ensemble.
   zookeeper: {
     prepare(e) {
       const data = path.join(e.dir, 'data');
@@ -96,6 +96,12 @@ const KINDS = {
       const cfg = [`tickTime=${e.options.tickTime || 500}`, `dataDir=${data}`, `clientPort=${e.port}`,
         'clientPortAddress=127.0.0.1', 'maxClientCnxns=0', 'admin.enableServer=false',
         '4lw.commands.whitelist=ruok,srvr', 'minSessionTimeout=1000', 'maxSessionTimeout=60000'];
+      if (e.options.peers) {
+        // A node of an ensemble: the quorum and election ports of every node, this one's id.
+        cfg.push('initLimit=10', 'syncLimit=5');
+        for (const p of e.options.peers) cfg.push(`server.${p.id}=127.0.0.1:${p.quorum}:${p.election}`);
+        fs.writeFileSync(path.join(data, 'myid'), `${e.options.myid}\n`);
+      }
       fs.writeFileSync(path.join(e.dir, 'zoo.cfg'), cfg.join('\n') + '\n');
       fs.writeFileSync(path.join(e.dir, 'log4j.properties'),
         'log4j.rootLogger=WARN, CONSOLE\nlog4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender\n' +
@@ -108,7 +114,9 @@ const KINDS = {
       '-Dzookeeper.admin.enableServer=false',
       '-cp', [e.dir, '/usr/share/java/zookeeper.jar'].join(':'),
       'org.apache.zookeeper.server.quorum.QuorumPeerMain', path.join(e.dir, 'zoo.cfg')]],
-    ready: async (e) => (await exchange(e.port, 'ruok', 1000)).startsWith('imok'),
+    // A node of an ensemble answers ruok before a quorum has formed; it serves once srvr names its mode.
+    ready: async (e) => (e.options.peers ? /^Mode: (leader|follower)$/m.test(await exchange(e.port, 'srvr', 1000))
+      : (await exchange(e.port, 'ruok', 1000)).startsWith('imok')),
     startMs: 60000,
   },
   // A PostgreSQL cluster made by initdb in the folder, listening on 127.0.0.1 only (no Unix socket
@@ -289,6 +297,35 @@ async function start(kind, options = {}) {
   return new Engine(kind, options).init();
 }
 
+// A ZooKeeper ensemble of `size` nodes (default 3) on loopback, each with quorum and election ports of
+// its own, started together (a node serves only once a quorum has formed); `options` as for one.
+//   const zk = await engines.startZooKeeperEnsemble(3);
+//   ... zk.url ("127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3", the client's connection string) ...
+//   await zk.nodes[i].kill();  await zk.nodes[i].start();   // each node is an engine as above
+//   await zk.mode(i)           // 'leader', 'follower', or null (down, or no quorum)
+//   await zk.status(i)         // { mode, connections } (the clients connected to node i)
+//   await zk.close();
+async function startZooKeeperEnsemble(size = 3, options = {}) {
+  const peers = [];
+  for (let id = 1; id <= size; ++id) peers.push({ id, port: await freePort(), quorum: await freePort(), election: await freePort() });
+  const nodes = peers.map((p) => new Engine('zookeeper', { ...options, port: p.port, myid: p.id, peers }));
+  await Promise.all(nodes.map((n) => n.init()));
+  return {
+    nodes,
+    url: nodes.map((n) => n.url).join(','),
+    async mode(i) {
+      return (await this.status(i)).mode;
+    },
+    // { mode, connections } of node i from its `srvr` answer (nulls when it does not serve).
+    async status(i) {
+      const text = nodes[i].proc ? await exchange(nodes[i].port, 'srvr', 1000) : '';
+      const mode = /^Mode: (\w+)$/m.exec(text), connections = /^Connections: (\d+)$/m.exec(text);
+      return { mode: mode ? mode[1] : null, connections: connections ? Number(connections[1]) : null };
+    },
+    close: () => Promise.all(nodes.map((n) => n.close())),
+  };
+}
+
 async function closeAll() {
   await Promise.all([...live].map((e) => e.close()));
 }
@@ -324,7 +361,7 @@ function environment(list) {
   return env;
 }
 
-module.exports = { start, closeAll, environment, KINDS: Object.keys(KINDS) };
+module.exports = { start, startZooKeeperEnsemble, closeAll, environment, KINDS: Object.keys(KINDS) };
 
 // `node engines.js serve STATE_FILE [kind,...]`: the keeper behind `tools/engines.sh up`. Starts the
 // engines (default: all), each with generated credentials where it takes some, writes STATE_FILE
