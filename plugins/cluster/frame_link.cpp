@@ -31,7 +31,7 @@ void set_cloexec(int fd) {
 }
 
 FrameLink::FrameLink(asio::ip::tcp::socket socket, FrameLimits limits)
-    : socket_(std::move(socket)), limits_(limits), deadline_(socket_.get_executor()) {
+    : socket_(std::move(socket)), limits_(limits), deadline_(socket_.get_executor()), writes_(limits.max_queued_bytes) {
     if (socket_.is_open()) set_cloexec(socket_.native_handle());
     boost::system::error_code ec;
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
@@ -127,41 +127,13 @@ void FrameLink::secure(std::string send_key, std::string recv_key) {
 void FrameLink::send(std::string payload) {
     asio::post(socket_.get_executor(), [self = shared_from_this(), payload = std::move(payload)]() mutable {
         if (self->closed_) return;
-        std::string frame = encode_frame(self->secured_ ? self->sealer_.seal(payload) : payload);
-        if (self->out_bytes_ + frame.size() > self->limits_.max_queued_bytes)
-            return self->fail("the peer does not read: more than " + std::to_string(self->limits_.max_queued_bytes) +
-                              " bytes queued for it");
-        self->out_bytes_ += frame.size();
-        self->out_.push_back(std::move(frame));
-        if (self->out_.size() == 1) self->write_next();
+        self->writes_.push(*self, encode_frame(self->secured_ ? self->sealer_.seal(payload) : payload));
     });
-}
-
-void FrameLink::write_next() {
-    asio::async_write(socket_, asio::buffer(out_.front()),
-                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                          if (self->closed_) return;
-                          if (ec) return self->fail(ec.message());
-                          self->out_bytes_ -= self->out_.front().size();
-                          self->out_.pop_front();
-                          if (!self->out_.empty())
-                              self->write_next();
-                          else if (!self->closing_reason_.empty())
-                              self->fail(self->closing_reason_);
-                      });
 }
 
 void FrameLink::close(const std::string &reason) {
     // Frames queued before the close (a refusal, say) still go out first.
-    asio::post(socket_.get_executor(), [self = shared_from_this(), reason] {
-        if (self->out_.empty()) return self->fail(reason);
-        self->closing_reason_ = reason.empty() ? "closed" : reason;
-        // A peer that does not read its last frames is not waited for long.
-        self->deadline_.expires_after(std::chrono::seconds(2));
-        self->deadline_.async_wait([weak = std::weak_ptr<FrameLink>(self)](boost::system::error_code ec) {
-            if (auto s = weak.lock(); s && !ec) s->fail(s->closing_reason_);
-        });
-    });
+    asio::post(socket_.get_executor(), [self = shared_from_this(), reason] { self->writes_.close(*self, reason); });
 }
 
 void FrameLink::fail(const std::string &reason) {

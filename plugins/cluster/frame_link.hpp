@@ -12,12 +12,12 @@
 #pragma once
 
 #include "link_crypto.hpp"
+#include "write_queue.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -53,9 +53,9 @@ public:
     std::string address() const { return address_; }
 
 private:
+    friend class WriteQueue<FrameLink>;
     void read_header();
     void read_body(uint32_t size);
-    void write_next();
     void fail(const std::string &reason);
 
     boost::asio::ip::tcp::socket socket_;
@@ -64,8 +64,7 @@ private:
     std::string peer_, address_;
     unsigned char header_[4]{};
     std::string body_;
-    std::deque<std::string> out_;
-    size_t out_bytes_ = 0;
+    WriteQueue<FrameLink> writes_;
     FrameSealer sealer_, opener_;
     bool secured_ = false;
     bool reading_ = false;  // a read is in flight
@@ -73,7 +72,6 @@ private:
     OnFrame on_frame_;
     OnClose on_close_;
     bool closed_ = false;
-    std::string closing_reason_;  // set: close when the queue drains
 };
 
 // The 4-byte header + payload of one frame.

@@ -53,6 +53,7 @@ MqttLink::MqttLink(tcp::socket socket, MqttLimits limits)
       deadline_(socket_.get_executor()),
       idle_(socket_.get_executor()),
       reader_(limits.max_packet_before_login),
+      writes_(limits.max_queued_bytes),
       tokens_(limits.packet_burst) {
     boost::system::error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);
@@ -133,41 +134,12 @@ void MqttLink::arm_idle() {
 }
 
 void MqttLink::send(std::string bytes) {
-    asio::post(socket_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
-        if (self->closed_ || !self->closing_reason_.empty()) return;
-        if (self->out_bytes_ + bytes.size() > self->limits_.max_queued_bytes)
-            return self->fail("the peer does not read: more than " + std::to_string(self->limits_.max_queued_bytes) +
-                              " bytes queued for it");
-        self->out_bytes_ += bytes.size();
-        self->out_.push_back(std::move(bytes));
-        if (self->out_.size() == 1) self->write_next();
-    });
-}
-
-void MqttLink::write_next() {
-    asio::async_write(socket_, asio::buffer(out_.front()),
-                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                          if (self->closed_) return;
-                          if (ec) return self->fail(ec.message());
-                          self->out_bytes_ -= self->out_.front().size();
-                          self->out_.pop_front();
-                          if (!self->out_.empty())
-                              self->write_next();
-                          else if (!self->closing_reason_.empty())
-                              self->fail(self->closing_reason_);
-                      });
+    asio::post(socket_.get_executor(),
+               [self = shared_from_this(), bytes = std::move(bytes)]() mutable { self->writes_.push(*self, std::move(bytes)); });
 }
 
 void MqttLink::close(const std::string &reason) {
-    asio::post(socket_.get_executor(), [self = shared_from_this(), reason] {
-        if (self->closed_) return;
-        if (self->out_.empty()) return self->fail(reason);
-        self->closing_reason_ = reason.empty() ? "closed" : reason;
-        self->deadline_.expires_after(std::chrono::seconds(2));  // a peer that does not read is not waited for
-        self->deadline_.async_wait([weak = std::weak_ptr<MqttLink>(self)](boost::system::error_code ec) {
-            if (auto s = weak.lock(); s && !ec) s->fail(s->closing_reason_);
-        });
-    });
+    asio::post(socket_.get_executor(), [self = shared_from_this(), reason] { self->writes_.close(*self, reason); });
 }
 
 void MqttLink::fail(const std::string &reason) {

@@ -8,6 +8,7 @@
 
 #include "mqtt_codec.hpp"
 #include "pomelo_console.hpp"
+#include "write_queue.hpp"
 
 #include <rapidjson/document.h>
 
@@ -15,7 +16,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,8 +54,8 @@ public:
     std::string address() const { return address_; }
 
 private:
+    friend class WriteQueue<MqttLink>;
     void read_some();
-    void write_next();
     void arm_idle();
     void fail(const std::string &reason);
 
@@ -65,8 +65,7 @@ private:
     std::string peer_, address_;
     mqtt::PacketReader reader_;
     char buf_[4096];
-    std::deque<std::string> out_;
-    size_t out_bytes_ = 0;
+    WriteQueue<MqttLink> writes_;
     bool logged_in_ = false;
     int packets_before_login_ = 0;
     int idle_ms_ = 0;
@@ -75,7 +74,6 @@ private:
     OnPacket on_packet_;
     OnClose on_close_;
     bool closed_ = false;
-    std::string closing_reason_;
 };
 
 // The pomelo-admin side of the master. [logic] unless noted.
