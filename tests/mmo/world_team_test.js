@@ -3,7 +3,8 @@
 // accepts; cat applies, is rejected, applies again and is accepted; dan is refused as a fourth member
 // (-1); bob (not the captain) cannot kick; the pushes each one gets; hostile bodies get errors; team
 // chat reaches the team (the session keys); a kick; a captain leaving or logging out ends its team;
-// and ann entering the cave (a team instance) drags bob into the same instance.
+// ann entering the cave (a team instance) drags bob into the same instance; and ann logging out there
+// ends the team on bob's own area server (the manager's areaRemote.teamLeft).
 // Run by CTest (mmo_world_team): SHADDOCK_HOST.
 'use strict';
 const assert = require('assert');
@@ -200,6 +201,18 @@ async function main() {
       // cat, kicked out before, cannot follow.
       const cat5 = await req(cat.pomelo, 'area.playerHandler.changeArea', { areaId: 1, target: 5 });
       assert.strictEqual(cat5.success, false, JSON.stringify(cat5));
+    });
+
+    await checks.run('the team ending elsewhere reaches a member\'s own area server (its status and session keys)', async () => {
+      // The team's two members are in the cave, on an instance server. The captain logs out: the
+      // manager ends the team and tells the server holding bob, which shows bob in no team at once.
+      ann.pomelo.disconnect();
+      await pushed(bob, 'onDisbandTeam', (m) => Array.isArray(m) && m.includes(bob.id));
+      const st = await pushed(bob, 'onTeamMemberStatusChange', (m) => m.playerId === bob.id && m.teamId === 0, 'bob in no team');
+      assert.strictEqual(st.isCaptain, 0);
+      // The session keys followed: team chat is refused (no team), before any team route ran.
+      const none = await req(bob.pomelo, 'chat.chatHandler.send', { scope: '0897f7', content: 'anyone?', from: 'bob' });
+      assert.strictEqual(none.code, 500, JSON.stringify(none));
     });
   } finally {
     for (const h of all) { try { h.pomelo.disconnect(); } catch (e) { /* closed */ } }

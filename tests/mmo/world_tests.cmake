@@ -20,7 +20,8 @@ endif()
 if(TARGET mmo)
   shd_add_node_test(mmo_world_instance SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_instance_test.js TIMEOUT 180 LABELS mmo)
 endif()
-#   mmo_world_team  teams: invite, apply, full, kick, disband, pushes, hostile bodies, the cave drag
+#   mmo_world_team  teams: invite, apply, full, kick, disband, pushes, hostile bodies, the cave drag,
+#                   a team ended while a member is on another area server
 if(TARGET mmo)
   shd_add_node_test(mmo_world_team SCRIPT ${CMAKE_CURRENT_LIST_DIR}/world_team_test.js TIMEOUT 180 LABELS mmo)
 endif()

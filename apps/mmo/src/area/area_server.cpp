@@ -32,6 +32,9 @@ AreaServer::AreaServer(AppContext &ctx, int area_id) : ctx_(ctx) {
     if (instance_server_ && ctx.rpc)
         ctx.rpc->remote("areaRemote", "create",
                         [this](const std::string &args, shd::RpcReply reply) { create_instance(args, reply); });
+    if (ctx.rpc)
+        ctx.rpc->remote("areaRemote", "teamLeft",
+                        [this](const std::string &args, shd::RpcReply reply) { team_left(args, reply); });
 }
 
 world::Area &AreaServer::make_area(int area_id, const std::string &instance) {

@@ -118,6 +118,9 @@ private:
     std::string team_member_json(const world::Player &p) const;
     // The player's team keys: its entity, its frontend session (teamId, isCaptain) and an AOI push.
     void set_team(world::Player &p, std::int64_t team_id, bool captain);
+    // areaRemote.teamLeft [playerId, teamId] (the manager's): the player, if here and still in that
+    // team, is in none now (a kick, a leave or a disband handled on another area server).
+    void team_left(const std::string &args, const shd::RpcReply &reply);
     // Every player here in that team leaves it (the team ended).
     void clear_team(std::int64_t team_id);
     void forget_team_offers(std::int64_t player_id);

@@ -116,7 +116,8 @@ std::string AreaServer::team_member_json(const world::Player &p) const {
            ",\"kindId\":" + std::to_string(p.kind_id) + ",\"level\":" + std::to_string(p.level) +
            ",\"hp\":" + std::to_string(p.hp) + ",\"mp\":" + std::to_string(p.mp) +
            ",\"maxHp\":" + std::to_string(p.max_hp) + ",\"maxMp\":" + std::to_string(p.max_mp) +
-           ",\"instanceId\":" + (cl.instance.empty() ? std::string("null") : shd::json_quote(cl.instance)) + "}";
+           ",\"instanceId\":" + (cl.instance.empty() ? std::string("null") : shd::json_quote(cl.instance)) +
+           ",\"areaServerId\":" + shd::json_quote(ctx_.server.id) + "}";
 }
 
 void AreaServer::set_team(world::Player &p, std::int64_t team_id, bool captain) {
@@ -144,6 +145,15 @@ void AreaServer::set_team(world::Player &p, std::int64_t team_id, bool captain) 
                                                      });
 }
 
+void AreaServer::team_left(const std::string &args, const shd::RpcReply &reply) {
+    rapidjson::Document a = shd::parse_json_or_empty(args);
+    if (!a.IsArray() || a.Size() != 2 || !a[0].IsInt64() || !a[1].IsInt64() || a[1].GetInt64() <= 0)
+        return reply.fail(SHD_ERR_INVALID, R"("teamLeft needs [playerId, teamId]")");
+    world::Player *p = player_of(a[0].GetInt64(), nullptr);
+    if (p && p->team_id == a[1].GetInt64()) set_team(*p, 0, false);
+    reply.ok(R"([null,{"result":1}])");
+}
+
 void AreaServer::clear_team(std::int64_t team_id) {
     for (auto &[entity, client] : clients_) {
         (void)entity;
@@ -159,8 +169,13 @@ void AreaServer::update_team_member(const world::Player &p) {
     std::string &sent = team_sent_[p.player_id];
     if (sent == member) return;
     sent = member;
+    // A definite "no" means the team ended or dropped the player while it changed area (the manager's
+    // teamLeft went to the server it left): it is in no team.
     team_call("updateMemberInfo", "[" + std::to_string(p.team_id) + "," + member + "]",
-              [](const rapidjson::Value *) {});
+              [this, pid = p.player_id, team = p.team_id](const rapidjson::Value *r) {
+                  if (!r || result_of(r) == 1) return;
+                  if (world::Player *q = player_of(pid, nullptr); q && q->team_id == team) set_team(*q, 0, false);
+              });
 }
 
 void AreaServer::forget_team_offers(std::int64_t player_id) {
@@ -215,9 +230,10 @@ void AreaServer::leave_or_disband(const shd::RequestPtr &req, bool disband) {
         const int result = result_of(r);
         if (result == 1) {
             // The captain leaving ends the team (the manager disbands it).
+            // (The manager's teamLeft may have come first: then the player is in no team already.)
             if (captain) {
                 clear_team(team);
-            } else if (world::Player *p = player_of(pid, nullptr)) {
+            } else if (world::Player *p = player_of(pid, nullptr); p && p->team_id == team) {
                 set_team(*p, 0, false);
             }
         }
@@ -331,10 +347,10 @@ void AreaServer::kick_out(const shd::RequestPtr &req) {
     if (area->kind().type == kTeamInstance) return fail(req, "not inside a team instance");
     const std::string args =
         "[" + std::to_string(team) + "," + std::to_string(p->player_id) + "," + std::to_string(kicked) + "]";
-    team_call("kickOut", args, [this, req, kicked](const rapidjson::Value *r) {
+    team_call("kickOut", args, [this, req, team, kicked](const rapidjson::Value *r) {
         const int result = result_of(r);
         if (result == 1)
-            if (world::Player *k = player_of(kicked, nullptr)) set_team(*k, 0, false);
+            if (world::Player *k = player_of(kicked, nullptr); k && k->team_id == team) set_team(*k, 0, false);
         done_with(req, result);
     });
 }

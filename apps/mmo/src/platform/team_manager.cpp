@@ -18,6 +18,7 @@ constexpr int kOk = 1, kFull = -1, kAlreadyIn = -2, kOtherTeam = -3, kError = -4
 struct Member {
     int64_t player_id = 0;
     std::string uid, frontend, name;
+    std::string area_server;  // the area server holding the player (told when it leaves the team)
     int64_t kind_id = 0, level = 0, hp = 0, mp = 0, max_hp = 0, max_mp = 0;
     std::string instance_id = "null";  // JSON
 };
@@ -35,6 +36,8 @@ std::optional<Member> read_member(const rapidjson::Value &v) {
     m.frontend = shd::json_string(v, "frontendId");
     m.name = shd::json_string(v, "name");
     if (m.player_id <= 0 || m.uid.empty() || m.frontend.empty()) return std::nullopt;
+    m.area_server = shd::json_string(v, "areaServerId");
+    if (m.area_server.size() > 128) return std::nullopt;
     m.kind_id = int_of(v, "kindId");
     m.level = int_of(v, "level");
     m.hp = int_of(v, "hp");
@@ -215,6 +218,7 @@ private:
         shd::Channel ch = channels_.get_channel(channel_name(team_id));
         ch.push_message("onTeammateLeaveTeam", "{\"playerId\":" + std::to_string(player) + "}");
         ch.leave(it->uid, it->frontend);
+        tell_left(*it, team_id);
         t->members.erase(it);
         team_of_.erase(player);
         push_update(*t);
@@ -228,11 +232,22 @@ private:
         for (const Member &m : t->members) {
             ids += (ids.empty() ? "" : ",") + std::to_string(m.player_id);
             team_of_.erase(m.player_id);
+            tell_left(m, team_id);
         }
         channels_.get_channel(channel_name(team_id)).push_message("onDisbandTeam", "[" + ids + "]");
         // The channel goes after the push has been sent to its members.
         channels_.destroy_channel(channel_name(team_id));
         teams_.erase(team_id);
+    }
+
+    // The member's area server learns that the player is in no team now (its session keys, and the
+    // players around it). The server that asked for the change did that already; a second time is
+    // nothing (teamLeft names the team the player left).
+    void tell_left(const Member &m, int64_t team_id) {
+        if (m.area_server.empty() || !ctx_.rpc) return;
+        ctx_.rpc->to_server(m.area_server, "area", "areaRemote", "teamLeft",
+                            "[" + std::to_string(m.player_id) + "," + std::to_string(team_id) + "]",
+                            [](shd_status, const std::string &) {});
     }
 
     std::string member_json(const Member &m, const Team &t, bool with_id) const {

@@ -16,7 +16,9 @@
 //   members:[member...]}} teamRemote.memberOffline [playerId]               -> {result}; as leaveTeam for the player's
 //   team
 //                                                        (the connector calls it when a session closes)
-// member: {playerId, uid, frontendId, name, kindId, level, hp, mp, maxHp, maxMp, instanceId?}
+// member: {playerId, uid, frontendId, name, kindId, level, hp, mp, maxHp, maxMp, instanceId?, areaServerId?}
+// (areaServerId: the area server holding the player; it gets areaRemote.teamLeft [playerId, teamId]
+// when the player leaves the team, is kicked out or the team ends)
 // Pushes on the team channel: onUpdateTeam {<playerId>: {name, kindId, hp, mp, maxHp, maxMp, level,
 // teamId, isCaptain, instanceId}} after every change of members, onTeammateLeaveTeam {playerId} to
 // the others when one leaves or is kicked (the kicked one gets it too), onDisbandTeam [playerId...]
