@@ -19,6 +19,9 @@ const { Checks, requiredEnv, tempDir } = require('../../tools/node/util');
 const HOST = requiredEnv('SHADDOCK_HOST');
 const PROBE = path.join(__dirname, 'manager_probe', 'config');
 const PUSHES = ['onUpdateTeam', 'onTeammateLeaveTeam', 'onDisbandTeam', 'onChat'];
+// The MMO's team names (config/data/team.json: two header rows, then [id, name]), used in turn.
+const TEAM_NAMES = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'apps', 'mmo', 'config', 'data', 'team.json'), 'utf8'))
+  .slice(2).map((row) => row[1]);
 
 async function startProbe() {
   const dir = tempDir('shd-mmo-manager-');
@@ -67,7 +70,8 @@ async function main() {
       const r = await call('createTeam', [p1.member]);
       assert.strictEqual(r.result, 1);
       teamId = r.teamId;
-      assert.ok(teamId > 0 && typeof r.teamName === 'string' && r.teamName.length > 0);
+      assert.ok(teamId > 0);
+      assert.strictEqual(r.teamName, TEAM_NAMES[(teamId - 1) % TEAM_NAMES.length], 'a name of team.json');
       await waitFor(() => p1.pomelo.pushes.onUpdateTeam.length === 1, 10000, 'onUpdateTeam');
       assert.deepStrictEqual(p1.pomelo.pushes.onUpdateTeam[0], {
         1: { name: 'P1', kindId: 210, hp: 101, mp: 20, maxHp: 220, maxMp: 20, level: 1, teamId, isCaptain: true, instanceId: null } });
@@ -132,6 +136,30 @@ async function main() {
       await waitFor(() => p3.pomelo.pushes.onDisbandTeam.length === 1, 10000, 'onDisbandTeam');
       assert.deepStrictEqual(p3.pomelo.pushes.onDisbandTeam[0], [5, 3]);
       assert.strictEqual((await call('getTeam', [t])).result, -4);
+    });
+    await checks.run('each member\'s area server is told when it leaves the team (areaRemote.teamLeft [playerId, teamId])', async () => {
+      const left = async (serverId) => {
+        const r = await client.request(p1.pomelo, 'connector.teamProbe.made', { serverId, what: 'left' });
+        assert.strictEqual(r.status, 0, JSON.stringify(r));
+        return r.result[0];
+      };
+      const on = (p, server) => ({ ...p.member, areaServerId: server });
+      const made = await call('createTeam', [on(p1, 'instance-server-1')]);
+      const t = made.teamId;
+      assert.strictEqual(made.teamName, TEAM_NAMES[(t - 1) % TEAM_NAMES.length], 'names in turn');
+      assert.strictEqual((await call('joinTeam', [t, on(p2, 'instance-server-2')])).result, 1);
+      assert.strictEqual((await call('joinTeam', [t, on(p3, 'instance-server-2')])).result, 1);
+      assert.strictEqual((await call('kickOut', [t, 1, 3])).result, 1);
+      await waitFor(async () => (await left('instance-server-2')).length === 1, 10000, 'teamLeft for the kicked one');
+      assert.deepStrictEqual(await left('instance-server-2'), [[3, t]]);
+      // A member's info names where it is now (it changed area): the end of the team goes there.
+      assert.strictEqual((await call('updateMemberInfo', [t, on(p2, 'instance-server-1')])).result, 1);
+      assert.strictEqual((await call('disbandTeam', [t, 1])).result, 1);
+      await waitFor(async () => (await left('instance-server-1')).length === 2, 10000, 'teamLeft for both');
+      assert.deepStrictEqual((await left('instance-server-1')).sort((a, b) => a[0] - b[0]), [[1, t], [2, t]]);
+      assert.deepStrictEqual(await left('instance-server-2'), [[3, t]], 'nothing more where p2 was');
+      // A member with an areaServerId that is not a string of a sane length is refused (-4).
+      assert.strictEqual((await call('createTeam', [{ ...p4.member, areaServerId: 'x'.repeat(200) }])).result, -4);
     });
     const instance = async (method, args) => {
       const r = await client.request(p1.pomelo, 'connector.teamProbe.call', { service: 'instanceRemote', method, args });

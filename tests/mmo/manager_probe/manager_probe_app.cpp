@@ -9,7 +9,8 @@
 //                                                          manager by default)
 // And the MMO's path server (area/path_server.hpp) on path-server-1, for pathFindingRemote.findPath.
 //   instance servers: areaRemote.create [{areaId, instanceId}] answers [null] and counts the call,
-//   except for areaId 99 (an error); connector.teamProbe.made {serverId} -> the instances it made
+//   except for areaId 99 (an error); connector.teamProbe.made {serverId} -> the instances it made;
+//   areaRemote.teamLeft is recorded: connector.teamProbe.made {serverId, what: "left"} -> its arguments
 // And the area route (platform/area_directory.hpp): connector.teamProbe.goto {serverId} sets the
 // session's serverId; area.probe.where {} answers {serverId} of the area server that got it.
 #include "area/path_server.hpp"
@@ -19,6 +20,7 @@
 #include "platform/team_manager.hpp"
 
 #include <shaddock/cpp/app.hpp>
+#include <shaddock/cpp/json.hpp>
 
 #include <memory>
 
@@ -54,8 +56,16 @@ public:
                 req->respond(R"({"serverId":)" + shd::json_quote(ctx_->server.id) + "}");
             });
             ctx_->rpc->remote("probeRemote", "made", [this](const std::string &, shd::RpcReply reply) {
+                reply.ok("[" + shd::json_string_array(made_) + "]");
+            });
+            // The manager telling this server that a player left its team: [playerId, teamId] each.
+            ctx_->rpc->remote("areaRemote", "teamLeft", [this](const std::string &args, shd::RpcReply reply) {
+                left_.push_back(args);
+                reply.ok(R"([null,{"result":1}])");
+            });
+            ctx_->rpc->remote("probeRemote", "left", [this](const std::string &, shd::RpcReply reply) {
                 std::string list;
-                for (const auto &m : made_) list += (list.empty() ? "" : ",") + shd::json_quote(m);
+                for (const auto &l : left_) list += (list.empty() ? "" : ",") + l;
                 reply.ok("[[" + list + "]]");
             });
             return;
@@ -80,7 +90,8 @@ public:
             req->respond(req->session().push("serverId") == SHD_OK ? R"({"code":200})" : R"({"code":500})");
         });
         ctx_->handlers->on("connector.teamProbe.made", [this](shd::RequestPtr req) {
-            ctx_->rpc->to_server(shd::json_string(req->json(), "serverId"), "area", "probeRemote", "made", "[]",
+            const std::string what = shd::json_string(req->json(), "what", "made");  // or "left"
+            ctx_->rpc->to_server(shd::json_string(req->json(), "serverId"), "area", "probeRemote", what, "[]",
                                  [req](shd_status s, const std::string &result) {
                                      req->respond("{\"status\":" + std::to_string(static_cast<int>(s)) +
                                                   ",\"result\":" + (s == SHD_OK ? result : "null") + "}");
@@ -94,6 +105,7 @@ private:
     std::shared_ptr<mmo::InstanceManager> instances_;
     std::unique_ptr<mmo::PathServer> path_;  // the path server: pathFindingRemote.findPath
     std::vector<std::string> made_;  // instance servers: the instances asked for
+    std::vector<std::string> left_;  // instance servers: the teamLeft calls' arguments
 };
 
 }  // namespace

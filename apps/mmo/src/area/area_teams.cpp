@@ -88,6 +88,7 @@ void AreaServer::refresh_team(std::int64_t player_id, std::function<void()> then
                                         m["playerId"].GetInt64() == player_id);
             const bool captain = t && t->HasMember("captainId") && (*t)["captainId"].IsInt64() &&
                                  (*t)["captainId"].GetInt64() == player_id;
+            if (t && member) team_names_[team] = shd::json_string(*t, "teamName");  // made on another server, maybe
             if (!member)
                 set_team(*p, 0, false);
             else if (captain != p->is_captain)

@@ -1,6 +1,7 @@
 #include "platform/team_manager.hpp"
 
 #include "platform/app_context.hpp"
+#include "world/game_data.hpp"
 
 #include <shaddock/cpp/channel.hpp>
 
@@ -58,7 +59,8 @@ std::string answer(int result, const std::string &more = "") {
 
 class TeamManager : public std::enable_shared_from_this<TeamManager> {
 public:
-    explicit TeamManager(AppContext &ctx) : ctx_(ctx), channels_(ctx.host) {}
+    TeamManager(AppContext &ctx, std::vector<std::string> names)
+        : ctx_(ctx), channels_(ctx.host), names_(std::move(names)) {}
 
     void install() {
         std::weak_ptr<TeamManager> weak = shared_from_this();
@@ -107,7 +109,8 @@ private:
         if (team_of_.count(m->player_id)) return reply.ok(answer(kOtherTeam));
         Team t;
         t.id = ++last_id_;
-        t.name = "Team " + std::to_string(t.id);
+        // team.json's names in turn (lordofpomelo drew one of them at random).
+        t.name = names_.empty() ? "Team " + std::to_string(t.id) : names_[static_cast<size_t>(t.id - 1) % names_.size()];
         t.captain = m->player_id;
         teams_[t.id] = t;
         add_member(teams_[t.id], *m);
@@ -275,10 +278,11 @@ private:
     std::map<int64_t, Team> teams_;
     std::unordered_map<int64_t, int64_t> team_of_;  // playerId -> teamId
     int64_t last_id_ = 0;
+    std::vector<std::string> names_;  // team.json
 };
 
 std::shared_ptr<TeamManager> install_team_manager(AppContext &ctx) {
-    auto m = std::make_shared<TeamManager>(ctx);
+    auto m = std::make_shared<TeamManager>(ctx, world::GameData::load(ctx.server.app_dir).team_names());
     m->install();
     return m;
 }

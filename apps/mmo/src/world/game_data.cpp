@@ -182,6 +182,7 @@ GameData GameData::load(const std::string &app_dir) {
         const int npc = static_cast<int>(r.integer("npc"));
         if (!g.talks_.count(npc)) g.talks_[npc] = TalkRow{r.string("npcword"), r.string("myword")};
     }
+    for (const gd::Row &r : db.table("team").rows()) g.team_names_.push_back(r.string("teamName"));
     for (const gd::Row &r : db.table("task").rows()) {
         TaskKind t;
         t.id = static_cast<int>(r.id());

@@ -106,6 +106,8 @@ public:
     const std::map<int, EquipmentKind> &equipments() const { return equipments_; }
     const std::map<int, SkillKind> &skills() const { return skills_; }
     const std::map<int, AreaKind> &areas() const { return areas_; }
+    // team.json's names in file order (the manager names teams with them in turn).
+    const std::vector<std::string> &team_names() const { return team_names_; }
 
     std::string app_dir;
 
@@ -119,6 +121,7 @@ public:
     std::map<int, TalkRow> talks_;
     std::map<int, TaskKind> tasks_;
     std::vector<std::int64_t> level_exp_;  // [L-1] = what level L needs to reach L+1
+    std::vector<std::string> team_names_;
 };
 
 }  // namespace mmo::world
