@@ -156,6 +156,17 @@ void IoThread::deliver_mail() {
         std::lock_guard<std::mutex> lock(mail_mutex_);
         delivery_.swap(mail_);
     }
+    // Should a letter throw (out of memory), the rest of the batch is dropped, not left half-moved for
+    // the next delivery: the thread's run() goes on after an exception, and a stale batch swapped back
+    // into mail_ would stop every later post.
+    struct Reset {
+        IoThread &t;
+        ~Reset() {
+            for (Connection *c : t.touched_) c->mail_touched_ = false;
+            t.touched_.clear();
+            t.delivery_.clear();  // drops the references last: every connection above stayed alive
+        }
+    } reset{*this};
     for (Letter &l : delivery_) {
         Connection *c = l.to.get();
         if (!c->mail_touched_) {
@@ -170,8 +181,10 @@ void IoThread::deliver_mail() {
         c->settle();
     }
     touched_.clear();
-    delivery_.clear();  // drops the references last: every connection above stayed alive
-    if (delivery_.capacity() > 4096) std::vector<Letter>().swap(delivery_);
+    if (delivery_.capacity() > 4096) {
+        delivery_.clear();
+        std::vector<Letter>().swap(delivery_);
+    }
 }
 
 }  // namespace shd::connector
