@@ -10,8 +10,6 @@
 //     data path does not go through ZooKeeper), and afterwards one master answers with every server.
 // Run by CTest (masterha_ensemble): SHADDOCK_HOST, SHADDOCK_CLI.
 'use strict';
-const fs = require('fs');
-const path = require('path');
 const engines = require('../../tools/node/engines.js');
 const { sleep, requiredEnv } = require('../../tools/node/util.js');
 const ha = require('./ha_cluster.js');
@@ -46,9 +44,8 @@ async function main() {
   const pids = [];
   let serverPids = {};
   let chat = null;
-  const log = (id) => { try { return fs.readFileSync(path.join(app.dir, 'logs', id + '.log'), 'utf8'); } catch (e) { return ''; } };
-  const allLogs = () => fs.readdirSync(path.join(app.dir, 'logs')).map((f) => fs.readFileSync(path.join(app.dir, 'logs', f), 'utf8')).join('\n') +
-    primary.output;
+  const log = (id) => ha.serverLog(app.dir, id);
+  const allLogs = () => ha.allServerLogs(app.dir) + primary.output;
   try {
     const up = await ha.waitActive([m1], count, 60000);
     check('the master of master.json is elected over the ensemble and starts the cluster', !!up, primary.output.slice(-3000));

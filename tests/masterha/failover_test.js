@@ -13,8 +13,6 @@
 //  6. The digest password is in no log.
 // Run by CTest (masterha_failover): SHADDOCK_HOST, SHADDOCK_CLI.
 'use strict';
-const fs = require('fs');
-const path = require('path');
 const engines = require('../../tools/node/engines.js');
 const { sleep, requiredEnv } = require('../../tools/node/util.js');
 const ha = require('./ha_cluster.js');
@@ -57,7 +55,7 @@ async function main() {
     pids.push(...Object.values(standby));
     check('`shaddock masterha` starts both standbys of masterha.json', started.code === 0 && standby[m2.id] > 0 &&
           standby[m3.id] > 0, started);
-    const log = (id) => { try { return fs.readFileSync(path.join(app.dir, 'logs', id + '.log'), 'utf8'); } catch (e) { return ''; } };
+    const log = (id) => ha.serverLog(app.dir, id);
     const waitLog = async (id, re, ms) => { const t0 = Date.now(); while (Date.now() - t0 < ms) { if (re.test(log(id))) return true; await sleep(50); } return false; };
     check('each standby waits for the lock node below its own',
           await waitLog(m2.id, /standby: waiting for/, 10000) && await waitLog(m3.id, /standby: waiting for/, 10000),
@@ -155,7 +153,7 @@ async function main() {
     }
 
     // 6. The credential is never logged.
-    const logs = fs.readdirSync(path.join(app.dir, 'logs')).map((f) => fs.readFileSync(path.join(app.dir, 'logs', f), 'utf8')).join('\n');
+    const logs = ha.allServerLogs(app.dir);
     check('the ZooKeeper password is in no log', !logs.includes(PASSWORD) && !primary.output.includes(PASSWORD) &&
           !back.output.includes(PASSWORD));
   } catch (e) {

@@ -102,6 +102,14 @@ function alive(pid) {
   try { return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch (e) { return false; }
 }
 
+// The log of process `id` of the app folder `dir` ('' while there is none), and every log there at once.
+function serverLog(dir, id) {
+  try { return fs.readFileSync(path.join(dir, 'logs', id + '.log'), 'utf8'); } catch (e) { return ''; }
+}
+function allServerLogs(dir) {
+  return fs.readdirSync(path.join(dir, 'logs')).map((f) => fs.readFileSync(path.join(dir, 'logs', f), 'utf8')).join('\n');
+}
+
 function countServers(servers) {
   return Object.values(servers).reduce((n, l) => n + l.length, 0);
 }
@@ -161,4 +169,4 @@ async function chatUsers(gatePort, names, client) {
 }
 
 module.exports = { makeApp, startHost, masterhaCommand, standbyPids, list, allRegistered, waitActive, pidsOf, alive,
-  countServers, chatUsers, ADMIN_PASSWORD };
+  countServers, chatUsers, serverLog, allServerLogs, ADMIN_PASSWORD };

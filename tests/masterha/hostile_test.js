@@ -113,7 +113,7 @@ async function main() {
           ha.allRegistered(await ha.list(m1.port), count) && !/lost the master/.test(primary.output.slice(before)));
 
     // A standby elected while its port is taken cannot act: it stops, and the next one leads.
-    const logOf = (id) => { try { return fs.readFileSync(path.join(app.dir, 'logs', id + '.log'), 'utf8'); } catch (e) { return ''; } };
+    const logOf = (id) => ha.serverLog(app.dir, id);
     const waitLog = async (id, re, ms) => { const t0 = Date.now(); while (Date.now() - t0 < ms) { if (re.test(logOf(id))) return true; await sleep(50); } return false; };
     const started = ha.masterhaCommand(CLI, app.dir);
     Object.assign(standbyPids, ha.standbyPids(started.out));

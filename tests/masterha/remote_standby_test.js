@@ -37,7 +37,7 @@ async function main() {
   const count = ha.countServers(app.servers);
   const [m1, m2] = app.masters;
   const primary = ha.startHost(HOST, app.dir);
-  const log = (dir, id) => { try { return fs.readFileSync(path.join(dir, 'logs', id + '.log'), 'utf8'); } catch (e) { return ''; } };
+  const log = ha.serverLog;
   let chat = null, standbyPid = 0, servers = {}, lastKnown = {};
   try {
     const up = await ha.waitActive([m1], count, 60000);
